@@ -1,0 +1,2 @@
+//! Ingest benchmark (placeholder until the readers land).
+fn main() {}

@@ -1,0 +1,35 @@
+//! Atomic output: every file is written to a temporary name and renamed, so a reader
+//! never sees a half-written output.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::BatchError;
+
+/// Writes `bytes` to `path` atomically (temporary file in the same folder, then rename).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), BatchError> {
+    let err = |source| BatchError::Output {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(err)?;
+    tmp.write_all(bytes).map_err(err)?;
+    tmp.as_file().sync_all().map_err(err)?;
+    tmp.persist(path).map_err(|e| err(e.error))?;
+    Ok(())
+}
+
+/// Writes one JSON value per line, atomically.
+pub fn write_jsonl<T: Serialize>(path: &Path, items: &[T]) -> Result<(), BatchError> {
+    let mut buf = Vec::with_capacity(items.len() * 512);
+    for it in items {
+        // Serialising our own record types cannot fail.
+        if serde_json::to_writer(&mut buf, it).is_ok() {
+            buf.push(b'\n');
+        }
+    }
+    write_atomic(path, &buf)
+}

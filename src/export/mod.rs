@@ -1,0 +1,1 @@
+//! Export of normalised SOPs back to standard-format documents (not yet implemented).

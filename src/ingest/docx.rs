@@ -1,0 +1,12 @@
+//! Reader for docx files (not yet implemented).
+
+use crate::error::IngestError;
+use crate::ingest::limits::Budget;
+use crate::model::Document;
+
+/// Reads a docx file into the document model.
+pub fn read(_bytes: &[u8], _budget: &Budget) -> Result<Document, IngestError> {
+    Err(IngestError::Unsupported(
+        "docx reader not implemented yet".into(),
+    ))
+}

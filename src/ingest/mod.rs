@@ -1,0 +1,48 @@
+//! Ingest: bytes of any supported format → one [`Document`](crate::model::Document).
+//!
+//! [`detect`](detect::detect) names the format from the bytes; one reader per format
+//! builds the model. Readers honour a [`Budget`](limits::Budget) so that no file can
+//! exhaust memory or time.
+
+pub mod detect;
+pub mod doc;
+pub mod docx;
+pub mod limits;
+pub mod pdf;
+pub mod sheet;
+pub mod xml;
+pub mod zipped;
+
+use crate::error::IngestError;
+use crate::model::{Document, Format};
+use limits::Budget;
+
+/// Detects the format of `bytes` and reads them into the document model.
+pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
+    if bytes.len() as u64 > budget.limits.max_file_bytes {
+        return Err(IngestError::TooLarge(format!(
+            "file is {} MiB (limit {} MiB)",
+            bytes.len() >> 20,
+            budget.limits.max_file_bytes >> 20
+        )));
+    }
+    let format = detect::detect(bytes)?;
+    read_as(format, bytes, budget)
+}
+
+/// Reads `bytes` as `format` (already detected).
+pub fn read_as(format: Format, bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
+    let mut doc = match format {
+        Format::Docx => docx::read(bytes, budget)?,
+        Format::Xlsx | Format::Xls | Format::Ods => sheet::read(format, bytes, budget)?,
+        Format::Pdf => pdf::read(bytes, budget)?,
+        Format::Doc => doc::read(bytes, budget)?,
+        Format::Odt => {
+            return Err(IngestError::Unsupported(
+                "OpenDocument text (.odt) is not read yet; save it as .docx".into(),
+            ));
+        }
+    };
+    doc.format = Some(format);
+    Ok(doc)
+}

@@ -1,0 +1,2 @@
+//! Reports a Bagian Organisasi reads: `report.json`, `report.html`, `report.xlsx`
+//! (not yet implemented).

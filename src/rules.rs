@@ -1,0 +1,185 @@
+//! The parsers' and analysers' vocabulary, loaded from TOML files in `rules/`.
+//!
+//! Every rule file is embedded in the binary as the default; `--rules DIR` overrides any
+//! of them by file name, so a Bagian Organisasi can add a local title, a label variant
+//! or a time unit without recompiling. A malformed file is a [`RulesError`] naming the
+//! file, the line and what is wrong.
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+use crate::analyze::policy::FindingRules;
+use crate::sop::vocab::Vocabulary;
+
+/// The rule files and their embedded defaults.
+pub const DEFAULT_FILES: &[(&str, &str)] = &[
+    ("actors.toml", include_str!("../rules/actors.toml")),
+    ("labels.toml", include_str!("../rules/labels.toml")),
+    ("headers.toml", include_str!("../rules/headers.toml")),
+    ("marks.toml", include_str!("../rules/marks.toml")),
+    ("time.toml", include_str!("../rules/time.toml")),
+    ("decisions.toml", include_str!("../rules/decisions.toml")),
+    ("findings.toml", include_str!("../rules/findings.toml")),
+];
+
+/// A malformed or unreadable rules file.
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    /// The override file exists but cannot be read.
+    #[error("cannot read rules file {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or does not fit the expected shape.
+    #[error("rules file {file}, line {line}: {message}")]
+    Syntax {
+        /// The file (override path or `rules/<name> (built in)`).
+        file: String,
+        /// 1-based line of the problem (0 when unknown).
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The file parsed but a value is unusable (a bad regex, an unknown code...).
+    #[error("rules file {file}: {message}")]
+    Invalid {
+        /// The file.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Where rule files come from: an optional override folder over the embedded defaults.
+#[derive(Clone, Debug, Default)]
+pub struct RuleSource {
+    dir: Option<PathBuf>,
+}
+
+impl RuleSource {
+    /// Rules from the embedded defaults, overridden by files in `dir` where present.
+    pub fn new(dir: Option<&Path>) -> Self {
+        RuleSource {
+            dir: dir.map(Path::to_path_buf),
+        }
+    }
+
+    /// The text of rule file `name` and a label naming where it came from.
+    pub fn text(&self, name: &str) -> Result<(String, String), RulesError> {
+        if let Some(dir) = &self.dir {
+            let p = dir.join(name);
+            if p.exists() {
+                let text = std::fs::read_to_string(&p).map_err(|source| RulesError::Io {
+                    path: p.clone(),
+                    source,
+                })?;
+                return Ok((p.display().to_string(), text));
+            }
+        }
+        let text = DEFAULT_FILES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| t.to_string())
+            .unwrap_or_default();
+        Ok((format!("rules/{name} (built in)"), text))
+    }
+
+    /// Parses rule file `name` into `T`, with the file and line in any error.
+    pub fn parse<T: DeserializeOwned>(&self, name: &str) -> Result<T, RulesError> {
+        let (label, text) = self.text(name)?;
+        toml::from_str(&text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].lines().count().max(1))
+                .unwrap_or(0);
+            RulesError::Syntax {
+                file: label,
+                line,
+                message: e.message().to_string(),
+            }
+        })
+    }
+
+    /// A hash over every rule file's effective text: a change of rules changes it.
+    pub fn fingerprint(&self) -> Result<String, RulesError> {
+        let mut h = Sha256::new();
+        for (name, _) in DEFAULT_FILES {
+            let (_, text) = self.text(name)?;
+            h.update(name.as_bytes());
+            h.update([0]);
+            h.update(text.as_bytes());
+            h.update([0]);
+        }
+        Ok(hex(&h.finalize()))
+    }
+}
+
+/// All rules the pipeline uses.
+#[derive(Debug)]
+pub struct Rules {
+    /// Vocabulary of the SOP parser (actor titles, labels, headers, marks, time units,
+    /// decision cues).
+    pub vocab: Vocabulary,
+    /// Severities and thresholds of findings.
+    pub findings: FindingRules,
+    /// Hash of the rule files in force (see [`RuleSource::fingerprint`]).
+    pub fingerprint: String,
+}
+
+impl Rules {
+    /// Loads the rules: embedded defaults, overridden by files in `dir`.
+    pub fn load(dir: Option<&Path>) -> Result<Self, RulesError> {
+        let src = RuleSource::new(dir);
+        Ok(Rules {
+            vocab: Vocabulary::load(&src)?,
+            findings: FindingRules::load(&src)?,
+            fingerprint: src.fingerprint()?,
+        })
+    }
+
+    /// The embedded default rules.
+    pub fn defaults() -> Result<Self, RulesError> {
+        Rules::load(None)
+    }
+}
+
+/// Lower-case hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_load() {
+        let r = Rules::defaults();
+        assert!(r.is_ok(), "{:?}", r.err());
+    }
+
+    #[test]
+    fn malformed_override_names_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("marks.toml"), "a = 1\nb = [\n").unwrap();
+        let src = RuleSource::new(Some(dir.path()));
+        let e = src.parse::<toml::Table>("marks.toml").unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("marks.toml"), "{msg}");
+        assert!(
+            matches!(e, RulesError::Syntax { line, .. } if line >= 2),
+            "{msg}"
+        );
+    }
+}
