@@ -41,6 +41,12 @@ enum Cmd {
         /// The file.
         file: PathBuf,
     },
+    /// Rebuild report.json, report.html and report.xlsx from OUT/sops.jsonl without
+    /// re-reading the archive.
+    Report {
+        /// The output folder of an earlier run.
+        out: PathBuf,
+    },
     /// Print the JSON Schema of one line of sops.jsonl.
     Schema,
 }
@@ -117,6 +123,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     Ok(ExitCode::from(1))
                 }
             }
+        }
+        Cmd::Report { out } => {
+            let rules = load_rules(cli.rules.as_ref())?;
+            sopap::report::rebuild(&out, &rules).map_err(|e| e.to_string())?;
+            Ok(ExitCode::SUCCESS)
         }
         Cmd::Schema => {
             let schema = schemars::schema_for!(sopap::sop::record::Sop);

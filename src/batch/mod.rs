@@ -49,6 +49,9 @@ pub enum BatchError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The reports could not be written.
+    #[error("cannot write the reports: {0}")]
+    Report(String),
     /// An output file cannot be written.
     #[error("cannot write {path}: {source}")]
     Output {
@@ -179,11 +182,14 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
     }
     res.sops.sort_by(|a, b| a.id.cmp(&b.id));
     res.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    crate::analyze::cross_findings(&mut res.sops, rules);
     std::fs::create_dir_all(&opts.out).map_err(|source| BatchError::Output {
         path: opts.out.clone(),
         source,
     })?;
     output::write_jsonl(&opts.out.join("sops.jsonl"), &res.sops)?;
     output::write_jsonl(&opts.out.join("errors.jsonl"), &res.errors)?;
+    crate::report::write_all(&opts.out, res.files, &res.sops, &res.errors, rules)
+        .map_err(|e| BatchError::Report(e.to_string()))?;
     Ok(res)
 }
