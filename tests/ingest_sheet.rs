@@ -482,6 +482,31 @@ fn every_corpus_xlsx_step_shape_lands_in_its_row_and_actor_column() {
 }
 
 #[test]
+fn every_corpus_xls_step_shape_lands_in_its_row_and_actor_column() {
+    // LibreOffice kept the shapes as OfficeArt (116/109/110 ...) with client anchors.
+    let mut steps = 0;
+    for (rel, t) in truth_files(&["xls"]) {
+        if t["layout"].as_str() != Some("flowchart-table") {
+            continue;
+        }
+        let doc = corpus(&rel);
+        let located = locate_steps(&rel, &t, &doc);
+        steps += check_shapes(&rel, &located, &doc);
+        let geoms: Vec<&str> = doc.sections[0]
+            .shapes
+            .iter()
+            .map(|s| s.geometry.as_str())
+            .collect();
+        assert!(
+            geoms.contains(&"116") && geoms.contains(&"109"),
+            "{rel}: {geoms:?}"
+        );
+    }
+    println!("{steps} .xls step shapes in place");
+    assert!(steps >= 15, "only {steps} steps");
+}
+
+#[test]
 fn every_corpus_sheet_reads_and_mark_tables_mark_their_actors() {
     let mut marked = 0;
     for (rel, t) in truth_files(&["xlsx", "ods", "xls"]) {
@@ -538,6 +563,23 @@ fn xls_gives_the_same_cells_as_its_xlsx() {
     let t = corpus("BPKAD/Bidang/SOP Surat Keluar.xls");
     let c = table(&t.sections[0]).cell_at(6, 2).unwrap().clone();
     assert_eq!(c.value, Some(CellValue::Date("2021-06-20".into())));
+    // Geometry from COLINFO and ROW records, as in the .xlsx.
+    let tx = table(&t.sections[0]);
+    assert!(
+        (tx.col_widths[1] - 199.5).abs() < 0.01,
+        "{:?}",
+        tx.col_widths
+    );
+    assert_eq!(tx.rows[23].height, Some(48.0));
+    // The branch labels keep their TXO text.
+    let mut labels: Vec<&str> = t.sections[0]
+        .shapes
+        .iter()
+        .filter(|s| !s.text.is_empty())
+        .map(|s| s.text.as_str())
+        .collect();
+    labels.sort();
+    assert_eq!(labels, vec!["Tidak", "Ya"]);
 }
 
 #[test]
