@@ -30,6 +30,10 @@ enum Cmd {
         /// The output folder.
         #[arg(long)]
         out: PathBuf,
+        /// Date the findings are measured against (stale SOPs, dates in the future);
+        /// default today. Set it for reproducible runs.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
     },
     /// Print one file's document model as JSON (what the parser sees).
     Dump {
@@ -46,6 +50,9 @@ enum Cmd {
     Report {
         /// The output folder of an earlier run.
         out: PathBuf,
+        /// Date the findings are measured against; default today.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
     },
     /// Print the JSON Schema of one line of sops.jsonl.
     Schema,
@@ -66,10 +73,24 @@ fn load_rules(dir: Option<&PathBuf>) -> Result<Rules, String> {
     Rules::load(dir.map(|p| p.as_path())).map_err(|e| e.to_string())
 }
 
+/// Sets the findings' as-of date from `--as-of`, when given.
+fn set_as_of(rules: &mut Rules, as_of: Option<&str>) -> Result<(), String> {
+    if let Some(text) = as_of {
+        rules.findings.as_of =
+            sopap::analyze::date::Date::parse_iso(text).map_err(|e| format!("--as-of: {e}"))?;
+    }
+    Ok(())
+}
+
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.cmd {
-        Cmd::Run { archive, out } => {
-            let rules = load_rules(cli.rules.as_ref())?;
+        Cmd::Run {
+            archive,
+            out,
+            as_of,
+        } => {
+            let mut rules = load_rules(cli.rules.as_ref())?;
+            set_as_of(&mut rules, as_of.as_deref())?;
             let opts = RunOptions {
                 archive,
                 out,
@@ -124,8 +145,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 }
             }
         }
-        Cmd::Report { out } => {
-            let rules = load_rules(cli.rules.as_ref())?;
+        Cmd::Report { out, as_of } => {
+            let mut rules = load_rules(cli.rules.as_ref())?;
+            set_as_of(&mut rules, as_of.as_deref())?;
             sopap::report::rebuild(&out, &rules).map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
