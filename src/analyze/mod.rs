@@ -33,16 +33,19 @@ pub fn number_key(number: &str) -> Option<String> {
     )
 }
 
-/// Adds the findings that need every SOP of the run (`number-collision`) to the SOPs'
-/// own findings.
+/// Computes every SOP's findings for this run: its own findings ([`findings::check`]),
+/// then the ones that need every SOP of the run (`number-collision`).
+///
+/// The own findings are computed again here (they are cheap) so that SOPs taken unchanged
+/// from an earlier run's state are measured against this run's as-of date and rules: a
+/// nightly run turns an SOP `stale` the day it passes the review period.
 ///
 /// Two SOPs collide when their numbers are equal after [`number_key`] and they are
 /// different SOPs: their normalised titles or their normalised steps differ. The same SOP
-/// read twice (a .docx and its PDF export) does not collide; it is a duplicate. Any
-/// earlier `number-collision` finding is replaced, so a rebuild does not repeat it.
+/// read twice (a .docx and its PDF export) does not collide; it is a duplicate.
 pub fn cross_findings(sops: &mut [Sop], rules: &Rules) {
     for s in sops.iter_mut() {
-        s.findings.retain(|f| f.code != "number-collision");
+        s.findings = findings::check(s, rules);
     }
     let Some(severity) = rules.findings.severity("number-collision") else {
         return;

@@ -54,9 +54,9 @@ impl ReportError {
             BatchError::Output { path, source } | BatchError::Archive { path, source } => {
                 ReportError::Io { path, source }
             }
-            BatchError::Report(m) => ReportError::Io {
+            other => ReportError::Io {
                 path: path.to_path_buf(),
-                source: std::io::Error::other(m),
+                source: std::io::Error::other(other.to_string()),
             },
         }
     }
@@ -136,9 +136,6 @@ fn read_jsonl<T: DeserializeOwned>(path: &Path, optional: bool) -> Result<Vec<T>
 pub fn rebuild(out: &Path, rules: &Rules) -> Result<(), ReportError> {
     let mut sops: Vec<Sop> = read_jsonl(&out.join("sops.jsonl"), false)?;
     let errors: Vec<FileError> = read_jsonl(&out.join("errors.jsonl"), true)?;
-    for s in sops.iter_mut() {
-        s.findings = crate::analyze::findings::check(s, rules);
-    }
     sops.sort_by(|a, b| a.id.cmp(&b.id));
     crate::analyze::cross_findings(&mut sops, rules);
     let files: HashSet<&str> = sops.iter().map(|s| s.source.path.as_str()).collect();
