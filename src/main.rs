@@ -32,6 +32,10 @@ enum Cmd {
         /// The output folder.
         #[arg(long)]
         out: PathBuf,
+        /// Date the findings are measured against (stale SOPs, dates in the future);
+        /// default today. Set it for reproducible runs.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
         /// Print nothing but errors of the run itself.
         #[arg(long, conflicts_with = "json_log")]
         quiet: bool,
@@ -61,6 +65,9 @@ enum Cmd {
     Report {
         /// The output folder of an earlier run.
         out: PathBuf,
+        /// Date the findings are measured against; default today.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
     },
     /// Print the JSON Schema of one line of sops.jsonl.
     Schema,
@@ -81,6 +88,15 @@ fn load_rules(dir: Option<&PathBuf>) -> Result<Rules, String> {
     Rules::load(dir.map(|p| p.as_path())).map_err(|e| e.to_string())
 }
 
+/// Sets the findings' as-of date from `--as-of`, when given.
+fn set_as_of(rules: &mut Rules, as_of: Option<&str>) -> Result<(), String> {
+    if let Some(text) = as_of {
+        rules.findings.as_of =
+            sopap::analyze::date::Date::parse_iso(text).map_err(|e| format!("--as-of: {e}"))?;
+    }
+    Ok(())
+}
+
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.cmd {
         Cmd::Run {
@@ -90,9 +106,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             json_log,
             full,
             fail_on,
+            as_of,
         } => {
             let fail_on = FailOn::parse(&fail_on)?;
-            let rules = load_rules(cli.rules.as_ref())?;
+            let mut rules = load_rules(cli.rules.as_ref())?;
+            set_as_of(&mut rules, as_of.as_deref())?;
             if !archive.is_dir() {
                 return Err(format!("{} is not a folder", archive.display()));
             }
@@ -148,8 +166,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 }
             }
         }
-        Cmd::Report { out } => {
-            let rules = load_rules(cli.rules.as_ref())?;
+        Cmd::Report { out, as_of } => {
+            let mut rules = load_rules(cli.rules.as_ref())?;
+            set_as_of(&mut rules, as_of.as_deref())?;
             sopap::report::rebuild(&out, &rules).map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
