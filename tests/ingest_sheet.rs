@@ -15,6 +15,8 @@ use sopap::model::{Anchor, Block, CellValue, Document, Format, Section, Shape, S
 const ARCHIVE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/archive");
 const TRUTH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/truth.json");
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/sheet");
+const FIXTURE_ARCHIVE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/archive");
+const FIXTURE_TRUTH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/expected.json");
 
 fn read_path(path: &Path) -> Result<Document, sopap::error::IngestError> {
     let bytes = std::fs::read(path).unwrap();
@@ -450,8 +452,12 @@ fn check_marks(rel: &str, steps: &[Located], doc: &Document) -> usize {
 }
 
 fn truth_files(formats: &[&str]) -> Vec<(String, serde_json::Value)> {
+    truth_files_in(TRUTH, formats)
+}
+
+fn truth_files_in(truth: &str, formats: &[&str]) -> Vec<(String, serde_json::Value)> {
     let truth: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(TRUTH).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(truth).unwrap()).unwrap();
     let mut out: Vec<(String, serde_json::Value)> = truth["files"]
         .as_object()
         .unwrap()
@@ -504,6 +510,32 @@ fn every_corpus_xls_step_shape_lands_in_its_row_and_actor_column() {
     }
     println!("{steps} .xls step shapes in place");
     assert!(steps >= 15, "only {steps} steps");
+}
+
+#[test]
+fn fixture_archive_sheets_place_every_step() {
+    // The project's own fixture archive (another generator, LibreOffice conversions):
+    // the .xls keeps its step shapes only as OfficeArt custom geometry.
+    let (mut shapes, mut marks) = (0, 0);
+    for (rel, t) in truth_files_in(FIXTURE_TRUTH, &["xlsx", "xls", "ods"]) {
+        let res = read_path(&Path::new(FIXTURE_ARCHIVE).join(&rel));
+        if let Some(kind) = t["error"].as_str() {
+            assert_eq!(res.unwrap_err().kind().name(), kind, "{rel}");
+            continue;
+        }
+        let doc = res.unwrap_or_else(|e| panic!("{rel}: {e}"));
+        let located = locate_steps(&rel, &t, &doc);
+        match t["layout"].as_str() {
+            Some("flowchart-table") => shapes += check_shapes(&rel, &located, &doc),
+            Some("mark-table") => marks += check_marks(&rel, &located, &doc),
+            _ => {}
+        }
+    }
+    println!("fixtures: {shapes} step shapes and {marks} marked steps in place");
+    assert!(
+        shapes >= 20 && marks >= 10,
+        "{shapes} shapes, {marks} marks"
+    );
 }
 
 #[test]

@@ -36,6 +36,158 @@ struct RawShape {
     /// Offset in the sheet's OfficeArt stream where the shape's container starts.
     offset: usize,
     text: String,
+    /// For a custom-geometry shape: what its path looks like.
+    custom: Option<CustomGeometry>,
+}
+
+/// The outline of a custom-geometry shape (a converter's stand-in for a preset).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct CustomGeometry {
+    /// The path has curves or arcs.
+    curved: bool,
+    /// Distinct plain vertices, normalised to the path's bounding box (0..1); at most 8.
+    vertices: [(f32, f32); 8],
+    n_vertices: usize,
+}
+
+/// Reads the custom geometry of an OPT record (`n` properties at `body`): the
+/// vertices (pVertices 0x0145) and segment kinds (pSegmentInfo 0x0146).
+fn custom_geometry(art: &[u8], body: usize, end: usize, n: u16) -> Option<CustomGeometry> {
+    let n = usize::from(n);
+    let mut complex_at = body.checked_add(6 * n)?;
+    let mut vertices: Option<Vec<(i64, i64)>> = None;
+    let mut curved = false;
+    let mut segments_seen = false;
+    // Vertices in all, and those given by formulas (LibreOffice writes arcs of rounded
+    // presets as lines to formula points).
+    let (mut total, mut computed) = (0usize, 0usize);
+    for k in 0..n {
+        let id = u16_at(art, body + 6 * k)?;
+        let op = u32_at(art, body + 6 * k + 2)? as usize;
+        if id & 0x8000 == 0 {
+            continue;
+        }
+        let pid = id & 0x3FFF;
+        let start = complex_at;
+        // Array properties carry a 6-byte header (nElems, nElemsAlloc, cbElem) that
+        // some writers leave out of `op`.
+        let mut len = op;
+        let mut array = None;
+        if (0x0145..=0x0158).contains(&pid) {
+            let (ne, cb) = (u16_at(art, start)?, u16_at(art, start + 4)?);
+            let size = match cb {
+                0xFFF0 => 4,
+                c => usize::from(c),
+            };
+            let payload = usize::from(ne) * size;
+            if payload == op {
+                len = op + 6;
+            }
+            array = Some((usize::from(ne), size));
+        }
+        complex_at = start.checked_add(len)?;
+        if complex_at > end {
+            return None;
+        }
+        match (pid, array) {
+            (0x0145, Some((ne, size))) => {
+                let mut v = Vec::new();
+                for e in 0..ne.min(64) {
+                    let at = start + 6 + e * size;
+                    let (x, y) = match size {
+                        8 => (u32_at(art, at)?, u32_at(art, at + 4)?),
+                        4 => (u32::from(u16_at(art, at)?), u32::from(u16_at(art, at + 2)?)),
+                        _ => return None,
+                    };
+                    // Values with the high bit set refer to formulas: not a plain point.
+                    let formula = |w: u32, sz: usize| {
+                        if sz == 8 {
+                            w & 0x8000_0000 != 0
+                        } else {
+                            w & 0x8000 != 0
+                        }
+                    };
+                    if formula(x, size) || formula(y, size) {
+                        computed += 1;
+                    } else {
+                        v.push((i64::from(x), i64::from(y)));
+                    }
+                    total += 1;
+                }
+                vertices = Some(v);
+            }
+            (0x0146, Some((ne, size))) => {
+                segments_seen = true;
+
+                for e in 0..ne.min(256) {
+                    let seg = u16_at(art, start + 6 + e * size)?;
+                    // Types: 0 line, 1 curve, 2 move, 3 close, 4 end, 5 escape (arcs).
+                    if matches!(seg >> 13, 1 | 5) {
+                        curved = true;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let v = vertices?;
+    if !segments_seen && v.is_empty() {
+        return None;
+    }
+    if computed > 0 && total > 4 {
+        curved = true;
+    }
+    let (minx, maxx) = (v.iter().map(|p| p.0).min()?, v.iter().map(|p| p.0).max()?);
+    let (miny, maxy) = (v.iter().map(|p| p.1).min()?, v.iter().map(|p| p.1).max()?);
+    let (w, h) = ((maxx - minx).max(1) as f32, (maxy - miny).max(1) as f32);
+    let mut out = [(0.0f32, 0.0f32); 8];
+    let mut count = 0;
+    for (x, y) in v {
+        let p = ((x - minx) as f32 / w, (y - miny) as f32 / h);
+        if out[..count]
+            .iter()
+            .any(|q| (q.0 - p.0).abs() < 0.01 && (q.1 - p.1).abs() < 0.01)
+        {
+            continue;
+        }
+        if count == out.len() {
+            break;
+        }
+        out[count] = p;
+        count += 1;
+    }
+    Some(CustomGeometry {
+        curved,
+        vertices: out,
+        n_vertices: count,
+    })
+}
+
+/// The symbol a custom outline draws: arcs on a wide box are a terminator (a round
+/// box a connector); four corner points a process; four edge midpoints a decision.
+fn kind_of_custom(g: &CustomGeometry, aspect: f32) -> ShapeKind {
+    let pts = g.vertices.get(..g.n_vertices).unwrap_or(&[]);
+    if g.curved {
+        return if !(0.77..=1.3).contains(&aspect) {
+            ShapeKind::Terminator
+        } else {
+            ShapeKind::Connector
+        };
+    }
+    let near = |a: f32, b: f32| (a - b).abs() < 0.05;
+    let corner =
+        |p: &(f32, f32)| (near(p.0, 0.0) || near(p.0, 1.0)) && (near(p.1, 0.0) || near(p.1, 1.0));
+    let midpoint = |p: &(f32, f32)| {
+        (near(p.0, 0.5) && (near(p.1, 0.0) || near(p.1, 1.0)))
+            || (near(p.1, 0.5) && (near(p.0, 0.0) || near(p.0, 1.0)))
+    };
+    if pts.len() == 4 && pts.iter().all(corner) {
+        ShapeKind::Process
+    } else if pts.len() == 4 && pts.iter().all(midpoint) {
+        ShapeKind::Decision
+    } else {
+        ShapeKind::Other
+    }
 }
 
 fn u16_at(b: &[u8], i: usize) -> Option<u16> {
@@ -295,6 +447,7 @@ fn parse_art(
                     group_rect: None,
                     offset: p,
                     text: String::new(),
+                    custom: None,
                 });
                 let idx = shapes.len() - 1;
                 parse_shape(art, body, end, idx, shapes, groups.last().copied());
@@ -341,6 +494,7 @@ fn parse_group(
                     group_rect: None,
                     offset: p,
                     text: String::new(),
+                    custom: None,
                 });
                 let idx = shapes.len() - 1;
                 parse_shape(art, body, end, idx, shapes, groups.last().copied());
@@ -387,6 +541,11 @@ fn parse_shape(
                 if let Some(fl) = u32_at(art, body + 4) {
                     s.flip_h = fl & 0x40 != 0;
                     s.flip_v = fl & 0x80 != 0;
+                }
+            }
+            0xF00B => {
+                if let Some(geo) = custom_geometry(art, body, end, verinst >> 4) {
+                    s.custom = Some(geo);
                 }
             }
             0xF009 => {
@@ -514,7 +673,12 @@ impl XlsSheetArt {
             if s.group_rect.is_some() {
                 continue;
             }
-            let kind = kind_of_spt(s.spt);
+            let kind = match (kind_of_spt(s.spt), &s.custom) {
+                (ShapeKind::Other, Some(g)) => {
+                    kind_of_custom(g, if rect.h > 0.0 { rect.w / rect.h } else { 1.0 })
+                }
+                (k, _) => k,
+            };
             let line = (kind == ShapeKind::Arrow).then(|| {
                 let (x0, x1) = if s.flip_h {
                     (rect.x + rect.w, rect.x)
@@ -578,6 +742,27 @@ mod tests {
         let mut b = 1u32.to_le_bytes().to_vec();
         b.extend_from_slice(&flags.to_le_bytes());
         rec((spt << 4) | 2, 0xF00A, &b)
+    }
+
+    #[test]
+    fn custom_outlines() {
+        let geo = |pts: &[(f32, f32)], curved: bool| {
+            let mut vertices = [(0.0, 0.0); 8];
+            vertices[..pts.len()].copy_from_slice(pts);
+            CustomGeometry {
+                curved,
+                vertices,
+                n_vertices: pts.len(),
+            }
+        };
+        let rect = geo(&[(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)], false);
+        let diamond = geo(&[(0.0, 0.5), (0.5, 0.0), (1.0, 0.5), (0.5, 1.0)], false);
+        assert_eq!(kind_of_custom(&rect, 2.0), ShapeKind::Process);
+        assert_eq!(kind_of_custom(&diamond, 1.2), ShapeKind::Decision);
+        assert_eq!(kind_of_custom(&geo(&[], true), 2.6), ShapeKind::Terminator);
+        assert_eq!(kind_of_custom(&geo(&[], true), 1.0), ShapeKind::Connector);
+        let tri = geo(&[(0.0, 1.0), (0.5, 0.0), (1.0, 1.0)], false);
+        assert_eq!(kind_of_custom(&tri, 1.0), ShapeKind::Other);
     }
 
     #[test]
