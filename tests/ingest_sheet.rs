@@ -908,3 +908,72 @@ fn a_password_protected_xls_is_encrypted() {
     let err = ingest::read(&bytes, &Budget::default()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Encrypted, "{err}");
 }
+
+/// Rewrites the corpus .xls with `patch` applied to every BIFF record (type, data).
+fn patched_xls(patch: impl Fn(u16, &mut [u8])) -> Vec<u8> {
+    let bytes =
+        std::fs::read(Path::new(ARCHIVE).join("BPKAD/Bidang/SOP Surat Keluar.xls")).unwrap();
+    let mut src = cfb::CompoundFile::open(std::io::Cursor::new(bytes)).unwrap();
+    let mut wb = Vec::new();
+    std::io::Read::read_to_end(&mut src.open_stream("/Workbook").unwrap(), &mut wb).unwrap();
+    let mut pos = 0;
+    while pos + 4 <= wb.len() {
+        let rt = u16::from_le_bytes([wb[pos], wb[pos + 1]]);
+        let len = u16::from_le_bytes([wb[pos + 2], wb[pos + 3]]) as usize;
+        patch(rt, &mut wb[pos + 4..pos + 4 + len]);
+        pos += 4 + len;
+    }
+    let mut out =
+        cfb::CompoundFile::create_with_version(cfb::Version::V3, std::io::Cursor::new(Vec::new()))
+            .unwrap();
+    out.create_stream("/Workbook")
+        .unwrap()
+        .write_all(&wb)
+        .unwrap();
+    out.flush().unwrap();
+    out.into_inner().into_inner()
+}
+
+#[test]
+fn xls_dimensions_claiming_the_whole_grid_are_refused_before_calamine() {
+    // BIFF8 DIMENSIONS: rwMic u32, rwMac u32, colMic u16, colMac u16.
+    let huge = patched_xls(|rt, d| {
+        if rt == 0x0200 && d.len() >= 12 {
+            d[0..4].copy_from_slice(&0u32.to_le_bytes());
+            d[4..8].copy_from_slice(&65_536u32.to_le_bytes());
+            d[8..10].copy_from_slice(&0u16.to_le_bytes());
+            d[10..12].copy_from_slice(&256u16.to_le_bytes());
+        }
+    });
+    let err = ingest::read(&huge, &Budget::default()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TooLarge, "{err}");
+    let backwards = patched_xls(|rt, d| {
+        if rt == 0x0200 && d.len() >= 12 {
+            d[0..4].copy_from_slice(&50u32.to_le_bytes());
+            d[4..8].copy_from_slice(&10u32.to_le_bytes());
+        }
+    });
+    let err = ingest::read(&backwards, &Budget::default()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Corrupt, "{err}");
+    // Unpatched, the rebuilt container reads as before.
+    let same = patched_xls(|_, _| {});
+    let doc = ingest::read(&same, &Budget::default()).unwrap();
+    assert_eq!(
+        cells(&doc),
+        cells(&corpus("BPKAD/Bidang/SOP Surat Keluar.xls"))
+    );
+}
+
+#[test]
+fn xls_values_spread_over_the_whole_grid_are_refused_before_calamine() {
+    // Move the string cells to IV65536, far from the date numbers near A1: calamine
+    // would hold 16.7 million cells.
+    let far = patched_xls(|rt, d| {
+        if rt == 0x00FD && d.len() >= 4 {
+            d[0..2].copy_from_slice(&65_535u16.to_le_bytes());
+            d[2..4].copy_from_slice(&255u16.to_le_bytes());
+        }
+    });
+    let err = ingest::read(&far, &Budget::default()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TooLarge, "{err}");
+}

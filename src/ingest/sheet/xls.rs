@@ -9,8 +9,8 @@ use crate::error::IngestError;
 use crate::ingest::limits::Budget;
 use crate::ingest::sheet::grid::{SheetExtras, build_table};
 use crate::ingest::sheet::ooxml::parse_print_titles;
-use crate::ingest::sheet::shielded;
 use crate::ingest::sheet::xls_draw::read_art;
+use crate::ingest::sheet::{check_dense, shielded};
 use crate::model::{Block, Document, Section};
 
 fn map_err(e: XlsError, what: &str) -> IngestError {
@@ -26,6 +26,14 @@ fn map_err(e: XlsError, what: &str) -> IngestError {
 pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
     // Geometry and shapes from our own bounded record walk, before calamine.
     let art = shielded("Workbook stream", || read_art(bytes, budget))?;
+    // calamine reserves the cells a sheet's DIMENSIONS record claims: refuse absurd or
+    // inconsistent claims before it allocates.
+    for (name, a) in &art {
+        match &a.dims {
+            Ok(cells) => check_dense(*cells, name)?,
+            Err(msg) => return Err(IngestError::corrupt(format!("sheet {name:?}"), msg)),
+        }
+    }
     shielded("Workbook stream", || {
         let mut wb: Xls<_> =
             open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| map_err(e, "Workbook stream"))?;

@@ -18,6 +18,10 @@ pub struct XlsSheetArt {
     pub cols: Axis,
     /// Row geometry in points.
     pub rows: Axis,
+    /// Grid positions calamine will hold densely (the DIMENSIONS record's claim or the
+    /// span of the value records, whichever is larger): `Err` when the DIMENSIONS record
+    /// is inconsistent (last before first).
+    pub dims: Result<u64, String>,
     shapes: Vec<RawShape>,
 }
 
@@ -266,6 +270,51 @@ struct SheetWalk {
     art: Vec<u8>,
     /// Texts of TXO records with the OfficeArt offset they follow.
     texts: Vec<(usize, String)>,
+    dims: Option<Result<u64, String>>,
+    /// (min row, min col, max row, max col) of the value records.
+    extent: Option<(u32, u32, u32, u32)>,
+}
+
+impl SheetWalk {
+    fn extend(&mut self, r: u32, c0: u32, c1: u32) {
+        self.extent = Some(match self.extent {
+            None => (r, c0, r, c1),
+            Some((a, b, c, d)) => (a.min(r), b.min(c0), c.max(r), d.max(c1)),
+        });
+    }
+}
+
+/// The grid positions a DIMENSIONS record claims, read as calamine reads it.
+fn dimension_cells(d: &[u8]) -> Result<u64, String> {
+    let (rf, rl, cf, cl) = match d.len() {
+        10 => (
+            u32::from(u16_at(d, 0).unwrap_or(0)),
+            u32::from(u16_at(d, 2).unwrap_or(0)),
+            u32::from(u16_at(d, 4).unwrap_or(0)),
+            u32::from(u16_at(d, 6).unwrap_or(0)),
+        ),
+        14 | 16 => (
+            u32_at(d, 0).unwrap_or(0),
+            u32_at(d, 4).unwrap_or(0),
+            u32::from(u16_at(d, 8).unwrap_or(0)),
+            u32::from(u16_at(d, 10).unwrap_or(0)),
+        ),
+        n => return Err(format!("DIMENSIONS record of {n} bytes")),
+    };
+    let cf = if cf > 0xFF || cl < cf { 0 } else { cf };
+    if rl == 0 || cl == 0 {
+        return Ok(1);
+    }
+    let (rows, cols) = (
+        i64::from(rl) - 1 - i64::from(rf) + 1,
+        i64::from(cl) - 1 - i64::from(cf) + 1,
+    );
+    if rows <= 0 || cols <= 0 {
+        return Err(format!(
+            "DIMENSIONS record ends before it starts (rows {rf}..{rl}, columns {cf}..{cl})"
+        ));
+    }
+    Ok((rows as u64).saturating_mul(cols as u64))
 }
 
 /// Reads every worksheet's geometry and shapes, by sheet name. Files without a
@@ -344,6 +393,23 @@ pub fn read_art(
                             .push((u32::from(a), u32::from(b.min(16_383)), width));
                     }
                 }
+                0x0200 => w.dims = Some(dimension_cells(data)),
+                // Value records (NUMBER, LABEL, RSTRING, BOOLERR, RK, LABELSST,
+                // FORMULA) and MULRK: what calamine will place in its dense range.
+                0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+                    if let (Some(r), Some(c)) = (u16_at(data, 0), u16_at(data, 2)) {
+                        w.extend(u32::from(r), u32::from(c), u32::from(c));
+                    }
+                }
+                0x00BD => {
+                    if let (Some(r), Some(c0), Some(c1)) = (
+                        u16_at(data, 0),
+                        u16_at(data, 2),
+                        data.len().checked_sub(2).and_then(|i| u16_at(data, i)),
+                    ) {
+                        w.extend(u32::from(r), u32::from(c0), u32::from(c1.max(c0)));
+                    }
+                }
                 0x0099 => w.std_width = u16_at(data, 0).map(|v| f64::from(v) / 256.0),
                 0x0055 => w.def_width = u16_at(data, 0).map(f64::from),
                 0x0225 => {
@@ -404,7 +470,18 @@ fn finish_walk(w: SheetWalk) -> XlsSheetArt {
             s.text = text;
         }
     }
-    XlsSheetArt { cols, rows, shapes }
+    XlsSheetArt {
+        cols,
+        rows,
+        dims: match (w.dims.unwrap_or(Ok(0)), w.extent) {
+            (Err(e), _) => Err(e),
+            (Ok(d), None) => Ok(d),
+            (Ok(d), Some((r0, c0, r1, c1))) => {
+                Ok(d.max(u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1)))
+            }
+        },
+        shapes,
+    }
 }
 
 /// Walks OfficeArt records in `art[from..to]`. `groups` is the stack of enclosing group
