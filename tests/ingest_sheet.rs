@@ -686,6 +686,10 @@ fn libreoffice_ods_shapes_stand_in_the_same_cells() {
     );
     assert_eq!(text_at(t, 23, 3), "");
     assert_eq!(text_at(t, 0, 0), "PEMERINTAH KOTA TOMOHON");
+    // ODS date cells (office:date-value) come out as ISO dates.
+    let created = t.cell_at(6, 2).unwrap();
+    assert_eq!(created.text, "2021-06-20");
+    assert_eq!(created.value, Some(CellValue::Date("2021-06-20".into())));
     let arrows = sec
         .shapes
         .iter()
@@ -976,4 +980,25 @@ fn xls_values_spread_over_the_whole_grid_are_refused_before_calamine() {
     });
     let err = ingest::read(&far, &Budget::default()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::TooLarge, "{err}");
+}
+
+#[test]
+fn dump_prints_the_sheet_model_as_json() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sopap"))
+        .arg("dump")
+        .arg(Path::new(ARCHIVE).join("BPKAD/Bidang/SOP Surat Keluar.xlsx"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["format"], "xlsx");
+    let sec = &v["sections"][0];
+    assert_eq!(sec["name"], "SOP 1");
+    assert_eq!(sec["blocks"][0]["type"], "table");
+    let shapes = sec["shapes"].as_array().unwrap();
+    let first = shapes.iter().find(|s| s["kind"] == "terminator").unwrap();
+    assert_eq!(first["anchor"]["in"], "cell");
+    assert_eq!(first["anchor"]["row"], 21);
+    assert_eq!(first["anchor"]["col"], 2);
+    assert_eq!(first["geometry"], "flowChartTerminator");
 }
