@@ -791,3 +791,44 @@ fn group_transforms_scale_and_nest() {
         "{b:?}"
     );
 }
+
+/// Word's automatic numbering in a "No" column is the cell's shown text; a rotated
+/// connector's end points and box follow the rotation.
+#[test]
+fn numbered_cells_and_rotated_connectors() {
+    let numbering = r#"<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum><w:num w:numId="5"><w:abstractNumId w:val="1"/></w:num></w:numbering>"#;
+    let numbered = |t: &str| {
+        format!(
+            r#"<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="5"/></w:numPr></w:pPr><w:r><w:t>{t}</w:t></w:r>"#
+        )
+    };
+    // A 90° connector 100 pt long, anchored at column offset 0 of cell (0, 1).
+    let connector = r#"<w:r><w:drawing><wp:anchor><wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH><wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV><wp:extent cx="1270000" cy="0"/><a:graphic><a:graphicData uri="s"><wps:wsp><wps:cNvCnPr/><wps:spPr><a:xfrm rot="5400000"><a:off x="0" y="0"/><a:ext cx="1270000" cy="0"/></a:xfrm><a:prstGeom prst="straightConnector1"/></wps:spPr></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"#;
+    let n1 = numbered("");
+    let n2 = numbered("");
+    let k1 = format!("<w:r><w:t>Kegiatan</w:t></w:r>{connector}");
+    let rows = [
+        [n1.as_str(), k1.as_str(), "", ""],
+        [n2.as_str(), "", "", ""],
+    ];
+    let xml = format!("{}{SECT}", grid_table(0, &rows));
+    let doc = read_bytes(&docx(&xml, &[("word/numbering.xml", numbering)]));
+    let sec = body(&doc);
+    let t = table(sec, 0);
+    assert_eq!(t.row_texts(0)[..2], ["1.", "Kegiatan"]);
+    assert_eq!(t.row_texts(1)[0], "2.");
+    let arrow = &sec.shapes[0];
+    assert_eq!(arrow.kind, ShapeKind::Arrow);
+    let (a, z) = arrow.line.unwrap();
+    // Cell (0, 1) text starts at 72 + 5 pt; the line turns about its centre.
+    assert!(
+        (a.x - 127.0).abs() < 0.01 && (z.x - 127.0).abs() < 0.01,
+        "{a:?} {z:?}"
+    );
+    assert!(
+        (a.y + 50.0).abs() < 0.01 && (z.y - 50.0).abs() < 0.01,
+        "{a:?} {z:?}"
+    );
+    let b = arrow.bbox.unwrap();
+    assert!(b.w.abs() < 0.01 && (b.h - 100.0).abs() < 0.01, "{b:?}");
+}

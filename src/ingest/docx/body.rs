@@ -313,6 +313,8 @@ struct DmlShape {
     ext: Option<(f64, f64)>,
     flip_h: bool,
     flip_v: bool,
+    /// Clockwise rotation in degrees (`a:xfrm@rot`, 60 000ths of a degree).
+    rot: f64,
     /// The outline is not drawn (`a:ln/a:noFill`).
     no_line: bool,
     text: String,
@@ -846,6 +848,7 @@ impl Pass<'_> {
                 if let Some(s) = d.shape.as_mut() {
                     s.flip_h = matches!(attr(e, "flipH").as_deref(), Some("1" | "true"));
                     s.flip_v = matches!(attr(e, "flipV").as_deref(), Some("1" | "true"));
+                    s.rot = attr_f64(e, "rot").map_or(0.0, |r| r / 60_000.0);
                 }
             }
             "a:off" | "a:ext" | "a:chOff" | "a:chExt" if parent == Tag::Xfrm => {
@@ -1140,8 +1143,35 @@ impl Pass<'_> {
             if s.flip_v {
                 std::mem::swap(&mut y0, &mut y1);
             }
-            ((x0, y0), (x1, y1))
+            let c = (rect.x + rect.w / 2.0, rect.y + rect.h / 2.0);
+            (rotate((x0, y0), c, s.rot), rotate((x1, y1), c, s.rot))
         });
+        // The bounding box of a rotated shape: the bounds of its rotated corners.
+        let rect = if s.rot.rem_euclid(360.0).abs() > 1e-6 {
+            let c = (rect.x + rect.w / 2.0, rect.y + rect.h / 2.0);
+            let corners = [
+                (rect.x, rect.y),
+                (rect.x + rect.w, rect.y),
+                (rect.x, rect.y + rect.h),
+                (rect.x + rect.w, rect.y + rect.h),
+            ]
+            .map(|p| rotate(p, c, s.rot));
+            let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+            for (x, y) in corners {
+                x0 = x0.min(x);
+                y0 = y0.min(y);
+                x1 = x1.max(x);
+                y1 = y1.max(y);
+            }
+            Box64 {
+                x: x0,
+                y: y0,
+                w: x1 - x0,
+                h: y1 - y0,
+            }
+        } else {
+            rect
+        };
         let text_box = s.txbox || is_label(kind, s.no_line, &s.text);
         let raw = RawShape {
             kind,
@@ -1304,10 +1334,9 @@ impl Pass<'_> {
             return;
         }
         // Text before the break stays on the old page: split the paragraph.
+        // The list number shows once, before the first part.
         let rest = ParaB {
             style: p.style.clone(),
-            num_id: p.num_id,
-            ilvl: p.ilvl,
             page_break_before: true,
             ..Default::default()
         };
@@ -1321,13 +1350,29 @@ impl Pass<'_> {
         };
         let section_break = p.section_break;
         if self.tbl_depth > 0 {
+            // Cells have no list field: an automatic number or bullet is shown text
+            // (a "No" column numbered by Word holds its step numbers only this way).
+            let label = p
+                .num_id
+                .filter(|&n| n != 0)
+                .and_then(|n| self.numbering.label(n, p.ilvl));
             if let Some(c) = self.table.as_mut().and_then(|t| t.cell.as_mut()) {
                 let text = p.text.trim_end();
-                if !text.trim().is_empty() {
+                let label = label.as_deref().unwrap_or("");
+                if !text.trim().is_empty() || !label.trim().is_empty() {
                     if !c.text.is_empty() {
                         c.text.push('\n');
                     }
-                    c.text.push_str(text);
+                    if label.is_empty() {
+                        c.text.push_str(text);
+                    } else {
+                        c.text.push_str(label);
+                        let text = text.trim_start();
+                        if !text.is_empty() {
+                            c.text.push(' ');
+                            c.text.push_str(text);
+                        }
+                    }
                 }
             }
         } else {
@@ -1407,6 +1452,16 @@ impl Pass<'_> {
         };
         self.body.blocks.push(Block::Table(table));
     }
+}
+
+/// `p` rotated clockwise (y downwards) by `deg` degrees about `c`.
+fn rotate(p: (f64, f64), c: (f64, f64), deg: f64) -> (f64, f64) {
+    if deg.abs() < 1e-9 {
+        return p;
+    }
+    let (sin, cos) = deg.to_radians().sin_cos();
+    let (dx, dy) = (p.0 - c.0, p.1 - c.1);
+    (c.0 + dx * cos - dy * sin, c.1 + dx * sin + dy * cos)
 }
 
 /// A rectangle with text and no drawn outline is a label ("Ya", "Tidak"), whether or
