@@ -13,6 +13,8 @@ use sopap::model::{Anchor, Block, Document, Section, Shape, ShapeKind, Table};
 const ARCHIVE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/archive");
 const TRUTH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/truth.json");
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/docx");
+const FIXTURE_ARCHIVE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/archive");
+const FIXTURE_TRUTH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/expected.json");
 
 fn read_path(path: &str) -> Document {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -112,10 +114,11 @@ fn labels(doc: &Document) -> Vec<String> {
 /// Every step shape of every corpus flowchart .docx stands in the column of its truth
 /// actor (actor columns start at grid column 2, in the order of `actors`), in the row
 /// of its step number, with its truth symbol; and every truth step has its shape.
-#[test]
-fn every_corpus_step_shape_lands_in_its_truth_column() {
+///
+/// Returns (files checked, step shapes checked).
+fn check_against_truth(archive: &str, truth_path: &str) -> (usize, usize) {
     let truth: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(TRUTH).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(truth_path).unwrap()).unwrap();
     let files = truth["files"].as_object().unwrap();
     let (mut checked, mut files_checked) = (0usize, 0usize);
     let mut errors = Vec::new();
@@ -124,7 +127,7 @@ fn every_corpus_step_shape_lands_in_its_truth_column() {
             continue;
         }
         files_checked += 1;
-        let doc = corpus(path);
+        let doc = read_path(&format!("{archive}/{path}"));
         let sec = body(&doc);
         let sops = f["sops"].as_array().unwrap();
         // Step shapes by table, in document order.
@@ -194,8 +197,22 @@ fn every_corpus_step_shape_lands_in_its_truth_column() {
         errors.len(),
         errors.join("\n")
     );
-    assert!(files_checked >= 30, "only {files_checked} files");
-    assert!(checked >= 381, "only {checked} step shapes checked");
+    (files_checked, checked)
+}
+
+#[test]
+fn every_corpus_step_shape_lands_in_its_truth_column() {
+    let (files, shapes) = check_against_truth(ARCHIVE, TRUTH);
+    assert!(files >= 30, "only {files} files");
+    assert!(shapes >= 381, "only {shapes} step shapes checked");
+}
+
+/// The same over the fixture archive (another writer, `fixtures/tools/docxw.py`).
+#[test]
+fn every_fixture_step_shape_lands_in_its_expected_column() {
+    let (files, shapes) = check_against_truth(FIXTURE_ARCHIVE, FIXTURE_TRUTH);
+    assert!(files >= 8, "only {files} files");
+    assert!(shapes >= 87, "only {shapes} step shapes checked");
 }
 
 /// drawingml-in-cell: the procedure table's grid, merges, header rows and texts, and
