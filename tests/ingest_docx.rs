@@ -849,3 +849,23 @@ fn numbered_cells_and_rotated_connectors() {
     let b = arrow.bbox.unwrap();
     assert!(b.w.abs() < 0.01 && (b.h - 100.0).abs() < 0.01, "{b:?}");
 }
+
+/// Tracked changes: deleted and moved-away runs are not text, and the former
+/// properties of a `w:tcPrChange` / `w:pPrChange` do not override the current ones.
+#[test]
+fn tracked_changes_show_the_current_state() {
+    let xml = format!(
+        r#"<w:p><w:pPr><w:pStyle w:val="Now"/><w:pPrChange w:id="1"><w:pPr><w:pStyle w:val="Before"/></w:pPr></w:pPrChange></w:pPr><w:r><w:t>kept </w:t></w:r><w:del w:id="2"><w:r><w:delText>gone</w:delText></w:r></w:del><w:ins w:id="3"><w:r><w:t>added</w:t></w:r></w:ins><w:moveFrom w:id="4"><w:r><w:t>moved away</w:t></w:r></w:moveFrom></w:p>
+        <w:tbl><w:tblGrid><w:gridCol w:w="1000"/><w:gridCol w:w="1000"/></w:tblGrid><w:tr>
+          <w:tc><w:tcPr><w:gridSpan w:val="2"/><w:tcPrChange w:id="5"><w:tcPr><w:gridSpan w:val="1"/></w:tcPr></w:tcPrChange></w:tcPr>{}</w:tc>
+        </w:tr></w:tbl>{SECT}"#,
+        para("wide")
+    );
+    let doc = read_bytes(&docx(&xml, &[]));
+    let p = body_paras(&doc)[0];
+    assert_eq!(p.text, "kept added");
+    assert_eq!(p.style.as_deref(), Some("Now"));
+    let t = table(body(&doc), 1);
+    assert_eq!(t.rows[0].cells[0].col_span, 2);
+    assert_eq!(t.rows[0].cells[0].text, "wide");
+}

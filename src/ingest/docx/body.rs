@@ -504,6 +504,10 @@ impl Pass<'_> {
     /// Handles an opening (or empty) element; returns true when the element's subtree
     /// is skipped.
     fn open(&mut self, e: &BytesStart<'_>, name: &str, empty: bool) -> bool {
+        if is_revision_history(name) {
+            self.skip(empty);
+            return true;
+        }
         match name {
             // Markup compatibility: read the first Choice we understand, else the Fallback.
             "mc:AlternateContent" => self.alt.push(false),
@@ -1468,6 +1472,16 @@ fn rotate(p: (f64, f64), c: (f64, f64), deg: f64) -> (f64, f64) {
 /// not the producer marked it as a text box (LibreOffice does not).
 fn is_label(kind: ShapeKind, no_line: bool, text: &str) -> bool {
     no_line && matches!(kind, ShapeKind::Process | ShapeKind::Other) && !text.trim().is_empty()
+}
+
+/// Tracked changes that are not the document's current state: deleted or moved-away
+/// content, and the former properties kept by `w:*PrChange` (whose old `w:tcPr` or
+/// `w:pPr` would otherwise override the current spans and numbering).
+fn is_revision_history(name: &str) -> bool {
+    matches!(
+        name,
+        "w:del" | "w:moveFrom" | "w:tblGridChange" | "w:numberingChange"
+    ) || (name.starts_with("w:") && name.ends_with("PrChange"))
 }
 
 /// True when every namespace prefix a `mc:Choice` requires is one we read.
