@@ -869,3 +869,25 @@ fn tracked_changes_show_the_current_state() {
     assert_eq!(t.rows[0].cells[0].col_span, 2);
     assert_eq!(t.rows[0].cells[0].text, "wide");
 }
+
+/// A single shape offset below its anchor row walks only across rows of exact height;
+/// an `atLeast` row may be taller than written, so the shape stays in its anchor row.
+/// Group children always walk.
+#[test]
+fn single_shapes_walk_only_exact_rows() {
+    let pt = |v: f64| (v * 12_700.0) as i64;
+    // 30 pt rows; the shape's centre is 40 pt below the anchor paragraph.
+    let shape = dml(
+        "flowChartProcess",
+        ("column", 0),
+        pt(35.0),
+        pt(20.0),
+        pt(10.0),
+    );
+    let rows = [["", shape.as_str(), "", ""], ["", "", "", ""]];
+    let exact = format!("{}{SECT}", grid_table(0, &rows));
+    let at_least = exact.replace("w:hRule=\"exact\"", "w:hRule=\"atLeast\"");
+    let row_of = |xml: &str| cell_of(&body(&read_bytes(&docx(xml, &[]))).shapes[0]).1;
+    assert_eq!(row_of(&exact), 1);
+    assert_eq!(row_of(&at_least), 0);
+}

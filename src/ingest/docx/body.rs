@@ -87,6 +87,9 @@ pub(crate) struct RawShape {
     pub rect: Box64,
     /// Start and end of a line or connector, in the same coordinates.
     pub line: Option<((f64, f64), (f64, f64))>,
+    /// A child of a group or canvas: one anchor for many shapes, so its row must be
+    /// found from its offset.
+    pub grouped: bool,
 }
 
 /// What placement needs to know about a top-level table.
@@ -104,8 +107,9 @@ pub(crate) struct TableGeom {
     pub style: Option<String>,
     /// Table alignment (`w:jc`).
     pub jc: Option<String>,
-    /// Row heights in points (`w:trHeight`, `atLeast` or `exact`), where given.
-    pub heights: Vec<Option<f64>>,
+    /// Row heights in points (`w:trHeight`) where given, and whether the height is
+    /// `exact` (else a minimum: the row may be taller).
+    pub heights: Vec<Option<(f64, bool)>>,
     /// Section index of the table.
     pub sect: usize,
 }
@@ -278,6 +282,7 @@ struct RowB {
     grid_after: usize,
     repeat_header: bool,
     height: Option<f64>,
+    exact: bool,
 }
 
 #[derive(Debug, Default)]
@@ -287,7 +292,7 @@ struct TableB {
     sect: usize,
     grid: Vec<f64>,
     rows: Vec<Row>,
-    heights: Vec<Option<f64>>,
+    heights: Vec<Option<(f64, bool)>>,
     /// Per grid column: the vertical-merge origin cell (row, index in row) still open.
     vopen: Vec<Option<(usize, usize)>>,
     /// Per grid column: a `w:tcW` seen for a one-column cell there (twips).
@@ -723,6 +728,7 @@ impl Pass<'_> {
                     && rule.as_deref() != Some("auto")
                 {
                     r.height = attr_f64(e, "w:val").map(|v| v * PT_PER_TWIP);
+                    r.exact = rule.as_deref() == Some("exact");
                 }
             }
             "w:tc" => {
@@ -1177,7 +1183,9 @@ impl Pass<'_> {
             rect
         };
         let text_box = s.txbox || is_label(kind, s.no_line, &s.text);
+        let grouped = !d.transforms.is_empty();
         let raw = RawShape {
+            grouped,
             kind,
             geometry,
             text: s.text,
@@ -1276,6 +1284,7 @@ impl Pass<'_> {
             h_align: None,
             rect,
             line,
+            grouped: in_group,
         };
         self.body.shapes.push(raw);
     }
@@ -1623,7 +1632,7 @@ fn finish_row(t: &mut TableB) {
     t.max_cols = t
         .max_cols
         .max(r.cursor.saturating_add(r.grid_after).min(MAX_GRID_COLS));
-    t.heights.push(r.height);
+    t.heights.push(r.height.map(|h| (h, r.exact)));
     t.rows.push(Row {
         cells: r.cells,
         repeat_header: r.repeat_header,

@@ -106,7 +106,7 @@ fn in_table(
         .heights
         .iter()
         .take(host_row)
-        .map(|h| h.unwrap_or(0.0))
+        .map(|h| h.map_or(0.0, |(h, _)| h))
         .sum();
     let (dx, dy) = (x - r.x, row_top);
     Shape {
@@ -130,14 +130,23 @@ fn in_table(
 }
 
 /// The row a shape's centre falls in, walking from the anchor row by row heights.
-fn walk_rows(raw: &RawShape, host_row: usize, heights: &[Option<f64>]) -> usize {
+///
+/// A group's children share one anchor, so they walk by every known height. A single
+/// shape walks only across rows of `exact` height: an `atLeast` row is often taller
+/// than its `w:trHeight` (wrapped text), and Word re-anchors a dragged shape to the
+/// paragraph it is dropped on, so its anchor row is the better guess.
+fn walk_rows(raw: &RawShape, host_row: usize, heights: &[Option<(f64, bool)>]) -> usize {
     if raw.v == VFrame::Page {
         return host_row;
     }
+    let usable = |r: usize| match heights.get(r).copied().flatten() {
+        Some((h, exact)) if exact || raw.grouped => Some(h),
+        _ => None,
+    };
     let mut row = host_row;
     let mut y = raw.rect.y + raw.rect.h / 2.0;
     while y >= 0.0 {
-        let Some(Some(h)) = heights.get(row).copied() else {
+        let Some(h) = usable(row) else {
             break;
         };
         if y < h || row + 1 >= heights.len() {
@@ -147,7 +156,7 @@ fn walk_rows(raw: &RawShape, host_row: usize, heights: &[Option<f64>]) -> usize 
         row += 1;
     }
     while y < 0.0 && row > 0 {
-        let Some(Some(h)) = heights.get(row - 1).copied() else {
+        let Some(h) = usable(row - 1) else {
             break;
         };
         y += h;
