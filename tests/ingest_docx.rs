@@ -945,3 +945,23 @@ fn mangled_document_xml_never_panics() {
     }
     assert!(t0.elapsed() < Duration::from_secs(20), "{:?}", t0.elapsed());
 }
+
+/// Marks typed as letters in a symbol font read as what they show.
+#[test]
+fn symbol_font_marks_read_as_marks() {
+    let run = |font: &str, t: &str| {
+        format!(
+            r#"<w:r><w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}"/></w:rPr><w:t>{t}</w:t></w:r>"#
+        )
+    };
+    let (a, b, c, d) = (
+        run("Wingdings", "ü"),
+        run("Wingdings 2", "P"),
+        run("Calibri", "ü"),
+        run("Symbol", "Ö"),
+    );
+    let rows = [[a.as_str(), b.as_str(), c.as_str(), d.as_str()]];
+    let xml = format!("{}{SECT}", grid_table(0, &rows));
+    let doc = read_bytes(&docx(&xml, &[]));
+    assert_eq!(table(body(&doc), 0).row_texts(0), vec!["✓", "✓", "ü", "√"]);
+}

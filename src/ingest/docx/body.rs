@@ -15,8 +15,8 @@ use crate::model::{Block, Cell, ListInfo, Paragraph, Row, ShapeKind, Table};
 
 use super::numbering::Numbering;
 use super::shapes::{
-    PT_PER_EMU, PT_PER_TWIP, VmlStyle, drawingml_kind, int_pair, sym_char, vml_element_kind,
-    vml_point, vml_spt_kind, vml_style, vml_type_number,
+    PT_PER_EMU, PT_PER_TWIP, SymbolFont, VmlStyle, drawingml_kind, int_pair, map_symbol_text,
+    sym_char, vml_element_kind, vml_point, vml_spt_kind, vml_style, vml_type_number,
 };
 use super::styles::dxa;
 use super::xmlutil::{attr, attr_f64, attr_i64, on_off, resolve_ref};
@@ -149,6 +149,7 @@ enum Tag {
     PPr,
     NumPr,
     R,
+    RPr,
     T,
     Tbl,
     TblPr,
@@ -174,6 +175,7 @@ fn tag(name: &str) -> Tag {
         "w:pPr" => Tag::PPr,
         "w:numPr" => Tag::NumPr,
         "w:r" => Tag::R,
+        "w:rPr" => Tag::RPr,
         "w:t" => Tag::T,
         "w:tbl" => Tag::Tbl,
         "w:tblPr" => Tag::TblPr,
@@ -397,6 +399,8 @@ struct Pass<'n> {
     sect: Option<SectGeom>,
     sect_continuous: bool,
     tables_done: usize,
+    /// The symbol font of the current run (`w:rPr/w:rFonts`), if any.
+    run_font: Option<SymbolFont>,
 }
 
 /// Reads `word/document.xml` into blocks and raw shapes.
@@ -425,6 +429,7 @@ pub(crate) fn read(
         sect: None,
         sect_continuous: false,
         tables_done: 0,
+        run_font: None,
     };
     loop {
         let ev = reader
@@ -512,6 +517,15 @@ impl Pass<'_> {
         if is_revision_history(name) {
             self.skip(empty);
             return true;
+        }
+        match name {
+            "w:r" => self.run_font = None,
+            "w:rFonts" if self.parent() == Tag::RPr && self.grandparent() == Tag::R => {
+                self.run_font = ["w:ascii", "w:hAnsi", "w:cs"]
+                    .iter()
+                    .find_map(|k| attr(e, k).and_then(|f| SymbolFont::of(&f)));
+            }
+            _ => {}
         }
         match name {
             // Markup compatibility: read the first Choice we understand, else the Fallback.
@@ -1292,13 +1306,19 @@ impl Pass<'_> {
     fn text(&mut self, s: &str) {
         match self.parent() {
             Tag::T => {
-                if self.txbx_depth > 0 {
-                    self.txbx_text.push_str(s);
-                } else if self.drawing.is_none()
-                    && self.pict.is_none()
-                    && let Some(p) = self.para.as_mut()
-                {
-                    p.text.push_str(s);
+                let font = self.run_font;
+                let out = if self.txbx_depth > 0 {
+                    Some(&mut self.txbx_text)
+                } else if self.drawing.is_none() && self.pict.is_none() {
+                    self.para.as_mut().map(|p| &mut p.text)
+                } else {
+                    None
+                };
+                if let Some(out) = out {
+                    match font {
+                        Some(f) => map_symbol_text(f, s, out),
+                        None => out.push_str(s),
+                    }
                 }
             }
             Tag::PosOffset => {
