@@ -47,7 +47,7 @@ pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
     } else {
         styles::Styles::default()
     };
-    let shapes = place::place(&body, &styles);
+    let shapes = place::place(&body, &styles, budget)?;
     Ok(Document {
         format: Some(Format::Docx),
         sections: vec![Section {
