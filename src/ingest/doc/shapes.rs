@@ -6,6 +6,8 @@
 //! cells). The CP tells the table cell (so the row); the rectangle's centre, measured
 //! from the cell's text start, tells the grid column through the row's cell boundaries.
 
+use std::collections::HashMap;
+
 use super::bytes::{i32_at, slice, u8_at, u16_at, u32_at};
 use super::structure::{Built, DEFAULT_GAP_HALF};
 use crate::ingest::limits::Budget;
@@ -277,18 +279,62 @@ fn leaves(shapes: &[ArtShape], i: usize, rect: [i32; 4], out: &mut Vec<(usize, [
     }
 }
 
-/// Reads the shapes of the main document and places them in the built tables.
+/// Size of one FTXBXS (text box descriptor).
+const FTXBXS_SIZE: usize = 22;
+
+/// The text of each text box of the main document by shape id, from PlcftxbxTxt:
+/// (n + 1) CPs relative to the text-box story at `story_start`, then n FTXBXS whose
+/// `lid` names the shape (the last entry is a sentinel).
+pub(crate) fn text_box_texts(
+    plc: Option<&[u8]>,
+    units: &[u16],
+    story_start: u64,
+) -> HashMap<u32, String> {
+    let mut out = HashMap::new();
+    let Some(plc) = plc else { return out };
+    let n = plc.len().saturating_sub(4) / (4 + FTXBXS_SIZE);
+    let base = (n + 1) * 4;
+    for i in 0..n {
+        let (Some(a), Some(b), Some(lid)) = (
+            u32_at(plc, i * 4),
+            u32_at(plc, i * 4 + 4),
+            u32_at(plc, base + i * FTXBXS_SIZE + 14),
+        ) else {
+            break;
+        };
+        let start = usize::try_from(story_start + u64::from(a)).unwrap_or(usize::MAX);
+        let end = usize::try_from(story_start + u64::from(b)).unwrap_or(usize::MAX);
+        let Some(cps) = units.get(start..end.max(start)) else {
+            continue;
+        };
+        let mapped: Vec<u16> = cps
+            .iter()
+            .filter_map(|&u| match u {
+                0x0D | 0x0B | 0x07 => Some(u16::from(b'\n')),
+                0x00..=0x1F => None,
+                _ => Some(u),
+            })
+            .collect();
+        let text = String::from_utf16_lossy(&mapped).trim().to_string();
+        out.entry(lid).or_insert(text);
+    }
+    out
+}
+
+/// Reads the shapes of the main document and places them in the built tables;
+/// `texts` holds the text of the shapes that have a text box, by shape id.
 pub(crate) fn read_shapes(
     dgg: Option<&[u8]>,
     spa_plc: Option<&[u8]>,
     built: &Built,
+    texts: &HashMap<u32, String>,
     budget: &Budget,
 ) -> Vec<Shape> {
     let (Some(dgg), Some(plc)) = (dgg, spa_plc) else {
         return Vec::new();
     };
     let shapes = read_drawing(dgg, budget);
-    let mut by_spid: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    let mut by_spid: HashMap<u32, usize> = HashMap::new();
     for (i, s) in shapes.iter().enumerate() {
         if s.flags & FSP_PATRIARCH == 0 {
             by_spid.entry(s.spid).or_insert(i);
@@ -309,7 +355,11 @@ pub(crate) fn read_shapes(
             if s.flags & FSP_DELETED != 0 {
                 continue;
             }
-            out.push(place(s, r, &spa, built));
+            let mut shape = place(s, r, &spa, built);
+            if let Some(t) = texts.get(&s.spid) {
+                shape.text.clone_from(t);
+            }
+            out.push(shape);
         }
     }
     out
@@ -387,6 +437,7 @@ fn place(s: &ArtShape, r: [i32; 4], spa: &Spa, built: &Built) -> Shape {
         geometry: s.spt.to_string(),
         text: String::new(),
         text_box: s.has_text && matches!(s.spt, 1 | 202),
+
         anchor,
         bbox: Some(bbox),
         line,
@@ -412,6 +463,23 @@ mod tests {
         assert_eq!(kind_of(20), ShapeKind::Arrow);
         assert_eq!(kind_of(116), ShapeKind::Terminator);
         assert_eq!(kind_of(75), ShapeKind::Other);
+    }
+
+    #[test]
+    fn text_box_text_is_found_by_shape_id() {
+        // Story starts at CP 4: "Ya\r" for shape 1030, then the sentinel.
+        let units: Vec<u16> = "main\u{0}Ya\r\r".encode_utf16().collect();
+        let mut plc = Vec::new();
+        for cp in [1u32, 4, 5] {
+            plc.extend_from_slice(&cp.to_le_bytes());
+        }
+        for lid in [1030u32, 0] {
+            let mut f = [0u8; FTXBXS_SIZE];
+            f[14..18].copy_from_slice(&lid.to_le_bytes());
+            plc.extend_from_slice(&f);
+        }
+        let t = text_box_texts(Some(&plc), &units, 4);
+        assert_eq!(t.get(&1030).map(String::as_str), Some("Ya"));
     }
 
     #[test]

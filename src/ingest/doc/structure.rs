@@ -157,7 +157,7 @@ pub(crate) fn build(
         }
         p
     };
-    for (i, &u) in text.units.iter().enumerate() {
+    for (i, &u) in text.main().iter().enumerate() {
         if i % 4096 == 0 {
             budget.check_time("Word document text")?;
         }
