@@ -243,44 +243,68 @@ fn kind_of(spt: u16) -> ShapeKind {
     }
 }
 
-/// The leaf shapes under shape `i` with their rectangles in SPA space (twips).
-fn leaves(shapes: &[ArtShape], i: usize, rect: [i32; 4], out: &mut Vec<(usize, [i32; 4])>) {
+/// The leaf shapes under shape `i` with their rectangles in SPA space (twips);
+/// `children[i]` lists the child shapes of group `i`. At most `MAX_SHAPES` in `out`.
+fn leaves(
+    shapes: &[ArtShape],
+    children: &[Vec<usize>],
+    i: usize,
+    rect: [i32; 4],
+    out: &mut Vec<(usize, [i32; 4])>,
+) {
+    if out.len() >= MAX_SHAPES {
+        return;
+    }
     let Some(s) = shapes.get(i) else { return };
     if s.flags & FSP_GROUP == 0 {
         out.push((i, rect));
         return;
     }
     let Some(g) = s.group_rect else { return };
-    let gw = i64::from(g[2]) - i64::from(g[0]);
-    let gh = i64::from(g[3]) - i64::from(g[1]);
-    let rw = i64::from(rect[2]) - i64::from(rect[0]);
-    let rh = i64::from(rect[3]) - i64::from(rect[1]);
-    let map = |v: i32, g0: i32, gl: i64, r0: i32, rl: i64| -> i32 {
+    // Maps a child coordinate from the group's space into the anchor rectangle.
+    let map = |v: i32, g0: i32, g1: i32, r0: i32, r1: i32| -> i32 {
+        let gl = i128::from(g1) - i128::from(g0);
         if gl == 0 {
             return r0;
         }
-        let v = i64::from(r0) + (i64::from(v) - i64::from(g0)) * rl / gl;
-        v.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+        let rl = i128::from(r1) - i128::from(r0);
+        let v = i128::from(r0) + (i128::from(v) - i128::from(g0)) * rl / gl;
+        v.clamp(i128::from(i32::MIN), i128::from(i32::MAX)) as i32
     };
-    for (j, c) in shapes.iter().enumerate() {
-        if c.parent != Some(i) || c.flags & FSP_DELETED != 0 {
+    for &j in children.get(i).map(Vec::as_slice).unwrap_or(&[]) {
+        let Some(c) = shapes.get(j) else { continue };
+        if c.flags & FSP_DELETED != 0 {
             continue;
         }
         let Some(a) = c.child_anchor else { continue };
         let r = [
-            map(a[0], g[0], gw, rect[0], rw),
-            map(a[1], g[1], gh, rect[1], rh),
-            map(a[2], g[0], gw, rect[0], rw),
-            map(a[3], g[1], gh, rect[1], rh),
+            map(a[0], g[0], g[2], rect[0], rect[2]),
+            map(a[1], g[1], g[3], rect[1], rect[3]),
+            map(a[2], g[0], g[2], rect[0], rect[2]),
+            map(a[3], g[1], g[3], rect[1], rect[3]),
         ];
-        if out.len() < MAX_SHAPES {
-            leaves(shapes, j, r, out);
+        // Children always come after their group, so this recursion ends.
+        if j > i {
+            leaves(shapes, children, j, r, out);
         }
     }
 }
 
+/// The child lists of every shape.
+fn children_of(shapes: &[ArtShape]) -> Vec<Vec<usize>> {
+    let mut ch = vec![Vec::new(); shapes.len()];
+    for (j, s) in shapes.iter().enumerate() {
+        if let Some(list) = s.parent.and_then(|p| ch.get_mut(p)) {
+            list.push(j);
+        }
+    }
+    ch
+}
+
 /// Size of one FTXBXS (text box descriptor).
 const FTXBXS_SIZE: usize = 22;
+/// Most characters kept from one text box (labels are a few words).
+const MAX_TEXT_BOX: usize = 4096;
 
 /// The text of each text box of the main document by shape id, from PlcftxbxTxt:
 /// (n + 1) CPs relative to the text-box story at `story_start`, then n FTXBXS whose
@@ -294,7 +318,12 @@ pub(crate) fn text_box_texts(
     let Some(plc) = plc else { return out };
     let n = plc.len().saturating_sub(4) / (4 + FTXBXS_SIZE);
     let base = (n + 1) * 4;
+    // Text boxes never hold more text than the document: stop past that.
+    let mut total = 0usize;
     for i in 0..n {
+        if total > units.len() {
+            break;
+        }
         let (Some(a), Some(b), Some(lid)) = (
             u32_at(plc, i * 4),
             u32_at(plc, i * 4 + 4),
@@ -304,9 +333,14 @@ pub(crate) fn text_box_texts(
         };
         let start = usize::try_from(story_start + u64::from(a)).unwrap_or(usize::MAX);
         let end = usize::try_from(story_start + u64::from(b)).unwrap_or(usize::MAX);
-        let Some(cps) = units.get(start..end.max(start)) else {
+        if out.contains_key(&lid) {
+            continue;
+        }
+        let end = end.max(start).min(start.saturating_add(MAX_TEXT_BOX));
+        let Some(cps) = units.get(start..end) else {
             continue;
         };
+        total += cps.len();
         let mapped: Vec<u16> = cps
             .iter()
             .filter_map(|&u| match u {
@@ -316,7 +350,7 @@ pub(crate) fn text_box_texts(
             })
             .collect();
         let text = String::from_utf16_lossy(&mapped).trim().to_string();
-        out.entry(lid).or_insert(text);
+        out.insert(lid, text);
     }
     out
 }
@@ -340,16 +374,17 @@ pub(crate) fn read_shapes(
             by_spid.entry(s.spid).or_insert(i);
         }
     }
+    let children = children_of(&shapes);
     let mut out = Vec::new();
     for spa in read_spas(plc) {
-        if budget.check_time("Word shape anchors").is_err() {
+        if budget.check_time("Word shape anchors").is_err() || out.len() >= MAX_SHAPES {
             break;
         }
         let Some(&i) = by_spid.get(&spa.spid) else {
             continue;
         };
         let mut ls = Vec::new();
-        leaves(&shapes, i, spa.rect, &mut ls);
+        leaves(&shapes, &children, i, spa.rect, &mut ls);
         for (j, r) in ls {
             let Some(s) = shapes.get(j) else { continue };
             if s.flags & FSP_DELETED != 0 {
@@ -500,7 +535,13 @@ mod tests {
             },
         ];
         let mut out = Vec::new();
-        leaves(&shapes, 0, [1000, 0, 3000, 2000], &mut out);
+        leaves(
+            &shapes,
+            &children_of(&shapes),
+            0,
+            [1000, 0, 3000, 2000],
+            &mut out,
+        );
         assert_eq!(out, vec![(1, [2000, 0, 3000, 1000])]);
     }
 }

@@ -22,6 +22,9 @@ const GRID_TOLERANCE: i32 = 10;
 pub(crate) const DEFAULT_GAP_HALF: i32 = 108;
 /// Most cells one table row may have (Word allows 63).
 const MAX_CELLS_PER_ROW: usize = 64;
+/// Most grid lines a table may have; past this the boundaries are ignored and cells
+/// are laid out one per column (a hostile file could otherwise make a huge grid).
+const MAX_GRID_LINES: usize = 256;
 
 /// The geometry of one table row, for placing shapes.
 #[derive(Debug, Clone, Default)]
@@ -117,6 +120,8 @@ struct Builder {
     page_break_next: bool,
     page_break_this: bool,
     fields: Vec<FieldPart>,
+    /// How many entries of `fields` are instructions (text is hidden while > 0).
+    in_instruction: usize,
     cell: RawCell,
     row: Vec<RawCell>,
     rows: Vec<RawRow>,
@@ -137,6 +142,7 @@ pub(crate) fn build(
         page_break_next: false,
         page_break_this: false,
         fields: Vec::new(),
+        in_instruction: 0,
         cell: RawCell::default(),
         row: Vec::new(),
         rows: Vec::new(),
@@ -178,17 +184,25 @@ pub(crate) fn build(
                     b.page_break_next = true;
                 }
             }
-            0x13 => b.fields.push(FieldPart::Instruction),
+            0x13 => {
+                b.fields.push(FieldPart::Instruction);
+                b.in_instruction += 1;
+            }
             0x14 => {
-                if let Some(top) = b.fields.last_mut() {
+                if let Some(top) = b.fields.last_mut()
+                    && *top == FieldPart::Instruction
+                {
                     *top = FieldPart::Result;
+                    b.in_instruction -= 1;
                 }
             }
             0x15 => {
-                b.fields.pop();
+                if b.fields.pop() == Some(FieldPart::Instruction) {
+                    b.in_instruction -= 1;
+                }
             }
             _ => {
-                if b.fields.contains(&FieldPart::Instruction) {
+                if b.in_instruction > 0 {
                     continue;
                 }
                 match u {
@@ -322,6 +336,9 @@ fn grid_lines(rows: &[RawRow]) -> Vec<i32> {
             Some(&l) if x - l <= GRID_TOLERANCE => {}
             _ => lines.push(x),
         }
+    }
+    if lines.len() > MAX_GRID_LINES {
+        lines.clear();
     }
     lines
 }
