@@ -364,3 +364,153 @@ fn damaged_fib_and_piece_table_are_corrupt() {
     let e = ingest::read(&long_text, &Budget::default()).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Corrupt, "{e}");
 }
+
+/// A minimal Word 97 document built in memory: `text` as one 8-bit piece, and one
+/// paragraph property run per paragraph (`grpprls[i]` for the i-th paragraph, ended by
+/// 0x0D, 0x07 or a section-ending 0x0C). Returns (WordDocument, 1Table).
+fn tiny_doc(text: &str, grpprls: &[Vec<u8>]) -> (Vec<u8>, Vec<u8>) {
+    const TEXT_AT: u32 = 1024;
+    const FKP_PN: u32 = 1;
+    let bytes: Vec<u8> = text.chars().map(|c| c as u32 as u8).collect();
+    let n = bytes.len() as u32;
+    let mut table = Vec::new();
+    // Clx at 0: one piece, 8-bit text at TEXT_AT.
+    table.push(0x02);
+    table.extend_from_slice(&16u32.to_le_bytes());
+    table.extend_from_slice(&0u32.to_le_bytes());
+    table.extend_from_slice(&n.to_le_bytes());
+    table.extend_from_slice(&[0, 0]);
+    table.extend_from_slice(&((TEXT_AT * 2) | 0x4000_0000).to_le_bytes());
+    table.extend_from_slice(&[0, 0]);
+    let clx_len = table.len() as u32;
+    // PlcBtePapx: one FKP for the whole text.
+    let bte_at = table.len() as u32;
+    table.extend_from_slice(&TEXT_AT.to_le_bytes());
+    table.extend_from_slice(&(TEXT_AT + n).to_le_bytes());
+    table.extend_from_slice(&FKP_PN.to_le_bytes());
+    let bte_len = table.len() as u32 - bte_at;
+
+    // Paragraph ends.
+    let ends: Vec<u32> = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| matches!(b, 0x0D | 0x07))
+        .map(|(i, _)| i as u32 + 1)
+        .collect();
+    assert_eq!(ends.len(), grpprls.len());
+    let mut page = vec![0u8; 512];
+    let crun = ends.len();
+    page[511] = crun as u8;
+    let mut start = TEXT_AT;
+    let mut papx_end = 511usize;
+    for (i, (&end, g)) in ends.iter().zip(grpprls).enumerate() {
+        page[i * 4..i * 4 + 4].copy_from_slice(&start.to_le_bytes());
+        start = TEXT_AT + end;
+        // PAPX: cb = 0, cb', then istd (2 bytes) + grpprl, padded to even length.
+        let mut body = vec![0u8, 0];
+        body.extend_from_slice(g);
+        if body.len() % 2 == 1 {
+            body.push(0);
+        }
+        let mut papx = vec![0u8, (body.len() / 2) as u8];
+        papx.extend_from_slice(&body);
+        let at = (papx_end - papx.len()) & !1;
+        page[at..at + papx.len()].copy_from_slice(&papx);
+        papx_end = at;
+        page[(crun + 1) * 4 + i * 13] = (at / 2) as u8;
+    }
+    page[crun * 4..crun * 4 + 4].copy_from_slice(&start.to_le_bytes());
+
+    let mut wd = vec![0u8; 512];
+    wd[0..2].copy_from_slice(&0xA5ECu16.to_le_bytes());
+    wd[2..4].copy_from_slice(&0x0101u16.to_le_bytes());
+    wd[0x0A..0x0C].copy_from_slice(&0x0200u16.to_le_bytes());
+    wd[32..34].copy_from_slice(&14u16.to_le_bytes());
+    wd[62..64].copy_from_slice(&22u16.to_le_bytes());
+    wd[76..80].copy_from_slice(&n.to_le_bytes());
+    wd[152..154].copy_from_slice(&93u16.to_le_bytes());
+    let mut pair = |i: usize, fc: u32, lcb: u32| {
+        let at = 154 + i * 8;
+        wd[at..at + 4].copy_from_slice(&fc.to_le_bytes());
+        wd[at + 4..at + 8].copy_from_slice(&lcb.to_le_bytes());
+    };
+    pair(33, 0, clx_len);
+    pair(13, bte_at, bte_len);
+    wd.extend_from_slice(&page);
+    wd.extend_from_slice(&bytes);
+    (wd, table)
+}
+
+fn sprm(id: u16, operand: &[u8]) -> Vec<u8> {
+    let mut v = id.to_le_bytes().to_vec();
+    v.extend_from_slice(operand);
+    v
+}
+
+fn row_end(centers: &[i16], extra: &[Vec<u8>]) -> Vec<u8> {
+    let mut g = sprm(0x2416, &[1]);
+    g.extend(sprm(0x2417, &[1]));
+    let mut op = Vec::new();
+    let body = 1 + centers.len() * 2 + (centers.len() - 1) * 20;
+    op.extend_from_slice(&((body + 1) as u16).to_le_bytes());
+    op.push((centers.len() - 1) as u8);
+    for c in centers {
+        op.extend_from_slice(&c.to_le_bytes());
+    }
+    op.extend(vec![0u8; (centers.len() - 1) * 20]);
+    g.extend(sprm(0xD608, &op));
+    for e in extra {
+        g.extend_from_slice(e);
+    }
+    g
+}
+
+#[test]
+fn fields_breaks_and_special_characters() {
+    let text =
+        "Judul \x13HYPERLINK \"x\" \x14SOP\x15 satu\x0bdua\r\x0cBaru\x01\r\x13PAGE\x15Akhir\r";
+    let none = Vec::new();
+    let (wd, table) = tiny_doc(text, &[none.clone(), none.clone(), none]);
+    let d = sopap::ingest::doc::read_streams(&wd, &table, &[], &Budget::default()).unwrap();
+    let ps = paragraphs(&d);
+    assert_eq!(ps[0].text, "Judul SOP satu\ndua");
+    assert_eq!(ps[1].text, "Baru");
+    assert!(ps[1].page_break_before && !ps[0].page_break_before);
+    assert_eq!(ps[2].text, "Akhir");
+}
+
+#[test]
+fn table_rows_from_cell_marks_and_row_ends() {
+    // Two rows: "No | Kegiatan" header (repeated), then "1 | Dua\nbaris" with the first
+    // cell merged down from a restart in row 0 via sprmTVertMerge.
+    let text = "No\x07Kegiatan\x07\x07\x07Dua\rbaris\x07\x07Setelah\r";
+    let cell = sprm(0x2416, &[1]);
+    let header = sprm(0x3404, &[1]);
+    let vm_restart = sprm(0xD62B, &[2, 0, 3]);
+    let vm_continue = sprm(0xD62B, &[2, 0, 1]);
+    let g = vec![
+        cell.clone(),
+        cell.clone(),
+        row_end(&[-108, 500, 3000], &[header, vm_restart]),
+        cell.clone(),
+        cell.clone(),
+        cell.clone(),
+        row_end(&[-108, 500, 3000], &[vm_continue]),
+        Vec::new(),
+    ];
+    let (wd, table) = tiny_doc(text, &g);
+    let d = sopap::ingest::doc::read_streams(&wd, &table, &[], &Budget::default()).unwrap();
+    let blocks = &d.sections[0].blocks;
+    assert_eq!(blocks.len(), 2);
+    let Block::Table(t) = &blocks[0] else {
+        panic!("not a table")
+    };
+    assert_eq!(t.n_cols, 2);
+    assert_eq!(t.rows.len(), 2);
+    assert!(t.rows[0].repeat_header && !t.rows[1].repeat_header);
+    assert_eq!(t.cell_at(1, 0).unwrap().text, "No");
+    assert_eq!(t.cell_at(1, 0).unwrap().row_span, 2);
+    assert_eq!(t.cell_at(1, 1).unwrap().text, "Dua\nbaris");
+    assert_eq!(t.col_widths, vec![30.4, 125.0]);
+    assert_eq!(paragraphs(&d)[0].text, "Setelah");
+}
