@@ -514,3 +514,86 @@ fn table_rows_from_cell_marks_and_row_ends() {
     assert_eq!(t.col_widths, vec![30.4, 125.0]);
     assert_eq!(paragraphs(&d)[0].text, "Setelah");
 }
+
+/// Paragraph texts, table grids and cell texts of a document, normalised for comparing
+/// a .doc with its .docx source (trailing spaces dropped: LibreOffice trims them).
+fn outline(d: &Document) -> Vec<String> {
+    let norm = |s: &str| {
+        s.split('\n')
+            .map(str::trim_end)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim_end()
+            .to_string()
+    };
+    let mut out = Vec::new();
+    for b in d.sections.iter().flat_map(|s| s.blocks.iter()) {
+        match b {
+            Block::Paragraph(p) => out.push(format!("P {}", norm(&p.text))),
+            Block::Table(t) => {
+                out.push(format!("T {} cols, {} rows", t.n_cols, t.rows.len()));
+                for r in &t.rows {
+                    for c in &r.cells {
+                        out.push(format!(
+                            "  ({},{}) {}x{} {}",
+                            c.row,
+                            c.col,
+                            c.row_span,
+                            c.col_span,
+                            norm(&c.text)
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The symbols (terminator, process, decision) with their cells, in order.
+fn symbol_cells(d: &Document) -> Vec<(ShapeKind, Anchor)> {
+    let mut v: Vec<(ShapeKind, Anchor)> = d
+        .sections
+        .iter()
+        .flat_map(|s| s.shapes.iter())
+        .filter(|s| {
+            matches!(
+                s.kind,
+                ShapeKind::Terminator | ShapeKind::Process | ShapeKind::Decision
+            ) && !s.text_box
+                && s.text.is_empty()
+        })
+        .map(|s| (s.kind, s.anchor))
+        .collect();
+    v.sort_by_key(|(_, a)| match a {
+        Anchor::Cell { block, row, col } => (*block, *row, *col),
+        Anchor::Free => (usize::MAX, 0, 0),
+    });
+    v
+}
+
+#[test]
+fn doc_reads_like_its_docx_source() {
+    let t = truth();
+    let mut compared = 0;
+    for (path, f) in t["files"].as_object().unwrap() {
+        let Some(src) = f["derived_from"].as_str() else {
+            continue;
+        };
+        if !path.ends_with(".doc") {
+            continue;
+        }
+        let doc = read(path);
+        let docx = ingest::read(&bytes(src), &Budget::default()).unwrap();
+        let (a, b) = (outline(&doc), outline(&docx));
+        for (i, (x, y)) in a.iter().zip(&b).enumerate() {
+            assert_eq!(x, y, "{path} line {i}");
+        }
+        assert_eq!(a.len(), b.len(), "{path}");
+        if f["variant"] == "vml" {
+            assert_eq!(symbol_cells(&doc), symbol_cells(&docx), "{path}");
+        }
+        compared += 1;
+    }
+    assert_eq!(compared, 7);
+}

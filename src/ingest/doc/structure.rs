@@ -217,15 +217,6 @@ pub(crate) fn build(
         }
     }
     b.flush_table();
-    // A .doc cannot end with a table: writers add an empty paragraph after a final
-    // table that the source document did not have.
-    let n = b.out.blocks.len();
-    if n >= 2
-        && matches!(b.out.blocks.get(n - 2), Some(Block::Table(_)))
-        && matches!(b.out.blocks.last(), Some(Block::Paragraph(p)) if p.text.is_empty())
-    {
-        b.out.blocks.pop();
-    }
     Ok(b.out)
 }
 
@@ -246,6 +237,11 @@ impl Builder {
             let page_break_before =
                 self.page_break_this || self.page_break_next || props.page_break_before;
             self.page_break_this = false;
+            // Like the .docx reader: an empty paragraph only passes its page break on.
+            if text.trim().is_empty() {
+                self.page_break_next = page_break_before;
+                return;
+            }
             self.page_break_next = false;
             let list = props
                 .ilfo
@@ -263,6 +259,17 @@ impl Builder {
                 page: None,
             }));
             return;
+        }
+        let table_starts =
+            self.rows.is_empty() && self.row.is_empty() && self.cell.paras.is_empty();
+        if table_starts && (self.page_break_this || self.page_break_next || props.page_break_before)
+        {
+            // A page break before a table: an empty paragraph carries it, as in .docx.
+            self.out.blocks.push(Block::Paragraph(Paragraph {
+                page_break_before: true,
+                ..Default::default()
+            }));
+            self.page_break_next = false;
         }
         self.page_break_this = false;
         if self.cell.paras.is_empty() {
@@ -419,7 +426,7 @@ fn resolve_table(rows: Vec<RawRow>, block: usize) -> (Table, TableGeom, Vec<Cell
             };
             next_col = col + span;
             n_cols = n_cols.max(next_col);
-            let text = rc.paras.join("\n");
+            let text = cell_text(&rc.paras);
             ranges.push(CellRange {
                 cp_start: rc.cp_start,
                 cp_end: rc.cp_end,
@@ -467,6 +474,19 @@ fn resolve_table(rows: Vec<RawRow>, block: usize) -> (Table, TableGeom, Vec<Cell
         .collect();
     ranges.sort_by_key(|c| c.cp_start);
     (table, geom, ranges)
+}
+
+/// A cell's text: its paragraphs without trailing spaces, blank ones left out, joined
+/// with `\n` (the .docx reader's convention).
+fn cell_text(paras: &[String]) -> String {
+    let mut out = String::new();
+    for p in paras.iter().map(|p| p.trim_end()).filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(p);
+    }
+    out
 }
 
 fn append_text(into: &mut String, more: &str) {
