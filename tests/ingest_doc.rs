@@ -650,3 +650,42 @@ fn mutated_streams_never_panic() {
     }
     assert!(errors < runs, "{errors} of {runs} mutated inputs failed");
 }
+
+#[test]
+fn nested_table_text_stays_in_the_outer_cell() {
+    // Outer cell 1 holds a 2-cell inner table; outer cell 2 is plain.
+    let text = "a\rb\r\rsesudah\x07Waktu\x07\x07";
+    let itap = |n: u32| sprm(0x6649, &n.to_le_bytes());
+    let inner_cell = {
+        let mut g = sprm(0x2416, &[1]);
+        g.extend(itap(2));
+        g.extend(sprm(0x244B, &[1]));
+        g
+    };
+    let inner_row_end = {
+        let mut g = sprm(0x2416, &[1]);
+        g.extend(itap(2));
+        g.extend(sprm(0x244B, &[1]));
+        g.extend(sprm(0x244C, &[1]));
+        g
+    };
+    let outer_cell = {
+        let mut g = sprm(0x2416, &[1]);
+        g.extend(itap(1));
+        g
+    };
+    let g = vec![
+        inner_cell.clone(),
+        inner_cell,
+        inner_row_end,
+        outer_cell.clone(),
+        outer_cell,
+        row_end(&[0, 2000, 3000], &[itap(1)]),
+    ];
+    let (wd, table) = tiny_doc(text, &g);
+    let d = sopap::ingest::doc::read_streams(&wd, &table, &[], &Budget::default()).unwrap();
+    let (_, _, t) = d.tables().next().unwrap();
+    assert_eq!(d.tables().count(), 1);
+    assert_eq!(t.rows.len(), 1);
+    assert_eq!(t.row_texts(0), ["a\nb\nsesudah", "Waktu"]);
+}
