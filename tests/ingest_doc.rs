@@ -467,16 +467,24 @@ fn row_end(centers: &[i16], extra: &[Vec<u8>]) -> Vec<u8> {
 
 #[test]
 fn fields_breaks_and_special_characters() {
-    let text =
-        "Judul \x13HYPERLINK \"x\" \x14SOP\x15 satu\x0bdua\r\x0cBaru\x01\r\x13PAGE\x15Akhir\r";
+    let text = "Judul \x13HYPERLINK \"x\" \x14SOP\x15 satu\x0bdua\r\x0cBaru\x01\r\x13PAGE\x15Akhir\rAtas\x0cBawah\r";
     let none = Vec::new();
-    let (wd, table) = tiny_doc(text, &[none.clone(), none.clone(), none]);
+    let (wd, table) = tiny_doc(text, &[none.clone(), none.clone(), none.clone(), none]);
     let d = sopap::ingest::doc::read_streams(&wd, &table, &[], &Budget::default()).unwrap();
     let ps = paragraphs(&d);
     assert_eq!(ps[0].text, "Judul SOP satu\ndua");
     assert_eq!(ps[1].text, "Baru");
     assert!(ps[1].page_break_before && !ps[0].page_break_before);
     assert_eq!(ps[2].text, "Akhir");
+    // A page break inside a paragraph splits it; the rest starts the new page.
+    assert_eq!(
+        (ps[3].text.as_str(), ps[3].page_break_before),
+        ("Atas", false)
+    );
+    assert_eq!(
+        (ps[4].text.as_str(), ps[4].page_break_before),
+        ("Bawah", true)
+    );
 }
 
 #[test]

@@ -14,7 +14,7 @@ use super::props::{CellMerge, PapxIndex, ParaProps};
 use super::text::{Clx, MainText, piece_of};
 use crate::error::IngestError;
 use crate::ingest::limits::Budget;
-use crate::model::{Block, Cell, Paragraph, Row, Table};
+use crate::model::{Block, Cell, ListInfo, Paragraph, Row, Table};
 
 /// Boundaries closer than this (twips) are one grid line: converters round widths.
 const GRID_TOLERANCE: i32 = 10;
@@ -118,7 +118,8 @@ struct Builder {
     para: Vec<u16>,
     para_start: u32,
     page_break_next: bool,
-    page_break_this: bool,
+    /// Where in `para` the first page break (0x0C) of the paragraph stands.
+    split_at: Option<usize>,
     fields: Vec<FieldPart>,
     /// How many entries of `fields` are instructions (text is hidden while > 0).
     in_instruction: usize,
@@ -140,7 +141,7 @@ pub(crate) fn build(
         para: Vec::new(),
         para_start: 0,
         page_break_next: false,
-        page_break_this: false,
+        split_at: None,
         fields: Vec::new(),
         in_instruction: 0,
         cell: RawCell::default(),
@@ -178,10 +179,8 @@ pub(crate) fn build(
                     let props = props_of(papx, cp);
                     b.end_paragraph(cp, 0x0D, &props);
                     b.page_break_next = true;
-                } else if b.para.is_empty() {
-                    b.page_break_this = true;
-                } else {
-                    b.page_break_next = true;
+                } else if b.split_at.is_none() {
+                    b.split_at = Some(b.para.len());
                 }
             }
             0x13 => {
@@ -221,49 +220,38 @@ pub(crate) fn build(
 }
 
 impl Builder {
-    fn take_text(&mut self) -> String {
-        let s = String::from_utf16_lossy(&self.para);
-        self.para.clear();
-        s
-    }
-
     fn end_paragraph(&mut self, cp: u32, mark: u16, props: &ParaProps) {
         let depth = props.depth();
-        let text = self.take_text();
+        let split = self.split_at.take();
         let start = self.para_start;
         self.para_start = cp + 1;
         if depth <= 0 {
             self.flush_table();
-            let page_break_before =
-                self.page_break_this || self.page_break_next || props.page_break_before;
-            self.page_break_this = false;
-            // Like the .docx reader: an empty paragraph only passes its page break on.
-            if text.trim().is_empty() {
-                self.page_break_next = page_break_before;
-                return;
+            // Like the .docx reader: text before a page break stays on the old page, the
+            // rest becomes a new paragraph that starts the next page.
+            let units = std::mem::take(&mut self.para);
+            let (first, second) = match split {
+                Some(k) => (units.get(..k).unwrap_or(&units), units.get(k..)),
+                None => (&units[..], None),
+            };
+            let break_before = self.page_break_next || props.page_break_before;
+            self.emit_paragraph(String::from_utf16_lossy(first), break_before, props);
+            if let Some(rest) = second {
+                self.page_break_next = true;
+                self.emit_paragraph(String::from_utf16_lossy(rest), true, props);
             }
-            self.page_break_next = false;
-            let list = props
-                .ilfo
-                .filter(|f| *f != 0)
-                .map(|f| crate::model::ListInfo {
-                    num_id: Some(u32::from(f)),
-                    level: props.ilvl.unwrap_or(0),
-                    label: None,
-                });
-            self.out.blocks.push(Block::Paragraph(Paragraph {
-                text,
-                list,
-                page_break_before,
-                style: None,
-                page: None,
-            }));
             return;
         }
+        if let Some(k) = split
+            && k <= self.para.len()
+        {
+            self.para.insert(k, u16::from(b'\n'));
+        }
+        let text = String::from_utf16_lossy(&self.para);
+        self.para.clear();
         let table_starts =
             self.rows.is_empty() && self.row.is_empty() && self.cell.paras.is_empty();
-        if table_starts && (self.page_break_this || self.page_break_next || props.page_break_before)
-        {
+        if table_starts && (self.page_break_next || props.page_break_before) {
             // A page break before a table: an empty paragraph carries it, as in .docx.
             self.out.blocks.push(Block::Paragraph(Paragraph {
                 page_break_before: true,
@@ -271,7 +259,6 @@ impl Builder {
             }));
             self.page_break_next = false;
         }
-        self.page_break_this = false;
         if self.cell.paras.is_empty() {
             self.cell.cp_start = start;
         }
@@ -303,6 +290,27 @@ impl Builder {
                 self.row.push(c);
             }
         }
+    }
+
+    /// Adds a body paragraph; an empty one only passes its page break on.
+    fn emit_paragraph(&mut self, text: String, page_break_before: bool, props: &ParaProps) {
+        if text.trim().is_empty() {
+            self.page_break_next = page_break_before;
+            return;
+        }
+        self.page_break_next = false;
+        let list = props.ilfo.filter(|f| *f != 0).map(|f| ListInfo {
+            num_id: Some(u32::from(f)),
+            level: props.ilvl.unwrap_or(0),
+            label: None,
+        });
+        self.out.blocks.push(Block::Paragraph(Paragraph {
+            text,
+            list,
+            page_break_before,
+            style: None,
+            page: None,
+        }));
     }
 
     fn flush_table(&mut self) {
