@@ -82,10 +82,25 @@ pub fn add_page(
                 .iter()
                 .map(|s| {
                     let b = shape::bbox(&s.points);
-                    format!("[n{} c{} cl{} {:.1},{:.1} {:.1}x{:.1}]", s.points.len(), s.curves, s.closed, b.x, b.y, b.w, b.h)
+                    format!(
+                        "[n{} c{} cl{} {:.1},{:.1} {:.1}x{:.1}]",
+                        s.points.len(),
+                        s.curves,
+                        s.closed,
+                        b.x,
+                        b.y,
+                        b.w,
+                        b.h
+                    )
                 })
                 .collect();
-            eprintln!("path s{} f{} lw{:.2} {}", p.stroke, p.fill, p.line_width, sp.join(" "));
+            eprintln!(
+                "path s{} f{} lw{:.2} {}",
+                p.stroke,
+                p.fill,
+                p.line_width,
+                sp.join(" ")
+            );
         }
     }
     // Rulings: strict validation, then whole boxes whose edges meet the grid.
@@ -96,9 +111,37 @@ pub fn add_page(
     }
     // Strokes ending at an arrowhead are connectors.
     for st in &found.open {
-        let near = |p: Pt| found.heads.iter().any(|h| shape::contains_pt(h, p.x, p.y, 3.0));
+        let near = |p: Pt| {
+            found
+                .heads
+                .iter()
+                .any(|h| shape::contains_pt(h, p.x, p.y, 3.0))
+        };
         if near(st.from) || near(st.to) {
             found.connectors.insert(st.source);
+        }
+    }
+    // Pieces of a bent connector meet end to end: spread connector-ness along them.
+    for _ in 0..6 {
+        let ends: Vec<Pt> = found
+            .open
+            .iter()
+            .filter(|st| found.connectors.contains(&st.source))
+            .flat_map(|st| [st.from, st.to])
+            .collect();
+        let touches = |p: Pt| {
+            ends.iter()
+                .any(|e| (e.x - p.x).abs() <= 1.5 && (e.y - p.y).abs() <= 1.5)
+        };
+        let mut grown = false;
+        for st in &found.open {
+            if !found.connectors.contains(&st.source) && (touches(st.from) || touches(st.to)) {
+                found.connectors.insert(st.source);
+                grown = true;
+            }
+        }
+        if !grown {
+            break;
         }
     }
     let connectors = std::mem::take(&mut found.connectors);
@@ -417,7 +460,12 @@ fn collect_path(p: &PathObj, f: &mut Found, source: &mut usize) {
                 [a, b] => (a.x - b.x).abs() < 0.6 || (a.y - b.y).abs() < 0.6,
                 _ => true,
             });
-        if is_rect && bb.w.min(bb.h) <= THIN && bb.w.max(bb.h) > THIN {
+        let is_bar = sp.curves == 0
+            && sp.points.len() <= 6
+            && bb.w.min(bb.h) <= THIN
+            && bb.w.max(bb.h) > THIN
+            && (corners.len() < 3 || is_rect);
+        if is_bar {
             // A bar: a ruling drawn as a thin filled rectangle (or a connector).
             let (a, b) = if bb.w >= bb.h {
                 let y = bb.y + bb.h / 2.0;

@@ -145,15 +145,16 @@ pub fn validate(segs: Vec<Seg>) -> (Vec<Seg>, Vec<Seg>) {
 }
 
 /// Keeps the edges of boxes (closed rectangles) that are table cells: a box counts
-/// when at least two of its edges lie on a line of another source (a neighbouring
-/// cell's edge or a ruling) or end exactly on perpendicular lines. A flowchart box
-/// standing alone in a cell shares no edge and drops out.
+/// when two of its edges lie on lines of other sources (a neighbouring cell's edge or
+/// a ruling), or one does and another ends exactly on perpendicular lines. A
+/// flowchart box standing in a cell, even one touching the row borders, drops out.
 pub fn validate_boxes(edges: Vec<Seg>, rulings: &[Seg]) -> Vec<Seg> {
     const EXACT: f32 = 1.0;
     let mut pool: Vec<Seg> = rulings.iter().chain(edges.iter()).copied().collect();
     pool.sort_by(|a, b| a.at.total_cmp(&b.at));
     let (hs, vs): (Vec<Seg>, Vec<Seg>) = pool.iter().partition(|s| s.horizontal);
-    let fits = |e: &Seg| -> bool {
+    // (shares a line with another source, ends on perpendicular lines)
+    let fits = |e: &Seg| -> (bool, bool) {
         let (same, perp) = if e.horizontal { (&hs, &vs) } else { (&vs, &hs) };
         let start = same.partition_point(|o| o.at < e.at - EXACT);
         let shared = same
@@ -173,18 +174,24 @@ pub fn validate_boxes(edges: Vec<Seg>, rulings: &[Seg]) -> Vec<Seg> {
                 .take_while(|o| o.at <= t + EXACT)
                 .any(|o| o.source != e.source && e.at >= o.a - EXACT && e.at <= o.b + EXACT)
         };
-        shared || (end_meets(e.a) && end_meets(e.b))
+        (shared, end_meets(e.a) && end_meets(e.b))
     };
-    let mut count: std::collections::HashMap<usize, usize> = Default::default();
+    let mut count: std::collections::HashMap<usize, (usize, usize)> = Default::default();
     for e in &edges {
-        if fits(e) {
-            *count.entry(e.source).or_default() += 1;
+        let (shared, meets) = fits(e);
+        let c = count.entry(e.source).or_default();
+        if shared {
+            c.0 += 1;
+        } else if meets {
+            c.1 += 1;
         }
     }
-    edges
-        .into_iter()
-        .filter(|e| count.get(&e.source).copied().unwrap_or(0) >= 2)
-        .collect()
+    // A cell shares two edges with its neighbours (or one, and ends on the grid).
+    let is_cell = |src: usize| {
+        let (shared, meets) = count.get(&src).copied().unwrap_or((0, 0));
+        shared >= 2 || (shared >= 1 && meets >= 1)
+    };
+    edges.into_iter().filter(|e| is_cell(e.source)).collect()
 }
 
 fn sorted(mut v: Vec<Seg>) -> Vec<Seg> {
@@ -435,7 +442,7 @@ mod tests {
             v(20.0, 0.0, 20.0, 6),
             v(30.0, 0.0, 20.0, 7),
             // A stray line inside the second row: ends in the open.
-            v(25.0, 14.0, 16.0, 8),
+            v(25.0, 14.5, 15.5, 8),
         ];
         let (ok, bad) = validate(segs);
         assert_eq!(bad.len(), 1);
