@@ -205,16 +205,23 @@ pub fn add_page(
 
     // Text: into shapes, cells, labels or free lines.
     let sizes = grid_text_sizes(&drawn.glyphs, &grids);
-    let grid_has_symbol: Vec<bool> = grids
+    // Per grid: the columns holding symbols and the first row holding one. Actor
+    // columns hold only symbols in step rows, so text there is a branch label.
+    let symbol_cols: Vec<(Vec<bool>, usize)> = grids
         .iter()
         .map(|g| {
-            let r = g.rect();
-            shapes.iter().any(|s| {
-                s.kind != ShapeKind::Arrow && {
-                    let c = s.bbox.centre();
-                    shape::contains_pt(&r, c.x, c.y, 0.0)
+            let mut cols = vec![false; g.n_cols()];
+            let mut first = usize::MAX;
+            for s in shapes.iter().filter(|s| s.kind != ShapeKind::Arrow) {
+                let c = s.bbox.centre();
+                if let Some(cell) = g.cell_index_at(c.x, c.y).and_then(|i| g.cells.get(i)) {
+                    if let Some(slot) = cols.get_mut(cell.col) {
+                        *slot = true;
+                    }
+                    first = first.min(cell.row);
                 }
-            })
+            }
+            (cols, first)
         })
         .collect();
     let mut in_shape: HashMap<usize, Vec<&Glyph>> = HashMap::new();
@@ -242,8 +249,21 @@ pub fn add_page(
         match cell {
             Some((gi, ci)) => {
                 let usual = sizes.get(gi).copied().unwrap_or(0.0);
+                let (cols, first) = symbol_cols
+                    .get(gi)
+                    .map(|(c, f)| (c.as_slice(), *f))
+                    .unwrap_or((&[], usize::MAX));
+                let in_symbol_column =
+                    grids
+                        .get(gi)
+                        .and_then(|g| g.cells.get(ci))
+                        .is_some_and(|cell| {
+                            cell.row >= first
+                                && (cell.col..cell.col + cell.col_span)
+                                    .all(|k| cols.get(k).copied().unwrap_or(false))
+                        });
                 let is_label =
-                    grid_has_symbol.get(gi).copied().unwrap_or(false) && size < usual * LABEL_RATIO;
+                    first != usize::MAX && (size < usual * LABEL_RATIO || in_symbol_column);
                 if is_label {
                     labels.entry(gi).or_default().extend(word);
                 } else {
