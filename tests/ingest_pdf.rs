@@ -251,6 +251,11 @@ fn header_repeats_on_each_page_of_a_long_table() {
     assert!(pages.contains(&2) && pages.contains(&3), "{pages:?}");
     for (_, t) in tables(&doc) {
         assert!(t.rows.iter().all(|r| r.page == t.page));
+        if t.page == Some(3) {
+            // The repeated two header rows are marked; the steps are not.
+            let marks: Vec<bool> = t.rows.iter().map(|r| r.repeat_header).collect();
+            assert_eq!(&marks[..3], &[true, true, false]);
+        }
     }
 }
 
