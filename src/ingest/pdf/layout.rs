@@ -29,12 +29,10 @@ const MAX_SEGMENTS: usize = 20_000;
 /// Most shape candidates per page.
 const MAX_SHAPES: usize = 5_000;
 /// Texts that mark the FPDF e-signature footer.
-const FOOTER_MARKS: [&str; 5] = [
-    "pindai kode qr",
+const FOOTER_MARKS: [&str; 3] = [
     "ditandatangani secara elektronik",
-    "bsre",
     "balai sertifikasi elektronik",
-    "bssn",
+    "pindai kode qr",
 ];
 
 /// A shape found on the page, before placement.
