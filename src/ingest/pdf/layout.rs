@@ -130,7 +130,10 @@ pub fn add_page(
     rulings.retain(|s| !bad_sources.contains(&s.source));
     let cells = table::validate_boxes(box_edges, &rulings);
     rulings.extend(cells);
-    let grids = table::grids(rulings);
+    let all: Vec<&Glyph> = drawn.glyphs.iter().collect();
+    let words = text::words(&all);
+    let word_boxes: Vec<Rect> = words.iter().map(|w| word_box(w)).collect();
+    let grids = table::grids(rulings, &word_boxes);
 
     // Shapes: symbols (deduplicated, minus boxes that are really table cells) and arrows.
     let mut shapes: Vec<Cand> = Vec::new();
@@ -196,8 +199,7 @@ pub fn add_page(
     let mut in_cell: HashMap<(usize, usize), Vec<&Glyph>> = HashMap::new();
     let mut labels: HashMap<usize, Vec<&Glyph>> = HashMap::new();
     let mut free: Vec<&Glyph> = Vec::new();
-    let all: Vec<&Glyph> = drawn.glyphs.iter().collect();
-    for (n, word) in text::words(&all).into_iter().enumerate() {
+    for (n, word) in words.into_iter().enumerate() {
         if n % 1024 == 1023 {
             budget.check_time("pdf page text")?;
         }
@@ -356,6 +358,20 @@ pub fn add_page(
         }
     }
     Ok(())
+}
+
+/// The box of a word (from the top of its em to its baseline).
+fn word_box(word: &[&Glyph]) -> Rect {
+    let x0 = word.iter().map(|g| g.x0).fold(f32::MAX, f32::min);
+    let x1 = word.iter().map(|g| g.x1).fold(f32::MIN, f32::max);
+    let top = word.iter().map(|g| g.y - g.size).fold(f32::MAX, f32::min);
+    let base = word.iter().map(|g| g.y).fold(f32::MIN, f32::max);
+    Rect {
+        x: x0,
+        y: top,
+        w: (x1 - x0).max(0.0),
+        h: (base - top).max(0.0),
+    }
 }
 
 /// The centre of a word's box.

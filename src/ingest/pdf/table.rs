@@ -283,7 +283,10 @@ fn snap(mut v: Vec<f32>) -> Vec<f32> {
 }
 
 /// Builds the tables of one page from its validated rulings.
-pub fn grids(rulings: Vec<Seg>) -> Vec<Grid> {
+///
+/// `words` are the boxes of the page's words: a vertical border interrupted inside
+/// one row (a sloppy export) is bridged only where no word runs across it.
+pub fn grids(rulings: Vec<Seg>, words: &[Rect]) -> Vec<Grid> {
     let (hs, vs): (Vec<Seg>, Vec<Seg>) = rulings.into_iter().partition(|s| s.horizontal);
     let hs = merge(hs);
     let vs = merge(vs);
@@ -325,7 +328,7 @@ pub fn grids(rulings: Vec<Seg>) -> Vec<Grid> {
     }
     let mut out = Vec::new();
     for (_, (h, v)) in comps {
-        if let Some(g) = build_grid(&h, &v) {
+        if let Some(g) = build_grid(&h, &v, words) {
             out.push(g);
         }
     }
@@ -336,7 +339,7 @@ pub fn grids(rulings: Vec<Seg>) -> Vec<Grid> {
     out
 }
 
-fn build_grid(hs: &[Seg], vs: &[Seg]) -> Option<Grid> {
+fn build_grid(hs: &[Seg], vs: &[Seg], words: &[Rect]) -> Option<Grid> {
     let ys = snap(hs.iter().map(|s| s.at).collect());
     let xs = snap(vs.iter().map(|s| s.at).collect());
     if ys.len() < 2 || xs.len() < 2 {
@@ -352,8 +355,19 @@ fn build_grid(hs: &[Seg], vs: &[Seg]) -> Option<Grid> {
             return false;
         };
         let mid = (y0 + y1) / 2.0;
-        vs.iter()
-            .any(|s| (s.at - x).abs() <= SNAP && s.a <= mid && s.b >= mid)
+        let here: Vec<&Seg> = vs.iter().filter(|s| (s.at - x).abs() <= SNAP).collect();
+        if here.iter().any(|s| s.a <= mid && s.b >= mid) {
+            return true;
+        }
+        // A border that runs into the row from above and resumes at (or inside) its
+        // bottom, with no word across it: the export left a gap in one row.
+        let from_above = here.iter().any(|s| s.b > y0 + 1.0 && s.b < y1 - TOL);
+        let from_below = here.iter().any(|s| s.a > y0 + TOL && s.a <= y1 + TOL);
+        from_above
+            && from_below
+            && !words
+                .iter()
+                .any(|w| w.x < x - 0.5 && w.x + w.w > x + 0.5 && w.y < *y1 && w.y + w.h > *y0)
     };
     let h_at = |r: usize, c: usize| -> bool {
         let (Some(y), Some(x0), Some(x1)) = (ys.get(r), xs.get(c), xs.get(c + 1)) else {
@@ -497,7 +511,7 @@ mod tests {
         ];
         let (ok, bad) = validate(segs);
         assert_eq!(bad.len(), 1);
-        let gs = grids(ok);
+        let gs = grids(ok, &[]);
         assert_eq!(gs.len(), 1);
         let g = &gs[0];
         assert_eq!((g.n_rows(), g.n_cols()), (2, 3));
@@ -527,7 +541,7 @@ mod tests {
             h(5.0, 27.0, 30.0, 6),
         ];
         let (ok, _) = validate(segs);
-        let g = &grids(ok)[0];
+        let g = &grids(ok, &[])[0];
         assert_eq!((g.n_rows(), g.n_cols()), (1, 2));
         assert_eq!(g.cells.len(), 2);
         assert_eq!(g.cell_index_at(25.0, 8.0), Some(1));
