@@ -336,6 +336,30 @@ fn real_042_flipped_ctm_and_cid_fonts() {
 }
 
 #[test]
+fn real_077_sloppy_grid_keeps_actor_columns_apart() {
+    // Identity block and flowchart share one grid, and the actor borders stop short
+    // of the header row; each actor still gets its own column.
+    let doc = real("bps-bengkulu/077. SOP Pengumpulan Data Seruti signed.pdf");
+    let first = col_of(&doc, "Ketua Tim Statistik Sosial").unwrap();
+    assert_eq!(
+        col_of(&doc, "Anggota Tim Statistik Sosial"),
+        Some(first + 1)
+    );
+    assert_eq!(col_of(&doc, "Kepala Bagian Umum"), Some(first + 2));
+    assert_eq!(col_of(&doc, "BPS Kabupaten/Kota"), Some(first + 3));
+    let (bi, ri) = row_with(&doc, "Monitoring Pelaksanaan Lapangan").unwrap();
+    assert_eq!(
+        symbols_in_row(&doc, bi, ri),
+        vec![
+            (first, ShapeKind::Terminator),
+            (first + 1, ShapeKind::Process),
+            (first + 2, ShapeKind::Process),
+            (first + 3, ShapeKind::Process)
+        ]
+    );
+}
+
+#[test]
 fn real_nitro_303_and_290() {
     let doc = real(
         "bps-bengkulu/303. SOP PELAKSANAAN KONTRAK JASA KONSULTANSI KONSTRUKSI PEKERJAAN KONSTRUKSI signed.pdf",
