@@ -188,7 +188,9 @@ struct DecisionsFile {
 /// override's values winning).
 fn load_file<T: DeserializeOwned>(src: &RuleSource, name: &str) -> Result<T, RulesError> {
     // Parsing into T first gives shape errors with their line.
-    let typed: T = src.parse(name)?;
+    let typed: T = src
+        .parse(name)
+        .map_err(|e| locate_unknown_key(src, name, e))?;
     let table: toml::Table = src.parse(name)?;
     if table.get("extend_defaults").and_then(toml::Value::as_bool) != Some(true) {
         return Ok(typed);
@@ -209,6 +211,40 @@ fn load_file<T: DeserializeOwned>(src: &RuleSource, name: &str) -> Result<T, Rul
         file: label,
         message: format!("merged with the built-in file: {e}"),
     })
+}
+
+/// An "unknown field `k`" error points at the table that holds the key; this moves it
+/// to the line where `k` is written.
+fn locate_unknown_key(src: &RuleSource, name: &str, e: RulesError) -> RulesError {
+    let RulesError::Syntax {
+        file,
+        line,
+        message,
+    } = e
+    else {
+        return e;
+    };
+    let key = message
+        .strip_prefix("unknown field `")
+        .and_then(|r| r.split('`').next())
+        .map(str::to_string);
+    let found = key.and_then(|k| {
+        let (_, text) = src.text(name).ok()?;
+        text.lines()
+            .enumerate()
+            .skip(line.saturating_sub(1))
+            .find(|(_, l)| {
+                let l = l.trim_start().trim_start_matches('"');
+                l.strip_prefix(k.as_str())
+                    .is_some_and(|r| r.trim_start().starts_with(['=', '"', '.']))
+            })
+            .map(|(i, _)| i + 1)
+    });
+    RulesError::Syntax {
+        file,
+        line: found.unwrap_or(line),
+        message,
+    }
 }
 
 /// Merges `over` into `base`: arrays appended, tables merged, other values replaced.
