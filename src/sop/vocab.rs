@@ -966,6 +966,32 @@ fn time_tokens(text: &str) -> Vec<TimeTok> {
                 n += f;
                 i += 1;
             }
+            // "1/2 jam", "1 1/2 jam": a fraction with a slash.
+            if chars.get(i) == Some(&'/') {
+                let den: String = chars
+                    .get(i + 1..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect();
+                let after = chars.get(i + 1 + den.len()).copied();
+                if let Ok(d) = den.parse::<f64>()
+                    && d > 0.0
+                    && after != Some('/')
+                {
+                    let f = n / d;
+                    i += 1 + den.len();
+                    if f < 1.0
+                        && let Some(TimeTok::Num(prev)) = out.last_mut()
+                        && prev.fract() == 0.0
+                    {
+                        *prev += f;
+                        continue;
+                    }
+                    out.push(TimeTok::Num(f));
+                    continue;
+                }
+            }
             out.push(TimeTok::Num(n));
         } else if let Some(f) = frac(c) {
             out.push(TimeTok::Num(f));
