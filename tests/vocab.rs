@@ -164,7 +164,10 @@ fn local_titles_are_kept_as_written() {
     let v = vocab();
     assert_eq!(v.canonical_actor("PRAMU BAKTI"), "Pramu Bakti");
     assert_eq!(v.canonical_actor("Tim  Verifikasi"), "Tim Verifikasi");
-    assert_eq!(v.canonical_actor("Ptgs. Arsip"), "Petugas Arsip");
+    assert_eq!(v.canonical_actor("Petugas Arsip"), "Petugas Arsip");
+    // Word abbreviations only serve to recognise known titles.
+    assert_eq!(v.canonical_actor("Admin Anggaran"), "Admin Anggaran");
+    assert_eq!(v.canonical_actor("PNS yang bersangkutan"), "Pegawai");
     assert_eq!(
         v.canonical_actor("BPS Kabupaten/Kota"),
         "BPS Kabupaten/Kota"
@@ -567,7 +570,7 @@ fn narrative_list_subjects_agents_and_branches() {
             "Kepala Seksi Pelayanan Umum",
             "Sekretaris Camat",
             "Camat",
-            "Petugas Arsip"
+            "Ptgs. Arsip"
         ]
     );
     assert_eq!(
@@ -748,4 +751,25 @@ fn procedure_tables_are_not_narrative() {
     assert!(parse_table(&t, &v).is_none());
     let t = table(&[&["Nomor SOP", "123"], &["Nama SOP", "Cuti"]]);
     assert!(parse_table(&t, &v).is_none());
+}
+
+#[test]
+fn names_cut_by_wrapping_are_rejoined() {
+    let v = vocab();
+    let rows: &[(&str, &str)] = &[
+        ("Staf Pelaksa na", "Pelaksana"),
+        ("Kasubb ag Perenca naan", "Kepala Sub Bagian Perencanaan"),
+        ("KASUBBAG TATAL AKSAN A", "Kepala Sub Bagian Tata Laksana"),
+        ("Sekreta ris Dinas", "Sekretaris"),
+        ("Penyedi a Barang/Jasa", "Penyedia"),
+        (
+            "Kasuba g Umum dan Kepega waian",
+            "Kepala Sub Bagian Umum dan Kepegawaian",
+        ),
+    ];
+    for (written, means) in rows {
+        assert_eq!(v.canonical_actor(written), *means, "{written}");
+    }
+    // A local title stays as written.
+    assert_eq!(v.canonical_actor("Tim Teknis"), "Tim Teknis");
 }

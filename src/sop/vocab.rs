@@ -89,6 +89,10 @@ struct ActorsFile {
     #[serde(default)]
     abbreviations: BTreeMap<String, String>,
     #[serde(default)]
+    word_abbreviations: BTreeMap<String, String>,
+    #[serde(default)]
+    drop_suffixes: Vec<String>,
+    #[serde(default)]
     aliases: BTreeMap<String, String>,
     #[serde(default)]
     heads: BTreeMap<String, String>,
@@ -388,8 +392,11 @@ struct ActorVocab {
     titles: HashMap<String, String>,
     /// (key, canonical) of every title, for typo matching and "title + agency".
     title_list: Vec<(Vec<String>, String, String)>,
-    /// Phrase key (word keys joined by spaces) → expansion words.
-    abbrev: HashMap<String, Vec<String>>,
+    /// Phrase key (word keys joined by spaces) → expansion words, and whether the phrase is
+    /// a title abbreviation (expanded in local titles too) rather than a word one.
+    abbrev: HashMap<String, (Vec<String>, bool)>,
+    /// Trailing phrases dropped before lookup ("yang bersangkutan"), as key words.
+    drop_suffixes: Vec<Vec<String>>,
     /// Longest abbreviation phrase in words.
     max_phrase: usize,
     /// Expanded whole-name key → canonical title.
@@ -424,7 +431,12 @@ impl ActorVocab {
         for a in &f.agency_words {
             v.agency_words.insert(name_key(a));
         }
-        for (written, means) in &f.abbreviations {
+        let all = f
+            .abbreviations
+            .iter()
+            .map(|(w, m)| (w, m, true))
+            .chain(f.word_abbreviations.iter().map(|(w, m)| (w, m, false)));
+        for (written, means, title) in all {
             let k = name_key(written);
             let exp: Vec<String> = means.split_whitespace().map(str::to_string).collect();
             if k.is_empty() || exp.is_empty() {
@@ -434,7 +446,7 @@ impl ActorVocab {
                 ));
             }
             v.max_phrase = v.max_phrase.max(k.split(' ').count());
-            v.abbrev.insert(k, exp);
+            v.abbrev.insert(k, (exp, title));
         }
         for t in &f.titles {
             let t = collapse_ws(t);
@@ -445,6 +457,13 @@ impl ActorVocab {
             v.titles.insert(k.clone(), t.clone());
             let words = k.split(' ').map(str::to_string).collect();
             v.title_list.push((words, k, t));
+        }
+        for d in &f.drop_suffixes {
+            let k = v.expanded_key(d);
+            if !k.is_empty() {
+                v.drop_suffixes
+                    .push(k.split(' ').map(str::to_string).collect());
+            }
         }
         for (written, canon) in &f.aliases {
             let canon = v.canonical_title(canon, "alias", written)?;
@@ -477,15 +496,16 @@ impl ActorVocab {
     }
 
     fn expanded_key(&self, s: &str) -> String {
-        self.expand(&name_words(s))
+        self.expand(&name_words(s), true)
             .iter()
             .map(|w| w.key.as_str())
             .collect::<Vec<_>>()
             .join(" ")
     }
 
-    /// Words with every abbreviation replaced, longest phrase first.
-    fn expand(&self, words: &[NameWord]) -> Vec<Expanded> {
+    /// Words with every abbreviation replaced (only title abbreviations unless `all`),
+    /// longest phrase first.
+    fn expand(&self, words: &[NameWord], all: bool) -> Vec<Expanded> {
         let mut out = Vec::with_capacity(words.len() + 4);
         let mut i = 0;
         while i < words.len() {
@@ -500,7 +520,9 @@ impl ActorVocab {
                     .map(|w| w.key.as_str())
                     .collect::<Vec<_>>()
                     .join(" ");
-                if let Some(exp) = self.abbrev.get(&k) {
+                if let Some((exp, title)) = self.abbrev.get(&k)
+                    && (all || *title)
+                {
                     hit = Some((n, exp));
                     break;
                 }
@@ -539,11 +561,24 @@ impl ActorVocab {
             .take_while(|w| self.honorifics.contains(&w.key))
             .count();
         words.drain(..lead);
-        let exp = self.expand(&words);
-        let keys: Vec<&str> = exp.iter().map(|w| w.key.as_str()).collect();
+        let exp = self.expand(&words, true);
+        let mut keys: Vec<&str> = exp.iter().map(|w| w.key.as_str()).collect();
+        for suffix in &self.drop_suffixes {
+            if keys.len() > suffix.len()
+                && keys
+                    .iter()
+                    .rev()
+                    .zip(suffix.iter().rev())
+                    .all(|(a, b)| *a == b.as_str())
+            {
+                keys.truncate(keys.len() - suffix.len());
+                break;
+            }
+        }
         let key = keys.join(" ");
-        let display = display_name(&exp, is_all_caps(text));
         let known = self.known_from(&keys, &key, fuzzy);
+        // A local title keeps its words as written; only title abbreviations expand.
+        let display = display_name(&self.expand(&words, false), is_all_caps(text));
         Resolved { known, display }
     }
 
@@ -1287,7 +1322,39 @@ impl Vocabulary {
                 }
             }
         }
+        if let Some(k) = self.rejoined_actor(&text) {
+            return k;
+        }
         whole.display
+    }
+
+    /// A name whose words were cut by wrapping in a narrow column ("Kasubb ag Perenca
+    /// naan", "Staf Pelaksa na"): the known title spelt by joining some neighbouring
+    /// fragments, fewest joins first (at most four joins, names of at most ten pieces).
+    fn rejoined_actor(&self, text: &str) -> Option<String> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let gaps = words.len().checked_sub(1)?;
+        if gaps == 0 || gaps > 9 {
+            return None;
+        }
+        for joins in 1..=gaps.min(4) {
+            for mask in 1u32..(1u32 << gaps) {
+                if mask.count_ones() as usize != joins {
+                    continue;
+                }
+                let mut s = String::with_capacity(text.len());
+                for (i, w) in words.iter().enumerate() {
+                    if i > 0 && mask & (1 << (i - 1)) == 0 {
+                        s.push(' ');
+                    }
+                    s.push_str(w);
+                }
+                if let Some(k) = self.actors.resolve(&s, false).known {
+                    return Some(k);
+                }
+            }
+        }
+        None
     }
 
     /// True when `canonical` is one of the vocabulary's known titles.
