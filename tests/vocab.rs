@@ -421,6 +421,20 @@ fn decisions_and_branches() {
         v.branch_targets("Berkas kurang, dikembalikan ke langkah 1"),
         (None, Some(1))
     );
+    assert_eq!(
+        v.branch_targets("Tidak lengkap: berkas dikembalikan kepada pemohon (langkah 1)"),
+        (None, Some(1))
+    );
+    assert_eq!(
+        v.branch_actor("Jika tidak lengkap, berkas dikembalikan kepada Masyarakat/Pemohon.")
+            .as_deref(),
+        Some("Pemohon")
+    );
+    assert_eq!(
+        v.branch_actor("Jika tidak lengkap, berkas dikembalikan kepada Pemohon.")
+            .as_deref(),
+        Some("Pemohon")
+    );
     assert_eq!(v.branch_targets("Ya Tidak"), (None, None));
     assert_eq!(v.branch_targets("Menyerahkan 2 berkas"), (None, None));
 }
@@ -622,6 +636,22 @@ fn narrative_list_from_word_numbering() {
     assert_eq!(steps[2].actors, vec!["Kepala Dinas"]);
     assert_eq!(steps[1].symbol, Some(Symbol::Decision));
     assert_eq!((steps[1].if_yes, steps[1].if_no), (Some(3), Some(1)));
+}
+
+#[test]
+fn narrative_branch_back_to_an_actor() {
+    let v = vocab();
+    let ps = [
+        para("1. Pemohon menyerahkan berkas permohonan."),
+        para("2. Staf mencatat berkas dalam register."),
+        para("3. Kasi Pem memeriksa berkas, jika tidak lengkap dikembalikan kepada Pemohon."),
+        para("4. Camat menandatangani surat."),
+    ];
+    let refs: Vec<&Paragraph> = ps.iter().collect();
+    let steps = parse_paragraphs(&refs, &v);
+    assert_eq!(steps[2].symbol, Some(Symbol::Decision));
+    assert_eq!((steps[2].if_yes, steps[2].if_no), (Some(4), Some(1)));
+    assert_eq!(steps[2].next, vec![4, 1]);
 }
 
 #[test]

@@ -313,7 +313,14 @@ fn finish(items: Vec<Item>, vocab: &Vocabulary) -> Vec<Step> {
         };
         if symbol == Symbol::Decision {
             step.if_yes = yes.or(next_no);
-            step.if_no = no;
+            step.if_no = no.or_else(|| {
+                // "dikembalikan kepada Pemohon": that actor's latest step before this one.
+                let actor = vocab.branch_actor(&step.activity)?;
+                out.iter()
+                    .rev()
+                    .find(|s: &&Step| s.actors.contains(&actor))
+                    .map(|s| s.no)
+            });
             for t in [step.if_yes, step.if_no].into_iter().flatten() {
                 if !step.next.contains(&t) {
                     step.next.push(t);

@@ -185,6 +185,8 @@ struct DecisionsFile {
     pointers: Vec<String>,
     #[serde(default)]
     returns: Vec<String>,
+    #[serde(default)]
+    return_to: Vec<String>,
 }
 
 /// Reads rule file `name` into `T`. With `extend_defaults = true` the file is merged
@@ -1073,6 +1075,9 @@ struct DecisionVocab {
     branch: Option<Regex>,
     no_words: HashSet<String>,
     returns: Option<Regex>,
+    /// "dikembalikan kepada X": the words after it name the actor the "Tidak" branch
+    /// returns to.
+    return_to: Option<Regex>,
 }
 
 /// An alternation of escaped phrases, longest first.
@@ -1124,6 +1129,14 @@ impl DecisionVocab {
             branch,
             no_words: f.no_words.iter().map(|w| w.trim().to_lowercase()).collect(),
             returns,
+            return_to: if f.return_to.is_empty() {
+                None
+            } else {
+                Some(compile(&format!(
+                    r"(?i)(?:{})\s+",
+                    alternation(&f.return_to)
+                ))?)
+            },
         })
     }
 }
@@ -1290,6 +1303,17 @@ impl Vocabulary {
         (yes, no)
     }
 
+    /// The known actor a "Tidak" branch returns to when the text names an actor rather
+    /// than a step: `"jika tidak lengkap, berkas dikembalikan kepada Pemohon"` →
+    /// `Pemohon`. None when no return phrase is followed by a known title.
+    pub fn branch_actor(&self, text: &str) -> Option<String> {
+        let re = self.decisions.return_to.as_ref()?;
+        re.find_iter(text).find_map(|m| {
+            let rest = text.get(m.end()..)?;
+            self.actor_at_start(rest).map(|(a, _)| a)
+        })
+    }
+
     /// The canonical actor title for a name as written (abbreviations expanded, case
     /// and spacing normalised); a local title not in the vocabulary is kept as written.
     pub fn canonical_actor(&self, written: &str) -> String {
@@ -1370,11 +1394,25 @@ impl Vocabulary {
         let words: Vec<&str> = text.split_whitespace().collect();
         for n in (1..=words.len().min(12)).rev() {
             let prefix = words.get(..n)?.join(" ");
-            if let Some(k) = self.actors.resolve(&prefix, false).known {
+            if let Some(k) = self.known_with_alternatives(&prefix) {
                 return Some((k, n));
             }
         }
         None
+    }
+
+    /// The known title a name spells (no typo matching), trying a parenthesised or
+    /// slashed alternative ("Masyarakat/Pemohon") when the whole is not known.
+    fn known_with_alternatives(&self, name: &str) -> Option<String> {
+        if let Some(k) = self.actors.resolve(name, false).known {
+            return Some(k);
+        }
+        if !name.contains(['(', '/', ')']) {
+            return None;
+        }
+        name.split(['(', ')', '/'])
+            .filter(|p| !p.trim().is_empty())
+            .find_map(|p| self.actors.resolve(p, false).known)
     }
 
     /// `time` as minutes of work ("15 menit" = 15, "1 jam" = 60, "1 HK" = one working
