@@ -146,6 +146,22 @@ fn actor_case_spacing_and_heads() {
     );
     assert_eq!(v.canonical_actor("Camat Tomohon Utara"), "Camat");
     assert_eq!(
+        v.canonical_actor("Kepala Subbagian Umum dan Kepegawaian"),
+        "Kepala Sub Bagian Umum dan Kepegawaian"
+    );
+    assert_eq!(
+        v.canonical_actor("Kabag Organisasi Setda"),
+        "Kepala Bagian Organisasi"
+    );
+    assert_eq!(
+        v.canonical_actor("Kepala Dinas selaku Pengguna Anggaran"),
+        "Kepala Dinas"
+    );
+    assert_eq!(
+        v.canonical_actor("Pejabat Pembuat Komitmen (PPK)"),
+        "Pejabat Pembuat Komitmen"
+    );
+    assert_eq!(
         v.canonical_actor("Sekretaris Dinas Kependudukan dan Pencatatan Sipil"),
         "Sekretaris"
     );
@@ -343,6 +359,12 @@ fn minutes_everyday_phrasings() {
         ("sehari", 450.0),
         ("2 minggu", 4500.0),
         ("1 jam - 2 jam", 120.0),
+        ("3x24 jam", 1350.0),
+        ("15 s.d 30 menit", 30.0),
+        ("1 hari (7,5 jam)", 450.0),
+        ("0,5 jam", 30.0),
+        ("1 (satu) jam", 60.0),
+        ("2 jam/hari", 120.0),
     ];
     for (t, m) in rows {
         assert_eq!(v.minutes(t), Some(*m), "{t}");
@@ -374,6 +396,7 @@ fn dates_each_written_form() {
         ("2.1.2019", "2019-01-02"),
         ("2019-01-02", "2019-01-02"),
         ("43467", "2019-01-02"),
+        ("Januari 2, 2019", "2019-01-02"),
     ];
     for (w, iso) in rows {
         assert_eq!(v.date(w).as_deref(), Some(*iso), "{w}");

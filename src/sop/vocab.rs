@@ -796,6 +796,26 @@ impl TimeVocab {
     }
 
     fn minutes(&self, text: &str) -> Option<f64> {
+        // "1 hari (7,5 jam)": a parenthesis restating the time is not added to it.
+        if text.contains('(') {
+            let mut outside = String::with_capacity(text.len());
+            let mut depth = 0usize;
+            for ch in text.chars() {
+                match ch {
+                    '(' => depth += 1,
+                    ')' => depth = depth.saturating_sub(1),
+                    c if depth == 0 => outside.push(c),
+                    _ => outside.push(' '),
+                }
+            }
+            if let Some(m) = self.minutes_of(&outside) {
+                return Some(m);
+            }
+        }
+        self.minutes_of(text)
+    }
+
+    fn minutes_of(&self, text: &str) -> Option<f64> {
         let toks = time_tokens(text);
         // Classify: numbers, units, ranges, multipliers.
         let mut items: Vec<TimeWord> = Vec::with_capacity(toks.len());
@@ -956,6 +976,7 @@ fn time_tokens(text: &str) -> Vec<TimeTok> {
         .to_lowercase()
         .replace("s/d", " sd ")
         .replace("s.d.", " sd ")
+        .replace("s.d", " sd ")
         .replace("+/-", " ± ");
     let chars: Vec<char> = lower.chars().collect();
     let mut out = Vec::new();
@@ -1153,6 +1174,7 @@ pub struct Vocabulary {
     time: TimeVocab,
     decisions: DecisionVocab,
     date_named: Option<Regex>,
+    date_month_first: Option<Regex>,
     date_numeric: Option<Regex>,
     date_iso: Option<Regex>,
 }
@@ -1183,6 +1205,7 @@ impl Vocabulary {
             },
             decisions: DecisionVocab::default(),
             date_named: None,
+            date_month_first: None,
             date_numeric: Regex::new(DATE_NUMERIC).ok(),
             date_iso: Regex::new(DATE_ISO).ok(),
         }
@@ -1219,6 +1242,18 @@ impl Vocabulary {
         let actors = ActorVocab::build(load_file(src, "actors.toml")?)?;
         let time = TimeVocab::build(load_file(src, "time.toml")?)?;
         let decisions = DecisionVocab::build(load_file(src, "decisions.toml")?)?;
+        let date_month_first = if time.months.is_empty() {
+            None
+        } else {
+            let months: Vec<String> = time.months.keys().cloned().collect();
+            Some(
+                Regex::new(&format!(
+                    r"(?i)({})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b",
+                    alternation(&months)
+                ))
+                .map_err(|e| invalid("time.toml", format!("month names: {e}")))?,
+            )
+        };
         let date_named = if time.months.is_empty() {
             None
         } else {
@@ -1242,6 +1277,7 @@ impl Vocabulary {
             time,
             decisions,
             date_named,
+            date_month_first,
             date_numeric,
             date_iso,
         })
@@ -1459,6 +1495,26 @@ impl Vocabulary {
                 if let Some(iso) = iso_date(y, *m, d) {
                     return Some(iso);
                 }
+            }
+        }
+        for c in self
+            .date_month_first
+            .iter()
+            .flat_map(|re| re.captures_iter(w))
+        {
+            let month_word = c
+                .get(1)
+                .map(|m| m.as_str().to_lowercase())
+                .unwrap_or_default();
+            let (Some(m), Some(d), Some(y)) = (
+                self.time.months.get(month_word.trim_end_matches('.')),
+                c.get(2).and_then(|m| m.as_str().parse::<u32>().ok()),
+                c.get(3).and_then(|m| year_of(m.as_str())),
+            ) else {
+                continue;
+            };
+            if let Some(iso) = iso_date(y, *m, d) {
+                return Some(iso);
             }
         }
         for c in self.date_numeric.iter().flat_map(|re| re.captures_iter(w)) {
