@@ -693,6 +693,19 @@ fn sentence_actor_forms() {
         Some("Tim Verifikasi")
     );
     assert_eq!(sentence_actor("Surat diarsipkan.", &v), None);
+    assert_eq!(
+        sentence_actor("Menerima berkas permohonan (Petugas Loket).", &v).as_deref(),
+        Some("Petugas Loket")
+    );
+    assert_eq!(
+        sentence_actor("Memaraf konsep surat (Pelaksana: Sekdis)", &v).as_deref(),
+        Some("Sekretaris")
+    );
+    assert_eq!(
+        sentence_actor("Menandatangani surat izin – Kadis", &v).as_deref(),
+        Some("Kepala Dinas")
+    );
+    assert_eq!(sentence_actor("Mencetak dokumen (rangkap 2)", &v), None);
 }
 
 fn cell(row: usize, col: usize, text: &str) -> Cell {

@@ -248,6 +248,9 @@ pub fn sentence_actor(text: &str, vocab: &Vocabulary) -> Option<String> {
             return Some(actor);
         }
     }
+    if let Some(actor) = trailing_actor(text, vocab) {
+        return Some(actor);
+    }
     // An unknown subject before the first verb.
     let verb = words.iter().position(|w| is_verb(w));
     if let Some(k) = verb
@@ -272,6 +275,30 @@ pub fn sentence_actor(text: &str, vocab: &Vocabulary) -> Option<String> {
         }
     }
     None
+}
+
+/// A known actor named at the end of an item: in a last parenthesis ("Menerima berkas
+/// (Petugas Loket)", "(Pelaksana: Staf)") or after a final dash or colon ("Menerima
+/// berkas – Petugas Loket").
+fn trailing_actor(text: &str, vocab: &Vocabulary) -> Option<String> {
+    let t = text.trim().trim_end_matches(['.', ';']).trim_end();
+    let tail = if let Some(inner) = t.strip_suffix(')') {
+        inner.rfind('(').and_then(|i| inner.get(i + 1..))?
+    } else {
+        let i = t.rfind([':', '–', '—']).or_else(|| t.rfind(" - "))?;
+        t.get(i..)?.trim_start_matches([':', '–', '—', '-', ' '])
+    };
+    // "Pelaksana: Staf" names the actor after its label.
+    let tail = match tail.split_once(':') {
+        Some((label, rest)) if vocab.column_role(label) == Some(ColumnRole::Actors) => rest,
+        _ => tail,
+    };
+    let name = collapse_ws(tail);
+    if name.is_empty() || name.split(' ').count() > 8 {
+        return None;
+    }
+    let canon = vocab.canonical_actor(&name);
+    vocab.is_known_actor(&canon).then_some(canon)
 }
 
 /// A word that reads as an Indonesian verb (active me-/ber- or passive di-).

@@ -1443,7 +1443,14 @@ impl Vocabulary {
         if let Some(k) = self.actors.resolve(name, false).known {
             return Some(k);
         }
-        if !name.contains(['(', '/', ')']) {
+        // Only a name that is itself "X/Y" or "X (Y)": the alternative closes the text
+        // or is slashed, and what comes before it is short.
+        let t = name.trim_end_matches(['.', ',', ';', ':']);
+        let head_words = t
+            .split(['(', '/'])
+            .next()
+            .map_or(0, |h| h.split_whitespace().count());
+        if !(t.ends_with(')') || t.contains('/')) || head_words > 4 {
             return None;
         }
         name.split(['(', ')', '/'])
