@@ -694,6 +694,11 @@ fn sentence_actor_forms() {
     );
     assert_eq!(sentence_actor("Surat diarsipkan.", &v), None);
     assert_eq!(
+        sentence_actor("Laporan disusun oleh Tim Teknis, lalu dikirim.", &v).as_deref(),
+        Some("Tim Teknis")
+    );
+    assert_eq!(sentence_actor("Berkas ditolak oleh karena itu.", &v), None);
+    assert_eq!(
         sentence_actor("Menerima berkas permohonan (Petugas Loket).", &v).as_deref(),
         Some("Petugas Loket")
     );
@@ -838,4 +843,22 @@ fn names_cut_by_wrapping_are_rejoined() {
     }
     // A local title stays as written.
     assert_eq!(v.canonical_actor("Tim Teknis"), "Tim Teknis");
+}
+
+#[test]
+fn hostile_inputs_stay_bounded() {
+    let v = vocab();
+    let long = "Kepala ".repeat(5000);
+    assert!(v.canonical_actor(&long).starts_with("Kepala Kepala"));
+    assert_eq!(v.identity_label(&long), None);
+    assert_eq!(v.column_role(&long), None);
+    let parens = "(".repeat(20_000) + "1 jam";
+    assert_eq!(v.minutes(&parens), Some(60.0));
+    assert_eq!(v.minutes(&"(dua) ".repeat(5000)), None);
+    assert_eq!(v.date(&"9".repeat(300)), None);
+    assert_eq!(v.date("99999999999999999999"), None);
+    assert_eq!(v.minutes("99999999999999999999999 jam"), None);
+    assert_eq!(v.minutes("1 tahun"), Some(240.0 * 450.0));
+    assert!(v.branch_targets(&"tidak ".repeat(3000)).1.is_none());
+    assert!(sentence_actor(&"oleh ".repeat(3000), &v).is_none());
 }

@@ -231,8 +231,8 @@ fn actor_cell(text: &str, vocab: &Vocabulary) -> Vec<String> {
 
 /// The actor of a narrative sentence: a known title it starts with (the subject), else
 /// the known title after "oleh" (the agent of a passive sentence), else the words before
-/// an active verb (me-/ber-) as a local title, else the words after "oleh" up to a
-/// punctuation mark (at most four) as a local title.
+/// an active verb (me-/ber-) as a local title, else the capitalised words after "oleh"
+/// up to a punctuation mark (at most four) as a local title.
 pub fn sentence_actor(text: &str, vocab: &Vocabulary) -> Option<String> {
     if let Some((actor, _)) = vocab.actor_at_start(text) {
         return Some(actor);
@@ -270,7 +270,13 @@ pub fn sentence_actor(text: &str, vocab: &Vocabulary) -> Option<String> {
                 break;
             }
         }
-        if !agent.is_empty() {
+        // An unknown agent must be written as a title ("oleh Tim Teknis"), not as a
+        // common word ("oleh karena itu").
+        let titled = agent
+            .first()
+            .and_then(|w| w.chars().next())
+            .is_some_and(char::is_uppercase);
+        if titled {
             return Some(vocab.canonical_actor(&agent.join(" ")));
         }
     }

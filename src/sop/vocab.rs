@@ -697,6 +697,9 @@ enum TimeWord {
     Skip,
 }
 
+/// The largest time read as minutes (about 90 years of working days); more is a misread.
+const MAX_MINUTES: f64 = 10_000_000.0;
+
 /// The time vocabulary, precomputed.
 #[derive(Debug, Default)]
 struct TimeVocab {
@@ -936,7 +939,9 @@ impl TimeVocab {
                 best = Some(best.map_or(v, |b: f64| b.max(v)));
             }
         }
-        best.map(|v| (v * 1000.0).round() / 1000.0)
+        // Beyond any working time a step could take: a misread, not a time.
+        best.filter(|v| v.is_finite() && *v <= MAX_MINUTES)
+            .map(|v| (v * 1000.0).round() / 1000.0)
     }
 
     /// `amount` of unit `u` in minutes; whole multiples of a calendar day of hours are
@@ -987,16 +992,31 @@ fn time_tokens(text: &str) -> Vec<TimeTok> {
         '¾' => Some(0.75),
         _ => None,
     };
+    // For every position: the next ')' at or after it, and digits seen before it; one
+    // pass each, so parenthesised groups are skipped in linear time.
+    let mut next_close: Vec<Option<usize>> = vec![None; chars.len() + 1];
+    for k in (0..chars.len()).rev() {
+        let here = (chars.get(k) == Some(&')')).then_some(k);
+        let after = next_close.get(k + 1).copied().flatten();
+        if let Some(slot) = next_close.get_mut(k) {
+            *slot = here.or(after);
+        }
+    }
+    let mut digits_before: Vec<usize> = Vec::with_capacity(chars.len() + 1);
+    digits_before.push(0);
+    for c in &chars {
+        let last = digits_before.last().copied().unwrap_or(0);
+        digits_before.push(last + usize::from(c.is_ascii_digit()));
+    }
     while let Some(&c) = chars.get(i) {
         if c == '(' {
             // Skip a parenthesised group without digits.
-            let close = chars
-                .get(i..)
-                .and_then(|r| r.iter().position(|&x| x == ')'))
-                .map(|p| i + p);
-            if let Some(end) = close {
-                let inner = chars.get(i + 1..end).unwrap_or(&[]);
-                if !inner.iter().any(char::is_ascii_digit) {
+            if let Some(end) = next_close.get(i).copied().flatten() {
+                let digits = digits_before
+                    .get(end)
+                    .zip(digits_before.get(i + 1))
+                    .map_or(1, |(a, b)| a.saturating_sub(*b));
+                if digits == 0 {
                     i = end + 1;
                     continue;
                 }
