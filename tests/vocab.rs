@@ -280,6 +280,12 @@ fn column_roles() {
     for (h, role) in cases {
         assert_eq!(v.column_role(h), Some(*role), "{h}");
     }
+    assert_eq!(
+        v.column_role("Keterangan / Catatan"),
+        Some(ColumnRole::Notes)
+    );
+    assert_eq!(v.column_role("Waktu/Output"), None);
+    assert_eq!(v.column_role("Pelaksana/Staf"), None);
     assert_eq!(v.column_role("Kepala Dinas"), None);
     assert_eq!(v.column_role("15 menit"), None);
 }
@@ -287,7 +293,18 @@ fn column_roles() {
 #[test]
 fn marks() {
     let v = vocab();
-    for m in ["√", "✓", "v", "V", "x", "X", "●", " √ "] {
+    for m in [
+        "√",
+        "✓",
+        "v",
+        "V",
+        "x",
+        "X",
+        "●",
+        " √ ",
+        "✔\u{fe0f}",
+        "\u{f0fc}",
+    ] {
         assert!(v.is_mark(m), "{m}");
     }
     for m in ["", "Ya", "vv", "Kepala"] {

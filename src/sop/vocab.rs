@@ -315,6 +315,30 @@ impl<T: Copy + PartialEq> KeyTable<T> {
         if let Some(v) = self.exact.get(&k) {
             return Some(*v);
         }
+        if let Some(v) = self.fuzzy(&k) {
+            return Some(v);
+        }
+        // "Keterangan / Catatan", "Waktu/Durasi": slashed parts that all name one role.
+        if t.contains('/') {
+            let mut found: Option<T> = None;
+            for part in t.split('/') {
+                let pk = compact_key(part, &self.folds);
+                if pk.is_empty() {
+                    continue;
+                }
+                let v = self.exact.get(&pk).copied().or_else(|| self.fuzzy(&pk))?;
+                if found.is_some_and(|f| f != v) {
+                    return None;
+                }
+                found = Some(v);
+            }
+            return found;
+        }
+        None
+    }
+
+    /// The value whose variant is within the typo allowance of compact key `k`.
+    fn fuzzy(&self, k: &str) -> Option<T> {
         let len = k.chars().count();
         let allowed = typo_allowance(len);
         if allowed == 0 {
@@ -326,7 +350,7 @@ impl<T: Copy + PartialEq> KeyTable<T> {
             if typo_allowance(vk.chars().count()) == 0 {
                 continue;
             }
-            let Some(d) = edit_distance_within(&k, vk, allowed) else {
+            let Some(d) = edit_distance_within(k, vk, allowed) else {
                 continue;
             };
             match best {
@@ -1316,7 +1340,16 @@ impl Vocabulary {
 
     /// True when a cell's whole text is an actor mark (√ ✓ v V x X ●).
     pub fn is_mark(&self, text: &str) -> bool {
-        self.marks.contains(text.trim())
+        let t = text.trim();
+        if self.marks.contains(t) {
+            return true;
+        }
+        // "✔️": the emoji variation selectors do not change the mark.
+        let bare: String = t
+            .chars()
+            .filter(|c| !matches!(c, '\u{fe0e}' | '\u{fe0f}'))
+            .collect();
+        bare != t && self.marks.contains(bare.trim())
     }
 
     /// True when an activity reads as a decision ("Apakah …?", "memeriksa … jika …").
