@@ -1,5 +1,7 @@
 //! SOP parsing: from the document model to normalised [`Sop`](record::Sop) records.
 
+pub mod narrative;
+pub mod normalise;
 pub mod record;
 pub mod vocab;
 
