@@ -411,6 +411,22 @@ impl<'v> Builder<'v> {
                 let right = cells.get(i + 1).copied();
                 let right_is_label = right.is_some_and(|x| is_label_cell(x, self.vocab));
                 let value = match right {
+                    Some(x) if !right_is_label && c.row_span > 1 => {
+                        // A label merged over several rows: one value cell per row.
+                        skip_next = true;
+                        let mut v = cell_value(x);
+                        for rr in c.row + 1..c.row + c.row_span {
+                            if let Some(more) = table.cell_at(rr, x.col).filter(|m| m.row == rr) {
+                                v.lines.extend(more.text.lines().map(str::to_string));
+                            }
+                            if !row_has_label(table, rr, self.vocab)
+                                && let Some(slot) = consumed.get_mut(rr)
+                            {
+                                *slot = true;
+                            }
+                        }
+                        Some(v)
+                    }
                     Some(x) if !right_is_label && !x.text.trim().is_empty() => {
                         skip_next = true;
                         Some(cell_value(x))
