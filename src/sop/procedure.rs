@@ -427,7 +427,7 @@ pub fn read_row(
             }
         }
         if let Some(t) = cell_text_at(table, r, header.actor_text_col) {
-            for part in t.split(['\n', ',', '/']) {
+            for part in t.split(['\n', ';']) {
                 let p = part.trim();
                 if !p.is_empty() {
                     push(&mut actors, &actor_name(p, vocab));

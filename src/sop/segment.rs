@@ -514,7 +514,12 @@ fn cell_value(c: &Cell) -> FieldValue {
 /// True when a cell's text is an identity label (alone, or opening `Label : value`).
 fn is_label_cell(c: &Cell, vocab: &Vocabulary) -> bool {
     let first = c.text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    identity::whole_label(&c.text, vocab).is_some()
+    let t = c.text.trim();
+    // A short single line ending in a colon reads as a label even when the vocabulary
+    // does not know it: it is never a value.
+    let label_like = t.ends_with(':') && !t.contains('\n') && t.split_whitespace().count() <= 5;
+    label_like
+        || identity::whole_label(&c.text, vocab).is_some()
         || identity::split_label_line(first, vocab).is_some()
 }
 
