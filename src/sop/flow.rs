@@ -60,6 +60,10 @@ fn states_branches(r: &RawStep) -> bool {
 /// decision, the rest are processes.
 pub fn finish(raw: Vec<RawStep>, vocab: &Vocabulary) -> Vec<Step> {
     let n = raw.len();
+    // A drawing with symbols but no terminator at all (every box drawn alike): the
+    // first and last steps are still the terminators.
+    let drawn = raw.iter().any(|r| r.symbol.is_some());
+    let no_terminator = !raw.iter().any(|r| r.symbol == Some(Symbol::Terminator));
     let mut steps: Vec<Step> = Vec::with_capacity(n);
     let mut prev_no = 0u32;
     for (i, r) in raw.into_iter().enumerate() {
@@ -68,8 +72,13 @@ pub fn finish(raw: Vec<RawStep>, vocab: &Vocabulary) -> Vec<Step> {
             _ => prev_no.saturating_add(1),
         };
         prev_no = no;
-        let symbol = r.symbol.or_else(|| {
-            Some(if i == 0 || i + 1 == n {
+        let ends = i == 0 || i + 1 == n;
+        let symbol = match r.symbol {
+            Some(Symbol::Process) if drawn && no_terminator && ends => Some(Symbol::Terminator),
+            s => s,
+        };
+        let symbol = symbol.or_else(|| {
+            Some(if ends {
                 Symbol::Terminator
             } else if vocab.is_decision(&r.activity) || states_branches(&r) {
                 Symbol::Decision

@@ -192,23 +192,26 @@ pub fn split_items(lines: &[String]) -> Vec<String> {
             Some(m) => (true, t.get(m.end()..).unwrap_or("")),
             None => (false, t),
         };
-        let body = clean_item(body);
-        if is_blank(&body) {
+        let body = body.trim();
+        if is_blank(body) {
             continue;
         }
         match items.last_mut() {
             Some(prev) if !enumerated && last_enumerated => {
                 prev.push(' ');
-                prev.push_str(&body);
-                *prev = clean_item(prev);
+                prev.push_str(body);
             }
             _ => {
-                items.push(body);
+                items.push(body.to_string());
                 last_enumerated = enumerated;
             }
         }
     }
     items
+        .iter()
+        .map(|i| clean_item(i))
+        .filter(|i| !is_blank(i))
+        .collect()
 }
 
 fn clean_item(s: &str) -> String {

@@ -10,6 +10,7 @@ mod narrative_bridge;
 pub mod procedure;
 pub mod record;
 pub mod segment;
+pub mod text;
 pub mod vocab;
 
 use crate::model::Document;

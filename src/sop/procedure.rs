@@ -8,6 +8,7 @@
 //! [`Vocabulary::column_role`].
 
 use super::record::Symbol;
+use super::text::Dewrap;
 use super::vocab::{ColumnRole, Vocabulary};
 use crate::model::{Cell, Section, Shape, ShapeKind, Table};
 
@@ -338,13 +339,19 @@ pub fn step_shapes(section: &Section, block: usize, rows: std::ops::Range<usize>
         .collect()
 }
 
-fn cell_text_at(table: &Table, r: usize, col: Option<usize>) -> Option<String> {
+fn cell_text_at(table: &Table, r: usize, col: Option<usize>, dw: &Dewrap) -> Option<String> {
     let c = table.cell_at(r, col?)?;
     if c.row != r {
         return None; // merged from above: not this row's value
     }
-    let t = c.text.trim();
-    (!t.is_empty()).then(|| t.to_string())
+    let fixed = dw.fix(&c.text);
+    let t = fixed
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!t.is_empty()).then_some(t)
 }
 
 /// Reads row `r` of a procedure table under `header`.
@@ -355,13 +362,11 @@ pub fn read_row(
     header: &Header,
     r: usize,
     vocab: &Vocabulary,
+    dw: &Dewrap,
 ) -> RowKind {
     let act_cell = table.cell_at(r, header.act_col).filter(|c| c.row == r);
-    let activity = act_cell
-        .map(|c| c.text.lines().map(str::trim).collect::<Vec<_>>().join(" "))
-        .unwrap_or_default();
-    let activity = activity.trim().to_string();
-    let no_text = cell_text_at(table, r, header.no_col).unwrap_or_default();
+    let activity = cell_text_at(table, r, Some(header.act_col), dw).unwrap_or_default();
+    let no_text = cell_text_at(table, r, header.no_col, dw).unwrap_or_default();
     // Repeated header or a column-number row.
     if role_of(&activity, vocab) == Some(ColumnRole::Activity)
         || (is_column_number(&activity) && (no_text.is_empty() || is_column_number(&no_text)))
@@ -380,7 +385,7 @@ pub fn read_row(
         let marked = header
             .actor_cols
             .iter()
-            .any(|(c, _)| cell_text_at(table, r, Some(*c)).is_some_and(|t| vocab.is_mark(&t)));
+            .any(|(c, _)| cell_text_at(table, r, Some(*c), dw).is_some_and(|t| vocab.is_mark(&t)));
         if !marked {
             return RowKind::Continuation(activity);
         }
@@ -412,7 +417,7 @@ pub fn read_row(
     // 2. marks
     if actors.is_empty() {
         for (c, a) in &header.actor_cols {
-            if cell_text_at(table, r, Some(*c)).is_some_and(|t| vocab.is_mark(&t)) {
+            if cell_text_at(table, r, Some(*c), dw).is_some_and(|t| vocab.is_mark(&t)) {
                 push(&mut actors, a);
                 source = ActorSource::Mark;
             }
@@ -421,12 +426,12 @@ pub fn read_row(
     // 3. text in actor columns, or a Pelaksana text column
     if actors.is_empty() {
         for (c, a) in &header.actor_cols {
-            if cell_text_at(table, r, Some(*c)).is_some() {
+            if cell_text_at(table, r, Some(*c), dw).is_some() {
                 push(&mut actors, a);
                 source = ActorSource::Text;
             }
         }
-        if let Some(t) = cell_text_at(table, r, header.actor_text_col) {
+        if let Some(t) = cell_text_at(table, r, header.actor_text_col, dw) {
             for part in t.split(['\n', ';']) {
                 let p = part.trim();
                 if !p.is_empty() {
@@ -442,10 +447,10 @@ pub fn read_row(
         actors,
         source,
         symbol,
-        requirements: cell_text_at(table, r, header.req_col),
-        time: cell_text_at(table, r, header.time_col),
-        output: cell_text_at(table, r, header.out_col),
-        notes: cell_text_at(table, r, header.notes_col),
+        requirements: cell_text_at(table, r, header.req_col, dw),
+        time: cell_text_at(table, r, header.time_col, dw),
+        output: cell_text_at(table, r, header.out_col, dw),
+        notes: cell_text_at(table, r, header.notes_col, dw),
         label_branches: Vec::new(),
     })
 }
@@ -527,8 +532,11 @@ mod tests {
         assert_eq!(h.out_col, Some(6));
         assert_eq!(h.notes_col, Some(7));
         let sec = Section::default();
-        assert_eq!(read_row(&sec, 0, &t, &h, 2, &v), RowKind::Skip);
-        let RowKind::Step(s) = read_row(&sec, 0, &t, &h, 3, &v) else {
+        assert_eq!(
+            read_row(&sec, 0, &t, &h, 2, &v, &Dewrap::default()),
+            RowKind::Skip
+        );
+        let RowKind::Step(s) = read_row(&sec, 0, &t, &h, 3, &v, &Dewrap::default()) else {
             panic!("not a step")
         };
         assert_eq!(s.no, Some(1));

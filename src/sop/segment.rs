@@ -14,6 +14,7 @@ use regex::Regex;
 use super::identity::{self, FieldValue, OrgHeader};
 use super::procedure::{self, ActorSource, Header, RawStep, RowKind};
 use super::record::Identity;
+use super::text::Dewrap;
 use super::vocab::{IdentityField, Vocabulary};
 use crate::model::{Block, Cell, CellValue, Document, Paragraph, Section, Table};
 
@@ -103,6 +104,7 @@ fn looks_like_title(t: &str) -> bool {
 /// The SOP builder: receives what the walk finds, in reading order.
 struct Builder<'v> {
     vocab: &'v Vocabulary,
+    dewrap: Dewrap,
     cur: Draft,
     done: Vec<Draft>,
     /// A paragraph identity field still taking continuation lines.
@@ -116,9 +118,10 @@ struct Builder<'v> {
 }
 
 impl<'v> Builder<'v> {
-    fn new(vocab: &'v Vocabulary) -> Self {
+    fn new(vocab: &'v Vocabulary, dewrap: Dewrap) -> Self {
         Builder {
             vocab,
+            dewrap,
             cur: Draft::default(),
             done: Vec::new(),
             open: None,
@@ -323,7 +326,7 @@ impl<'v> Builder<'v> {
                 continue;
             }
             if let Some((h, steps)) = current.as_mut() {
-                match procedure::read_row(section, block, table, h, r, self.vocab) {
+                match procedure::read_row(section, block, table, h, r, self.vocab, &self.dewrap) {
                     RowKind::Step(mut s) => {
                         if h.no_col.is_none() && s.no.is_none() {
                             split_leading_number(&mut s);
@@ -414,10 +417,12 @@ impl<'v> Builder<'v> {
                     Some(x) if !right_is_label && c.row_span > 1 => {
                         // A label merged over several rows: one value cell per row.
                         skip_next = true;
-                        let mut v = cell_value(x);
+                        let mut v = cell_value(x, &self.dewrap);
                         for rr in c.row + 1..c.row + c.row_span {
                             if let Some(more) = table.cell_at(rr, x.col).filter(|m| m.row == rr) {
-                                v.lines.extend(more.text.lines().map(str::to_string));
+                                v.lines.extend(
+                                    self.dewrap.fix(&more.text).lines().map(str::to_string),
+                                );
                             }
                             if !row_has_label(table, rr, self.vocab)
                                 && let Some(slot) = consumed.get_mut(rr)
@@ -429,11 +434,11 @@ impl<'v> Builder<'v> {
                     }
                     Some(x) if !right_is_label && !x.text.trim().is_empty() => {
                         skip_next = true;
-                        Some(cell_value(x))
+                        Some(cell_value(x, &self.dewrap))
                     }
                     Some(x) if !right_is_label && x.value.is_some() => {
                         skip_next = true;
-                        Some(cell_value(x))
+                        Some(cell_value(x, &self.dewrap))
                     }
                     _ => None,
                 };
@@ -453,7 +458,7 @@ impl<'v> Builder<'v> {
                                         *slot = true;
                                     }
                                 }
-                                cell_value(b)
+                                cell_value(b, &self.dewrap)
                             }
                             _ => FieldValue::default(),
                         }
@@ -466,7 +471,8 @@ impl<'v> Builder<'v> {
                 self.identity(f, value);
                 continue;
             }
-            self.label_lines(&c.text);
+            let fixed = self.dewrap.fix(&c.text).into_owned();
+            self.label_lines(&fixed);
         }
     }
 
@@ -503,8 +509,8 @@ impl<'v> Builder<'v> {
 }
 
 /// A table cell as a field value (its lines, and its date when typed).
-fn cell_value(c: &Cell) -> FieldValue {
-    let mut v = FieldValue::from_text(&c.text);
+fn cell_value(c: &Cell, dw: &Dewrap) -> FieldValue {
+    let mut v = FieldValue::from_text(&dw.fix(&c.text));
     if let Some(CellValue::Date(d)) = &c.value {
         v.date = Some(d.clone());
     }
@@ -551,7 +557,7 @@ fn narrative_steps(paras: &[Paragraph], vocab: &Vocabulary) -> Vec<RawStep> {
 
 /// Cuts `doc` into SOP drafts in reading order.
 pub fn segment(doc: &Document, vocab: &Vocabulary) -> Vec<Draft> {
-    let mut b = Builder::new(vocab);
+    let mut b = Builder::new(vocab, Dewrap::for_document(doc));
     for section in &doc.sections {
         for (i, block) in section.blocks.iter().enumerate() {
             match block {
