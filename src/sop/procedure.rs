@@ -244,6 +244,21 @@ pub fn detect_header(table: &Table, r: usize, vocab: &Vocabulary) -> Option<Head
             _ => {}
         }
     }
+    // An unnamed last column after the Mutu Baku columns is the Keterangan column.
+    if h.notes_col.is_none() && first_mutu < table.n_cols {
+        let last = table.n_cols - 1;
+        if let Some((None, Some(top), _)) = col_info.get(last)
+            && last > first_mutu
+            && top.col == last
+            && top.row == r
+            && !top.text.trim().is_empty()
+            && Some(last) != h.req_col
+            && Some(last) != h.time_col
+            && Some(last) != h.out_col
+        {
+            h.notes_col = Some(last);
+        }
+    }
     // Actor columns: between Kegiatan and the first Mutu Baku column.
     let act_end = act.col + act.col_span.max(1);
     for col in act_end..first_mutu {
