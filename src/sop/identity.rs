@@ -65,12 +65,12 @@ pub fn whole_label(text: &str, vocab: &Vocabulary) -> Option<IdentityField> {
 /// rest of the line after the first `:` (possibly empty). A line that is only a label
 /// (with or without the colon) gives an empty rest.
 pub fn split_label_line(line: &str, vocab: &Vocabulary) -> Option<(IdentityField, String)> {
-    if let Some(f) = whole_label(line, vocab) {
-        return Some((f, String::new()));
+    if let Some((label, rest)) = line.split_once(':')
+        && let Some(f) = whole_label(label, vocab)
+    {
+        return Some((f, rest.trim().to_string()));
     }
-    let (label, rest) = line.split_once(':')?;
-    let f = whole_label(label, vocab)?;
-    Some((f, rest.trim().to_string()))
+    whole_label(line, vocab).map(|f| (f, String::new()))
 }
 
 /// True when `field` holds one value that a single line completes (number, title,
@@ -197,7 +197,7 @@ pub fn split_items(lines: &[String]) -> Vec<String> {
             continue;
         }
         match items.last_mut() {
-            Some(prev) if !enumerated && last_enumerated => {
+            Some(prev) if !enumerated && (last_enumerated || wraps(prev, body)) => {
                 prev.push(' ');
                 prev.push_str(body);
             }
@@ -212,6 +212,14 @@ pub fn split_items(lines: &[String]) -> Vec<String> {
         .map(|i| clean_item(i))
         .filter(|i| !is_blank(i))
         .collect()
+}
+
+/// True when `next` reads as the wrapped rest of the sentence `prev` (it starts in lower
+/// case and `prev` is a sentence that does not end its item).
+fn wraps(prev: &str, next: &str) -> bool {
+    next.chars().next().is_some_and(char::is_lowercase)
+        && prev.split_whitespace().count() >= 4
+        && !prev.trim_end().ends_with([';', '.'])
 }
 
 fn clean_item(s: &str) -> String {
@@ -397,6 +405,18 @@ mod tests {
         assert_eq!(
             v[0],
             "Peraturan Menteri Dalam Negeri Nomor 54 Tahun 2009 tentang Tata Naskah Dinas"
+        );
+    }
+
+    #[test]
+    fn unnumbered_sentence_wrapped_in_two_lines_is_one_item() {
+        let v = split_items(&lines(&[
+            "Apabila SOP ini tidak dilaksanakan, pelayanan administrasi menjadi",
+            "terhambat",
+        ]));
+        assert_eq!(
+            v,
+            vec!["Apabila SOP ini tidak dilaksanakan, pelayanan administrasi menjadi terhambat"]
         );
     }
 
