@@ -107,6 +107,26 @@ fn role_of(text: &str, vocab: &Vocabulary) -> Option<ColumnRole> {
     })
 }
 
+/// True when a header reads "No" then "Kegiatan" (two headers in one merged cell).
+fn is_no_and_activity(text: &str, vocab: &Vocabulary) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    (1..words.len()).any(|k| {
+        let left = words.get(..k).map(|w| w.join(" ")).unwrap_or_default();
+        let right = words.get(k..).map(|w| w.join(" ")).unwrap_or_default();
+        role_of(&left, vocab) == Some(ColumnRole::Number)
+            && role_of(&right, vocab) == Some(ColumnRole::Activity)
+    })
+}
+
+/// True for a branch label written as text in a cell ("Ya", "Tidak", "Sesuai").
+fn is_branch_label(text: &str) -> bool {
+    let t = text.trim().trim_end_matches(['.', ':']).to_lowercase();
+    matches!(
+        t.as_str(),
+        "ya" | "tidak" | "tdk" | "sesuai" | "tidak sesuai" | "yes" | "no" | "ok" | "y" | "t"
+    )
+}
+
 fn is_mutu(role: Option<ColumnRole>) -> bool {
     matches!(
         role,
@@ -155,7 +175,14 @@ pub fn detect_header(table: &Table, r: usize, vocab: &Vocabulary) -> Option<Head
     let roles: Vec<(&Cell, Option<ColumnRole>)> = cells
         .iter()
         .filter(|c| c.row == r)
-        .map(|c| (*c, role_of(&header_text(c), vocab)))
+        .map(|c| {
+            let t = header_text(c);
+            let role = role_of(&t, vocab).or_else(|| {
+                // "No. Kegiatan" in one cell over two columns (no ruling between them)
+                (c.col_span > 1 && is_no_and_activity(&t, vocab)).then_some(ColumnRole::Activity)
+            });
+            (*c, role)
+        })
         .collect();
     let act = roles
         .iter()
@@ -168,6 +195,14 @@ pub fn detect_header(table: &Table, r: usize, vocab: &Vocabulary) -> Option<Head
     if others == 0 {
         return None;
     }
+    let has_no_col = roles.iter().any(|(_, ro)| *ro == Some(ColumnRole::Number));
+    // An activity header over two columns with no No column of its own: the first
+    // column holds the numbers, the last the text.
+    let (merged_no, act_col) = if act.col_span > 1 && !has_no_col {
+        (Some(act.col), act.col + act.col_span - 1)
+    } else {
+        (None, act.col)
+    };
     // Header depth: the tallest cell of the row, or two rows when a group header spans
     // several columns (actor names / Mutu Baku parts below it).
     let mut end = r + 1;
@@ -199,7 +234,8 @@ pub fn detect_header(table: &Table, r: usize, vocab: &Vocabulary) -> Option<Head
     let mut h = Header {
         first_row: r,
         end_row: end,
-        act_col: act.col,
+        act_col,
+        no_col: merged_no,
         ..Default::default()
     };
     // Per grid column: the top cell's role and the lowest header cell below it.
@@ -441,7 +477,7 @@ pub fn read_row(
     // 3. text in actor columns, or a Pelaksana text column
     if actors.is_empty() {
         for (c, a) in &header.actor_cols {
-            if cell_text_at(table, r, Some(*c), dw).is_some() {
+            if cell_text_at(table, r, Some(*c), dw).is_some_and(|t| !is_branch_label(&t)) {
                 push(&mut actors, a);
                 source = ActorSource::Text;
             }

@@ -288,7 +288,9 @@ impl<'v> Builder<'v> {
             }
             return;
         }
-        if numbered {
+        // Numbered paragraphs are a procedure only under a PROSEDUR heading or in an
+        // SOP whose identity has been read; elsewhere they are an ordinary list.
+        if numbered && (self.in_procedure || self.cur.has_identity) {
             self.narrative.push(p.clone());
             return;
         }
