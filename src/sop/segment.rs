@@ -238,7 +238,6 @@ impl<'v> Builder<'v> {
     fn paragraph(&mut self, p: &Paragraph) {
         let text = p.text.trim();
         if text.is_empty() {
-            self.end_org();
             return;
         }
         if identity::is_gov_line(text) {
@@ -249,7 +248,10 @@ impl<'v> Builder<'v> {
             return;
         }
         if let Some(lines) = self.org.as_mut() {
-            if identity::is_org_line(text) && lines.len() < 4 {
+            let org_like = identity::is_unit_line(text)
+                || identity::is_org_line(text)
+                || !looks_like_sentence(text);
+            if identity::continues_org(text) && org_like && lines.len() < 6 {
                 lines.push(text.to_string());
                 return;
             }
@@ -319,7 +321,12 @@ impl<'v> Builder<'v> {
                 r = next;
                 continue;
             }
-            if row_has_label(table, r, self.vocab) {
+            let label_row = if current.is_some() {
+                row_has_label(table, r, self.vocab)
+            } else {
+                row_has_label(table, r, self.vocab) || has_label_line(table, r, self.vocab)
+            };
+            if label_row {
                 if let Some((ph, st)) = current.take() {
                     self.emit_table(&ph, st);
                 }
@@ -380,12 +387,16 @@ impl<'v> Builder<'v> {
             .iter()
             .filter(|c| !c.text.trim().is_empty())
             .collect();
+        let mut used = false;
         for c in &texts {
-            let lines: Vec<&str> = c.text.lines().collect();
-            if let Some(h) = identity::org_header(&lines) {
-                self.org_header(h);
-                return;
+            if c.text.lines().any(identity::is_gov_line) {
+                let fixed = self.dewrap.fix(&c.text).into_owned();
+                self.text_lines(&fixed);
+                used = true;
             }
+        }
+        if used {
+            return;
         }
         if let [only] = texts.as_slice() {
             let t = only.text.trim();
@@ -395,6 +406,21 @@ impl<'v> Builder<'v> {
                 self.title(t);
             }
         }
+    }
+
+    /// The lines of one cell read like paragraphs: an organisation header, the SOP
+    /// heading, a title, `Label : value` lines with their continuation lines.
+    fn text_lines(&mut self, text: &str) {
+        self.settle();
+        for line in text.lines() {
+            let p = Paragraph {
+                text: line.to_string(),
+                ..Default::default()
+            };
+            self.paragraph(&p);
+        }
+        self.end_org();
+        self.close_open();
     }
 
     /// Reads the identity labels and values of row `r`: label | value pairs, a label
@@ -407,14 +433,18 @@ impl<'v> Builder<'v> {
             if std::mem::take(&mut skip_next) {
                 continue;
             }
-            let lines: Vec<&str> = c.text.lines().collect();
-            if let Some(h) = identity::org_header(&lines) {
-                self.org_header(h);
-                continue;
-            }
             if let Some(f) = identity::whole_label(&c.text, self.vocab) {
                 let right = cells.get(i + 1).copied();
-                let right_is_label = right.is_some_and(|x| is_label_cell(x, self.vocab));
+                // The cell to the right is another label (two label | label halves)
+                // only when it says so with a colon or both name list fields;
+                // otherwise it is this label's value.
+                let right_is_label = right.is_some_and(|x| {
+                    is_label_cell(x, self.vocab)
+                        && (x.text.trim().ends_with(':')
+                            || (is_list_field(f)
+                                && identity::whole_label(&x.text, self.vocab)
+                                    .is_some_and(is_list_field)))
+                });
                 let value = match right {
                     Some(x) if !right_is_label && c.row_span > 1 => {
                         // A label merged over several rows: one value cell per row.
@@ -473,27 +503,34 @@ impl<'v> Builder<'v> {
                 self.identity(f, value);
                 continue;
             }
+            if let Some(part) = approver_part(&c.text) {
+                // "Nama" / "NIP" in their own rows under "Disahkan oleh"
+                if let Some(x) = cells.get(i + 1).copied() {
+                    skip_next = true;
+                    self.approver_part(part, x.text.trim());
+                }
+                continue;
+            }
             let fixed = self.dewrap.fix(&c.text).into_owned();
-            self.label_lines(&fixed);
+            self.text_lines(&fixed);
         }
     }
 
-    /// `Label : value` lines in one cell (continuation lines join the open field).
-    fn label_lines(&mut self, text: &str) {
-        let mut open: Option<(IdentityField, FieldValue)> = None;
-        for line in text.lines() {
-            if let Some((f, rest)) = identity::split_label_line(line, self.vocab) {
-                if let Some((of, ov)) = open.take() {
-                    self.identity(of, ov);
-                }
-                open = Some((f, FieldValue::from_text(&rest)));
-            } else if let Some((_, v)) = open.as_mut() {
-                v.lines.push(line.to_string());
-            }
+    /// A name or NIP given in its own row under "Disahkan oleh".
+    fn approver_part(&mut self, part: ApproverPart, value: &str) {
+        if value.is_empty() {
+            return;
         }
-        if let Some((of, ov)) = open.take() {
-            self.identity(of, ov);
+        let ap = self
+            .cur
+            .identity
+            .approved_by
+            .get_or_insert_with(Default::default);
+        match part {
+            ApproverPart::Name => ap.name = Some(value.to_string()),
+            ApproverPart::Nip => ap.nip = Some(value.to_string()),
         }
+        self.cur.has_identity = true;
     }
 
     fn section_end(&mut self) {
@@ -508,6 +545,30 @@ impl<'v> Builder<'v> {
         self.section_end();
         self.done
     }
+}
+
+/// A part of the approver block that has a row of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ApproverPart {
+    Name,
+    Nip,
+}
+
+fn approver_part(text: &str) -> Option<ApproverPart> {
+    let t = text
+        .trim()
+        .trim_end_matches([':', '.'])
+        .trim()
+        .to_lowercase();
+    match t.as_str() {
+        "nama" | "nama lengkap" => Some(ApproverPart::Name),
+        "nip" => Some(ApproverPart::Nip),
+        _ => None,
+    }
+}
+
+fn is_list_field(f: IdentityField) -> bool {
+    !identity::is_scalar(f) && f != IdentityField::ApprovedBy
 }
 
 /// A table cell as a field value (its lines, and its date when typed).
@@ -533,10 +594,31 @@ fn is_label_cell(c: &Cell, vocab: &Vocabulary) -> bool {
 
 /// True when a row has an identity label cell.
 fn row_has_label(table: &Table, r: usize, vocab: &Vocabulary) -> bool {
-    table
-        .rows
-        .get(r)
-        .is_some_and(|row| row.cells.iter().any(|c| is_label_cell(c, vocab)))
+    table.rows.get(r).is_some_and(|row| {
+        row.cells
+            .iter()
+            .any(|c| is_label_cell(c, vocab) || approver_part(&c.text).is_some())
+    })
+}
+
+/// True when a cell holds `Label : value` lines anywhere in it (a whole identity block
+/// written in one cell).
+fn has_label_line(table: &Table, r: usize, vocab: &Vocabulary) -> bool {
+    table.rows.get(r).is_some_and(|row| {
+        row.cells.iter().any(|c| {
+            c.text
+                .lines()
+                .filter(|l| l.contains(':'))
+                .any(|l| identity::split_label_line(l, vocab).is_some())
+        })
+    })
+}
+
+/// True when a line reads as a sentence (mostly lower case), not a header line.
+fn looks_like_sentence(t: &str) -> bool {
+    let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
+    let lower = letters.iter().filter(|c| c.is_lowercase()).count();
+    letters.len() >= 6 && lower * 2 > letters.len()
 }
 
 /// "1. Menetapkan …" in a Kegiatan cell with no No column: the number moves to `no`.
