@@ -51,8 +51,11 @@ fn clean_label(s: &str) -> String {
 /// The identity field a whole text names when it is nothing but a label
 /// (`"Dasar Hukum:"`, `"NOMOR SOP"`), or None.
 pub fn whole_label(text: &str, vocab: &Vocabulary) -> Option<IdentityField> {
+    if text.trim().contains('\n') {
+        return None;
+    }
     let t = clean_label(text);
-    if t.is_empty() || t.chars().count() > 40 || t.contains('\n') {
+    if t.is_empty() || t.chars().count() > 40 {
         return None;
     }
     if APPROVER_SUBLABELS.contains(&t.to_lowercase().as_str()) {

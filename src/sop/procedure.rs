@@ -170,6 +170,15 @@ pub fn actor_name(written: &str, vocab: &Vocabulary) -> String {
 
 /// Reads a procedure header starting at row `r`, or None when row `r` is not one.
 pub fn detect_header(table: &Table, r: usize, vocab: &Vocabulary) -> Option<Header> {
+    // Cheap test first: a header row starts a Kegiatan cell of its own.
+    let row = table.rows.get(r)?;
+    if !row.cells.iter().any(|c| {
+        let t = header_text(c);
+        role_of(&t, vocab) == Some(ColumnRole::Activity)
+            || (c.col_span > 1 && is_no_and_activity(&t, vocab))
+    }) {
+        return None;
+    }
     let cells = row_cells(table, r);
     // Only cells that start in this row can open a header.
     let roles: Vec<(&Cell, Option<ColumnRole>)> = cells

@@ -37,6 +37,8 @@ pub struct Draft {
     pub narrative: bool,
     /// True when any identity field was set.
     has_identity: bool,
+    /// How many identity values were read.
+    identity_fields: usize,
 }
 
 impl Draft {
@@ -115,6 +117,8 @@ struct Builder<'v> {
     narrative: Vec<Paragraph>,
     /// True after a "PROSEDUR" heading: numbered paragraphs are steps.
     in_procedure: bool,
+    /// True while the lines of a table cell are read (never narrative steps).
+    in_cell: bool,
 }
 
 impl<'v> Builder<'v> {
@@ -128,6 +132,7 @@ impl<'v> Builder<'v> {
             org: None,
             narrative: Vec::new(),
             in_procedure: false,
+            in_cell: false,
         }
     }
 
@@ -162,6 +167,7 @@ impl<'v> Builder<'v> {
         }
         identity::apply(&mut self.cur.identity, field, &value, self.vocab);
         self.cur.has_identity = true;
+        self.cur.identity_fields += 1;
     }
 
     fn title(&mut self, t: &str) {
@@ -216,6 +222,9 @@ impl<'v> Builder<'v> {
             return;
         }
         let paras = std::mem::take(&mut self.narrative);
+        if paras.len() < 2 {
+            return; // one numbered line is a note, not a procedure
+        }
         let steps = narrative_steps(&paras, self.vocab);
         let mut actors: Vec<String> = Vec::new();
         for s in &steps {
@@ -292,7 +301,17 @@ impl<'v> Builder<'v> {
         }
         // Numbered paragraphs are a procedure only under a PROSEDUR heading or in an
         // SOP whose identity has been read; elsewhere they are an ordinary list.
-        if numbered && (self.in_procedure || self.cur.has_identity) {
+        let heading = NUMBERED
+            .captures(text)
+            .and_then(|c| c.get(2))
+            .is_some_and(|m| looks_like_title(m.as_str()));
+        if numbered
+            && !heading
+            && !self.in_cell
+            && (self.in_procedure
+                || self.cur.identity.number.is_some()
+                || self.cur.identity_fields >= 3)
+        {
             self.narrative.push(p.clone());
             return;
         }
@@ -321,8 +340,13 @@ impl<'v> Builder<'v> {
                 r = next;
                 continue;
             }
-            let label_row = if current.is_some() {
-                row_has_label(table, r, self.vocab)
+            let label_row = if let Some((h, _)) = current.as_ref() {
+                // a numbered row of a procedure table is a step, whatever its words
+                let numbered = h
+                    .no_col
+                    .and_then(|c| table.cell_at(r, c))
+                    .is_some_and(|c| c.row == r && procedure::step_number(&c.text).is_some());
+                !numbered && row_has_label(table, r, self.vocab)
             } else {
                 row_has_label(table, r, self.vocab) || has_label_line(table, r, self.vocab)
             };
@@ -412,6 +436,7 @@ impl<'v> Builder<'v> {
     /// heading, a title, `Label : value` lines with their continuation lines.
     fn text_lines(&mut self, text: &str) {
         self.settle();
+        self.in_cell = true;
         for line in text.lines() {
             let p = Paragraph {
                 text: line.to_string(),
@@ -419,6 +444,7 @@ impl<'v> Builder<'v> {
             };
             self.paragraph(&p);
         }
+        self.in_cell = false;
         self.end_org();
         self.close_open();
     }
@@ -589,7 +615,7 @@ fn is_label_cell(c: &Cell, vocab: &Vocabulary) -> bool {
     let label_like = t.ends_with(':') && !t.contains('\n') && t.split_whitespace().count() <= 5;
     label_like
         || identity::whole_label(&c.text, vocab).is_some()
-        || identity::split_label_line(first, vocab).is_some()
+        || (first.contains(':') && identity::split_label_line(first, vocab).is_some())
 }
 
 /// True when a row has an identity label cell.
