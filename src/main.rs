@@ -5,10 +5,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use sopap::batch::{self, RunOptions};
+use sopap::batch::{self, ProgressMode, RunOptions};
+use sopap::error::ErrorKind;
 use sopap::ingest::{self, limits::Budget, limits::Limits};
 use sopap::pipeline::{FileContext, process_bytes};
 use sopap::rules::Rules;
+use sopap::sop::record::FileError;
 
 /// Batch pipeline for legacy SOP AP documents (PermenPANRB 35/2012).
 #[derive(Parser, Debug)]
@@ -30,6 +32,23 @@ enum Cmd {
         /// The output folder.
         #[arg(long)]
         out: PathBuf,
+        /// Date the findings are measured against (stale SOPs, dates in the future);
+        /// default today. Set it for reproducible runs.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        /// Print nothing but errors of the run itself.
+        #[arg(long, conflicts_with = "json_log")]
+        quiet: bool,
+        /// Log one JSON line per failed file and a JSON summary (for schedulers).
+        #[arg(long)]
+        json_log: bool,
+        /// Read every file again, ignoring the state store.
+        #[arg(long)]
+        full: bool,
+        /// Which failed files make the exit status 1: `any` (default), `never`, or a
+        /// comma-separated list of error kinds (e.g. `corrupt,timeout`).
+        #[arg(long, default_value = "any", value_name = "WHEN")]
+        fail_on: String,
     },
     /// Print one file's document model as JSON (what the parser sees).
     Dump {
@@ -46,6 +65,9 @@ enum Cmd {
     Report {
         /// The output folder of an earlier run.
         out: PathBuf,
+        /// Date the findings are measured against; default today.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
     },
     /// Print the JSON Schema of one line of sops.jsonl.
     Schema,
@@ -66,27 +88,47 @@ fn load_rules(dir: Option<&PathBuf>) -> Result<Rules, String> {
     Rules::load(dir.map(|p| p.as_path())).map_err(|e| e.to_string())
 }
 
+/// Sets the findings' as-of date from `--as-of`, when given.
+fn set_as_of(rules: &mut Rules, as_of: Option<&str>) -> Result<(), String> {
+    if let Some(text) = as_of {
+        rules.findings.as_of =
+            sopap::analyze::date::Date::parse_iso(text).map_err(|e| format!("--as-of: {e}"))?;
+    }
+    Ok(())
+}
+
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.cmd {
-        Cmd::Run { archive, out } => {
-            let rules = load_rules(cli.rules.as_ref())?;
-            let opts = RunOptions {
-                archive,
-                out,
-                limits: Limits::default(),
+        Cmd::Run {
+            archive,
+            out,
+            quiet,
+            json_log,
+            full,
+            fail_on,
+            as_of,
+        } => {
+            let fail_on = FailOn::parse(&fail_on)?;
+            let mut rules = load_rules(cli.rules.as_ref())?;
+            set_as_of(&mut rules, as_of.as_deref())?;
+            if !archive.is_dir() {
+                return Err(format!("{} is not a folder", archive.display()));
+            }
+            let mut opts = RunOptions::new(archive, out);
+            opts.engine_version = engine_version();
+            opts.full = full;
+            opts.progress = if quiet {
+                ProgressMode::Quiet
+            } else if json_log {
+                ProgressMode::JsonLog
+            } else {
+                ProgressMode::Auto
             };
             let res = batch::run(&opts, &rules).map_err(|e| e.to_string())?;
-            eprintln!(
-                "sopap: {} files, {} SOPs, {} files failed (see {})",
-                res.files,
-                res.sops.len(),
-                res.errors.len(),
-                opts.out.join("errors.jsonl").display()
-            );
-            Ok(if res.errors.is_empty() {
-                ExitCode::SUCCESS
-            } else {
+            Ok(if fail_on.fails(&res.errors) {
                 ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
             })
         }
         Cmd::Dump { file } => {
@@ -124,8 +166,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 }
             }
         }
-        Cmd::Report { out } => {
-            let rules = load_rules(cli.rules.as_ref())?;
+        Cmd::Report { out, as_of } => {
+            let mut rules = load_rules(cli.rules.as_ref())?;
+            set_as_of(&mut rules, as_of.as_deref())?;
             sopap::report::rebuild(&out, &rules).map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
@@ -138,4 +181,62 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Which failed files make `run` exit with status 1.
+enum FailOn {
+    Any,
+    Never,
+    Kinds(Vec<ErrorKind>),
+}
+
+impl FailOn {
+    fn parse(s: &str) -> Result<Self, String> {
+        match s {
+            "any" => Ok(FailOn::Any),
+            "never" => Ok(FailOn::Never),
+            list => {
+                let mut kinds = Vec::new();
+                for k in list.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+                    let kind: ErrorKind = serde_json::from_value(serde_json::Value::String(
+                        k.into(),
+                    ))
+                    .map_err(|_| {
+                        format!(
+                            "--fail-on: unknown error kind {k:?} (any, never, or a list of \
+                                 corrupt, encrypted, unsupported, too-large, timeout, no-sop-found)"
+                        )
+                    })?;
+                    kinds.push(kind);
+                }
+                Ok(FailOn::Kinds(kinds))
+            }
+        }
+    }
+
+    fn fails(&self, errors: &[FileError]) -> bool {
+        match self {
+            FailOn::Any => !errors.is_empty(),
+            FailOn::Never => false,
+            FailOn::Kinds(k) => errors.iter().any(|e| k.contains(&e.kind)),
+        }
+    }
+}
+
+/// The engine version recorded in the state store: the package version and the size
+/// and build time of this executable, so that any rebuild re-reads the archive once.
+fn engine_version() -> String {
+    let stamp = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| {
+            let t = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            format!("{}-{}", m.len(), t)
+        })
+        .unwrap_or_else(|_| "unknown".into());
+    format!("{}-{}", env!("CARGO_PKG_VERSION"), stamp)
 }

@@ -3,18 +3,34 @@
 
 pub mod agency;
 pub mod output;
+pub mod progress;
+pub mod state;
 
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use sha2::{Digest, Sha256};
 
 use crate::error::ErrorKind;
 use crate::ingest::limits::Limits;
 use crate::pipeline::{FileContext, process_bytes};
-use crate::rules::Rules;
+use crate::rules::{Rules, hex};
 use crate::sop::record::{FileError, Sop};
 use agency::AgencyMap;
+use state::{FileState, Store};
+
+/// How the run reports its progress.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ProgressMode {
+    /// A progress bar on a terminal; one summary line otherwise.
+    #[default]
+    Auto,
+    /// Nothing but errors of the run itself.
+    Quiet,
+    /// One JSON line per failed file and a JSON summary line, for scheduler logs.
+    JsonLog,
+}
 
 /// Options of one batch run.
 #[derive(Clone, Debug)]
@@ -25,16 +41,45 @@ pub struct RunOptions {
     pub out: PathBuf,
     /// Per-file limits.
     pub limits: Limits,
+    /// The engine's version: a file read by another engine version is read again.
+    pub engine_version: String,
+    /// Progress reporting.
+    pub progress: ProgressMode,
+    /// Files per committed batch of the state store.
+    pub batch_size: usize,
+    /// Ignore the state store and read every file again.
+    pub full: bool,
+}
+
+impl RunOptions {
+    /// Options with defaults for `archive` → `out`.
+    pub fn new(archive: impl Into<PathBuf>, out: impl Into<PathBuf>) -> Self {
+        RunOptions {
+            archive: archive.into(),
+            out: out.into(),
+            limits: Limits::default(),
+            engine_version: env!("CARGO_PKG_VERSION").to_string(),
+            progress: ProgressMode::Quiet,
+            batch_size: 64,
+            full: false,
+        }
+    }
 }
 
 /// What a run produced.
 #[derive(Debug, Default)]
 pub struct RunResult {
-    /// Files seen.
+    /// Files in the archive.
     pub files: usize,
-    /// SOPs, sorted by id.
+    /// Files read in this run (new, changed, or all after a version change).
+    pub read: usize,
+    /// Files skipped because unchanged since the last run.
+    pub skipped: usize,
+    /// Files whose records were dropped because they left the archive.
+    pub deleted: usize,
+    /// All SOPs of the archive, sorted by id.
     pub sops: Vec<Sop>,
-    /// Files that gave no SOP, sorted by path.
+    /// All files that gave no SOP, sorted by path.
     pub errors: Vec<FileError>,
 }
 
@@ -52,6 +97,9 @@ pub enum BatchError {
     /// The reports could not be written.
     #[error("cannot write the reports: {0}")]
     Report(String),
+    /// The state store failed.
+    #[error(transparent)]
+    Store(#[from] state::StoreError),
     /// An output file cannot be written.
     #[error("cannot write {path}: {source}")]
     Output {
@@ -108,35 +156,16 @@ fn is_ignored(rel: &str) -> bool {
         || name.eq_ignore_ascii_case("desktop.ini")
 }
 
-/// Reads one file from disk and runs it through the pipeline, turning a panic into a
-/// recorded error so that no file can stop the batch.
-pub fn process_file(
-    abs: &Path,
+/// Runs one file's bytes through the pipeline, turning a panic into a recorded error
+/// so that no file can stop the batch.
+pub fn process_guarded(
     ctx: &FileContext,
+    bytes: &[u8],
     rules: &Rules,
     limits: &Limits,
 ) -> Result<Vec<Sop>, FileError> {
-    let fail = |kind, message: String| FileError {
-        path: ctx.rel_path.clone(),
-        kind,
-        message,
-    };
-    let meta = std::fs::metadata(abs)
-        .map_err(|e| fail(ErrorKind::Corrupt, format!("cannot read file: {e}")))?;
-    if meta.len() > limits.max_file_bytes {
-        return Err(fail(
-            ErrorKind::TooLarge,
-            format!(
-                "file is {} MiB (limit {} MiB)",
-                meta.len() >> 20,
-                limits.max_file_bytes >> 20
-            ),
-        ));
-    }
-    let bytes = std::fs::read(abs)
-        .map_err(|e| fail(ErrorKind::Corrupt, format!("cannot read file: {e}")))?;
     match std::panic::catch_unwind(AssertUnwindSafe(|| {
-        process_bytes(ctx, &bytes, rules, limits)
+        process_bytes(ctx, bytes, rules, limits)
     })) {
         Ok(r) => r,
         Err(panic) => {
@@ -145,51 +174,199 @@ pub fn process_file(
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
-            Err(fail(
-                ErrorKind::Corrupt,
-                format!("internal error (a bug in sopap, please report): {msg}"),
-            ))
+            Err(FileError {
+                path: ctx.rel_path.clone(),
+                kind: ErrorKind::Corrupt,
+                message: format!("internal error (a bug in sopap, please report it): {msg}"),
+            })
         }
     }
 }
 
-/// Runs the whole archive and writes `sops.jsonl` and `errors.jsonl` into `opts.out`.
+/// The outcome of looking at one file in a run.
+enum Outcome {
+    /// Content unchanged since the store's record: only the mtime moved.
+    Unchanged { rel: String, mtime_ns: i64 },
+    /// The file was read.
+    Read(String, FileState, Result<Vec<Sop>, FileError>),
+}
+
+fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos() as i64)
+        .unwrap_or(0)
+}
+
+/// Looks at one file: skips it when its content is unchanged, reads it otherwise.
+fn visit(
+    abs: &Path,
+    ctx: &FileContext,
+    known: Option<&FileState>,
+    version: &str,
+    rules: &Rules,
+    limits: &Limits,
+) -> Outcome {
+    let rel = ctx.rel_path.clone();
+    let fail = |kind, message: String| FileError {
+        path: rel.clone(),
+        kind,
+        message,
+    };
+    let meta = std::fs::metadata(abs);
+    let (size, mtime) = match &meta {
+        Ok(m) => (m.len(), mtime_ns(m)),
+        Err(_) => (0, 0),
+    };
+    let mut state = FileState {
+        size,
+        mtime_ns: mtime,
+        sha256: String::new(),
+        version: version.to_string(),
+    };
+    if let Err(e) = meta {
+        return Outcome::Read(
+            rel.clone(),
+            state,
+            Err(fail(ErrorKind::Corrupt, format!("cannot read file: {e}"))),
+        );
+    }
+    if size > limits.max_file_bytes {
+        let msg = format!(
+            "file is {} MiB (limit {} MiB)",
+            size >> 20,
+            limits.max_file_bytes >> 20
+        );
+        return Outcome::Read(rel.clone(), state, Err(fail(ErrorKind::TooLarge, msg)));
+    }
+    let bytes = match std::fs::read(abs) {
+        Ok(b) => b,
+        Err(e) => {
+            return Outcome::Read(
+                rel.clone(),
+                state,
+                Err(fail(ErrorKind::Corrupt, format!("cannot read file: {e}"))),
+            );
+        }
+    };
+    state.sha256 = hex(&Sha256::digest(&bytes));
+    if let Some(k) = known
+        && k.version == version
+        && k.sha256 == state.sha256
+    {
+        return Outcome::Unchanged {
+            rel,
+            mtime_ns: mtime,
+        };
+    }
+    let result = process_guarded(ctx, &bytes, rules, limits);
+    Outcome::Read(rel, state, result)
+}
+
+/// Runs the whole archive: reads new and changed files in parallel, keeps the state
+/// store, and writes `sops.jsonl`, `errors.jsonl` and the reports into `opts.out`.
 pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
     let files = list_files(&opts.archive)?;
     let agencies = AgencyMap::load(&opts.archive).map_err(|source| BatchError::Archive {
         path: opts.archive.join("agencies.csv"),
         source,
     })?;
-    let results: Vec<Result<Vec<Sop>, FileError>> = files
-        .par_iter()
-        .map(|(abs, rel)| {
-            let ctx = FileContext {
-                rel_path: rel.clone(),
-                agency: agencies.resolve(rel),
-            };
-            process_file(abs, &ctx, rules, &opts.limits)
-        })
-        .collect();
-    let mut res = RunResult {
-        files: files.len(),
-        ..Default::default()
-    };
-    for r in results {
-        match r {
-            Ok(s) => res.sops.extend(s),
-            Err(e) => res.errors.push(e),
-        }
-    }
-    res.sops.sort_by(|a, b| a.id.cmp(&b.id));
-    res.errors.sort_by(|a, b| a.path.cmp(&b.path));
-    crate::analyze::cross_findings(&mut res.sops, rules);
     std::fs::create_dir_all(&opts.out).map_err(|source| BatchError::Output {
         path: opts.out.clone(),
         source,
     })?;
+    let mut store = Store::open(&opts.out)?;
+    let known = if opts.full {
+        Default::default()
+    } else {
+        store.known_files()?
+    };
+    let version = format!("{}+rules:{}", opts.engine_version, rules.fingerprint);
+
+    // Cheap check first: same size, mtime and version means unchanged without reading.
+    let mut todo = Vec::new();
+    let mut skipped = 0usize;
+    for (abs, rel) in &files {
+        if let Some(k) = known.get(rel)
+            && k.version == version
+            && let Ok(m) = std::fs::metadata(abs)
+            && m.len() == k.size
+            && mtime_ns(&m) == k.mtime_ns
+        {
+            skipped += 1;
+            continue;
+        }
+        todo.push((abs, rel));
+    }
+
+    let bar = progress::Progress::new(opts.progress, todo.len() as u64);
+    let mut read = 0usize;
+    for chunk in todo.chunks(opts.batch_size.max(1)) {
+        let outcomes: Vec<Outcome> = chunk
+            .par_iter()
+            .map(|(abs, rel)| {
+                let ctx = FileContext {
+                    rel_path: (*rel).clone(),
+                    agency: agencies.resolve(rel),
+                };
+                let o = visit(abs, &ctx, known.get(*rel), &version, rules, &opts.limits);
+                if let Outcome::Read(_, _, Err(e)) = &o {
+                    bar.failed(e);
+                }
+                bar.inc();
+                o
+            })
+            .collect();
+        let mut batch = Vec::with_capacity(outcomes.len());
+        for o in outcomes {
+            match o {
+                Outcome::Unchanged { rel, mtime_ns } => {
+                    skipped += 1;
+                    store.touch(&rel, mtime_ns)?;
+                }
+                Outcome::Read(rel, st, r) => {
+                    read += 1;
+                    batch.push((rel, st, r));
+                }
+            }
+        }
+        store.save_batch(&batch)?;
+    }
+    let present: std::collections::HashSet<&str> = files.iter().map(|(_, r)| r.as_str()).collect();
+    let deleted = store.drop_missing(&present)? as usize;
+
+    let mut res = RunResult {
+        files: files.len(),
+        read,
+        skipped,
+        deleted,
+        sops: store.sops()?,
+        errors: store.errors()?,
+    };
+    crate::analyze::cross_findings(&mut res.sops, rules);
     output::write_jsonl(&opts.out.join("sops.jsonl"), &res.sops)?;
     output::write_jsonl(&opts.out.join("errors.jsonl"), &res.errors)?;
     crate::report::write_all(&opts.out, res.files, &res.sops, &res.errors, rules)
         .map_err(|e| BatchError::Report(e.to_string()))?;
+    let mut by_agency = std::collections::BTreeMap::new();
+    for s in &res.sops {
+        *by_agency
+            .entry(s.agency.clone().unwrap_or_default())
+            .or_insert(0u64) += s.findings.len() as u64;
+    }
+    store.record_run(&state::RunRecord {
+        finished_at: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0),
+        files: res.files as u64,
+        read: res.read as u64,
+        skipped: res.skipped as u64,
+        failed: res.errors.len() as u64,
+        deleted: res.deleted as u64,
+        findings_by_agency: by_agency,
+    })?;
+    bar.finish(&res);
     Ok(res)
 }

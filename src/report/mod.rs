@@ -1,9 +1,19 @@
-//! Reports a Bagian Organisasi reads: `report.json`, `report.html`, `report.xlsx`.
-//!
-//! STUB: the report work fills these.
+//! Reports a Bagian Organisasi reads: `report.json` (for programs), `report.html` (for
+//! people, in Bahasa Indonesia, one self-contained file) and `report.xlsx` (for the
+//! spreadsheet they keep working in). Every file is written atomically.
 
-use std::path::Path;
+pub mod html;
+pub mod json;
+pub mod xlsx;
 
+use std::collections::HashSet;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use crate::batch::BatchError;
+use crate::batch::output::write_atomic;
 use crate::rules::Rules;
 use crate::sop::record::{FileError, Sop};
 
@@ -28,22 +38,107 @@ pub enum ReportError {
         /// What is wrong.
         message: String,
     },
+    /// The workbook could not be built.
+    #[error("{path}: cannot build the workbook: {message}")]
+    Xlsx {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What the XLSX writer said.
+        message: String,
+    },
+}
+
+impl ReportError {
+    fn from_batch(e: BatchError, path: &Path) -> Self {
+        match e {
+            BatchError::Output { path, source } | BatchError::Archive { path, source } => {
+                ReportError::Io { path, source }
+            }
+            other => ReportError::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::other(other.to_string()),
+            },
+        }
+    }
 }
 
 /// Writes `report.json`, `report.html` and `report.xlsx` into `out` for a run that read
-/// `files` input files.
+/// `files` input files. `sops` carry their findings (including `number-collision`);
+/// duplicates and per-agency figures are computed here. Findings are measured against
+/// `rules.findings.as_of`.
 pub fn write_all(
-    _out: &Path,
-    _files: usize,
-    _sops: &[Sop],
-    _errors: &[FileError],
-    _rules: &Rules,
+    out: &Path,
+    files: usize,
+    sops: &[Sop],
+    errors: &[FileError],
+    rules: &Rules,
 ) -> Result<(), ReportError> {
+    let report = json::build(files, sops, errors, rules);
+
+    let p = out.join("report.json");
+    let mut text = serde_json::to_vec_pretty(&report).map_err(|e| ReportError::Io {
+        path: p.clone(),
+        source: std::io::Error::other(e),
+    })?;
+    text.push(b'\n');
+    write_atomic(&p, &text).map_err(|e| ReportError::from_batch(e, &p))?;
+
+    let p = out.join("report.html");
+    let page = html::render(&report, sops);
+    write_atomic(&p, page.as_bytes()).map_err(|e| ReportError::from_batch(e, &p))?;
+
+    let p = out.join("report.xlsx");
+    let book = xlsx::render(&report, sops).map_err(|e| ReportError::Xlsx {
+        path: p.clone(),
+        message: e.to_string(),
+    })?;
+    write_atomic(&p, &book).map_err(|e| ReportError::from_batch(e, &p))?;
     Ok(())
 }
 
-/// Rebuilds the reports from `out/sops.jsonl` and `out/errors.jsonl` without reading
-/// the archive again.
-pub fn rebuild(_out: &Path, _rules: &Rules) -> Result<(), ReportError> {
-    Ok(())
+/// Reads a JSON-lines file of records; a missing file is an empty list when `optional`.
+fn read_jsonl<T: DeserializeOwned>(path: &Path, optional: bool) -> Result<Vec<T>, ReportError> {
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if optional && e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => {
+            return Err(ReportError::Io {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let mut out = Vec::new();
+    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line.map_err(|source| ReportError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let rec = serde_json::from_str(&line).map_err(|e| ReportError::BadRecord {
+            path: PathBuf::from(path),
+            line: i + 1,
+            message: e.to_string(),
+        })?;
+        out.push(rec);
+    }
+    Ok(out)
+}
+
+/// Rebuilds the reports from `out/sops.jsonl` and `out/errors.jsonl` (optional) without
+/// reading the archive again.
+///
+/// Findings are computed again with `rules` (a new as-of date or changed severities take
+/// effect); `sops.jsonl` itself is left as the run wrote it. The file count is the number
+/// of distinct source files of the SOPs plus the failed files.
+pub fn rebuild(out: &Path, rules: &Rules) -> Result<(), ReportError> {
+    let mut sops: Vec<Sop> = read_jsonl(&out.join("sops.jsonl"), false)?;
+    let errors: Vec<FileError> = read_jsonl(&out.join("errors.jsonl"), true)?;
+    sops.sort_by(|a, b| a.id.cmp(&b.id));
+    crate::analyze::cross_findings(&mut sops, rules);
+    let files: HashSet<&str> = sops.iter().map(|s| s.source.path.as_str()).collect();
+    let n = files.len() + errors.len();
+    write_all(out, n, &sops, &errors, rules)
 }

@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Archive-scale benchmark for `sopap run` (issue: archive scale).
+
+    python3 benches/archive_bench.py [--per-format N] [--bin target/release/sopap] [--work DIR]
+
+Builds a synthetic archive from the seed documents (the development corpus in
+../shared/corpus/archive and fixtures/archive): N files of every seed format (docx, xlsx,
+pdf, doc, xls, ods), spread over 40 agency folders, each copy made distinct (a zip comment,
+a PDF trailer comment, or a trailing OLE padding sector) so no two files share a hash, plus
+the hostile seeds. Then measures, with the release binary:
+
+  cold       first run into an empty OUT: files/s, MB/s, SOPs/s, CPU/wall, peak RSS
+  unchanged  the same run again: wall time, speed-up over cold, outputs byte-identical
+  1%         a rerun after rewriting 1% of the files: files read (must be those only)
+  scale      peak RSS of a cold run over 1/10 of the archive vs the whole one
+
+Prints a table; use the figures in README.md and the issue notes.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+SEEDS = [os.path.join(REPO, "..", "shared", "corpus", "archive"), os.path.join(REPO, "fixtures", "archive")]
+AGENCIES = 40
+
+
+def seed_files():
+    by_fmt: dict[str, list[str]] = {}
+    hostile = []
+    for root in SEEDS:
+        if not os.path.isdir(root):
+            continue
+        for d, _, fs in os.walk(root):
+            for f in fs:
+                p = os.path.join(d, f)
+                if "_hostile" in p:
+                    hostile.append(p)
+                    continue
+                ext = f.rsplit(".", 1)[-1].lower()
+                if ext in ("docx", "xlsx", "pdf", "doc", "xls", "ods"):
+                    by_fmt.setdefault(ext, []).append(p)
+    return by_fmt, hostile
+
+
+def distinct_copy(src: str, dst: str, salt: int):
+    """Copy src to dst so that the bytes differ but the document reads the same."""
+    data = open(src, "rb").read()
+    ext = src.rsplit(".", 1)[-1].lower()
+    if data[:2] == b"PK":
+        # Rewrite the zip comment (end of central directory record).
+        i = data.rfind(b"PK\x05\x06")
+        if i >= 0 and i + 22 <= len(data):
+            comment = f"sopap-bench {salt}".encode()
+            data = data[: i + 20] + len(comment).to_bytes(2, "little") + comment
+    elif ext == "pdf":
+        data = data + f"\n% sopap-bench {salt}\n".encode()
+    else:
+        # OLE: append one padding sector; readers ignore data past the last sector in use.
+        data = data + salt.to_bytes(8, "little") * 64
+    with open(dst, "wb") as f:
+        f.write(data)
+
+
+def build(work: str, per_format: int, rng: random.Random) -> str:
+    arch = os.path.join(work, "archive")
+    if os.path.isdir(arch):
+        shutil.rmtree(arch)
+    by_fmt, hostile = seed_files()
+    n = 0
+    for fmt, seeds in sorted(by_fmt.items()):
+        for i in range(per_format):
+            src = seeds[i % len(seeds)]
+            agency = f"opd-{(i * 7 + len(fmt)) % AGENCIES:02d}"
+            d = os.path.join(arch, agency, fmt, f"{i // 500:03d}")
+            os.makedirs(d, exist_ok=True)
+            distinct_copy(src, os.path.join(d, f"{i:05d}-{os.path.basename(src)}"), n)
+            n += 1
+    for i, h in enumerate(hostile * max(1, per_format // 500)):
+        d = os.path.join(arch, "opd-hostile", f"{i % 10}")
+        os.makedirs(d, exist_ok=True)
+        shutil.copy(h, os.path.join(d, f"{i:05d}-{os.path.basename(h)}"))
+    return arch
+
+
+def du(path: str) -> int:
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
+
+
+def count_lines(p: str) -> int:
+    try:
+        with open(p, "rb") as f:
+            return sum(1 for _ in f)
+    except OSError:
+        return 0
+
+
+def timed_run(bin_: str, arch: str, out: str, extra=()):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    p = subprocess.run([bin_, "run", arch, "--out", out, "--json-log", "--fail-on", "never", *extra],
+                       capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if p.returncode not in (0, 1):
+        sys.exit(f"sopap failed ({p.returncode}): {p.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    summary = {}
+    for line in p.stderr.splitlines():
+        if '"run-finished"' in line:
+            import json
+            summary = json.loads(line)
+    return wall, cpu, after.ru_maxrss, summary
+
+
+def peak_rss(bin_: str, arch: str, out: str) -> int:
+    """Peak RSS (KiB) of one cold run, measured in a fresh child process."""
+    code = ("import resource,subprocess,sys;"
+            "subprocess.run(sys.argv[1:],capture_output=True);"
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    p = subprocess.run([sys.executable, "-c", code, bin_, "run", arch, "--out", out, "--quiet",
+                        "--fail-on", "never"], capture_output=True, text=True)
+    return int(p.stdout.strip() or 0)
+
+
+def snapshot(out: str):
+    return {n: open(os.path.join(out, n), "rb").read()
+            for n in ("sops.jsonl", "errors.jsonl", "report.json") if os.path.exists(os.path.join(out, n))}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--per-format", type=int, default=5000)
+    ap.add_argument("--bin", default=os.path.join(REPO, "target", "release", "sopap"))
+    ap.add_argument("--work", default=os.path.join(REPO, "target", "archive-bench"))
+    a = ap.parse_args()
+    rng = random.Random(7)
+    os.makedirs(a.work, exist_ok=True)
+    arch = build(a.work, a.per_format, rng)
+    files = sum(len(fs) for _, _, fs in os.walk(arch))
+    size = du(arch)
+    out = os.path.join(a.work, "out")
+    shutil.rmtree(out, ignore_errors=True)
+
+    wall, cpu, _, s = timed_run(a.bin, arch, out)
+    sops = count_lines(os.path.join(out, "sops.jsonl"))
+    print(f"archive: {files} files, {size / 1e6:.1f} MB")
+    print(f"cold:      {wall:8.2f} s  {files / wall:8.1f} files/s  {size / 1e6 / wall:7.2f} MB/s  "
+          f"{sops / wall:8.1f} SOPs/s  CPU/wall {cpu / wall:.2f}  ({sops} SOPs, {s.get('failed')} failed)")
+    snap = snapshot(out)
+
+    wall2, _, _, s2 = timed_run(a.bin, arch, out)
+    same = snapshot(out) == snap
+    print(f"unchanged: {wall2:8.2f} s  {wall / wall2:8.1f}x faster  read {s2.get('read')}  "
+          f"outputs byte-identical: {same}")
+
+    all_files = sorted(os.path.join(d, f) for d, _, fs in os.walk(arch) for f in fs if "hostile" not in d)
+    changed = rng.sample(all_files, max(1, len(all_files) // 100))
+    for i, p in enumerate(changed):
+        distinct_copy(p, p + ".tmp", 10_000_000 + i)
+        os.replace(p + ".tmp", p)
+    wall3, _, _, s3 = timed_run(a.bin, arch, out)
+    print(f"1% changed:{wall3:8.2f} s  read {s3.get('read')} of {len(changed)} changed")
+
+    # Scale: RSS of a cold run over 1/10 of the agencies vs all.
+    small = os.path.join(a.work, "small")
+    shutil.rmtree(small, ignore_errors=True)
+    os.makedirs(small)
+    agencies = sorted(os.listdir(arch))
+    for ag in agencies[: max(1, len(agencies) // 10)]:
+        os.symlink(os.path.join(arch, ag), os.path.join(small, ag))
+    # list_files does not follow symlinked folders: copy instead.
+    for ag in os.listdir(small):
+        target = os.readlink(os.path.join(small, ag))
+        os.unlink(os.path.join(small, ag))
+        shutil.copytree(target, os.path.join(small, ag))
+    small_files = sum(len(fs) for _, _, fs in os.walk(small))
+    r_small = peak_rss(a.bin, small, os.path.join(a.work, "out-small"))
+    r_big = peak_rss(a.bin, arch, os.path.join(a.work, "out-big"))
+    print(f"peak RSS:  {small_files} files {r_small / 1024:.0f} MiB; {files} files {r_big / 1024:.0f} MiB "
+          f"(x{r_big / max(r_small, 1):.2f} for x{files / max(small_files, 1):.1f} files)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,208 @@
+//! Figures per agency (OPD): files, SOPs, steps, findings by severity and completeness,
+//! ranked so the Bagian Organisasi sees which OPDs are behind.
+//!
+//! Completeness of one SOP is the mean of two shares: the share of the ten mandatory
+//! identity fields that are present (those with a `missing-*` code), and the share of step
+//! attributes — actor, time, output — present over all its steps (0 for an SOP without
+//! steps). An agency's completeness is the mean over its SOPs (0 for an agency whose
+//! files all failed). Agencies are ranked by completeness, highest first, ties by name.
+//!
+//! A failed file (errors.jsonl holds only its path) counts for the agency of the SOPs read
+//! from the same first folder; failing that, for the agency its first folder names.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use super::findings::{identity_presence, present};
+use crate::batch::agency::AgencyMap;
+use crate::sop::record::{FileError, Severity, Sop};
+
+/// The name shown for SOPs and files without an agency.
+pub const NO_AGENCY: &str = "(tanpa OPD)";
+
+/// Findings counted by severity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeverityCounts {
+    /// `error` findings.
+    pub error: usize,
+    /// `warning` findings.
+    pub warning: usize,
+    /// `info` findings.
+    pub info: usize,
+}
+
+impl SeverityCounts {
+    /// Counts one finding of `sev`.
+    pub fn add(&mut self, sev: Severity) {
+        match sev {
+            Severity::Error => self.error += 1,
+            Severity::Warning => self.warning += 1,
+            Severity::Info => self.info += 1,
+        }
+    }
+
+    /// All findings.
+    pub fn total(&self) -> usize {
+        self.error + self.warning + self.info
+    }
+}
+
+/// The figures of one agency (one entry of `report.json`'s `agencies`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AgencySummary {
+    /// 1-based rank by completeness.
+    pub rank: usize,
+    /// The agency name.
+    pub agency: String,
+    /// Files of the agency: files that gave SOPs plus files that failed.
+    pub files: usize,
+    /// Files that failed.
+    pub failed_files: usize,
+    /// SOPs read.
+    pub sops: usize,
+    /// Steps over all its SOPs.
+    pub steps: usize,
+    /// SOPs with at least one `error` finding.
+    pub sops_with_errors: usize,
+    /// Findings by severity.
+    pub findings: SeverityCounts,
+    /// Mean completeness of its SOPs, 0–1 (see the module docs).
+    pub completeness: f64,
+}
+
+/// Completeness of one SOP, 0–1 (see the module docs).
+pub fn sop_completeness(sop: &Sop) -> f64 {
+    let id = identity_presence(sop);
+    let id_share = id.iter().filter(|p| **p).count() as f64 / id.len() as f64;
+    let step_share = if sop.steps.is_empty() {
+        0.0
+    } else {
+        let present_attrs: usize = sop
+            .steps
+            .iter()
+            .map(|s| {
+                usize::from(s.actors.iter().any(|a| !a.trim().is_empty()))
+                    + usize::from(present(s.time.as_deref()))
+                    + usize::from(present(s.output.as_deref()))
+            })
+            .sum();
+        present_attrs as f64 / (3 * sop.steps.len()) as f64
+    };
+    (id_share + step_share) / 2.0
+}
+
+/// Rounds a share to four decimals for the reports.
+pub fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// The agency name of an SOP for the reports.
+pub fn agency_name(sop: &Sop) -> &str {
+    sop.agency
+        .as_deref()
+        .filter(|a| !a.trim().is_empty())
+        .unwrap_or(NO_AGENCY)
+}
+
+/// Attributes failed files to agencies (see the module docs).
+pub struct ErrorAgencies {
+    by_folder: HashMap<String, String>,
+}
+
+impl ErrorAgencies {
+    /// Learns which agency each first folder holds from the SOPs.
+    pub fn new(sops: &[Sop]) -> Self {
+        let mut counts: HashMap<String, BTreeMap<String, usize>> = HashMap::new();
+        for s in sops {
+            if let Some((first, _)) = s.source.path.split_once('/') {
+                *counts
+                    .entry(first.to_string())
+                    .or_default()
+                    .entry(agency_name(s).to_string())
+                    .or_default() += 1;
+            }
+        }
+        let by_folder = counts
+            .into_iter()
+            .filter_map(|(folder, m)| {
+                let best = m
+                    .into_iter()
+                    .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))?;
+                Some((folder, best.0))
+            })
+            .collect();
+        ErrorAgencies { by_folder }
+    }
+
+    /// The agency of a failed file at `path`.
+    pub fn agency_of(&self, path: &str) -> String {
+        if let Some((first, _)) = path.split_once('/')
+            && let Some(a) = self.by_folder.get(first)
+        {
+            return a.clone();
+        }
+        AgencyMap::default()
+            .resolve(path)
+            .unwrap_or_else(|| NO_AGENCY.to_string())
+    }
+}
+
+/// The figures of every agency, ranked by completeness (highest first, ties by name).
+pub fn summarise(sops: &[Sop], errors: &[FileError]) -> Vec<AgencySummary> {
+    #[derive(Default)]
+    struct Acc {
+        files: std::collections::HashSet<String>,
+        failed: usize,
+        sops: usize,
+        steps: usize,
+        with_errors: usize,
+        findings: SeverityCounts,
+        completeness_sum: f64,
+    }
+    let mut acc: BTreeMap<String, Acc> = BTreeMap::new();
+    for s in sops {
+        let a = acc.entry(agency_name(s).to_string()).or_default();
+        a.files.insert(s.source.path.clone());
+        a.sops += 1;
+        a.steps += s.steps.len();
+        if s.findings.iter().any(|f| f.severity == Severity::Error) {
+            a.with_errors += 1;
+        }
+        for f in &s.findings {
+            a.findings.add(f.severity);
+        }
+        a.completeness_sum += sop_completeness(s);
+    }
+    let ea = ErrorAgencies::new(sops);
+    for e in errors {
+        acc.entry(ea.agency_of(&e.path)).or_default().failed += 1;
+    }
+    let mut out: Vec<AgencySummary> = acc
+        .into_iter()
+        .map(|(agency, a)| AgencySummary {
+            rank: 0,
+            agency,
+            files: a.files.len() + a.failed,
+            failed_files: a.failed,
+            sops: a.sops,
+            steps: a.steps,
+            sops_with_errors: a.with_errors,
+            findings: a.findings,
+            completeness: if a.sops == 0 {
+                0.0
+            } else {
+                round4(a.completeness_sum / a.sops as f64)
+            },
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.completeness
+            .total_cmp(&a.completeness)
+            .then_with(|| a.agency.cmp(&b.agency))
+    });
+    for (i, a) in out.iter_mut().enumerate() {
+        a.rank = i + 1;
+    }
+    out
+}

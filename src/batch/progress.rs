@@ -1,0 +1,86 @@
+//! Progress of a run: an indicatif bar on a terminal, a summary line otherwise, or JSON
+//! lines for scheduler logs.
+
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::{ProgressMode, RunResult};
+use crate::sop::record::FileError;
+
+/// Progress reporting for one run; shared by the worker threads.
+pub struct Progress {
+    mode: ProgressMode,
+    bar: Option<ProgressBar>,
+    failed: AtomicU64,
+}
+
+impl Progress {
+    /// Progress over `total` files to read.
+    pub fn new(mode: ProgressMode, total: u64) -> Self {
+        let bar = (mode == ProgressMode::Auto && std::io::stderr().is_terminal()).then(|| {
+            let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+            if let Ok(style) = ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} files  {per_sec}  ETA {eta}  {msg}",
+            ) {
+                b.set_style(style);
+            }
+            b
+        });
+        Progress {
+            mode,
+            bar,
+            failed: AtomicU64::new(0),
+        }
+    }
+
+    /// One more file done.
+    pub fn inc(&self) {
+        if let Some(b) = &self.bar {
+            b.inc(1);
+        }
+    }
+
+    /// A file failed.
+    pub fn failed(&self, e: &FileError) {
+        let n = self.failed.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(b) = &self.bar {
+            b.set_message(format!("{n} failed"));
+        }
+        if self.mode == ProgressMode::JsonLog
+            && let Ok(line) = serde_json::to_string(&serde_json::json!({
+                "event": "file-failed", "path": e.path, "kind": e.kind, "message": e.message
+            }))
+        {
+            eprintln!("{line}");
+        }
+    }
+
+    /// The run is over: clear the bar and print the summary line.
+    pub fn finish(&self, res: &RunResult) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+        match self.mode {
+            ProgressMode::Quiet => {}
+            ProgressMode::Auto => eprintln!(
+                "sopap: {} files ({} read, {} unchanged, {} removed), {} SOPs, {} files failed",
+                res.files,
+                res.read,
+                res.skipped,
+                res.deleted,
+                res.sops.len(),
+                res.errors.len()
+            ),
+            ProgressMode::JsonLog => {
+                let line = serde_json::json!({
+                    "event": "run-finished", "files": res.files, "read": res.read,
+                    "skipped": res.skipped, "deleted": res.deleted,
+                    "sops": res.sops.len(), "failed": res.errors.len(),
+                });
+                eprintln!("{line}");
+            }
+        }
+    }
+}

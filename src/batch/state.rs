@@ -1,0 +1,281 @@
+//! The incremental state store: an embedded SQLite database in `OUT/state.sqlite`.
+//!
+//! It records, per input file, its size, mtime, content hash and the engine + rules
+//! version that read it, with the file's SOPs (as JSON) or its error. A rerun re-reads
+//! only new or changed files, drops the SOPs of deleted files, and rebuilds the outputs
+//! from the store. Results are committed per batch of files, so a run killed at any
+//! moment loses at most the batch in flight.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::sop::record::{FileError, Sop};
+
+/// A failure of the state store.
+#[derive(Debug, thiserror::Error)]
+#[error("state store {path}: {source}")]
+pub struct StoreError {
+    /// The database file.
+    pub path: PathBuf,
+    /// The SQLite error.
+    #[source]
+    pub source: rusqlite::Error,
+}
+
+/// What the store knows of one input file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileState {
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time, nanoseconds since the epoch.
+    pub mtime_ns: i64,
+    /// SHA-256 of the content, hex.
+    pub sha256: String,
+    /// Engine and rules version that read it.
+    pub version: String,
+}
+
+/// One file's result as saved: relative path, state, and its SOPs or its error.
+pub type FileResult = (String, FileState, Result<Vec<Sop>, FileError>);
+
+/// One run as recorded in the store.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct RunRecord {
+    /// When the run finished (seconds since the epoch).
+    pub finished_at: i64,
+    /// Files in the archive.
+    pub files: u64,
+    /// Files read in this run.
+    pub read: u64,
+    /// Files skipped because unchanged.
+    pub skipped: u64,
+    /// Files that gave no SOP.
+    pub failed: u64,
+    /// Files whose records were dropped because they left the archive.
+    pub deleted: u64,
+    /// Findings per agency after the run.
+    pub findings_by_agency: std::collections::BTreeMap<String, u64>,
+}
+
+/// The open store.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) `OUT/state.sqlite`.
+    pub fn open(out: &Path) -> Result<Self, StoreError> {
+        let path = out.join("state.sqlite");
+        let err = |source| StoreError {
+            path: path.clone(),
+            source,
+        };
+        let conn = Connection::open(&path).map_err(err)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode=WAL;
+             PRAGMA synchronous=NORMAL;
+             CREATE TABLE IF NOT EXISTS files (
+                path TEXT PRIMARY KEY,
+                size INTEGER NOT NULL,
+                mtime_ns INTEGER NOT NULL,
+                sha256 TEXT NOT NULL,
+                version TEXT NOT NULL,
+                error_json TEXT
+             );
+             CREATE TABLE IF NOT EXISTS sops (
+                id TEXT PRIMARY KEY,
+                path TEXT NOT NULL,
+                json TEXT NOT NULL
+             );
+             CREATE INDEX IF NOT EXISTS sops_path ON sops(path);
+             CREATE TABLE IF NOT EXISTS runs (
+                n INTEGER PRIMARY KEY AUTOINCREMENT,
+                json TEXT NOT NULL
+             );",
+        )
+        .map_err(err)?;
+        Ok(Store { conn, path })
+    }
+
+    fn err(&self, source: rusqlite::Error) -> StoreError {
+        StoreError {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Every file the store knows, by relative path.
+    pub fn known_files(&self) -> Result<HashMap<String, FileState>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT path, size, mtime_ns, sha256, version FROM files")
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    FileState {
+                        size: r.get::<_, i64>(1)? as u64,
+                        mtime_ns: r.get(2)?,
+                        sha256: r.get(3)?,
+                        version: r.get(4)?,
+                    },
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = HashMap::new();
+        for r in rows {
+            let (p, s) = r.map_err(|e| self.err(e))?;
+            out.insert(p, s);
+        }
+        Ok(out)
+    }
+
+    /// Saves a batch of results in one transaction: each file's state and its SOPs or
+    /// error, replacing what the store had for that path.
+    pub fn save_batch(&mut self, batch: &[FileResult]) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let err = |source| StoreError {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(err)?;
+        {
+            let mut del = tx
+                .prepare_cached("DELETE FROM sops WHERE path = ?1")
+                .map_err(err)?;
+            let mut put_file = tx
+                .prepare_cached(
+                    "INSERT OR REPLACE INTO files (path, size, mtime_ns, sha256, version, error_json)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(err)?;
+            let mut put_sop = tx
+                .prepare_cached("INSERT OR REPLACE INTO sops (id, path, json) VALUES (?1, ?2, ?3)")
+                .map_err(err)?;
+            for (rel, st, outcome) in batch {
+                del.execute(params![rel]).map_err(err)?;
+                let error_json = match outcome {
+                    Ok(_) => None,
+                    Err(e) => serde_json::to_string(e).ok(),
+                };
+                put_file
+                    .execute(params![
+                        rel,
+                        st.size as i64,
+                        st.mtime_ns,
+                        st.sha256,
+                        st.version,
+                        error_json
+                    ])
+                    .map_err(err)?;
+                if let Ok(sops) = outcome {
+                    for s in sops {
+                        let json = serde_json::to_string(s).unwrap_or_default();
+                        put_sop.execute(params![s.id, rel, json]).map_err(err)?;
+                    }
+                }
+            }
+        }
+        tx.commit().map_err(err)
+    }
+
+    /// Updates only the mtime of a file whose content is unchanged.
+    pub fn touch(&self, rel: &str, mtime_ns: i64) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE files SET mtime_ns = ?2 WHERE path = ?1",
+                params![rel, mtime_ns],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Drops the records of files no longer in the archive; returns how many.
+    pub fn drop_missing(
+        &mut self,
+        present: &std::collections::HashSet<&str>,
+    ) -> Result<u64, StoreError> {
+        let gone: Vec<String> = self
+            .known_files()?
+            .into_keys()
+            .filter(|p| !present.contains(p.as_str()))
+            .collect();
+        let path = self.path.clone();
+        let err = |source| StoreError {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(err)?;
+        for p in &gone {
+            tx.execute("DELETE FROM sops WHERE path = ?1", params![p])
+                .map_err(err)?;
+            tx.execute("DELETE FROM files WHERE path = ?1", params![p])
+                .map_err(err)?;
+        }
+        tx.commit().map_err(err)?;
+        Ok(gone.len() as u64)
+    }
+
+    /// Every stored SOP, ordered by id.
+    pub fn sops(&self) -> Result<Vec<Sop>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT json FROM sops ORDER BY id")
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for r in rows {
+            let json = r.map_err(|e| self.err(e))?;
+            if let Ok(s) = serde_json::from_str::<Sop>(&json) {
+                out.push(s);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every stored file error, ordered by path.
+    pub fn errors(&self) -> Result<Vec<FileError>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT error_json FROM files WHERE error_json IS NOT NULL ORDER BY path")
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for r in rows {
+            let json = r.map_err(|e| self.err(e))?;
+            if let Ok(e) = serde_json::from_str::<FileError>(&json) {
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records a finished run.
+    pub fn record_run(&self, run: &RunRecord) -> Result<(), StoreError> {
+        let json = serde_json::to_string(run).unwrap_or_default();
+        self.conn
+            .execute("INSERT INTO runs (json) VALUES (?1)", params![json])
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// The most recent recorded run, if any.
+    pub fn last_run(&self) -> Result<Option<RunRecord>, StoreError> {
+        let json: Option<String> = self
+            .conn
+            .query_row("SELECT json FROM runs ORDER BY n DESC LIMIT 1", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.err(e))?;
+        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+    }
+}
