@@ -335,6 +335,16 @@ impl<'v> Builder<'v> {
                 if let Some((ph, st)) = current.take() {
                     self.emit_table(&ph, st);
                 }
+                if h.actor_cols.is_empty()
+                    && h.actor_text_col.is_some()
+                    && h.first_row == 0
+                    && let Some((actors, steps)) =
+                        super::narrative_bridge::parse_table(table, self.vocab)
+                {
+                    // A two-column Kegiatan | Pelaksana table: the narrative reader's.
+                    self.steps(actors, steps, true);
+                    return;
+                }
                 let next = h.end_row.max(r + 1);
                 current = Some((h, Vec::new()));
                 r = next;
