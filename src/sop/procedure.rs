@@ -153,16 +153,34 @@ fn row_cells(table: &Table, r: usize) -> Vec<&Cell> {
     out
 }
 
-/// The canonical actor for a header as written; a name that wrapped mid-word in a
-/// narrow column is tried joined too.
+/// The canonical actor for a header as written. A name that wrapped in the middle of a
+/// word in a narrow column ("Kasubb" / "ag Umum") is tried with each line break glued
+/// or spaced, fewest glues first, until the vocabulary knows the name.
 pub fn actor_name(written: &str, vocab: &Vocabulary) -> String {
-    let spaced = written.split_whitespace().collect::<Vec<_>>().join(" ");
+    let lines: Vec<&str> = written
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let spaced = lines.join(" ");
     let canon = vocab.canonical_actor(&spaced);
-    if written.contains('\n') && !vocab.is_known_actor(&canon) {
-        let glued = written.lines().map(str::trim).collect::<Vec<_>>().join("");
-        let c2 = vocab.canonical_actor(&glued);
-        if vocab.is_known_actor(&c2) {
-            return c2;
+    let breaks = lines.len().saturating_sub(1);
+    if breaks == 0 || breaks > 6 || vocab.is_known_actor(&canon) {
+        return canon;
+    }
+    let mut masks: Vec<u32> = (1..(1u32 << breaks)).collect();
+    masks.sort_by_key(|m| m.count_ones());
+    for mask in masks {
+        let mut s = String::new();
+        for (i, l) in lines.iter().enumerate() {
+            if i > 0 && mask & (1 << (i - 1)) == 0 {
+                s.push(' ');
+            }
+            s.push_str(l);
+        }
+        let c = vocab.canonical_actor(&s);
+        if vocab.is_known_actor(&c) {
+            return c;
         }
     }
     canon
@@ -587,7 +605,7 @@ mod tests {
         assert_eq!(h.no_col, Some(0));
         assert_eq!(h.act_col, 1);
         let names: Vec<&str> = h.actor_cols.iter().map(|(_, a)| a.as_str()).collect();
-        assert_eq!(names, vec!["Pegawai", "Kasubbag", "Sekretaris"]);
+        assert_eq!(names, vec!["Pegawai", "Kepala Sub Bagian", "Sekretaris"]);
         assert_eq!(h.time_col, Some(5));
         assert_eq!(h.out_col, Some(6));
         assert_eq!(h.notes_col, Some(7));
@@ -601,7 +619,7 @@ mod tests {
         };
         assert_eq!(s.no, Some(1));
         assert_eq!(s.activity, "Mengajukan cuti");
-        assert_eq!(s.actors, vec!["Kasubbag"]);
+        assert_eq!(s.actors, vec!["Kepala Sub Bagian"]);
         assert_eq!(s.source, ActorSource::Mark);
         assert_eq!(s.time.as_deref(), Some("15 menit"));
     }
