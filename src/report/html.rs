@@ -135,7 +135,8 @@ details.sop{margin-left:18px}
 .diff td.no{width:5%;color:#6b7b8b}
 .diff tr.same td{color:#8a97a3}
 .diff tr.chg td.txt{background:#fff4d6}
-.diff tr.del td.a,.diff tr.add td.b{background:#fde2e0}
+.diff tr.del td.a{background:#fde2e0}
+.diff tr.add td.b{background:#dff3e4}
 .diff tr.add td.a,.diff tr.del td.b{background:#f3f4f6}
 .filter{margin:4px 0 8px;padding:5px 8px;width:280px;border:1px solid #c6d0da;border-radius:4px}
 code{font-size:13px;background:#f0f3f6;padding:0 3px;border-radius:3px}
@@ -346,8 +347,29 @@ fn findings(h: &mut String, r: &Report, sops: &[Sop]) {
             }
             h.push_str("</tbody></table>\n");
         }
+        let mut clean: Vec<&Sop> = Vec::new();
         for s in list {
-            sop_details(h, s);
+            if s.findings.is_empty() {
+                clean.push(s);
+            } else {
+                sop_details(h, s);
+            }
+        }
+        if !clean.is_empty() {
+            let _ = write!(
+                h,
+                "<p class=\"muted\">{} SOP tanpa temuan: {}</p>",
+                clean.len(),
+                clean
+                    .iter()
+                    .map(|s| format!(
+                        "{} <span>({})</span>",
+                        esc(s.identity.title.as_deref().unwrap_or("(tanpa nama)")),
+                        esc(&s.id)
+                    ))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
         }
         h.push_str("</details>\n");
     }
@@ -369,27 +391,23 @@ fn sop_details(h: &mut String, s: &Sop) {
         count(Severity::Warning),
         count(Severity::Info)
     );
-    if s.findings.is_empty() {
-        h.push_str("<p class=\"muted\">Tidak ada temuan.</p>");
-    } else {
-        h.push_str(
-            "<table><thead><tr><th>Tingkat</th><th class=\"n\">Langkah</th><th>Jenis</th>\
-             <th>Pesan</th></tr></thead><tbody>",
+    h.push_str(
+        "<table><thead><tr><th>Tingkat</th><th class=\"n\">Langkah</th><th>Jenis</th>\
+         <th>Pesan</th></tr></thead><tbody>",
+    );
+    for f in &s.findings {
+        let _ = write!(
+            h,
+            "<tr><td><span class=\"sev {}\">{}</span></td><td class=\"n\">{}</td><td>{}</td>\
+             <td>{}</td></tr>",
+            severity_class(f.severity),
+            severity_label(f.severity),
+            f.step.map(|n| n.to_string()).unwrap_or_default(),
+            code_label(&f.code),
+            esc(&f.message)
         );
-        for f in &s.findings {
-            let _ = write!(
-                h,
-                "<tr><td><span class=\"sev {}\">{}</span></td><td class=\"n\">{}</td><td>{}</td>\
-                 <td>{}</td></tr>",
-                severity_class(f.severity),
-                severity_label(f.severity),
-                f.step.map(|n| n.to_string()).unwrap_or_default(),
-                code_label(&f.code),
-                esc(&f.message)
-            );
-        }
-        h.push_str("</tbody></table>");
     }
+    h.push_str("</tbody></table>");
     h.push_str("</details>\n");
 }
 
