@@ -362,3 +362,32 @@ fn number_collisions_within_and_across_agencies() {
     let b = all.iter().find(|s| s.id == "dispenda/cuti.docx#1").unwrap();
     assert_eq!(codes(b), vec![c("number-collision", None)]);
 }
+
+#[test]
+fn a_widely_shared_number_names_three_and_counts_the_rest() {
+    let r = rules();
+    let mut all: Vec<_> = (0..6)
+        .map(|i| {
+            let mut s = sop(
+                &format!("opd{i}/x.docx"),
+                &format!("OPD {i}"),
+                &format!("Prosedur {i}"),
+                "01/SOP/2020",
+                CUTI,
+            );
+            s.identity.effective = Some("2025-01-01".into());
+            s
+        })
+        .collect();
+    cross_findings(&mut all, &r);
+    for s in &all {
+        assert_eq!(codes(s), vec![c("number-collision", None)]);
+    }
+    let m = &all[0].findings[0].message;
+    assert_eq!(
+        m,
+        "Nomor SOP 01/SOP/2020 juga dipakai oleh \"Prosedur 1\" (OPD 1, opd1/x.docx#1), \
+         \"Prosedur 2\" (OPD 2, opd2/x.docx#1), \"Prosedur 3\" (OPD 3, opd3/x.docx#1) dan 2 SOP \
+         lainnya; beri nomor yang berbeda."
+    );
+}
