@@ -18,6 +18,10 @@ use crate::sop::record::{Severity, Sop, Step};
 
 /// Most variants of one duplicate group compared side by side with the reference.
 const MAX_VARIANTS_SHOWN: usize = 5;
+/// Most finding rows the page shows in per-SOP tables; past it an SOP shows its counts
+/// only (report.xlsx and report.json hold every finding). Keeps the page openable for a
+/// province-sized archive.
+const MAX_FINDING_ROWS: usize = 50_000;
 /// Above this many cells the step alignment falls back to pairing steps by position.
 const MAX_ALIGN_CELLS: usize = 250_000;
 
@@ -297,6 +301,7 @@ fn agencies(h: &mut String, r: &Report) {
 }
 
 fn findings(h: &mut String, r: &Report, sops: &[Sop]) {
+    let mut budget = MAX_FINDING_ROWS;
     let mut by_agency: HashMap<&str, Vec<&Sop>> = HashMap::new();
     for s in sops {
         by_agency.entry(agency_name(s)).or_default().push(s);
@@ -352,7 +357,7 @@ fn findings(h: &mut String, r: &Report, sops: &[Sop]) {
             if s.findings.is_empty() {
                 clean.push(s);
             } else {
-                sop_details(h, s);
+                sop_details(h, s, &mut budget);
             }
         }
         if !clean.is_empty() {
@@ -376,7 +381,7 @@ fn findings(h: &mut String, r: &Report, sops: &[Sop]) {
     h.push_str("</section>\n");
 }
 
-fn sop_details(h: &mut String, s: &Sop) {
+fn sop_details(h: &mut String, s: &Sop, budget: &mut usize) {
     let title = s.identity.title.as_deref().unwrap_or("(tanpa nama)");
     let count = |sev| s.findings.iter().filter(|f| f.severity == sev).count();
     let _ = write!(
@@ -391,6 +396,15 @@ fn sop_details(h: &mut String, s: &Sop) {
         count(Severity::Warning),
         count(Severity::Info)
     );
+    if s.findings.len() > *budget {
+        *budget = 0;
+        h.push_str(
+            "<p class=\"muted\">Rincian temuan SOP ini ada di report.xlsx (lembar Temuan) dan \
+             report.json: halaman ini sudah memuat batas rincian.</p></details>\n",
+        );
+        return;
+    }
+    *budget -= s.findings.len();
     h.push_str(
         "<table><thead><tr><th>Tingkat</th><th class=\"n\">Langkah</th><th>Jenis</th>\
          <th>Pesan</th></tr></thead><tbody>",
