@@ -225,6 +225,22 @@ fn main() {
             titles.len() > 1
         })
         .count();
+    // Families found as more than one group (variants below the threshold, or missed).
+    let mut per_title: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    for g in &groups {
+        if let Some(t) = g
+            .sops
+            .first()
+            .and_then(|id| sops.binary_search_by(|s| s.id.as_str().cmp(id)).ok())
+            .and_then(|i| sops[i].identity.title.as_deref())
+        {
+            per_title.entry(t).or_default().push(g.sops.len());
+        }
+    }
+    let split: Vec<_> = per_title.iter().filter(|(_, v)| v.len() > 1).collect();
+    if !split.is_empty() {
+        eprintln!("families split over several groups: {split:?}");
+    }
     println!(
         "duplicates::find over {} SOPs ({AGENCIES} agencies, {FAMILIES} families): {:.2?}; \
          {} groups ({near} near), {grouped} SOPs grouped, largest {largest} SOPs from \
