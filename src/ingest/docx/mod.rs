@@ -1,0 +1,96 @@
+//! Reader for .docx (WordprocessingML) files.
+//!
+//! One streaming pass over `word/document.xml` ([`body`]) yields paragraphs, tables and
+//! shapes together; [`place`] then stands each flowchart shape in the table cell its
+//! centre falls in, using the grid, the cell margins of `word/styles.xml` ([`styles`])
+//! and the page margins. List labels come from `word/numbering.xml` ([`numbering`]).
+//! Every part is inflated through [`Package`] and every XML event checked by
+//! [`XmlGuard`](crate::ingest::xml::XmlGuard).
+
+mod body;
+mod numbering;
+mod place;
+mod shapes;
+mod styles;
+mod xmlutil;
+
+use crate::error::IngestError;
+use crate::ingest::limits::Budget;
+use crate::ingest::zipped::Package;
+use crate::model::{Document, Format, Section};
+
+const MAIN_PART: &str = "word/document.xml";
+
+/// Reads a .docx file into the document model: one section holding the body's
+/// paragraphs and tables in reading order and every shape, placed.
+pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
+    let mut pkg = Package::open(bytes)?;
+    let main = main_part(&mut pkg, budget)?;
+    let xml = pkg.read_required(&main, budget)?;
+    let numbering_xml = optional(pkg.read("word/numbering.xml", budget))?;
+    let mut numbering = numbering::Numbering::new(numbering_xml, budget);
+    let body = body::read(&xml, &mut numbering, budget)?;
+    drop(xml);
+    // The style part is large (hundreds of KiB); read it only when a shape needs it.
+    let styles = if place::needs_styles(&body) {
+        match optional(pkg.read("word/styles.xml", budget))? {
+            Some(x) => optional(styles::Styles::parse(&x, budget).map(Some))?.unwrap_or_default(),
+            None => styles::Styles::default(),
+        }
+    } else {
+        styles::Styles::default()
+    };
+    let shapes = place::place(&body, &styles);
+    Ok(Document {
+        format: Some(Format::Docx),
+        sections: vec![Section {
+            name: None,
+            blocks: body.blocks,
+            shapes,
+        }],
+    })
+}
+
+/// A secondary part's result: a damaged part is dropped (`None`); limits and time
+/// still end the file.
+fn optional<T>(r: Result<Option<T>, IngestError>) -> Result<Option<T>, IngestError> {
+    match r {
+        Ok(v) => Ok(v),
+        Err(e @ (IngestError::TooLarge(_) | IngestError::Timeout(_))) => Err(e),
+        Err(_) => Ok(None),
+    }
+}
+
+/// The main document part: `word/document.xml`, or wherever `_rels/.rels` points the
+/// office document relationship.
+fn main_part(pkg: &mut Package<'_>, budget: &Budget) -> Result<String, IngestError> {
+    if pkg.has(MAIN_PART) {
+        return Ok(MAIN_PART.to_string());
+    }
+    let rels = pkg
+        .read("_rels/.rels", budget)?
+        .ok_or_else(|| IngestError::corrupt(MAIN_PART, "no main document part"))?;
+    let mut reader = quick_xml::Reader::from_reader(rels.as_slice());
+    let mut guard = crate::ingest::xml::XmlGuard::new(budget, "_rels/.rels");
+    loop {
+        let ev = reader
+            .read_event()
+            .map_err(|e| IngestError::corrupt("_rels/.rels", e))?;
+        guard.check(&ev)?;
+        match &ev {
+            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
+                let is_main =
+                    xmlutil::attr(e, "Type").is_some_and(|t| t.ends_with("/officeDocument"));
+                if is_main && let Some(target) = xmlutil::attr(e, "Target") {
+                    let name = target.trim_start_matches('/').to_string();
+                    if pkg.has(&name) {
+                        return Ok(name);
+                    }
+                }
+            }
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    Err(IngestError::corrupt(MAIN_PART, "no main document part"))
+}

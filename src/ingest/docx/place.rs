@@ -1,0 +1,210 @@
+//! Placement: raw shapes (offsets in their anchor frames) → model shapes standing in a
+//! table cell by their centre (FORMATS.md §1 and §5).
+//!
+//! Columns come from the `w:gridCol` sums. The frame decides where x = 0 is:
+//! `column`/`character`/inline — the anchor cell's text start (grid column start plus
+//! the left cell margin); `margin` — the text area's left edge, so the table's own offset
+//! (`w:tblInd`, or its alignment) is taken off; `page` — the page edge, so the page
+//! margin is taken off too. Rows: the anchor row, then walked down (or up) by the
+//! `w:trHeight` of the rows while the centre lies past them, for shapes positioned from
+//! the anchor paragraph. The bounding box is in points from the table's top-left corner
+//! (y: the heights of the rows above the anchor row plus the shape's offset); a shape
+//! outside any table keeps its offsets from the text area's left edge and its anchor
+//! paragraph.
+
+use crate::model::{Anchor, Point, Rect, Shape};
+
+use super::body::{Body, Box64, HFrame, RawShape, SectGeom, TableGeom, VFrame};
+use super::shapes::PT_PER_TWIP;
+use super::styles::Styles;
+
+/// Word's built-in left cell margin (0.08 inch) when no style sets one, in points.
+const DEFAULT_CELL_MARGIN: f64 = 108.0 * PT_PER_TWIP;
+
+/// True when some shape needs a table-style cell margin that its table does not set.
+pub(crate) fn needs_styles(body: &Body) -> bool {
+    body.shapes.iter().any(|s| {
+        s.host
+            .and_then(|h| body.tables.get(h.table))
+            .is_some_and(|t| t.cell_mar_left.is_none() || t.ind.is_none())
+    })
+}
+
+/// Places every raw shape of `body`.
+pub(crate) fn place(body: &Body, styles: &Styles) -> Vec<Shape> {
+    body.shapes
+        .iter()
+        .map(|raw| {
+            let host = raw
+                .host
+                .and_then(|h| body.tables.get(h.table).map(|t| (h, t)));
+            let sect_idx = host.map_or(raw.sect, |(_, t)| t.sect);
+            let sect = body
+                .sects
+                .get(sect_idx)
+                .or(body.sects.last())
+                .copied()
+                .unwrap_or_default();
+            match host {
+                Some((host, table)) => in_table(raw, host.row, host.col, table, &sect, styles),
+                None => free(raw, &sect),
+            }
+        })
+        .collect()
+}
+
+fn in_table(
+    raw: &RawShape,
+    host_row: usize,
+    host_col: usize,
+    t: &TableGeom,
+    sect: &SectGeom,
+    styles: &Styles,
+) -> Shape {
+    let n_cols = t.col_edges.len().saturating_sub(1);
+    let edge = |i: usize| t.col_edges.get(i).copied().unwrap_or(0.0);
+    let table_w = t.col_edges.last().copied().unwrap_or(0.0);
+    let mar = t
+        .cell_mar_left
+        .or_else(|| {
+            styles
+                .cell_mar_left(t.style.as_deref())
+                .map(|v| v * PT_PER_TWIP)
+        })
+        .unwrap_or(DEFAULT_CELL_MARGIN);
+    let text_w = sect.page_w - sect.mar_left - sect.mar_right;
+    // The table's left edge from the text area's left edge.
+    let table_left = match t.jc.as_deref() {
+        Some("center") => (text_w - table_w) / 2.0,
+        Some("right" | "end") => text_w - table_w,
+        _ => t
+            .ind
+            .or_else(|| styles.ind(t.style.as_deref()).map(|v| v * PT_PER_TWIP))
+            .unwrap_or(0.0),
+    };
+    let r = raw.rect;
+    let cell_start = edge(host_col) + mar;
+    let cell_w = (edge(host_col + 1) - edge(host_col) - 2.0 * mar).max(0.0);
+    let x = match raw.h {
+        HFrame::Column | HFrame::Character | HFrame::Inline => {
+            cell_start + aligned(raw, r.x, cell_w)
+        }
+        HFrame::Margin => aligned(raw, r.x, text_w) - table_left,
+        HFrame::Page => aligned(raw, r.x, sect.page_w) - sect.mar_left - table_left,
+    };
+    let cx = x + r.w / 2.0;
+    let col = if n_cols == 0 {
+        host_col
+    } else {
+        t.col_edges
+            .partition_point(|&e| e <= cx)
+            .saturating_sub(1)
+            .min(n_cols - 1)
+    };
+    let row = walk_rows(raw, host_row, &t.heights);
+    let row_top: f64 = t
+        .heights
+        .iter()
+        .take(host_row)
+        .map(|h| h.unwrap_or(0.0))
+        .sum();
+    let (dx, dy) = (x - r.x, row_top);
+    Shape {
+        kind: raw.kind,
+        geometry: raw.geometry.clone(),
+        text: raw.text.clone(),
+        text_box: raw.text_box,
+        anchor: Anchor::Cell {
+            block: t.block,
+            row,
+            col,
+        },
+        bbox: Some(rect(Box64 {
+            x,
+            y: r.y + dy,
+            ..r
+        })),
+        line: shifted_line(raw, dx, dy),
+        page: None,
+    }
+}
+
+/// The row a shape's centre falls in, walking from the anchor row by row heights.
+fn walk_rows(raw: &RawShape, host_row: usize, heights: &[Option<f64>]) -> usize {
+    if raw.v == VFrame::Page {
+        return host_row;
+    }
+    let mut row = host_row;
+    let mut y = raw.rect.y + raw.rect.h / 2.0;
+    while y >= 0.0 {
+        let Some(Some(h)) = heights.get(row).copied() else {
+            break;
+        };
+        if y < h || row + 1 >= heights.len() {
+            break;
+        }
+        y -= h;
+        row += 1;
+    }
+    while y < 0.0 && row > 0 {
+        let Some(Some(h)) = heights.get(row - 1).copied() else {
+            break;
+        };
+        y += h;
+        row -= 1;
+    }
+    row
+}
+
+/// The shape's x in its frame, honouring `wp:align` when the position is aligned.
+fn aligned(raw: &RawShape, x: f64, frame_w: f64) -> f64 {
+    match raw.h_align.as_deref() {
+        Some("center") => (frame_w - raw.rect.w) / 2.0,
+        Some("right" | "outside") => frame_w - raw.rect.w,
+        Some("left" | "inside") => 0.0,
+        _ => x,
+    }
+}
+
+fn free(raw: &RawShape, sect: &SectGeom) -> Shape {
+    let r = raw.rect;
+    let text_w = sect.page_w - sect.mar_left - sect.mar_right;
+    let x = match raw.h {
+        HFrame::Page => aligned(raw, r.x, sect.page_w) - sect.mar_left,
+        _ => aligned(raw, r.x, text_w),
+    };
+    Shape {
+        kind: raw.kind,
+        geometry: raw.geometry.clone(),
+        text: raw.text.clone(),
+        text_box: raw.text_box,
+        anchor: Anchor::Free,
+        bbox: Some(rect(Box64 { x, ..r })),
+        line: shifted_line(raw, x - r.x, 0.0),
+        page: None,
+    }
+}
+
+fn shifted_line(raw: &RawShape, dx: f64, dy: f64) -> Option<(Point, Point)> {
+    raw.line.map(|((x0, y0), (x1, y1))| {
+        (
+            Point {
+                x: (x0 + dx) as f32,
+                y: (y0 + dy) as f32,
+            },
+            Point {
+                x: (x1 + dx) as f32,
+                y: (y1 + dy) as f32,
+            },
+        )
+    })
+}
+
+fn rect(b: Box64) -> Rect {
+    Rect {
+        x: b.x as f32,
+        y: b.y as f32,
+        w: b.w as f32,
+        h: b.h as f32,
+    }
+}

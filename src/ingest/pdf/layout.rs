@@ -1,0 +1,555 @@
+//! One page put together: rulings → tables, closed outlines → shapes, glyphs → the
+//! text of cells, shapes and paragraphs, appended to the PDF's single section.
+//!
+//! Text placement: a glyph whose centre lies inside a flowchart symbol belongs to the
+//! symbol (`Shape::text`), never to the cell. Small text (below 80 % of the table's
+//! usual size) in a table that holds symbols is a branch label ("Ya", "Tidak"): each
+//! such line becomes a `Shape` of kind Process with `text_box: true` and geometry
+//! `pdf:label`, anchored in its cell, and stays out of the cell text. The FPDF
+//! e-signature footer is dropped.
+
+use std::collections::HashMap;
+
+use super::content::{Glyph, PageContent, PathObj, Pt};
+use super::shape::{self, Outline};
+use super::table::{self, Grid, Seg};
+use super::text::{self, Line};
+use crate::error::IngestError;
+use crate::ingest::limits::Budget;
+use crate::model::{
+    Anchor, Block, Cell, Paragraph, Point, Rect, Row, Section, Shape, ShapeKind, Table,
+};
+
+/// Thickness up to which a filled rectangle is a ruling line.
+const THIN: f32 = 3.0;
+/// Size ratio below which text in a flowchart table is a branch label.
+const LABEL_RATIO: f32 = 0.8;
+/// Texts that mark the FPDF e-signature footer.
+const FOOTER_MARKS: [&str; 4] = [
+    "ditandatangani secara elektronik",
+    "bsre",
+    "balai sertifikasi elektronik",
+    "bssn",
+];
+
+/// A shape found on the page, before placement.
+#[derive(Clone, Debug)]
+struct Cand {
+    kind: ShapeKind,
+    geometry: &'static str,
+    bbox: Rect,
+    line: Option<(Pt, Pt)>,
+}
+
+/// An open polyline or thin filled bar that may be a ruling or a connector.
+struct Stroke {
+    source: usize,
+    from: Pt,
+    to: Pt,
+}
+
+#[derive(Default)]
+struct Found {
+    segs: Vec<Seg>,
+    rect_sources: HashMap<usize, usize>,
+    open: Vec<Stroke>,
+    shapes: Vec<Cand>,
+    heads: Vec<Rect>,
+}
+
+/// Lays out one page and appends its blocks and shapes to `section`.
+pub fn add_page(
+    section: &mut Section,
+    drawn: PageContent,
+    page: u32,
+    page_width: f32,
+    budget: &Budget,
+) -> Result<(), IngestError> {
+    let mut found = Found::default();
+    let mut source = 0usize;
+    for p in &drawn.paths {
+        collect_path(p, &mut found, &mut source);
+    }
+    budget.check_time("pdf page layout")?;
+
+    // Rulings: strict validation, then whole boxes whose edges meet the grid.
+    let (mut rulings, rejected) = table::validate(found.segs);
+    let mut ok_edges: HashMap<usize, usize> = HashMap::new();
+    for s in &rulings {
+        *ok_edges.entry(s.source).or_default() += 1;
+    }
+    let mut bad_sources: std::collections::HashSet<usize> = Default::default();
+    for s in rejected {
+        let box_edges = found.rect_sources.get(&s.source).copied().unwrap_or(0);
+        if box_edges > 0 && ok_edges.get(&s.source).copied().unwrap_or(0) >= 2 {
+            rulings.push(s);
+        } else {
+            bad_sources.insert(s.source);
+        }
+    }
+    // An open stroke with any rejected piece is a connector, not a ruling.
+    rulings
+        .retain(|s| !bad_sources.contains(&s.source) || found.rect_sources.contains_key(&s.source));
+    let grids = table::grids(rulings);
+
+    // Shapes: symbols (deduplicated, minus boxes that are really table cells) and arrows.
+    let mut shapes: Vec<Cand> = Vec::new();
+    for c in found.shapes {
+        if c.bbox.w > page_width * 0.6 || is_grid_box(&grids, &c.bbox) {
+            continue;
+        }
+        let dup = shapes.iter().any(|k| {
+            k.kind == c.kind
+                && (k.bbox.x - c.bbox.x).abs() < 2.0
+                && (k.bbox.y - c.bbox.y).abs() < 2.0
+                && (k.bbox.w - c.bbox.w).abs() < 2.5
+                && (k.bbox.h - c.bbox.h).abs() < 2.5
+        });
+        if !dup {
+            shapes.push(c);
+        }
+    }
+    for st in found.open {
+        if !bad_sources.contains(&st.source) {
+            continue;
+        }
+        let (mut a, mut b) = (st.from, st.to);
+        let near = |p: Pt| {
+            found
+                .heads
+                .iter()
+                .any(|h| shape::contains_pt(h, p.x, p.y, 3.0))
+        };
+        if near(a) && !near(b) {
+            std::mem::swap(&mut a, &mut b);
+        }
+        shapes.push(Cand {
+            kind: ShapeKind::Arrow,
+            geometry: "pdf:line",
+            bbox: shape::bbox(&[a, b]),
+            line: Some((a, b)),
+        });
+    }
+
+    // Text: into shapes, cells, labels or free lines.
+    let sizes = grid_text_sizes(&drawn.glyphs, &grids);
+    let grid_has_symbol: Vec<bool> = grids
+        .iter()
+        .map(|g| {
+            let r = g.rect();
+            shapes.iter().any(|s| {
+                s.kind != ShapeKind::Arrow && {
+                    let c = s.bbox.centre();
+                    shape::contains_pt(&r, c.x, c.y, 0.0)
+                }
+            })
+        })
+        .collect();
+    let mut in_shape: HashMap<usize, Vec<&Glyph>> = HashMap::new();
+    let mut in_cell: HashMap<(usize, usize), Vec<&Glyph>> = HashMap::new();
+    let mut labels: HashMap<usize, Vec<&Glyph>> = HashMap::new();
+    let mut free: Vec<&Glyph> = Vec::new();
+    let all: Vec<&Glyph> = drawn.glyphs.iter().collect();
+    for word in text::words(&all) {
+        let c = word_centre(&word);
+        let size = word.iter().map(|g| g.size).fold(0.0f32, f32::max);
+        let host = shapes
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.kind != ShapeKind::Arrow && inside_symbol(s, c))
+            .min_by(|a, b| (a.1.bbox.w * a.1.bbox.h).total_cmp(&(b.1.bbox.w * b.1.bbox.h)))
+            .map(|(i, _)| i);
+        if let Some(i) = host {
+            in_shape.entry(i).or_default().extend(word);
+            continue;
+        }
+        let cell = grids
+            .iter()
+            .enumerate()
+            .find_map(|(gi, grid)| grid.cell_index_at(c.x, c.y).map(|ci| (gi, ci)));
+        match cell {
+            Some((gi, ci)) => {
+                let usual = sizes.get(gi).copied().unwrap_or(0.0);
+                let is_label =
+                    grid_has_symbol.get(gi).copied().unwrap_or(false) && size < usual * LABEL_RATIO;
+                if is_label {
+                    labels.entry(gi).or_default().extend(word);
+                } else {
+                    in_cell.entry((gi, ci)).or_default().extend(word);
+                }
+            }
+            None => free.extend(word),
+        }
+    }
+
+    // Blocks in reading order (by top edge).
+    enum Item {
+        Grid(usize),
+        Line(Line),
+    }
+    let mut items: Vec<(f32, Item)> = Vec::new();
+    for (gi, g) in grids.iter().enumerate() {
+        items.push((g.rect().y, Item::Grid(gi)));
+    }
+    for l in text::lines(&free) {
+        let low = l.text.to_lowercase();
+        if FOOTER_MARKS.iter().any(|m| low.contains(m)) {
+            continue;
+        }
+        items.push((l.top(), Item::Line(l)));
+    }
+    items.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut block_of_grid: Vec<usize> = vec![0; grids.len()];
+    for (_, item) in items {
+        match item {
+            Item::Line(l) => section.blocks.push(Block::Paragraph(Paragraph {
+                text: l.text,
+                page: Some(page),
+                ..Paragraph::default()
+            })),
+            Item::Grid(gi) => {
+                let Some(grid) = grids.get(gi) else { continue };
+                if let Some(slot) = block_of_grid.get_mut(gi) {
+                    *slot = section.blocks.len();
+                }
+                section
+                    .blocks
+                    .push(Block::Table(build_table(grid, gi, &mut in_cell, page)));
+            }
+        }
+    }
+
+    // Shapes with their text and anchors.
+    let anchor_of = |p: Point| -> Anchor {
+        for (gi, g) in grids.iter().enumerate() {
+            if let Some(ci) = g.cell_index_at(p.x, p.y)
+                && let Some(cell) = g.cells.get(ci)
+            {
+                return Anchor::Cell {
+                    block: block_of_grid.get(gi).copied().unwrap_or(0),
+                    row: cell.row,
+                    col: cell.col,
+                };
+            }
+        }
+        Anchor::Free
+    };
+    for (i, s) in shapes.iter().enumerate() {
+        let text = in_shape
+            .remove(&i)
+            .map(|gs| join(&text::lines(&gs), " "))
+            .unwrap_or_default();
+        section.shapes.push(Shape {
+            kind: s.kind,
+            geometry: s.geometry.to_string(),
+            text,
+            text_box: false,
+            anchor: anchor_of(s.bbox.centre()),
+            bbox: Some(s.bbox),
+            line: s.line.map(|(a, b)| (point(a), point(b))),
+            page: Some(page),
+        });
+    }
+    let mut label_keys: Vec<usize> = labels.keys().copied().collect();
+    label_keys.sort_unstable();
+    for key in label_keys {
+        let Some(gs) = labels.get(&key) else { continue };
+        for l in text::lines(gs) {
+            let bbox = Rect {
+                x: l.x0,
+                y: l.top(),
+                w: l.x1 - l.x0,
+                h: l.size,
+            };
+            section.shapes.push(Shape {
+                kind: ShapeKind::Process,
+                geometry: "pdf:label".into(),
+                text: l.text,
+                text_box: true,
+                anchor: anchor_of(bbox.centre()),
+                bbox: Some(bbox),
+                line: None,
+                page: Some(page),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The centre of a word's box.
+fn word_centre(word: &[&Glyph]) -> Pt {
+    let x0 = word.iter().map(|g| g.x0).fold(f32::MAX, f32::min);
+    let x1 = word.iter().map(|g| g.x1).fold(f32::MIN, f32::max);
+    let y = word.iter().map(|g| g.centre().y).sum::<f32>() / word.len().max(1) as f32;
+    Pt {
+        x: (x0 + x1) / 2.0,
+        y,
+    }
+}
+
+/// True when `c` lies inside the symbol's outline (a diamond by its own shape).
+fn inside_symbol(s: &Cand, c: Pt) -> bool {
+    if !shape::contains_pt(&s.bbox, c.x, c.y, 0.5) {
+        return false;
+    }
+    if s.kind == ShapeKind::Decision {
+        let m = s.bbox.centre();
+        let (hw, hh) = (s.bbox.w / 2.0, s.bbox.h / 2.0);
+        if hw > 0.0 && hh > 0.0 {
+            return (c.x - m.x).abs() / hw + (c.y - m.y).abs() / hh <= 1.1;
+        }
+    }
+    true
+}
+
+fn point(p: Pt) -> Point {
+    Point { x: p.x, y: p.y }
+}
+
+fn join(lines: &[Line], sep: &str) -> String {
+    lines
+        .iter()
+        .map(|l| l.text.as_str())
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+/// Sorts one painted path into ruling candidates, symbols, arrowheads and strokes.
+fn collect_path(p: &PathObj, f: &mut Found, source: &mut usize) {
+    let n_sub = p.subpaths.len();
+    let boxes: Vec<Rect> = if n_sub <= 64 {
+        p.subpaths.iter().map(|s| shape::bbox(&s.points)).collect()
+    } else {
+        Vec::new()
+    };
+    for (k, sp) in p.subpaths.iter().enumerate() {
+        *source += 1;
+        let sid = *source;
+        let closed = shape::is_closed(sp) || (p.fill && sp.points.len() > 2);
+        let bb = shape::bbox(&sp.points);
+        if !closed {
+            if !p.stroke {
+                continue;
+            }
+            for w in sp.points.windows(2) {
+                if let [a, b] = w {
+                    push_axis_seg(&mut f.segs, *a, *b, sid);
+                }
+            }
+            if let (Some(a), Some(b)) = (sp.points.first(), sp.points.last()) {
+                f.open.push(Stroke {
+                    source: sid,
+                    from: *a,
+                    to: *b,
+                });
+            }
+            continue;
+        }
+        // The inner outline of a filled ring belongs to its outer outline.
+        let inner = boxes
+            .iter()
+            .enumerate()
+            .any(|(j, o)| j != k && o.w * o.h > bb.w * bb.h && shape::contains(o, &bb, 0.5));
+        if inner {
+            continue;
+        }
+        let ring = boxes
+            .iter()
+            .enumerate()
+            .any(|(j, o)| j != k && o.w * o.h < bb.w * bb.h && shape::contains(&bb, o, 0.5));
+        let corners = shape::corners(&sp.points);
+        let is_rect = corners.len() == 4
+            && corners.windows(2).all(|w| match w {
+                [a, b] => (a.x - b.x).abs() < 0.6 || (a.y - b.y).abs() < 0.6,
+                _ => true,
+            });
+        if is_rect && bb.w.min(bb.h) <= THIN && bb.w.max(bb.h) > THIN {
+            // A bar: a ruling drawn as a thin filled rectangle (or a connector).
+            let (a, b) = if bb.w >= bb.h {
+                let y = bb.y + bb.h / 2.0;
+                (Pt { x: bb.x, y }, Pt { x: bb.x + bb.w, y })
+            } else {
+                let x = bb.x + bb.w / 2.0;
+                (Pt { x, y: bb.y }, Pt { x, y: bb.y + bb.h })
+            };
+            push_axis_seg(&mut f.segs, a, b, sid);
+            f.open.push(Stroke {
+                source: sid,
+                from: a,
+                to: b,
+            });
+            continue;
+        }
+        if is_rect && bb.w.min(bb.h) > THIN {
+            if p.stroke || ring {
+                // Box edges may be cell borders (`re S` tables) or a process box.
+                let before = f.segs.len();
+                for (a, b) in [
+                    (bb.x, bb.y, bb.x + bb.w, bb.y),
+                    (bb.x, bb.y + bb.h, bb.x + bb.w, bb.y + bb.h),
+                    (bb.x, bb.y, bb.x, bb.y + bb.h),
+                    (bb.x + bb.w, bb.y, bb.x + bb.w, bb.y + bb.h),
+                ]
+                .map(|(x0, y0, x1, y1)| (Pt { x: x0, y: y0 }, Pt { x: x1, y: y1 }))
+                {
+                    push_axis_seg(&mut f.segs, a, b, sid);
+                }
+                f.rect_sources.insert(sid, f.segs.len() - before);
+                f.shapes.push(Cand {
+                    kind: ShapeKind::Process,
+                    geometry: "pdf:rect",
+                    bbox: bb,
+                    line: None,
+                });
+            }
+            continue;
+        }
+        match shape::classify(sp) {
+            Outline::Symbol(kind, geometry) => f.shapes.push(Cand {
+                kind,
+                geometry,
+                bbox: bb,
+                line: None,
+            }),
+            Outline::Triangle => {
+                if bb.w.max(bb.h) <= 15.0 {
+                    f.heads.push(bb);
+                }
+            }
+            Outline::Unknown => {
+                if p.fill && bb.w.min(bb.h) <= THIN && bb.w.max(bb.h) > THIN {
+                    let (a, b) = if bb.w >= bb.h {
+                        let y = bb.y + bb.h / 2.0;
+                        (Pt { x: bb.x, y }, Pt { x: bb.x + bb.w, y })
+                    } else {
+                        let x = bb.x + bb.w / 2.0;
+                        (Pt { x, y: bb.y }, Pt { x, y: bb.y + bb.h })
+                    };
+                    f.open.push(Stroke {
+                        source: sid,
+                        from: a,
+                        to: b,
+                    });
+                    // Not a ruling candidate: marks it as a connector.
+                    f.segs.push(Seg {
+                        horizontal: true,
+                        at: -1.0e6,
+                        a: 0.0,
+                        b: 0.0,
+                        source: sid,
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn push_axis_seg(segs: &mut Vec<Seg>, a: Pt, b: Pt, source: usize) {
+    let (dx, dy) = ((a.x - b.x).abs(), (a.y - b.y).abs());
+    if dy < 0.6 && dx > 1.0 {
+        segs.push(Seg {
+            horizontal: true,
+            at: (a.y + b.y) / 2.0,
+            a: a.x.min(b.x),
+            b: a.x.max(b.x),
+            source,
+        });
+    } else if dx < 0.6 && dy > 1.0 {
+        segs.push(Seg {
+            horizontal: false,
+            at: (a.x + b.x) / 2.0,
+            a: a.y.min(b.y),
+            b: a.y.max(b.y),
+            source,
+        });
+    } else if dx > 1.0 || dy > 1.0 {
+        // A slanted piece: never a ruling, marks its stroke as a connector.
+        segs.push(Seg {
+            horizontal: true,
+            at: -1.0e6,
+            a: 0.0,
+            b: 0.0,
+            source,
+        });
+    }
+}
+
+/// True when a box's four edges lie on grid lines of a table: a cell, not a symbol.
+fn is_grid_box(grids: &[Grid], b: &Rect) -> bool {
+    let on = |v: &[f32], x: f32| v.iter().any(|g| (g - x).abs() <= 2.5);
+    grids
+        .iter()
+        .any(|g| on(&g.xs, b.x) && on(&g.xs, b.x + b.w) && on(&g.ys, b.y) && on(&g.ys, b.y + b.h))
+}
+
+/// The usual (median) glyph size inside each grid.
+fn grid_text_sizes(glyphs: &[Glyph], grids: &[Grid]) -> Vec<f32> {
+    let mut per: Vec<Vec<f32>> = vec![Vec::new(); grids.len()];
+    for g in glyphs {
+        if g.text == " " {
+            continue;
+        }
+        let c = g.centre();
+        if let Some(gi) = grids
+            .iter()
+            .position(|grid| shape::contains_pt(&grid.rect(), c.x, c.y, 0.0))
+            && let Some(v) = per.get_mut(gi)
+        {
+            v.push(g.size);
+        }
+    }
+    per.into_iter()
+        .map(|mut v| {
+            v.sort_by(f32::total_cmp);
+            v.get(v.len() / 2).copied().unwrap_or(0.0)
+        })
+        .collect()
+}
+
+fn build_table(
+    grid: &Grid,
+    gi: usize,
+    in_cell: &mut HashMap<(usize, usize), Vec<&Glyph>>,
+    page: u32,
+) -> Table {
+    let mut rows: Vec<Row> = (0..grid.n_rows())
+        .map(|r| Row {
+            cells: Vec::new(),
+            repeat_header: false,
+            height: match (grid.ys.get(r), grid.ys.get(r + 1)) {
+                (Some(a), Some(b)) => Some(b - a),
+                _ => None,
+            },
+            page: Some(page),
+        })
+        .collect();
+    for (ci, c) in grid.cells.iter().enumerate() {
+        let text = in_cell
+            .remove(&(gi, ci))
+            .map(|gs| join(&text::lines(&gs), "\n"))
+            .unwrap_or_default();
+        if let Some(row) = rows.get_mut(c.row) {
+            row.cells.push(Cell {
+                row: c.row,
+                col: c.col,
+                row_span: c.row_span,
+                col_span: c.col_span,
+                text,
+                value: None,
+            });
+        }
+    }
+    Table {
+        rows,
+        n_cols: grid.n_cols(),
+        col_widths: grid
+            .xs
+            .windows(2)
+            .map(|w| match w {
+                [a, b] => b - a,
+                _ => 0.0,
+            })
+            .collect(),
+        page: Some(page),
+    }
+}

@@ -1,0 +1,134 @@
+//! .xlsx: guarded pre-pass over every XML part, cells through calamine, geometry and
+//! drawings from the parts.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Cursor;
+
+use calamine::{Reader, SheetType, Xlsx, XlsxError, open_workbook_from_rs};
+
+use crate::error::IngestError;
+use crate::ingest::limits::Budget;
+use crate::ingest::sheet::grid::{SheetExtras, build_table};
+use crate::ingest::sheet::ooxml::{self, SheetMeta};
+use crate::ingest::sheet::{check_dense, drawing, shielded};
+use crate::ingest::xml::prescan;
+use crate::ingest::zipped::Package;
+use crate::model::{Block, Document, Section};
+
+/// One sheet's parts, read and checked before calamine runs.
+struct Prepared {
+    meta: SheetMeta,
+    header_rows: Vec<(u32, u32)>,
+    drawing: Option<(String, Vec<u8>)>,
+}
+
+fn map_err(e: XlsxError, what: &str) -> IngestError {
+    match e {
+        XlsxError::Password => {
+            IngestError::Encrypted("the workbook is password-protected".to_string())
+        }
+        other => IngestError::corrupt(what, other),
+    }
+}
+
+/// Reads an .xlsx workbook.
+pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
+    let mut pkg = Package::open(bytes)?;
+    let sheets = ooxml::read_workbook(&mut pkg, budget)?;
+
+    // Every sheet part and its drawing, walked with the guard.
+    let mut checked: HashSet<String> = HashSet::new();
+    let mut prepared: HashMap<String, Prepared> = HashMap::new();
+    for s in &sheets {
+        let Some(path) = s.path.as_deref() else {
+            continue;
+        };
+        let Some(xml) = pkg.read(path, budget)? else {
+            continue;
+        };
+        let meta = ooxml::scan_sheet(&xml, budget, path)?;
+        check_dense(meta.dense_cells, &s.name)?;
+        checked.insert(path.to_string());
+        let drawing =
+            match ooxml::drawing_part(&mut pkg, path, meta.drawing_rid.as_deref(), budget)? {
+                Some(dp) => pkg.read(&dp, budget)?.map(|x| (dp, x)),
+                None => None,
+            };
+        if let Some((dp, _)) = &drawing {
+            checked.insert(dp.clone());
+        }
+        prepared.insert(
+            s.name.clone(),
+            Prepared {
+                meta,
+                header_rows: s.header_rows.clone(),
+                drawing,
+            },
+        );
+    }
+    // Every other XML part calamine might parse (workbook, styles, shared strings ...).
+    for name in pkg.names() {
+        let lower = name.to_ascii_lowercase();
+        if checked.contains(&name)
+            || !(lower.ends_with(".xml") || lower.ends_with(".rels") || lower.ends_with(".vml"))
+        {
+            continue;
+        }
+        if let Some(xml) = pkg.read(&name, budget)? {
+            prescan(&xml, budget, &name)?;
+        }
+    }
+    drop(pkg);
+
+    shielded("workbook", || {
+        let mut wb: Xlsx<_> =
+            open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| map_err(e, "workbook"))?;
+        let worksheets: Vec<String> = wb
+            .sheets_metadata()
+            .iter()
+            .filter(|s| s.typ == SheetType::WorkSheet)
+            .map(|s| s.name.clone())
+            .collect();
+        let mut doc = Document::default();
+        for name in worksheets {
+            budget.check_time(&name)?;
+            let range = wb
+                .worksheet_range(&name)
+                .map_err(|e| map_err(e, &format!("sheet {name:?}")))?;
+            let prep = prepared.get(&name);
+            let table = build_table(
+                &range,
+                &SheetExtras {
+                    merges: prep.map(|p| p.meta.merges.as_slice()).unwrap_or(&[]),
+                    header_rows: prep.map(|p| p.header_rows.as_slice()).unwrap_or(&[]),
+                    cols: prep.map(|p| &p.meta.cols),
+                    rows: prep.map(|p| &p.meta.rows),
+                },
+                budget,
+                &name,
+            )?;
+            drop(range);
+            let shapes = match prep {
+                Some(Prepared {
+                    meta,
+                    drawing: Some((dp, xml)),
+                    ..
+                }) => drawing::read_drawing(
+                    xml,
+                    &meta.cols,
+                    &meta.rows,
+                    (table.rows.len(), table.n_cols),
+                    budget,
+                    dp,
+                )?,
+                _ => Vec::new(),
+            };
+            doc.sections.push(Section {
+                name: Some(name),
+                blocks: vec![Block::Table(table)],
+                shapes,
+            });
+        }
+        Ok(doc)
+    })
+}

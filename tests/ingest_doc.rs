@@ -1,0 +1,366 @@
+//! The Word 97-2003 (.doc) reader on the corpus: text, tables, shapes, hostile files.
+//!
+//! The corpus .doc files are LibreOffice conversions of .docx sources (`derived_from` in
+//! truth.json); their text, table grids and shape columns must match the source's.
+
+use std::io::{Cursor, Read, Write};
+
+use sopap::error::ErrorKind;
+use sopap::ingest::{self, limits::Budget};
+use sopap::model::{Anchor, Block, Document, Format, Paragraph, ShapeKind, Table};
+
+const ARCHIVE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/archive");
+const TRUTH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/truth.json");
+
+const PENGADAAN: &str = "BKPSDM/doc/SOP Pengadaan Langsung.doc";
+const BOOK: &str = "BPKAD/SOP 2019/doc/buku_sop_bpkad_2023.doc";
+const CUTI: &str = "dinas-kependudukan-dan-pencatatan-sipil/SOP Cuti.doc";
+const SPPD: &str = "kecamatan-tomohon-utara/Sekretariat/doc/SOP SPPD.doc";
+const VML_DOCS: [&str; 4] = [
+    PENGADAAN,
+    "Kel. Kakaskasen I/SOP/SOP Penanganan Pengaduan Masyarakat.doc",
+    "Kel. Kakaskasen I/sop/LKjIP 2016.doc",
+    "kecamatan-tomohon-utara/2021/SOP_PENGADUAN.doc",
+];
+
+fn bytes(rel: &str) -> Vec<u8> {
+    std::fs::read(format!("{ARCHIVE}/{rel}")).unwrap()
+}
+
+fn read(rel: &str) -> Document {
+    let d = ingest::read(&bytes(rel), &Budget::default()).unwrap();
+    assert_eq!(d.format, Some(Format::Doc));
+    d
+}
+
+fn truth() -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(TRUTH).unwrap()).unwrap()
+}
+
+fn paragraphs(d: &Document) -> Vec<&Paragraph> {
+    d.sections
+        .iter()
+        .flat_map(|s| s.blocks.iter())
+        .filter_map(|b| match b {
+            Block::Paragraph(p) => Some(p),
+            Block::Table(_) => None,
+        })
+        .collect()
+}
+
+/// The procedure tables: those whose first row has an "Uraian Kegiatan"-like header.
+fn procedure_tables(d: &Document) -> Vec<(usize, &Table)> {
+    d.tables()
+        .filter(|(_, _, t)| {
+            t.row_texts(0).iter().any(|c| {
+                let c = c.to_lowercase();
+                c.contains("kegiatan") || c.contains("aktivitas")
+            })
+        })
+        .map(|(_, b, t)| (b, t))
+        .collect()
+}
+
+#[test]
+fn procedure_table_grid_and_cells_match_the_source() {
+    let d = read(PENGADAAN);
+    let procs = procedure_tables(&d);
+    assert_eq!(procs.len(), 1);
+    let t = procs[0].1;
+    assert_eq!(t.n_cols, 11);
+    assert_eq!(t.rows.len(), 10);
+    assert_eq!(t.col_widths.len(), 11);
+    assert!(t.rows[0].repeat_header && t.rows[1].repeat_header && !t.rows[2].repeat_header);
+    // Row 1: No | URAIAN KEGIATAN | Pelaksana (5 cols) | Mutu Baku (3 cols) | Keterangan.
+    let no = t.cell_at(1, 0).unwrap();
+    assert_eq!((no.text.as_str(), no.row_span), ("No.", 2));
+    assert_eq!(t.cell_at(0, 1).unwrap().text, "URAIAN KEGIATAN");
+    let pel = t.cell_at(0, 4).unwrap();
+    assert_eq!(
+        (pel.text.as_str(), pel.col, pel.col_span),
+        ("Pelaksana", 2, 5)
+    );
+    let mutu = t.cell_at(0, 8).unwrap();
+    assert_eq!(
+        (mutu.text.as_str(), mutu.col, mutu.col_span),
+        ("Mutu Baku", 7, 3)
+    );
+    assert_eq!(t.cell_at(1, 10).unwrap().text, "Keterangan");
+    // Actor headers in their own columns.
+    let actors: Vec<&str> = t.row_texts(1)[2..7].to_vec();
+    assert_eq!(
+        actors,
+        [
+            "Kabid Mutasi dan Promosi",
+            "Pejabat Pembuat Komitmen",
+            "PEJABAT PENGADAAN",
+            "Penyedia Barang/Jasa",
+            "PENGURUS BARANG"
+        ]
+    );
+    // A step row: number, activity, requirement, time, output; decision with its note.
+    let r2 = t.row_texts(2);
+    assert_eq!(r2[0], "1.");
+    assert_eq!(r2[1], "Mengajukan permintaan kebutuhan barang");
+    assert_eq!(r2[7], "Nota dinas kebutuhan");
+    assert_eq!(r2[8], "25-30 menit");
+    assert_eq!(r2[9], "Daftar kebutuhan barang");
+    let r5 = t.row_texts(5);
+    assert_eq!(
+        r5[1],
+        "Mengevaluasi penawaran, apakah penawaran memenuhi syarat?"
+    );
+    assert_eq!(r5[10], "Tidak → 3, Ya → 5");
+    assert_eq!(t.row_texts(4)[8], "1 x 24 jam");
+}
+
+#[test]
+fn identity_cells_keep_labels_and_lines() {
+    let d = read(PENGADAAN);
+    let (_, _, ident) = d.tables().next().unwrap();
+    assert_eq!(ident.n_cols, 1);
+    assert_eq!(ident.row_texts(0)[0], "No. SOP :  125/SOP/BKPSDM/2021");
+    assert_eq!(ident.row_texts(3)[0], "Tanggal Efektif :  13/02/21");
+    let approval = ident.row_texts(6)[0];
+    assert_eq!(
+        approval.lines().collect::<Vec<_>>(),
+        [
+            "Disahkan oleh :  Kepala Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+            "Nama :  Budi Rumondor",
+            "NIP :  19770714 200403 1 010"
+        ]
+    );
+    let texts: Vec<&str> = paragraphs(&d).iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(
+        &texts[..2],
+        [
+            "PEMERINTAH KOTA TOMOHON",
+            "BADAN KEPEGAWAIAN DAN PENGEMBANGAN SUMBER DAYA MANUSIA"
+        ]
+    );
+    // The paragraph LibreOffice adds after a final table is not kept.
+    assert!(matches!(d.sections[0].blocks.last(), Some(Block::Table(_))));
+}
+
+#[test]
+fn standard_identity_table_has_merged_organisation_cell() {
+    let d = read(BOOK);
+    let (_, _, ident) = d.tables().next().unwrap();
+    assert_eq!(ident.n_cols, 3);
+    let org = ident.cell_at(3, 0).unwrap();
+    assert_eq!(org.row_span, 7);
+    assert!(
+        org.text
+            .starts_with("PEMERINTAH KOTA TOMOHON\nBADAN PENGELOLAAN")
+    );
+    assert_eq!(
+        ident.row_texts(0)[1..],
+        ["NOMOR SOP", "900/036/SOP-BPKAD/XI/2023"]
+    );
+    assert_eq!(ident.row_texts(3)[1..], ["TANGGAL EFEKTIF", "28-03-2023"]);
+}
+
+#[test]
+fn book_has_four_mark_tables_and_page_breaks() {
+    let d = read(BOOK);
+    let procs = procedure_tables(&d);
+    assert_eq!(procs.len(), 4);
+    let t = procs[0].1;
+    assert_eq!(t.row_texts(0)[1], "Uraian Kegiatan");
+    assert_eq!(t.row_texts(1)[2], "Pelaksana");
+    // Step 5 is marked by two actors.
+    let r6 = t.row_texts(6);
+    assert_eq!(r6[0], "5");
+    assert_eq!(r6[2..4], ["X", "X"]);
+    assert_eq!(r6[7], "1 jam");
+    assert_eq!(procs[1].1.row_texts(2)[2], "●");
+    // Each SOP after the first starts on a new page.
+    let breaks: Vec<&str> = paragraphs(&d)
+        .iter()
+        .filter(|p| p.page_break_before)
+        .map(|p| p.text.as_str())
+        .collect();
+    assert!(breaks.contains(&"PEMERINTAH KOTA TOMOHON"), "{breaks:?}");
+    assert!(breaks.contains(&"PENGELOLAAN SURAT KELUAR"), "{breaks:?}");
+}
+
+#[test]
+fn narrative_list_paragraphs_keep_their_numbers() {
+    let d = read(CUTI);
+    assert_eq!(d.tables().count(), 0);
+    let texts: Vec<&str> = paragraphs(&d).iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(texts[4], "Nomor SOP : 470/36/DUKCAPIL/2014");
+    assert_eq!(texts[7], "Tgl. Efektif : 07/04/14");
+    assert!(texts.contains(&"DASAR HUKUM:"));
+    assert!(
+        texts.contains(&"    1. Undang-Undang Nomor 5 Tahun 2014 tentang Aparatur Sipil Negara")
+    );
+    assert!(texts.contains(&"Pencatatan & Pendataan:"));
+    assert!(texts.contains(&"1. PEGAWAI mengajukan permohonan cuti dengan mengisi formulir cuti."));
+    assert_eq!(
+        texts.last(),
+        Some(&"12. Surat izin cuti diterima oleh PEGAWAI.")
+    );
+
+    let d = read(SPPD);
+    let texts: Vec<&str> = paragraphs(&d).iter().map(|p| p.text.as_str()).collect();
+    assert!(texts.contains(&"5. Camat menandatangani SPT dan SPPD."));
+    assert!(texts.contains(&"No. SOP : 140/064/SOP-KEC.TU/V/2018"));
+}
+
+/// Every truth step's activity (the Kegiatan cell or the numbered item) appears exactly
+/// in the .doc's text, and so does every SOP's number.
+#[test]
+fn every_truth_activity_is_in_the_doc_text() {
+    let t = truth();
+    let files = t["files"].as_object().unwrap();
+    let mut checked = 0;
+    for (path, f) in files {
+        if !path.ends_with(".doc") || f["derived_from"].is_null() {
+            continue;
+        }
+        let d = read(path);
+        let text = d.plain_text();
+        for sop in f["sops"].as_array().unwrap() {
+            if let Some(n) = sop["identity"]["number"].as_str() {
+                assert!(text.contains(n), "{path}: number {n}");
+            }
+            for step in sop["steps"].as_array().unwrap() {
+                let a = step["activity"].as_str().unwrap();
+                assert!(text.contains(a), "{path}: activity {a:?}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 60, "only {checked} steps checked");
+}
+
+/// The VML-origin .doc files: each step's symbol stands in the step's row, in the column
+/// of its actor (truth.json actors are in column order from grid column 2).
+#[test]
+fn vml_shapes_stand_in_their_actor_columns() {
+    let t = truth();
+    for path in VML_DOCS {
+        let f = &t["files"][path];
+        let sop = &f["sops"][0];
+        let actors: Vec<&str> = sop["actors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        let d = read(path);
+        let (block, table) = procedure_tables(&d)[0];
+        let header_rows = table.rows.iter().filter(|r| r.repeat_header).count();
+        assert_eq!(header_rows, 2, "{path}");
+        let sec = &d.sections[0];
+        let steps = sop["steps"].as_array().unwrap();
+        for (i, step) in steps.iter().enumerate() {
+            let row = header_rows + i;
+            let symbols: Vec<_> = sec
+                .shapes_in_row(block, row)
+                .filter(|s| {
+                    matches!(
+                        s.kind,
+                        ShapeKind::Terminator | ShapeKind::Process | ShapeKind::Decision
+                    )
+                })
+                .collect();
+            assert_eq!(symbols.len(), 1, "{path} step {}", i + 1);
+            let s = symbols[0];
+            let want_kind = match step["symbol"].as_str().unwrap() {
+                "terminator" => ShapeKind::Terminator,
+                "decision" => ShapeKind::Decision,
+                _ => ShapeKind::Process,
+            };
+            assert_eq!(s.kind, want_kind, "{path} step {}", i + 1);
+            let actor = step["actors"][0].as_str().unwrap();
+            let col = 2 + actors.iter().position(|a| *a == actor).unwrap();
+            assert_eq!(
+                s.anchor,
+                Anchor::Cell { block, row, col },
+                "{path} step {} ({actor})",
+                i + 1
+            );
+        }
+        // Arrows are read too, as lines.
+        let arrows = sec
+            .shapes
+            .iter()
+            .filter(|s| s.kind == ShapeKind::Arrow)
+            .count();
+        assert!(arrows >= steps.len() - 1, "{path}: {arrows} arrows");
+    }
+}
+
+#[test]
+fn mark_and_narrative_docs_have_no_shapes() {
+    assert!(read(BOOK).sections[0].shapes.is_empty());
+    assert!(read(CUTI).sections[0].shapes.is_empty());
+}
+
+#[test]
+fn encrypted_fib_is_encrypted() {
+    let e = ingest::read(&bytes("_hostile/encrypted-fib.doc"), &Budget::default()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Encrypted);
+}
+
+#[test]
+fn truncated_doc_is_corrupt() {
+    let b = bytes(PENGADAAN);
+    for cut in [b.len() / 2, b.len() - 600, 4096, 1000] {
+        let e = ingest::read(&b[..cut], &Budget::default()).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Corrupt, "cut at {cut}: {e}");
+    }
+}
+
+/// Rebuilds the container of `rel` with its WordDocument stream changed by `f`.
+fn with_word_stream(rel: &str, f: impl Fn(&mut Vec<u8>)) -> Vec<u8> {
+    let src = bytes(rel);
+    let mut cfb = cfb::CompoundFile::open(Cursor::new(&src[..])).unwrap();
+    let names: Vec<String> = cfb
+        .walk()
+        .filter(|e| e.is_stream())
+        .map(|e| e.path().to_string_lossy().into_owned())
+        .collect();
+    let mut out = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+    for n in names {
+        let mut data = Vec::new();
+        cfb.open_stream(&n).unwrap().read_to_end(&mut data).unwrap();
+        if n == "/WordDocument" {
+            f(&mut data);
+        }
+        let parent = std::path::Path::new(&n).parent().unwrap().to_path_buf();
+        if parent.to_string_lossy() != "/" && !out.exists(&parent) {
+            out.create_storage_all(&parent).unwrap();
+        }
+        out.create_stream(&n).unwrap().write_all(&data).unwrap();
+    }
+    out.flush().unwrap();
+    out.into_inner().into_inner()
+}
+
+#[test]
+fn damaged_fib_and_piece_table_are_corrupt() {
+    // Unchanged rebuild still reads (the helper itself is sound).
+    let same = with_word_stream(PENGADAAN, |_| {});
+    assert!(ingest::read(&same, &Budget::default()).is_ok());
+    // fcClx (pair 33) pointed past the table stream.
+    let bad_clx = with_word_stream(PENGADAAN, |wd| {
+        let at = 154 + 33 * 8;
+        wd[at..at + 4].copy_from_slice(&0x7FFF_FFF0u32.to_le_bytes());
+    });
+    let e = ingest::read(&bad_clx, &Budget::default()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Corrupt, "{e}");
+    // Not a Word FIB at all.
+    let bad_ident = with_word_stream(PENGADAAN, |wd| wd[0] = 0);
+    let e = ingest::read(&bad_ident, &Budget::default()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Corrupt, "{e}");
+    // A text length far beyond the stream: capped, never a huge allocation or a panic.
+    let long_text = with_word_stream(PENGADAAN, |wd| {
+        let at = 64 + 3 * 4;
+        wd[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+    });
+    let e = ingest::read(&long_text, &Budget::default()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Corrupt, "{e}");
+}
