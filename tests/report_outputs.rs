@@ -189,6 +189,8 @@ fn report_json_has_the_spec_values() {
         ])
     );
     assert_eq!(v["failed"][1]["kind"], "no-sop-found");
+    assert_eq!(v["failed"][1]["agency"], "Kecamatan Baru");
+    assert_eq!(v["failed"][0]["agency"], "Dinas Pendidikan");
 }
 
 fn cell(r: &calamine::Range<Data>, row: u32, col: u32) -> String {
@@ -394,4 +396,56 @@ fn report_html_renders_in_headless_chromium() {
     );
     let bytes = std::fs::read(&png).unwrap();
     assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 10_000);
+}
+
+#[test]
+fn failed_files_count_for_the_manifest_agency_and_keep_it_on_rebuild() {
+    use sopap::batch::agency::AgencyMap;
+    use sopap::report::{ReportContext, write_all_with};
+    let dir = tempfile::tempdir().unwrap();
+    let r = rules();
+    let sops: Vec<Sop> = vec![];
+    let errors = vec![FileError {
+        path: "Disdukcapil/scan.pdf".into(),
+        kind: ErrorKind::NoSopFound,
+        message: "scan".into(),
+    }];
+    let ctx = ReportContext {
+        manifest: AgencyMap::parse(
+            "path_prefix,agency\nDisdukcapil,Dinas Kependudukan dan Pencatatan Sipil\n",
+        ),
+        ..Default::default()
+    };
+    write_all_with(dir.path(), 1, &sops, &errors, &r, &ctx).unwrap();
+    let read = |p: &Path| -> Value {
+        serde_json::from_slice(&std::fs::read(p.join("report.json")).unwrap()).unwrap()
+    };
+    let v = read(dir.path());
+    assert_eq!(
+        v["agencies"][0]["agency"],
+        "Dinas Kependudukan dan Pencatatan Sipil"
+    );
+    assert_eq!(v["agencies"][0]["failed_files"], 1);
+    assert_eq!(
+        v["failed"][0]["agency"],
+        "Dinas Kependudukan dan Pencatatan Sipil"
+    );
+
+    std::fs::write(dir.path().join("sops.jsonl"), "").unwrap();
+    std::fs::write(
+        dir.path().join("errors.jsonl"),
+        serde_json::to_string(&errors[0]).unwrap() + "\n",
+    )
+    .unwrap();
+    rebuild(dir.path(), &r).unwrap();
+    let v = read(dir.path());
+    assert_eq!(
+        v["agencies"][0]["agency"],
+        "Dinas Kependudukan dan Pencatatan Sipil"
+    );
+
+    // Without the manifest or an earlier report, the folder names the agency.
+    std::fs::remove_file(dir.path().join("report.json")).unwrap();
+    rebuild(dir.path(), &r).unwrap();
+    assert_eq!(read(dir.path())["agencies"][0]["agency"], "Disdukcapil");
 }

@@ -648,14 +648,15 @@ fn failed(h: &mut String, r: &Report) {
         return;
     }
     h.push_str(
-        "<table id=\"tabel-gagal\" class=\"sortable\"><thead><tr><th>Berkas</th><th>Jenis</th>\
-         <th>Keterangan</th></tr></thead><tbody>",
+        "<table id=\"tabel-gagal\" class=\"sortable\"><thead><tr><th>Berkas</th><th>OPD</th>\
+         <th>Jenis</th><th>Keterangan</th></tr></thead><tbody>",
     );
     for e in &r.failed {
         let _ = write!(
             h,
-            "<tr><td>{}</td><td>{} <code>{}</code></td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{} <code>{}</code></td><td>{}</td></tr>",
             esc(&e.path),
+            esc(&e.agency),
             error_kind_label(e.kind),
             e.kind.name(),
             esc(&e.message)

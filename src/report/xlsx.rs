@@ -265,6 +265,7 @@ pub fn render(report: &Report, sops: &[Sop]) -> Result<Vec<u8>, XlsxError> {
                 ("Jenis", 14.0),
                 ("Keterangan jenis", 28.0),
                 ("Pesan", 80.0),
+                ("OPD", 32.0),
             ],
             &bold,
         )?;
@@ -276,6 +277,7 @@ pub fn render(report: &Report, sops: &[Sop]) -> Result<Vec<u8>, XlsxError> {
             s.text(1, e.kind.name())?;
             s.text(2, error_kind_label(e.kind))?;
             s.text(3, &e.message)?;
+            s.text(4, &e.agency)?;
             s.end_row();
         }
         s.finish()?;
