@@ -5,7 +5,8 @@
 //! identity fields that are present (those with a `missing-*` code), and the share of step
 //! attributes — actor, time, output — present over all its steps (0 for an SOP without
 //! steps). An agency's completeness is the mean over its SOPs (0 for an agency whose
-//! files all failed). Agencies are ranked by completeness, highest first, ties by name.
+//! files all failed). Agencies are ranked by completeness, highest first, ties by name
+//! (files without an agency last).
 //!
 //! A failed file (errors.jsonl holds only its path) counts for the agency the caller
 //! already knows for it (the run's manifest, or an earlier report), else for the agency of
@@ -216,6 +217,7 @@ pub fn summarise(sops: &[Sop], errors: &[FileError], ea: &ErrorAgencies) -> Vec<
     out.sort_by(|a, b| {
         b.completeness
             .total_cmp(&a.completeness)
+            .then_with(|| (a.agency == NO_AGENCY).cmp(&(b.agency == NO_AGENCY)))
             .then_with(|| a.agency.cmp(&b.agency))
     });
     for (i, a) in out.iter_mut().enumerate() {
