@@ -124,7 +124,8 @@ th,td{border-bottom:1px solid #e3e8ee;padding:5px 8px;text-align:left;vertical-a
 th{background:#eef2f6;font-weight:600}
 table.sortable th{cursor:pointer}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
-.bar{background:#e6ebf0;border-radius:3px;height:14px;width:220px;display:inline-block;vertical-align:middle;margin-right:8px}
+td.kel{white-space:nowrap}
+.bar{background:#e6ebf0;border-radius:3px;height:14px;width:180px;display:inline-block;vertical-align:middle;margin-right:8px}
 .bar span{display:block;height:100%;border-radius:3px;background:#2e8b57}
 .bar.mid span{background:#d99a1e}
 .bar.low span{background:#c0392b}
@@ -275,7 +276,7 @@ fn agencies(h: &mut String, r: &Report) {
              <td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td>\
              <td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td>\
              <td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td>\
-             <td class=\"n\" data-v=\"{}\">{}</td><td data-v=\"{}\">{}</td></tr>",
+             <td class=\"n\" data-v=\"{}\">{}</td><td class=\"kel\" data-v=\"{}\">{}</td></tr>",
             a.rank,
             a.rank,
             esc(&a.agency),
