@@ -2,7 +2,7 @@
 //! writers.
 //!
 //! Keys SPEC.md names are kept exactly; the extra keys (`as_of`, per-agency `rank`,
-//! `steps`, `failed_files`, `sops_with_errors`, per-finding `agency` and `title`,
+//! `steps`, `failed_files`, `sops_with_errors`, per-finding `agency`,
 //! per-group `agencies` and `variants`, and the top-level `failed` list) are where SPEC.md
 //! is silent.
 
@@ -74,8 +74,6 @@ pub struct FindingRow {
     pub sop: String,
     /// The SOP's agency.
     pub agency: String,
-    /// The SOP's title, if any.
-    pub title: Option<String>,
     /// The finding code.
     pub code: String,
     /// Its severity.
@@ -105,7 +103,6 @@ pub fn build(
             findings.push(FindingRow {
                 sop: s.id.clone(),
                 agency: agencies::agency_name(s).to_string(),
-                title: s.identity.title.clone(),
                 code: f.code.clone(),
                 severity: f.severity,
                 step: f.step,

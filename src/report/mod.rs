@@ -64,6 +64,9 @@ impl ReportError {
     }
 }
 
+/// Up to this many findings `report.json` is indented; above it, compact.
+pub const PRETTY_JSON_MAX_FINDINGS: usize = 100_000;
+
 /// What the reports know beyond the records: how failed files map to agencies.
 #[derive(Clone, Debug, Default)]
 pub struct ReportContext {
@@ -101,7 +104,14 @@ pub fn write_all_with(
     let report = json::build(files, sops, errors, rules, &ea);
 
     let p = out.join("report.json");
-    let mut text = serde_json::to_vec_pretty(&report).map_err(|e| ReportError::Io {
+    // Indented for people while small; compact when large (a province-sized run has
+    // millions of findings, and indentation would add a third to the file).
+    let serialised = if report.findings.len() <= PRETTY_JSON_MAX_FINDINGS {
+        serde_json::to_vec_pretty(&report)
+    } else {
+        serde_json::to_vec(&report)
+    };
+    let mut text = serialised.map_err(|e| ReportError::Io {
         path: p.clone(),
         source: std::io::Error::other(e),
     })?;

@@ -198,7 +198,10 @@ pub fn render(report: &Report, sops: &[Sop]) -> Result<Vec<u8>, XlsxError> {
             }
             s.text(0, &f.agency)?;
             s.text(1, &f.sop)?;
-            s.text(2, f.title.as_deref().unwrap_or(""))?;
+            let title = by_id
+                .get(f.sop.as_str())
+                .and_then(|s| s.identity.title.as_deref());
+            s.text(2, title.unwrap_or(""))?;
             s.text(3, &f.code)?;
             s.text(4, code_label(&f.code))?;
             s.text(5, severity_label(f.severity))?;
