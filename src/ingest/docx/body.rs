@@ -156,6 +156,7 @@ enum Tag {
     SpPr,
     GrpSpPr,
     Xfrm,
+    Ln,
     PositionH,
     PositionV,
     PosOffset,
@@ -180,6 +181,7 @@ fn tag(name: &str) -> Tag {
         "wps:spPr" | "pic:spPr" => Tag::SpPr,
         "wpg:grpSpPr" => Tag::GrpSpPr,
         "a:xfrm" => Tag::Xfrm,
+        "a:ln" => Tag::Ln,
         "wp:positionH" => Tag::PositionH,
         "wp:positionV" => Tag::PositionV,
         "wp:posOffset" => Tag::PosOffset,
@@ -311,6 +313,8 @@ struct DmlShape {
     ext: Option<(f64, f64)>,
     flip_h: bool,
     flip_v: bool,
+    /// The outline is not drawn (`a:ln/a:noFill`).
+    no_line: bool,
     text: String,
 }
 
@@ -351,6 +355,8 @@ struct VmlShape {
     to: Option<(f64, f64, bool)>,
     text: String,
     text_box: bool,
+    /// `stroked="f"`: the outline is not drawn.
+    no_line: bool,
 }
 
 /// One `w:pict` being read.
@@ -821,6 +827,11 @@ impl Pass<'_> {
                     s.prst = attr(e, "prst").map(|v| v.into_owned());
                 }
             }
+            "a:noFill" if parent == Tag::Ln && grandparent == Tag::SpPr => {
+                if let Some(s) = d.shape.as_mut() {
+                    s.no_line = true;
+                }
+            }
             "a:custGeom" => {
                 if let Some(s) = d.shape.as_mut() {
                     s.custom = true;
@@ -946,6 +957,7 @@ impl Pass<'_> {
                         style: vml_style(&attr(e, "style").unwrap_or_default()),
                         from: attr(e, "from").and_then(|s| vml_point(&s)),
                         to: attr(e, "to").and_then(|s| vml_point(&s)),
+                        no_line: matches!(attr(e, "stroked").as_deref(), Some("f" | "false")),
                         text: String::new(),
                     };
                     p.shape = Some(shape);
@@ -1130,11 +1142,12 @@ impl Pass<'_> {
             }
             ((x0, y0), (x1, y1))
         });
+        let text_box = s.txbox || is_label(kind, s.no_line, &s.text);
         let raw = RawShape {
             kind,
             geometry,
             text: s.text,
-            text_box: s.txbox,
+            text_box,
             host: d.host,
             sect: d.sect,
             h: d.h,
@@ -1162,18 +1175,26 @@ impl Pass<'_> {
             Some(f) if in_group => f,
             _ => vml_frames(&s.style, in_group),
         };
-        let map = |x: f64, y: f64, unit: bool| -> (f64, f64) {
-            match p.transforms.last() {
-                Some(t) if !unit => t.point(x, y),
-                _ if unit => (x, y),
-                // A bare number outside a group: CSS pixels.
-                _ => (x * 0.75, y * 0.75),
+        // Inside a group, numbers are group coordinates; outside, lengths in points
+        // (a bare number is a CSS pixel).
+        let t = p.transforms.last().copied();
+        let px = |v: f64, unit: bool| if unit { v } else { v * 0.75 };
+        let pos = |x: (f64, bool), y: (f64, bool)| -> (f64, f64) {
+            match t {
+                Some(t) => t.point(x.0, y.0),
+                None => (px(x.0, x.1), px(y.0, y.1)),
+            }
+        };
+        let len = |w: (f64, bool), h: (f64, bool)| -> (f64, f64) {
+            match t {
+                Some(t) => (w.0 * t.sx, h.0 * t.sy),
+                None => (px(w.0, w.1), px(h.0, h.1)),
             }
         };
         let (rect, line) = match (s.from, s.to) {
-            (Some(f), Some(t)) if s.kind == ShapeKind::Arrow => {
-                let a = map(f.0, f.1, f.2);
-                let b = map(t.0, t.1, t.2);
+            (Some(f), Some(to)) if s.kind == ShapeKind::Arrow => {
+                let a = pos((f.0, f.2), (f.1, f.2));
+                let b = pos((to.0, to.2), (to.1, to.2));
                 let rect = Box64 {
                     x: a.0.min(b.0),
                     y: a.1.min(b.1),
@@ -1183,26 +1204,17 @@ impl Pass<'_> {
                 (rect, Some((a, b)))
             }
             _ => {
-                let (l, lu) = s.style.left.unwrap_or((0.0, true));
-                let (tp, tu) = s.style.top.unwrap_or((0.0, true));
-                let (w, wu) = s.style.width.unwrap_or((0.0, true));
-                let (hh, hu) = s.style.height.unwrap_or((0.0, true));
-                let a = map(l, tp, lu && tu);
-                let b = map(l + w, tp + hh, lu && tu && wu && hu);
-                let rect = if lu == wu && tu == hu {
-                    Box64 {
-                        x: a.0.min(b.0),
-                        y: a.1.min(b.1),
-                        w: (b.0 - a.0).abs(),
-                        h: (b.1 - a.1).abs(),
-                    }
-                } else {
-                    Box64 {
-                        x: a.0,
-                        y: a.1,
-                        w: if wu { w } else { w * 0.75 },
-                        h: if hu { hh } else { hh * 0.75 },
-                    }
+                let zero = (0.0, true);
+                let (x, y) = pos(s.style.left.unwrap_or(zero), s.style.top.unwrap_or(zero));
+                let (w, h) = len(
+                    s.style.width.unwrap_or(zero),
+                    s.style.height.unwrap_or(zero),
+                );
+                let rect = Box64 {
+                    x: x.min(x + w),
+                    y: y.min(y + h),
+                    w: w.abs(),
+                    h: h.abs(),
                 };
                 let line = (s.kind == ShapeKind::Arrow).then(|| {
                     let (mut x0, mut x1) = (rect.x, rect.x + rect.w);
@@ -1219,10 +1231,10 @@ impl Pass<'_> {
             }
         };
         let raw = RawShape {
+            text_box: s.text_box || is_label(s.kind, s.no_line, &s.text),
             kind: s.kind,
             geometry: s.geometry,
             text: s.text,
-            text_box: s.text_box,
             host: p.host,
             sect: p.sect,
             h,
@@ -1395,6 +1407,12 @@ impl Pass<'_> {
         };
         self.body.blocks.push(Block::Table(table));
     }
+}
+
+/// A rectangle with text and no drawn outline is a label ("Ya", "Tidak"), whether or
+/// not the producer marked it as a text box (LibreOffice does not).
+fn is_label(kind: ShapeKind, no_line: bool, text: &str) -> bool {
+    no_line && matches!(kind, ShapeKind::Process | ShapeKind::Other) && !text.trim().is_empty()
 }
 
 /// True when every namespace prefix a `mc:Choice` requires is one we read.

@@ -376,7 +376,7 @@ mod tests {
             v(20.0, 0.0, 20.0, 6),
             v(30.0, 0.0, 20.0, 7),
             // An arrow inside the second row: ends in the open.
-            v(25.0, 12.0, 18.0, 8),
+            v(25.0, 14.0, 16.0, 8),
         ];
         let (ok, bad) = validate(segs);
         assert_eq!(bad.len(), 1);
