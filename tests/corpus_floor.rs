@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use sopap::batch::{self, RunOptions};
-use sopap::ingest::limits::Limits;
 use sopap::rules::Rules;
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
@@ -20,11 +19,7 @@ fn run_corpus() -> Option<tempfile::TempDir> {
     }
     let out = tempfile::tempdir().unwrap();
     let rules = Rules::defaults().unwrap();
-    let opts = RunOptions {
-        archive: corpus.join("archive"),
-        out: out.path().to_path_buf(),
-        limits: Limits::default(),
-    };
+    let opts = RunOptions::new(corpus.join("archive"), out.path());
     let res = batch::run(&opts, &rules).unwrap();
     assert!(res.files > 100, "only {} files read", res.files);
     Some(out)
