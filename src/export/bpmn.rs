@@ -260,7 +260,7 @@ fn write_xml(sop: &Sop, lanes: &[String], nodes: &[Node], flows: &[Flow]) -> Str
     );
     let _ = writeln!(
         x,
-        "  <bpmn:process id=\"Process_1\" name=\"{}\" isExecutable=\"false\">",
+        "  <bpmn:process id=\"Process_1\" name=\"{}\" isExecutable=\"true\">",
         xml_escape(&title)
     );
     let mut head = Vec::new();

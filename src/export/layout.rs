@@ -386,7 +386,7 @@ fn connect(
         let adj = (xm - x1).saturating_mul(100_000) / w;
         c.adj = Some(if c.flip_h { -adj } else { adj });
         lx = x1 + 22_860;
-        ly = y1 - LABEL_H - 11_430;
+        ly = side_label_y(y1, label);
     } else {
         // Elbow from the facing side to the facing side.
         let right = dst.cx() > src.cx();
@@ -415,7 +415,7 @@ fn connect(
         } else {
             x1 - LABEL_W - 11_430
         };
-        ly = y1 - LABEL_H - 11_430;
+        ly = side_label_y(y1, label);
     }
     c.label = label.map(|t| {
         (
@@ -429,6 +429,16 @@ fn connect(
         )
     });
     c
+}
+
+/// Top of a branch label beside a side exit at height `y`: "Ya" below the line,
+/// anything else above, so that two exits on one side keep their labels apart.
+fn side_label_y(y: i64, label: Option<&str>) -> i64 {
+    if label == Some("Ya") {
+        y + 11_430
+    } else {
+        y - LABEL_H - 11_430
+    }
 }
 
 /// Escapes text for XML content and attribute values.
