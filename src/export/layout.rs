@@ -216,7 +216,8 @@ pub struct PlacedConnector {
     pub flip_h: bool,
     /// `flipV`.
     pub flip_v: bool,
-    /// `straightConnector1` or `bentConnector3`.
+    /// `straightConnector1`, `bentConnector2` (across columns) or `bentConnector3`
+    /// (a loop back up the same column).
     pub prst: &'static str,
     /// `adj1` of a bent connector, in 1/100000 of the width.
     pub adj: Option<i64>,
@@ -388,19 +389,18 @@ fn connect(
         lx = x1 + 22_860;
         ly = side_label_y(y1, label);
     } else {
-        // Elbow from the facing side to the facing side.
+        // Elbow: out of the side facing the target, across, then into the target's top
+        // (or its bottom when the target stands higher), so that the target's own
+        // side exit never runs over the incoming line.
         let right = dst.cx() > src.cx();
+        let down = dst.cy() > src.cy();
         let (x1, y1) = if right {
             (src.x + src.w, src.cy())
         } else {
             (src.x, src.cy())
         };
-        let (x2, y2) = if right {
-            (dst.x, dst.cy())
-        } else {
-            (dst.x + dst.w, dst.cy())
-        };
-        c.prst = "bentConnector3";
+        let (x2, y2) = (dst.cx(), if down { dst.y } else { dst.y + dst.h });
+        c.prst = "bentConnector2";
         c.rect = Rect {
             x: x1.min(x2),
             y: y1.min(y2),
@@ -408,8 +408,7 @@ fn connect(
             h: (y2 - y1).abs(),
         };
         c.flip_h = !right;
-        c.flip_v = y2 < y1;
-        c.adj = Some(50_000);
+        c.flip_v = !down;
         lx = if right {
             x1 + 11_430
         } else {
