@@ -193,7 +193,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 res.files.len(),
                 to.display()
             );
-            Ok(ExitCode::SUCCESS)
+            for (id, format, message) in &res.failed {
+                eprintln!("sopap: {id}: not exported as {}: {message}", format.ext());
+            }
+            Ok(if res.failed.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Cmd::Schema => {
             let schema = schemars::schema_for!(sopap::sop::record::Sop);

@@ -129,10 +129,15 @@ pub struct ExportSummary {
     pub sops: usize,
     /// Files written, relative to the target folder, in writing order.
     pub files: Vec<PathBuf>,
+    /// SOPs (id and format) that could not be rendered, with the reason; the export
+    /// goes on without them.
+    pub failed: Vec<(String, Format, String)>,
 }
 
 /// Exports every SOP of `OUT/sops.jsonl` (`out` is the run's output folder) in each of
-/// `formats` to `to/<agency folder>/<name>.<ext>`, each file written atomically.
+/// `formats` to `to/<agency folder>/<name>.<ext>`, each file written atomically. An SOP
+/// that cannot be rendered is listed in [`ExportSummary::failed`]; an unreadable
+/// `sops.jsonl` or an unwritable target stops the export.
 pub fn export_run(out: &Path, formats: &[Format], to: &Path) -> Result<ExportSummary, ExportError> {
     let path = out.join("sops.jsonl");
     let file = std::fs::File::open(&path).map_err(|source| ExportError::Read {
@@ -157,7 +162,13 @@ pub fn export_run(out: &Path, formats: &[Format], to: &Path) -> Result<ExportSum
         summary.sops += 1;
         let rel = namer.name_for(&sop);
         for &f in formats {
-            let bytes = render(&sop, f)?;
+            let bytes = match render(&sop, f) {
+                Ok(b) => b,
+                Err(e) => {
+                    summary.failed.push((sop.id.clone(), f, e.to_string()));
+                    continue;
+                }
+            };
             let rel_file = rel.with_extension(f.ext());
             write_file(&to.join(&rel_file), &bytes)?;
             summary.files.push(rel_file);
