@@ -109,11 +109,25 @@ pub(crate) struct TableGeom {
     pub style: Option<String>,
     /// Table alignment (`w:jc`).
     pub jc: Option<String>,
+    /// A floating table's horizontal position (`w:tblpPr`), and whether it counts from
+    /// the page edge (else from the text area).
+    pub float_x: Option<(FloatX, bool)>,
     /// Row heights in points (`w:trHeight`) where given, and whether the height is
     /// `exact` (else a minimum: the row may be taller).
     pub heights: Vec<Option<(f64, bool)>>,
     /// Section index of the table.
     pub sect: usize,
+}
+
+/// Horizontal position of a floating table.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum FloatX {
+    /// Left edge at this many points from the anchor edge.
+    At(f64),
+    /// Centred.
+    Center,
+    /// Right-aligned.
+    Right,
 }
 
 /// Page geometry of one section, points.

@@ -8,7 +8,7 @@ use crate::model::{Block, Cell, Paragraph, Row, Table};
 use super::super::shapes::PT_PER_TWIP;
 use super::super::styles::dxa;
 use super::super::xmlutil::{attr, attr_f64, attr_i64, on_off};
-use super::{Pass, TableGeom, Tag};
+use super::{FloatX, Pass, TableGeom, Tag};
 
 #[derive(Debug, Default)]
 pub(super) struct CellB {
@@ -57,6 +57,9 @@ pub(super) struct TableB {
     pub(super) cell_mar_left: Option<f64>,
     pub(super) style: Option<String>,
     pub(super) jc: Option<String>,
+    /// A floating table's position (`w:tblpPr`): `tblpX` in twips, or its
+    /// `tblpXSpec` alignment, and whether it counts from the page edge.
+    pub(super) float_x: Option<(FloatX, bool)>,
 }
 
 /// A `w:val` count attribute (`gridSpan`, `gridBefore`), bounded to keep hostile
@@ -206,6 +209,7 @@ impl Pass<'_> {
             cell_mar_left: t.cell_mar_left.map(|v| v * PT_PER_TWIP),
             style: t.style,
             jc: t.jc,
+            float_x: t.float_x,
             heights: t.heights,
             sect: t.sect,
         });
@@ -234,6 +238,16 @@ impl Pass<'_> {
                 t.style = attr(e, "w:val").map(|v| v.into_owned());
             }
             "w:tblInd" if parent == Tag::TblPr => t.ind = dxa(e),
+            "w:tblpPr" if parent == Tag::TblPr => {
+                let page = attr(e, "w:horzAnchor").as_deref() == Some("page");
+                let x = match attr(e, "w:tblpXSpec").as_deref() {
+                    Some("center") => Some(FloatX::Center),
+                    Some("right" | "outside") => Some(FloatX::Right),
+                    Some("left" | "inside") => Some(FloatX::At(0.0)),
+                    _ => attr_f64(e, "w:tblpX").map(|v| FloatX::At(v * PT_PER_TWIP)),
+                };
+                t.float_x = x.map(|x| (x, page));
+            }
             "w:jc" if parent == Tag::TblPr => t.jc = attr(e, "w:val").map(|v| v.into_owned()),
             "w:left" | "w:start" if parent == Tag::TblCellMar && grandparent == Tag::TblPr => {
                 t.cell_mar_left = dxa(e);
