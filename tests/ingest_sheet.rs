@@ -15,6 +15,8 @@ use sopap::model::{Anchor, Block, CellValue, Document, Format, Section, Shape, S
 const ARCHIVE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/archive");
 const TRUTH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/truth.json");
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/sheet");
+const FIXTURE_ARCHIVE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/archive");
+const FIXTURE_TRUTH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/expected.json");
 
 fn read_path(path: &Path) -> Result<Document, sopap::error::IngestError> {
     let bytes = std::fs::read(path).unwrap();
@@ -450,8 +452,12 @@ fn check_marks(rel: &str, steps: &[Located], doc: &Document) -> usize {
 }
 
 fn truth_files(formats: &[&str]) -> Vec<(String, serde_json::Value)> {
+    truth_files_in(TRUTH, formats)
+}
+
+fn truth_files_in(truth: &str, formats: &[&str]) -> Vec<(String, serde_json::Value)> {
     let truth: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(TRUTH).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(truth).unwrap()).unwrap();
     let mut out: Vec<(String, serde_json::Value)> = truth["files"]
         .as_object()
         .unwrap()
@@ -479,6 +485,57 @@ fn every_corpus_xlsx_step_shape_lands_in_its_row_and_actor_column() {
     println!("{files} flowchart .xlsx files, {steps} step shapes in place");
     assert!(files >= 15, "only {files} flowchart .xlsx files");
     assert!(steps >= 150, "only {steps} steps checked");
+}
+
+#[test]
+fn every_corpus_xls_step_shape_lands_in_its_row_and_actor_column() {
+    // LibreOffice kept the shapes as OfficeArt (116/109/110 ...) with client anchors.
+    let mut steps = 0;
+    for (rel, t) in truth_files(&["xls"]) {
+        if t["layout"].as_str() != Some("flowchart-table") {
+            continue;
+        }
+        let doc = corpus(&rel);
+        let located = locate_steps(&rel, &t, &doc);
+        steps += check_shapes(&rel, &located, &doc);
+        let geoms: Vec<&str> = doc.sections[0]
+            .shapes
+            .iter()
+            .map(|s| s.geometry.as_str())
+            .collect();
+        assert!(
+            geoms.contains(&"116") && geoms.contains(&"109"),
+            "{rel}: {geoms:?}"
+        );
+    }
+    println!("{steps} .xls step shapes in place");
+    assert!(steps >= 15, "only {steps} steps");
+}
+
+#[test]
+fn fixture_archive_sheets_place_every_step() {
+    // The project's own fixture archive (another generator, LibreOffice conversions):
+    // the .xls keeps its step shapes only as OfficeArt custom geometry.
+    let (mut shapes, mut marks) = (0, 0);
+    for (rel, t) in truth_files_in(FIXTURE_TRUTH, &["xlsx", "xls", "ods"]) {
+        let res = read_path(&Path::new(FIXTURE_ARCHIVE).join(&rel));
+        if let Some(kind) = t["error"].as_str() {
+            assert_eq!(res.unwrap_err().kind().name(), kind, "{rel}");
+            continue;
+        }
+        let doc = res.unwrap_or_else(|e| panic!("{rel}: {e}"));
+        let located = locate_steps(&rel, &t, &doc);
+        match t["layout"].as_str() {
+            Some("flowchart-table") => shapes += check_shapes(&rel, &located, &doc),
+            Some("mark-table") => marks += check_marks(&rel, &located, &doc),
+            _ => {}
+        }
+    }
+    println!("fixtures: {shapes} step shapes and {marks} marked steps in place");
+    assert!(
+        shapes >= 20 && marks >= 10,
+        "{shapes} shapes, {marks} marks"
+    );
 }
 
 #[test]
@@ -538,6 +595,23 @@ fn xls_gives_the_same_cells_as_its_xlsx() {
     let t = corpus("BPKAD/Bidang/SOP Surat Keluar.xls");
     let c = table(&t.sections[0]).cell_at(6, 2).unwrap().clone();
     assert_eq!(c.value, Some(CellValue::Date("2021-06-20".into())));
+    // Geometry from COLINFO and ROW records, as in the .xlsx.
+    let tx = table(&t.sections[0]);
+    assert!(
+        (tx.col_widths[1] - 199.5).abs() < 0.01,
+        "{:?}",
+        tx.col_widths
+    );
+    assert_eq!(tx.rows[23].height, Some(48.0));
+    // The branch labels keep their TXO text.
+    let mut labels: Vec<&str> = t.sections[0]
+        .shapes
+        .iter()
+        .filter(|s| !s.text.is_empty())
+        .map(|s| s.text.as_str())
+        .collect();
+    labels.sort();
+    assert_eq!(labels, vec!["Tidak", "Ya"]);
 }
 
 #[test]
@@ -612,6 +686,10 @@ fn libreoffice_ods_shapes_stand_in_the_same_cells() {
     );
     assert_eq!(text_at(t, 23, 3), "");
     assert_eq!(text_at(t, 0, 0), "PEMERINTAH KOTA TOMOHON");
+    // ODS date cells (office:date-value) come out as ISO dates.
+    let created = t.cell_at(6, 2).unwrap();
+    assert_eq!(created.text, "2021-06-20");
+    assert_eq!(created.value, Some(CellValue::Date("2021-06-20".into())));
     let arrows = sec
         .shapes
         .iter()
@@ -789,4 +867,138 @@ fn speed_of_corpus_xlsx() {
         n / secs,
         secs * 1000.0 / n
     );
+    // Baseline: calamine alone, cells of every sheet, nothing else.
+    use calamine::Reader;
+    let t0 = Instant::now();
+    for _ in 0..rounds {
+        for d in &data {
+            let mut wb: calamine::Xlsx<_> =
+                calamine::open_workbook_from_rs(std::io::Cursor::new(d.as_slice())).unwrap();
+            for name in wb.sheet_names() {
+                wb.worksheet_range(&name).unwrap();
+            }
+        }
+    }
+    let base = t0.elapsed().as_secs_f64();
+    println!(
+        "calamine cells alone: {:.0} files/s ({:.0}% of the reader's time)",
+        n / base,
+        base / secs * 100.0
+    );
+}
+
+#[test]
+fn a_password_protected_xls_is_encrypted() {
+    // Put a FILEPASS record (RC4 encryption) right after the globals' BOF, as Excel
+    // does when a workbook has an opening password.
+    let bytes =
+        std::fs::read(Path::new(ARCHIVE).join("BPKAD/Bidang/SOP Surat Keluar.xls")).unwrap();
+    let mut src = cfb::CompoundFile::open(std::io::Cursor::new(bytes)).unwrap();
+    let mut wb = Vec::new();
+    std::io::Read::read_to_end(&mut src.open_stream("/Workbook").unwrap(), &mut wb).unwrap();
+    let bof_len = u16::from_le_bytes([wb[2], wb[3]]) as usize + 4;
+    let mut patched = wb[..bof_len].to_vec();
+    patched.extend_from_slice(&[0x2F, 0x00, 0x06, 0x00, 0x01, 0x00, 0x01, 0x00, 0x01, 0x00]);
+    patched.extend_from_slice(&wb[bof_len..]);
+    let mut out =
+        cfb::CompoundFile::create_with_version(cfb::Version::V3, std::io::Cursor::new(Vec::new()))
+            .unwrap();
+    out.create_stream("/Workbook")
+        .unwrap()
+        .write_all(&patched)
+        .unwrap();
+    out.flush().unwrap();
+    let bytes = out.into_inner().into_inner();
+    let err = ingest::read(&bytes, &Budget::default()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Encrypted, "{err}");
+}
+
+/// Rewrites the corpus .xls with `patch` applied to every BIFF record (type, data).
+fn patched_xls(patch: impl Fn(u16, &mut [u8])) -> Vec<u8> {
+    let bytes =
+        std::fs::read(Path::new(ARCHIVE).join("BPKAD/Bidang/SOP Surat Keluar.xls")).unwrap();
+    let mut src = cfb::CompoundFile::open(std::io::Cursor::new(bytes)).unwrap();
+    let mut wb = Vec::new();
+    std::io::Read::read_to_end(&mut src.open_stream("/Workbook").unwrap(), &mut wb).unwrap();
+    let mut pos = 0;
+    while pos + 4 <= wb.len() {
+        let rt = u16::from_le_bytes([wb[pos], wb[pos + 1]]);
+        let len = u16::from_le_bytes([wb[pos + 2], wb[pos + 3]]) as usize;
+        patch(rt, &mut wb[pos + 4..pos + 4 + len]);
+        pos += 4 + len;
+    }
+    let mut out =
+        cfb::CompoundFile::create_with_version(cfb::Version::V3, std::io::Cursor::new(Vec::new()))
+            .unwrap();
+    out.create_stream("/Workbook")
+        .unwrap()
+        .write_all(&wb)
+        .unwrap();
+    out.flush().unwrap();
+    out.into_inner().into_inner()
+}
+
+#[test]
+fn xls_dimensions_claiming_the_whole_grid_are_refused_before_calamine() {
+    // BIFF8 DIMENSIONS: rwMic u32, rwMac u32, colMic u16, colMac u16.
+    let huge = patched_xls(|rt, d| {
+        if rt == 0x0200 && d.len() >= 12 {
+            d[0..4].copy_from_slice(&0u32.to_le_bytes());
+            d[4..8].copy_from_slice(&65_536u32.to_le_bytes());
+            d[8..10].copy_from_slice(&0u16.to_le_bytes());
+            d[10..12].copy_from_slice(&256u16.to_le_bytes());
+        }
+    });
+    let err = ingest::read(&huge, &Budget::default()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TooLarge, "{err}");
+    let backwards = patched_xls(|rt, d| {
+        if rt == 0x0200 && d.len() >= 12 {
+            d[0..4].copy_from_slice(&50u32.to_le_bytes());
+            d[4..8].copy_from_slice(&10u32.to_le_bytes());
+        }
+    });
+    let err = ingest::read(&backwards, &Budget::default()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Corrupt, "{err}");
+    // Unpatched, the rebuilt container reads as before.
+    let same = patched_xls(|_, _| {});
+    let doc = ingest::read(&same, &Budget::default()).unwrap();
+    assert_eq!(
+        cells(&doc),
+        cells(&corpus("BPKAD/Bidang/SOP Surat Keluar.xls"))
+    );
+}
+
+#[test]
+fn xls_values_spread_over_the_whole_grid_are_refused_before_calamine() {
+    // Move the string cells to IV65536, far from the date numbers near A1: calamine
+    // would hold 16.7 million cells.
+    let far = patched_xls(|rt, d| {
+        if rt == 0x00FD && d.len() >= 4 {
+            d[0..2].copy_from_slice(&65_535u16.to_le_bytes());
+            d[2..4].copy_from_slice(&255u16.to_le_bytes());
+        }
+    });
+    let err = ingest::read(&far, &Budget::default()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TooLarge, "{err}");
+}
+
+#[test]
+fn dump_prints_the_sheet_model_as_json() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sopap"))
+        .arg("dump")
+        .arg(Path::new(ARCHIVE).join("BPKAD/Bidang/SOP Surat Keluar.xlsx"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["format"], "xlsx");
+    let sec = &v["sections"][0];
+    assert_eq!(sec["name"], "SOP 1");
+    assert_eq!(sec["blocks"][0]["type"], "table");
+    let shapes = sec["shapes"].as_array().unwrap();
+    let first = shapes.iter().find(|s| s["kind"] == "terminator").unwrap();
+    assert_eq!(first["anchor"]["in"], "cell");
+    assert_eq!(first["anchor"]["row"], 21);
+    assert_eq!(first["anchor"]["col"], 2);
+    assert_eq!(first["geometry"], "flowChartTerminator");
 }

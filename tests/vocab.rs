@@ -146,6 +146,22 @@ fn actor_case_spacing_and_heads() {
     );
     assert_eq!(v.canonical_actor("Camat Tomohon Utara"), "Camat");
     assert_eq!(
+        v.canonical_actor("Kepala Subbagian Umum dan Kepegawaian"),
+        "Kepala Sub Bagian Umum dan Kepegawaian"
+    );
+    assert_eq!(
+        v.canonical_actor("Kabag Organisasi Setda"),
+        "Kepala Bagian Organisasi"
+    );
+    assert_eq!(
+        v.canonical_actor("Kepala Dinas selaku Pengguna Anggaran"),
+        "Kepala Dinas"
+    );
+    assert_eq!(
+        v.canonical_actor("Pejabat Pembuat Komitmen (PPK)"),
+        "Pejabat Pembuat Komitmen"
+    );
+    assert_eq!(
         v.canonical_actor("Sekretaris Dinas Kependudukan dan Pencatatan Sipil"),
         "Sekretaris"
     );
@@ -164,7 +180,10 @@ fn local_titles_are_kept_as_written() {
     let v = vocab();
     assert_eq!(v.canonical_actor("PRAMU BAKTI"), "Pramu Bakti");
     assert_eq!(v.canonical_actor("Tim  Verifikasi"), "Tim Verifikasi");
-    assert_eq!(v.canonical_actor("Ptgs. Arsip"), "Petugas Arsip");
+    assert_eq!(v.canonical_actor("Petugas Arsip"), "Petugas Arsip");
+    // Word abbreviations only serve to recognise known titles.
+    assert_eq!(v.canonical_actor("Admin Anggaran"), "Admin Anggaran");
+    assert_eq!(v.canonical_actor("PNS yang bersangkutan"), "Pegawai");
     assert_eq!(
         v.canonical_actor("BPS Kabupaten/Kota"),
         "BPS Kabupaten/Kota"
@@ -261,6 +280,12 @@ fn column_roles() {
     for (h, role) in cases {
         assert_eq!(v.column_role(h), Some(*role), "{h}");
     }
+    assert_eq!(
+        v.column_role("Keterangan / Catatan"),
+        Some(ColumnRole::Notes)
+    );
+    assert_eq!(v.column_role("Waktu/Output"), None);
+    assert_eq!(v.column_role("Pelaksana/Staf"), None);
     assert_eq!(v.column_role("Kepala Dinas"), None);
     assert_eq!(v.column_role("15 menit"), None);
 }
@@ -268,7 +293,18 @@ fn column_roles() {
 #[test]
 fn marks() {
     let v = vocab();
-    for m in ["√", "✓", "v", "V", "x", "X", "●", " √ "] {
+    for m in [
+        "√",
+        "✓",
+        "v",
+        "V",
+        "x",
+        "X",
+        "●",
+        " √ ",
+        "✔\u{fe0f}",
+        "\u{f0fc}",
+    ] {
         assert!(v.is_mark(m), "{m}");
     }
     for m in ["", "Ya", "vv", "Kepala"] {
@@ -340,6 +376,12 @@ fn minutes_everyday_phrasings() {
         ("sehari", 450.0),
         ("2 minggu", 4500.0),
         ("1 jam - 2 jam", 120.0),
+        ("3x24 jam", 1350.0),
+        ("15 s.d 30 menit", 30.0),
+        ("1 hari (7,5 jam)", 450.0),
+        ("0,5 jam", 30.0),
+        ("1 (satu) jam", 60.0),
+        ("2 jam/hari", 120.0),
     ];
     for (t, m) in rows {
         assert_eq!(v.minutes(t), Some(*m), "{t}");
@@ -371,6 +413,7 @@ fn dates_each_written_form() {
         ("2.1.2019", "2019-01-02"),
         ("2019-01-02", "2019-01-02"),
         ("43467", "2019-01-02"),
+        ("Januari 2, 2019", "2019-01-02"),
     ];
     for (w, iso) in rows {
         assert_eq!(v.date(w).as_deref(), Some(*iso), "{w}");
@@ -417,6 +460,20 @@ fn decisions_and_branches() {
     assert_eq!(
         v.branch_targets("Berkas kurang, dikembalikan ke langkah 1"),
         (None, Some(1))
+    );
+    assert_eq!(
+        v.branch_targets("Tidak lengkap: berkas dikembalikan kepada pemohon (langkah 1)"),
+        (None, Some(1))
+    );
+    assert_eq!(
+        v.branch_actor("Jika tidak lengkap, berkas dikembalikan kepada Masyarakat/Pemohon.")
+            .as_deref(),
+        Some("Pemohon")
+    );
+    assert_eq!(
+        v.branch_actor("Jika tidak lengkap, berkas dikembalikan kepada Pemohon.")
+            .as_deref(),
+        Some("Pemohon")
     );
     assert_eq!(v.branch_targets("Ya Tidak"), (None, None));
     assert_eq!(v.branch_targets("Menyerahkan 2 berkas"), (None, None));
@@ -567,7 +624,7 @@ fn narrative_list_subjects_agents_and_branches() {
             "Kepala Seksi Pelayanan Umum",
             "Sekretaris Camat",
             "Camat",
-            "Petugas Arsip"
+            "Ptgs. Arsip"
         ]
     );
     assert_eq!(
@@ -622,6 +679,22 @@ fn narrative_list_from_word_numbering() {
 }
 
 #[test]
+fn narrative_branch_back_to_an_actor() {
+    let v = vocab();
+    let ps = [
+        para("1. Pemohon menyerahkan berkas permohonan."),
+        para("2. Staf mencatat berkas dalam register."),
+        para("3. Kasi Pem memeriksa berkas, jika tidak lengkap dikembalikan kepada Pemohon."),
+        para("4. Camat menandatangani surat."),
+    ];
+    let refs: Vec<&Paragraph> = ps.iter().collect();
+    let steps = parse_paragraphs(&refs, &v);
+    assert_eq!(steps[2].symbol, Some(Symbol::Decision));
+    assert_eq!((steps[2].if_yes, steps[2].if_no), (Some(4), Some(1)));
+    assert_eq!(steps[2].next, vec![4, 1]);
+}
+
+#[test]
 fn sentence_actor_forms() {
     let v = vocab();
     assert_eq!(
@@ -637,6 +710,24 @@ fn sentence_actor_forms() {
         Some("Tim Verifikasi")
     );
     assert_eq!(sentence_actor("Surat diarsipkan.", &v), None);
+    assert_eq!(
+        sentence_actor("Laporan disusun oleh Tim Teknis, lalu dikirim.", &v).as_deref(),
+        Some("Tim Teknis")
+    );
+    assert_eq!(sentence_actor("Berkas ditolak oleh karena itu.", &v), None);
+    assert_eq!(
+        sentence_actor("Menerima berkas permohonan (Petugas Loket).", &v).as_deref(),
+        Some("Petugas Loket")
+    );
+    assert_eq!(
+        sentence_actor("Memaraf konsep surat (Pelaksana: Sekdis)", &v).as_deref(),
+        Some("Sekretaris")
+    );
+    assert_eq!(
+        sentence_actor("Menandatangani surat izin – Kadis", &v).as_deref(),
+        Some("Kepala Dinas")
+    );
+    assert_eq!(sentence_actor("Mencetak dokumen (rangkap 2)", &v), None);
 }
 
 fn cell(row: usize, col: usize, text: &str) -> Cell {
@@ -748,4 +839,43 @@ fn procedure_tables_are_not_narrative() {
     assert!(parse_table(&t, &v).is_none());
     let t = table(&[&["Nomor SOP", "123"], &["Nama SOP", "Cuti"]]);
     assert!(parse_table(&t, &v).is_none());
+}
+
+#[test]
+fn names_cut_by_wrapping_are_rejoined() {
+    let v = vocab();
+    let rows: &[(&str, &str)] = &[
+        ("Staf Pelaksa na", "Pelaksana"),
+        ("Kasubb ag Perenca naan", "Kepala Sub Bagian Perencanaan"),
+        ("KASUBBAG TATAL AKSAN A", "Kepala Sub Bagian Tata Laksana"),
+        ("Sekreta ris Dinas", "Sekretaris"),
+        ("Penyedi a Barang/Jasa", "Penyedia"),
+        (
+            "Kasuba g Umum dan Kepega waian",
+            "Kepala Sub Bagian Umum dan Kepegawaian",
+        ),
+    ];
+    for (written, means) in rows {
+        assert_eq!(v.canonical_actor(written), *means, "{written}");
+    }
+    // A local title stays as written.
+    assert_eq!(v.canonical_actor("Tim Teknis"), "Tim Teknis");
+}
+
+#[test]
+fn hostile_inputs_stay_bounded() {
+    let v = vocab();
+    let long = "Kepala ".repeat(5000);
+    assert!(v.canonical_actor(&long).starts_with("Kepala Kepala"));
+    assert_eq!(v.identity_label(&long), None);
+    assert_eq!(v.column_role(&long), None);
+    let parens = "(".repeat(20_000) + "1 jam";
+    assert_eq!(v.minutes(&parens), Some(60.0));
+    assert_eq!(v.minutes(&"(dua) ".repeat(5000)), None);
+    assert_eq!(v.date(&"9".repeat(300)), None);
+    assert_eq!(v.date("99999999999999999999"), None);
+    assert_eq!(v.minutes("99999999999999999999999 jam"), None);
+    assert_eq!(v.minutes("1 tahun"), Some(240.0 * 450.0));
+    assert!(v.branch_targets(&"tidak ".repeat(3000)).1.is_none());
+    assert!(sentence_actor(&"oleh ".repeat(3000), &v).is_none());
 }

@@ -231,8 +231,8 @@ fn actor_cell(text: &str, vocab: &Vocabulary) -> Vec<String> {
 
 /// The actor of a narrative sentence: a known title it starts with (the subject), else
 /// the known title after "oleh" (the agent of a passive sentence), else the words before
-/// an active verb (me-/ber-) as a local title, else the words after "oleh" up to a
-/// punctuation mark (at most four) as a local title.
+/// an active verb (me-/ber-) as a local title, else the capitalised words after "oleh"
+/// up to a punctuation mark (at most four) as a local title.
 pub fn sentence_actor(text: &str, vocab: &Vocabulary) -> Option<String> {
     if let Some((actor, _)) = vocab.actor_at_start(text) {
         return Some(actor);
@@ -247,6 +247,9 @@ pub fn sentence_actor(text: &str, vocab: &Vocabulary) -> Option<String> {
         if let Some((actor, _)) = vocab.actor_at_start(&rest) {
             return Some(actor);
         }
+    }
+    if let Some(actor) = trailing_actor(text, vocab) {
+        return Some(actor);
     }
     // An unknown subject before the first verb.
     let verb = words.iter().position(|w| is_verb(w));
@@ -267,11 +270,41 @@ pub fn sentence_actor(text: &str, vocab: &Vocabulary) -> Option<String> {
                 break;
             }
         }
-        if !agent.is_empty() {
+        // An unknown agent must be written as a title ("oleh Tim Teknis"), not as a
+        // common word ("oleh karena itu").
+        let titled = agent
+            .first()
+            .and_then(|w| w.chars().next())
+            .is_some_and(char::is_uppercase);
+        if titled {
             return Some(vocab.canonical_actor(&agent.join(" ")));
         }
     }
     None
+}
+
+/// A known actor named at the end of an item: in a last parenthesis ("Menerima berkas
+/// (Petugas Loket)", "(Pelaksana: Staf)") or after a final dash or colon ("Menerima
+/// berkas – Petugas Loket").
+fn trailing_actor(text: &str, vocab: &Vocabulary) -> Option<String> {
+    let t = text.trim().trim_end_matches(['.', ';']).trim_end();
+    let tail = if let Some(inner) = t.strip_suffix(')') {
+        inner.rfind('(').and_then(|i| inner.get(i + 1..))?
+    } else {
+        let i = t.rfind([':', '–', '—']).or_else(|| t.rfind(" - "))?;
+        t.get(i..)?.trim_start_matches([':', '–', '—', '-', ' '])
+    };
+    // "Pelaksana: Staf" names the actor after its label.
+    let tail = match tail.split_once(':') {
+        Some((label, rest)) if vocab.column_role(label) == Some(ColumnRole::Actors) => rest,
+        _ => tail,
+    };
+    let name = collapse_ws(tail);
+    if name.is_empty() || name.split(' ').count() > 8 {
+        return None;
+    }
+    let canon = vocab.canonical_actor(&name);
+    vocab.is_known_actor(&canon).then_some(canon)
 }
 
 /// A word that reads as an Indonesian verb (active me-/ber- or passive di-).
@@ -313,7 +346,14 @@ fn finish(items: Vec<Item>, vocab: &Vocabulary) -> Vec<Step> {
         };
         if symbol == Symbol::Decision {
             step.if_yes = yes.or(next_no);
-            step.if_no = no;
+            step.if_no = no.or_else(|| {
+                // "dikembalikan kepada Pemohon": that actor's latest step before this one.
+                let actor = vocab.branch_actor(&step.activity)?;
+                out.iter()
+                    .rev()
+                    .find(|s: &&Step| s.actors.contains(&actor))
+                    .map(|s| s.no)
+            });
             for t in [step.if_yes, step.if_no].into_iter().flatten() {
                 if !step.next.contains(&t) {
                     step.next.push(t);

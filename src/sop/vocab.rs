@@ -89,6 +89,10 @@ struct ActorsFile {
     #[serde(default)]
     abbreviations: BTreeMap<String, String>,
     #[serde(default)]
+    word_abbreviations: BTreeMap<String, String>,
+    #[serde(default)]
+    drop_suffixes: Vec<String>,
+    #[serde(default)]
     aliases: BTreeMap<String, String>,
     #[serde(default)]
     heads: BTreeMap<String, String>,
@@ -181,6 +185,8 @@ struct DecisionsFile {
     pointers: Vec<String>,
     #[serde(default)]
     returns: Vec<String>,
+    #[serde(default)]
+    return_to: Vec<String>,
 }
 
 /// Reads rule file `name` into `T`. With `extend_defaults = true` the file is merged
@@ -309,6 +315,30 @@ impl<T: Copy + PartialEq> KeyTable<T> {
         if let Some(v) = self.exact.get(&k) {
             return Some(*v);
         }
+        if let Some(v) = self.fuzzy(&k) {
+            return Some(v);
+        }
+        // "Keterangan / Catatan", "Waktu/Durasi": slashed parts that all name one role.
+        if t.contains('/') {
+            let mut found: Option<T> = None;
+            for part in t.split('/') {
+                let pk = compact_key(part, &self.folds);
+                if pk.is_empty() {
+                    continue;
+                }
+                let v = self.exact.get(&pk).copied().or_else(|| self.fuzzy(&pk))?;
+                if found.is_some_and(|f| f != v) {
+                    return None;
+                }
+                found = Some(v);
+            }
+            return found;
+        }
+        None
+    }
+
+    /// The value whose variant is within the typo allowance of compact key `k`.
+    fn fuzzy(&self, k: &str) -> Option<T> {
         let len = k.chars().count();
         let allowed = typo_allowance(len);
         if allowed == 0 {
@@ -320,7 +350,7 @@ impl<T: Copy + PartialEq> KeyTable<T> {
             if typo_allowance(vk.chars().count()) == 0 {
                 continue;
             }
-            let Some(d) = edit_distance_within(&k, vk, allowed) else {
+            let Some(d) = edit_distance_within(k, vk, allowed) else {
                 continue;
             };
             match best {
@@ -388,8 +418,11 @@ struct ActorVocab {
     titles: HashMap<String, String>,
     /// (key, canonical) of every title, for typo matching and "title + agency".
     title_list: Vec<(Vec<String>, String, String)>,
-    /// Phrase key (word keys joined by spaces) → expansion words.
-    abbrev: HashMap<String, Vec<String>>,
+    /// Phrase key (word keys joined by spaces) → expansion words, and whether the phrase is
+    /// a title abbreviation (expanded in local titles too) rather than a word one.
+    abbrev: HashMap<String, (Vec<String>, bool)>,
+    /// Trailing phrases dropped before lookup ("yang bersangkutan"), as key words.
+    drop_suffixes: Vec<Vec<String>>,
     /// Longest abbreviation phrase in words.
     max_phrase: usize,
     /// Expanded whole-name key → canonical title.
@@ -424,7 +457,12 @@ impl ActorVocab {
         for a in &f.agency_words {
             v.agency_words.insert(name_key(a));
         }
-        for (written, means) in &f.abbreviations {
+        let all = f
+            .abbreviations
+            .iter()
+            .map(|(w, m)| (w, m, true))
+            .chain(f.word_abbreviations.iter().map(|(w, m)| (w, m, false)));
+        for (written, means, title) in all {
             let k = name_key(written);
             let exp: Vec<String> = means.split_whitespace().map(str::to_string).collect();
             if k.is_empty() || exp.is_empty() {
@@ -434,7 +472,7 @@ impl ActorVocab {
                 ));
             }
             v.max_phrase = v.max_phrase.max(k.split(' ').count());
-            v.abbrev.insert(k, exp);
+            v.abbrev.insert(k, (exp, title));
         }
         for t in &f.titles {
             let t = collapse_ws(t);
@@ -445,6 +483,13 @@ impl ActorVocab {
             v.titles.insert(k.clone(), t.clone());
             let words = k.split(' ').map(str::to_string).collect();
             v.title_list.push((words, k, t));
+        }
+        for d in &f.drop_suffixes {
+            let k = v.expanded_key(d);
+            if !k.is_empty() {
+                v.drop_suffixes
+                    .push(k.split(' ').map(str::to_string).collect());
+            }
         }
         for (written, canon) in &f.aliases {
             let canon = v.canonical_title(canon, "alias", written)?;
@@ -477,15 +522,16 @@ impl ActorVocab {
     }
 
     fn expanded_key(&self, s: &str) -> String {
-        self.expand(&name_words(s))
+        self.expand(&name_words(s), true)
             .iter()
             .map(|w| w.key.as_str())
             .collect::<Vec<_>>()
             .join(" ")
     }
 
-    /// Words with every abbreviation replaced, longest phrase first.
-    fn expand(&self, words: &[NameWord]) -> Vec<Expanded> {
+    /// Words with every abbreviation replaced (only title abbreviations unless `all`),
+    /// longest phrase first.
+    fn expand(&self, words: &[NameWord], all: bool) -> Vec<Expanded> {
         let mut out = Vec::with_capacity(words.len() + 4);
         let mut i = 0;
         while i < words.len() {
@@ -500,7 +546,9 @@ impl ActorVocab {
                     .map(|w| w.key.as_str())
                     .collect::<Vec<_>>()
                     .join(" ");
-                if let Some(exp) = self.abbrev.get(&k) {
+                if let Some((exp, title)) = self.abbrev.get(&k)
+                    && (all || *title)
+                {
                     hit = Some((n, exp));
                     break;
                 }
@@ -539,11 +587,24 @@ impl ActorVocab {
             .take_while(|w| self.honorifics.contains(&w.key))
             .count();
         words.drain(..lead);
-        let exp = self.expand(&words);
-        let keys: Vec<&str> = exp.iter().map(|w| w.key.as_str()).collect();
+        let exp = self.expand(&words, true);
+        let mut keys: Vec<&str> = exp.iter().map(|w| w.key.as_str()).collect();
+        for suffix in &self.drop_suffixes {
+            if keys.len() > suffix.len()
+                && keys
+                    .iter()
+                    .rev()
+                    .zip(suffix.iter().rev())
+                    .all(|(a, b)| *a == b.as_str())
+            {
+                keys.truncate(keys.len() - suffix.len());
+                break;
+            }
+        }
         let key = keys.join(" ");
-        let display = display_name(&exp, is_all_caps(text));
         let known = self.known_from(&keys, &key, fuzzy);
+        // A local title keeps its words as written; only title abbreviations expand.
+        let display = display_name(&self.expand(&words, false), is_all_caps(text));
         Resolved { known, display }
     }
 
@@ -660,6 +721,9 @@ enum TimeWord {
     Skip,
 }
 
+/// The largest time read as minutes (about 90 years of working days); more is a misread.
+const MAX_MINUTES: f64 = 10_000_000.0;
+
 /// The time vocabulary, precomputed.
 #[derive(Debug, Default)]
 struct TimeVocab {
@@ -759,6 +823,26 @@ impl TimeVocab {
     }
 
     fn minutes(&self, text: &str) -> Option<f64> {
+        // "1 hari (7,5 jam)": a parenthesis restating the time is not added to it.
+        if text.contains('(') {
+            let mut outside = String::with_capacity(text.len());
+            let mut depth = 0usize;
+            for ch in text.chars() {
+                match ch {
+                    '(' => depth += 1,
+                    ')' => depth = depth.saturating_sub(1),
+                    c if depth == 0 => outside.push(c),
+                    _ => outside.push(' '),
+                }
+            }
+            if let Some(m) = self.minutes_of(&outside) {
+                return Some(m);
+            }
+        }
+        self.minutes_of(text)
+    }
+
+    fn minutes_of(&self, text: &str) -> Option<f64> {
         let toks = time_tokens(text);
         // Classify: numbers, units, ranges, multipliers.
         let mut items: Vec<TimeWord> = Vec::with_capacity(toks.len());
@@ -879,7 +963,9 @@ impl TimeVocab {
                 best = Some(best.map_or(v, |b: f64| b.max(v)));
             }
         }
-        best.map(|v| (v * 1000.0).round() / 1000.0)
+        // Beyond any working time a step could take: a misread, not a time.
+        best.filter(|v| v.is_finite() && *v <= MAX_MINUTES)
+            .map(|v| (v * 1000.0).round() / 1000.0)
     }
 
     /// `amount` of unit `u` in minutes; whole multiples of a calendar day of hours are
@@ -919,6 +1005,7 @@ fn time_tokens(text: &str) -> Vec<TimeTok> {
         .to_lowercase()
         .replace("s/d", " sd ")
         .replace("s.d.", " sd ")
+        .replace("s.d", " sd ")
         .replace("+/-", " ± ");
     let chars: Vec<char> = lower.chars().collect();
     let mut out = Vec::new();
@@ -929,16 +1016,31 @@ fn time_tokens(text: &str) -> Vec<TimeTok> {
         '¾' => Some(0.75),
         _ => None,
     };
+    // For every position: the next ')' at or after it, and digits seen before it; one
+    // pass each, so parenthesised groups are skipped in linear time.
+    let mut next_close: Vec<Option<usize>> = vec![None; chars.len() + 1];
+    for k in (0..chars.len()).rev() {
+        let here = (chars.get(k) == Some(&')')).then_some(k);
+        let after = next_close.get(k + 1).copied().flatten();
+        if let Some(slot) = next_close.get_mut(k) {
+            *slot = here.or(after);
+        }
+    }
+    let mut digits_before: Vec<usize> = Vec::with_capacity(chars.len() + 1);
+    digits_before.push(0);
+    for c in &chars {
+        let last = digits_before.last().copied().unwrap_or(0);
+        digits_before.push(last + usize::from(c.is_ascii_digit()));
+    }
     while let Some(&c) = chars.get(i) {
         if c == '(' {
             // Skip a parenthesised group without digits.
-            let close = chars
-                .get(i..)
-                .and_then(|r| r.iter().position(|&x| x == ')'))
-                .map(|p| i + p);
-            if let Some(end) = close {
-                let inner = chars.get(i + 1..end).unwrap_or(&[]);
-                if !inner.iter().any(char::is_ascii_digit) {
+            if let Some(end) = next_close.get(i).copied().flatten() {
+                let digits = digits_before
+                    .get(end)
+                    .zip(digits_before.get(i + 1))
+                    .map_or(1, |(a, b)| a.saturating_sub(*b));
+                if digits == 0 {
                     i = end + 1;
                     continue;
                 }
@@ -1038,6 +1140,9 @@ struct DecisionVocab {
     branch: Option<Regex>,
     no_words: HashSet<String>,
     returns: Option<Regex>,
+    /// "dikembalikan kepada X": the words after it name the actor the "Tidak" branch
+    /// returns to.
+    return_to: Option<Regex>,
 }
 
 /// An alternation of escaped phrases, longest first.
@@ -1089,6 +1194,14 @@ impl DecisionVocab {
             branch,
             no_words: f.no_words.iter().map(|w| w.trim().to_lowercase()).collect(),
             returns,
+            return_to: if f.return_to.is_empty() {
+                None
+            } else {
+                Some(compile(&format!(
+                    r"(?i)(?:{})\s+",
+                    alternation(&f.return_to)
+                ))?)
+            },
         })
     }
 }
@@ -1105,6 +1218,7 @@ pub struct Vocabulary {
     time: TimeVocab,
     decisions: DecisionVocab,
     date_named: Option<Regex>,
+    date_month_first: Option<Regex>,
     date_numeric: Option<Regex>,
     date_iso: Option<Regex>,
 }
@@ -1135,6 +1249,7 @@ impl Vocabulary {
             },
             decisions: DecisionVocab::default(),
             date_named: None,
+            date_month_first: None,
             date_numeric: Regex::new(DATE_NUMERIC).ok(),
             date_iso: Regex::new(DATE_ISO).ok(),
         }
@@ -1171,6 +1286,18 @@ impl Vocabulary {
         let actors = ActorVocab::build(load_file(src, "actors.toml")?)?;
         let time = TimeVocab::build(load_file(src, "time.toml")?)?;
         let decisions = DecisionVocab::build(load_file(src, "decisions.toml")?)?;
+        let date_month_first = if time.months.is_empty() {
+            None
+        } else {
+            let months: Vec<String> = time.months.keys().cloned().collect();
+            Some(
+                Regex::new(&format!(
+                    r"(?i)({})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b",
+                    alternation(&months)
+                ))
+                .map_err(|e| invalid("time.toml", format!("month names: {e}")))?,
+            )
+        };
         let date_named = if time.months.is_empty() {
             None
         } else {
@@ -1194,6 +1321,7 @@ impl Vocabulary {
             time,
             decisions,
             date_named,
+            date_month_first,
             date_numeric,
             date_iso,
         })
@@ -1212,7 +1340,16 @@ impl Vocabulary {
 
     /// True when a cell's whole text is an actor mark (√ ✓ v V x X ●).
     pub fn is_mark(&self, text: &str) -> bool {
-        self.marks.contains(text.trim())
+        let t = text.trim();
+        if self.marks.contains(t) {
+            return true;
+        }
+        // "✔️": the emoji variation selectors do not change the mark.
+        let bare: String = t
+            .chars()
+            .filter(|c| !matches!(c, '\u{fe0e}' | '\u{fe0f}'))
+            .collect();
+        bare != t && self.marks.contains(bare.trim())
     }
 
     /// True when an activity reads as a decision ("Apakah …?", "memeriksa … jika …").
@@ -1255,6 +1392,17 @@ impl Vocabulary {
         (yes, no)
     }
 
+    /// The known actor a "Tidak" branch returns to when the text names an actor rather
+    /// than a step: `"jika tidak lengkap, berkas dikembalikan kepada Pemohon"` →
+    /// `Pemohon`. None when no return phrase is followed by a known title.
+    pub fn branch_actor(&self, text: &str) -> Option<String> {
+        let re = self.decisions.return_to.as_ref()?;
+        re.find_iter(text).find_map(|m| {
+            let rest = text.get(m.end()..)?;
+            self.actor_at_start(rest).map(|(a, _)| a)
+        })
+    }
+
     /// The canonical actor title for a name as written (abbreviations expanded, case
     /// and spacing normalised); a local title not in the vocabulary is kept as written.
     pub fn canonical_actor(&self, written: &str) -> String {
@@ -1287,7 +1435,39 @@ impl Vocabulary {
                 }
             }
         }
+        if let Some(k) = self.rejoined_actor(&text) {
+            return k;
+        }
         whole.display
+    }
+
+    /// A name whose words were cut by wrapping in a narrow column ("Kasubb ag Perenca
+    /// naan", "Staf Pelaksa na"): the known title spelt by joining some neighbouring
+    /// fragments, fewest joins first (at most four joins, names of at most ten pieces).
+    fn rejoined_actor(&self, text: &str) -> Option<String> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let gaps = words.len().checked_sub(1)?;
+        if gaps == 0 || gaps > 9 {
+            return None;
+        }
+        for joins in 1..=gaps.min(4) {
+            for mask in 1u32..(1u32 << gaps) {
+                if mask.count_ones() as usize != joins {
+                    continue;
+                }
+                let mut s = String::with_capacity(text.len());
+                for (i, w) in words.iter().enumerate() {
+                    if i > 0 && mask & (1 << (i - 1)) == 0 {
+                        s.push(' ');
+                    }
+                    s.push_str(w);
+                }
+                if let Some(k) = self.actors.resolve(&s, false).known {
+                    return Some(k);
+                }
+            }
+        }
+        None
     }
 
     /// True when `canonical` is one of the vocabulary's known titles.
@@ -1303,11 +1483,32 @@ impl Vocabulary {
         let words: Vec<&str> = text.split_whitespace().collect();
         for n in (1..=words.len().min(12)).rev() {
             let prefix = words.get(..n)?.join(" ");
-            if let Some(k) = self.actors.resolve(&prefix, false).known {
+            if let Some(k) = self.known_with_alternatives(&prefix) {
                 return Some((k, n));
             }
         }
         None
+    }
+
+    /// The known title a name spells (no typo matching), trying a parenthesised or
+    /// slashed alternative ("Masyarakat/Pemohon") when the whole is not known.
+    fn known_with_alternatives(&self, name: &str) -> Option<String> {
+        if let Some(k) = self.actors.resolve(name, false).known {
+            return Some(k);
+        }
+        // Only a name that is itself "X/Y" or "X (Y)": the alternative closes the text
+        // or is slashed, and what comes before it is short.
+        let t = name.trim_end_matches(['.', ',', ';', ':']);
+        let head_words = t
+            .split(['(', '/'])
+            .next()
+            .map_or(0, |h| h.split_whitespace().count());
+        if !(t.ends_with(')') || t.contains('/')) || head_words > 4 {
+            return None;
+        }
+        name.split(['(', ')', '/'])
+            .filter(|p| !p.trim().is_empty())
+            .find_map(|p| self.actors.resolve(p, false).known)
     }
 
     /// `time` as minutes of work ("15 menit" = 15, "1 jam" = 60, "1 HK" = one working
@@ -1354,6 +1555,26 @@ impl Vocabulary {
                 if let Some(iso) = iso_date(y, *m, d) {
                     return Some(iso);
                 }
+            }
+        }
+        for c in self
+            .date_month_first
+            .iter()
+            .flat_map(|re| re.captures_iter(w))
+        {
+            let month_word = c
+                .get(1)
+                .map(|m| m.as_str().to_lowercase())
+                .unwrap_or_default();
+            let (Some(m), Some(d), Some(y)) = (
+                self.time.months.get(month_word.trim_end_matches('.')),
+                c.get(2).and_then(|m| m.as_str().parse::<u32>().ok()),
+                c.get(3).and_then(|m| year_of(m.as_str())),
+            ) else {
+                continue;
+            };
+            if let Some(iso) = iso_date(y, *m, d) {
+                return Some(iso);
             }
         }
         for c in self.date_numeric.iter().flat_map(|re| re.captures_iter(w)) {

@@ -24,13 +24,15 @@ use crate::model::{
 const THIN: f32 = 3.0;
 /// Size ratio below which text in a flowchart table is a branch label.
 const LABEL_RATIO: f32 = 0.8;
+/// Most ruling candidates per page; beyond that the page is a drawing, not a table.
+const MAX_SEGMENTS: usize = 20_000;
+/// Most shape candidates per page.
+const MAX_SHAPES: usize = 5_000;
 /// Texts that mark the FPDF e-signature footer.
-const FOOTER_MARKS: [&str; 5] = [
-    "pindai kode qr",
+const FOOTER_MARKS: [&str; 3] = [
     "ditandatangani secara elektronik",
-    "bsre",
     "balai sertifikasi elektronik",
-    "bssn",
+    "pindai kode qr",
 ];
 
 /// A shape found on the page, before placement.
@@ -75,40 +77,7 @@ pub fn add_page(
     }
     budget.check_time("pdf page layout")?;
 
-    if std::env::var_os("SOPAP_PDF_DEBUG").is_some() {
-        for p in &drawn.paths {
-            let sp: Vec<String> = p
-                .subpaths
-                .iter()
-                .map(|s| {
-                    let b = shape::bbox(&s.points);
-                    format!(
-                        "[n{} c{} cl{} {:.1},{:.1} {:.1}x{:.1}]",
-                        s.points.len(),
-                        s.curves,
-                        s.closed,
-                        b.x,
-                        b.y,
-                        b.w,
-                        b.h
-                    )
-                })
-                .collect();
-            eprintln!(
-                "path s{} f{} lw{:.2} {}",
-                p.stroke,
-                p.fill,
-                p.line_width,
-                sp.join(" ")
-            );
-        }
-    }
     // Rulings: strict validation, then whole boxes whose edges meet the grid.
-    if std::env::var_os("SOPAP_PDF_DEBUG").is_some() {
-        for r in &found.segs {
-            eprintln!("  C {:?}", r);
-        }
-    }
     // Strokes ending at an arrowhead are connectors.
     for st in &found.open {
         let near = |p: Pt| {
@@ -145,6 +114,11 @@ pub fn add_page(
         }
     }
     let connectors = std::mem::take(&mut found.connectors);
+    if found.segs.len() > MAX_SEGMENTS {
+        // A drawing, not a form: no tables on this page.
+        found.segs.clear();
+    }
+    found.shapes.truncate(MAX_SHAPES);
     let (box_edges, segs): (Vec<Seg>, Vec<Seg>) = std::mem::take(&mut found.segs)
         .into_iter()
         .filter(|s| !connectors.contains(&s.source))
@@ -156,13 +130,10 @@ pub fn add_page(
     rulings.retain(|s| !bad_sources.contains(&s.source));
     let cells = table::validate_boxes(box_edges, &rulings);
     rulings.extend(cells);
-    if std::env::var_os("SOPAP_PDF_DEBUG").is_some() {
-        eprintln!("rulings {} bad {:?}", rulings.len(), bad_sources.len());
-        for r in &rulings {
-            eprintln!("  R {:?}", r);
-        }
-    }
-    let grids = table::grids(rulings);
+    let all: Vec<&Glyph> = drawn.glyphs.iter().collect();
+    let words = text::words(&all);
+    let word_boxes: Vec<Rect> = words.iter().map(|w| word_box(w)).collect();
+    let grids = table::grids(rulings, &word_boxes);
 
     // Shapes: symbols (deduplicated, minus boxes that are really table cells) and arrows.
     let mut shapes: Vec<Cand> = Vec::new();
@@ -228,8 +199,10 @@ pub fn add_page(
     let mut in_cell: HashMap<(usize, usize), Vec<&Glyph>> = HashMap::new();
     let mut labels: HashMap<usize, Vec<&Glyph>> = HashMap::new();
     let mut free: Vec<&Glyph> = Vec::new();
-    let all: Vec<&Glyph> = drawn.glyphs.iter().collect();
-    for word in text::words(&all) {
+    for (n, word) in words.into_iter().enumerate() {
+        if n % 1024 == 1023 {
+            budget.check_time("pdf page text")?;
+        }
         let c = word_centre(&word);
         let size = word.iter().map(|g| g.size).fold(0.0f32, f32::max);
         let host = shapes
@@ -292,13 +265,18 @@ pub fn add_page(
     }
     items.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut block_of_grid: Vec<usize> = vec![0; grids.len()];
+    let first_block = section.blocks.len();
     for (_, item) in items {
         match item {
-            Item::Line(l) => section.blocks.push(Block::Paragraph(Paragraph {
-                text: l.text,
-                page: Some(page),
-                ..Paragraph::default()
-            })),
+            Item::Line(l) => {
+                let page_break_before = page > 1 && section.blocks.len() == first_block;
+                section.blocks.push(Block::Paragraph(Paragraph {
+                    text: l.text,
+                    page: Some(page),
+                    page_break_before,
+                    ..Paragraph::default()
+                }))
+            }
             Item::Grid(gi) => {
                 let Some(grid) = grids.get(gi) else { continue };
                 if let Some(slot) = block_of_grid.get_mut(gi) {
@@ -380,6 +358,20 @@ pub fn add_page(
         }
     }
     Ok(())
+}
+
+/// The box of a word (from the top of its em to its baseline).
+fn word_box(word: &[&Glyph]) -> Rect {
+    let x0 = word.iter().map(|g| g.x0).fold(f32::MAX, f32::min);
+    let x1 = word.iter().map(|g| g.x1).fold(f32::MIN, f32::max);
+    let top = word.iter().map(|g| g.y - g.size).fold(f32::MAX, f32::min);
+    let base = word.iter().map(|g| g.y).fold(f32::MIN, f32::max);
+    Rect {
+        x: x0,
+        y: top,
+        w: (x1 - x0).max(0.0),
+        h: (base - top).max(0.0),
+    }
 }
 
 /// The centre of a word's box.

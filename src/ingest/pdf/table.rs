@@ -283,7 +283,10 @@ fn snap(mut v: Vec<f32>) -> Vec<f32> {
 }
 
 /// Builds the tables of one page from its validated rulings.
-pub fn grids(rulings: Vec<Seg>) -> Vec<Grid> {
+///
+/// `words` are the boxes of the page's words: a vertical border interrupted inside
+/// one row (a sloppy export) is bridged only where no word runs across it.
+pub fn grids(rulings: Vec<Seg>, words: &[Rect]) -> Vec<Grid> {
     let (hs, vs): (Vec<Seg>, Vec<Seg>) = rulings.into_iter().partition(|s| s.horizontal);
     let hs = merge(hs);
     let vs = merge(vs);
@@ -325,7 +328,7 @@ pub fn grids(rulings: Vec<Seg>) -> Vec<Grid> {
     }
     let mut out = Vec::new();
     for (_, (h, v)) in comps {
-        if let Some(g) = build_grid(&h, &v) {
+        if let Some(g) = build_grid(&h, &v, words) {
             out.push(g);
         }
     }
@@ -336,7 +339,7 @@ pub fn grids(rulings: Vec<Seg>) -> Vec<Grid> {
     out
 }
 
-fn build_grid(hs: &[Seg], vs: &[Seg]) -> Option<Grid> {
+fn build_grid(hs: &[Seg], vs: &[Seg], words: &[Rect]) -> Option<Grid> {
     let ys = snap(hs.iter().map(|s| s.at).collect());
     let xs = snap(vs.iter().map(|s| s.at).collect());
     if ys.len() < 2 || xs.len() < 2 {
@@ -352,8 +355,19 @@ fn build_grid(hs: &[Seg], vs: &[Seg]) -> Option<Grid> {
             return false;
         };
         let mid = (y0 + y1) / 2.0;
-        vs.iter()
-            .any(|s| (s.at - x).abs() <= SNAP && s.a <= mid && s.b >= mid)
+        let here: Vec<&Seg> = vs.iter().filter(|s| (s.at - x).abs() <= SNAP).collect();
+        if here.iter().any(|s| s.a <= mid && s.b >= mid) {
+            return true;
+        }
+        // A border that runs into the row from above and resumes at (or inside) its
+        // bottom, with no word across it: the export left a gap in one row.
+        let from_above = here.iter().any(|s| s.b > y0 + 1.0 && s.b < y1 - TOL);
+        let from_below = here.iter().any(|s| s.a > y0 + TOL && s.a <= y1 + TOL);
+        from_above
+            && from_below
+            && !words
+                .iter()
+                .any(|w| w.x < x - 0.5 && w.x + w.w > x + 0.5 && w.y < *y1 && w.y + w.h > *y0)
     };
     let h_at = |r: usize, c: usize| -> bool {
         let (Some(y), Some(x0), Some(x1)) = (ys.get(r), xs.get(c), xs.get(c + 1)) else {
@@ -399,12 +413,63 @@ fn build_grid(hs: &[Seg], vs: &[Seg]) -> Option<Grid> {
             });
         }
     }
-    Some(Grid {
+    let _ = owner;
+    Some(collapse(xs, ys, cells))
+}
+
+/// Drops grid lines at which no cell starts (a stray ruling piece that every cell
+/// spans across) and rebuilds the position → cell map.
+fn collapse(xs: Vec<f32>, ys: Vec<f32>, mut cells: Vec<GridCell>) -> Grid {
+    let kept = |bounds: &[f32], starts: &dyn Fn(usize) -> bool| -> Vec<usize> {
+        let last = bounds.len().saturating_sub(1);
+        (0..bounds.len())
+            .filter(|&i| i == 0 || i == last || starts(i))
+            .collect()
+    };
+    let row_keep = kept(&ys, &|r| cells.iter().any(|c| c.row == r));
+    let col_keep = kept(&xs, &|k| cells.iter().any(|c| c.col == k));
+    let index = |keep: &[usize], i: usize| keep.partition_point(|&k| k < i);
+    for c in cells.iter_mut() {
+        let (r0, r1) = (
+            index(&row_keep, c.row),
+            index(&row_keep, c.row + c.row_span),
+        );
+        let (c0, c1) = (
+            index(&col_keep, c.col),
+            index(&col_keep, c.col + c.col_span),
+        );
+        *c = GridCell {
+            row: r0,
+            col: c0,
+            row_span: r1.saturating_sub(r0).max(1),
+            col_span: c1.saturating_sub(c0).max(1),
+        };
+    }
+    let ys: Vec<f32> = row_keep
+        .iter()
+        .filter_map(|&i| ys.get(i).copied())
+        .collect();
+    let xs: Vec<f32> = col_keep
+        .iter()
+        .filter_map(|&i| xs.get(i).copied())
+        .collect();
+    let (nr, nc) = (ys.len().saturating_sub(1), xs.len().saturating_sub(1));
+    let mut owner = vec![usize::MAX; nr * nc];
+    for (idx, c) in cells.iter().enumerate() {
+        for rr in c.row..c.row + c.row_span {
+            for cc in c.col..c.col + c.col_span {
+                if let Some(slot) = owner.get_mut(rr * nc + cc) {
+                    *slot = idx;
+                }
+            }
+        }
+    }
+    Grid {
         xs,
         ys,
         cells,
         owner,
-    })
+    }
 }
 
 #[cfg(test)]
@@ -446,7 +511,7 @@ mod tests {
         ];
         let (ok, bad) = validate(segs);
         assert_eq!(bad.len(), 1);
-        let gs = grids(ok);
+        let gs = grids(ok, &[]);
         assert_eq!(gs.len(), 1);
         let g = &gs[0];
         assert_eq!((g.n_rows(), g.n_cols()), (2, 3));
@@ -462,5 +527,23 @@ mod tests {
         assert_eq!(g.cells.len(), 5);
         let i = g.cell_index_at(15.0, 15.0).unwrap();
         assert_eq!((g.cells[i].row, g.cells[i].col), (1, 1));
+    }
+
+    #[test]
+    fn stray_piece_adds_no_phantom_row() {
+        let segs = vec![
+            h(0.0, 0.0, 30.0, 1),
+            h(10.0, 0.0, 30.0, 2),
+            v(0.0, 0.0, 10.0, 3),
+            v(20.0, 0.0, 10.0, 4),
+            v(30.0, 0.0, 10.0, 5),
+            // A short piece hanging off the right border at y = 5.
+            h(5.0, 27.0, 30.0, 6),
+        ];
+        let (ok, _) = validate(segs);
+        let g = &grids(ok, &[])[0];
+        assert_eq!((g.n_rows(), g.n_cols()), (1, 2));
+        assert_eq!(g.cells.len(), 2);
+        assert_eq!(g.cell_index_at(25.0, 8.0), Some(1));
     }
 }
