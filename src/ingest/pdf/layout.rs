@@ -76,8 +76,14 @@ pub fn add_page(
         collect_path(p, &mut found, &mut source);
     }
     budget.check_time("pdf page layout")?;
+    if found.segs.len() > MAX_SEGMENTS || found.open.len() > MAX_SEGMENTS {
+        // A drawing, not a form: no tables and no connectors on this page.
+        found.segs.clear();
+        found.open.clear();
+    }
+    found.shapes.truncate(MAX_SHAPES);
+    found.heads.truncate(MAX_SHAPES);
 
-    // Rulings: strict validation, then whole boxes whose edges meet the grid.
     // Strokes ending at an arrowhead are connectors.
     for st in &found.open {
         let near = |p: Pt| {
@@ -114,11 +120,7 @@ pub fn add_page(
         }
     }
     let connectors = std::mem::take(&mut found.connectors);
-    if found.segs.len() > MAX_SEGMENTS {
-        // A drawing, not a form: no tables on this page.
-        found.segs.clear();
-    }
-    found.shapes.truncate(MAX_SHAPES);
+    // Rulings: validated segments, then the boxes that are table cells.
     let (box_edges, segs): (Vec<Seg>, Vec<Seg>) = std::mem::take(&mut found.segs)
         .into_iter()
         .filter(|s| !connectors.contains(&s.source))
@@ -195,6 +197,12 @@ pub fn add_page(
             (cols, first)
         })
         .collect();
+    let symbols: Vec<usize> = shapes
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.kind != ShapeKind::Arrow)
+        .map(|(i, _)| i)
+        .collect();
     let mut in_shape: HashMap<usize, Vec<&Glyph>> = HashMap::new();
     let mut in_cell: HashMap<(usize, usize), Vec<&Glyph>> = HashMap::new();
     let mut labels: HashMap<usize, Vec<&Glyph>> = HashMap::new();
@@ -205,10 +213,10 @@ pub fn add_page(
         }
         let c = word_centre(&word);
         let size = word.iter().map(|g| g.size).fold(0.0f32, f32::max);
-        let host = shapes
+        let host = symbols
             .iter()
-            .enumerate()
-            .filter(|(_, s)| s.kind != ShapeKind::Arrow && inside_symbol(s, c))
+            .filter_map(|&i| shapes.get(i).map(|s| (i, s)))
+            .filter(|(_, s)| inside_symbol(s, c))
             .min_by(|a, b| (a.1.bbox.w * a.1.bbox.h).total_cmp(&(b.1.bbox.w * b.1.bbox.h)))
             .map(|(i, _)| i);
         if let Some(i) = host {
