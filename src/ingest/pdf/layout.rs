@@ -1,12 +1,21 @@
 //! One page put together: rulings → tables, closed outlines → shapes, glyphs → the
 //! text of cells, shapes and paragraphs, appended to the PDF's single section.
 //!
-//! Text placement: a glyph whose centre lies inside a flowchart symbol belongs to the
-//! symbol (`Shape::text`), never to the cell. Small text (below 80 % of the table's
-//! usual size) in a table that holds symbols is a branch label ("Ya", "Tidak"): each
-//! such line becomes a `Shape` of kind Process with `text_box: true` and geometry
-//! `pdf:label`, anchored in its cell, and stays out of the cell text. The FPDF
-//! e-signature footer is dropped.
+//! Lines: stroked segments, thin filled bars and rectangle edges are ruling
+//! candidates; pieces that carry or reach an arrowhead (and the pieces joined to them
+//! end to end) are connectors and become `Arrow` shapes; a rectangle is a table cell
+//! only when it shares edges with its neighbours, otherwise a Process symbol.
+//!
+//! Text placement works word by word (a word never straddles two cells): a word whose
+//! centre lies inside a flowchart symbol (inside the diamond itself for a decision)
+//! belongs to the symbol (`Shape::text`), never to the cell. In a table that holds
+//! symbols, a word is a branch label ("Ya", "Tidak", "Y/T") when it is small (below
+//! 80 % of the table's usual text size) or when it stands in an actor column (a column
+//! holding symbols) at or below the first symbol's row; each label line becomes a
+//! `Shape` of kind Process with `text_box: true` and geometry `pdf:label`, anchored
+//! by its centre, and stays out of the cell text. A small box drawn tight around
+//! label-size text is likewise a text box (`pdf:label-box`). The FPDF e-signature
+//! footer and its QR caption are dropped.
 
 use std::collections::HashMap;
 
