@@ -71,6 +71,18 @@ enum Cmd {
     },
     /// Print the JSON Schema of one line of sops.jsonl.
     Schema,
+    /// Write every SOP of OUT/sops.jsonl as standard-format documents, one folder per
+    /// agency.
+    Export {
+        /// The output folder of an earlier run.
+        out: PathBuf,
+        /// Comma-separated formats: docx, xlsx, bpmn.
+        #[arg(long, default_value = "docx,xlsx,bpmn")]
+        format: String,
+        /// The target folder.
+        #[arg(long)]
+        to: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -171,6 +183,24 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             set_as_of(&mut rules, as_of.as_deref())?;
             sopap::report::rebuild(&out, &rules).map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Export { out, format, to } => {
+            let formats = sopap::export::Format::parse_list(&format).map_err(|e| e.to_string())?;
+            let res = sopap::export::export_run(&out, &formats, &to).map_err(|e| e.to_string())?;
+            eprintln!(
+                "sopap: exported {} SOPs to {} files in {}",
+                res.sops,
+                res.files.len(),
+                to.display()
+            );
+            for (id, format, message) in &res.failed {
+                eprintln!("sopap: {id}: not exported as {}: {message}", format.ext());
+            }
+            Ok(if res.failed.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Cmd::Schema => {
             let schema = schemars::schema_for!(sopap::sop::record::Sop);

@@ -1,1 +1,190 @@
-//! Export of normalised SOPs back to standard-format documents (not yet implemented).
+//! Export of normalised SOPs back to standard-format documents (issue 9).
+//!
+//! `sopap export OUT --format docx,xlsx,bpmn --to DIR` reads `OUT/sops.jsonl` one line at
+//! a time and writes, per SOP, a .docx in the PermenPANRB 35/2012 layout ([`docx`]), a
+//! .xlsx with the same content on one sheet ([`xlsx`]) and a BPMN 2.0 process with lanes
+//! ([`bpmn`]), in one folder per agency, under stable names ([`names`]). What every
+//! writer shares (identity rows, Indonesian dates, the flowchart plan) is in [`layout`].
+
+pub mod bpmn;
+pub mod docx;
+pub mod layout;
+pub mod names;
+pub mod xlsx;
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+use crate::sop::record::Sop;
+
+/// Why an export failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// `sops.jsonl` cannot be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A line of `sops.jsonl` is not an SOP record.
+    #[error("{path} line {line}: not an SOP record: {source}")]
+    Record {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// The JSON error.
+        source: serde_json::Error,
+    },
+    /// An unknown format name in `--format`.
+    #[error("unknown export format {0:?} (expected docx, xlsx or bpmn)")]
+    Format(String),
+    /// The .docx writer failed.
+    #[error("SOP {sop}: cannot build the .docx ({what}): {message}")]
+    Docx {
+        /// The SOP id.
+        sop: String,
+        /// The part being written.
+        what: &'static str,
+        /// The underlying error.
+        message: String,
+    },
+    /// The .xlsx writer failed.
+    #[error("SOP {sop}: cannot build the .xlsx ({what}): {message}")]
+    Xlsx {
+        /// The SOP id.
+        sop: String,
+        /// The part being written.
+        what: &'static str,
+        /// The underlying error.
+        message: String,
+    },
+    /// An output folder or file cannot be written.
+    #[error("cannot write {path}: {message}")]
+    Write {
+        /// The file or folder.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// An export target format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Word, standard layout with DrawingML flowchart.
+    Docx,
+    /// Excel, one sheet per SOP with a drawing.
+    Xlsx,
+    /// BPMN 2.0 XML with BPMNDI.
+    Bpmn,
+}
+
+impl Format {
+    /// The file extension (without the dot).
+    pub fn ext(self) -> &'static str {
+        match self {
+            Format::Docx => "docx",
+            Format::Xlsx => "xlsx",
+            Format::Bpmn => "bpmn",
+        }
+    }
+
+    /// Parses a comma-separated list (`docx,xlsx,bpmn`), without duplicates.
+    pub fn parse_list(s: &str) -> Result<Vec<Format>, ExportError> {
+        let mut out = Vec::new();
+        for name in s.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            let f = match name.to_ascii_lowercase().as_str() {
+                "docx" => Format::Docx,
+                "xlsx" => Format::Xlsx,
+                "bpmn" => Format::Bpmn,
+                _ => return Err(ExportError::Format(name.to_string())),
+            };
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+        if out.is_empty() {
+            return Err(ExportError::Format(s.to_string()));
+        }
+        Ok(out)
+    }
+}
+
+/// Renders one SOP in one format, to bytes.
+pub fn render(sop: &Sop, format: Format) -> Result<Vec<u8>, ExportError> {
+    match format {
+        Format::Docx => docx::to_docx(sop),
+        Format::Xlsx => xlsx::to_xlsx(sop),
+        Format::Bpmn => Ok(bpmn::to_bpmn(sop).into_bytes()),
+    }
+}
+
+/// What an export wrote.
+#[derive(Clone, Debug, Default)]
+pub struct ExportSummary {
+    /// SOPs read from `sops.jsonl`.
+    pub sops: usize,
+    /// Files written, relative to the target folder, in writing order.
+    pub files: Vec<PathBuf>,
+    /// SOPs (id and format) that could not be rendered, with the reason; the export
+    /// goes on without them.
+    pub failed: Vec<(String, Format, String)>,
+}
+
+/// Exports every SOP of `OUT/sops.jsonl` (`out` is the run's output folder) in each of
+/// `formats` to `to/<agency folder>/<name>.<ext>`, each file written atomically. An SOP
+/// that cannot be rendered is listed in [`ExportSummary::failed`]; an unreadable
+/// `sops.jsonl` or an unwritable target stops the export.
+pub fn export_run(out: &Path, formats: &[Format], to: &Path) -> Result<ExportSummary, ExportError> {
+    let path = out.join("sops.jsonl");
+    let file = std::fs::File::open(&path).map_err(|source| ExportError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let mut namer = names::Namer::default();
+    let mut summary = ExportSummary::default();
+    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line.map_err(|source| ExportError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let sop: Sop = serde_json::from_str(&line).map_err(|source| ExportError::Record {
+            path: path.clone(),
+            line: i + 1,
+            source,
+        })?;
+        summary.sops += 1;
+        let rel = namer.name_for(&sop);
+        for &f in formats {
+            let bytes = match render(&sop, f) {
+                Ok(b) => b,
+                Err(e) => {
+                    summary.failed.push((sop.id.clone(), f, e.to_string()));
+                    continue;
+                }
+            };
+            let rel_file = rel.with_extension(f.ext());
+            write_file(&to.join(&rel_file), &bytes)?;
+            summary.files.push(rel_file);
+        }
+    }
+    Ok(summary)
+}
+
+/// Creates the parent folder and writes `bytes` atomically.
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    let werr = |message: String| ExportError::Write {
+        path: path.to_path_buf(),
+        message,
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| werr(e.to_string()))?;
+    }
+    crate::batch::output::write_atomic(path, bytes).map_err(|e| werr(e.to_string()))
+}

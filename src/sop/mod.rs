@@ -1,17 +1,69 @@
 //! SOP parsing: from the document model to normalised [`Sop`](record::Sop) records.
+//!
+//! [`segment`] walks the document and cuts it into SOPs; [`identity`] reads identity
+//! labels and values; [`procedure`] reads procedure tables; [`flow`] works out symbols,
+//! `next` and decision branches.
 
+pub mod flow;
+pub mod identity;
+pub mod narrative;
+mod narrative_bridge;
+pub mod normalise;
+pub mod procedure;
 pub mod record;
+pub mod segment;
+pub mod text;
 pub mod vocab;
 
 use crate::model::Document;
 use crate::rules::Rules;
-use record::Sop;
+use procedure::ActorSource;
+use record::{Layout, Sop};
 
 /// Finds every SOP in `doc` and returns them in reading order, with identity, actors,
 /// steps and layout filled. `id`, `source` and (unless the document names it) `agency`
 /// are left for the caller, which knows the file.
-pub fn parse(_doc: &Document, _rules: &Rules) -> Vec<Sop> {
-    Vec::new()
+pub fn parse(doc: &Document, rules: &Rules) -> Vec<Sop> {
+    let vocab = &rules.vocab;
+    let drafts = segment::segment(doc, vocab);
+    let doc_agency = drafts.iter().find_map(|d| d.agency.clone());
+    drafts
+        .into_iter()
+        .map(|d| {
+            let layout = if segment::any_source(&d, ActorSource::Shape) {
+                Layout::FlowchartTable
+            } else if segment::any_source(&d, ActorSource::Mark) {
+                Layout::MarkTable
+            } else if d.narrative {
+                Layout::Narrative
+            } else {
+                Layout::Other
+            };
+            let mut identity = d.identity;
+            if identity.title.is_none() {
+                identity.title = d.title_hint;
+            }
+            if identity.unit.is_none() {
+                identity.unit = d.unit_hint;
+            }
+            let mut actors = d.actors;
+            for s in &d.steps {
+                for a in &s.actors {
+                    if !actors.contains(a) {
+                        actors.push(a.clone());
+                    }
+                }
+            }
+            Sop {
+                agency: d.agency.or_else(|| doc_agency.clone()),
+                layout,
+                identity,
+                actors,
+                steps: flow::finish(d.steps, vocab),
+                ..Default::default()
+            }
+        })
+        .collect()
 }
 
 /// Why a document gave no SOP, in words for `errors.jsonl`.

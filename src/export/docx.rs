@@ -1,0 +1,494 @@
+//! One SOP as a .docx in the standard layout of PermenPANRB 35/2012.
+//!
+//! docx-rs builds the document (landscape A4, identity table, procedure table with a
+//! two-row merged header, the "Catatan Migrasi" page). docx-rs has no API for
+//! DrawingML shapes or for `w:tblHeader`, so the writer leaves a marker run in each cell
+//! that gets a drawing and marks header rows with `w:cantSplit`; [`finish_document`]
+//! then replaces the markers in `word/document.xml` with `wps:wsp` anchors (symbols,
+//! connectors, branch labels) and adds `w:tblHeader` to the header rows.
+
+use std::io::{Cursor, Read, Write};
+
+use docx_rs::{
+    AlignmentType, BreakType, Docx, HeightRule, LineSpacing, PageMargin, PageOrientationType,
+    Paragraph, Run, Table, TableCell, TableCellMargins, TableLayoutType, TableRow, VAlignType,
+    VMergeType, WidthType,
+};
+
+use super::ExportError;
+use super::layout::{
+    self, EMU_PER_TWIP, FlowPlan, PlacedConnector, PlacedShape, Rect, identity_rows, preset,
+    xml_escape,
+};
+use crate::sop::record::Sop;
+
+/// Page width and height, landscape A4, in twips.
+const PAGE_W: i64 = 16_838;
+const PAGE_H: i64 = 11_906;
+/// Page margin, twips.
+const MARGIN: i64 = 720;
+/// Left and right cell margin, twips (set on every table, so readers need no style).
+const CELL_MAR: i64 = 108;
+/// Fixed columns of the procedure table, twips.
+const W_NO: i64 = 500;
+const W_ACT: i64 = 3_300;
+const W_MUTU: [i64; 3] = [1_600, 1_000, 1_600];
+const W_KET: i64 = 1_400;
+/// Narrowest actor column, twips.
+const W_ACTOR_MIN: i64 = 700;
+/// Font size of table text, half-points (8 pt).
+const FONT: usize = 16;
+/// Height of one line of 8 pt text, twips (generous).
+const LINE_TW: i64 = 200;
+/// Lowest step row, twips (room for a symbol).
+const MIN_ROW: i64 = 900;
+/// Header rows' heights, twips.
+const HEAD_ROWS: [i64; 2] = [400, 600];
+
+/// The procedure table's column widths (twips): No, Kegiatan, actors…, Mutu Baku ×3,
+/// Keterangan.
+pub fn column_widths(n_actors: usize) -> Vec<i64> {
+    let usable = PAGE_W - 2 * MARGIN;
+    let fixed = W_NO + W_ACT + W_MUTU.iter().sum::<i64>() + W_KET;
+    let n = n_actors.max(1) as i64;
+    let actor = ((usable - fixed) / n).max(W_ACTOR_MIN);
+    let mut w = vec![W_NO, W_ACT];
+    w.extend(std::iter::repeat_n(actor, n_actors.max(1)));
+    w.extend(W_MUTU);
+    w.push(W_KET);
+    w
+}
+
+/// Each step row's height in twips, from the longest text it holds.
+fn row_heights(sop: &Sop, widths: &[i64]) -> Vec<i64> {
+    let n = sop.actors.len().max(1);
+    let pt = |tw: i64| tw as f64 / 20.0 - (2 * CELL_MAR) as f64 / 20.0;
+    sop.steps
+        .iter()
+        .map(|s| {
+            let t = layout::step_texts(s);
+            let cols = [
+                (s.activity.as_str(), widths.get(1)),
+                (t[0], widths.get(2 + n)),
+                (t[1], widths.get(3 + n)),
+                (t[2], widths.get(4 + n)),
+                (t[3], widths.get(5 + n)),
+            ];
+            let lines = cols
+                .iter()
+                .map(|(text, w)| layout::estimate_lines(text, pt(w.copied().unwrap_or(1000)), 8.0))
+                .max()
+                .unwrap_or(1) as i64;
+            (lines * LINE_TW + 160).max(MIN_ROW)
+        })
+        .collect()
+}
+
+fn text_par(text: &str) -> Paragraph {
+    Paragraph::new()
+        .line_spacing(LineSpacing::new().before(0).after(0))
+        .add_run(Run::new().add_text(text).size(FONT))
+}
+
+fn bold_par(text: &str, align: AlignmentType) -> Paragraph {
+    Paragraph::new()
+        .line_spacing(LineSpacing::new().before(0).after(0))
+        .align(align)
+        .add_run(Run::new().add_text(text).size(FONT).bold())
+}
+
+fn cell(width: i64) -> TableCell {
+    TableCell::new().width(width.max(0) as usize, WidthType::Dxa)
+}
+
+/// A cell holding `text` (one paragraph per line; one empty paragraph when empty).
+fn text_cell(width: i64, text: &str) -> TableCell {
+    let mut c = cell(width);
+    let mut any = false;
+    for line in text.split('\n') {
+        c = c.add_paragraph(text_par(line));
+        any = true;
+    }
+    if !any {
+        c = c.add_paragraph(Paragraph::new());
+    }
+    c
+}
+
+/// The marker text that [`finish_document`] replaces with the drawing runs of cell
+/// (`step`, `col`).
+fn marker(step: usize, col: usize) -> String {
+    format!("\u{00a7}SOPAPSHAPE-{step}-{col}\u{00a7}")
+}
+
+fn margins() -> TableCellMargins {
+    TableCellMargins::new().margin(0, CELL_MAR as usize, 0, CELL_MAR as usize)
+}
+
+/// Renders `sop` as a .docx.
+pub fn to_docx(sop: &Sop) -> Result<Vec<u8>, ExportError> {
+    let err = |what: &'static str, message: String| ExportError::Docx {
+        sop: sop.id.clone(),
+        what,
+        message,
+    };
+    let mut doc = Docx::new()
+        .page_size(PAGE_W as u32, PAGE_H as u32)
+        .page_orient(PageOrientationType::Landscape)
+        .page_margin(
+            PageMargin::new()
+                .top(MARGIN as i32)
+                .bottom(MARGIN as i32)
+                .left(MARGIN as i32)
+                .right(MARGIN as i32)
+                .header(360)
+                .footer(360),
+        );
+
+    // Identity page.
+    if let Some(agency) = &sop.agency {
+        doc = doc.add_paragraph(bold_par(&agency.to_uppercase(), AlignmentType::Center));
+    }
+    doc = doc.add_paragraph(Paragraph::new());
+    let usable = PAGE_W - 2 * MARGIN;
+    let label_w = 3_600;
+    let value_w = usable - label_w;
+    let rows: Vec<TableRow> = identity_rows(sop)
+        .into_iter()
+        .map(|r| {
+            let mut v = cell(value_w);
+            if r.lines.is_empty() {
+                v = v.add_paragraph(text_par(""));
+            }
+            for l in &r.lines {
+                v = v.add_paragraph(text_par(l));
+            }
+            TableRow::new(vec![
+                cell(label_w).add_paragraph(bold_par(r.label, AlignmentType::Left)),
+                v,
+            ])
+        })
+        .collect();
+    doc = doc.add_table(
+        Table::new(rows)
+            .set_grid(vec![label_w as usize, value_w as usize])
+            .layout(TableLayoutType::Fixed)
+            .margins(margins()),
+    );
+
+    // Procedure table on a new page.
+    doc = doc.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)));
+    if let Some(t) = &sop.identity.title {
+        doc = doc.add_paragraph(bold_par(&t.to_uppercase(), AlignmentType::Center));
+    }
+    let widths = column_widths(sop.actors.len());
+    let heights = row_heights(sop, &widths);
+    doc = doc.add_table(procedure_table(sop, &widths, &heights));
+
+    // Catatan Migrasi.
+    doc = doc
+        .add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)))
+        .add_paragraph(bold_par("CATATAN MIGRASI", AlignmentType::Center))
+        .add_paragraph(text_par(
+            "Catatan hasil pemeriksaan otomatis atas SOP ini (isian yang kosong sengaja \
+             dibiarkan kosong, tidak dikarang).",
+        ));
+    let notes = layout::findings_lines(sop);
+    if notes.is_empty() {
+        doc = doc.add_paragraph(text_par("Tidak ada catatan."));
+    } else {
+        let w = [2_600, 1_200, 900, usable - 4_700];
+        let mut rows = vec![TableRow::new(
+            ["Kode", "Tingkat", "Langkah", "Pesan"]
+                .iter()
+                .zip(w)
+                .map(|(h, w)| cell(w).add_paragraph(bold_par(h, AlignmentType::Left)))
+                .collect(),
+        )];
+        for n in &notes {
+            rows.push(TableRow::new(
+                n.iter().zip(w).map(|(t, w)| text_cell(w, t)).collect(),
+            ));
+        }
+        doc = doc.add_table(
+            Table::new(rows)
+                .set_grid(w.iter().map(|&x| x as usize).collect())
+                .layout(TableLayoutType::Fixed)
+                .margins(margins()),
+        );
+    }
+
+    let mut raw = Cursor::new(Vec::new());
+    doc.build()
+        .pack(&mut raw)
+        .map_err(|e| err("package", e.to_string()))?;
+
+    // Flowchart plan in EMU from the table's top-left.
+    let n = sop.actors.len();
+    let mut x = W_NO + W_ACT;
+    let mut cols = Vec::with_capacity(n);
+    for w in widths.iter().skip(2).take(n) {
+        cols.push((x * EMU_PER_TWIP, w * EMU_PER_TWIP));
+        x += w;
+    }
+    let mut y = HEAD_ROWS.iter().sum::<i64>();
+    let mut rows = Vec::with_capacity(heights.len());
+    for h in &heights {
+        rows.push((y * EMU_PER_TWIP, h * EMU_PER_TWIP));
+        y += h;
+    }
+    let plan = layout::plan_flow(sop, &cols, &rows);
+    finish_document(raw.into_inner(), &plan, &cols, &rows).map_err(|m| err("drawings", m))
+}
+
+/// The procedure table: two header rows (merged "Pelaksana" and "Mutu Baku"), one row
+/// per step with marker runs in the actor cells that get a symbol.
+fn procedure_table(sop: &Sop, widths: &[i64], heights: &[i64]) -> Table {
+    let n = sop.actors.len().max(1);
+    let w = |i: usize| widths.get(i).copied().unwrap_or(W_ACTOR_MIN);
+    let actor_total: i64 = (0..n).map(|i| w(2 + i)).sum();
+    let mutu_total: i64 = W_MUTU.iter().sum();
+    let head = |text: &str, width: i64| {
+        cell(width)
+            .vertical_align(VAlignType::Center)
+            .add_paragraph(bold_par(text, AlignmentType::Center))
+    };
+    let row1 = TableRow::new(vec![
+        head("No", w(0)).vertical_merge(VMergeType::Restart),
+        head("Kegiatan", w(1)).vertical_merge(VMergeType::Restart),
+        head("Pelaksana", actor_total).grid_span(n),
+        head("Mutu Baku", mutu_total).grid_span(3),
+        head("Keterangan", W_KET).vertical_merge(VMergeType::Restart),
+    ])
+    .row_height(HEAD_ROWS[0] as f32)
+    .height_rule(HeightRule::Exact)
+    .cant_split();
+    let mut cells2 = vec![
+        cell(w(0))
+            .vertical_merge(VMergeType::Continue)
+            .add_paragraph(Paragraph::new()),
+        cell(w(1))
+            .vertical_merge(VMergeType::Continue)
+            .add_paragraph(Paragraph::new()),
+    ];
+    for i in 0..n {
+        let name = sop.actors.get(i).map(String::as_str).unwrap_or("");
+        cells2.push(head(name, w(2 + i)));
+    }
+    for (i, h) in ["Kelengkapan", "Waktu", "Output"].iter().enumerate() {
+        cells2.push(head(h, w(2 + n + i)));
+    }
+    cells2.push(
+        cell(W_KET)
+            .vertical_merge(VMergeType::Continue)
+            .add_paragraph(Paragraph::new()),
+    );
+    let row2 = TableRow::new(cells2)
+        .row_height(HEAD_ROWS[1] as f32)
+        .height_rule(HeightRule::Exact)
+        .cant_split();
+    let mut rows = vec![row1, row2];
+    for (si, s) in sop.steps.iter().enumerate() {
+        let mut cells = vec![
+            cell(w(0)).add_paragraph(bold_par(&s.no.to_string(), AlignmentType::Center)),
+            text_cell(w(1), &s.activity),
+        ];
+        for i in 0..n {
+            let drawn = sop
+                .actors
+                .get(i)
+                .is_some_and(|a| s.actors.iter().any(|x| x == a));
+            let mut c = cell(w(2 + i));
+            c = if drawn {
+                c.add_paragraph(Paragraph::new().add_run(Run::new().add_text(marker(si, i))))
+            } else {
+                c.add_paragraph(Paragraph::new())
+            };
+            cells.push(c);
+        }
+        for (i, t) in layout::step_texts(s).iter().enumerate() {
+            cells.push(text_cell(w(2 + n + i), t));
+        }
+        let h = heights.get(si).copied().unwrap_or(MIN_ROW);
+        rows.push(
+            TableRow::new(cells)
+                .row_height(h as f32)
+                .height_rule(HeightRule::AtLeast),
+        );
+    }
+    Table::new(rows)
+        .set_grid(widths.iter().map(|&x| x.max(0) as usize).collect())
+        .layout(TableLayoutType::Fixed)
+        .margins(margins())
+}
+
+/// Rewrites `word/document.xml` of the package `bytes`: markers become drawings, header
+/// rows get `w:tblHeader`.
+fn finish_document(
+    bytes: Vec<u8>,
+    plan: &FlowPlan,
+    cols: &[(i64, i64)],
+    rows: &[(i64, i64)],
+) -> Result<Vec<u8>, String> {
+    let mut zin = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).map_err(|e| e.to_string())?;
+        let name = f.name().map_err(|e| e.to_string())?.to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).map_err(|e| e.to_string())?;
+        if name == "word/document.xml" {
+            let xml = String::from_utf8(data).map_err(|e| e.to_string())?;
+            data = rewrite_document(&xml, plan, cols, rows).into_bytes();
+        }
+        out.start_file(name, opts).map_err(|e| e.to_string())?;
+        out.write_all(&data).map_err(|e| e.to_string())?;
+    }
+    Ok(out.finish().map_err(|e| e.to_string())?.into_inner())
+}
+
+/// The rewritten document XML (see [`finish_document`]).
+fn rewrite_document(
+    xml: &str,
+    plan: &FlowPlan,
+    cols: &[(i64, i64)],
+    rows: &[(i64, i64)],
+) -> String {
+    // Drawing runs per (step, col), in z-order: symbols, then connectors and labels.
+    let mut runs: std::collections::HashMap<(usize, usize), String> =
+        std::collections::HashMap::new();
+    let mut id = 1000u32;
+    let origin = |step: usize, col: usize| {
+        let (cx, _) = cols.get(col).copied().unwrap_or((0, 0));
+        let (ry, _) = rows.get(step).copied().unwrap_or((0, 0));
+        (cx + CELL_MAR * EMU_PER_TWIP, ry)
+    };
+    for s in &plan.shapes {
+        id += 1;
+        let o = origin(s.step, s.col);
+        runs.entry((s.step, s.col))
+            .or_default()
+            .push_str(&symbol_run(s, o, id));
+    }
+    for c in &plan.connectors {
+        id += 1;
+        let o = origin(c.step, c.col);
+        let entry = runs.entry((c.step, c.col)).or_default();
+        entry.push_str(&connector_run(c, o, id));
+        if let Some((text, rect)) = c.label {
+            id += 1;
+            entry.push_str(&label_run(text, rect, o, id));
+        }
+    }
+    let mut out = String::with_capacity(xml.len() + runs.values().map(String::len).sum::<usize>());
+    let mut rest = xml;
+    // Markers: `<w:r>…<w:t …>§SOPAPSHAPE-s-c§</w:t></w:r>` → drawing runs.
+    while let Some(pos) = rest.find("\u{00a7}SOPAPSHAPE-") {
+        let Some(r_start) = rest.get(..pos).and_then(|h| h.rfind("<w:r>")) else {
+            break;
+        };
+        let Some(r_end) = rest
+            .get(pos..)
+            .and_then(|t| t.find("</w:r>"))
+            .map(|e| pos + e + 6)
+        else {
+            break;
+        };
+        let key = rest
+            .get(pos..)
+            .and_then(|t| t.split('\u{00a7}').nth(1))
+            .and_then(|m| m.strip_prefix("SOPAPSHAPE-"))
+            .and_then(|m| m.split_once('-'))
+            .and_then(|(a, b)| Some((a.parse::<usize>().ok()?, b.parse::<usize>().ok()?)));
+        out.push_str(rest.get(..r_start).unwrap_or(""));
+        if let Some(r) = key.and_then(|k| runs.get(&k)) {
+            out.push_str(r);
+        }
+        rest = rest.get(r_end..).unwrap_or("");
+    }
+    out.push_str(rest);
+    // Header rows: docx-rs writes `<w:cantSplit />` only on them.
+    out.replace("<w:cantSplit />", "<w:cantSplit /><w:tblHeader />")
+}
+
+/// `wp:anchor` opening for a shape at `rect` relative to the cell origin `o`.
+fn anchor_open(rect: Rect, o: (i64, i64), id: u32, name: &str) -> String {
+    format!(
+        "<w:r><w:drawing><wp:anchor distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\" \
+         simplePos=\"0\" relativeHeight=\"{z}\" behindDoc=\"0\" locked=\"0\" layoutInCell=\"1\" \
+         allowOverlap=\"1\"><wp:simplePos x=\"0\" y=\"0\"/><wp:positionH relativeFrom=\"column\">\
+         <wp:posOffset>{x}</wp:posOffset></wp:positionH><wp:positionV relativeFrom=\"paragraph\">\
+         <wp:posOffset>{y}</wp:posOffset></wp:positionV><wp:extent cx=\"{w}\" cy=\"{h}\"/>\
+         <wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/><wp:wrapNone/>\
+         <wp:docPr id=\"{id}\" name=\"{name} {id}\"/><wp:cNvGraphicFramePr/>\
+         <a:graphic xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\">\
+         <a:graphicData uri=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\">\
+         <wps:wsp>",
+        z = 251_660_000u32.saturating_add(id),
+        x = rect.x - o.0,
+        y = rect.y - o.1,
+        w = rect.w,
+        h = rect.h,
+    )
+}
+
+const ANCHOR_CLOSE: &str = "</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>";
+
+fn symbol_run(s: &PlacedShape, o: (i64, i64), id: u32) -> String {
+    let mut x = anchor_open(s.rect, o, id, "Flowchart");
+    x.push_str(&format!(
+        "<wps:cNvSpPr/><wps:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{}\" cy=\"{}\"/>\
+         </a:xfrm><a:prstGeom prst=\"{}\"><a:avLst/></a:prstGeom><a:solidFill>\
+         <a:srgbClr val=\"FFFFFF\"/></a:solidFill><a:ln w=\"9525\"><a:solidFill>\
+         <a:srgbClr val=\"000000\"/></a:solidFill></a:ln></wps:spPr><wps:bodyPr rot=\"0\" \
+         vert=\"horz\" wrap=\"square\" lIns=\"0\" tIns=\"0\" rIns=\"0\" bIns=\"0\" anchor=\"ctr\"/>",
+        s.rect.w,
+        s.rect.h,
+        preset(s.symbol)
+    ));
+    x.push_str(ANCHOR_CLOSE);
+    x
+}
+
+fn connector_run(c: &PlacedConnector, o: (i64, i64), id: u32) -> String {
+    let mut x = anchor_open(c.rect, o, id, "Connector");
+    let flips = format!(
+        "{}{}",
+        if c.flip_h { " flipH=\"1\"" } else { "" },
+        if c.flip_v { " flipV=\"1\"" } else { "" }
+    );
+    let av = match c.adj {
+        Some(a) => format!("<a:avLst><a:gd name=\"adj1\" fmla=\"val {a}\"/></a:avLst>"),
+        None => "<a:avLst/>".to_string(),
+    };
+    x.push_str(&format!(
+        "<wps:cNvCnPr/><wps:spPr><a:xfrm{flips}><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{}\" \
+         cy=\"{}\"/></a:xfrm><a:prstGeom prst=\"{}\">{av}</a:prstGeom><a:noFill/>\
+         <a:ln w=\"9525\"><a:solidFill><a:srgbClr val=\"000000\"/></a:solidFill>\
+         <a:tailEnd type=\"triangle\" w=\"med\" len=\"med\"/></a:ln></wps:spPr>\
+         <wps:bodyPr/>",
+        c.rect.w, c.rect.h, c.prst
+    ));
+    x.push_str(ANCHOR_CLOSE);
+    x
+}
+
+fn label_run(text: &str, rect: Rect, o: (i64, i64), id: u32) -> String {
+    let mut x = anchor_open(rect, o, id, "Text Box");
+    x.push_str(&format!(
+        "<wps:cNvSpPr txBox=\"1\"/><wps:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{}\" \
+         cy=\"{}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom><a:noFill/>\
+         <a:ln><a:noFill/></a:ln></wps:spPr><wps:txbx><w:txbxContent><w:p><w:pPr>\
+         <w:spacing w:before=\"0\" w:after=\"0\"/></w:pPr><w:r><w:rPr><w:sz w:val=\"12\"/>\
+         </w:rPr><w:t>{}</w:t></w:r></w:p></w:txbxContent></wps:txbx><wps:bodyPr rot=\"0\" \
+         vert=\"horz\" wrap=\"square\" lIns=\"0\" tIns=\"0\" rIns=\"0\" bIns=\"0\" anchor=\"ctr\"/>",
+        rect.w,
+        rect.h,
+        xml_escape(text)
+    ));
+    x.push_str(ANCHOR_CLOSE);
+    x
+}

@@ -1,0 +1,381 @@
+//! One SOP as a .xlsx: sheet "SOP" with the identity block above the procedure table
+//! and the flowchart as a drawing, sheet "Catatan Migrasi" with the findings.
+//!
+//! rust_xlsxwriter writes cells, merges, sizes and print setup. Its shape API has text
+//! boxes only, so one placeholder text box makes it create the drawing part and its
+//! relationships, and [`replace_drawing`] then swaps `xl/drawings/drawing1.xml` for our
+//! own: `xdr:sp` symbols with flowchart presets, `xdr:cxnSp` connectors and text-box
+//! branch labels, each in a `twoCellAnchor` computed from the column widths and row
+//! heights we set.
+
+use std::io::{Cursor, Read, Write};
+
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Shape, Workbook, Worksheet, XlsxError};
+
+use super::ExportError;
+use super::layout::{self, FlowPlan, Rect, identity_rows, preset, xml_escape};
+use crate::sop::record::Sop;
+
+/// EMU per Excel pixel.
+const EMU_PER_PX: i64 = 9_525;
+/// Column widths in pixels: No, Kegiatan, an actor, Kelengkapan, Waktu, Output,
+/// Keterangan.
+const PX_NO: u16 = 36;
+const PX_ACT: u16 = 260;
+const PX_ACTOR: u16 = 104;
+const PX_MUTU: [u16; 3] = [130, 70, 130];
+const PX_KET: u16 = 120;
+/// Lowest step row and one text line, pixels.
+const MIN_ROW_PX: u16 = 64;
+const LINE_PX: u16 = 16;
+/// Header rows' heights, pixels.
+const HEAD_PX: [u16; 2] = [24, 48];
+
+/// Renders `sop` as a .xlsx.
+pub fn to_xlsx(sop: &Sop) -> Result<Vec<u8>, ExportError> {
+    let err = |what: &'static str| {
+        let id = sop.id.clone();
+        move |e: XlsxError| ExportError::Xlsx {
+            sop: id.clone(),
+            what,
+            message: e.to_string(),
+        }
+    };
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("SOP").map_err(err("sheet"))?;
+    let geo = write_sop_sheet(ws, sop).map_err(err("sheet SOP"))?;
+    let notes = wb.add_worksheet();
+    write_notes_sheet(notes, sop).map_err(err("sheet Catatan Migrasi"))?;
+    let bytes = wb.save_to_buffer().map_err(err("package"))?;
+    let plan = layout::plan_flow(sop, &geo.actor_cols, &geo.step_rows);
+    replace_drawing(bytes, &drawing_xml(&plan, &geo)).map_err(|message| ExportError::Xlsx {
+        sop: sop.id.clone(),
+        what: "drawing",
+        message,
+    })
+}
+
+/// Where things stand on the SOP sheet, in pixels from the sheet's top-left.
+struct Geometry {
+    /// Left edge of every column, and the right edge of the last.
+    col_edges: Vec<i64>,
+    /// Top edge of every row up to the last step row, and its bottom edge.
+    row_edges: Vec<i64>,
+    /// Actor columns (left, width) in EMU from the sheet's top-left.
+    actor_cols: Vec<(i64, i64)>,
+    /// Step rows (top, height) in EMU from the sheet's top-left.
+    step_rows: Vec<(i64, i64)>,
+}
+
+fn rows_for(lines: u32) -> u16 {
+    (lines.min(200) as u16)
+        .saturating_mul(LINE_PX)
+        .saturating_add(8)
+}
+
+fn write_sop_sheet(ws: &mut Worksheet, sop: &Sop) -> Result<Geometry, XlsxError> {
+    let n = sop.actors.len().max(1) as u16;
+    let mut widths: Vec<u16> = vec![PX_NO, PX_ACT];
+    widths.extend(std::iter::repeat_n(PX_ACTOR, n as usize));
+    widths.extend(PX_MUTU);
+    widths.push(PX_KET);
+    let last = (widths.len() - 1) as u16;
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width_pixels(c as u16, u32::from(*w))?;
+    }
+    let text = Format::new()
+        .set_font_size(9)
+        .set_text_wrap()
+        .set_align(FormatAlign::Top)
+        .set_border(FormatBorder::Thin);
+    let bold = text.clone().set_bold();
+    let head = bold
+        .clone()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
+    let title = Format::new()
+        .set_bold()
+        .set_font_size(11)
+        .set_align(FormatAlign::Center);
+
+    let mut row: u32 = 0;
+    let mut heights: Vec<u16> = Vec::new();
+    let mut set_h = |ws: &mut Worksheet, r: u32, px: u16| -> Result<(), XlsxError> {
+        ws.set_row_height_pixels(r, u32::from(px))?;
+        let idx = r as usize;
+        if heights.len() <= idx {
+            heights.resize(idx + 1, 20);
+        }
+        if let Some(h) = heights.get_mut(idx) {
+            *h = px;
+        }
+        Ok(())
+    };
+    if let Some(a) = &sop.agency {
+        ws.merge_range(row, 0, row, last, &a.to_uppercase(), &title)?;
+    }
+    set_h(ws, row, 20)?;
+    row += 1;
+    set_h(ws, row, 20)?;
+    row += 1;
+    // Identity block: label over A:B, value over C:last.
+    let value_pt = widths.iter().skip(2).map(|&w| f64::from(w)).sum::<f64>() * 0.75;
+    for r in identity_rows(sop) {
+        let value = r.lines.join("\n");
+        ws.merge_range(row, 0, row, 1, r.label, &bold)?;
+        ws.merge_range(row, 2, row, last, &value, &text)?;
+        let lines = layout::estimate_lines(&value, value_pt, 9.0);
+        set_h(ws, row, rows_for(lines).max(20))?;
+        row += 1;
+    }
+    set_h(ws, row, 20)?;
+    row += 1;
+    if let Some(t) = &sop.identity.title {
+        ws.merge_range(row, 0, row, last, &t.to_uppercase(), &title)?;
+    }
+    set_h(ws, row, 24)?;
+    row += 1;
+
+    // Procedure table header (two rows, repeated on every printed page).
+    let h1 = row;
+    let h2 = row + 1;
+    ws.merge_range(h1, 0, h2, 0, "No", &head)?;
+    ws.merge_range(h1, 1, h2, 1, "Kegiatan", &head)?;
+    if n > 1 {
+        ws.merge_range(h1, 2, h1, 1 + n, "Pelaksana", &head)?;
+    } else {
+        ws.write_string_with_format(h1, 2, "Pelaksana", &head)?;
+    }
+    ws.merge_range(h1, 2 + n, h1, 4 + n, "Mutu Baku", &head)?;
+    ws.merge_range(h1, 5 + n, h2, 5 + n, "Keterangan", &head)?;
+    for i in 0..n {
+        let name = sop.actors.get(i as usize).map(String::as_str).unwrap_or("");
+        ws.write_string_with_format(h2, 2 + i, name, &head)?;
+    }
+    for (i, h) in ["Kelengkapan", "Waktu", "Output"].iter().enumerate() {
+        ws.write_string_with_format(h2, 2 + n + i as u16, *h, &head)?;
+    }
+    set_h(ws, h1, HEAD_PX[0])?;
+    set_h(ws, h2, HEAD_PX[1])?;
+    ws.set_repeat_rows(h1, h2)?;
+    row = h2 + 1;
+    let first_step_row = row;
+    for s in &sop.steps {
+        ws.write_string_with_format(row, 0, s.no.to_string(), &head)?;
+        ws.write_string_with_format(row, 1, &s.activity, &text)?;
+        for i in 0..n {
+            ws.write_blank(row, 2 + i, &text)?;
+        }
+        let mut lines = layout::estimate_lines(&s.activity, f64::from(PX_ACT) * 0.75, 9.0);
+        for (i, t) in layout::step_texts(s).iter().enumerate() {
+            let col = 2 + n + i as u16;
+            ws.write_string_with_format(row, col, *t, &text)?;
+            let w = widths.get(col as usize).copied().unwrap_or(PX_KET);
+            lines = lines.max(layout::estimate_lines(t, f64::from(w) * 0.75, 9.0));
+        }
+        set_h(ws, row, rows_for(lines).max(MIN_ROW_PX))?;
+        row += 1;
+    }
+
+    // Print setup: A4 landscape, one page wide.
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_margins(0.4, 0.4, 0.5, 0.5, 0.3, 0.3);
+
+    // Placeholder shape: makes rust_xlsxwriter write the drawing part we replace.
+    ws.insert_shape(0, 0, &Shape::textbox().set_width(1).set_height(1))?;
+
+    // Geometry.
+    let mut col_edges = Vec::with_capacity(widths.len() + 1);
+    let mut x = 0i64;
+    for w in &widths {
+        col_edges.push(x);
+        x += i64::from(*w);
+    }
+    col_edges.push(x);
+    let mut row_edges = Vec::with_capacity(heights.len() + 1);
+    let mut y = 0i64;
+    for h in &heights {
+        row_edges.push(y);
+        y += i64::from(*h);
+    }
+    row_edges.push(y);
+    let actor_cols = (0..n as usize)
+        .map(|i| {
+            let l = col_edges.get(2 + i).copied().unwrap_or(0);
+            let r = col_edges.get(3 + i).copied().unwrap_or(l);
+            (l * EMU_PER_PX, (r - l) * EMU_PER_PX)
+        })
+        .collect();
+    let step_rows = (0..sop.steps.len())
+        .map(|i| {
+            let r = first_step_row as usize + i;
+            let t = row_edges.get(r).copied().unwrap_or(0);
+            let b = row_edges.get(r + 1).copied().unwrap_or(t);
+            (t * EMU_PER_PX, (b - t) * EMU_PER_PX)
+        })
+        .collect();
+    Ok(Geometry {
+        col_edges,
+        row_edges,
+        actor_cols,
+        step_rows,
+    })
+}
+
+fn write_notes_sheet(ws: &mut Worksheet, sop: &Sop) -> Result<(), XlsxError> {
+    ws.set_name("Catatan Migrasi")?;
+    let bold = Format::new().set_bold().set_border(FormatBorder::Thin);
+    let text = Format::new()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top)
+        .set_border(FormatBorder::Thin);
+    ws.write_string_with_format(0, 0, "CATATAN MIGRASI", &Format::new().set_bold())?;
+    ws.write_string(
+        1,
+        0,
+        "Catatan hasil pemeriksaan otomatis atas SOP ini (isian yang kosong sengaja \
+         dibiarkan kosong, tidak dikarang).",
+    )?;
+    for (c, (h, w)) in [
+        ("Kode", 24.0),
+        ("Tingkat", 12.0),
+        ("Langkah", 9.0),
+        ("Pesan", 90.0),
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.set_column_width(c as u16, *w)?;
+        ws.write_string_with_format(3, c as u16, *h, &bold)?;
+    }
+    let notes = layout::findings_lines(sop);
+    if notes.is_empty() {
+        ws.write_string(4, 0, "Tidak ada catatan.")?;
+    }
+    for (r, n) in notes.iter().enumerate() {
+        for (c, t) in n.iter().enumerate() {
+            ws.write_string_with_format(4 + r as u32, c as u16, t, &text)?;
+        }
+    }
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    Ok(())
+}
+
+/// (index, offset in EMU) of the edge interval holding `px_emu`.
+fn locate(edges: &[i64], emu: i64) -> (usize, i64) {
+    let px = emu.div_euclid(EMU_PER_PX);
+    let i = edges
+        .partition_point(|&e| e <= px)
+        .saturating_sub(1)
+        .min(edges.len().saturating_sub(2));
+    let start = edges.get(i).copied().unwrap_or(0) * EMU_PER_PX;
+    (i, (emu - start).max(0))
+}
+
+fn anchor(geo: &Geometry, r: Rect) -> String {
+    let (c1, co1) = locate(&geo.col_edges, r.x);
+    let (r1, ro1) = locate(&geo.row_edges, r.y);
+    let (c2, co2) = locate(&geo.col_edges, r.x + r.w);
+    let (r2, ro2) = locate(&geo.row_edges, r.y + r.h);
+    format!(
+        "<xdr:twoCellAnchor editAs=\"oneCell\"><xdr:from><xdr:col>{c1}</xdr:col><xdr:colOff>{co1}</xdr:colOff>\
+         <xdr:row>{r1}</xdr:row><xdr:rowOff>{ro1}</xdr:rowOff></xdr:from><xdr:to><xdr:col>{c2}</xdr:col>\
+         <xdr:colOff>{co2}</xdr:colOff><xdr:row>{r2}</xdr:row><xdr:rowOff>{ro2}</xdr:rowOff></xdr:to>"
+    )
+}
+
+const LINE: &str = "<a:ln w=\"9525\"><a:solidFill><a:srgbClr val=\"000000\"/></a:solidFill></a:ln>";
+
+/// The drawing part holding the plan's symbols, connectors and labels.
+fn drawing_xml(plan: &FlowPlan, geo: &Geometry) -> String {
+    let mut x = String::with_capacity(1024 + plan.shapes.len() * 900);
+    x.push_str(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<xdr:wsDr \
+         xmlns:xdr=\"http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing\" \
+         xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\">",
+    );
+    let mut id = 1u32;
+    for s in &plan.shapes {
+        id += 1;
+        x.push_str(&anchor(geo, s.rect));
+        x.push_str(&format!(
+            "<xdr:sp macro=\"\" textlink=\"\"><xdr:nvSpPr><xdr:cNvPr id=\"{id}\" name=\"Flowchart {id}\"/>\
+             <xdr:cNvSpPr/></xdr:nvSpPr><xdr:spPr><a:xfrm><a:off x=\"{}\" y=\"{}\"/><a:ext cx=\"{}\" cy=\"{}\"/></a:xfrm>\
+             <a:prstGeom prst=\"{}\"><a:avLst/></a:prstGeom><a:solidFill><a:srgbClr val=\"FFFFFF\"/></a:solidFill>{LINE}</xdr:spPr>\
+             </xdr:sp><xdr:clientData/></xdr:twoCellAnchor>",
+            s.rect.x, s.rect.y, s.rect.w, s.rect.h, preset(s.symbol)
+        ));
+    }
+    for c in &plan.connectors {
+        id += 1;
+        let flips = format!(
+            "{}{}",
+            if c.flip_h { " flipH=\"1\"" } else { "" },
+            if c.flip_v { " flipV=\"1\"" } else { "" }
+        );
+        let av = match c.adj {
+            Some(a) => format!("<a:avLst><a:gd name=\"adj1\" fmla=\"val {a}\"/></a:avLst>"),
+            None => "<a:avLst/>".to_string(),
+        };
+        x.push_str(&anchor(geo, c.rect));
+        x.push_str(&format!(
+            "<xdr:cxnSp macro=\"\"><xdr:nvCxnSpPr><xdr:cNvPr id=\"{id}\" name=\"Connector {id}\"/>\
+             <xdr:cNvCxnSpPr/></xdr:nvCxnSpPr><xdr:spPr><a:xfrm{flips}><a:off x=\"{}\" y=\"{}\"/>\
+             <a:ext cx=\"{}\" cy=\"{}\"/></a:xfrm><a:prstGeom prst=\"{}\">{av}</a:prstGeom>\
+             <a:ln w=\"9525\"><a:solidFill><a:srgbClr val=\"000000\"/></a:solidFill>\
+             <a:tailEnd type=\"triangle\" w=\"med\" len=\"med\"/></a:ln></xdr:spPr></xdr:cxnSp>\
+             <xdr:clientData/></xdr:twoCellAnchor>",
+            c.rect.x, c.rect.y, c.rect.w, c.rect.h, c.prst
+        ));
+        if let Some((text, r)) = c.label {
+            id += 1;
+            x.push_str(&anchor(geo, r));
+            x.push_str(&format!(
+                "<xdr:sp macro=\"\" textlink=\"\"><xdr:nvSpPr><xdr:cNvPr id=\"{id}\" name=\"Label {id}\"/>\
+                 <xdr:cNvSpPr txBox=\"1\"/></xdr:nvSpPr><xdr:spPr><a:xfrm><a:off x=\"{}\" y=\"{}\"/>\
+                 <a:ext cx=\"{}\" cy=\"{}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom>\
+                 <a:noFill/><a:ln><a:noFill/></a:ln></xdr:spPr><xdr:txBody><a:bodyPr lIns=\"0\" tIns=\"0\" \
+                 rIns=\"0\" bIns=\"0\" anchor=\"ctr\"/><a:lstStyle/><a:p><a:r><a:rPr lang=\"id-ID\" sz=\"700\"/>\
+                 <a:t>{}</a:t></a:r></a:p></xdr:txBody></xdr:sp><xdr:clientData/></xdr:twoCellAnchor>",
+                r.x,
+                r.y,
+                r.w,
+                r.h,
+                xml_escape(text)
+            ));
+        }
+    }
+    x.push_str("</xdr:wsDr>");
+    x
+}
+
+/// Copies the package `bytes`, with `xl/drawings/drawing1.xml` replaced by `drawing`.
+fn replace_drawing(bytes: Vec<u8>, drawing: &str) -> Result<Vec<u8>, String> {
+    let mut zin = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    let mut found = false;
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).map_err(|e| e.to_string())?;
+        let name = f.name().map_err(|e| e.to_string())?.to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).map_err(|e| e.to_string())?;
+        if name == "xl/drawings/drawing1.xml" {
+            data = drawing.as_bytes().to_vec();
+            found = true;
+        }
+        out.start_file(name, opts).map_err(|e| e.to_string())?;
+        out.write_all(&data).map_err(|e| e.to_string())?;
+    }
+    if !found {
+        return Err("the workbook has no drawing part to replace".to_string());
+    }
+    Ok(out.finish().map_err(|e| e.to_string())?.into_inner())
+}

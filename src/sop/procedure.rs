@@ -1,0 +1,635 @@
+//! The procedure (flowchart) table: finding its header, mapping columns to roles and
+//! actors, and reading each step row's activity, actors, symbol and Mutu Baku.
+//!
+//! A header row is a row with a Kegiatan column and at least one other procedure
+//! column (No, Pelaksana, Mutu Baku, Waktu, Output …), often two merged rows: a group
+//! header ("Pelaksana" over the actor columns, "Mutu Baku" over Kelengkapan, Waktu,
+//! Output) over the sub-headers. Column roles come only from
+//! [`Vocabulary::column_role`].
+
+use super::record::Symbol;
+use super::text::Dewrap;
+use super::vocab::{ColumnRole, Vocabulary};
+use crate::model::{Cell, Section, Shape, ShapeKind, Table};
+
+/// The column layout of one procedure table header.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Header {
+    /// First header row.
+    pub first_row: usize,
+    /// The row after the last header row.
+    pub end_row: usize,
+    /// The No column.
+    pub no_col: Option<usize>,
+    /// The Kegiatan column.
+    pub act_col: usize,
+    /// Actor columns with their canonical actor names, in column order.
+    pub actor_cols: Vec<(usize, String)>,
+    /// Kelengkapan / Persyaratan column.
+    pub req_col: Option<usize>,
+    /// Waktu column.
+    pub time_col: Option<usize>,
+    /// Output column.
+    pub out_col: Option<usize>,
+    /// Keterangan column.
+    pub notes_col: Option<usize>,
+    /// A Pelaksana column that holds actor names as text (a two-column Kegiatan |
+    /// Pelaksana narrative table) rather than one column per actor.
+    pub actor_text_col: Option<usize>,
+}
+
+impl Header {
+    /// The distinct canonical actor names of the header, in column order.
+    pub fn actors(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (_, a) in &self.actor_cols {
+            if !out.contains(a) {
+                out.push(a.clone());
+            }
+        }
+        out
+    }
+}
+
+/// How a step's actors were found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActorSource {
+    /// From flowchart symbols standing in actor columns.
+    Shape,
+    /// From marks (√, X …) in actor columns.
+    Mark,
+    /// From other text in actor columns, or a Pelaksana text column.
+    Text,
+    /// Not found.
+    None,
+}
+
+/// One step as read from a table row, before flow (next / branches) is worked out.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawStep {
+    /// The step number written in the No column, if any.
+    pub no: Option<u32>,
+    /// Kegiatan text.
+    pub activity: String,
+    /// Canonical actor names.
+    pub actors: Vec<String>,
+    /// How the actors were found.
+    pub source: ActorSource,
+    /// Symbol from a shape, if any.
+    pub symbol: Option<Symbol>,
+    /// Kelengkapan / Persyaratan.
+    pub requirements: Option<String>,
+    /// Waktu as written.
+    pub time: Option<String>,
+    /// Output.
+    pub output: Option<String>,
+    /// Keterangan.
+    pub notes: Option<String>,
+    /// Branch cues from connector labels: (label is yes, target row's step) — filled by
+    /// the caller where shapes allow.
+    pub label_branches: Vec<(bool, u32)>,
+}
+
+/// The text of a header cell as one line (wrapped lines joined).
+fn header_text(c: &Cell) -> String {
+    c.text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn role_of(text: &str, vocab: &Vocabulary) -> Option<ColumnRole> {
+    let t = text.trim().trim_end_matches(':').trim();
+    if t.is_empty() || t.chars().count() > 60 {
+        return None;
+    }
+    vocab.column_role(t).or_else(|| {
+        // A header that wrapped in the middle of a word ("Kelengkapa\nn").
+        let joined: String = text.split_whitespace().collect();
+        (joined != t).then(|| vocab.column_role(&joined)).flatten()
+    })
+}
+
+/// True when a header reads "No" then "Kegiatan" (two headers in one merged cell).
+fn is_no_and_activity(text: &str, vocab: &Vocabulary) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    (1..words.len()).any(|k| {
+        let left = words.get(..k).map(|w| w.join(" ")).unwrap_or_default();
+        let right = words.get(k..).map(|w| w.join(" ")).unwrap_or_default();
+        role_of(&left, vocab) == Some(ColumnRole::Number)
+            && role_of(&right, vocab) == Some(ColumnRole::Activity)
+    })
+}
+
+/// True for a branch label written as text in a cell ("Ya", "Tidak", "Sesuai").
+fn is_branch_label(text: &str) -> bool {
+    let t = text.trim().trim_end_matches(['.', ':']).to_lowercase();
+    matches!(
+        t.as_str(),
+        "ya" | "tidak" | "tdk" | "sesuai" | "tidak sesuai" | "yes" | "no" | "ok" | "y" | "t"
+    )
+}
+
+fn is_mutu(role: Option<ColumnRole>) -> bool {
+    matches!(
+        role,
+        Some(
+            ColumnRole::MutuBaku
+                | ColumnRole::Requirements
+                | ColumnRole::Time
+                | ColumnRole::Output
+                | ColumnRole::Notes
+        )
+    )
+}
+
+/// Distinct cells covering row `r`, left to right.
+fn row_cells(table: &Table, r: usize) -> Vec<&Cell> {
+    let mut out: Vec<&Cell> = Vec::new();
+    for c in 0..table.n_cols {
+        if let Some(cell) = table.cell_at(r, c)
+            && !out.iter().any(|o| std::ptr::eq(*o, cell))
+        {
+            out.push(cell);
+        }
+    }
+    out
+}
+
+/// The canonical actor for a header as written. A name that wrapped in the middle of a
+/// word in a narrow column ("Kasubb" / "ag Umum") is tried with each line break glued
+/// or spaced, fewest glues first, until the vocabulary knows the name.
+pub fn actor_name(written: &str, vocab: &Vocabulary) -> String {
+    let lines: Vec<&str> = written
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let spaced = lines.join(" ");
+    let canon = vocab.canonical_actor(&spaced);
+    let breaks = lines.len().saturating_sub(1);
+    if breaks == 0 || breaks > 6 || vocab.is_known_actor(&canon) {
+        return canon;
+    }
+    let mut masks: Vec<u32> = (1..(1u32 << breaks)).collect();
+    masks.sort_by_key(|m| m.count_ones());
+    for mask in masks {
+        let mut s = String::new();
+        for (i, l) in lines.iter().enumerate() {
+            if i > 0 && mask & (1 << (i - 1)) == 0 {
+                s.push(' ');
+            }
+            s.push_str(l);
+        }
+        let c = vocab.canonical_actor(&s);
+        if vocab.is_known_actor(&c) {
+            return c;
+        }
+    }
+    canon
+}
+
+/// Reads a procedure header starting at row `r`, or None when row `r` is not one.
+pub fn detect_header(table: &Table, r: usize, vocab: &Vocabulary) -> Option<Header> {
+    // Cheap test first: a header row starts a Kegiatan cell of its own.
+    let row = table.rows.get(r)?;
+    if !row.cells.iter().any(|c| {
+        let t = header_text(c);
+        role_of(&t, vocab) == Some(ColumnRole::Activity)
+            || (c.col_span > 1 && is_no_and_activity(&t, vocab))
+    }) {
+        return None;
+    }
+    let cells = row_cells(table, r);
+    // Only cells that start in this row can open a header.
+    let roles: Vec<(&Cell, Option<ColumnRole>)> = cells
+        .iter()
+        .filter(|c| c.row == r)
+        .map(|c| {
+            let t = header_text(c);
+            let role = role_of(&t, vocab).or_else(|| {
+                // "No. Kegiatan" in one cell over two columns (no ruling between them)
+                (c.col_span > 1 && is_no_and_activity(&t, vocab)).then_some(ColumnRole::Activity)
+            });
+            (*c, role)
+        })
+        .collect();
+    let act = roles
+        .iter()
+        .find(|(_, ro)| *ro == Some(ColumnRole::Activity))?
+        .0;
+    let others = roles
+        .iter()
+        .filter(|(_, ro)| ro.is_some() && *ro != Some(ColumnRole::Activity))
+        .count();
+    if others == 0 {
+        return None;
+    }
+    let has_no_col = roles.iter().any(|(_, ro)| *ro == Some(ColumnRole::Number));
+    // An activity header over two columns with no No column of its own: the first
+    // column holds the numbers, the last the text.
+    let (merged_no, act_col) = if act.col_span > 1 && !has_no_col {
+        (Some(act.col), act.col + act.col_span - 1)
+    } else {
+        (None, act.col)
+    };
+    // Header depth: the tallest cell of the row, or two rows when a group header spans
+    // several columns (actor names / Mutu Baku parts below it).
+    let mut end = r + 1;
+    for (c, ro) in &roles {
+        end = end.max(c.row + c.row_span.max(1));
+        if c.col_span > 1 && matches!(ro, Some(ColumnRole::Actors | ColumnRole::MutuBaku)) {
+            end = end.max(r + 2);
+        }
+    }
+    // A following row of sub-headers (Waktu / Output …) with no spans belongs too.
+    if end == r + 1 && r + 1 < table.rows.len() {
+        let next_roles = row_cells(table, r + 1)
+            .iter()
+            .filter(|c| c.row == r + 1)
+            .filter(|c| {
+                matches!(
+                    role_of(&header_text(c), vocab),
+                    Some(ColumnRole::Requirements | ColumnRole::Time | ColumnRole::Output)
+                )
+            })
+            .count();
+        if next_roles >= 2 {
+            end = r + 2;
+        }
+    }
+    end = end.min(table.rows.len().max(r + 1));
+    let sub_row = end.saturating_sub(1);
+
+    let mut h = Header {
+        first_row: r,
+        end_row: end,
+        act_col,
+        no_col: merged_no,
+        ..Default::default()
+    };
+    // Per grid column: the top cell's role and the lowest header cell below it.
+    let mut first_mutu = table.n_cols;
+    let mut col_info: Vec<(Option<ColumnRole>, Option<&Cell>, Option<&Cell>)> = Vec::new();
+    for col in 0..table.n_cols {
+        let top = table.cell_at(r, col);
+        let top_role = top.and_then(|c| role_of(&header_text(c), vocab));
+        let sub = if sub_row > r {
+            table
+                .cell_at(sub_row, col)
+                .filter(|s| top.is_none_or(|t| !std::ptr::eq(*s, t)) && s.row > r)
+        } else {
+            None
+        };
+        let sub_role = sub.and_then(|c| role_of(&header_text(c), vocab));
+        let role = sub_role.or(top_role);
+        if col > act.col && first_mutu == table.n_cols && (is_mutu(top_role) || is_mutu(sub_role)) {
+            first_mutu = col;
+        }
+        col_info.push((role, top, sub));
+        let is_top_start = top.is_some_and(|t| t.col == col);
+        let is_sub_start = sub.is_some_and(|s| s.col == col);
+        match role {
+            Some(ColumnRole::Number) if h.no_col.is_none() && col < act.col + 1 => {
+                h.no_col = Some(col)
+            }
+            Some(ColumnRole::Requirements)
+                if h.req_col.is_none() && (is_sub_start || is_top_start) =>
+            {
+                h.req_col = Some(col)
+            }
+            Some(ColumnRole::Time) if h.time_col.is_none() && (is_sub_start || is_top_start) => {
+                h.time_col = Some(col)
+            }
+            Some(ColumnRole::Output) if h.out_col.is_none() && (is_sub_start || is_top_start) => {
+                h.out_col = Some(col)
+            }
+            Some(ColumnRole::Notes) if h.notes_col.is_none() && (is_sub_start || is_top_start) => {
+                h.notes_col = Some(col)
+            }
+            _ => {}
+        }
+    }
+    // An unnamed last column after the Mutu Baku columns is the Keterangan column.
+    if h.notes_col.is_none() && first_mutu < table.n_cols {
+        let last = table.n_cols - 1;
+        if let Some((None, Some(top), _)) = col_info.get(last)
+            && last > first_mutu
+            && top.col == last
+            && top.row == r
+            && !top.text.trim().is_empty()
+            && Some(last) != h.req_col
+            && Some(last) != h.time_col
+            && Some(last) != h.out_col
+        {
+            h.notes_col = Some(last);
+        }
+    }
+    // Actor columns: between Kegiatan and the first Mutu Baku column.
+    let act_end = act.col + act.col_span.max(1);
+    for col in act_end..first_mutu {
+        let Some((_, top, sub)) = col_info.get(col) else {
+            continue;
+        };
+        let top_role = top.and_then(|c| role_of(&header_text(c), vocab));
+        let name_cell = match sub {
+            Some(s) => Some(*s),
+            None if top_role != Some(ColumnRole::Actors) || sub_row == r => *top,
+            None => None,
+        };
+        let Some(nc) = name_cell else { continue };
+        if nc.col != col {
+            continue; // a merged name cell counts once, at its first column
+        }
+        let text = header_text(nc);
+        if text.is_empty() || role_of(&text, vocab).is_some_and(|ro| ro != ColumnRole::Actors) {
+            continue;
+        }
+        if top_role == Some(ColumnRole::Actors) && sub.is_none() {
+            // "Pelaksana" with nothing below: a column of actor names as text.
+            h.actor_text_col = Some(col);
+            continue;
+        }
+        h.actor_cols.push((col, actor_name(&nc.text, vocab)));
+    }
+    Some(h)
+}
+
+/// True when a cell text is a column-number cell ("1", "(2)", "3.").
+fn is_column_number(t: &str) -> bool {
+    let t = t
+        .trim()
+        .trim_start_matches('(')
+        .trim_end_matches([')', '.']);
+    !t.is_empty() && t.len() <= 3 && t.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Reads a step number written as "1", "1.", "(1)", "1)".
+pub fn step_number(t: &str) -> Option<u32> {
+    let t = t.trim().trim_start_matches('(');
+    let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
+    if digits.is_empty() || digits.len() > 4 {
+        return None;
+    }
+    let rest = t.get(digits.len()..).unwrap_or("").trim();
+    if !rest.is_empty() && !matches!(rest, "." | ")" | ".)") {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// What a table row below a header is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RowKind {
+    /// A step.
+    Step(RawStep),
+    /// Text continuing the previous step (a row split over a page break).
+    Continuation(String),
+    /// A row to skip (column-number row, repeated header, empty row).
+    Skip,
+}
+
+/// True when a shape is a label text box (Ya / Tidak …) rather than a step symbol.
+fn is_label_shape(s: &Shape) -> bool {
+    if s.text_box {
+        return true;
+    }
+    if s.kind == ShapeKind::Process && !s.text.trim().is_empty() {
+        let words = s.text.split_whitespace().count();
+        return words <= 3;
+    }
+    false
+}
+
+/// The step symbol a shape kind stands for.
+pub fn symbol_of(kind: ShapeKind) -> Option<Symbol> {
+    match kind {
+        ShapeKind::Terminator => Some(Symbol::Terminator),
+        ShapeKind::Process => Some(Symbol::Process),
+        ShapeKind::Decision => Some(Symbol::Decision),
+        ShapeKind::Connector => Some(Symbol::Connector),
+        ShapeKind::OffPage => Some(Symbol::Offpage),
+        ShapeKind::Arrow | ShapeKind::Other => None,
+    }
+}
+
+/// The step shapes (symbols, not arrows or labels) standing in `rows` of table `block`.
+pub fn step_shapes(section: &Section, block: usize, rows: std::ops::Range<usize>) -> Vec<&Shape> {
+    rows.flat_map(|r| section.shapes_in_row(block, r))
+        .filter(|s| symbol_of(s.kind).is_some() && !is_label_shape(s))
+        .collect()
+}
+
+fn cell_text_at(table: &Table, r: usize, col: Option<usize>, dw: &Dewrap) -> Option<String> {
+    let c = table.cell_at(r, col?)?;
+    if c.row != r {
+        return None; // merged from above: not this row's value
+    }
+    let fixed = dw.fix(&c.text);
+    let t = fixed
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!t.is_empty()).then_some(t)
+}
+
+/// Reads row `r` of a procedure table under `header`.
+pub fn read_row(
+    section: &Section,
+    block: usize,
+    table: &Table,
+    header: &Header,
+    r: usize,
+    vocab: &Vocabulary,
+    dw: &Dewrap,
+) -> RowKind {
+    let act_cell = table.cell_at(r, header.act_col).filter(|c| c.row == r);
+    let activity = cell_text_at(table, r, Some(header.act_col), dw).unwrap_or_default();
+    let no_text = cell_text_at(table, r, header.no_col, dw).unwrap_or_default();
+    // Repeated header or a column-number row.
+    if role_of(&activity, vocab) == Some(ColumnRole::Activity)
+        || (is_column_number(&activity) && (no_text.is_empty() || is_column_number(&no_text)))
+    {
+        return RowKind::Skip;
+    }
+    let no = step_number(&no_text);
+    let span = act_cell.map(|c| c.row_span.max(1)).unwrap_or(1);
+    let shapes = step_shapes(section, block, r..r + span);
+    if activity.is_empty() && no.is_none() && shapes.is_empty() {
+        return RowKind::Skip;
+    }
+    if no.is_none() && header.no_col.is_some() && shapes.is_empty() && !activity.is_empty() {
+        // No number and no symbol: either a wrapped row or a mark-table step without
+        // a number; marks decide.
+        let marked = header
+            .actor_cols
+            .iter()
+            .any(|(c, _)| cell_text_at(table, r, Some(*c), dw).is_some_and(|t| vocab.is_mark(&t)));
+        if !marked {
+            return RowKind::Continuation(activity);
+        }
+    }
+    if activity.is_empty() && no.is_none() {
+        return RowKind::Skip;
+    }
+
+    let mut actors: Vec<String> = Vec::new();
+    let mut source = ActorSource::None;
+    let mut symbol = None;
+    let push = |actors: &mut Vec<String>, a: &str| {
+        if !actors.iter().any(|x| x == a) {
+            actors.push(a.to_string());
+        }
+    };
+    // 1. symbols in actor columns
+    for s in &shapes {
+        if let crate::model::Anchor::Cell { col, .. } = s.anchor
+            && let Some((_, a)) = header.actor_cols.iter().find(|(c, _)| *c == col)
+        {
+            push(&mut actors, a);
+            source = ActorSource::Shape;
+            if symbol.is_none() {
+                symbol = symbol_of(s.kind);
+            }
+        }
+    }
+    // 2. marks
+    if actors.is_empty() {
+        for (c, a) in &header.actor_cols {
+            if cell_text_at(table, r, Some(*c), dw).is_some_and(|t| vocab.is_mark(&t)) {
+                push(&mut actors, a);
+                source = ActorSource::Mark;
+            }
+        }
+    }
+    // 3. text in actor columns, or a Pelaksana text column
+    if actors.is_empty() {
+        for (c, a) in &header.actor_cols {
+            if cell_text_at(table, r, Some(*c), dw).is_some_and(|t| !is_branch_label(&t)) {
+                push(&mut actors, a);
+                source = ActorSource::Text;
+            }
+        }
+        if let Some(t) = cell_text_at(table, r, header.actor_text_col, dw) {
+            for part in t.split(['\n', ';']) {
+                let p = part.trim();
+                if !p.is_empty() {
+                    push(&mut actors, &actor_name(p, vocab));
+                    source = ActorSource::Text;
+                }
+            }
+        }
+    }
+    RowKind::Step(RawStep {
+        no,
+        activity,
+        actors,
+        source,
+        symbol,
+        requirements: cell_text_at(table, r, header.req_col, dw),
+        time: cell_text_at(table, r, header.time_col, dw),
+        output: cell_text_at(table, r, header.out_col, dw),
+        notes: cell_text_at(table, r, header.notes_col, dw),
+        label_branches: Vec::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Row;
+
+    fn cell(row: usize, col: usize, rs: usize, cs: usize, t: &str) -> Cell {
+        Cell {
+            row,
+            col,
+            row_span: rs,
+            col_span: cs,
+            text: t.into(),
+            value: None,
+        }
+    }
+
+    fn two_row_header() -> Table {
+        Table {
+            n_cols: 8,
+            rows: vec![
+                Row {
+                    cells: vec![
+                        cell(0, 0, 2, 1, "No"),
+                        cell(0, 1, 2, 1, "Kegiatan"),
+                        cell(0, 2, 1, 3, "Pelaksana"),
+                        cell(0, 5, 1, 2, "Mutu Baku"),
+                        cell(0, 7, 2, 1, "Keterangan"),
+                    ],
+                    ..Default::default()
+                },
+                Row {
+                    cells: vec![
+                        cell(1, 2, 1, 1, "Pegawai"),
+                        cell(1, 3, 1, 1, "Kasubbag"),
+                        cell(1, 4, 1, 1, "Sekretaris"),
+                        cell(1, 5, 1, 1, "Waktu"),
+                        cell(1, 6, 1, 1, "Output"),
+                    ],
+                    ..Default::default()
+                },
+                Row {
+                    cells: vec![
+                        cell(2, 0, 1, 1, "(1)"),
+                        cell(2, 1, 1, 1, "(2)"),
+                        cell(2, 2, 1, 1, "(3)"),
+                    ],
+                    ..Default::default()
+                },
+                Row {
+                    cells: vec![
+                        cell(3, 0, 1, 1, "1."),
+                        cell(3, 1, 1, 1, "Mengajukan cuti"),
+                        cell(3, 3, 1, 1, "√"),
+                        cell(3, 5, 1, 1, "15 menit"),
+                    ],
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn two_row_header_maps_columns() {
+        let v = Vocabulary::default();
+        let t = two_row_header();
+        assert!(detect_header(&t, 1, &v).is_none());
+        let h = detect_header(&t, 0, &v).unwrap();
+        assert_eq!(h.end_row, 2);
+        assert_eq!(h.no_col, Some(0));
+        assert_eq!(h.act_col, 1);
+        let names: Vec<&str> = h.actor_cols.iter().map(|(_, a)| a.as_str()).collect();
+        assert_eq!(names, vec!["Pegawai", "Kepala Sub Bagian", "Sekretaris"]);
+        assert_eq!(h.time_col, Some(5));
+        assert_eq!(h.out_col, Some(6));
+        assert_eq!(h.notes_col, Some(7));
+        let sec = Section::default();
+        assert_eq!(
+            read_row(&sec, 0, &t, &h, 2, &v, &Dewrap::default()),
+            RowKind::Skip
+        );
+        let RowKind::Step(s) = read_row(&sec, 0, &t, &h, 3, &v, &Dewrap::default()) else {
+            panic!("not a step")
+        };
+        assert_eq!(s.no, Some(1));
+        assert_eq!(s.activity, "Mengajukan cuti");
+        assert_eq!(s.actors, vec!["Kepala Sub Bagian"]);
+        assert_eq!(s.source, ActorSource::Mark);
+        assert_eq!(s.time.as_deref(), Some("15 menit"));
+    }
+
+    #[test]
+    fn step_numbers() {
+        assert_eq!(step_number("1."), Some(1));
+        assert_eq!(step_number("(12)"), Some(12));
+        assert_eq!(step_number(" 3 "), Some(3));
+        assert_eq!(step_number("1. Menerima"), None);
+        assert_eq!(step_number(""), None);
+    }
+}

@@ -1,0 +1,696 @@
+//! Segmentation: walking a document in reading order and cutting it into SOPs.
+//!
+//! A new SOP starts at an organisation header, an identity block or an SOP title that
+//! comes after the current SOP's steps; a procedure table that continues the step
+//! numbering of the one before it, with the same actors, continues that SOP; a
+//! spreadsheet sheet ends the SOP it holds. Identity values, procedure tables and
+//! numbered paragraphs are read by [`identity`](super::identity),
+//! [`procedure`](super::procedure) and the narrative reader.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::identity::{self, FieldValue, OrgHeader};
+use super::procedure::{self, ActorSource, Header, RawStep, RowKind};
+use super::record::Identity;
+use super::text::Dewrap;
+use super::vocab::{IdentityField, Vocabulary};
+use crate::model::{Block, Cell, CellValue, Document, Paragraph, Section, Table};
+
+/// One SOP as found in the document, before it becomes a record.
+#[derive(Clone, Debug, Default)]
+pub struct Draft {
+    /// Identity fields read so far.
+    pub identity: Identity,
+    /// A title seen as a heading (used when the identity has no Nama SOP).
+    pub title_hint: Option<String>,
+    /// A unit from the organisation header (used when the identity names none).
+    pub unit_hint: Option<String>,
+    /// The agency from the organisation header.
+    pub agency: Option<String>,
+    /// Canonical actors in column order.
+    pub actors: Vec<String>,
+    /// Steps read so far.
+    pub steps: Vec<RawStep>,
+    /// True when the steps came from numbered paragraphs or a Kegiatan | Pelaksana table.
+    pub narrative: bool,
+    /// True when any identity field was set.
+    has_identity: bool,
+    /// How many identity values were read.
+    identity_fields: usize,
+}
+
+impl Draft {
+    fn has_steps(&self) -> bool {
+        !self.steps.is_empty()
+    }
+
+    /// True when `steps` (with `actors`) continue this draft's numbering.
+    fn continued_by(&self, actors: &[String], steps: &[RawStep]) -> bool {
+        let (Some(last), Some(first)) = (self.steps.last(), steps.first()) else {
+            return false;
+        };
+        let last_no = last.no.unwrap_or(self.steps.len() as u32);
+        let numbering = first.no == Some(last_no.saturating_add(1));
+        let same_actors = actors.is_empty() || self.actors.is_empty() || actors == self.actors;
+        numbering && same_actors
+    }
+}
+
+/// Words that head the procedure part ("PROSEDUR", "URAIAN PROSEDUR").
+fn is_procedure_marker(t: &str) -> bool {
+    let l = t.trim().trim_end_matches(':').trim().to_lowercase();
+    matches!(
+        l.as_str(),
+        "prosedur" | "uraian prosedur" | "prosedur kerja" | "langkah-langkah" | "mekanisme"
+    ) || l.starts_with("prosedur (")
+}
+
+/// The "STANDAR OPERASIONAL PROSEDUR" heading (not a title).
+fn is_sop_marker(t: &str) -> bool {
+    let l = t
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    l == "standar operasional prosedur"
+        || l == "standard operasional prosedur"
+        || l == "standar operasional prosedur (sop)"
+        || l == "sop"
+        || l.starts_with("standar operasional prosedur administrasi")
+}
+
+static NUMBERED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*\(?(\d{1,3})[.)]\s*(\S.*)$").expect("static regex"));
+
+/// True when a short line reads as a heading / SOP title (mostly upper case, a few
+/// words, no label colon, not a marker).
+fn looks_like_title(t: &str) -> bool {
+    let t = t.trim();
+    let words = t.split_whitespace().count();
+    if !(2..=14).contains(&words) || t.ends_with(':') || t.contains(" : ") {
+        return false;
+    }
+    if is_sop_marker(t) || is_procedure_marker(t) || identity::is_gov_line(t) {
+        return false;
+    }
+    let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() < 6 {
+        return false;
+    }
+    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+    upper * 10 >= letters.len() * 8
+}
+
+/// The SOP builder: receives what the walk finds, in reading order.
+struct Builder<'v> {
+    vocab: &'v Vocabulary,
+    dewrap: Dewrap,
+    cur: Draft,
+    done: Vec<Draft>,
+    /// A paragraph identity field still taking continuation lines.
+    open: Option<(IdentityField, FieldValue)>,
+    /// Paragraph lines of an organisation header being collected.
+    org: Option<Vec<String>>,
+    /// Numbered paragraphs waiting to become narrative steps.
+    narrative: Vec<Paragraph>,
+    /// True after a "PROSEDUR" heading: numbered paragraphs are steps.
+    in_procedure: bool,
+    /// True while the lines of a table cell are read (never narrative steps).
+    in_cell: bool,
+}
+
+impl<'v> Builder<'v> {
+    fn new(vocab: &'v Vocabulary, dewrap: Dewrap) -> Self {
+        Builder {
+            vocab,
+            dewrap,
+            cur: Draft::default(),
+            done: Vec::new(),
+            open: None,
+            org: None,
+            narrative: Vec::new(),
+            in_procedure: false,
+            in_cell: false,
+        }
+    }
+
+    fn finish(&mut self) {
+        let d = std::mem::take(&mut self.cur);
+        if d.has_steps() {
+            self.done.push(d);
+        }
+        self.in_procedure = false;
+    }
+
+    fn org_header(&mut self, h: OrgHeader) {
+        if self.cur.has_steps() {
+            self.finish();
+        }
+        if self.cur.agency.is_none() {
+            self.cur.agency = h.agency;
+        }
+        if h.unit.is_some() {
+            self.cur.unit_hint = h.unit;
+        }
+    }
+
+    fn identity(&mut self, field: IdentityField, value: FieldValue) {
+        let list_after_steps = !identity::is_scalar(field)
+            && field != IdentityField::ApprovedBy
+            && !identity::is_set(&self.cur.identity, field);
+        if (self.cur.has_steps() && !list_after_steps)
+            || (identity::is_set(&self.cur.identity, field) && !value.is_empty())
+        {
+            self.finish();
+        }
+        identity::apply(&mut self.cur.identity, field, &value, self.vocab);
+        self.cur.has_identity = true;
+        self.cur.identity_fields += 1;
+    }
+
+    fn title(&mut self, t: &str) {
+        if self.cur.has_steps() {
+            self.finish();
+        }
+        if self.cur.title_hint.is_none() {
+            self.cur.title_hint = Some(t.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+    }
+
+    fn steps(&mut self, actors: Vec<String>, steps: Vec<RawStep>, narrative: bool) {
+        if steps.is_empty() {
+            return;
+        }
+        if self.cur.has_steps() {
+            if self.cur.continued_by(&actors, &steps) {
+                self.cur.steps.extend(steps);
+                return;
+            }
+            self.finish();
+        } else if !self.cur.has_identity
+            && let Some(last) = self.done.last_mut()
+            && last.continued_by(&actors, &steps)
+        {
+            last.steps.extend(steps);
+            self.cur.title_hint = None;
+            return;
+        }
+        self.cur.actors = actors;
+        self.cur.steps = steps;
+        self.cur.narrative = narrative;
+    }
+
+    fn close_open(&mut self) {
+        if let Some((f, v)) = self.open.take() {
+            self.identity(f, v);
+        }
+    }
+
+    fn end_org(&mut self) {
+        if let Some(lines) = self.org.take() {
+            let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+            if let Some(h) = identity::org_header(&refs) {
+                self.org_header(h);
+            }
+        }
+    }
+
+    fn flush_narrative(&mut self) {
+        if self.narrative.is_empty() {
+            return;
+        }
+        let paras = std::mem::take(&mut self.narrative);
+        if paras.len() < 2 {
+            return; // one numbered line is a note, not a procedure
+        }
+        let steps = narrative_steps(&paras, self.vocab);
+        let mut actors: Vec<String> = Vec::new();
+        for s in &steps {
+            for a in &s.actors {
+                if !actors.contains(a) {
+                    actors.push(a.clone());
+                }
+            }
+        }
+        self.steps(actors, steps, true);
+    }
+
+    /// Everything pending closed before a table or a section end.
+    fn settle(&mut self) {
+        self.end_org();
+        self.close_open();
+        self.flush_narrative();
+    }
+
+    fn paragraph(&mut self, p: &Paragraph) {
+        let text = p.text.trim();
+        if text.is_empty() {
+            return;
+        }
+        if identity::is_gov_line(text) {
+            self.close_open();
+            self.flush_narrative();
+            self.end_org();
+            self.org = Some(vec![text.to_string()]);
+            return;
+        }
+        if let Some(lines) = self.org.as_mut() {
+            let org_like = identity::is_unit_line(text)
+                || identity::is_org_line(text)
+                || !looks_like_sentence(text);
+            if identity::continues_org(text) && org_like && lines.len() < 6 {
+                lines.push(text.to_string());
+                return;
+            }
+            self.end_org();
+        }
+        if is_sop_marker(text) {
+            self.close_open();
+            return;
+        }
+        if is_procedure_marker(text) {
+            self.close_open();
+            self.flush_narrative();
+            self.in_procedure = true;
+            return;
+        }
+        if let Some((f, rest)) = identity::split_label_line(text, self.vocab) {
+            self.flush_narrative();
+            self.close_open();
+            self.in_procedure = false;
+            let v = FieldValue::from_text(&rest);
+            if identity::is_scalar(f) && !rest.trim().is_empty() {
+                self.identity(f, v);
+            } else {
+                self.open = Some((f, v));
+            }
+            return;
+        }
+        let numbered = p.list.is_some() || NUMBERED.is_match(text);
+        if let Some((f, v)) = self.open.as_mut()
+            && !self.in_procedure
+        {
+            let scalar = identity::is_scalar(*f);
+            v.lines.push(text.to_string());
+            if scalar {
+                self.close_open();
+            }
+            return;
+        }
+        // Numbered paragraphs are a procedure only under a PROSEDUR heading or in an
+        // SOP whose identity has been read; elsewhere they are an ordinary list.
+        let heading = NUMBERED
+            .captures(text)
+            .and_then(|c| c.get(2))
+            .is_some_and(|m| looks_like_title(m.as_str()));
+        if numbered
+            && !heading
+            && !self.in_cell
+            && (self.in_procedure
+                || self.cur.identity.number.is_some()
+                || self.cur.identity_fields >= 3)
+        {
+            self.narrative.push(p.clone());
+            return;
+        }
+        self.flush_narrative();
+        if looks_like_title(text) {
+            self.title(text);
+        }
+    }
+
+    fn table(&mut self, section: &Section, block: usize, table: &Table) {
+        self.settle();
+        let mut consumed = vec![false; table.rows.len()];
+        let mut current: Option<(Header, Vec<RawStep>)> = None;
+        let mut r = 0;
+        while r < table.rows.len() {
+            if consumed.get(r).copied().unwrap_or(false) {
+                r += 1;
+                continue;
+            }
+            if let Some(h) = procedure::detect_header(table, r, self.vocab) {
+                if let Some((ph, st)) = current.take() {
+                    self.emit_table(&ph, st);
+                }
+                if h.actor_cols.is_empty()
+                    && h.actor_text_col.is_some()
+                    && h.first_row == 0
+                    && let Some((actors, steps)) =
+                        super::narrative_bridge::parse_table(table, self.vocab)
+                {
+                    // A two-column Kegiatan | Pelaksana table: the narrative reader's.
+                    self.steps(actors, steps, true);
+                    return;
+                }
+                let next = h.end_row.max(r + 1);
+                current = Some((h, Vec::new()));
+                r = next;
+                continue;
+            }
+            let label_row = if let Some((h, _)) = current.as_ref() {
+                // a numbered row of a procedure table is a step, whatever its words
+                let numbered = h
+                    .no_col
+                    .and_then(|c| table.cell_at(r, c))
+                    .is_some_and(|c| c.row == r && procedure::step_number(&c.text).is_some());
+                !numbered && row_has_label(table, r, self.vocab)
+            } else {
+                row_has_label(table, r, self.vocab) || has_label_line(table, r, self.vocab)
+            };
+            if label_row {
+                if let Some((ph, st)) = current.take() {
+                    self.emit_table(&ph, st);
+                }
+                self.identity_row(table, r, &mut consumed);
+                r += 1;
+                continue;
+            }
+            if let Some((h, steps)) = current.as_mut() {
+                match procedure::read_row(section, block, table, h, r, self.vocab, &self.dewrap) {
+                    RowKind::Step(mut s) => {
+                        if h.no_col.is_none() && s.no.is_none() {
+                            split_leading_number(&mut s);
+                        }
+                        steps.push(s);
+                    }
+                    RowKind::Continuation(t) => {
+                        if let Some(last) = steps.last_mut() {
+                            last.activity.push(' ');
+                            last.activity.push_str(&t);
+                        }
+                    }
+                    RowKind::Skip => {}
+                }
+            } else {
+                self.other_row(table, r);
+            }
+            r += 1;
+        }
+        if let Some((ph, st)) = current.take() {
+            self.emit_table(&ph, st);
+        }
+    }
+
+    fn emit_table(&mut self, h: &Header, steps: Vec<RawStep>) {
+        let narrative = h.actor_cols.is_empty() && h.actor_text_col.is_some();
+        let actors = if narrative {
+            let mut a: Vec<String> = Vec::new();
+            for s in &steps {
+                for x in &s.actors {
+                    if !a.contains(x) {
+                        a.push(x.clone());
+                    }
+                }
+            }
+            a
+        } else {
+            h.actors()
+        };
+        self.steps(actors, steps, narrative);
+    }
+
+    /// A row outside a procedure table that holds no identity label: an organisation
+    /// block, a title, or nothing of use.
+    fn other_row(&mut self, table: &Table, r: usize) {
+        let Some(row) = table.rows.get(r) else { return };
+        let texts: Vec<&Cell> = row
+            .cells
+            .iter()
+            .filter(|c| !c.text.trim().is_empty())
+            .collect();
+        let mut used = false;
+        for c in &texts {
+            if c.text.lines().any(identity::is_gov_line) {
+                let fixed = self.dewrap.fix(&c.text).into_owned();
+                self.text_lines(&fixed);
+                used = true;
+            }
+        }
+        if used {
+            return;
+        }
+        if let [only] = texts.as_slice() {
+            let t = only.text.trim();
+            if is_procedure_marker(t) {
+                self.in_procedure = true;
+            } else if looks_like_title(t) && !t.contains('\n') {
+                self.title(t);
+            }
+        }
+    }
+
+    /// The lines of one cell read like paragraphs: an organisation header, the SOP
+    /// heading, a title, `Label : value` lines with their continuation lines.
+    fn text_lines(&mut self, text: &str) {
+        self.settle();
+        self.in_cell = true;
+        for line in text.lines() {
+            let p = Paragraph {
+                text: line.to_string(),
+                ..Default::default()
+            };
+            self.paragraph(&p);
+        }
+        self.in_cell = false;
+        self.end_org();
+        self.close_open();
+    }
+
+    /// Reads the identity labels and values of row `r`: label | value pairs, a label
+    /// whose value is in the cell below, and `Label : value` lines inside one cell.
+    fn identity_row(&mut self, table: &Table, r: usize, consumed: &mut [bool]) {
+        let Some(row) = table.rows.get(r) else { return };
+        let cells: Vec<&Cell> = row.cells.iter().collect();
+        let mut skip_next = false;
+        for (i, c) in cells.iter().enumerate() {
+            if std::mem::take(&mut skip_next) {
+                continue;
+            }
+            if let Some(f) = identity::whole_label(&c.text, self.vocab) {
+                let right = cells.get(i + 1).copied();
+                // The cell to the right is another label (two label | label halves)
+                // only when it says so with a colon or both name list fields;
+                // otherwise it is this label's value.
+                let right_is_label = right.is_some_and(|x| {
+                    is_label_cell(x, self.vocab)
+                        && (x.text.trim().ends_with(':')
+                            || (is_list_field(f)
+                                && identity::whole_label(&x.text, self.vocab)
+                                    .is_some_and(is_list_field)))
+                });
+                let value = match right {
+                    Some(x) if !right_is_label && c.row_span > 1 => {
+                        // A label merged over several rows: one value cell per row.
+                        skip_next = true;
+                        let mut v = cell_value(x, &self.dewrap);
+                        for rr in c.row + 1..c.row + c.row_span {
+                            if let Some(more) = table.cell_at(rr, x.col).filter(|m| m.row == rr) {
+                                v.lines.extend(
+                                    self.dewrap.fix(&more.text).lines().map(str::to_string),
+                                );
+                            }
+                            if !row_has_label(table, rr, self.vocab)
+                                && let Some(slot) = consumed.get_mut(rr)
+                            {
+                                *slot = true;
+                            }
+                        }
+                        Some(v)
+                    }
+                    Some(x) if !right_is_label && !x.text.trim().is_empty() => {
+                        skip_next = true;
+                        Some(cell_value(x, &self.dewrap))
+                    }
+                    Some(x) if !right_is_label && x.value.is_some() => {
+                        skip_next = true;
+                        Some(cell_value(x, &self.dewrap))
+                    }
+                    _ => None,
+                };
+                let value = match value {
+                    Some(v) => v,
+                    None if right.is_none() || right_is_label => {
+                        let below_row = c.row + c.row_span.max(1);
+                        match table.cell_at(below_row, c.col) {
+                            Some(b)
+                                if b.row == below_row
+                                    && !is_label_cell(b, self.vocab)
+                                    && !b.text.trim().is_empty() =>
+                            {
+                                if let Some(slot) = consumed.get_mut(below_row) {
+                                    // the row below holds values only if no label sits in it
+                                    if !row_has_label(table, below_row, self.vocab) {
+                                        *slot = true;
+                                    }
+                                }
+                                cell_value(b, &self.dewrap)
+                            }
+                            _ => FieldValue::default(),
+                        }
+                    }
+                    None => {
+                        skip_next = right.is_some();
+                        FieldValue::default()
+                    }
+                };
+                self.identity(f, value);
+                continue;
+            }
+            if let Some(part) = approver_part(&c.text) {
+                // "Nama" / "NIP" in their own rows under "Disahkan oleh"
+                if let Some(x) = cells.get(i + 1).copied() {
+                    skip_next = true;
+                    self.approver_part(part, x.text.trim());
+                }
+                continue;
+            }
+            let fixed = self.dewrap.fix(&c.text).into_owned();
+            self.text_lines(&fixed);
+        }
+    }
+
+    /// A name or NIP given in its own row under "Disahkan oleh".
+    fn approver_part(&mut self, part: ApproverPart, value: &str) {
+        if value.is_empty() {
+            return;
+        }
+        let ap = self
+            .cur
+            .identity
+            .approved_by
+            .get_or_insert_with(Default::default);
+        match part {
+            ApproverPart::Name => ap.name = Some(value.to_string()),
+            ApproverPart::Nip => ap.nip = Some(value.to_string()),
+        }
+        self.cur.has_identity = true;
+    }
+
+    fn section_end(&mut self) {
+        self.settle();
+        if self.cur.has_steps() {
+            self.finish();
+        }
+        self.in_procedure = false;
+    }
+
+    fn into_drafts(mut self) -> Vec<Draft> {
+        self.section_end();
+        self.done
+    }
+}
+
+/// A part of the approver block that has a row of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ApproverPart {
+    Name,
+    Nip,
+}
+
+fn approver_part(text: &str) -> Option<ApproverPart> {
+    let t = text
+        .trim()
+        .trim_end_matches([':', '.'])
+        .trim()
+        .to_lowercase();
+    match t.as_str() {
+        "nama" | "nama lengkap" => Some(ApproverPart::Name),
+        "nip" => Some(ApproverPart::Nip),
+        _ => None,
+    }
+}
+
+fn is_list_field(f: IdentityField) -> bool {
+    !identity::is_scalar(f) && f != IdentityField::ApprovedBy
+}
+
+/// A table cell as a field value (its lines, and its date when typed).
+fn cell_value(c: &Cell, dw: &Dewrap) -> FieldValue {
+    let mut v = FieldValue::from_text(&dw.fix(&c.text));
+    if let Some(CellValue::Date(d)) = &c.value {
+        v.date = Some(d.clone());
+    }
+    v
+}
+
+/// True when a cell's text is an identity label (alone, or opening `Label : value`).
+fn is_label_cell(c: &Cell, vocab: &Vocabulary) -> bool {
+    let first = c.text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let t = c.text.trim();
+    // A short single line ending in a colon reads as a label even when the vocabulary
+    // does not know it: it is never a value.
+    let label_like = t.ends_with(':') && !t.contains('\n') && t.split_whitespace().count() <= 5;
+    label_like
+        || identity::whole_label(&c.text, vocab).is_some()
+        || (first.contains(':') && identity::split_label_line(first, vocab).is_some())
+}
+
+/// True when a row has an identity label cell.
+fn row_has_label(table: &Table, r: usize, vocab: &Vocabulary) -> bool {
+    table.rows.get(r).is_some_and(|row| {
+        row.cells
+            .iter()
+            .any(|c| is_label_cell(c, vocab) || approver_part(&c.text).is_some())
+    })
+}
+
+/// True when a cell holds `Label : value` lines anywhere in it (a whole identity block
+/// written in one cell).
+fn has_label_line(table: &Table, r: usize, vocab: &Vocabulary) -> bool {
+    table.rows.get(r).is_some_and(|row| {
+        row.cells.iter().any(|c| {
+            c.text
+                .lines()
+                .filter(|l| l.contains(':'))
+                .any(|l| identity::split_label_line(l, vocab).is_some())
+        })
+    })
+}
+
+/// True when a line reads as a sentence (mostly lower case), not a header line.
+fn looks_like_sentence(t: &str) -> bool {
+    let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
+    let lower = letters.iter().filter(|c| c.is_lowercase()).count();
+    letters.len() >= 6 && lower * 2 > letters.len()
+}
+
+/// "1. Menetapkan …" in a Kegiatan cell with no No column: the number moves to `no`.
+fn split_leading_number(s: &mut RawStep) {
+    if let Some(c) = NUMBERED.captures(&s.activity) {
+        let no = c.get(1).and_then(|m| m.as_str().parse().ok());
+        let rest = c.get(2).map(|m| m.as_str().to_string());
+        if let (Some(no), Some(rest)) = (no, rest) {
+            s.no = Some(no);
+            s.activity = rest;
+        }
+    }
+}
+
+/// Numbered paragraphs as steps: number and text; actors found by the narrative reader.
+fn narrative_steps(paras: &[Paragraph], vocab: &Vocabulary) -> Vec<RawStep> {
+    let refs: Vec<&Paragraph> = paras.iter().collect();
+    super::narrative_bridge::parse_paragraphs(&refs, vocab)
+}
+
+/// Cuts `doc` into SOP drafts in reading order.
+pub fn segment(doc: &Document, vocab: &Vocabulary) -> Vec<Draft> {
+    let mut b = Builder::new(vocab, Dewrap::for_document(doc));
+    for section in &doc.sections {
+        for (i, block) in section.blocks.iter().enumerate() {
+            match block {
+                Block::Paragraph(p) => b.paragraph(p),
+                Block::Table(t) => b.table(section, i, t),
+            }
+        }
+        b.section_end();
+    }
+    b.into_drafts()
+}
+
+/// True when any step of `draft` found its actors from the given source.
+pub fn any_source(draft: &Draft, src: ActorSource) -> bool {
+    draft.steps.iter().any(|s| s.source == src)
+}

@@ -1,0 +1,151 @@
+//! Cell text clean-up: undoing line wraps that split a word in two.
+//!
+//! PDF producers wrap text at the cell width, sometimes in the middle of a word
+//! ("permohona" / "n cuti"). A break is glued back when the two halves make a word the
+//! document uses elsewhere, or when the second half is a short lower-case fragment
+//! that is not a word of its own.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use crate::model::{Block, Document, Format};
+
+/// Short Indonesian words that may start a wrapped line on their own.
+const SHORT_WORDS: &[&str] = &[
+    "di", "ke", "dan", "yg", "dg", "ya", "per", "dsb", "dll", "rp", "no", "tgl", "kab", "kec",
+    "kel", "sk", "spt", "hps", "ba", "bap", "oleh", "ada", "itu", "ini", "hal", "cap", "map",
+    "sub", "tim", "jam", "hari", "atau", "bagi", "pada", "dari", "agar", "jika",
+];
+
+/// Glues words a wrap split, for one document.
+#[derive(Debug, Default)]
+pub struct Dewrap {
+    /// Only wrapped producers (PDF) get the treatment.
+    active: bool,
+    /// Lower-case words seen in the document.
+    words: HashSet<String>,
+}
+
+fn tokens(s: &str) -> impl Iterator<Item = String> + '_ {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 2)
+        .map(str::to_lowercase)
+}
+
+impl Dewrap {
+    /// Prepares the fixer for `doc` (inactive for formats that do not wrap).
+    pub fn for_document(doc: &Document) -> Self {
+        if doc.format != Some(Format::Pdf) {
+            return Dewrap::default();
+        }
+        let mut words = HashSet::new();
+        for sec in &doc.sections {
+            for b in &sec.blocks {
+                match b {
+                    Block::Paragraph(p) => words.extend(tokens(&p.text)),
+                    Block::Table(t) => {
+                        for r in &t.rows {
+                            for c in &r.cells {
+                                words.extend(tokens(&c.text));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Dewrap {
+            active: true,
+            words,
+        }
+    }
+
+    /// True when the line break between `a` and `b` splits one word.
+    fn splits_word(&self, a: &str, b: &str) -> bool {
+        let Some(w1) = a.split_whitespace().last() else {
+            return false;
+        };
+        let Some(w2) = b.split_whitespace().next() else {
+            return false;
+        };
+        let last = w1.chars().last();
+        let first = w2.chars().next();
+        if !last.is_some_and(char::is_alphabetic) || !first.is_some_and(char::is_lowercase) {
+            return false;
+        }
+        let w2_core: String = w2.chars().take_while(|c| c.is_alphabetic()).collect();
+        // "b." (an enumerator) or "dr." (an abbreviation) starts a new line of its own.
+        if w2
+            .get(w2_core.len()..)
+            .is_some_and(|rest| rest.starts_with(['.', ')']))
+        {
+            return false;
+        }
+        let w1_core: String = w1
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphabetic())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let glued = format!("{w1_core}{w2_core}").to_lowercase();
+        let l2 = w2_core.to_lowercase();
+        if self.words.contains(&glued) && !SHORT_WORDS.contains(&l2.as_str()) {
+            return true;
+        }
+        l2.chars().count() <= 3 && !SHORT_WORDS.contains(&l2.as_str())
+    }
+
+    /// `text` with word-splitting line breaks removed (other breaks kept).
+    pub fn fix<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        if !self.active || !text.contains('\n') {
+            return Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut prev: Option<&str> = None;
+        for line in text.split('\n') {
+            if let Some(p) = prev {
+                if self.splits_word(p, line) {
+                    let trimmed_len = out.trim_end().len();
+                    out.truncate(trimmed_len);
+                    out.push_str(line.trim_start());
+                } else {
+                    out.push('\n');
+                    out.push_str(line);
+                }
+            } else {
+                out.push_str(line);
+            }
+            prev = Some(line);
+        }
+        Cow::Owned(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glues_split_words_only() {
+        let d = Dewrap {
+            active: true,
+            words: ["permohonan", "surat", "cuti"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        };
+        assert_eq!(d.fix("Surat\npermohona\nn cuti"), "Surat\npermohonan cuti");
+        assert_eq!(
+            d.fix("Surat izin\ncuti\nditandatang\nani"),
+            "Surat izin\ncuti\nditandatangani"
+        );
+        assert_eq!(
+            d.fix("Barang dan\nberita acara"),
+            "Barang dan\nberita acara"
+        );
+        assert_eq!(d.fix("Dikirim\nke alamat"), "Dikirim\nke alamat");
+        assert_eq!(d.fix("Daerah\nb. Undang"), "Daerah\nb. Undang");
+        assert_eq!(d.fix("Daerah\ndr. Dewi"), "Daerah\ndr. Dewi");
+    }
+}

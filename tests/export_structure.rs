@@ -1,0 +1,155 @@
+//! The exported packages hold what the standard layout needs: landscape pages, repeated
+//! two-row header, DrawingML flowchart presets in the actor cells, connectors, Ya/Tidak
+//! text boxes, an empty field left empty, the findings on "Catatan Migrasi"; the BPMN has
+//! lanes, events, tasks and a gateway with named flows.
+
+use std::io::Read;
+
+use sopap::export::{Format, render};
+use sopap::sop::record::{Approver, Finding, Severity, Sop, Step, Symbol};
+
+fn sample() -> Sop {
+    let step = |no: u32, actor: &str, symbol, activity: &str, next: Vec<u32>| Step {
+        no,
+        activity: activity.to_string(),
+        actors: vec![actor.to_string()],
+        symbol: Some(symbol),
+        time: Some(format!("{} menit", no * 5)),
+        minutes: Some(f64::from(no * 5)),
+        output: Some(format!("Hasil {no}")),
+        next,
+        ..Default::default()
+    };
+    let mut steps = vec![
+        step(
+            1,
+            "Pegawai",
+            Symbol::Terminator,
+            "Mengajukan permohonan cuti",
+            vec![2],
+        ),
+        step(
+            2,
+            "Kepala Sub Bagian Umum",
+            Symbol::Decision,
+            "Memeriksa berkas, lengkap?",
+            vec![3, 1],
+        ),
+        step(
+            3,
+            "Sekretaris",
+            Symbol::Process,
+            "Memaraf konsep & surat <izin>",
+            vec![4],
+        ),
+        step(
+            4,
+            "Pegawai",
+            Symbol::Terminator,
+            "Menerima surat izin cuti",
+            vec![],
+        ),
+    ];
+    steps[1].if_yes = Some(3);
+    steps[1].if_no = Some(1);
+    let mut sop = Sop {
+        id: "dinas-kesehatan/cuti.docx#1".into(),
+        agency: Some("Dinas Kesehatan".into()),
+        actors: vec![
+            "Pegawai".into(),
+            "Kepala Sub Bagian Umum".into(),
+            "Sekretaris".into(),
+        ],
+        steps,
+        findings: vec![Finding {
+            code: "missing-legal-basis".into(),
+            severity: Severity::Warning,
+            step: None,
+            message: "Dasar Hukum belum diisi.".into(),
+        }],
+        ..Default::default()
+    };
+    sop.identity.number = Some("800/12/SOP/DINKES/2019".into());
+    sop.identity.title = Some("Pelayanan Cuti Pegawai".into());
+    sop.identity.created = Some("2019-01-02".into());
+    sop.identity.approved_by = Some(Approver {
+        name: Some("dr. Ani".into()),
+        nip: Some("197001012000032001".into()),
+        position: Some("Kepala Dinas Kesehatan".into()),
+    });
+    sop.identity.equipment = vec!["Komputer".into(), "Printer".into()];
+    sop
+}
+
+fn part(bytes: &[u8], name: &str) -> String {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut s = String::new();
+    z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+    s
+}
+
+#[test]
+fn docx_has_standard_layout_and_drawingml_flowchart() {
+    let doc = part(
+        &render(&sample(), Format::Docx).unwrap(),
+        "word/document.xml",
+    );
+    assert!(doc.contains("w:orient=\"landscape\""));
+    assert_eq!(doc.matches("<w:tblHeader />").count(), 2, "two header rows");
+    assert!(doc.contains("2 Januari 2019"));
+    assert!(doc.contains("NIP. 197001012000032001"));
+    assert!(doc.contains("1. Komputer") && doc.contains("2. Printer"));
+    for prst in [
+        "flowChartTerminator",
+        "flowChartDecision",
+        "flowChartProcess",
+    ] {
+        assert!(doc.contains(&format!("prst=\"{prst}\"")), "{prst}");
+    }
+    assert_eq!(doc.matches("prst=\"flowChartTerminator\"").count(), 2);
+    assert!(doc.contains("straightConnector1") || doc.contains("bentConnector"));
+    assert_eq!(
+        doc.matches("<wps:cNvCnPr/>").count(),
+        4,
+        "1→2, 2→3, 2→1, 3→4"
+    );
+    assert_eq!(doc.matches("txBox=\"1\"").count(), 2);
+    assert!(doc.contains("<w:t>Ya</w:t>") && doc.contains("<w:t>Tidak</w:t>"));
+    // Escaped activity text; no marker left behind.
+    assert!(doc.contains("Memaraf konsep &amp; surat &lt;izin&gt;"));
+    assert!(!doc.contains("SOPAPSHAPE"));
+    assert!(doc.contains("CATATAN MIGRASI") && doc.contains("missing-legal-basis"));
+    // The header names the actors, "Pelaksana" spans them, "Mutu Baku" spans three.
+    assert!(doc.contains("<w:gridSpan w:val=\"3\" />"));
+    assert!(doc.contains("Kepala Sub Bagian Umum"));
+}
+
+#[test]
+fn xlsx_has_identity_table_and_drawing() {
+    let bytes = render(&sample(), Format::Xlsx).unwrap();
+    let drawing = part(&bytes, "xl/drawings/drawing1.xml");
+    assert_eq!(drawing.matches("<xdr:cxnSp").count(), 4);
+    assert_eq!(drawing.matches("prst=\"flowChartDecision\"").count(), 1);
+    assert!(drawing.contains("<a:t>Ya</a:t>") && drawing.contains("<a:t>Tidak</a:t>"));
+    let wb = part(&bytes, "xl/workbook.xml");
+    assert!(wb.contains("Catatan Migrasi"));
+    assert!(wb.contains("_xlnm.Print_Titles"));
+    let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains("orientation=\"landscape\""));
+    assert!(sheet.contains("fitToHeight=\"0\""));
+}
+
+#[test]
+fn bpmn_has_lanes_events_tasks_and_gateway() {
+    let x = String::from_utf8(render(&sample(), Format::Bpmn).unwrap()).unwrap();
+    assert_eq!(x.matches("<bpmn:lane ").count(), 3);
+    // Step 1 is looped back to, so it is a task after a "Mulai" start event.
+    assert!(x.contains("<bpmn:startEvent id=\"Start_1\" name=\"Mulai\">"));
+    assert!(x.contains("<bpmn:task id=\"Step_1\" name=\"Mengajukan permohonan cuti\">"));
+    assert!(x.contains("<bpmn:endEvent id=\"Step_4\""));
+    assert!(x.contains("<bpmn:exclusiveGateway id=\"Step_2\""));
+    assert!(x.contains("name=\"Ya\" sourceRef=\"Step_2\" targetRef=\"Step_3\""));
+    assert!(x.contains("name=\"Tidak\" sourceRef=\"Step_2\" targetRef=\"Step_1\""));
+    assert!(x.contains("Waktu: 15 menit"));
+    assert!(x.contains("bpmnElement=\"Step_3\""));
+}
