@@ -216,6 +216,9 @@ pub fn add_page(
     let mut in_cell: HashMap<(usize, usize), Vec<&Glyph>> = HashMap::new();
     let mut labels: HashMap<usize, Vec<&Glyph>> = HashMap::new();
     let mut free: Vec<&Glyph> = Vec::new();
+    // Words standing in an actor column: labels, unless they continue the text of
+    // the cell above (a header overflowing its row).
+    let mut column_words: Vec<(usize, usize, Pt, Vec<&Glyph>)> = Vec::new();
     for (n, word) in words.into_iter().enumerate() {
         if n % 1024 == 1023 {
             budget.check_time("pdf page text")?;
@@ -252,15 +255,40 @@ pub fn add_page(
                                 && (cell.col..cell.col + cell.col_span)
                                     .all(|k| cols.get(k).copied().unwrap_or(false))
                         });
-                let is_label =
-                    first != usize::MAX && (size < usual * LABEL_RATIO || in_symbol_column);
-                if is_label {
+                let small = size < usual * LABEL_RATIO;
+                if first != usize::MAX && small {
                     labels.entry(gi).or_default().extend(word);
+                } else if first != usize::MAX && in_symbol_column {
+                    column_words.push((gi, ci, c, word));
                 } else {
                     in_cell.entry((gi, ci)).or_default().extend(word);
                 }
             }
             None => free.extend(word),
+        }
+    }
+    column_words.sort_by(|a, b| a.2.y.total_cmp(&b.2.y));
+    for (gi, ci, c, word) in column_words {
+        let above = grids.get(gi).and_then(|g| {
+            let top = g.cell_rect(ci)?.y;
+            g.cell_index_at(c.x, top - 0.5).filter(|&a| a != ci)
+        });
+        let wb = word_box(&word);
+        let base = word.iter().map(|g| g.y).fold(f32::MIN, f32::max);
+        let size = word.iter().map(|g| g.size).fold(0.0f32, f32::max);
+        let continues = above.is_some_and(|a| {
+            in_cell.get(&(gi, a)).is_some_and(|gs| {
+                gs.iter().any(|g| {
+                    g.y < base - 0.3 * size
+                        && g.y >= base - 1.8 * size
+                        && g.x1 > wb.x - size
+                        && g.x0 < wb.x + wb.w + size
+                })
+            })
+        });
+        match above {
+            Some(a) if continues => in_cell.entry((gi, a)).or_default().extend(word),
+            _ => labels.entry(gi).or_default().extend(word),
         }
     }
 
