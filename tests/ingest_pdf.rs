@@ -475,7 +475,9 @@ mod synth {
             );
             doc.objects.insert(*id, Object::Stream(s));
         }
-        let content_id = doc.add_object(Stream::new(dictionary! {}, content.as_bytes().to_vec()));
+        let mut content_stream = Stream::new(dictionary! {}, content.as_bytes().to_vec());
+        content_stream.compress().unwrap();
+        let content_id = doc.add_object(content_stream);
         let page_id = doc.add_object(dictionary! {
             "Type" => "Page",
             "Parent" => pages_id,
@@ -498,6 +500,61 @@ mod synth {
         doc.save_to(&mut out).unwrap();
         out
     }
+}
+
+/// A PDF whose single page hangs `depth` levels deep in the page tree.
+fn deep_tree_pdf(depth: usize) -> Vec<u8> {
+    use lopdf::{Document as PdfDoc, Object, dictionary};
+    let mut doc = PdfDoc::with_version("1.5");
+    let root = doc.new_object_id();
+    let mut parent = root;
+    let mut nodes = Vec::new();
+    for _ in 0..depth {
+        let id = doc.new_object_id();
+        nodes.push((parent, id));
+        parent = id;
+    }
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page",
+        "Parent" => parent,
+        "MediaBox" => vec![0.into(), 0.into(), 600.into(), 800.into()],
+    });
+    let mut kids = std::collections::HashMap::new();
+    for (p, c) in &nodes {
+        kids.insert(*p, *c);
+    }
+    kids.insert(parent, page);
+    for (node, kid) in kids {
+        doc.objects.insert(
+            node,
+            Object::Dictionary(dictionary! {
+                "Type" => "Pages",
+                "Kids" => vec![kid.into()],
+                "Count" => 1,
+            }),
+        );
+    }
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => root });
+    doc.trailer.set("Root", catalog);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn synthetic_deep_page_tree_and_content_bomb() {
+    let err = ingest::read(&deep_tree_pdf(200), &Budget::default()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Corrupt, "{err}");
+    // 8 MiB of spaces deflate to a few KiB; with a 1 MiB part limit it is too large.
+    let content = " ".repeat(8 << 20);
+    let bytes = synth::pdf(&content, 0, &[]);
+    assert!(bytes.len() < 200_000);
+    let limits = sopap::ingest::limits::Limits {
+        max_part_bytes: 1 << 20,
+        ..Default::default()
+    };
+    let err = ingest::read(&bytes, &Budget::new(limits)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TooLarge, "{err}");
 }
 
 /// A 3 × 2 ruled grid drawn with stroked segments, with text and a diamond.

@@ -374,7 +374,6 @@ fn cmap_tokens(bytes: &[u8]) -> Vec<Tok> {
             _ => i += 1,
         }
     }
-    let _ = Tok::Close;
     out
 }
 

@@ -1,12 +1,21 @@
 //! One page put together: rulings → tables, closed outlines → shapes, glyphs → the
 //! text of cells, shapes and paragraphs, appended to the PDF's single section.
 //!
-//! Text placement: a glyph whose centre lies inside a flowchart symbol belongs to the
-//! symbol (`Shape::text`), never to the cell. Small text (below 80 % of the table's
-//! usual size) in a table that holds symbols is a branch label ("Ya", "Tidak"): each
-//! such line becomes a `Shape` of kind Process with `text_box: true` and geometry
-//! `pdf:label`, anchored in its cell, and stays out of the cell text. The FPDF
-//! e-signature footer is dropped.
+//! Lines: stroked segments, thin filled bars and rectangle edges are ruling
+//! candidates; pieces that carry or reach an arrowhead (and the pieces joined to them
+//! end to end) are connectors and become `Arrow` shapes; a rectangle is a table cell
+//! only when it shares edges with its neighbours, otherwise a Process symbol.
+//!
+//! Text placement works word by word (a word never straddles two cells): a word whose
+//! centre lies inside a flowchart symbol (inside the diamond itself for a decision)
+//! belongs to the symbol (`Shape::text`), never to the cell. In a table that holds
+//! symbols, a word is a branch label ("Ya", "Tidak", "Y/T") when it is small (below
+//! 80 % of the table's usual text size) or when it stands in an actor column (a column
+//! holding symbols) at or below the first symbol's row; each label line becomes a
+//! `Shape` of kind Process with `text_box: true` and geometry `pdf:label`, anchored
+//! by its centre, and stays out of the cell text. A small box drawn tight around
+//! label-size text is likewise a text box (`pdf:label-box`). The FPDF e-signature
+//! footer and its QR caption are dropped.
 
 use std::collections::HashMap;
 
@@ -76,8 +85,14 @@ pub fn add_page(
         collect_path(p, &mut found, &mut source);
     }
     budget.check_time("pdf page layout")?;
+    if found.segs.len() > MAX_SEGMENTS || found.open.len() > MAX_SEGMENTS {
+        // A drawing, not a form: no tables and no connectors on this page.
+        found.segs.clear();
+        found.open.clear();
+    }
+    found.shapes.truncate(MAX_SHAPES);
+    found.heads.truncate(MAX_SHAPES);
 
-    // Rulings: strict validation, then whole boxes whose edges meet the grid.
     // Strokes ending at an arrowhead are connectors.
     for st in &found.open {
         let near = |p: Pt| {
@@ -114,11 +129,7 @@ pub fn add_page(
         }
     }
     let connectors = std::mem::take(&mut found.connectors);
-    if found.segs.len() > MAX_SEGMENTS {
-        // A drawing, not a form: no tables on this page.
-        found.segs.clear();
-    }
-    found.shapes.truncate(MAX_SHAPES);
+    // Rulings: validated segments, then the boxes that are table cells.
     let (box_edges, segs): (Vec<Seg>, Vec<Seg>) = std::mem::take(&mut found.segs)
         .into_iter()
         .filter(|s| !connectors.contains(&s.source))
@@ -195,20 +206,29 @@ pub fn add_page(
             (cols, first)
         })
         .collect();
+    let symbols: Vec<usize> = shapes
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.kind != ShapeKind::Arrow)
+        .map(|(i, _)| i)
+        .collect();
     let mut in_shape: HashMap<usize, Vec<&Glyph>> = HashMap::new();
     let mut in_cell: HashMap<(usize, usize), Vec<&Glyph>> = HashMap::new();
     let mut labels: HashMap<usize, Vec<&Glyph>> = HashMap::new();
     let mut free: Vec<&Glyph> = Vec::new();
+    // Words standing in an actor column: labels, unless they continue the text of
+    // the cell above (a header overflowing its row).
+    let mut column_words: Vec<(usize, usize, Pt, Vec<&Glyph>)> = Vec::new();
     for (n, word) in words.into_iter().enumerate() {
         if n % 1024 == 1023 {
             budget.check_time("pdf page text")?;
         }
         let c = word_centre(&word);
         let size = word.iter().map(|g| g.size).fold(0.0f32, f32::max);
-        let host = shapes
+        let host = symbols
             .iter()
-            .enumerate()
-            .filter(|(_, s)| s.kind != ShapeKind::Arrow && inside_symbol(s, c))
+            .filter_map(|&i| shapes.get(i).map(|s| (i, s)))
+            .filter(|(_, s)| inside_symbol(s, c))
             .min_by(|a, b| (a.1.bbox.w * a.1.bbox.h).total_cmp(&(b.1.bbox.w * b.1.bbox.h)))
             .map(|(i, _)| i);
         if let Some(i) = host {
@@ -235,15 +255,40 @@ pub fn add_page(
                                 && (cell.col..cell.col + cell.col_span)
                                     .all(|k| cols.get(k).copied().unwrap_or(false))
                         });
-                let is_label =
-                    first != usize::MAX && (size < usual * LABEL_RATIO || in_symbol_column);
-                if is_label {
+                let small = size < usual * LABEL_RATIO;
+                if first != usize::MAX && small {
                     labels.entry(gi).or_default().extend(word);
+                } else if first != usize::MAX && in_symbol_column {
+                    column_words.push((gi, ci, c, word));
                 } else {
                     in_cell.entry((gi, ci)).or_default().extend(word);
                 }
             }
             None => free.extend(word),
+        }
+    }
+    column_words.sort_by(|a, b| a.2.y.total_cmp(&b.2.y));
+    for (gi, ci, c, word) in column_words {
+        let above = grids.get(gi).and_then(|g| {
+            let top = g.cell_rect(ci)?.y;
+            g.cell_index_at(c.x, top - 0.5).filter(|&a| a != ci)
+        });
+        let wb = word_box(&word);
+        let base = word.iter().map(|g| g.y).fold(f32::MIN, f32::max);
+        let size = word.iter().map(|g| g.size).fold(0.0f32, f32::max);
+        let continues = above.is_some_and(|a| {
+            in_cell.get(&(gi, a)).is_some_and(|gs| {
+                gs.iter().any(|g| {
+                    g.y < base - 0.3 * size
+                        && g.y >= base - 1.8 * size
+                        && g.x1 > wb.x - size
+                        && g.x0 < wb.x + wb.w + size
+                })
+            })
+        });
+        match above {
+            Some(a) if continues => in_cell.entry((gi, a)).or_default().extend(word),
+            _ => labels.entry(gi).or_default().extend(word),
         }
     }
 
