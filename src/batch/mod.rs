@@ -276,7 +276,7 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
         path: opts.out.clone(),
         source,
     })?;
-    let mut store = Store::open(&opts.out)?;
+    let store = Store::open(&opts.out)?;
     let known = if opts.full {
         Default::default()
     } else {
@@ -301,38 +301,56 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
     }
 
     let bar = progress::Progress::new(opts.progress, todo.len() as u64);
-    let mut read = 0usize;
-    for chunk in todo.chunks(opts.batch_size.max(1)) {
-        let outcomes: Vec<Outcome> = chunk
-            .par_iter()
-            .map(|(abs, rel)| {
-                let ctx = FileContext {
-                    rel_path: (*rel).clone(),
-                    agency: agencies.resolve(rel),
-                };
-                let o = visit(abs, &ctx, known.get(*rel), &version, rules, &opts.limits);
-                if let Outcome::Read(_, _, Err(e)) = &o {
-                    bar.failed(e);
-                }
-                bar.inc();
-                o
-            })
-            .collect();
-        let mut batch = Vec::with_capacity(outcomes.len());
-        for o in outcomes {
-            match o {
-                Outcome::Unchanged { rel, mtime_ns } => {
-                    skipped += 1;
-                    store.touch(&rel, mtime_ns)?;
-                }
-                Outcome::Read(rel, st, r) => {
-                    read += 1;
-                    batch.push((rel, st, r));
+    // Workers read files in parallel and hand each outcome to one writer thread, which
+    // commits them to the store in batches; the bounded channel keeps the results in
+    // flight, not the archive, in memory, and no worker waits for a batch boundary.
+    let batch_size = opts.batch_size.max(1);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Outcome>(batch_size * 2);
+    let (read, unchanged, store) = std::thread::scope(|scope| {
+        let writer = scope.spawn(move || -> Result<(usize, usize, Store), BatchError> {
+            let mut store = store;
+            let (mut read, mut unchanged) = (0usize, 0usize);
+            let mut batch = Vec::with_capacity(batch_size);
+            for o in rx {
+                match o {
+                    Outcome::Unchanged { rel, mtime_ns } => {
+                        unchanged += 1;
+                        store.touch(&rel, mtime_ns)?;
+                    }
+                    Outcome::Read(rel, st, r) => {
+                        read += 1;
+                        batch.push((rel, st, r));
+                        if batch.len() >= batch_size {
+                            store.save_batch(&batch)?;
+                            batch.clear();
+                        }
+                    }
                 }
             }
-        }
-        store.save_batch(&batch)?;
-    }
+            store.save_batch(&batch)?;
+            Ok((read, unchanged, store))
+        });
+        todo.par_iter().for_each_with(tx, |tx, (abs, rel)| {
+            let ctx = FileContext {
+                rel_path: (*rel).clone(),
+                agency: agencies.resolve(rel),
+            };
+            let o = visit(abs, &ctx, known.get(*rel), &version, rules, &opts.limits);
+            if let Outcome::Read(_, _, Err(e)) = &o {
+                bar.failed(e);
+            }
+            bar.inc();
+            // A closed channel means the writer failed; its error is reported below.
+            let _ = tx.send(o);
+        });
+        writer.join().unwrap_or_else(|_| {
+            Err(BatchError::Report(
+                "the store writer thread panicked".into(),
+            ))
+        })
+    })?;
+    let mut store = store;
+    skipped += unchanged;
     let present: std::collections::HashSet<&str> = files.iter().map(|(_, r)| r.as_str()).collect();
     let deleted = store.drop_missing(&present)? as usize;
 
