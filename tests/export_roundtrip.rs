@@ -13,7 +13,13 @@ use sopap::sop::record::{Identity, Sop};
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/archive");
 
-fn corpus_sops() -> Option<Vec<Sop>> {
+/// The corpus run, shared by both tests (one pipeline run per test binary).
+fn corpus_sops() -> Option<&'static Vec<Sop>> {
+    static SOPS: std::sync::OnceLock<Option<Vec<Sop>>> = std::sync::OnceLock::new();
+    SOPS.get_or_init(run_corpus).as_ref()
+}
+
+fn run_corpus() -> Option<Vec<Sop>> {
     let archive = PathBuf::from(CORPUS);
     if !archive.is_dir() {
         eprintln!("corpus not found at {}: skipped", archive.display());
@@ -103,7 +109,7 @@ fn round_trip(format: Format) {
     let rules = Rules::defaults().unwrap();
     let mut namer = Namer::default();
     let mut failures = Vec::new();
-    for sop in &sops {
+    for sop in sops {
         let bytes = render(sop, format).unwrap();
         let name = namer.name_for(sop).with_extension(format.ext());
         let ctx = FileContext {
