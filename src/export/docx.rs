@@ -11,8 +11,8 @@ use std::io::{Cursor, Read, Write};
 
 use docx_rs::{
     AlignmentType, BreakType, Docx, HeightRule, LineSpacing, PageMargin, PageOrientationType,
-    Paragraph, Run, Table, TableCell, TableCellMargins, TableLayoutType, TableRow, VAlignType,
-    VMergeType, WidthType,
+    Paragraph, Run, RunFonts, Table, TableCell, TableCellMargins, TableLayoutType, TableRow,
+    VAlignType, VMergeType, WidthType,
 };
 
 use super::ExportError;
@@ -133,6 +133,8 @@ pub fn to_docx(sop: &Sop) -> Result<Vec<u8>, ExportError> {
         message,
     };
     let mut doc = Docx::new()
+        .default_fonts(RunFonts::new().ascii("Arial").hi_ansi("Arial").cs("Arial"))
+        .default_size(FONT)
         .page_size(PAGE_W as u32, PAGE_H as u32)
         .page_orient(PageOrientationType::Landscape)
         .page_margin(
@@ -272,8 +274,18 @@ fn procedure_table(sop: &Sop, widths: &[i64], heights: &[i64]) -> Table {
             .add_paragraph(Paragraph::new()),
     ];
     for i in 0..n {
+        // Actor names one point smaller: narrow columns wrap long words less.
         let name = sop.actors.get(i).map(String::as_str).unwrap_or("");
-        cells2.push(head(name, w(2 + i)));
+        cells2.push(
+            cell(w(2 + i))
+                .vertical_align(VAlignType::Center)
+                .add_paragraph(
+                    Paragraph::new()
+                        .line_spacing(LineSpacing::new().before(0).after(0))
+                        .align(AlignmentType::Center)
+                        .add_run(Run::new().add_text(name).size(FONT - 2).bold()),
+                ),
+        );
     }
     for (i, h) in ["Kelengkapan", "Waktu", "Output"].iter().enumerate() {
         cells2.push(head(h, w(2 + n + i)));
