@@ -1,2 +1,99 @@
-//! Ingest benchmark (placeholder until the readers land).
-fn main() {}
+//! Ingest throughput: reads every file of the development corpus (and `fixtures/`) with
+//! `sopap::ingest::read`, single-threaded, repeating each format's files round-robin
+//! up to a few hundred documents, and prints files/s and MB/s per detected format.
+//!
+//! Run with `cargo bench --bench ingest`. `SOPAP_BENCH_READS` sets the documents read
+//! per format (default 300). Files under `_hostile/` are left out: they measure
+//! refusal, not reading.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use sopap::ingest::{self, detect, limits::Budget};
+
+const ARCHIVE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/archive");
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            if p.file_name().is_some_and(|n| n == "_hostile") {
+                continue;
+            }
+            collect(&p, out);
+        } else if p.is_file() {
+            out.push(p);
+        }
+    }
+}
+
+fn main() {
+    let reads: usize = std::env::var("SOPAP_BENCH_READS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    let mut paths = Vec::new();
+    collect(Path::new(ARCHIVE), &mut paths);
+    collect(Path::new(FIXTURES), &mut paths);
+    // Files by detected format, bytes held in memory so that only parsing is timed.
+    let mut groups: BTreeMap<String, Vec<Vec<u8>>> = BTreeMap::new();
+    for p in &paths {
+        let Ok(bytes) = std::fs::read(p) else {
+            continue;
+        };
+        let name = match detect::detect(&bytes) {
+            Ok(f) => f.name().to_string(),
+            Err(_) => continue,
+        };
+        groups.entry(name).or_default().push(bytes);
+    }
+    println!(
+        "{:<6} {:>5} {:>6} {:>6} {:>9} {:>8} {:>9} {:>9}",
+        "format", "files", "reads", "errors", "files/s", "MB/s", "mean ms", "max ms"
+    );
+    for (format, files) in &groups {
+        let n = reads.max(files.len());
+        let mut bytes_read = 0u64;
+        let mut errors = 0usize;
+        let mut max = 0f64;
+        let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
+        let t0 = Instant::now();
+        for i in 0..n {
+            let Some(b) = files.get(i % files.len()) else {
+                continue;
+            };
+            let t = Instant::now();
+            let r = ingest::read(b, &Budget::default());
+            max = max.max(t.elapsed().as_secs_f64());
+            bytes_read += b.len() as u64;
+            if let Err(e) = &r {
+                errors += 1;
+                *kinds.entry(e.kind().name().to_string()).or_default() += 1;
+            }
+            std::hint::black_box(&r);
+        }
+        let secs = t0.elapsed().as_secs_f64().max(1e-9);
+        println!(
+            "{:<6} {:>5} {:>6} {:>6} {:>9.1} {:>8.2} {:>9.3} {:>9.3}{}",
+            format,
+            files.len(),
+            n,
+            errors,
+            n as f64 / secs,
+            bytes_read as f64 / secs / 1e6,
+            secs * 1e3 / n as f64,
+            max * 1e3,
+            if kinds.is_empty() {
+                String::new()
+            } else {
+                format!("  errors: {kinds:?}")
+            }
+        );
+    }
+}

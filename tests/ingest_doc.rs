@@ -364,3 +364,336 @@ fn damaged_fib_and_piece_table_are_corrupt() {
     let e = ingest::read(&long_text, &Budget::default()).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Corrupt, "{e}");
 }
+
+/// A minimal Word 97 document built in memory: `text` as one 8-bit piece, and one
+/// paragraph property run per paragraph (`grpprls[i]` for the i-th paragraph, ended by
+/// 0x0D, 0x07 or a section-ending 0x0C). Returns (WordDocument, 1Table).
+fn tiny_doc(text: &str, grpprls: &[Vec<u8>]) -> (Vec<u8>, Vec<u8>) {
+    const TEXT_AT: u32 = 1024;
+    const FKP_PN: u32 = 1;
+    let bytes: Vec<u8> = text.chars().map(|c| c as u32 as u8).collect();
+    let n = bytes.len() as u32;
+    let mut table = Vec::new();
+    // Clx at 0: one piece, 8-bit text at TEXT_AT.
+    table.push(0x02);
+    table.extend_from_slice(&16u32.to_le_bytes());
+    table.extend_from_slice(&0u32.to_le_bytes());
+    table.extend_from_slice(&n.to_le_bytes());
+    table.extend_from_slice(&[0, 0]);
+    table.extend_from_slice(&((TEXT_AT * 2) | 0x4000_0000).to_le_bytes());
+    table.extend_from_slice(&[0, 0]);
+    let clx_len = table.len() as u32;
+    // PlcBtePapx: one FKP for the whole text.
+    let bte_at = table.len() as u32;
+    table.extend_from_slice(&TEXT_AT.to_le_bytes());
+    table.extend_from_slice(&(TEXT_AT + n).to_le_bytes());
+    table.extend_from_slice(&FKP_PN.to_le_bytes());
+    let bte_len = table.len() as u32 - bte_at;
+
+    // Paragraph ends.
+    let ends: Vec<u32> = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| matches!(b, 0x0D | 0x07))
+        .map(|(i, _)| i as u32 + 1)
+        .collect();
+    assert_eq!(ends.len(), grpprls.len());
+    let mut page = vec![0u8; 512];
+    let crun = ends.len();
+    page[511] = crun as u8;
+    let mut start = TEXT_AT;
+    let mut papx_end = 511usize;
+    for (i, (&end, g)) in ends.iter().zip(grpprls).enumerate() {
+        page[i * 4..i * 4 + 4].copy_from_slice(&start.to_le_bytes());
+        start = TEXT_AT + end;
+        // PAPX: cb = 0, cb', then istd (2 bytes) + grpprl, padded to even length.
+        let mut body = vec![0u8, 0];
+        body.extend_from_slice(g);
+        if body.len() % 2 == 1 {
+            body.push(0);
+        }
+        let mut papx = vec![0u8, (body.len() / 2) as u8];
+        papx.extend_from_slice(&body);
+        let at = (papx_end - papx.len()) & !1;
+        page[at..at + papx.len()].copy_from_slice(&papx);
+        papx_end = at;
+        page[(crun + 1) * 4 + i * 13] = (at / 2) as u8;
+    }
+    page[crun * 4..crun * 4 + 4].copy_from_slice(&start.to_le_bytes());
+
+    let mut wd = vec![0u8; 512];
+    wd[0..2].copy_from_slice(&0xA5ECu16.to_le_bytes());
+    wd[2..4].copy_from_slice(&0x0101u16.to_le_bytes());
+    wd[0x0A..0x0C].copy_from_slice(&0x0200u16.to_le_bytes());
+    wd[32..34].copy_from_slice(&14u16.to_le_bytes());
+    wd[62..64].copy_from_slice(&22u16.to_le_bytes());
+    wd[76..80].copy_from_slice(&n.to_le_bytes());
+    wd[152..154].copy_from_slice(&93u16.to_le_bytes());
+    let mut pair = |i: usize, fc: u32, lcb: u32| {
+        let at = 154 + i * 8;
+        wd[at..at + 4].copy_from_slice(&fc.to_le_bytes());
+        wd[at + 4..at + 8].copy_from_slice(&lcb.to_le_bytes());
+    };
+    pair(33, 0, clx_len);
+    pair(13, bte_at, bte_len);
+    wd.extend_from_slice(&page);
+    wd.extend_from_slice(&bytes);
+    (wd, table)
+}
+
+fn sprm(id: u16, operand: &[u8]) -> Vec<u8> {
+    let mut v = id.to_le_bytes().to_vec();
+    v.extend_from_slice(operand);
+    v
+}
+
+fn row_end(centers: &[i16], extra: &[Vec<u8>]) -> Vec<u8> {
+    let mut g = sprm(0x2416, &[1]);
+    g.extend(sprm(0x2417, &[1]));
+    let mut op = Vec::new();
+    let body = 1 + centers.len() * 2 + (centers.len() - 1) * 20;
+    op.extend_from_slice(&((body + 1) as u16).to_le_bytes());
+    op.push((centers.len() - 1) as u8);
+    for c in centers {
+        op.extend_from_slice(&c.to_le_bytes());
+    }
+    op.extend(vec![0u8; (centers.len() - 1) * 20]);
+    g.extend(sprm(0xD608, &op));
+    for e in extra {
+        g.extend_from_slice(e);
+    }
+    g
+}
+
+#[test]
+fn fields_breaks_and_special_characters() {
+    let text = "Judul \x13HYPERLINK \"x\" \x14SOP\x15 satu\x0bdua\r\x0cBaru\x01\r\x13PAGE\x15Akhir\rAtas\x0cBawah\r";
+    let none = Vec::new();
+    let (wd, table) = tiny_doc(text, &[none.clone(), none.clone(), none.clone(), none]);
+    let d = sopap::ingest::doc::read_streams(&wd, &table, &[], &Budget::default()).unwrap();
+    let ps = paragraphs(&d);
+    assert_eq!(ps[0].text, "Judul SOP satu\ndua");
+    assert_eq!(ps[1].text, "Baru");
+    assert!(ps[1].page_break_before && !ps[0].page_break_before);
+    assert_eq!(ps[2].text, "Akhir");
+    // A page break inside a paragraph splits it; the rest starts the new page.
+    assert_eq!(
+        (ps[3].text.as_str(), ps[3].page_break_before),
+        ("Atas", false)
+    );
+    assert_eq!(
+        (ps[4].text.as_str(), ps[4].page_break_before),
+        ("Bawah", true)
+    );
+}
+
+#[test]
+fn table_rows_from_cell_marks_and_row_ends() {
+    // Two rows: "No | Kegiatan" header (repeated), then "1 | Dua\nbaris" with the first
+    // cell merged down from a restart in row 0 via sprmTVertMerge.
+    let text = "No\x07Kegiatan\x07\x07\x07Dua\rbaris\x07\x07Setelah\r";
+    let cell = sprm(0x2416, &[1]);
+    let header = sprm(0x3404, &[1]);
+    let vm_restart = sprm(0xD62B, &[2, 0, 3]);
+    let vm_continue = sprm(0xD62B, &[2, 0, 1]);
+    let g = vec![
+        cell.clone(),
+        cell.clone(),
+        row_end(&[-108, 500, 3000], &[header, vm_restart]),
+        cell.clone(),
+        cell.clone(),
+        cell.clone(),
+        row_end(&[-108, 500, 3000], &[vm_continue]),
+        Vec::new(),
+    ];
+    let (wd, table) = tiny_doc(text, &g);
+    let d = sopap::ingest::doc::read_streams(&wd, &table, &[], &Budget::default()).unwrap();
+    let blocks = &d.sections[0].blocks;
+    assert_eq!(blocks.len(), 2);
+    let Block::Table(t) = &blocks[0] else {
+        panic!("not a table")
+    };
+    assert_eq!(t.n_cols, 2);
+    assert_eq!(t.rows.len(), 2);
+    assert!(t.rows[0].repeat_header && !t.rows[1].repeat_header);
+    assert_eq!(t.cell_at(1, 0).unwrap().text, "No");
+    assert_eq!(t.cell_at(1, 0).unwrap().row_span, 2);
+    assert_eq!(t.cell_at(1, 1).unwrap().text, "Dua\nbaris");
+    assert_eq!(t.col_widths, vec![30.4, 125.0]);
+    assert_eq!(paragraphs(&d)[0].text, "Setelah");
+}
+
+/// Paragraph texts, table grids and cell texts of a document, normalised for comparing
+/// a .doc with its .docx source (trailing spaces dropped: LibreOffice trims them).
+fn outline(d: &Document) -> Vec<String> {
+    let norm = |s: &str| {
+        s.split('\n')
+            .map(str::trim_end)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim_end()
+            .to_string()
+    };
+    let mut out = Vec::new();
+    for b in d.sections.iter().flat_map(|s| s.blocks.iter()) {
+        match b {
+            Block::Paragraph(p) => out.push(format!("P {}", norm(&p.text))),
+            Block::Table(t) => {
+                out.push(format!("T {} cols, {} rows", t.n_cols, t.rows.len()));
+                for r in &t.rows {
+                    for c in &r.cells {
+                        out.push(format!(
+                            "  ({},{}) {}x{} {}",
+                            c.row,
+                            c.col,
+                            c.row_span,
+                            c.col_span,
+                            norm(&c.text)
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The symbols (terminator, process, decision) with their cells, in order.
+fn symbol_cells(d: &Document) -> Vec<(ShapeKind, Anchor)> {
+    let mut v: Vec<(ShapeKind, Anchor)> = d
+        .sections
+        .iter()
+        .flat_map(|s| s.shapes.iter())
+        .filter(|s| {
+            matches!(
+                s.kind,
+                ShapeKind::Terminator | ShapeKind::Process | ShapeKind::Decision
+            ) && !s.text_box
+                && s.text.is_empty()
+        })
+        .map(|s| (s.kind, s.anchor))
+        .collect();
+    v.sort_by_key(|(_, a)| match a {
+        Anchor::Cell { block, row, col } => (*block, *row, *col),
+        Anchor::Free => (usize::MAX, 0, 0),
+    });
+    v
+}
+
+#[test]
+fn doc_reads_like_its_docx_source() {
+    let t = truth();
+    let mut compared = 0;
+    for (path, f) in t["files"].as_object().unwrap() {
+        let Some(src) = f["derived_from"].as_str() else {
+            continue;
+        };
+        if !path.ends_with(".doc") {
+            continue;
+        }
+        let doc = read(path);
+        let docx = ingest::read(&bytes(src), &Budget::default()).unwrap();
+        let (a, b) = (outline(&doc), outline(&docx));
+        for (i, (x, y)) in a.iter().zip(&b).enumerate() {
+            assert_eq!(x, y, "{path} line {i}");
+        }
+        assert_eq!(a.len(), b.len(), "{path}");
+        if f["variant"] == "vml" {
+            assert_eq!(symbol_cells(&doc), symbol_cells(&docx), "{path}");
+        }
+        compared += 1;
+    }
+    assert_eq!(compared, 7);
+}
+
+/// The WordDocument, table and Data streams of a corpus .doc.
+fn streams(rel: &str) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
+    let src = bytes(rel);
+    let mut cfb = cfb::CompoundFile::open(Cursor::new(&src[..])).unwrap();
+    let mut get = |n: &str| {
+        let mut v = Vec::new();
+        if let Ok(mut s) = cfb.open_stream(n) {
+            s.read_to_end(&mut v).unwrap();
+        }
+        v
+    };
+    let wd = get("/WordDocument");
+    let t1 = get("/1Table");
+    let table = if t1.is_empty() { get("/0Table") } else { t1 };
+    (wd, table, get("/Data"))
+}
+
+/// Deterministic byte mutations of the streams of every corpus .doc: the reader
+/// returns a document or an error, never panics (overflow checks are on in tests).
+#[test]
+fn mutated_streams_never_panic() {
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut errors = 0;
+    let mut runs = 0;
+    for path in VML_DOCS.iter().chain([&BOOK, &CUTI, &SPPD]) {
+        let (wd, table, data) = streams(path);
+        for _ in 0..150 {
+            let (mut w, mut t) = (wd.clone(), table.clone());
+            for _ in 0..(1 + next() % 8) {
+                let target = if next() % 2 == 0 { &mut w } else { &mut t };
+                let i = (next() % target.len() as u64) as usize;
+                target[i] = next() as u8;
+            }
+            if next() % 4 == 0 {
+                let target = if next() % 2 == 0 { &mut w } else { &mut t };
+                let keep = (next() % target.len() as u64) as usize;
+                target.truncate(keep);
+            }
+            runs += 1;
+            if sopap::ingest::doc::read_streams(&w, &t, &data, &Budget::default()).is_err() {
+                errors += 1;
+            }
+        }
+    }
+    assert!(errors < runs, "{errors} of {runs} mutated inputs failed");
+}
+
+#[test]
+fn nested_table_text_stays_in_the_outer_cell() {
+    // Outer cell 1 holds a 2-cell inner table; outer cell 2 is plain.
+    let text = "a\rb\r\rsesudah\x07Waktu\x07\x07";
+    let itap = |n: u32| sprm(0x6649, &n.to_le_bytes());
+    let inner_cell = {
+        let mut g = sprm(0x2416, &[1]);
+        g.extend(itap(2));
+        g.extend(sprm(0x244B, &[1]));
+        g
+    };
+    let inner_row_end = {
+        let mut g = sprm(0x2416, &[1]);
+        g.extend(itap(2));
+        g.extend(sprm(0x244B, &[1]));
+        g.extend(sprm(0x244C, &[1]));
+        g
+    };
+    let outer_cell = {
+        let mut g = sprm(0x2416, &[1]);
+        g.extend(itap(1));
+        g
+    };
+    let g = vec![
+        inner_cell.clone(),
+        inner_cell,
+        inner_row_end,
+        outer_cell.clone(),
+        outer_cell,
+        row_end(&[0, 2000, 3000], &[itap(1)]),
+    ];
+    let (wd, table) = tiny_doc(text, &g);
+    let d = sopap::ingest::doc::read_streams(&wd, &table, &[], &Budget::default()).unwrap();
+    let (_, _, t) = d.tables().next().unwrap();
+    assert_eq!(d.tables().count(), 1);
+    assert_eq!(t.rows.len(), 1);
+    assert_eq!(t.row_texts(0), ["a\nb\nsesudah", "Waktu"]);
+}

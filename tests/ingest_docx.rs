@@ -13,6 +13,8 @@ use sopap::model::{Anchor, Block, Document, Section, Shape, ShapeKind, Table};
 const ARCHIVE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/archive");
 const TRUTH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/truth.json");
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/docx");
+const FIXTURE_ARCHIVE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/archive");
+const FIXTURE_TRUTH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/expected.json");
 
 fn read_path(path: &str) -> Document {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -112,10 +114,11 @@ fn labels(doc: &Document) -> Vec<String> {
 /// Every step shape of every corpus flowchart .docx stands in the column of its truth
 /// actor (actor columns start at grid column 2, in the order of `actors`), in the row
 /// of its step number, with its truth symbol; and every truth step has its shape.
-#[test]
-fn every_corpus_step_shape_lands_in_its_truth_column() {
+///
+/// Returns (files checked, step shapes checked).
+fn check_against_truth(archive: &str, truth_path: &str) -> (usize, usize) {
     let truth: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(TRUTH).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(truth_path).unwrap()).unwrap();
     let files = truth["files"].as_object().unwrap();
     let (mut checked, mut files_checked) = (0usize, 0usize);
     let mut errors = Vec::new();
@@ -124,7 +127,7 @@ fn every_corpus_step_shape_lands_in_its_truth_column() {
             continue;
         }
         files_checked += 1;
-        let doc = corpus(path);
+        let doc = read_path(&format!("{archive}/{path}"));
         let sec = body(&doc);
         let sops = f["sops"].as_array().unwrap();
         // Step shapes by table, in document order.
@@ -194,8 +197,22 @@ fn every_corpus_step_shape_lands_in_its_truth_column() {
         errors.len(),
         errors.join("\n")
     );
-    assert!(files_checked >= 30, "only {files_checked} files");
-    assert!(checked >= 381, "only {checked} step shapes checked");
+    (files_checked, checked)
+}
+
+#[test]
+fn every_corpus_step_shape_lands_in_its_truth_column() {
+    let (files, shapes) = check_against_truth(ARCHIVE, TRUTH);
+    assert!(files >= 30, "only {files} files");
+    assert!(shapes >= 381, "only {shapes} step shapes checked");
+}
+
+/// The same over the fixture archive (another writer, `fixtures/tools/docxw.py`).
+#[test]
+fn every_fixture_step_shape_lands_in_its_expected_column() {
+    let (files, shapes) = check_against_truth(FIXTURE_ARCHIVE, FIXTURE_TRUTH);
+    assert!(files >= 8, "only {files} files");
+    assert!(shapes >= 87, "only {shapes} step shapes checked");
 }
 
 /// drawingml-in-cell: the procedure table's grid, merges, header rows and texts, and
@@ -790,4 +807,161 @@ fn group_transforms_scale_and_nest() {
         (b.x - 150.0).abs() < 0.01 && (b.w - 20.0).abs() < 0.01,
         "{b:?}"
     );
+}
+
+/// Word's automatic numbering in a "No" column is the cell's shown text; a rotated
+/// connector's end points and box follow the rotation.
+#[test]
+fn numbered_cells_and_rotated_connectors() {
+    let numbering = r#"<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum><w:num w:numId="5"><w:abstractNumId w:val="1"/></w:num></w:numbering>"#;
+    let numbered = |t: &str| {
+        format!(
+            r#"<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="5"/></w:numPr></w:pPr><w:r><w:t>{t}</w:t></w:r>"#
+        )
+    };
+    // A 90° connector 100 pt long, anchored at column offset 0 of cell (0, 1).
+    let connector = r#"<w:r><w:drawing><wp:anchor><wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH><wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV><wp:extent cx="1270000" cy="0"/><a:graphic><a:graphicData uri="s"><wps:wsp><wps:cNvCnPr/><wps:spPr><a:xfrm rot="5400000"><a:off x="0" y="0"/><a:ext cx="1270000" cy="0"/></a:xfrm><a:prstGeom prst="straightConnector1"/></wps:spPr></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"#;
+    let n1 = numbered("");
+    let n2 = numbered("");
+    let k1 = format!("<w:r><w:t>Kegiatan</w:t></w:r>{connector}");
+    let rows = [
+        [n1.as_str(), k1.as_str(), "", ""],
+        [n2.as_str(), "", "", ""],
+    ];
+    let xml = format!("{}{SECT}", grid_table(0, &rows));
+    let doc = read_bytes(&docx(&xml, &[("word/numbering.xml", numbering)]));
+    let sec = body(&doc);
+    let t = table(sec, 0);
+    assert_eq!(t.row_texts(0)[..2], ["1.", "Kegiatan"]);
+    assert_eq!(t.row_texts(1)[0], "2.");
+    let arrow = &sec.shapes[0];
+    assert_eq!(arrow.kind, ShapeKind::Arrow);
+    let (a, z) = arrow.line.unwrap();
+    // Cell (0, 1) text starts at 72 + 5 pt; the line turns about its centre.
+    assert!(
+        (a.x - 127.0).abs() < 0.01 && (z.x - 127.0).abs() < 0.01,
+        "{a:?} {z:?}"
+    );
+    assert!(
+        (a.y + 50.0).abs() < 0.01 && (z.y - 50.0).abs() < 0.01,
+        "{a:?} {z:?}"
+    );
+    let b = arrow.bbox.unwrap();
+    assert!(b.w.abs() < 0.01 && (b.h - 100.0).abs() < 0.01, "{b:?}");
+}
+
+/// Tracked changes: deleted and moved-away runs are not text, and the former
+/// properties of a `w:tcPrChange` / `w:pPrChange` do not override the current ones.
+#[test]
+fn tracked_changes_show_the_current_state() {
+    let xml = format!(
+        r#"<w:p><w:pPr><w:pStyle w:val="Now"/><w:pPrChange w:id="1"><w:pPr><w:pStyle w:val="Before"/></w:pPr></w:pPrChange></w:pPr><w:r><w:t>kept </w:t></w:r><w:del w:id="2"><w:r><w:delText>gone</w:delText></w:r></w:del><w:ins w:id="3"><w:r><w:t>added</w:t></w:r></w:ins><w:moveFrom w:id="4"><w:r><w:t>moved away</w:t></w:r></w:moveFrom></w:p>
+        <w:tbl><w:tblGrid><w:gridCol w:w="1000"/><w:gridCol w:w="1000"/></w:tblGrid><w:tr>
+          <w:tc><w:tcPr><w:gridSpan w:val="2"/><w:tcPrChange w:id="5"><w:tcPr><w:gridSpan w:val="1"/></w:tcPr></w:tcPrChange></w:tcPr>{}</w:tc>
+        </w:tr></w:tbl>{SECT}"#,
+        para("wide")
+    );
+    let doc = read_bytes(&docx(&xml, &[]));
+    let p = body_paras(&doc)[0];
+    assert_eq!(p.text, "kept added");
+    assert_eq!(p.style.as_deref(), Some("Now"));
+    let t = table(body(&doc), 1);
+    assert_eq!(t.rows[0].cells[0].col_span, 2);
+    assert_eq!(t.rows[0].cells[0].text, "wide");
+}
+
+/// A single shape offset below its anchor row walks only across rows of exact height;
+/// an `atLeast` row may be taller than written, so the shape stays in its anchor row.
+/// Group children always walk.
+#[test]
+fn single_shapes_walk_only_exact_rows() {
+    let pt = |v: f64| (v * 12_700.0) as i64;
+    // 30 pt rows; the shape's centre is 40 pt below the anchor paragraph.
+    let shape = dml(
+        "flowChartProcess",
+        ("column", 0),
+        pt(35.0),
+        pt(20.0),
+        pt(10.0),
+    );
+    let rows = [["", shape.as_str(), "", ""], ["", "", "", ""]];
+    let exact = format!("{}{SECT}", grid_table(0, &rows));
+    let at_least = exact.replace("w:hRule=\"exact\"", "w:hRule=\"atLeast\"");
+    let row_of = |xml: &str| cell_of(&body(&read_bytes(&docx(xml, &[]))).shapes[0]).1;
+    assert_eq!(row_of(&exact), 1);
+    assert_eq!(row_of(&at_least), 0);
+}
+
+/// A real document.xml cut at many points, or with bytes overwritten by markup
+/// characters and digits, reads to a document or a typed error: never a panic, never
+/// slow. A cut that leaves elements open is `corrupt`.
+#[test]
+fn mangled_document_xml_never_panics() {
+    let bytes = std::fs::read(format!(
+        "{ARCHIVE}/BPKAD/revisi/Pengadaan Langsung 2013.docx"
+    ))
+    .unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    let inner = |x: &str| {
+        x.split_once("<w:body>")
+            .and_then(|(_, b)| b.rsplit_once("</w:body>"))
+            .map(|(b, _)| b.to_string())
+            .unwrap()
+    };
+    let body_xml = inner(&xml);
+    let t0 = Instant::now();
+    // Cuts at char boundaries across the whole body.
+    let step = (body_xml.len() / 97).max(1);
+    for cut in (1..body_xml.len()).step_by(step) {
+        let Some(part) = body_xml.get(..cut) else {
+            continue;
+        };
+        let r = ingest::read(&docx(part, &[]), &Budget::default());
+        if let Err(e) = r {
+            assert_eq!(e.kind(), ErrorKind::Corrupt, "cut at {cut}: {e}");
+        }
+    }
+    // Overwrites with a fixed pseudo-random sequence (an LCG: reproducible).
+    let mut seed: u64 = 0x5eed;
+    let subst = [b'<', b'>', b'"', b'/', b'9', b'-', b'&', b' '];
+    for _ in 0..150 {
+        let mut b = body_xml.clone().into_bytes();
+        for _ in 0..4 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let at = (seed >> 33) as usize % b.len();
+            if b[at].is_ascii() {
+                b[at] = subst[(seed >> 20) as usize % subst.len()];
+            }
+        }
+        let Ok(s) = String::from_utf8(b) else {
+            continue;
+        };
+        let _ = ingest::read(&docx(&s, &[]), &Budget::default());
+    }
+    assert!(t0.elapsed() < Duration::from_secs(20), "{:?}", t0.elapsed());
+}
+
+/// Marks typed as letters in a symbol font read as what they show.
+#[test]
+fn symbol_font_marks_read_as_marks() {
+    let run = |font: &str, t: &str| {
+        format!(
+            r#"<w:r><w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}"/></w:rPr><w:t>{t}</w:t></w:r>"#
+        )
+    };
+    let (a, b, c, d) = (
+        run("Wingdings", "ü"),
+        run("Wingdings 2", "P"),
+        run("Calibri", "ü"),
+        run("Symbol", "Ö"),
+    );
+    let rows = [[a.as_str(), b.as_str(), c.as_str(), d.as_str()]];
+    let xml = format!("{}{SECT}", grid_table(0, &rows));
+    let doc = read_bytes(&docx(&xml, &[]));
+    assert_eq!(table(body(&doc), 0).row_texts(0), vec!["✓", "✓", "ü", "√"]);
 }

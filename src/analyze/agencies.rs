@@ -5,10 +5,12 @@
 //! identity fields that are present (those with a `missing-*` code), and the share of step
 //! attributes — actor, time, output — present over all its steps (0 for an SOP without
 //! steps). An agency's completeness is the mean over its SOPs (0 for an agency whose
-//! files all failed). Agencies are ranked by completeness, highest first, ties by name.
+//! files all failed). Agencies are ranked by completeness, highest first, ties by name
+//! (files without an agency last).
 //!
-//! A failed file (errors.jsonl holds only its path) counts for the agency of the SOPs read
-//! from the same first folder; failing that, for the agency its first folder names.
+//! A failed file (errors.jsonl holds only its path) counts for the agency the caller
+//! already knows for it (the run's manifest, or an earlier report), else for the agency of
+//! the SOPs read from the same first folder, else for the agency its first folder names.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -106,13 +108,18 @@ pub fn agency_name(sop: &Sop) -> &str {
 }
 
 /// Attributes failed files to agencies (see the module docs).
+#[derive(Debug, Default)]
 pub struct ErrorAgencies {
+    manifest: AgencyMap,
+    known: HashMap<String, String>,
     by_folder: HashMap<String, String>,
 }
 
 impl ErrorAgencies {
-    /// Learns which agency each first folder holds from the SOPs.
-    pub fn new(sops: &[Sop]) -> Self {
+    /// Learns which agency each first folder holds from the SOPs; `manifest` (the
+    /// archive's `agencies.csv`, empty when unknown) and `known` (path → agency, e.g. from
+    /// an earlier report) take precedence.
+    pub fn new(sops: &[Sop], manifest: AgencyMap, known: HashMap<String, String>) -> Self {
         let mut counts: HashMap<String, BTreeMap<String, usize>> = HashMap::new();
         for s in sops {
             if let Some((first, _)) = s.source.path.split_once('/') {
@@ -132,24 +139,36 @@ impl ErrorAgencies {
                 Some((folder, best.0))
             })
             .collect();
-        ErrorAgencies { by_folder }
+        ErrorAgencies {
+            manifest,
+            known,
+            by_folder,
+        }
     }
 
     /// The agency of a failed file at `path`.
     pub fn agency_of(&self, path: &str) -> String {
+        if let Some(a) = self.known.get(path) {
+            return a.clone();
+        }
+        let from_folder = AgencyMap::default().resolve(path);
+        let from_manifest = self.manifest.resolve(path);
+        if from_manifest != from_folder
+            && let Some(a) = from_manifest
+        {
+            return a;
+        }
         if let Some((first, _)) = path.split_once('/')
             && let Some(a) = self.by_folder.get(first)
         {
             return a.clone();
         }
-        AgencyMap::default()
-            .resolve(path)
-            .unwrap_or_else(|| NO_AGENCY.to_string())
+        from_folder.unwrap_or_else(|| NO_AGENCY.to_string())
     }
 }
 
 /// The figures of every agency, ranked by completeness (highest first, ties by name).
-pub fn summarise(sops: &[Sop], errors: &[FileError]) -> Vec<AgencySummary> {
+pub fn summarise(sops: &[Sop], errors: &[FileError], ea: &ErrorAgencies) -> Vec<AgencySummary> {
     #[derive(Default)]
     struct Acc {
         files: std::collections::HashSet<String>,
@@ -174,7 +193,6 @@ pub fn summarise(sops: &[Sop], errors: &[FileError]) -> Vec<AgencySummary> {
         }
         a.completeness_sum += sop_completeness(s);
     }
-    let ea = ErrorAgencies::new(sops);
     for e in errors {
         acc.entry(ea.agency_of(&e.path)).or_default().failed += 1;
     }
@@ -199,6 +217,7 @@ pub fn summarise(sops: &[Sop], errors: &[FileError]) -> Vec<AgencySummary> {
     out.sort_by(|a, b| {
         b.completeness
             .total_cmp(&a.completeness)
+            .then_with(|| (a.agency == NO_AGENCY).cmp(&(b.agency == NO_AGENCY)))
             .then_with(|| a.agency.cmp(&b.agency))
     });
     for (i, a) in out.iter_mut().enumerate() {

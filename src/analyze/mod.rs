@@ -61,39 +61,44 @@ pub fn cross_findings(sops: &mut [Sop], rules: &Rules) {
         if members.len() < 2 {
             continue;
         }
-        // Identity of an SOP for this purpose: normalised title and steps.
-        let ident: Vec<(String, String)> = members
-            .iter()
-            .map(|&i| {
-                sops.get(i)
-                    .map(|s| {
-                        (
-                            duplicates::normalise(s.identity.title.as_deref().unwrap_or("")),
-                            duplicates::step_key(s),
-                        )
-                    })
-                    .unwrap_or_default()
-            })
-            .collect();
-        let mut distinct = ident.clone();
-        distinct.sort();
-        distinct.dedup();
-        if distinct.len() < 2 {
+        // Classes of one SOP (equal normalised title and steps), in order of appearance;
+        // linear in the members, however many share a number.
+        let mut class_of: HashMap<(String, String), usize> = HashMap::new();
+        let mut classes: Vec<Vec<usize>> = Vec::new();
+        let mut member_class: Vec<usize> = Vec::with_capacity(members.len());
+        for &i in members {
+            let key = sops
+                .get(i)
+                .map(|s| {
+                    (
+                        duplicates::normalise(s.identity.title.as_deref().unwrap_or("")),
+                        duplicates::step_key(s),
+                    )
+                })
+                .unwrap_or_default();
+            let next = classes.len();
+            let c = *class_of.entry(key).or_insert(next);
+            if c == next {
+                classes.push(Vec::new());
+            }
+            if let Some(m) = classes.get_mut(c) {
+                m.push(i);
+            }
+            member_class.push(c);
+        }
+        if classes.len() < 2 {
             continue;
         }
-        for (pos, &i) in members.iter().enumerate() {
-            let Some(me) = ident.get(pos) else { continue };
-            let others: Vec<&Sop> = members
+        for (&i, &c) in members.iter().zip(&member_class) {
+            let own = classes.get(c).map(Vec::len).unwrap_or(0);
+            let others = members.len() - own;
+            let named: Vec<String> = classes
                 .iter()
-                .zip(&ident)
-                .filter(|(_, id)| *id != me)
-                .filter_map(|(&j, _)| sops.get(j))
-                .collect();
-            let Some(sop) = sops.get(i) else { continue };
-            let number = sop.identity.number.as_deref().unwrap_or("").trim();
-            let named: Vec<String> = others
-                .iter()
+                .enumerate()
+                .filter(|(k, _)| *k != c)
+                .flat_map(|(_, m)| m.iter())
                 .take(NAMED_IN_MESSAGE)
+                .filter_map(|&j| sops.get(j))
                 .map(|o| {
                     let title = o.identity.title.as_deref().unwrap_or("tanpa nama");
                     match &o.agency {
@@ -102,7 +107,9 @@ pub fn cross_findings(sops: &mut [Sop], rules: &Rules) {
                     }
                 })
                 .collect();
-            let more = others.len().saturating_sub(NAMED_IN_MESSAGE);
+            let Some(sop) = sops.get(i) else { continue };
+            let number = sop.identity.number.as_deref().unwrap_or("").trim();
+            let more = others.saturating_sub(named.len());
             let tail = if more > 0 {
                 format!(" dan {more} SOP lainnya")
             } else {

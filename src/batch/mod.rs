@@ -347,8 +347,19 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
     crate::analyze::cross_findings(&mut res.sops, rules);
     output::write_jsonl(&opts.out.join("sops.jsonl"), &res.sops)?;
     output::write_jsonl(&opts.out.join("errors.jsonl"), &res.errors)?;
-    crate::report::write_all(&opts.out, res.files, &res.sops, &res.errors, rules)
-        .map_err(|e| BatchError::Report(e.to_string()))?;
+    let report_ctx = crate::report::ReportContext {
+        manifest: agencies.clone(),
+        ..Default::default()
+    };
+    crate::report::write_all_with(
+        &opts.out,
+        res.files,
+        &res.sops,
+        &res.errors,
+        rules,
+        &report_ctx,
+    )
+    .map_err(|e| BatchError::Report(e.to_string()))?;
     let mut by_agency = std::collections::BTreeMap::new();
     for s in &res.sops {
         *by_agency

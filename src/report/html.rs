@@ -18,6 +18,10 @@ use crate::sop::record::{Severity, Sop, Step};
 
 /// Most variants of one duplicate group compared side by side with the reference.
 const MAX_VARIANTS_SHOWN: usize = 5;
+/// Most finding rows the page shows in per-SOP tables; past it an SOP shows its counts
+/// only (report.xlsx and report.json hold every finding). Keeps the page openable for a
+/// province-sized archive.
+const MAX_FINDING_ROWS: usize = 50_000;
 /// Above this many cells the step alignment falls back to pairing steps by position.
 const MAX_ALIGN_CELLS: usize = 250_000;
 
@@ -120,7 +124,8 @@ th,td{border-bottom:1px solid #e3e8ee;padding:5px 8px;text-align:left;vertical-a
 th{background:#eef2f6;font-weight:600}
 table.sortable th{cursor:pointer}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
-.bar{background:#e6ebf0;border-radius:3px;height:14px;width:220px;display:inline-block;vertical-align:middle;margin-right:8px}
+td.kel{white-space:nowrap}
+.bar{background:#e6ebf0;border-radius:3px;height:14px;width:180px;display:inline-block;vertical-align:middle;margin-right:8px}
 .bar span{display:block;height:100%;border-radius:3px;background:#2e8b57}
 .bar.mid span{background:#d99a1e}
 .bar.low span{background:#c0392b}
@@ -135,7 +140,8 @@ details.sop{margin-left:18px}
 .diff td.no{width:5%;color:#6b7b8b}
 .diff tr.same td{color:#8a97a3}
 .diff tr.chg td.txt{background:#fff4d6}
-.diff tr.del td.a,.diff tr.add td.b{background:#fde2e0}
+.diff tr.del td.a{background:#fde2e0}
+.diff tr.add td.b{background:#dff3e4}
 .diff tr.add td.a,.diff tr.del td.b{background:#f3f4f6}
 .filter{margin:4px 0 8px;padding:5px 8px;width:280px;border:1px solid #c6d0da;border-radius:4px}
 code{font-size:13px;background:#f0f3f6;padding:0 3px;border-radius:3px}
@@ -270,7 +276,7 @@ fn agencies(h: &mut String, r: &Report) {
              <td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td>\
              <td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td>\
              <td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td>\
-             <td class=\"n\" data-v=\"{}\">{}</td><td data-v=\"{}\">{}</td></tr>",
+             <td class=\"n\" data-v=\"{}\">{}</td><td class=\"kel\" data-v=\"{}\">{}</td></tr>",
             a.rank,
             a.rank,
             esc(&a.agency),
@@ -296,6 +302,7 @@ fn agencies(h: &mut String, r: &Report) {
 }
 
 fn findings(h: &mut String, r: &Report, sops: &[Sop]) {
+    let mut budget = MAX_FINDING_ROWS;
     let mut by_agency: HashMap<&str, Vec<&Sop>> = HashMap::new();
     for s in sops {
         by_agency.entry(agency_name(s)).or_default().push(s);
@@ -346,15 +353,36 @@ fn findings(h: &mut String, r: &Report, sops: &[Sop]) {
             }
             h.push_str("</tbody></table>\n");
         }
+        let mut clean: Vec<&Sop> = Vec::new();
         for s in list {
-            sop_details(h, s);
+            if s.findings.is_empty() {
+                clean.push(s);
+            } else {
+                sop_details(h, s, &mut budget);
+            }
+        }
+        if !clean.is_empty() {
+            let _ = write!(
+                h,
+                "<p class=\"muted\">{} SOP tanpa temuan: {}</p>",
+                clean.len(),
+                clean
+                    .iter()
+                    .map(|s| format!(
+                        "{} <span>({})</span>",
+                        esc(s.identity.title.as_deref().unwrap_or("(tanpa nama)")),
+                        esc(&s.id)
+                    ))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
         }
         h.push_str("</details>\n");
     }
     h.push_str("</section>\n");
 }
 
-fn sop_details(h: &mut String, s: &Sop) {
+fn sop_details(h: &mut String, s: &Sop, budget: &mut usize) {
     let title = s.identity.title.as_deref().unwrap_or("(tanpa nama)");
     let count = |sev| s.findings.iter().filter(|f| f.severity == sev).count();
     let _ = write!(
@@ -369,27 +397,32 @@ fn sop_details(h: &mut String, s: &Sop) {
         count(Severity::Warning),
         count(Severity::Info)
     );
-    if s.findings.is_empty() {
-        h.push_str("<p class=\"muted\">Tidak ada temuan.</p>");
-    } else {
+    if s.findings.len() > *budget {
+        *budget = 0;
         h.push_str(
-            "<table><thead><tr><th>Tingkat</th><th class=\"n\">Langkah</th><th>Jenis</th>\
-             <th>Pesan</th></tr></thead><tbody>",
+            "<p class=\"muted\">Rincian temuan SOP ini ada di report.xlsx (lembar Temuan) dan \
+             report.json: halaman ini sudah memuat batas rincian.</p></details>\n",
         );
-        for f in &s.findings {
-            let _ = write!(
-                h,
-                "<tr><td><span class=\"sev {}\">{}</span></td><td class=\"n\">{}</td><td>{}</td>\
-                 <td>{}</td></tr>",
-                severity_class(f.severity),
-                severity_label(f.severity),
-                f.step.map(|n| n.to_string()).unwrap_or_default(),
-                code_label(&f.code),
-                esc(&f.message)
-            );
-        }
-        h.push_str("</tbody></table>");
+        return;
     }
+    *budget -= s.findings.len();
+    h.push_str(
+        "<table><thead><tr><th>Tingkat</th><th class=\"n\">Langkah</th><th>Jenis</th>\
+         <th>Pesan</th></tr></thead><tbody>",
+    );
+    for f in &s.findings {
+        let _ = write!(
+            h,
+            "<tr><td><span class=\"sev {}\">{}</span></td><td class=\"n\">{}</td><td>{}</td>\
+             <td>{}</td></tr>",
+            severity_class(f.severity),
+            severity_label(f.severity),
+            f.step.map(|n| n.to_string()).unwrap_or_default(),
+            code_label(&f.code),
+            esc(&f.message)
+        );
+    }
+    h.push_str("</tbody></table>");
     h.push_str("</details>\n");
 }
 
@@ -616,14 +649,15 @@ fn failed(h: &mut String, r: &Report) {
         return;
     }
     h.push_str(
-        "<table id=\"tabel-gagal\" class=\"sortable\"><thead><tr><th>Berkas</th><th>Jenis</th>\
-         <th>Keterangan</th></tr></thead><tbody>",
+        "<table id=\"tabel-gagal\" class=\"sortable\"><thead><tr><th>Berkas</th><th>OPD</th>\
+         <th>Jenis</th><th>Keterangan</th></tr></thead><tbody>",
     );
     for e in &r.failed {
         let _ = write!(
             h,
-            "<tr><td>{}</td><td>{} <code>{}</code></td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{} <code>{}</code></td><td>{}</td></tr>",
             esc(&e.path),
+            esc(&e.agency),
             error_kind_label(e.kind),
             e.kind.name(),
             esc(&e.message)

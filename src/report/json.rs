@@ -2,7 +2,7 @@
 //! writers.
 //!
 //! Keys SPEC.md names are kept exactly; the extra keys (`as_of`, per-agency `rank`,
-//! `steps`, `failed_files`, `sops_with_errors`, per-finding `agency` and `title`,
+//! `steps`, `failed_files`, `sops_with_errors`, per-finding `agency`,
 //! per-group `agencies` and `variants`, and the top-level `failed` list) are where SPEC.md
 //! is silent.
 
@@ -10,8 +10,9 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::analyze::agencies::{self, AgencySummary, SeverityCounts};
+use crate::analyze::agencies::{self, AgencySummary, ErrorAgencies, SeverityCounts};
 use crate::analyze::duplicates::{self, DuplicateGroup};
+use crate::error::ErrorKind;
 use crate::rules::Rules;
 use crate::sop::record::{FileError, Severity, Sop};
 
@@ -26,8 +27,21 @@ pub struct Report {
     pub findings: Vec<FindingRow>,
     /// Duplicate groups, largest first.
     pub duplicates: Vec<DuplicateGroup>,
-    /// The files that failed, as in `errors.jsonl`.
-    pub failed: Vec<FileError>,
+    /// The files that failed, as in `errors.jsonl`, with the agency each counts for.
+    pub failed: Vec<FailedFile>,
+}
+
+/// One file that failed, with the agency it counts for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FailedFile {
+    /// Path relative to the archive root.
+    pub path: String,
+    /// The kind of failure.
+    pub kind: ErrorKind,
+    /// What went wrong.
+    pub message: String,
+    /// The agency the file counts for.
+    pub agency: String,
 }
 
 /// Totals of the run.
@@ -60,8 +74,6 @@ pub struct FindingRow {
     pub sop: String,
     /// The SOP's agency.
     pub agency: String,
-    /// The SOP's title, if any.
-    pub title: Option<String>,
     /// The finding code.
     pub code: String,
     /// Its severity.
@@ -73,8 +85,15 @@ pub struct FindingRow {
 }
 
 /// Builds the report of a run that read `files` input files.
-pub fn build(files: usize, sops: &[Sop], errors: &[FileError], rules: &Rules) -> Report {
-    let agencies = agencies::summarise(sops, errors);
+/// `ea` attributes the failed files to agencies.
+pub fn build(
+    files: usize,
+    sops: &[Sop],
+    errors: &[FileError],
+    rules: &Rules,
+    ea: &ErrorAgencies,
+) -> Report {
+    let agencies = agencies::summarise(sops, errors, ea);
     let dups = duplicates::find(sops, &rules.findings.duplicates);
     let mut counts = SeverityCounts::default();
     let mut findings = Vec::new();
@@ -84,7 +103,6 @@ pub fn build(files: usize, sops: &[Sop], errors: &[FileError], rules: &Rules) ->
             findings.push(FindingRow {
                 sop: s.id.clone(),
                 agency: agencies::agency_name(s).to_string(),
-                title: s.identity.title.clone(),
                 code: f.code.clone(),
                 severity: f.severity,
                 step: f.step,
@@ -111,6 +129,14 @@ pub fn build(files: usize, sops: &[Sop], errors: &[FileError], rules: &Rules) ->
         agencies,
         findings,
         duplicates: dups,
-        failed: errors.to_vec(),
+        failed: errors
+            .iter()
+            .map(|e| FailedFile {
+                path: e.path.clone(),
+                kind: e.kind,
+                message: e.message.clone(),
+                agency: ea.agency_of(&e.path),
+            })
+            .collect(),
     }
 }

@@ -6,13 +6,15 @@ pub mod html;
 pub mod json;
 pub mod xlsx;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
+use crate::analyze::agencies::ErrorAgencies;
 use crate::batch::BatchError;
+use crate::batch::agency::AgencyMap;
 use crate::batch::output::write_atomic;
 use crate::rules::Rules;
 use crate::sop::record::{FileError, Sop};
@@ -62,10 +64,23 @@ impl ReportError {
     }
 }
 
+/// Up to this many findings `report.json` is indented; above it, compact.
+pub const PRETTY_JSON_MAX_FINDINGS: usize = 100_000;
+
+/// What the reports know beyond the records: how failed files map to agencies.
+#[derive(Clone, Debug, Default)]
+pub struct ReportContext {
+    /// The archive's manifest (`agencies.csv`), empty when unknown.
+    pub manifest: AgencyMap,
+    /// Agencies already known for failed files, by path (e.g. from an earlier report).
+    pub failed_agencies: HashMap<String, String>,
+}
+
 /// Writes `report.json`, `report.html` and `report.xlsx` into `out` for a run that read
 /// `files` input files. `sops` carry their findings (including `number-collision`);
 /// duplicates and per-agency figures are computed here. Findings are measured against
-/// `rules.findings.as_of`.
+/// `rules.findings.as_of`. Failed files count for the agency of their first folder; see
+/// [`write_all_with`] to give the archive's manifest.
 pub fn write_all(
     out: &Path,
     files: usize,
@@ -73,10 +88,30 @@ pub fn write_all(
     errors: &[FileError],
     rules: &Rules,
 ) -> Result<(), ReportError> {
-    let report = json::build(files, sops, errors, rules);
+    write_all_with(out, files, sops, errors, rules, &ReportContext::default())
+}
+
+/// [`write_all`] with what the caller knows of the archive (its manifest).
+pub fn write_all_with(
+    out: &Path,
+    files: usize,
+    sops: &[Sop],
+    errors: &[FileError],
+    rules: &Rules,
+    ctx: &ReportContext,
+) -> Result<(), ReportError> {
+    let ea = ErrorAgencies::new(sops, ctx.manifest.clone(), ctx.failed_agencies.clone());
+    let report = json::build(files, sops, errors, rules, &ea);
 
     let p = out.join("report.json");
-    let mut text = serde_json::to_vec_pretty(&report).map_err(|e| ReportError::Io {
+    // Indented for people while small; compact when large (a province-sized run has
+    // millions of findings, and indentation would add a third to the file).
+    let serialised = if report.findings.len() <= PRETTY_JSON_MAX_FINDINGS {
+        serde_json::to_vec_pretty(&report)
+    } else {
+        serde_json::to_vec(&report)
+    };
+    let mut text = serialised.map_err(|e| ReportError::Io {
         path: p.clone(),
         source: std::io::Error::other(e),
     })?;
@@ -132,7 +167,8 @@ fn read_jsonl<T: DeserializeOwned>(path: &Path, optional: bool) -> Result<Vec<T>
 ///
 /// Findings are computed again with `rules` (a new as-of date or changed severities take
 /// effect); `sops.jsonl` itself is left as the run wrote it. The file count is the number
-/// of distinct source files of the SOPs plus the failed files.
+/// of distinct source files of the SOPs plus the failed files. Failed files keep the
+/// agency the previous `report.json` gave them (the run knew the manifest).
 pub fn rebuild(out: &Path, rules: &Rules) -> Result<(), ReportError> {
     let mut sops: Vec<Sop> = read_jsonl(&out.join("sops.jsonl"), false)?;
     let errors: Vec<FileError> = read_jsonl(&out.join("errors.jsonl"), true)?;
@@ -140,5 +176,34 @@ pub fn rebuild(out: &Path, rules: &Rules) -> Result<(), ReportError> {
     crate::analyze::cross_findings(&mut sops, rules);
     let files: HashSet<&str> = sops.iter().map(|s| s.source.path.as_str()).collect();
     let n = files.len() + errors.len();
-    write_all(out, n, &sops, &errors, rules)
+    let ctx = ReportContext {
+        manifest: AgencyMap::default(),
+        failed_agencies: previous_failed_agencies(&out.join("report.json")),
+    };
+    write_all_with(out, n, &sops, &errors, rules, &ctx)
+}
+
+/// The agencies of failed files in an earlier `report.json` (the run knew the archive's
+/// manifest; a rebuild does not). Empty when the file is absent or unreadable.
+fn previous_failed_agencies(path: &Path) -> HashMap<String, String> {
+    #[derive(serde::Deserialize)]
+    struct Prev {
+        #[serde(default)]
+        failed: Vec<PrevFailed>,
+    }
+    #[derive(serde::Deserialize)]
+    struct PrevFailed {
+        path: String,
+        agency: Option<String>,
+    }
+    let Ok(bytes) = std::fs::read(path) else {
+        return HashMap::new();
+    };
+    let Ok(prev) = serde_json::from_slice::<Prev>(&bytes) else {
+        return HashMap::new();
+    };
+    prev.failed
+        .into_iter()
+        .filter_map(|f| Some((f.path, f.agency?)))
+        .collect()
 }

@@ -198,7 +198,10 @@ pub fn render(report: &Report, sops: &[Sop]) -> Result<Vec<u8>, XlsxError> {
             }
             s.text(0, &f.agency)?;
             s.text(1, &f.sop)?;
-            s.text(2, f.title.as_deref().unwrap_or(""))?;
+            let title = by_id
+                .get(f.sop.as_str())
+                .and_then(|s| s.identity.title.as_deref());
+            s.text(2, title.unwrap_or(""))?;
             s.text(3, &f.code)?;
             s.text(4, code_label(&f.code))?;
             s.text(5, severity_label(f.severity))?;
@@ -265,6 +268,7 @@ pub fn render(report: &Report, sops: &[Sop]) -> Result<Vec<u8>, XlsxError> {
                 ("Jenis", 14.0),
                 ("Keterangan jenis", 28.0),
                 ("Pesan", 80.0),
+                ("OPD", 32.0),
             ],
             &bold,
         )?;
@@ -276,6 +280,7 @@ pub fn render(report: &Report, sops: &[Sop]) -> Result<Vec<u8>, XlsxError> {
             s.text(1, e.kind.name())?;
             s.text(2, error_kind_label(e.kind))?;
             s.text(3, &e.message)?;
+            s.text(4, &e.agency)?;
             s.end_row();
         }
         s.finish()?;

@@ -114,6 +114,9 @@ pub fn finish(raw: Vec<RawStep>, vocab: &Vocabulary) -> Vec<Step> {
                 .into_iter()
                 .flatten()
             {
+                let (y, nn) = vocab.branch_targets(text);
+                yes = yes.or(y);
+                no_t = no_t.or(nn);
                 let (y, nn) = text_branches(text);
                 yes = yes.or(y);
                 no_t = no_t.or(nn);

@@ -51,8 +51,11 @@ fn clean_label(s: &str) -> String {
 /// The identity field a whole text names when it is nothing but a label
 /// (`"Dasar Hukum:"`, `"NOMOR SOP"`), or None.
 pub fn whole_label(text: &str, vocab: &Vocabulary) -> Option<IdentityField> {
+    if text.trim().contains('\n') {
+        return None;
+    }
     let t = clean_label(text);
-    if t.is_empty() || t.chars().count() > 40 || t.contains('\n') {
+    if t.is_empty() || t.chars().count() > 40 {
         return None;
     }
     if APPROVER_SUBLABELS.contains(&t.to_lowercase().as_str()) {
@@ -324,23 +327,69 @@ pub struct OrgHeader {
     pub unit: Option<String>,
 }
 
+/// True when a line can continue an organisation header block (not a label line, not
+/// the "STANDAR OPERASIONAL PROSEDUR" heading, not a numbered item).
+pub fn continues_org(line: &str) -> bool {
+    let t = line.trim();
+    let l = t.to_lowercase();
+    !t.contains(':')
+        && !l.starts_with("standar")
+        && !l.starts_with("standard")
+        && !l.starts_with("sop ")
+        && l != "sop"
+        && !t.starts_with(|c: char| c.is_ascii_digit())
+        && t.split_whitespace().count() <= 10
+}
+
 /// Reads an organisation header from the lines of one block (a cell or consecutive
-/// paragraphs); None when the first line is not a `PEMERINTAH …` line.
+/// paragraphs); None when the first line is not a `PEMERINTAH …` line. The agency runs
+/// from the line after `PEMERINTAH …` up to a line naming a unit (`SUB BAGIAN …`,
+/// `BIDANG …`, `SEKSI …`), which with the lines after it is the unit; wrapped lines are
+/// joined. The block ends at a label line or the SOP heading.
 pub fn org_header(lines: &[&str]) -> Option<OrgHeader> {
     let mut it = lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty());
     let first = it.next()?;
     if !is_gov_line(first) {
         return None;
     }
-    let rest: Vec<&str> = it.collect();
-    let agency = rest.first().map(|s| title_case(s));
-    let unit = if rest.len() >= 2 {
-        rest.last().map(|s| s.to_string())
-    } else {
-        None
+    let rest: Vec<&str> = it.take_while(|l| continues_org(l)).take(6).collect();
+    let unit_start = rest
+        .iter()
+        .enumerate()
+        .skip(1)
+        .rev()
+        .find(|(_, l)| is_unit_line(l))
+        .map(|(i, _)| i);
+    let (agency_lines, unit_lines) = match unit_start {
+        Some(i) => rest.split_at(i),
+        None => (rest.as_slice(), &[][..]),
     };
+    let agency = (!agency_lines.is_empty()).then(|| title_case(&agency_lines.join(" ")));
+    let unit = (!unit_lines.is_empty()).then(|| unit_lines.join(" "));
     Some(OrgHeader { agency, unit })
 }
+
+/// True when a line names a unit inside an agency (`SUB BAGIAN …`, `BIDANG …`).
+pub fn is_unit_line(line: &str) -> bool {
+    let t = line.trim().to_lowercase();
+    UNIT_WORDS
+        .iter()
+        .any(|w| t.starts_with(w) && t.get(w.len()..w.len() + 1).is_some_and(|c| c == " "))
+}
+
+/// Words that start a line naming a unit inside an agency.
+const UNIT_WORDS: &[&str] = &[
+    "sub bagian",
+    "subbagian",
+    "sub bidang",
+    "bidang",
+    "seksi",
+    "bagian",
+    "upt",
+    "uptd",
+    "sekretariat",
+    "unit",
+];
 
 /// Title case for an upper-case agency name, Indonesian conjunctions kept lower case.
 pub fn title_case(s: &str) -> String {
@@ -473,6 +522,20 @@ mod tests {
             "Sub Bagian Tata Laksana",
         ])
         .unwrap();
+        let w = org_header(&[
+            "PEMERINTAH KOTA MANADO",
+            "DINAS PENANAMAN MODAL DAN PELAYANAN",
+            "TERPADU SATU PINTU",
+            "BIDANG PENGADUAN DAN",
+            "INFORMASI",
+            "Nomor SOP : 1/2/3",
+        ])
+        .unwrap();
+        assert_eq!(
+            w.agency.as_deref(),
+            Some("Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu")
+        );
+        assert_eq!(w.unit.as_deref(), Some("BIDANG PENGADUAN DAN INFORMASI"));
         assert_eq!(
             h.agency.as_deref(),
             Some("Bagian Organisasi Sekretariat Daerah")

@@ -6,7 +6,9 @@
 
 pub mod flow;
 pub mod identity;
+pub mod narrative;
 mod narrative_bridge;
+pub mod normalise;
 pub mod procedure;
 pub mod record;
 pub mod segment;

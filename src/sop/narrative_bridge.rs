@@ -1,43 +1,44 @@
-//! The bridge from numbered paragraphs to raw steps.
-//!
-//! The narrative reader (`narrative.rs`, vocabulary work) finds each item's actor from
-//! the sentence; until it is merged, this reads the numbering and the text only.
+//! The bridge from the narrative reader ([`super::narrative`]) to raw steps: numbered
+//! paragraphs and two-column Kegiatan | Pelaksana tables become [`RawStep`]s that the
+//! segmenter treats like any other procedure (symbols and flow are worked out later, in
+//! [`super::flow`]).
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
+use super::narrative;
 use super::procedure::{ActorSource, RawStep};
+use super::record::Step;
 use super::vocab::Vocabulary;
-use crate::model::Paragraph;
+use crate::model::{Paragraph, Table};
 
-static NUMBERED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*\(?(\d{1,3})[.)]\s*(\S.*)$").expect("static regex"));
-
-/// Numbered paragraphs as raw steps (number, whole text without the number).
-pub fn parse_paragraphs(paras: &[&Paragraph], _vocab: &Vocabulary) -> Vec<RawStep> {
-    let mut out = Vec::new();
-    for p in paras {
-        let t = p.text.trim();
-        let (no, text) = match NUMBERED.captures(t) {
-            Some(c) => (
-                c.get(1).and_then(|m| m.as_str().parse().ok()),
-                c.get(2).map(|m| m.as_str()).unwrap_or(t).to_string(),
-            ),
-            None => (None, t.to_string()),
-        };
-        out.push(RawStep {
-            no,
-            activity: text,
-            actors: Vec::new(),
-            source: ActorSource::None,
-            symbol: None,
-            requirements: None,
-            time: None,
-            output: None,
-            notes: None,
-            label_branches: Vec::new(),
-        });
+fn raw(s: Step) -> RawStep {
+    let source = if s.actors.is_empty() {
+        ActorSource::None
+    } else {
+        ActorSource::Text
+    };
+    RawStep {
+        no: Some(s.no),
+        activity: s.activity,
+        actors: s.actors,
+        source,
+        symbol: None,
+        requirements: s.requirements,
+        time: s.time,
+        output: s.output,
+        notes: s.notes,
+        label_branches: Vec::new(),
     }
-    out
+}
+
+/// Numbered paragraphs as raw steps (number, whole text, the sentence's actor).
+pub fn parse_paragraphs(paras: &[&Paragraph], vocab: &Vocabulary) -> Vec<RawStep> {
+    narrative::parse_paragraphs(paras, vocab)
+        .into_iter()
+        .map(raw)
+        .collect()
+}
+
+/// A two-column Kegiatan | Pelaksana table as (actors, raw steps), or None.
+pub fn parse_table(table: &Table, vocab: &Vocabulary) -> Option<(Vec<String>, Vec<RawStep>)> {
+    let (actors, steps) = narrative::parse_table(table, vocab)?;
+    Some((actors, steps.into_iter().map(raw).collect()))
 }

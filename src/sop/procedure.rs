@@ -107,6 +107,26 @@ fn role_of(text: &str, vocab: &Vocabulary) -> Option<ColumnRole> {
     })
 }
 
+/// True when a header reads "No" then "Kegiatan" (two headers in one merged cell).
+fn is_no_and_activity(text: &str, vocab: &Vocabulary) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    (1..words.len()).any(|k| {
+        let left = words.get(..k).map(|w| w.join(" ")).unwrap_or_default();
+        let right = words.get(k..).map(|w| w.join(" ")).unwrap_or_default();
+        role_of(&left, vocab) == Some(ColumnRole::Number)
+            && role_of(&right, vocab) == Some(ColumnRole::Activity)
+    })
+}
+
+/// True for a branch label written as text in a cell ("Ya", "Tidak", "Sesuai").
+fn is_branch_label(text: &str) -> bool {
+    let t = text.trim().trim_end_matches(['.', ':']).to_lowercase();
+    matches!(
+        t.as_str(),
+        "ya" | "tidak" | "tdk" | "sesuai" | "tidak sesuai" | "yes" | "no" | "ok" | "y" | "t"
+    )
+}
+
 fn is_mutu(role: Option<ColumnRole>) -> bool {
     matches!(
         role,
@@ -133,16 +153,34 @@ fn row_cells(table: &Table, r: usize) -> Vec<&Cell> {
     out
 }
 
-/// The canonical actor for a header as written; a name that wrapped mid-word in a
-/// narrow column is tried joined too.
+/// The canonical actor for a header as written. A name that wrapped in the middle of a
+/// word in a narrow column ("Kasubb" / "ag Umum") is tried with each line break glued
+/// or spaced, fewest glues first, until the vocabulary knows the name.
 pub fn actor_name(written: &str, vocab: &Vocabulary) -> String {
-    let spaced = written.split_whitespace().collect::<Vec<_>>().join(" ");
+    let lines: Vec<&str> = written
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let spaced = lines.join(" ");
     let canon = vocab.canonical_actor(&spaced);
-    if written.contains('\n') && !vocab.is_known_actor(&canon) {
-        let glued = written.lines().map(str::trim).collect::<Vec<_>>().join("");
-        let c2 = vocab.canonical_actor(&glued);
-        if vocab.is_known_actor(&c2) {
-            return c2;
+    let breaks = lines.len().saturating_sub(1);
+    if breaks == 0 || breaks > 6 || vocab.is_known_actor(&canon) {
+        return canon;
+    }
+    let mut masks: Vec<u32> = (1..(1u32 << breaks)).collect();
+    masks.sort_by_key(|m| m.count_ones());
+    for mask in masks {
+        let mut s = String::new();
+        for (i, l) in lines.iter().enumerate() {
+            if i > 0 && mask & (1 << (i - 1)) == 0 {
+                s.push(' ');
+            }
+            s.push_str(l);
+        }
+        let c = vocab.canonical_actor(&s);
+        if vocab.is_known_actor(&c) {
+            return c;
         }
     }
     canon
@@ -150,12 +188,28 @@ pub fn actor_name(written: &str, vocab: &Vocabulary) -> String {
 
 /// Reads a procedure header starting at row `r`, or None when row `r` is not one.
 pub fn detect_header(table: &Table, r: usize, vocab: &Vocabulary) -> Option<Header> {
+    // Cheap test first: a header row starts a Kegiatan cell of its own.
+    let row = table.rows.get(r)?;
+    if !row.cells.iter().any(|c| {
+        let t = header_text(c);
+        role_of(&t, vocab) == Some(ColumnRole::Activity)
+            || (c.col_span > 1 && is_no_and_activity(&t, vocab))
+    }) {
+        return None;
+    }
     let cells = row_cells(table, r);
     // Only cells that start in this row can open a header.
     let roles: Vec<(&Cell, Option<ColumnRole>)> = cells
         .iter()
         .filter(|c| c.row == r)
-        .map(|c| (*c, role_of(&header_text(c), vocab)))
+        .map(|c| {
+            let t = header_text(c);
+            let role = role_of(&t, vocab).or_else(|| {
+                // "No. Kegiatan" in one cell over two columns (no ruling between them)
+                (c.col_span > 1 && is_no_and_activity(&t, vocab)).then_some(ColumnRole::Activity)
+            });
+            (*c, role)
+        })
         .collect();
     let act = roles
         .iter()
@@ -168,6 +222,14 @@ pub fn detect_header(table: &Table, r: usize, vocab: &Vocabulary) -> Option<Head
     if others == 0 {
         return None;
     }
+    let has_no_col = roles.iter().any(|(_, ro)| *ro == Some(ColumnRole::Number));
+    // An activity header over two columns with no No column of its own: the first
+    // column holds the numbers, the last the text.
+    let (merged_no, act_col) = if act.col_span > 1 && !has_no_col {
+        (Some(act.col), act.col + act.col_span - 1)
+    } else {
+        (None, act.col)
+    };
     // Header depth: the tallest cell of the row, or two rows when a group header spans
     // several columns (actor names / Mutu Baku parts below it).
     let mut end = r + 1;
@@ -199,7 +261,8 @@ pub fn detect_header(table: &Table, r: usize, vocab: &Vocabulary) -> Option<Head
     let mut h = Header {
         first_row: r,
         end_row: end,
-        act_col: act.col,
+        act_col,
+        no_col: merged_no,
         ..Default::default()
     };
     // Per grid column: the top cell's role and the lowest header cell below it.
@@ -441,7 +504,7 @@ pub fn read_row(
     // 3. text in actor columns, or a Pelaksana text column
     if actors.is_empty() {
         for (c, a) in &header.actor_cols {
-            if cell_text_at(table, r, Some(*c), dw).is_some() {
+            if cell_text_at(table, r, Some(*c), dw).is_some_and(|t| !is_branch_label(&t)) {
                 push(&mut actors, a);
                 source = ActorSource::Text;
             }
@@ -542,7 +605,7 @@ mod tests {
         assert_eq!(h.no_col, Some(0));
         assert_eq!(h.act_col, 1);
         let names: Vec<&str> = h.actor_cols.iter().map(|(_, a)| a.as_str()).collect();
-        assert_eq!(names, vec!["Pegawai", "Kasubbag", "Sekretaris"]);
+        assert_eq!(names, vec!["Pegawai", "Kepala Sub Bagian", "Sekretaris"]);
         assert_eq!(h.time_col, Some(5));
         assert_eq!(h.out_col, Some(6));
         assert_eq!(h.notes_col, Some(7));
@@ -556,7 +619,7 @@ mod tests {
         };
         assert_eq!(s.no, Some(1));
         assert_eq!(s.activity, "Mengajukan cuti");
-        assert_eq!(s.actors, vec!["Kasubbag"]);
+        assert_eq!(s.actors, vec!["Kepala Sub Bagian"]);
         assert_eq!(s.source, ActorSource::Mark);
         assert_eq!(s.time.as_deref(), Some("15 menit"));
     }

@@ -37,6 +37,8 @@ pub struct Draft {
     pub narrative: bool,
     /// True when any identity field was set.
     has_identity: bool,
+    /// How many identity values were read.
+    identity_fields: usize,
 }
 
 impl Draft {
@@ -115,6 +117,8 @@ struct Builder<'v> {
     narrative: Vec<Paragraph>,
     /// True after a "PROSEDUR" heading: numbered paragraphs are steps.
     in_procedure: bool,
+    /// True while the lines of a table cell are read (never narrative steps).
+    in_cell: bool,
 }
 
 impl<'v> Builder<'v> {
@@ -128,6 +132,7 @@ impl<'v> Builder<'v> {
             org: None,
             narrative: Vec::new(),
             in_procedure: false,
+            in_cell: false,
         }
     }
 
@@ -162,6 +167,7 @@ impl<'v> Builder<'v> {
         }
         identity::apply(&mut self.cur.identity, field, &value, self.vocab);
         self.cur.has_identity = true;
+        self.cur.identity_fields += 1;
     }
 
     fn title(&mut self, t: &str) {
@@ -216,6 +222,9 @@ impl<'v> Builder<'v> {
             return;
         }
         let paras = std::mem::take(&mut self.narrative);
+        if paras.len() < 2 {
+            return; // one numbered line is a note, not a procedure
+        }
         let steps = narrative_steps(&paras, self.vocab);
         let mut actors: Vec<String> = Vec::new();
         for s in &steps {
@@ -238,7 +247,6 @@ impl<'v> Builder<'v> {
     fn paragraph(&mut self, p: &Paragraph) {
         let text = p.text.trim();
         if text.is_empty() {
-            self.end_org();
             return;
         }
         if identity::is_gov_line(text) {
@@ -249,7 +257,10 @@ impl<'v> Builder<'v> {
             return;
         }
         if let Some(lines) = self.org.as_mut() {
-            if identity::is_org_line(text) && lines.len() < 4 {
+            let org_like = identity::is_unit_line(text)
+                || identity::is_org_line(text)
+                || !looks_like_sentence(text);
+            if identity::continues_org(text) && org_like && lines.len() < 6 {
                 lines.push(text.to_string());
                 return;
             }
@@ -288,7 +299,19 @@ impl<'v> Builder<'v> {
             }
             return;
         }
-        if numbered {
+        // Numbered paragraphs are a procedure only under a PROSEDUR heading or in an
+        // SOP whose identity has been read; elsewhere they are an ordinary list.
+        let heading = NUMBERED
+            .captures(text)
+            .and_then(|c| c.get(2))
+            .is_some_and(|m| looks_like_title(m.as_str()));
+        if numbered
+            && !heading
+            && !self.in_cell
+            && (self.in_procedure
+                || self.cur.identity.number.is_some()
+                || self.cur.identity_fields >= 3)
+        {
             self.narrative.push(p.clone());
             return;
         }
@@ -312,12 +335,32 @@ impl<'v> Builder<'v> {
                 if let Some((ph, st)) = current.take() {
                     self.emit_table(&ph, st);
                 }
+                if h.actor_cols.is_empty()
+                    && h.actor_text_col.is_some()
+                    && h.first_row == 0
+                    && let Some((actors, steps)) =
+                        super::narrative_bridge::parse_table(table, self.vocab)
+                {
+                    // A two-column Kegiatan | Pelaksana table: the narrative reader's.
+                    self.steps(actors, steps, true);
+                    return;
+                }
                 let next = h.end_row.max(r + 1);
                 current = Some((h, Vec::new()));
                 r = next;
                 continue;
             }
-            if row_has_label(table, r, self.vocab) {
+            let label_row = if let Some((h, _)) = current.as_ref() {
+                // a numbered row of a procedure table is a step, whatever its words
+                let numbered = h
+                    .no_col
+                    .and_then(|c| table.cell_at(r, c))
+                    .is_some_and(|c| c.row == r && procedure::step_number(&c.text).is_some());
+                !numbered && row_has_label(table, r, self.vocab)
+            } else {
+                row_has_label(table, r, self.vocab) || has_label_line(table, r, self.vocab)
+            };
+            if label_row {
                 if let Some((ph, st)) = current.take() {
                     self.emit_table(&ph, st);
                 }
@@ -378,12 +421,16 @@ impl<'v> Builder<'v> {
             .iter()
             .filter(|c| !c.text.trim().is_empty())
             .collect();
+        let mut used = false;
         for c in &texts {
-            let lines: Vec<&str> = c.text.lines().collect();
-            if let Some(h) = identity::org_header(&lines) {
-                self.org_header(h);
-                return;
+            if c.text.lines().any(identity::is_gov_line) {
+                let fixed = self.dewrap.fix(&c.text).into_owned();
+                self.text_lines(&fixed);
+                used = true;
             }
+        }
+        if used {
+            return;
         }
         if let [only] = texts.as_slice() {
             let t = only.text.trim();
@@ -393,6 +440,23 @@ impl<'v> Builder<'v> {
                 self.title(t);
             }
         }
+    }
+
+    /// The lines of one cell read like paragraphs: an organisation header, the SOP
+    /// heading, a title, `Label : value` lines with their continuation lines.
+    fn text_lines(&mut self, text: &str) {
+        self.settle();
+        self.in_cell = true;
+        for line in text.lines() {
+            let p = Paragraph {
+                text: line.to_string(),
+                ..Default::default()
+            };
+            self.paragraph(&p);
+        }
+        self.in_cell = false;
+        self.end_org();
+        self.close_open();
     }
 
     /// Reads the identity labels and values of row `r`: label | value pairs, a label
@@ -405,14 +469,18 @@ impl<'v> Builder<'v> {
             if std::mem::take(&mut skip_next) {
                 continue;
             }
-            let lines: Vec<&str> = c.text.lines().collect();
-            if let Some(h) = identity::org_header(&lines) {
-                self.org_header(h);
-                continue;
-            }
             if let Some(f) = identity::whole_label(&c.text, self.vocab) {
                 let right = cells.get(i + 1).copied();
-                let right_is_label = right.is_some_and(|x| is_label_cell(x, self.vocab));
+                // The cell to the right is another label (two label | label halves)
+                // only when it says so with a colon or both name list fields;
+                // otherwise it is this label's value.
+                let right_is_label = right.is_some_and(|x| {
+                    is_label_cell(x, self.vocab)
+                        && (x.text.trim().ends_with(':')
+                            || (is_list_field(f)
+                                && identity::whole_label(&x.text, self.vocab)
+                                    .is_some_and(is_list_field)))
+                });
                 let value = match right {
                     Some(x) if !right_is_label && c.row_span > 1 => {
                         // A label merged over several rows: one value cell per row.
@@ -471,27 +539,34 @@ impl<'v> Builder<'v> {
                 self.identity(f, value);
                 continue;
             }
+            if let Some(part) = approver_part(&c.text) {
+                // "Nama" / "NIP" in their own rows under "Disahkan oleh"
+                if let Some(x) = cells.get(i + 1).copied() {
+                    skip_next = true;
+                    self.approver_part(part, x.text.trim());
+                }
+                continue;
+            }
             let fixed = self.dewrap.fix(&c.text).into_owned();
-            self.label_lines(&fixed);
+            self.text_lines(&fixed);
         }
     }
 
-    /// `Label : value` lines in one cell (continuation lines join the open field).
-    fn label_lines(&mut self, text: &str) {
-        let mut open: Option<(IdentityField, FieldValue)> = None;
-        for line in text.lines() {
-            if let Some((f, rest)) = identity::split_label_line(line, self.vocab) {
-                if let Some((of, ov)) = open.take() {
-                    self.identity(of, ov);
-                }
-                open = Some((f, FieldValue::from_text(&rest)));
-            } else if let Some((_, v)) = open.as_mut() {
-                v.lines.push(line.to_string());
-            }
+    /// A name or NIP given in its own row under "Disahkan oleh".
+    fn approver_part(&mut self, part: ApproverPart, value: &str) {
+        if value.is_empty() {
+            return;
         }
-        if let Some((of, ov)) = open.take() {
-            self.identity(of, ov);
+        let ap = self
+            .cur
+            .identity
+            .approved_by
+            .get_or_insert_with(Default::default);
+        match part {
+            ApproverPart::Name => ap.name = Some(value.to_string()),
+            ApproverPart::Nip => ap.nip = Some(value.to_string()),
         }
+        self.cur.has_identity = true;
     }
 
     fn section_end(&mut self) {
@@ -506,6 +581,30 @@ impl<'v> Builder<'v> {
         self.section_end();
         self.done
     }
+}
+
+/// A part of the approver block that has a row of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ApproverPart {
+    Name,
+    Nip,
+}
+
+fn approver_part(text: &str) -> Option<ApproverPart> {
+    let t = text
+        .trim()
+        .trim_end_matches([':', '.'])
+        .trim()
+        .to_lowercase();
+    match t.as_str() {
+        "nama" | "nama lengkap" => Some(ApproverPart::Name),
+        "nip" => Some(ApproverPart::Nip),
+        _ => None,
+    }
+}
+
+fn is_list_field(f: IdentityField) -> bool {
+    !identity::is_scalar(f) && f != IdentityField::ApprovedBy
 }
 
 /// A table cell as a field value (its lines, and its date when typed).
@@ -526,15 +625,36 @@ fn is_label_cell(c: &Cell, vocab: &Vocabulary) -> bool {
     let label_like = t.ends_with(':') && !t.contains('\n') && t.split_whitespace().count() <= 5;
     label_like
         || identity::whole_label(&c.text, vocab).is_some()
-        || identity::split_label_line(first, vocab).is_some()
+        || (first.contains(':') && identity::split_label_line(first, vocab).is_some())
 }
 
 /// True when a row has an identity label cell.
 fn row_has_label(table: &Table, r: usize, vocab: &Vocabulary) -> bool {
-    table
-        .rows
-        .get(r)
-        .is_some_and(|row| row.cells.iter().any(|c| is_label_cell(c, vocab)))
+    table.rows.get(r).is_some_and(|row| {
+        row.cells
+            .iter()
+            .any(|c| is_label_cell(c, vocab) || approver_part(&c.text).is_some())
+    })
+}
+
+/// True when a cell holds `Label : value` lines anywhere in it (a whole identity block
+/// written in one cell).
+fn has_label_line(table: &Table, r: usize, vocab: &Vocabulary) -> bool {
+    table.rows.get(r).is_some_and(|row| {
+        row.cells.iter().any(|c| {
+            c.text
+                .lines()
+                .filter(|l| l.contains(':'))
+                .any(|l| identity::split_label_line(l, vocab).is_some())
+        })
+    })
+}
+
+/// True when a line reads as a sentence (mostly lower case), not a header line.
+fn looks_like_sentence(t: &str) -> bool {
+    let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
+    let lower = letters.iter().filter(|c| c.is_lowercase()).count();
+    letters.len() >= 6 && lower * 2 > letters.len()
 }
 
 /// "1. Menetapkan …" in a Kegiatan cell with no No column: the number moves to `no`.

@@ -20,6 +20,8 @@ pub(crate) const PAIR_CLX: usize = 33;
 pub(crate) const PAIR_PLC_SPA_MOM: usize = 40;
 /// Index of `fcDggInfo` (OfficeArt drawing data).
 pub(crate) const PAIR_DGG_INFO: usize = 50;
+/// Index of `fcPlcftxbxTxt` (text boxes of the main document).
+pub(crate) const PAIR_PLCF_TXBX_TXT: usize = 56;
 
 /// What the reader needs from the FIB.
 #[derive(Debug, Clone)]
@@ -28,6 +30,11 @@ pub(crate) struct Fib {
     pub which_table_1: bool,
     /// Number of characters in the main document text.
     pub ccp_text: u32,
+    /// First CP of the main document's text-box story (after the main text, footnotes,
+    /// headers, comments and endnotes).
+    pub cp_txbx: u64,
+    /// Number of characters in the text-box story.
+    pub ccp_txbx: u32,
     /// The `fc`/`lcb` pairs of FibRgFcLcb (offsets and sizes in the table stream).
     pub fc_lcb: Vec<(u32, u32)>,
 }
@@ -90,6 +97,16 @@ pub(crate) fn parse(wd: &[u8]) -> Result<Fib, IngestError> {
     } else {
         return Err(corrupt(format!("cslw {cslw} too small for ccpText")));
     };
+    // ccpFtn, ccpHdd, ccpMcr (reserved), ccpAtn, ccpEdn precede the text boxes.
+    let lw = |i: usize| -> u64 {
+        if i < cslw {
+            u32_at(wd, rg_lw + i * 4).map(u64::from).unwrap_or(0)
+        } else {
+            0
+        }
+    };
+    let cp_txbx = u64::from(ccp_text) + (4..=8).map(lw).sum::<u64>();
+    let ccp_txbx = lw(9) as u32;
     off = rg_lw + cslw * 4;
     let cb_rg = u16_at(wd, off).ok_or_else(|| corrupt("no cbRgFcLcb"))? as usize;
     off += 2;
@@ -107,6 +124,8 @@ pub(crate) fn parse(wd: &[u8]) -> Result<Fib, IngestError> {
     Ok(Fib {
         which_table_1,
         ccp_text,
+        cp_txbx,
+        ccp_txbx,
         fc_lcb,
     })
 }

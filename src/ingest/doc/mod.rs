@@ -37,22 +37,42 @@ pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
         IngestError::corrupt("OLE2 container", format!("no {} stream", &table_name[1..]))
     })?;
     let data = read_stream(&mut cfb, "/Data", budget)?.unwrap_or_default();
-    budget.check_time("Word streams")?;
+    read_streams(&wd, &table, &data, budget)
+}
 
-    let clx_bytes = shapes::part(&table, fib.pair(fib::PAIR_CLX))
+/// Reads a document from its already extracted streams: `word` is `WordDocument`,
+/// `table` the table stream its FIB names (`0Table`/`1Table`), `data` the `Data` stream
+/// (empty when absent). [`read`] calls this after opening the container; it is public
+/// so that tests and fuzzing can reach the Word parser without an OLE2 container.
+pub fn read_streams(
+    word: &[u8],
+    table: &[u8],
+    data: &[u8],
+    budget: &Budget,
+) -> Result<Document, IngestError> {
+    let fib = fib::parse(word)?;
+    budget.check_time("Word streams")?;
+    let clx_bytes = shapes::part(table, fib.pair(fib::PAIR_CLX))
         .ok_or_else(|| IngestError::corrupt("piece table (Clx)", "outside the table stream"))?;
     let clx = text::parse_clx(clx_bytes)?;
-    let main = text::read_main_text(&wd, &clx, fib.ccp_text, budget)?;
+    let total = fib.cp_txbx + u64::from(fib.ccp_txbx);
+    let main = text::read_main_text(word, &clx, fib.ccp_text, total, budget)?;
 
-    let bte = shapes::part(&table, fib.pair(fib::PAIR_PLCF_BTE_PAPX));
-    let mut papx = props::PapxIndex::new(&wd, &data, bte)?;
-    let section_ends = section_ends(shapes::part(&table, fib.pair(fib::PAIR_PLCF_SED)));
+    let bte = shapes::part(table, fib.pair(fib::PAIR_PLCF_BTE_PAPX));
+    let mut papx = props::PapxIndex::new(word, data, bte)?;
+    let section_ends = section_ends(shapes::part(table, fib.pair(fib::PAIR_PLCF_SED)));
     let built = structure::build(&main, &clx, &mut papx, &section_ends, budget)?;
 
+    let texts = shapes::text_box_texts(
+        shapes::part(table, fib.pair(fib::PAIR_PLCF_TXBX_TXT)),
+        &main.units,
+        fib.cp_txbx,
+    );
     let shapes = shapes::read_shapes(
-        shapes::part(&table, fib.pair(fib::PAIR_DGG_INFO)),
-        shapes::part(&table, fib.pair(fib::PAIR_PLC_SPA_MOM)),
+        shapes::part(table, fib.pair(fib::PAIR_DGG_INFO)),
+        shapes::part(table, fib.pair(fib::PAIR_PLC_SPA_MOM)),
         &built,
+        &texts,
         budget,
     );
     Ok(Document {

@@ -6,6 +6,8 @@
 //! cells). The CP tells the table cell (so the row); the rectangle's centre, measured
 //! from the cell's text start, tells the grid column through the row's cell boundaries.
 
+use std::collections::HashMap;
+
 use super::bytes::{i32_at, slice, u8_at, u16_at, u32_at};
 use super::structure::{Built, DEFAULT_GAP_HALF};
 use crate::ingest::limits::Budget;
@@ -241,75 +243,158 @@ fn kind_of(spt: u16) -> ShapeKind {
     }
 }
 
-/// The leaf shapes under shape `i` with their rectangles in SPA space (twips).
-fn leaves(shapes: &[ArtShape], i: usize, rect: [i32; 4], out: &mut Vec<(usize, [i32; 4])>) {
+/// The leaf shapes under shape `i` with their rectangles in SPA space (twips);
+/// `children[i]` lists the child shapes of group `i`. At most `MAX_SHAPES` in `out`.
+fn leaves(
+    shapes: &[ArtShape],
+    children: &[Vec<usize>],
+    i: usize,
+    rect: [i32; 4],
+    out: &mut Vec<(usize, [i32; 4])>,
+) {
+    if out.len() >= MAX_SHAPES {
+        return;
+    }
     let Some(s) = shapes.get(i) else { return };
     if s.flags & FSP_GROUP == 0 {
         out.push((i, rect));
         return;
     }
     let Some(g) = s.group_rect else { return };
-    let gw = i64::from(g[2]) - i64::from(g[0]);
-    let gh = i64::from(g[3]) - i64::from(g[1]);
-    let rw = i64::from(rect[2]) - i64::from(rect[0]);
-    let rh = i64::from(rect[3]) - i64::from(rect[1]);
-    let map = |v: i32, g0: i32, gl: i64, r0: i32, rl: i64| -> i32 {
+    // Maps a child coordinate from the group's space into the anchor rectangle.
+    let map = |v: i32, g0: i32, g1: i32, r0: i32, r1: i32| -> i32 {
+        let gl = i128::from(g1) - i128::from(g0);
         if gl == 0 {
             return r0;
         }
-        let v = i64::from(r0) + (i64::from(v) - i64::from(g0)) * rl / gl;
-        v.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+        let rl = i128::from(r1) - i128::from(r0);
+        let v = i128::from(r0) + (i128::from(v) - i128::from(g0)) * rl / gl;
+        v.clamp(i128::from(i32::MIN), i128::from(i32::MAX)) as i32
     };
-    for (j, c) in shapes.iter().enumerate() {
-        if c.parent != Some(i) || c.flags & FSP_DELETED != 0 {
+    for &j in children.get(i).map(Vec::as_slice).unwrap_or(&[]) {
+        let Some(c) = shapes.get(j) else { continue };
+        if c.flags & FSP_DELETED != 0 {
             continue;
         }
         let Some(a) = c.child_anchor else { continue };
         let r = [
-            map(a[0], g[0], gw, rect[0], rw),
-            map(a[1], g[1], gh, rect[1], rh),
-            map(a[2], g[0], gw, rect[0], rw),
-            map(a[3], g[1], gh, rect[1], rh),
+            map(a[0], g[0], g[2], rect[0], rect[2]),
+            map(a[1], g[1], g[3], rect[1], rect[3]),
+            map(a[2], g[0], g[2], rect[0], rect[2]),
+            map(a[3], g[1], g[3], rect[1], rect[3]),
         ];
-        if out.len() < MAX_SHAPES {
-            leaves(shapes, j, r, out);
+        // Children always come after their group, so this recursion ends.
+        if j > i {
+            leaves(shapes, children, j, r, out);
         }
     }
 }
 
-/// Reads the shapes of the main document and places them in the built tables.
+/// The child lists of every shape.
+fn children_of(shapes: &[ArtShape]) -> Vec<Vec<usize>> {
+    let mut ch = vec![Vec::new(); shapes.len()];
+    for (j, s) in shapes.iter().enumerate() {
+        if let Some(list) = s.parent.and_then(|p| ch.get_mut(p)) {
+            list.push(j);
+        }
+    }
+    ch
+}
+
+/// Size of one FTXBXS (text box descriptor).
+const FTXBXS_SIZE: usize = 22;
+/// Most characters kept from one text box (labels are a few words).
+const MAX_TEXT_BOX: usize = 4096;
+
+/// The text of each text box of the main document by shape id, from PlcftxbxTxt:
+/// (n + 1) CPs relative to the text-box story at `story_start`, then n FTXBXS whose
+/// `lid` names the shape (the last entry is a sentinel).
+pub(crate) fn text_box_texts(
+    plc: Option<&[u8]>,
+    units: &[u16],
+    story_start: u64,
+) -> HashMap<u32, String> {
+    let mut out = HashMap::new();
+    let Some(plc) = plc else { return out };
+    let n = plc.len().saturating_sub(4) / (4 + FTXBXS_SIZE);
+    let base = (n + 1) * 4;
+    // Text boxes never hold more text than the document: stop past that.
+    let mut total = 0usize;
+    for i in 0..n {
+        if total > units.len() {
+            break;
+        }
+        let (Some(a), Some(b), Some(lid)) = (
+            u32_at(plc, i * 4),
+            u32_at(plc, i * 4 + 4),
+            u32_at(plc, base + i * FTXBXS_SIZE + 14),
+        ) else {
+            break;
+        };
+        let start = usize::try_from(story_start + u64::from(a)).unwrap_or(usize::MAX);
+        let end = usize::try_from(story_start + u64::from(b)).unwrap_or(usize::MAX);
+        if out.contains_key(&lid) {
+            continue;
+        }
+        let end = end.max(start).min(start.saturating_add(MAX_TEXT_BOX));
+        let Some(cps) = units.get(start..end) else {
+            continue;
+        };
+        total += cps.len();
+        let mapped: Vec<u16> = cps
+            .iter()
+            .filter_map(|&u| match u {
+                0x0D | 0x0B | 0x07 => Some(u16::from(b'\n')),
+                0x00..=0x1F => None,
+                _ => Some(u),
+            })
+            .collect();
+        let text = String::from_utf16_lossy(&mapped).trim().to_string();
+        out.insert(lid, text);
+    }
+    out
+}
+
+/// Reads the shapes of the main document and places them in the built tables;
+/// `texts` holds the text of the shapes that have a text box, by shape id.
 pub(crate) fn read_shapes(
     dgg: Option<&[u8]>,
     spa_plc: Option<&[u8]>,
     built: &Built,
+    texts: &HashMap<u32, String>,
     budget: &Budget,
 ) -> Vec<Shape> {
     let (Some(dgg), Some(plc)) = (dgg, spa_plc) else {
         return Vec::new();
     };
     let shapes = read_drawing(dgg, budget);
-    let mut by_spid: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    let mut by_spid: HashMap<u32, usize> = HashMap::new();
     for (i, s) in shapes.iter().enumerate() {
         if s.flags & FSP_PATRIARCH == 0 {
             by_spid.entry(s.spid).or_insert(i);
         }
     }
+    let children = children_of(&shapes);
     let mut out = Vec::new();
     for spa in read_spas(plc) {
-        if budget.check_time("Word shape anchors").is_err() {
+        if budget.check_time("Word shape anchors").is_err() || out.len() >= MAX_SHAPES {
             break;
         }
         let Some(&i) = by_spid.get(&spa.spid) else {
             continue;
         };
         let mut ls = Vec::new();
-        leaves(&shapes, i, spa.rect, &mut ls);
+        leaves(&shapes, &children, i, spa.rect, &mut ls);
         for (j, r) in ls {
             let Some(s) = shapes.get(j) else { continue };
             if s.flags & FSP_DELETED != 0 {
                 continue;
             }
-            out.push(place(s, r, &spa, built));
+            let mut shape = place(s, r, &spa, built);
+            if let Some(t) = texts.get(&s.spid) {
+                shape.text.clone_from(t);
+            }
+            out.push(shape);
         }
     }
     out
@@ -387,6 +472,7 @@ fn place(s: &ArtShape, r: [i32; 4], spa: &Spa, built: &Built) -> Shape {
         geometry: s.spt.to_string(),
         text: String::new(),
         text_box: s.has_text && matches!(s.spt, 1 | 202),
+
         anchor,
         bbox: Some(bbox),
         line,
@@ -415,6 +501,23 @@ mod tests {
     }
 
     #[test]
+    fn text_box_text_is_found_by_shape_id() {
+        // Story starts at CP 4: "Ya\r" for shape 1030, then the sentinel.
+        let units: Vec<u16> = "main\u{0}Ya\r\r".encode_utf16().collect();
+        let mut plc = Vec::new();
+        for cp in [1u32, 4, 5] {
+            plc.extend_from_slice(&cp.to_le_bytes());
+        }
+        for lid in [1030u32, 0] {
+            let mut f = [0u8; FTXBXS_SIZE];
+            f[14..18].copy_from_slice(&lid.to_le_bytes());
+            plc.extend_from_slice(&f);
+        }
+        let t = text_box_texts(Some(&plc), &units, 4);
+        assert_eq!(t.get(&1030).map(String::as_str), Some("Ya"));
+    }
+
+    #[test]
     fn group_children_scale_into_the_anchor() {
         let shapes = vec![
             ArtShape {
@@ -432,7 +535,13 @@ mod tests {
             },
         ];
         let mut out = Vec::new();
-        leaves(&shapes, 0, [1000, 0, 3000, 2000], &mut out);
+        leaves(
+            &shapes,
+            &children_of(&shapes),
+            0,
+            [1000, 0, 3000, 2000],
+            &mut out,
+        );
         assert_eq!(out, vec![(1, [2000, 0, 3000, 1000])]);
     }
 }

@@ -14,7 +14,7 @@ use super::props::{CellMerge, PapxIndex, ParaProps};
 use super::text::{Clx, MainText, piece_of};
 use crate::error::IngestError;
 use crate::ingest::limits::Budget;
-use crate::model::{Block, Cell, Paragraph, Row, Table};
+use crate::model::{Block, Cell, ListInfo, Paragraph, Row, Table};
 
 /// Boundaries closer than this (twips) are one grid line: converters round widths.
 const GRID_TOLERANCE: i32 = 10;
@@ -22,6 +22,9 @@ const GRID_TOLERANCE: i32 = 10;
 pub(crate) const DEFAULT_GAP_HALF: i32 = 108;
 /// Most cells one table row may have (Word allows 63).
 const MAX_CELLS_PER_ROW: usize = 64;
+/// Most grid lines a table may have; past this the boundaries are ignored and cells
+/// are laid out one per column (a hostile file could otherwise make a huge grid).
+const MAX_GRID_LINES: usize = 256;
 
 /// The geometry of one table row, for placing shapes.
 #[derive(Debug, Clone, Default)]
@@ -115,8 +118,11 @@ struct Builder {
     para: Vec<u16>,
     para_start: u32,
     page_break_next: bool,
-    page_break_this: bool,
+    /// Where in `para` the first page break (0x0C) of the paragraph stands.
+    split_at: Option<usize>,
     fields: Vec<FieldPart>,
+    /// How many entries of `fields` are instructions (text is hidden while > 0).
+    in_instruction: usize,
     cell: RawCell,
     row: Vec<RawCell>,
     rows: Vec<RawRow>,
@@ -135,8 +141,9 @@ pub(crate) fn build(
         para: Vec::new(),
         para_start: 0,
         page_break_next: false,
-        page_break_this: false,
+        split_at: None,
         fields: Vec::new(),
+        in_instruction: 0,
         cell: RawCell::default(),
         row: Vec::new(),
         rows: Vec::new(),
@@ -157,7 +164,7 @@ pub(crate) fn build(
         }
         p
     };
-    for (i, &u) in text.units.iter().enumerate() {
+    for (i, &u) in text.main().iter().enumerate() {
         if i % 4096 == 0 {
             budget.check_time("Word document text")?;
         }
@@ -172,23 +179,29 @@ pub(crate) fn build(
                     let props = props_of(papx, cp);
                     b.end_paragraph(cp, 0x0D, &props);
                     b.page_break_next = true;
-                } else if b.para.is_empty() {
-                    b.page_break_this = true;
-                } else {
-                    b.page_break_next = true;
+                } else if b.split_at.is_none() {
+                    b.split_at = Some(b.para.len());
                 }
             }
-            0x13 => b.fields.push(FieldPart::Instruction),
+            0x13 => {
+                b.fields.push(FieldPart::Instruction);
+                b.in_instruction += 1;
+            }
             0x14 => {
-                if let Some(top) = b.fields.last_mut() {
+                if let Some(top) = b.fields.last_mut()
+                    && *top == FieldPart::Instruction
+                {
                     *top = FieldPart::Result;
+                    b.in_instruction -= 1;
                 }
             }
             0x15 => {
-                b.fields.pop();
+                if b.fields.pop() == Some(FieldPart::Instruction) {
+                    b.in_instruction -= 1;
+                }
             }
             _ => {
-                if b.fields.contains(&FieldPart::Instruction) {
+                if b.in_instruction > 0 {
                     continue;
                 }
                 match u {
@@ -203,54 +216,49 @@ pub(crate) fn build(
         }
     }
     b.flush_table();
-    // A .doc cannot end with a table: writers add an empty paragraph after a final
-    // table that the source document did not have.
-    let n = b.out.blocks.len();
-    if n >= 2
-        && matches!(b.out.blocks.get(n - 2), Some(Block::Table(_)))
-        && matches!(b.out.blocks.last(), Some(Block::Paragraph(p)) if p.text.is_empty())
-    {
-        b.out.blocks.pop();
-    }
     Ok(b.out)
 }
 
 impl Builder {
-    fn take_text(&mut self) -> String {
-        let s = String::from_utf16_lossy(&self.para);
-        self.para.clear();
-        s
-    }
-
     fn end_paragraph(&mut self, cp: u32, mark: u16, props: &ParaProps) {
         let depth = props.depth();
-        let text = self.take_text();
+        let split = self.split_at.take();
         let start = self.para_start;
         self.para_start = cp + 1;
         if depth <= 0 {
             self.flush_table();
-            let page_break_before =
-                self.page_break_this || self.page_break_next || props.page_break_before;
-            self.page_break_this = false;
-            self.page_break_next = false;
-            let list = props
-                .ilfo
-                .filter(|f| *f != 0)
-                .map(|f| crate::model::ListInfo {
-                    num_id: Some(u32::from(f)),
-                    level: props.ilvl.unwrap_or(0),
-                    label: None,
-                });
-            self.out.blocks.push(Block::Paragraph(Paragraph {
-                text,
-                list,
-                page_break_before,
-                style: None,
-                page: None,
-            }));
+            // Like the .docx reader: text before a page break stays on the old page, the
+            // rest becomes a new paragraph that starts the next page.
+            let units = std::mem::take(&mut self.para);
+            let (first, second) = match split {
+                Some(k) => (units.get(..k).unwrap_or(&units), units.get(k..)),
+                None => (&units[..], None),
+            };
+            let break_before = self.page_break_next || props.page_break_before;
+            self.emit_paragraph(String::from_utf16_lossy(first), break_before, props);
+            if let Some(rest) = second {
+                self.page_break_next = true;
+                self.emit_paragraph(String::from_utf16_lossy(rest), true, props);
+            }
             return;
         }
-        self.page_break_this = false;
+        if let Some(k) = split
+            && k <= self.para.len()
+        {
+            self.para.insert(k, u16::from(b'\n'));
+        }
+        let text = String::from_utf16_lossy(&self.para);
+        self.para.clear();
+        let table_starts =
+            self.rows.is_empty() && self.row.is_empty() && self.cell.paras.is_empty();
+        if table_starts && (self.page_break_next || props.page_break_before) {
+            // A page break before a table: an empty paragraph carries it, as in .docx.
+            self.out.blocks.push(Block::Paragraph(Paragraph {
+                page_break_before: true,
+                ..Default::default()
+            }));
+            self.page_break_next = false;
+        }
         if self.cell.paras.is_empty() {
             self.cell.cp_start = start;
         }
@@ -282,6 +290,27 @@ impl Builder {
                 self.row.push(c);
             }
         }
+    }
+
+    /// Adds a body paragraph; an empty one only passes its page break on.
+    fn emit_paragraph(&mut self, text: String, page_break_before: bool, props: &ParaProps) {
+        if text.trim().is_empty() {
+            self.page_break_next = page_break_before;
+            return;
+        }
+        self.page_break_next = false;
+        let list = props.ilfo.filter(|f| *f != 0).map(|f| ListInfo {
+            num_id: Some(u32::from(f)),
+            level: props.ilvl.unwrap_or(0),
+            label: None,
+        });
+        self.out.blocks.push(Block::Paragraph(Paragraph {
+            text,
+            list,
+            page_break_before,
+            style: None,
+            page: None,
+        }));
     }
 
     fn flush_table(&mut self) {
@@ -322,6 +351,9 @@ fn grid_lines(rows: &[RawRow]) -> Vec<i32> {
             Some(&l) if x - l <= GRID_TOLERANCE => {}
             _ => lines.push(x),
         }
+    }
+    if lines.len() > MAX_GRID_LINES {
+        lines.clear();
     }
     lines
 }
@@ -402,7 +434,7 @@ fn resolve_table(rows: Vec<RawRow>, block: usize) -> (Table, TableGeom, Vec<Cell
             };
             next_col = col + span;
             n_cols = n_cols.max(next_col);
-            let text = rc.paras.join("\n");
+            let text = cell_text(&rc.paras);
             ranges.push(CellRange {
                 cp_start: rc.cp_start,
                 cp_end: rc.cp_end,
@@ -450,6 +482,19 @@ fn resolve_table(rows: Vec<RawRow>, block: usize) -> (Table, TableGeom, Vec<Cell
         .collect();
     ranges.sort_by_key(|c| c.cp_start);
     (table, geom, ranges)
+}
+
+/// A cell's text: its paragraphs without trailing spaces, blank ones left out, joined
+/// with `\n` (the .docx reader's convention).
+fn cell_text(paras: &[String]) -> String {
+    let mut out = String::new();
+    for p in paras.iter().map(|p| p.trim_end()).filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(p);
+    }
+    out
 }
 
 fn append_text(into: &mut String, more: &str) {

@@ -94,11 +94,21 @@ pub(crate) fn parse_clx(clx: &[u8]) -> Result<Clx, IngestError> {
     Ok(out)
 }
 
-/// The main document text: one UTF-16 code unit per CP, with the piece each CP came from.
+/// The document text: one UTF-16 code unit per CP.
 #[derive(Debug, Default)]
 pub(crate) struct MainText {
-    /// Code units, index = CP.
+    /// Code units, index = CP: the main document first, then as much of the other
+    /// stories as the pieces hold.
     pub units: Vec<u16>,
+    /// Number of CPs of the main document (the first `main_len` units).
+    pub main_len: usize,
+}
+
+impl MainText {
+    /// The main document's code units.
+    pub fn main(&self) -> &[u16] {
+        self.units.get(..self.main_len).unwrap_or(&self.units)
+    }
 }
 
 /// The cp1252 → Unicode table for compressed pieces.
@@ -112,7 +122,8 @@ fn cp1252_table() -> [u16; 256] {
     t
 }
 
-/// Reads the first `ccp` CPs of text (the main document) through the pieces.
+/// Reads the first `ccp` CPs of text (the main document) through the pieces, and then
+/// up to `total` CPs of the later stories as far as the pieces allow.
 ///
 /// The CP count is capped by the stream size (every CP needs at least one byte), so a
 /// lying `ccpText` cannot make the reader allocate more than the file holds.
@@ -120,9 +131,14 @@ pub(crate) fn read_main_text(
     wd: &[u8],
     clx: &Clx,
     ccp: u32,
+    total: u64,
     budget: &Budget,
 ) -> Result<MainText, IngestError> {
-    let want = (ccp as usize).min(wd.len());
+    let main_len = (ccp as usize).min(wd.len());
+    let want = usize::try_from(total)
+        .unwrap_or(usize::MAX)
+        .max(main_len)
+        .min(wd.len());
     let mut units: Vec<u16> = Vec::with_capacity(want);
     let table = cp1252_table();
     for (i, p) in clx.pieces.iter().enumerate() {
@@ -130,6 +146,9 @@ pub(crate) fn read_main_text(
             break;
         }
         if p.cp_start as usize != units.len() {
+            if units.len() >= main_len {
+                break;
+            }
             return Err(corrupt(format!(
                 "piece {i} starts at CP {} but the text so far has {} CPs",
                 p.cp_start,
@@ -138,38 +157,53 @@ pub(crate) fn read_main_text(
         }
         budget.check_time("Word text pieces")?;
         let n = ((p.cp_end - p.cp_start) as usize).min(want - units.len());
-        let fc = p.fc as usize;
-        if p.compressed {
-            let bytes = slice(wd, fc, n).ok_or_else(|| {
-                corrupt(format!(
-                    "piece {i} (8-bit, {n} chars at {fc}) is past the stream"
-                ))
-            })?;
-            units.extend(bytes.iter().map(|b| table[*b as usize]));
-        } else {
-            let len = n
-                .checked_mul(2)
-                .ok_or_else(|| corrupt("piece length overflows"))?;
-            let bytes = slice(wd, fc, len).ok_or_else(|| {
-                corrupt(format!(
-                    "piece {i} (UTF-16, {n} chars at {fc}) is past the stream"
-                ))
-            })?;
-            units.extend(
-                bytes
-                    .chunks_exact(2)
-                    .map(|c| u16::from_le_bytes([c[0], c[1]])),
-            );
+        // The part of this piece that belongs to the main document must be readable;
+        // later stories are read only as far as the stream allows.
+        let n_main = main_len.saturating_sub(units.len()).min(n);
+        if !decode_piece(wd, p, n, &table, &mut units) {
+            if n_main > 0 && decode_piece(wd, p, n_main, &table, &mut units) {
+                break;
+            }
+            if n_main > 0 {
+                let kind = if p.compressed { "8-bit" } else { "UTF-16" };
+                return Err(corrupt(format!(
+                    "piece {i} ({kind}, {n} chars at {}) is past the stream",
+                    p.fc
+                )));
+            }
+            break;
         }
     }
-    if units.len() < want {
+    if units.len() < main_len {
         return Err(corrupt(format!(
             "the pieces hold {} CPs of the {} the FIB announces",
             units.len(),
-            want
+            main_len
         )));
     }
-    Ok(MainText { units })
+    Ok(MainText { units, main_len })
+}
+
+/// Appends the first `n` characters of piece `p`; false (nothing appended) when they
+/// lie outside the stream.
+fn decode_piece(wd: &[u8], p: &Piece, n: usize, table: &[u16; 256], units: &mut Vec<u16>) -> bool {
+    let fc = p.fc as usize;
+    if p.compressed {
+        let Some(bytes) = slice(wd, fc, n) else {
+            return false;
+        };
+        units.extend(bytes.iter().map(|b| table[usize::from(*b)]));
+    } else {
+        let Some(bytes) = n.checked_mul(2).and_then(|len| slice(wd, fc, len)) else {
+            return false;
+        };
+        units.extend(
+            bytes
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]])),
+        );
+    }
+    true
 }
 
 /// The piece holding `cp` (pieces are sorted and contiguous).
@@ -209,7 +243,7 @@ mod tests {
             wd.extend_from_slice(&u.to_le_bytes());
         }
         let clx = parse_clx(&clx_with(&[(0, 4, 16, true), (4, 6, utf16_at, false)])).unwrap();
-        let t = read_main_text(&wd, &clx, 6, &Budget::default()).unwrap();
+        let t = read_main_text(&wd, &clx, 6, 6, &Budget::default()).unwrap();
         assert_eq!(String::from_utf16(&t.units).unwrap(), "Ab\u{201C}cü\r");
         assert_eq!(
             piece_of(&clx.pieces, 5).unwrap().fc_of(5),
@@ -220,6 +254,6 @@ mod tests {
     #[test]
     fn piece_past_the_stream_is_corrupt() {
         let clx = parse_clx(&clx_with(&[(0, 100, 5, true)])).unwrap();
-        assert!(read_main_text(&[0u8; 10], &clx, 10, &Budget::default()).is_err());
+        assert!(read_main_text(&[0u8; 10], &clx, 10, 10, &Budget::default()).is_err());
     }
 }

@@ -15,8 +15,8 @@ use crate::model::{Block, Cell, ListInfo, Paragraph, Row, ShapeKind, Table};
 
 use super::numbering::Numbering;
 use super::shapes::{
-    PT_PER_EMU, PT_PER_TWIP, VmlStyle, drawingml_kind, int_pair, sym_char, vml_element_kind,
-    vml_point, vml_spt_kind, vml_style, vml_type_number,
+    PT_PER_EMU, PT_PER_TWIP, SymbolFont, VmlStyle, drawingml_kind, int_pair, map_symbol_text,
+    sym_char, vml_element_kind, vml_point, vml_spt_kind, vml_style, vml_type_number,
 };
 use super::styles::dxa;
 use super::xmlutil::{attr, attr_f64, attr_i64, on_off, resolve_ref};
@@ -87,6 +87,9 @@ pub(crate) struct RawShape {
     pub rect: Box64,
     /// Start and end of a line or connector, in the same coordinates.
     pub line: Option<((f64, f64), (f64, f64))>,
+    /// A child of a group or canvas: one anchor for many shapes, so its row must be
+    /// found from its offset.
+    pub grouped: bool,
 }
 
 /// What placement needs to know about a top-level table.
@@ -104,8 +107,9 @@ pub(crate) struct TableGeom {
     pub style: Option<String>,
     /// Table alignment (`w:jc`).
     pub jc: Option<String>,
-    /// Row heights in points (`w:trHeight`, `atLeast` or `exact`), where given.
-    pub heights: Vec<Option<f64>>,
+    /// Row heights in points (`w:trHeight`) where given, and whether the height is
+    /// `exact` (else a minimum: the row may be taller).
+    pub heights: Vec<Option<(f64, bool)>>,
     /// Section index of the table.
     pub sect: usize,
 }
@@ -145,6 +149,7 @@ enum Tag {
     PPr,
     NumPr,
     R,
+    RPr,
     T,
     Tbl,
     TblPr,
@@ -170,6 +175,7 @@ fn tag(name: &str) -> Tag {
         "w:pPr" => Tag::PPr,
         "w:numPr" => Tag::NumPr,
         "w:r" => Tag::R,
+        "w:rPr" => Tag::RPr,
         "w:t" => Tag::T,
         "w:tbl" => Tag::Tbl,
         "w:tblPr" => Tag::TblPr,
@@ -278,6 +284,7 @@ struct RowB {
     grid_after: usize,
     repeat_header: bool,
     height: Option<f64>,
+    exact: bool,
 }
 
 #[derive(Debug, Default)]
@@ -287,7 +294,7 @@ struct TableB {
     sect: usize,
     grid: Vec<f64>,
     rows: Vec<Row>,
-    heights: Vec<Option<f64>>,
+    heights: Vec<Option<(f64, bool)>>,
     /// Per grid column: the vertical-merge origin cell (row, index in row) still open.
     vopen: Vec<Option<(usize, usize)>>,
     /// Per grid column: a `w:tcW` seen for a one-column cell there (twips).
@@ -313,6 +320,8 @@ struct DmlShape {
     ext: Option<(f64, f64)>,
     flip_h: bool,
     flip_v: bool,
+    /// Clockwise rotation in degrees (`a:xfrm@rot`, 60 000ths of a degree).
+    rot: f64,
     /// The outline is not drawn (`a:ln/a:noFill`).
     no_line: bool,
     text: String,
@@ -390,6 +399,8 @@ struct Pass<'n> {
     sect: Option<SectGeom>,
     sect_continuous: bool,
     tables_done: usize,
+    /// The symbol font of the current run (`w:rPr/w:rFonts`), if any.
+    run_font: Option<SymbolFont>,
 }
 
 /// Reads `word/document.xml` into blocks and raw shapes.
@@ -418,6 +429,7 @@ pub(crate) fn read(
         sect: None,
         sect_continuous: false,
         tables_done: 0,
+        run_font: None,
     };
     loop {
         let ev = reader
@@ -502,6 +514,19 @@ impl Pass<'_> {
     /// Handles an opening (or empty) element; returns true when the element's subtree
     /// is skipped.
     fn open(&mut self, e: &BytesStart<'_>, name: &str, empty: bool) -> bool {
+        if is_revision_history(name) {
+            self.skip(empty);
+            return true;
+        }
+        match name {
+            "w:r" => self.run_font = None,
+            "w:rFonts" if self.parent() == Tag::RPr && self.grandparent() == Tag::R => {
+                self.run_font = ["w:ascii", "w:hAnsi", "w:cs"]
+                    .iter()
+                    .find_map(|k| attr(e, k).and_then(|f| SymbolFont::of(&f)));
+            }
+            _ => {}
+        }
         match name {
             // Markup compatibility: read the first Choice we understand, else the Fallback.
             "mc:AlternateContent" => self.alt.push(false),
@@ -717,6 +742,7 @@ impl Pass<'_> {
                     && rule.as_deref() != Some("auto")
                 {
                     r.height = attr_f64(e, "w:val").map(|v| v * PT_PER_TWIP);
+                    r.exact = rule.as_deref() == Some("exact");
                 }
             }
             "w:tc" => {
@@ -846,6 +872,7 @@ impl Pass<'_> {
                 if let Some(s) = d.shape.as_mut() {
                     s.flip_h = matches!(attr(e, "flipH").as_deref(), Some("1" | "true"));
                     s.flip_v = matches!(attr(e, "flipV").as_deref(), Some("1" | "true"));
+                    s.rot = attr_f64(e, "rot").map_or(0.0, |r| r / 60_000.0);
                 }
             }
             "a:off" | "a:ext" | "a:chOff" | "a:chExt" if parent == Tag::Xfrm => {
@@ -1140,10 +1167,39 @@ impl Pass<'_> {
             if s.flip_v {
                 std::mem::swap(&mut y0, &mut y1);
             }
-            ((x0, y0), (x1, y1))
+            let c = (rect.x + rect.w / 2.0, rect.y + rect.h / 2.0);
+            (rotate((x0, y0), c, s.rot), rotate((x1, y1), c, s.rot))
         });
+        // The bounding box of a rotated shape: the bounds of its rotated corners.
+        let rect = if s.rot.rem_euclid(360.0).abs() > 1e-6 {
+            let c = (rect.x + rect.w / 2.0, rect.y + rect.h / 2.0);
+            let corners = [
+                (rect.x, rect.y),
+                (rect.x + rect.w, rect.y),
+                (rect.x, rect.y + rect.h),
+                (rect.x + rect.w, rect.y + rect.h),
+            ]
+            .map(|p| rotate(p, c, s.rot));
+            let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+            for (x, y) in corners {
+                x0 = x0.min(x);
+                y0 = y0.min(y);
+                x1 = x1.max(x);
+                y1 = y1.max(y);
+            }
+            Box64 {
+                x: x0,
+                y: y0,
+                w: x1 - x0,
+                h: y1 - y0,
+            }
+        } else {
+            rect
+        };
         let text_box = s.txbox || is_label(kind, s.no_line, &s.text);
+        let grouped = !d.transforms.is_empty();
         let raw = RawShape {
+            grouped,
             kind,
             geometry,
             text: s.text,
@@ -1242,6 +1298,7 @@ impl Pass<'_> {
             h_align: None,
             rect,
             line,
+            grouped: in_group,
         };
         self.body.shapes.push(raw);
     }
@@ -1249,13 +1306,19 @@ impl Pass<'_> {
     fn text(&mut self, s: &str) {
         match self.parent() {
             Tag::T => {
-                if self.txbx_depth > 0 {
-                    self.txbx_text.push_str(s);
-                } else if self.drawing.is_none()
-                    && self.pict.is_none()
-                    && let Some(p) = self.para.as_mut()
-                {
-                    p.text.push_str(s);
+                let font = self.run_font;
+                let out = if self.txbx_depth > 0 {
+                    Some(&mut self.txbx_text)
+                } else if self.drawing.is_none() && self.pict.is_none() {
+                    self.para.as_mut().map(|p| &mut p.text)
+                } else {
+                    None
+                };
+                if let Some(out) = out {
+                    match font {
+                        Some(f) => map_symbol_text(f, s, out),
+                        None => out.push_str(s),
+                    }
                 }
             }
             Tag::PosOffset => {
@@ -1304,10 +1367,9 @@ impl Pass<'_> {
             return;
         }
         // Text before the break stays on the old page: split the paragraph.
+        // The list number shows once, before the first part.
         let rest = ParaB {
             style: p.style.clone(),
-            num_id: p.num_id,
-            ilvl: p.ilvl,
             page_break_before: true,
             ..Default::default()
         };
@@ -1321,13 +1383,29 @@ impl Pass<'_> {
         };
         let section_break = p.section_break;
         if self.tbl_depth > 0 {
+            // Cells have no list field: an automatic number or bullet is shown text
+            // (a "No" column numbered by Word holds its step numbers only this way).
+            let label = p
+                .num_id
+                .filter(|&n| n != 0)
+                .and_then(|n| self.numbering.label(n, p.ilvl));
             if let Some(c) = self.table.as_mut().and_then(|t| t.cell.as_mut()) {
                 let text = p.text.trim_end();
-                if !text.trim().is_empty() {
+                let label = label.as_deref().unwrap_or("");
+                if !text.trim().is_empty() || !label.trim().is_empty() {
                     if !c.text.is_empty() {
                         c.text.push('\n');
                     }
-                    c.text.push_str(text);
+                    if label.is_empty() {
+                        c.text.push_str(text);
+                    } else {
+                        c.text.push_str(label);
+                        let text = text.trim_start();
+                        if !text.is_empty() {
+                            c.text.push(' ');
+                            c.text.push_str(text);
+                        }
+                    }
                 }
             }
         } else {
@@ -1409,10 +1487,30 @@ impl Pass<'_> {
     }
 }
 
+/// `p` rotated clockwise (y downwards) by `deg` degrees about `c`.
+fn rotate(p: (f64, f64), c: (f64, f64), deg: f64) -> (f64, f64) {
+    if deg.abs() < 1e-9 {
+        return p;
+    }
+    let (sin, cos) = deg.to_radians().sin_cos();
+    let (dx, dy) = (p.0 - c.0, p.1 - c.1);
+    (c.0 + dx * cos - dy * sin, c.1 + dx * sin + dy * cos)
+}
+
 /// A rectangle with text and no drawn outline is a label ("Ya", "Tidak"), whether or
 /// not the producer marked it as a text box (LibreOffice does not).
 fn is_label(kind: ShapeKind, no_line: bool, text: &str) -> bool {
     no_line && matches!(kind, ShapeKind::Process | ShapeKind::Other) && !text.trim().is_empty()
+}
+
+/// Tracked changes that are not the document's current state: deleted or moved-away
+/// content, and the former properties kept by `w:*PrChange` (whose old `w:tcPr` or
+/// `w:pPr` would otherwise override the current spans and numbering).
+fn is_revision_history(name: &str) -> bool {
+    matches!(
+        name,
+        "w:del" | "w:moveFrom" | "w:tblGridChange" | "w:numberingChange"
+    ) || (name.starts_with("w:") && name.ends_with("PrChange"))
 }
 
 /// True when every namespace prefix a `mc:Choice` requires is one we read.
@@ -1554,7 +1652,7 @@ fn finish_row(t: &mut TableB) {
     t.max_cols = t
         .max_cols
         .max(r.cursor.saturating_add(r.grid_after).min(MAX_GRID_COLS));
-    t.heights.push(r.height);
+    t.heights.push(r.height.map(|h| (h, r.exact)));
     t.rows.push(Row {
         cells: r.cells,
         repeat_header: r.repeat_header,

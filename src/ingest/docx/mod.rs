@@ -34,13 +34,20 @@ pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
     // The style part is large (hundreds of KiB); read it only when a shape needs it.
     let styles = if place::needs_styles(&body) {
         match optional(pkg.read("word/styles.xml", budget))? {
-            Some(x) => optional(styles::Styles::parse(&x, budget).map(Some))?.unwrap_or_default(),
+            Some(x) => {
+                let wanted: Vec<&str> = body
+                    .tables
+                    .iter()
+                    .filter_map(|t| t.style.as_deref())
+                    .collect();
+                optional(styles::Styles::parse(&x, &wanted, budget).map(Some))?.unwrap_or_default()
+            }
             None => styles::Styles::default(),
         }
     } else {
         styles::Styles::default()
     };
-    let shapes = place::place(&body, &styles);
+    let shapes = place::place(&body, &styles, budget)?;
     Ok(Document {
         format: Some(Format::Docx),
         sections: vec![Section {

@@ -12,6 +12,8 @@
 //! outside any table keeps its offsets from the text area's left edge and its anchor
 //! paragraph.
 
+use crate::error::IngestError;
+use crate::ingest::limits::Budget;
 use crate::model::{Anchor, Point, Rect, Shape};
 
 use super::body::{Body, Box64, HFrame, RawShape, SectGeom, TableGeom, VFrame};
@@ -30,27 +32,36 @@ pub(crate) fn needs_styles(body: &Body) -> bool {
     })
 }
 
-/// Places every raw shape of `body`.
-pub(crate) fn place(body: &Body, styles: &Styles) -> Vec<Shape> {
-    body.shapes
-        .iter()
-        .map(|raw| {
-            let host = raw
-                .host
-                .and_then(|h| body.tables.get(h.table).map(|t| (h, t)));
-            let sect_idx = host.map_or(raw.sect, |(_, t)| t.sect);
-            let sect = body
-                .sects
-                .get(sect_idx)
-                .or(body.sects.last())
-                .copied()
-                .unwrap_or_default();
-            match host {
-                Some((host, table)) => in_table(raw, host.row, host.col, table, &sect, styles),
-                None => free(raw, &sect),
-            }
-        })
-        .collect()
+/// The farthest a shape's offset may walk from its anchor row.
+const MAX_ROW_WALK: usize = 4096;
+
+/// Places every raw shape of `body`, checking the time budget as it goes.
+pub(crate) fn place(
+    body: &Body,
+    styles: &Styles,
+    budget: &Budget,
+) -> Result<Vec<Shape>, IngestError> {
+    let mut out = Vec::with_capacity(body.shapes.len());
+    for (i, raw) in body.shapes.iter().enumerate() {
+        if i % 1024 == 1023 {
+            budget.check_time("placing shapes of word/document.xml")?;
+        }
+        let host = raw
+            .host
+            .and_then(|h| body.tables.get(h.table).map(|t| (h, t)));
+        let sect_idx = host.map_or(raw.sect, |(_, t)| t.sect);
+        let sect = body
+            .sects
+            .get(sect_idx)
+            .or(body.sects.last())
+            .copied()
+            .unwrap_or_default();
+        out.push(match host {
+            Some((host, table)) => in_table(raw, host.row, host.col, table, &sect, styles),
+            None => free(raw, &sect),
+        });
+    }
+    Ok(out)
 }
 
 fn in_table(
@@ -106,7 +117,7 @@ fn in_table(
         .heights
         .iter()
         .take(host_row)
-        .map(|h| h.unwrap_or(0.0))
+        .map(|h| h.map_or(0.0, |(h, _)| h))
         .sum();
     let (dx, dy) = (x - r.x, row_top);
     Shape {
@@ -130,14 +141,27 @@ fn in_table(
 }
 
 /// The row a shape's centre falls in, walking from the anchor row by row heights.
-fn walk_rows(raw: &RawShape, host_row: usize, heights: &[Option<f64>]) -> usize {
+///
+/// A group's children share one anchor, so they walk by every known height. A single
+/// shape walks only across rows of `exact` height: an `atLeast` row is often taller
+/// than its `w:trHeight` (wrapped text), and Word re-anchors a dragged shape to the
+/// paragraph it is dropped on, so its anchor row is the better guess.
+fn walk_rows(raw: &RawShape, host_row: usize, heights: &[Option<(f64, bool)>]) -> usize {
     if raw.v == VFrame::Page {
         return host_row;
     }
+    let usable = |r: usize| match heights.get(r).copied().flatten() {
+        Some((h, exact)) if exact || raw.grouped => Some(h),
+        _ => None,
+    };
     let mut row = host_row;
     let mut y = raw.rect.y + raw.rect.h / 2.0;
-    while y >= 0.0 {
-        let Some(Some(h)) = heights.get(row).copied() else {
+    let (lo, hi) = (
+        host_row.saturating_sub(MAX_ROW_WALK),
+        host_row.saturating_add(MAX_ROW_WALK),
+    );
+    while y >= 0.0 && row < hi {
+        let Some(h) = usable(row) else {
             break;
         };
         if y < h || row + 1 >= heights.len() {
@@ -146,8 +170,8 @@ fn walk_rows(raw: &RawShape, host_row: usize, heights: &[Option<f64>]) -> usize 
         y -= h;
         row += 1;
     }
-    while y < 0.0 && row > 0 {
-        let Some(Some(h)) = heights.get(row - 1).copied() else {
+    while y < 0.0 && row > lo {
+        let Some(h) = usable(row - 1) else {
             break;
         };
         y += h;

@@ -164,37 +164,78 @@ pub(crate) fn vml_style(style: &str) -> VmlStyle {
     st
 }
 
-/// The character a `w:sym` element stands for (`w:char` hex, Symbol/Wingdings code
-/// points in the private-use area mapped to what they show where we know it).
+/// A symbol font whose code points show other glyphs than their Unicode meaning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SymbolFont {
+    /// Wingdings.
+    Wingdings,
+    /// Wingdings 2.
+    Wingdings2,
+    /// Symbol.
+    Symbol,
+}
+
+impl SymbolFont {
+    /// The symbol font of a font name, if it is one.
+    pub(crate) fn of(name: &str) -> Option<SymbolFont> {
+        let n = name.trim().to_ascii_lowercase();
+        match n.as_str() {
+            "wingdings" => Some(SymbolFont::Wingdings),
+            "wingdings 2" => Some(SymbolFont::Wingdings2),
+            "symbol" => Some(SymbolFont::Symbol),
+            _ => None,
+        }
+    }
+
+    /// What code point `v` (0x00–0xFF, or its 0xF0xx private-use form) shows, for
+    /// the marks and bullets SOP documents use; `None` for other code points.
+    pub(crate) fn glyph(self, v: u32) -> Option<char> {
+        let v = if (0xF000..=0xF0FF).contains(&v) {
+            v - 0xF000
+        } else {
+            v
+        };
+        Some(match (self, v) {
+            (SymbolFont::Wingdings, 0xFC) => '✓',
+            (SymbolFont::Wingdings, 0xFB) => '✗',
+            (SymbolFont::Wingdings, 0xFD) => '☒',
+            (SymbolFont::Wingdings, 0xFE) => '☑',
+            (SymbolFont::Wingdings, 0xA8) => '☐',
+            (SymbolFont::Wingdings, 0x6C) => '●',
+            (SymbolFont::Wingdings, 0x6E) => '■',
+            (SymbolFont::Wingdings, 0x9F) => '•',
+            (SymbolFont::Wingdings, 0xE0) => '→',
+            (SymbolFont::Wingdings2, 0x50) => '✓',
+            (SymbolFont::Wingdings2, 0x4F) => '✗',
+            (SymbolFont::Wingdings2, 0x52) => '☑',
+            (SymbolFont::Wingdings2, 0x54) => '☒',
+            (SymbolFont::Wingdings2, 0xA3) => '☐',
+            (SymbolFont::Wingdings2, 0x98) => '●',
+            (SymbolFont::Symbol, 0xD6) => '√',
+            (SymbolFont::Symbol, 0xB7) => '•',
+            (SymbolFont::Symbol, 0xAE) => '→',
+            (SymbolFont::Symbol, 0xB4) => '×',
+            _ => return None,
+        })
+    }
+}
+
+/// The character a `w:sym` element stands for (`w:char` hex in `w:font`): the glyph a
+/// symbol font shows where we know it, else the code point itself.
 pub(crate) fn sym_char(font: Option<&str>, code: &str) -> Option<char> {
-    let mut v = u32::from_str_radix(code.trim(), 16).ok()?;
-    if (0xF000..=0xF0FF).contains(&v) {
-        v -= 0xF000;
-    }
-    let font = font.unwrap_or("").to_ascii_lowercase();
-    if font.starts_with("wingdings") {
-        // The marks SOP tables use.
-        return Some(match v {
-            0xFC => '✓',
-            0xFB => '✗',
-            0xFD => '☒',
-            0xFE => '☑',
-            0x6C => '●',
-            0x6E => '■',
-            0xA8 => '☐',
-            _ => char::from_u32(0xF000 + v)?,
-        });
-    }
-    if font == "symbol" {
-        return Some(match v {
-            0xD6 => '√',
-            0xB7 => '•',
-            0xAE => '→',
-            0xB4 => '×',
-            _ => char::from_u32(v)?,
-        });
+    let v = u32::from_str_radix(code.trim(), 16).ok()?;
+    if let Some(c) = font.and_then(SymbolFont::of).and_then(|f| f.glyph(v)) {
+        return Some(c);
     }
     char::from_u32(v)
+}
+
+/// Text of a run set in a symbol font, with the glyphs we know mapped to what they
+/// show (`ü` in Wingdings is a tick).
+pub(crate) fn map_symbol_text(font: SymbolFont, text: &str, out: &mut String) {
+    for c in text.chars() {
+        out.push(font.glyph(u32::from(c)).unwrap_or(c));
+    }
 }
 
 #[cfg(test)]
@@ -229,5 +270,9 @@ mod tests {
         assert_eq!(vml_length("500"), Some((500.0, false)));
         assert_eq!(vml_point("28.9pt,21.7pt"), Some((28.9, 21.7, true)));
         assert_eq!(sym_char(Some("Wingdings"), "F0FC"), Some('✓'));
+        assert_eq!(sym_char(Some("Symbol"), "F0D6"), Some('√'));
+        let mut s = String::new();
+        map_symbol_text(SymbolFont::Wingdings2, "P", &mut s);
+        assert_eq!(s, "✓");
     }
 }

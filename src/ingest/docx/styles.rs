@@ -30,8 +30,13 @@ pub(crate) struct Styles {
 }
 
 impl Styles {
-    /// Reads the table styles of `word/styles.xml` (an absent part gives no styles).
-    pub(crate) fn parse(xml: &[u8], budget: &Budget) -> Result<Styles, IngestError> {
+    /// Reads the table styles of `word/styles.xml`, stopping as soon as the default
+    /// table style, every style in `wanted` and the styles they are based on are read.
+    pub(crate) fn parse(
+        xml: &[u8],
+        wanted: &[&str],
+        budget: &Budget,
+    ) -> Result<Styles, IngestError> {
         let mut reader = quick_xml::Reader::from_reader(xml);
         let mut guard = XmlGuard::new(budget, PART);
         let mut styles = Styles::default();
@@ -84,6 +89,9 @@ impl Styles {
                     "w:style" => {
                         if let Some((id, ts)) = cur.take() {
                             styles.tables.insert(id, ts);
+                            if styles.complete(wanted) {
+                                break;
+                            }
                         }
                         in_tblpr = false;
                         in_cellmar = false;
@@ -97,6 +105,29 @@ impl Styles {
             }
         }
         Ok(styles)
+    }
+
+    /// True when the default table style and every wanted style, with the chains of
+    /// styles they are based on, have been read.
+    fn complete(&self, wanted: &[&str]) -> bool {
+        let Some(default) = self.default_table.as_deref() else {
+            return false;
+        };
+        std::iter::once(default)
+            .chain(wanted.iter().copied())
+            .all(|id| {
+                let mut next = Some(id);
+                for _ in 0..16 {
+                    let Some(n) = next else {
+                        return true;
+                    };
+                    let Some(ts) = self.tables.get(n) else {
+                        return false;
+                    };
+                    next = ts.based_on.as_deref();
+                }
+                true
+            })
     }
 
     /// The left cell margin (twips) of table style `id` (or the default table style),
@@ -146,7 +177,7 @@ mod tests {
           <w:style w:type="table" w:styleId="TableGrid"><w:basedOn w:val="TableNormal"/></w:style>
           <w:style w:type="table" w:styleId="Wide"><w:tblPr><w:tblCellMar><w:start w:w="200"/></w:tblCellMar></w:tblPr></w:style>
         </w:styles>"#;
-        let s = Styles::parse(xml, &Budget::default()).unwrap();
+        let s = Styles::parse(xml, &["TableGrid", "Wide"], &Budget::default()).unwrap();
         assert_eq!(s.cell_mar_left(None), Some(108.0));
         assert_eq!(s.cell_mar_left(Some("TableGrid")), Some(108.0));
         assert_eq!(s.cell_mar_left(Some("Wide")), Some(200.0));

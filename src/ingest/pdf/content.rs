@@ -451,9 +451,12 @@ impl<'d> Interpreter<'d> {
         self.budget
             .add_inflated(bytes.len() as u64, "pdf form xobject")?;
         let matrix = match stream.dict.get(b"Matrix") {
-            Ok(Object::Array(a)) if a.len() == 6 => {
+            Ok(Object::Array(a)) => {
                 let v: Vec<f32> = a.iter().map(|x| num(x).unwrap_or(0.0)).collect();
-                Matrix([v[0], v[1], v[2], v[3], v[4], v[5]])
+                match v.as_slice() {
+                    [a, b, c, d, e, f] => Matrix([*a, *b, *c, *d, *e, *f]),
+                    _ => Matrix::IDENTITY,
+                }
             }
             _ => Matrix::IDENTITY,
         };

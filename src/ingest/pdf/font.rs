@@ -77,6 +77,19 @@ impl Font {
                 }
             }
         }
+        if subtype.as_deref() == Some("Type3") {
+            // Type3 widths are in glyph space: scale them by the FontMatrix to
+            // thousandths of the text space unit.
+            let scale = deref(doc, dict.get(b"FontMatrix").ok())
+                .and_then(|o| o.as_array().ok())
+                .and_then(|a| a.first())
+                .and_then(num)
+                .map(|a| a * 1000.0)
+                .unwrap_or(1.0);
+            for w in font.widths.values_mut() {
+                *w *= scale;
+            }
+        }
         if font.widths.is_empty() {
             // Standard 14 fonts without widths: Helvetica-like approximations.
             let base = name_of(doc, dict.get(b"BaseFont").ok()).unwrap_or_default();

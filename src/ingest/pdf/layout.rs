@@ -24,12 +24,15 @@ use crate::model::{
 const THIN: f32 = 3.0;
 /// Size ratio below which text in a flowchart table is a branch label.
 const LABEL_RATIO: f32 = 0.8;
+/// Most ruling candidates per page; beyond that the page is a drawing, not a table.
+const MAX_SEGMENTS: usize = 20_000;
+/// Most shape candidates per page.
+const MAX_SHAPES: usize = 5_000;
 /// Texts that mark the FPDF e-signature footer.
-const FOOTER_MARKS: [&str; 4] = [
+const FOOTER_MARKS: [&str; 3] = [
     "ditandatangani secara elektronik",
-    "bsre",
     "balai sertifikasi elektronik",
-    "bssn",
+    "pindai kode qr",
 ];
 
 /// A shape found on the page, before placement.
@@ -55,6 +58,8 @@ struct Found {
     open: Vec<Stroke>,
     shapes: Vec<Cand>,
     heads: Vec<Rect>,
+    /// Sources known to be connectors (slanted, or in a path with an arrowhead).
+    connectors: std::collections::HashSet<usize>,
 }
 
 /// Lays out one page and appends its blocks and shapes to `section`.
@@ -73,24 +78,62 @@ pub fn add_page(
     budget.check_time("pdf page layout")?;
 
     // Rulings: strict validation, then whole boxes whose edges meet the grid.
-    let (mut rulings, rejected) = table::validate(found.segs);
-    let mut ok_edges: HashMap<usize, usize> = HashMap::new();
-    for s in &rulings {
-        *ok_edges.entry(s.source).or_default() += 1;
-    }
-    let mut bad_sources: std::collections::HashSet<usize> = Default::default();
-    for s in rejected {
-        let box_edges = found.rect_sources.get(&s.source).copied().unwrap_or(0);
-        if box_edges > 0 && ok_edges.get(&s.source).copied().unwrap_or(0) >= 2 {
-            rulings.push(s);
-        } else {
-            bad_sources.insert(s.source);
+    // Strokes ending at an arrowhead are connectors.
+    for st in &found.open {
+        let near = |p: Pt| {
+            found
+                .heads
+                .iter()
+                .any(|h| shape::contains_pt(h, p.x, p.y, 3.0))
+        };
+        if near(st.from) || near(st.to) {
+            found.connectors.insert(st.source);
         }
     }
+    // Pieces of a bent connector meet end to end: spread connector-ness along them.
+    for _ in 0..6 {
+        let ends: Vec<Pt> = found
+            .open
+            .iter()
+            .filter(|st| found.connectors.contains(&st.source))
+            .flat_map(|st| [st.from, st.to])
+            .collect();
+        let touches = |p: Pt| {
+            ends.iter()
+                .any(|e| (e.x - p.x).abs() <= 1.5 && (e.y - p.y).abs() <= 1.5)
+        };
+        let mut grown = false;
+        for st in &found.open {
+            if !found.connectors.contains(&st.source) && (touches(st.from) || touches(st.to)) {
+                found.connectors.insert(st.source);
+                grown = true;
+            }
+        }
+        if !grown {
+            break;
+        }
+    }
+    let connectors = std::mem::take(&mut found.connectors);
+    if found.segs.len() > MAX_SEGMENTS {
+        // A drawing, not a form: no tables on this page.
+        found.segs.clear();
+    }
+    found.shapes.truncate(MAX_SHAPES);
+    let (box_edges, segs): (Vec<Seg>, Vec<Seg>) = std::mem::take(&mut found.segs)
+        .into_iter()
+        .filter(|s| !connectors.contains(&s.source))
+        .partition(|s| found.rect_sources.contains_key(&s.source));
+    let (mut rulings, rejected) = table::validate(segs);
+    let mut bad_sources = connectors;
+    bad_sources.extend(rejected.iter().map(|s| s.source));
     // An open stroke with any rejected piece is a connector, not a ruling.
-    rulings
-        .retain(|s| !bad_sources.contains(&s.source) || found.rect_sources.contains_key(&s.source));
-    let grids = table::grids(rulings);
+    rulings.retain(|s| !bad_sources.contains(&s.source));
+    let cells = table::validate_boxes(box_edges, &rulings);
+    rulings.extend(cells);
+    let all: Vec<&Glyph> = drawn.glyphs.iter().collect();
+    let words = text::words(&all);
+    let word_boxes: Vec<Rect> = words.iter().map(|w| word_box(w)).collect();
+    let grids = table::grids(rulings, &word_boxes);
 
     // Shapes: symbols (deduplicated, minus boxes that are really table cells) and arrows.
     let mut shapes: Vec<Cand> = Vec::new();
@@ -133,24 +176,33 @@ pub fn add_page(
 
     // Text: into shapes, cells, labels or free lines.
     let sizes = grid_text_sizes(&drawn.glyphs, &grids);
-    let grid_has_symbol: Vec<bool> = grids
+    // Per grid: the columns holding symbols and the first row holding one. Actor
+    // columns hold only symbols in step rows, so text there is a branch label.
+    let symbol_cols: Vec<(Vec<bool>, usize)> = grids
         .iter()
         .map(|g| {
-            let r = g.rect();
-            shapes.iter().any(|s| {
-                s.kind != ShapeKind::Arrow && {
-                    let c = s.bbox.centre();
-                    shape::contains_pt(&r, c.x, c.y, 0.0)
+            let mut cols = vec![false; g.n_cols()];
+            let mut first = usize::MAX;
+            for s in shapes.iter().filter(|s| s.kind != ShapeKind::Arrow) {
+                let c = s.bbox.centre();
+                if let Some(cell) = g.cell_index_at(c.x, c.y).and_then(|i| g.cells.get(i)) {
+                    if let Some(slot) = cols.get_mut(cell.col) {
+                        *slot = true;
+                    }
+                    first = first.min(cell.row);
                 }
-            })
+            }
+            (cols, first)
         })
         .collect();
     let mut in_shape: HashMap<usize, Vec<&Glyph>> = HashMap::new();
     let mut in_cell: HashMap<(usize, usize), Vec<&Glyph>> = HashMap::new();
     let mut labels: HashMap<usize, Vec<&Glyph>> = HashMap::new();
     let mut free: Vec<&Glyph> = Vec::new();
-    let all: Vec<&Glyph> = drawn.glyphs.iter().collect();
-    for word in text::words(&all) {
+    for (n, word) in words.into_iter().enumerate() {
+        if n % 1024 == 1023 {
+            budget.check_time("pdf page text")?;
+        }
         let c = word_centre(&word);
         let size = word.iter().map(|g| g.size).fold(0.0f32, f32::max);
         let host = shapes
@@ -170,8 +222,21 @@ pub fn add_page(
         match cell {
             Some((gi, ci)) => {
                 let usual = sizes.get(gi).copied().unwrap_or(0.0);
+                let (cols, first) = symbol_cols
+                    .get(gi)
+                    .map(|(c, f)| (c.as_slice(), *f))
+                    .unwrap_or((&[], usize::MAX));
+                let in_symbol_column =
+                    grids
+                        .get(gi)
+                        .and_then(|g| g.cells.get(ci))
+                        .is_some_and(|cell| {
+                            cell.row >= first
+                                && (cell.col..cell.col + cell.col_span)
+                                    .all(|k| cols.get(k).copied().unwrap_or(false))
+                        });
                 let is_label =
-                    grid_has_symbol.get(gi).copied().unwrap_or(false) && size < usual * LABEL_RATIO;
+                    first != usize::MAX && (size < usual * LABEL_RATIO || in_symbol_column);
                 if is_label {
                     labels.entry(gi).or_default().extend(word);
                 } else {
@@ -200,13 +265,18 @@ pub fn add_page(
     }
     items.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut block_of_grid: Vec<usize> = vec![0; grids.len()];
+    let first_block = section.blocks.len();
     for (_, item) in items {
         match item {
-            Item::Line(l) => section.blocks.push(Block::Paragraph(Paragraph {
-                text: l.text,
-                page: Some(page),
-                ..Paragraph::default()
-            })),
+            Item::Line(l) => {
+                let page_break_before = page > 1 && section.blocks.len() == first_block;
+                section.blocks.push(Block::Paragraph(Paragraph {
+                    text: l.text,
+                    page: Some(page),
+                    page_break_before,
+                    ..Paragraph::default()
+                }))
+            }
             Item::Grid(gi) => {
                 let Some(grid) = grids.get(gi) else { continue };
                 if let Some(slot) = block_of_grid.get_mut(gi) {
@@ -235,15 +305,29 @@ pub fn add_page(
         Anchor::Free
     };
     for (i, s) in shapes.iter().enumerate() {
-        let text = in_shape
-            .remove(&i)
-            .map(|gs| join(&text::lines(&gs), " "))
-            .unwrap_or_default();
+        let glyphs = in_shape.remove(&i).unwrap_or_default();
+        let text = join(&text::lines(&glyphs), " ");
+        // A small box tight around label-size text is a label text box ("Tidak").
+        let text_size = glyphs.iter().map(|g| g.size).fold(0.0f32, f32::max);
+        let centre = s.bbox.centre();
+        let usual = grids
+            .iter()
+            .position(|g| shape::contains_pt(&g.rect(), centre.x, centre.y, 0.0))
+            .and_then(|gi| sizes.get(gi).copied())
+            .unwrap_or(0.0);
+        let text_box = s.kind == ShapeKind::Process
+            && !text.is_empty()
+            && text_size < usual * LABEL_RATIO
+            && s.bbox.h < 2.2 * text_size;
         section.shapes.push(Shape {
             kind: s.kind,
-            geometry: s.geometry.to_string(),
+            geometry: if text_box {
+                "pdf:label-box".to_string()
+            } else {
+                s.geometry.to_string()
+            },
             text,
-            text_box: false,
+            text_box,
             anchor: anchor_of(s.bbox.centre()),
             bbox: Some(s.bbox),
             line: s.line.map(|(a, b)| (point(a), point(b))),
@@ -274,6 +358,20 @@ pub fn add_page(
         }
     }
     Ok(())
+}
+
+/// The box of a word (from the top of its em to its baseline).
+fn word_box(word: &[&Glyph]) -> Rect {
+    let x0 = word.iter().map(|g| g.x0).fold(f32::MAX, f32::min);
+    let x1 = word.iter().map(|g| g.x1).fold(f32::MIN, f32::max);
+    let top = word.iter().map(|g| g.y - g.size).fold(f32::MAX, f32::min);
+    let base = word.iter().map(|g| g.y).fold(f32::MIN, f32::max);
+    Rect {
+        x: x0,
+        y: top,
+        w: (x1 - x0).max(0.0),
+        h: (base - top).max(0.0),
+    }
 }
 
 /// The centre of a word's box.
@@ -322,18 +420,28 @@ fn collect_path(p: &PathObj, f: &mut Found, source: &mut usize) {
     } else {
         Vec::new()
     };
+    // A path that carries an arrowhead is a connector as a whole.
+    let has_head = p.fill
+        && n_sub <= 64
+        && p.subpaths.iter().any(|sp| {
+            let b = shape::bbox(&sp.points);
+            b.w.max(b.h) <= 15.0 && shape::corners(&sp.points).len() == 3
+        });
     for (k, sp) in p.subpaths.iter().enumerate() {
         *source += 1;
         let sid = *source;
         let closed = shape::is_closed(sp) || (p.fill && sp.points.len() > 2);
         let bb = shape::bbox(&sp.points);
+        if has_head && !(closed && shape::corners(&sp.points).len() == 3) {
+            f.connectors.insert(sid);
+        }
         if !closed {
             if !p.stroke {
                 continue;
             }
             for w in sp.points.windows(2) {
                 if let [a, b] = w {
-                    push_axis_seg(&mut f.segs, *a, *b, sid);
+                    push_axis_seg(f, *a, *b, sid);
                 }
             }
             if let (Some(a), Some(b)) = (sp.points.first(), sp.points.last()) {
@@ -358,12 +466,18 @@ fn collect_path(p: &PathObj, f: &mut Found, source: &mut usize) {
             .enumerate()
             .any(|(j, o)| j != k && o.w * o.h < bb.w * bb.h && shape::contains(&bb, o, 0.5));
         let corners = shape::corners(&sp.points);
-        let is_rect = corners.len() == 4
+        let is_rect = sp.curves == 0
+            && corners.len() == 4
             && corners.windows(2).all(|w| match w {
                 [a, b] => (a.x - b.x).abs() < 0.6 || (a.y - b.y).abs() < 0.6,
                 _ => true,
             });
-        if is_rect && bb.w.min(bb.h) <= THIN && bb.w.max(bb.h) > THIN {
+        let is_bar = sp.curves == 0
+            && sp.points.len() <= 6
+            && bb.w.min(bb.h) <= THIN
+            && bb.w.max(bb.h) > THIN
+            && (corners.len() < 3 || is_rect);
+        if is_bar {
             // A bar: a ruling drawn as a thin filled rectangle (or a connector).
             let (a, b) = if bb.w >= bb.h {
                 let y = bb.y + bb.h / 2.0;
@@ -372,7 +486,7 @@ fn collect_path(p: &PathObj, f: &mut Found, source: &mut usize) {
                 let x = bb.x + bb.w / 2.0;
                 (Pt { x, y: bb.y }, Pt { x, y: bb.y + bb.h })
             };
-            push_axis_seg(&mut f.segs, a, b, sid);
+            push_axis_seg(f, a, b, sid);
             f.open.push(Stroke {
                 source: sid,
                 from: a,
@@ -392,7 +506,7 @@ fn collect_path(p: &PathObj, f: &mut Found, source: &mut usize) {
                 ]
                 .map(|(x0, y0, x1, y1)| (Pt { x: x0, y: y0 }, Pt { x: x1, y: y1 }))
                 {
-                    push_axis_seg(&mut f.segs, a, b, sid);
+                    push_axis_seg(f, a, b, sid);
                 }
                 f.rect_sources.insert(sid, f.segs.len() - before);
                 f.shapes.push(Cand {
@@ -430,21 +544,15 @@ fn collect_path(p: &PathObj, f: &mut Found, source: &mut usize) {
                         from: a,
                         to: b,
                     });
-                    // Not a ruling candidate: marks it as a connector.
-                    f.segs.push(Seg {
-                        horizontal: true,
-                        at: -1.0e6,
-                        a: 0.0,
-                        b: 0.0,
-                        source: sid,
-                    });
+                    f.connectors.insert(sid);
                 }
             }
         }
     }
 }
 
-fn push_axis_seg(segs: &mut Vec<Seg>, a: Pt, b: Pt, source: usize) {
+fn push_axis_seg(f: &mut Found, a: Pt, b: Pt, source: usize) {
+    let segs = &mut f.segs;
     let (dx, dy) = ((a.x - b.x).abs(), (a.y - b.y).abs());
     if dy < 0.6 && dx > 1.0 {
         segs.push(Seg {
@@ -464,13 +572,7 @@ fn push_axis_seg(segs: &mut Vec<Seg>, a: Pt, b: Pt, source: usize) {
         });
     } else if dx > 1.0 || dy > 1.0 {
         // A slanted piece: never a ruling, marks its stroke as a connector.
-        segs.push(Seg {
-            horizontal: true,
-            at: -1.0e6,
-            a: 0.0,
-            b: 0.0,
-            source,
-        });
+        f.connectors.insert(source);
     }
 }
 

@@ -19,7 +19,7 @@ use lopdf::{Dictionary, Document as PdfDoc, LoadOptions, Object, ObjectId};
 
 use crate::error::IngestError;
 use crate::ingest::limits::Budget;
-use crate::model::{Document, Section};
+use crate::model::{Block, Document, Section};
 use content::{Interpreter, Matrix};
 use font::{deref, num};
 
@@ -43,10 +43,57 @@ pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
         let drawn = interp.run_page(&content, info.resources, info.base)?;
         layout::add_page(&mut section, drawn, page_no, info.width, budget)?;
     }
+    mark_repeated_headers(&mut section);
     Ok(Document {
         format: None,
         sections: vec![section],
     })
+}
+
+/// Rows heading a table on a later page that repeat the leading rows of an earlier
+/// table (same grid width, same texts) are header rows: marks them, and the rows they
+/// repeat, `repeat_header`.
+fn mark_repeated_headers(section: &mut Section) {
+    const LEAD: usize = 3;
+    let leads: Vec<(usize, usize, Vec<Vec<String>>)> = section
+        .blocks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| match b {
+            Block::Table(t) => Some((
+                i,
+                t.n_cols,
+                (0..t.rows.len().min(LEAD))
+                    .map(|r| t.row_texts(r).iter().map(|s| s.to_string()).collect())
+                    .collect(),
+            )),
+            Block::Paragraph(_) => None,
+        })
+        .collect();
+    let mut marks: Vec<(usize, usize)> = Vec::new();
+    for (k, (bi, cols, rows)) in leads.iter().enumerate() {
+        for (bj, cols_j, rows_j) in leads.iter().take(k) {
+            if cols != cols_j {
+                continue;
+            }
+            let same = rows
+                .iter()
+                .zip(rows_j.iter())
+                .take_while(|(a, b)| a == b && a.iter().any(|t| !t.trim().is_empty()))
+                .count();
+            for r in 0..same {
+                marks.push((*bi, r));
+                marks.push((*bj, r));
+            }
+        }
+    }
+    for (bi, r) in marks {
+        if let Some(Block::Table(t)) = section.blocks.get_mut(bi)
+            && let Some(row) = t.rows.get_mut(r)
+        {
+            row.repeat_header = true;
+        }
+    }
 }
 
 fn load(bytes: &[u8], budget: &Budget) -> Result<PdfDoc, IngestError> {

@@ -182,7 +182,7 @@ pub fn classify(sp: &SubPath) -> Outline {
         if (b.w - b.h).abs() < 0.1 * b.w.max(b.h) && max_dev < 0.08 * r + 0.3 {
             return Outline::Symbol(ShapeKind::Connector, "pdf:circle");
         }
-        if ratio > 0.975 && axis_aligned(&c) {
+        if ratio > 0.975 && axis_aligned(&c) && sp.curves == 0 {
             return Outline::Symbol(ShapeKind::Process, "pdf:rect");
         }
         if ratio > 0.75 {

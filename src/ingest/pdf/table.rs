@@ -1,15 +1,18 @@
 //! Ruling lines → table grids with merged cells.
 //!
 //! Candidates come from stroked segments, thin filled rectangles and rectangle edges.
-//! A candidate counts as a ruling only when both its ends meet a perpendicular
-//! candidate from another source (so arrows and underlines, which end in the open or
-//! at a symbol, drop out). Collinear rulings are merged across cell borders, connected
+//! Connectors are removed before (the caller knows them by their arrowheads); of the
+//! rest, a candidate counts as a ruling when it joins the grid: an end meets a
+//! perpendicular candidate from another source, or it crosses two of them (so
+//! underlines and lone boxes drop out). Collinear rulings are merged across cell borders, connected
 //! rulings form one table, and a cell spans grid lines that no ruling separates.
 
 use crate::model::Rect;
 
 /// Distance within which two lines are taken to meet.
 const TOL: f32 = 2.5;
+/// Distance within which a segment's end is taken to meet a perpendicular line.
+const END_TOL: f32 = 4.0;
 /// Coordinates closer than this are one grid line.
 const SNAP: f32 = 2.0;
 
@@ -111,8 +114,9 @@ fn interval(bounds: &[f32], v: f32) -> Option<usize> {
     Some(i.saturating_sub(1).min(bounds.len().saturating_sub(2)))
 }
 
-/// Keeps the candidates whose both ends meet a perpendicular candidate of another
-/// source; returns (rulings, rejected).
+/// Keeps the candidates that join the rest of a ruled grid: one end meets a
+/// perpendicular candidate of another source, or the segment crosses two of them.
+/// Returns (rulings, rejected).
 pub fn validate(segs: Vec<Seg>) -> (Vec<Seg>, Vec<Seg>) {
     let mut cur = segs;
     let mut rejected = Vec::new();
@@ -124,7 +128,7 @@ pub fn validate(segs: Vec<Seg>) -> (Vec<Seg>, Vec<Seg>) {
         let mut dropped = false;
         for s in cur {
             let others = if s.horizontal { &vs } else { &hs };
-            let ok = meets(others, &s, s.a) && meets(others, &s, s.b);
+            let ok = meets(others, &s, s.a) || meets(others, &s, s.b) || crossings(others, &s) >= 2;
             if ok {
                 keep.push(s);
             } else {
@@ -140,21 +144,83 @@ pub fn validate(segs: Vec<Seg>) -> (Vec<Seg>, Vec<Seg>) {
     (cur, rejected)
 }
 
+/// Keeps the edges of boxes (closed rectangles) that are table cells: a box counts
+/// when two of its edges lie on lines of other sources (a neighbouring cell's edge or
+/// a ruling), or one does and another ends exactly on perpendicular lines. A
+/// flowchart box standing in a cell, even one touching the row borders, drops out.
+pub fn validate_boxes(edges: Vec<Seg>, rulings: &[Seg]) -> Vec<Seg> {
+    const EXACT: f32 = 1.0;
+    let mut pool: Vec<Seg> = rulings.iter().chain(edges.iter()).copied().collect();
+    pool.sort_by(|a, b| a.at.total_cmp(&b.at));
+    let (hs, vs): (Vec<Seg>, Vec<Seg>) = pool.iter().partition(|s| s.horizontal);
+    // (shares a line with another source, ends on perpendicular lines)
+    let fits = |e: &Seg| -> (bool, bool) {
+        let (same, perp) = if e.horizontal { (&hs, &vs) } else { (&vs, &hs) };
+        let start = same.partition_point(|o| o.at < e.at - EXACT);
+        let shared = same
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|o| o.at <= e.at + EXACT)
+            .any(|o| {
+                let overlap = o.b.min(e.b) - o.a.max(e.a);
+                o.source != e.source && overlap >= 0.5 * (e.b - e.a).min(o.b - o.a)
+            });
+        let end_meets = |t: f32| {
+            let st = perp.partition_point(|o| o.at < t - EXACT);
+            perp.get(st..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|o| o.at <= t + EXACT)
+                .any(|o| o.source != e.source && e.at >= o.a - EXACT && e.at <= o.b + EXACT)
+        };
+        (shared, end_meets(e.a) && end_meets(e.b))
+    };
+    let mut count: std::collections::HashMap<usize, (usize, usize)> = Default::default();
+    for e in &edges {
+        let (shared, meets) = fits(e);
+        let c = count.entry(e.source).or_default();
+        if shared {
+            c.0 += 1;
+        } else if meets {
+            c.1 += 1;
+        }
+    }
+    // A cell shares two edges with its neighbours (or one, and ends on the grid).
+    let is_cell = |src: usize| {
+        let (shared, meets) = count.get(&src).copied().unwrap_or((0, 0));
+        shared >= 2 || (shared >= 1 && meets >= 1)
+    };
+    edges.into_iter().filter(|e| is_cell(e.source)).collect()
+}
+
 fn sorted(mut v: Vec<Seg>) -> Vec<Seg> {
     v.sort_by(|a, b| a.at.total_cmp(&b.at));
     v
 }
 
 /// True when some perpendicular segment in `others` (sorted by `at`) passes within
-/// TOL of the point at position `t` along `s`.
+/// END_TOL of the point at position `t` along `s`.
 fn meets(others: &[Seg], s: &Seg, t: f32) -> bool {
-    let start = others.partition_point(|o| o.at < t - TOL);
+    let start = others.partition_point(|o| o.at < t - END_TOL);
     others
         .get(start..)
         .unwrap_or_default()
         .iter()
-        .take_while(|o| o.at <= t + TOL)
+        .take_while(|o| o.at <= t + END_TOL)
         .any(|o| o.source != s.source && s.at >= o.a - TOL && s.at <= o.b + TOL)
+}
+
+/// How many perpendicular segments of other sources cross `s` inside its span.
+fn crossings(others: &[Seg], s: &Seg) -> usize {
+    let start = others.partition_point(|o| o.at <= s.a + TOL);
+    others
+        .get(start..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|o| o.at < s.b - TOL)
+        .filter(|o| o.source != s.source && s.at >= o.a - TOL && s.at <= o.b + TOL)
+        .count()
 }
 
 /// Merges collinear overlapping segments.
@@ -217,7 +283,10 @@ fn snap(mut v: Vec<f32>) -> Vec<f32> {
 }
 
 /// Builds the tables of one page from its validated rulings.
-pub fn grids(rulings: Vec<Seg>) -> Vec<Grid> {
+///
+/// `words` are the boxes of the page's words: a vertical border interrupted inside
+/// one row (a sloppy export) is bridged only where no word runs across it.
+pub fn grids(rulings: Vec<Seg>, words: &[Rect]) -> Vec<Grid> {
     let (hs, vs): (Vec<Seg>, Vec<Seg>) = rulings.into_iter().partition(|s| s.horizontal);
     let hs = merge(hs);
     let vs = merge(vs);
@@ -259,7 +328,7 @@ pub fn grids(rulings: Vec<Seg>) -> Vec<Grid> {
     }
     let mut out = Vec::new();
     for (_, (h, v)) in comps {
-        if let Some(g) = build_grid(&h, &v) {
+        if let Some(g) = build_grid(&h, &v, words) {
             out.push(g);
         }
     }
@@ -270,7 +339,7 @@ pub fn grids(rulings: Vec<Seg>) -> Vec<Grid> {
     out
 }
 
-fn build_grid(hs: &[Seg], vs: &[Seg]) -> Option<Grid> {
+fn build_grid(hs: &[Seg], vs: &[Seg], words: &[Rect]) -> Option<Grid> {
     let ys = snap(hs.iter().map(|s| s.at).collect());
     let xs = snap(vs.iter().map(|s| s.at).collect());
     if ys.len() < 2 || xs.len() < 2 {
@@ -286,8 +355,19 @@ fn build_grid(hs: &[Seg], vs: &[Seg]) -> Option<Grid> {
             return false;
         };
         let mid = (y0 + y1) / 2.0;
-        vs.iter()
-            .any(|s| (s.at - x).abs() <= SNAP && s.a <= mid && s.b >= mid)
+        let here: Vec<&Seg> = vs.iter().filter(|s| (s.at - x).abs() <= SNAP).collect();
+        if here.iter().any(|s| s.a <= mid && s.b >= mid) {
+            return true;
+        }
+        // A border that runs into the row from above and resumes at (or inside) its
+        // bottom, with no word across it: the export left a gap in one row.
+        let from_above = here.iter().any(|s| s.b > y0 + 1.0 && s.b < y1 - TOL);
+        let from_below = here.iter().any(|s| s.a > y0 + TOL && s.a <= y1 + TOL);
+        from_above
+            && from_below
+            && !words
+                .iter()
+                .any(|w| w.x < x - 0.5 && w.x + w.w > x + 0.5 && w.y < *y1 && w.y + w.h > *y0)
     };
     let h_at = |r: usize, c: usize| -> bool {
         let (Some(y), Some(x0), Some(x1)) = (ys.get(r), xs.get(c), xs.get(c + 1)) else {
@@ -333,12 +413,63 @@ fn build_grid(hs: &[Seg], vs: &[Seg]) -> Option<Grid> {
             });
         }
     }
-    Some(Grid {
+    let _ = owner;
+    Some(collapse(xs, ys, cells))
+}
+
+/// Drops grid lines at which no cell starts (a stray ruling piece that every cell
+/// spans across) and rebuilds the position → cell map.
+fn collapse(xs: Vec<f32>, ys: Vec<f32>, mut cells: Vec<GridCell>) -> Grid {
+    let kept = |bounds: &[f32], starts: &dyn Fn(usize) -> bool| -> Vec<usize> {
+        let last = bounds.len().saturating_sub(1);
+        (0..bounds.len())
+            .filter(|&i| i == 0 || i == last || starts(i))
+            .collect()
+    };
+    let row_keep = kept(&ys, &|r| cells.iter().any(|c| c.row == r));
+    let col_keep = kept(&xs, &|k| cells.iter().any(|c| c.col == k));
+    let index = |keep: &[usize], i: usize| keep.partition_point(|&k| k < i);
+    for c in cells.iter_mut() {
+        let (r0, r1) = (
+            index(&row_keep, c.row),
+            index(&row_keep, c.row + c.row_span),
+        );
+        let (c0, c1) = (
+            index(&col_keep, c.col),
+            index(&col_keep, c.col + c.col_span),
+        );
+        *c = GridCell {
+            row: r0,
+            col: c0,
+            row_span: r1.saturating_sub(r0).max(1),
+            col_span: c1.saturating_sub(c0).max(1),
+        };
+    }
+    let ys: Vec<f32> = row_keep
+        .iter()
+        .filter_map(|&i| ys.get(i).copied())
+        .collect();
+    let xs: Vec<f32> = col_keep
+        .iter()
+        .filter_map(|&i| xs.get(i).copied())
+        .collect();
+    let (nr, nc) = (ys.len().saturating_sub(1), xs.len().saturating_sub(1));
+    let mut owner = vec![usize::MAX; nr * nc];
+    for (idx, c) in cells.iter().enumerate() {
+        for rr in c.row..c.row + c.row_span {
+            for cc in c.col..c.col + c.col_span {
+                if let Some(slot) = owner.get_mut(rr * nc + cc) {
+                    *slot = idx;
+                }
+            }
+        }
+    }
+    Grid {
         xs,
         ys,
         cells,
         owner,
-    })
+    }
 }
 
 #[cfg(test)]
@@ -375,12 +506,12 @@ mod tests {
             v(10.0, 10.0, 20.0, 5),
             v(20.0, 0.0, 20.0, 6),
             v(30.0, 0.0, 20.0, 7),
-            // An arrow inside the second row: ends in the open.
-            v(25.0, 14.0, 16.0, 8),
+            // A stray line inside the second row: ends in the open.
+            v(25.0, 14.5, 15.5, 8),
         ];
         let (ok, bad) = validate(segs);
         assert_eq!(bad.len(), 1);
-        let gs = grids(ok);
+        let gs = grids(ok, &[]);
         assert_eq!(gs.len(), 1);
         let g = &gs[0];
         assert_eq!((g.n_rows(), g.n_cols()), (2, 3));
@@ -396,5 +527,23 @@ mod tests {
         assert_eq!(g.cells.len(), 5);
         let i = g.cell_index_at(15.0, 15.0).unwrap();
         assert_eq!((g.cells[i].row, g.cells[i].col), (1, 1));
+    }
+
+    #[test]
+    fn stray_piece_adds_no_phantom_row() {
+        let segs = vec![
+            h(0.0, 0.0, 30.0, 1),
+            h(10.0, 0.0, 30.0, 2),
+            v(0.0, 0.0, 10.0, 3),
+            v(20.0, 0.0, 10.0, 4),
+            v(30.0, 0.0, 10.0, 5),
+            // A short piece hanging off the right border at y = 5.
+            h(5.0, 27.0, 30.0, 6),
+        ];
+        let (ok, _) = validate(segs);
+        let g = &grids(ok, &[])[0];
+        assert_eq!((g.n_rows(), g.n_cols()), (1, 2));
+        assert_eq!(g.cells.len(), 2);
+        assert_eq!(g.cell_index_at(25.0, 8.0), Some(1));
     }
 }

@@ -237,13 +237,21 @@ fn format_clock(days: f64) -> String {
     }
 }
 
-/// A number as people read it: integers without `.0`, others in the shortest form that
-/// round-trips.
+/// A number as people read it: integers without `.0`, fractions to at most 10
+/// decimals without binary noise (`0.1 + 0.2` shows as `0.3`, as in Excel).
 pub fn format_number(f: f64) -> String {
-    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
-        format!("{}", f as i64)
+    if !f.is_finite() || f.abs() >= 1e15 {
+        return format!("{f}");
+    }
+    if f.fract() == 0.0 {
+        return format!("{}", f as i64);
+    }
+    let s = format!("{f:.10}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" || s.is_empty() {
+        "0".to_string()
     } else {
-        format!("{f}")
+        s.to_string()
     }
 }
 
@@ -450,6 +458,9 @@ mod tests {
     fn numbers_and_dates_as_text() {
         assert_eq!(format_number(5.0), "5");
         assert_eq!(format_number(2.5), "2.5");
+        assert_eq!(format_number(0.1 + 0.2), "0.3");
+        assert_eq!(format_number(-1.25), "-1.25");
+        assert_eq!(format_number(1e-12), "0");
         let (t, v) = iso_datetime("2021-06-20T00:00:00");
         assert_eq!(t, "2021-06-20");
         assert_eq!(v, Some(CellValue::Date("2021-06-20".into())));

@@ -13,6 +13,7 @@ mod grid;
 mod ods;
 mod ooxml;
 mod xls;
+mod xls_draw;
 mod xlsx;
 mod xmlutil;
 

@@ -1,5 +1,5 @@
 //! .xls (BIFF8 in an OLE2 container): cells, merged regions and print titles through
-//! calamine.
+//! calamine; geometry and OfficeArt shapes from [`xls_draw`](super::xls_draw).
 
 use std::io::Cursor;
 
@@ -9,7 +9,8 @@ use crate::error::IngestError;
 use crate::ingest::limits::Budget;
 use crate::ingest::sheet::grid::{SheetExtras, build_table};
 use crate::ingest::sheet::ooxml::parse_print_titles;
-use crate::ingest::sheet::shielded;
+use crate::ingest::sheet::xls_draw::read_art;
+use crate::ingest::sheet::{check_dense, shielded};
 use crate::model::{Block, Document, Section};
 
 fn map_err(e: XlsError, what: &str) -> IngestError {
@@ -23,6 +24,16 @@ fn map_err(e: XlsError, what: &str) -> IngestError {
 
 /// Reads an .xls workbook.
 pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
+    // Geometry and shapes from our own bounded record walk, before calamine.
+    let art = shielded("Workbook stream", || read_art(bytes, budget))?;
+    // calamine reserves the cells a sheet's DIMENSIONS record claims: refuse absurd or
+    // inconsistent claims before it allocates.
+    for (name, a) in &art {
+        match &a.dims {
+            Ok(cells) => check_dense(*cells, name)?,
+            Err(msg) => return Err(IngestError::corrupt(format!("sheet {name:?}"), msg)),
+        }
+    }
     shielded("Workbook stream", || {
         let mut wb: Xls<_> =
             open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| map_err(e, "Workbook stream"))?;
@@ -53,21 +64,25 @@ pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
                 .filter(|(s, _, _)| s.as_deref().is_none_or(|s| s == name))
                 .map(|&(_, a, b)| (a, b))
                 .collect();
+            let sheet_art = art.get(&name);
             let table = build_table(
                 &range,
                 &SheetExtras {
                     merges: &merges,
                     header_rows: &header_rows,
-                    cols: None,
-                    rows: None,
+                    cols: sheet_art.map(|a| &a.cols),
+                    rows: sheet_art.map(|a| &a.rows),
                 },
                 budget,
                 &name,
             )?;
+            let shapes = sheet_art
+                .map(|a| a.shapes((table.rows.len(), table.n_cols)))
+                .unwrap_or_default();
             doc.sections.push(Section {
                 name: Some(name),
                 blocks: vec![Block::Table(table)],
-                shapes: Vec::new(),
+                shapes,
             });
         }
         Ok(doc)

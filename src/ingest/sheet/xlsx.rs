@@ -34,6 +34,11 @@ fn map_err(e: XlsxError, what: &str) -> IngestError {
 /// Reads an .xlsx workbook.
 pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
     let mut pkg = Package::open(bytes)?;
+    if pkg.has("xl/workbook.bin") && !pkg.has("xl/workbook.xml") {
+        return Err(IngestError::Unsupported(
+            "Excel binary workbook (.xlsb) is not read; save it as .xlsx".to_string(),
+        ));
+    }
     let sheets = ooxml::read_workbook(&mut pkg, budget)?;
 
     // Every sheet part and its drawing, walked with the guard.
