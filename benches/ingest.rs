@@ -3,7 +3,8 @@
 //! up to a few hundred documents, and prints files/s and MB/s per detected format.
 //!
 //! Run with `cargo bench --bench ingest`. `SOPAP_BENCH_READS` sets the documents read
-//! per format (default 300). Files under `_hostile/` are left out: they measure
+//! per format (default 300); `SOPAP_BENCH_FORMATS=docx,pdf` limits the run to those
+//! formats. Files under `_hostile/` are left out: they measure
 //! refusal, not reading.
 
 use std::collections::BTreeMap;
@@ -38,6 +39,9 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(300);
+    let only: Option<Vec<String>> = std::env::var("SOPAP_BENCH_FORMATS")
+        .ok()
+        .map(|v| v.split(',').map(|f| f.trim().to_lowercase()).collect());
     let mut paths = Vec::new();
     collect(Path::new(ARCHIVE), &mut paths);
     collect(Path::new(FIXTURES), &mut paths);
@@ -51,6 +55,9 @@ fn main() {
             Ok(f) => f.name().to_string(),
             Err(_) => continue,
         };
+        if only.as_ref().is_some_and(|o| !o.contains(&name)) {
+            continue;
+        }
         groups.entry(name).or_default().push(bytes);
     }
     println!(

@@ -59,6 +59,7 @@ pub enum RulesError {
 #[derive(Clone, Debug, Default)]
 pub struct RuleSource {
     dir: Option<PathBuf>,
+    texts: Vec<(String, String)>,
 }
 
 impl RuleSource {
@@ -66,11 +67,23 @@ impl RuleSource {
     pub fn new(dir: Option<&Path>) -> Self {
         RuleSource {
             dir: dir.map(Path::to_path_buf),
+            texts: Vec::new(),
         }
+    }
+
+    /// Overrides rule file `name` with `text` held in memory (tests, fuzzing, callers
+    /// that keep rules elsewhere); it wins over the folder and the defaults.
+    pub fn with_text(mut self, name: &str, text: impl Into<String>) -> Self {
+        self.texts.retain(|(n, _)| n != name);
+        self.texts.push((name.to_string(), text.into()));
+        self
     }
 
     /// The text of rule file `name` and a label naming where it came from.
     pub fn text(&self, name: &str) -> Result<(String, String), RulesError> {
+        if let Some((_, t)) = self.texts.iter().find(|(n, _)| n == name) {
+            return Ok((format!("rules/{name} (in memory)"), t.clone()));
+        }
         if let Some(dir) = &self.dir {
             let p = dir.join(name);
             if p.exists() {
@@ -95,7 +108,13 @@ impl RuleSource {
         toml::from_str(&text).map_err(|e| {
             let line = e
                 .span()
-                .map(|s| text[..s.start.min(text.len())].lines().count().max(1))
+                .map(|s| {
+                    text.as_bytes()[..s.start.min(text.len())]
+                        .iter()
+                        .filter(|&&b| b == b'\n')
+                        .count()
+                        + 1
+                })
                 .unwrap_or(0);
             RulesError::Syntax {
                 file: label,
@@ -134,10 +153,14 @@ pub struct Rules {
 impl Rules {
     /// Loads the rules: embedded defaults, overridden by files in `dir`.
     pub fn load(dir: Option<&Path>) -> Result<Self, RulesError> {
-        let src = RuleSource::new(dir);
+        Rules::from_source(&RuleSource::new(dir))
+    }
+
+    /// Loads the rules from a [`RuleSource`].
+    pub fn from_source(src: &RuleSource) -> Result<Self, RulesError> {
         Ok(Rules {
-            vocab: Vocabulary::load(&src)?,
-            findings: FindingRules::load(&src)?,
+            vocab: Vocabulary::load(src)?,
+            findings: FindingRules::load(src)?,
             fingerprint: src.fingerprint()?,
         })
     }

@@ -2,7 +2,7 @@
 //! `shared/corpus/archive` and the corpus scorer checks step recall, actor accuracy and
 //! identity accuracy against `truth.json`, overall (`--floor`) and on every layout. The
 //! fixtures archive (`fixtures/archive`, documents the parser was not developed on) is
-//! held to the same floors by format.
+//! held to the same floors by format and by layout.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -108,7 +108,7 @@ fn fixtures_meet_issue_floors_by_format() {
     // Every SOP and step found, whatever the format.
     assert_eq!(report["overall"]["sops"].as_f64(), Some(1.0), "{shown}");
     assert!(report["overall"]["steps"].as_f64() >= Some(0.95), "{shown}");
-    // The floors on every format whose reader places shapes: the .xls reader does not
-    // place OfficeArt shapes yet, so its flowchart steps have no actor.
-    check_groups(&report, "format", &["xls"], &shown);
+    // The floors on every format and every layout.
+    check_groups(&report, "format", &[], &shown);
+    check_groups(&report, "layout", &[], &shown);
 }

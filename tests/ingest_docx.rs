@@ -965,3 +965,33 @@ fn symbol_font_marks_read_as_marks() {
     let doc = read_bytes(&docx(&xml, &[]));
     assert_eq!(table(body(&doc), 0).row_texts(0), vec!["✓", "✓", "ü", "√"]);
 }
+
+/// A floating table (`w:tblpPr`) starts at `tblpX`: margin-relative shapes are placed
+/// from there.
+#[test]
+fn floating_table_offsets_margin_shapes() {
+    let pt = |v: f64| (v * 12_700.0) as i64;
+    // Table at 72 pt from the margin; the shape at 170..190 pt from the margin is at
+    // 98..118 pt in the table: column 1 (72..144), not column 2.
+    let shape = dml(
+        "flowChartProcess",
+        ("margin", pt(170.0)),
+        0,
+        pt(20.0),
+        pt(10.0),
+    );
+    let rows = [[shape.as_str(), "", "", ""]];
+    let xml = format!("{}{SECT}", grid_table(0, &rows)).replace(
+        "<w:tblPr>",
+        r#"<w:tblPr><w:tblpPr w:horzAnchor="margin" w:tblpX="1440" w:tblpY="200"/>"#,
+    );
+    let doc = read_bytes(&docx(&xml, &[]));
+    let s = &body(&doc).shapes[0];
+    assert_eq!(cell_of(s), (0, 0, 1));
+    assert!((s.bbox.unwrap().x - 98.0).abs() < 0.01, "{:?}", s.bbox);
+    // Anchored to the page edge (page margin 50 pt), the table starts 22 pt from the
+    // margin: the shape is at 148..168 pt, column 2.
+    let page = xml.replace("w:horzAnchor=\"margin\"", "w:horzAnchor=\"page\" ");
+    let doc = read_bytes(&docx(&page, &[]));
+    assert_eq!(cell_of(&body(&doc).shapes[0]), (0, 0, 2));
+}

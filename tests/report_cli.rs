@@ -38,7 +38,16 @@ fn report_subcommand_takes_an_as_of_date() {
     let v: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
     assert_eq!(v["summary"]["as_of"], "2022-01-01");
-    assert_eq!(v["findings"], serde_json::json!([]));
+    let stale = |v: &serde_json::Value| -> Vec<serde_json::Value> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "stale")
+            .cloned()
+            .collect()
+    };
+    assert!(stale(&v).is_empty(), "{}", v["findings"]);
 
     let out = Command::new(bin)
         .args(["report", "--as-of", "2024-06-01"])
@@ -48,8 +57,9 @@ fn report_subcommand_takes_an_as_of_date() {
     assert!(out.status.success());
     let v: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
-    assert_eq!(v["findings"][0]["code"], "stale");
-    assert_eq!(v["findings"][0]["sop"], "dinkes/a.docx#1");
+    let st = stale(&v);
+    assert_eq!(st.len(), 1, "{}", v["findings"]);
+    assert_eq!(st[0]["sop"], "dinkes/a.docx#1");
 
     let out = Command::new(bin)
         .args(["report", "--as-of", "2024-13-01"])

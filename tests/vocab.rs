@@ -607,6 +607,8 @@ fn narrative_list_subjects_agents_and_branches() {
         para("4) Surat izin diparaf oleh Sekcam Tomohon Utara."),
         para("5. CAMAT menandatangani surat izin."),
         para("6. Ptgs. Arsip mengarsipkan salinan surat izin."),
+        para("Tomohon, 2 Januari 2019"),
+        para("Kepala Dinas,"),
     ];
     let refs: Vec<&Paragraph> = ps.iter().collect();
     let steps = parse_paragraphs(&refs, &v);
@@ -641,6 +643,11 @@ fn narrative_list_subjects_agents_and_branches() {
     assert_eq!(steps[5].symbol, Some(Symbol::Terminator));
     assert_eq!(steps[2].next, vec![4]);
     assert!(steps[5].next.is_empty());
+    // The date and signature lines after the last step are not part of it.
+    assert_eq!(
+        steps[5].activity,
+        "Ptgs. Arsip mengarsipkan salinan surat izin."
+    );
     assert!(steps.iter().all(|s| s.time.is_none()
         && s.minutes.is_none()
         && s.output.is_none()
@@ -878,4 +885,33 @@ fn hostile_inputs_stay_bounded() {
     assert_eq!(v.minutes("1 tahun"), Some(240.0 * 450.0));
     assert!(v.branch_targets(&"tidak ".repeat(3000)).1.is_none());
     assert!(sentence_actor(&"oleh ".repeat(3000), &v).is_none());
+}
+
+#[test]
+fn narrative_wrapped_lines_join_their_item() {
+    let v = vocab();
+    let ps = [
+        para("URAIAN PROSEDUR"),
+        para("1. Pegawai mengajukan permohonan cuti dengan"),
+        para("mengisi formulir cuti."),
+        para("2. Kasubbag Umum dan Kepegawaian memeriksa"),
+        para("Berkas Permohonan Cuti."),
+        para("3. Kadis menandatangani surat izin cuti."),
+    ];
+    let refs: Vec<&Paragraph> = ps.iter().collect();
+    let steps = parse_paragraphs(&refs, &v);
+    assert_eq!(steps.len(), 3);
+    assert_eq!(
+        steps[0].activity,
+        "Pegawai mengajukan permohonan cuti dengan mengisi formulir cuti."
+    );
+    assert_eq!(
+        steps[1].activity,
+        "Kasubbag Umum dan Kepegawaian memeriksa Berkas Permohonan Cuti."
+    );
+    assert_eq!(
+        steps[1].actors,
+        vec!["Kepala Sub Bagian Umum dan Kepegawaian"]
+    );
+    assert_eq!(steps[2].actors, vec!["Kepala Dinas"]);
 }

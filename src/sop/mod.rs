@@ -5,6 +5,7 @@
 //! `next` and decision branches.
 
 pub mod flow;
+pub mod grid;
 pub mod identity;
 pub mod narrative;
 mod narrative_bridge;

@@ -25,7 +25,8 @@ struct Item {
 /// Steps from numbered paragraphs. The number comes from the text ("1.", "1)") or the
 /// paragraph's list numbering (its label, else one more than the step before); a
 /// paragraph without a number, or a nested list item, continues the step before it
-/// (a wrapped line). Paragraphs before the first numbered one are ignored.
+/// when it reads as its rest (a wrapped line, a branch sentence), and is ignored
+/// otherwise, as are paragraphs before the first numbered one.
 pub fn parse_paragraphs(paras: &[&Paragraph], vocab: &Vocabulary) -> Vec<Step> {
     let mut items: Vec<Item> = Vec::new();
     for p in paras {
@@ -59,7 +60,9 @@ pub fn parse_paragraphs(paras: &[&Paragraph], vocab: &Vocabulary) -> Vec<Step> {
             });
             continue;
         }
-        if let Some(last) = items.last_mut() {
+        if let Some(last) = items.last_mut()
+            && continues(&last.text, &text, vocab)
+        {
             last.text.push(' ');
             last.text.push_str(&text);
         }
@@ -68,6 +71,17 @@ pub fn parse_paragraphs(paras: &[&Paragraph], vocab: &Vocabulary) -> Vec<Step> {
         it.actors = sentence_actor(&it.text, vocab).into_iter().collect();
     }
     finish(items, vocab)
+}
+
+/// True when an unnumbered paragraph reads as the rest of the item before it: that item
+/// stops mid-sentence, or the paragraph starts in lower case, or it states a branch
+/// ("Jika tidak, kembali ke langkah 2"). A date line or a signature block after the
+/// last step does not.
+fn continues(prev: &str, text: &str, vocab: &Vocabulary) -> bool {
+    let open = !prev.trim_end().ends_with(['.', '?', '!', ';', ':']);
+    let lower = text.chars().next().is_some_and(char::is_lowercase);
+    let (yes, no) = vocab.branch_targets(text);
+    open || lower || yes.is_some() || no.is_some()
 }
 
 /// A two-column Kegiatan | Pelaksana table (possibly with a No column) as (actors in

@@ -7,10 +7,11 @@
 //! Output) over the sub-headers. Column roles come only from
 //! [`Vocabulary::column_role`].
 
+use super::grid::Grid;
 use super::record::Symbol;
 use super::text::Dewrap;
 use super::vocab::{ColumnRole, Vocabulary};
-use crate::model::{Cell, Section, Shape, ShapeKind, Table};
+use crate::model::{Cell, Section, Shape, ShapeKind};
 
 /// The column layout of one procedure table header.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -141,7 +142,7 @@ fn is_mutu(role: Option<ColumnRole>) -> bool {
 }
 
 /// Distinct cells covering row `r`, left to right.
-fn row_cells(table: &Table, r: usize) -> Vec<&Cell> {
+fn row_cells<'t>(table: &Grid<'t>, r: usize) -> Vec<&'t Cell> {
     let mut out: Vec<&Cell> = Vec::new();
     for c in 0..table.n_cols {
         if let Some(cell) = table.cell_at(r, c)
@@ -187,7 +188,7 @@ pub fn actor_name(written: &str, vocab: &Vocabulary) -> String {
 }
 
 /// Reads a procedure header starting at row `r`, or None when row `r` is not one.
-pub fn detect_header(table: &Table, r: usize, vocab: &Vocabulary) -> Option<Header> {
+pub fn detect_header(table: &Grid, r: usize, vocab: &Vocabulary) -> Option<Header> {
     // Cheap test first: a header row starts a Kegiatan cell of its own.
     let row = table.rows.get(r)?;
     if !row.cells.iter().any(|c| {
@@ -234,7 +235,11 @@ pub fn detect_header(table: &Table, r: usize, vocab: &Vocabulary) -> Option<Head
     // several columns (actor names / Mutu Baku parts below it).
     let mut end = r + 1;
     for (c, ro) in &roles {
-        end = end.max(c.row + c.row_span.max(1));
+        // Only named header cells set the depth (a blank cell merged down the margin
+        // does not), and a header is never more than three rows deep.
+        if ro.is_some() {
+            end = end.max((c.row + c.row_span.max(1)).min(r + 3));
+        }
         if c.col_span > 1 && matches!(ro, Some(ColumnRole::Actors | ColumnRole::MutuBaku)) {
             end = end.max(r + 2);
         }
@@ -417,7 +422,7 @@ pub fn step_shapes(section: &Section, block: usize, rows: std::ops::Range<usize>
         .collect()
 }
 
-fn cell_text_at(table: &Table, r: usize, col: Option<usize>, dw: &Dewrap) -> Option<String> {
+fn cell_text_at(table: &Grid, r: usize, col: Option<usize>, dw: &Dewrap) -> Option<String> {
     let c = table.cell_at(r, col?)?;
     if c.row != r {
         return None; // merged from above: not this row's value
@@ -436,7 +441,7 @@ fn cell_text_at(table: &Table, r: usize, col: Option<usize>, dw: &Dewrap) -> Opt
 pub fn read_row(
     section: &Section,
     block: usize,
-    table: &Table,
+    table: &Grid,
     header: &Header,
     r: usize,
     vocab: &Vocabulary,
@@ -536,7 +541,7 @@ pub fn read_row(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Row;
+    use crate::model::{Row, Table};
 
     fn cell(row: usize, col: usize, rs: usize, cs: usize, t: &str) -> Cell {
         Cell {
@@ -599,6 +604,7 @@ mod tests {
     fn two_row_header_maps_columns() {
         let v = Vocabulary::default();
         let t = two_row_header();
+        let t = Grid::new(&t);
         assert!(detect_header(&t, 1, &v).is_none());
         let h = detect_header(&t, 0, &v).unwrap();
         assert_eq!(h.end_row, 2);

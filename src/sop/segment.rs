@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::grid::Grid;
 use super::identity::{self, FieldValue, OrgHeader};
 use super::procedure::{self, ActorSource, Header, RawStep, RowKind};
 use super::record::Identity;
@@ -323,6 +324,8 @@ impl<'v> Builder<'v> {
 
     fn table(&mut self, section: &Section, block: usize, table: &Table) {
         self.settle();
+        let grid = Grid::new(table);
+        let table = &grid;
         let mut consumed = vec![false; table.rows.len()];
         let mut current: Option<(Header, Vec<RawStep>)> = None;
         let mut r = 0;
@@ -414,7 +417,7 @@ impl<'v> Builder<'v> {
 
     /// A row outside a procedure table that holds no identity label: an organisation
     /// block, a title, or nothing of use.
-    fn other_row(&mut self, table: &Table, r: usize) {
+    fn other_row(&mut self, table: &Grid, r: usize) {
         let Some(row) = table.rows.get(r) else { return };
         let texts: Vec<&Cell> = row
             .cells
@@ -461,7 +464,7 @@ impl<'v> Builder<'v> {
 
     /// Reads the identity labels and values of row `r`: label | value pairs, a label
     /// whose value is in the cell below, and `Label : value` lines inside one cell.
-    fn identity_row(&mut self, table: &Table, r: usize, consumed: &mut [bool]) {
+    fn identity_row(&mut self, table: &Grid, r: usize, consumed: &mut [bool]) {
         let Some(row) = table.rows.get(r) else { return };
         let cells: Vec<&Cell> = row.cells.iter().collect();
         let mut skip_next = false;

@@ -34,7 +34,7 @@ pub fn sop(path: &str, agency: &str, title: &str, number: &str, acts: &[&str]) -
                 if i % 2 == 0 {
                     "Pelaksana"
                 } else {
-                    "Kepala Sub Bagian Umum"
+                    "Kepala Sub Bagian Umum dan Kepegawaian"
                 }
                 .into(),
             ],
@@ -86,7 +86,10 @@ pub fn sop(path: &str, agency: &str, title: &str, number: &str, acts: &[&str]) -
             warnings: vec!["Surat rahasia tidak boleh dibuka".into()],
             records: vec!["Buku agenda".into()],
         },
-        actors: vec!["Pelaksana".into(), "Kepala Sub Bagian Umum".into()],
+        actors: vec![
+            "Pelaksana".into(),
+            "Kepala Sub Bagian Umum dan Kepegawaian".into(),
+        ],
         steps,
         findings: vec![],
     }

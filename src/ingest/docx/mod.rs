@@ -1,11 +1,28 @@
 //! Reader for .docx (WordprocessingML) files.
 //!
-//! One streaming pass over `word/document.xml` ([`body`]) yields paragraphs, tables and
-//! shapes together; [`place`] then stands each flowchart shape in the table cell its
-//! centre falls in, using the grid, the cell margins of `word/styles.xml` ([`styles`])
-//! and the page margins. List labels come from `word/numbering.xml` ([`numbering`]).
+//! One streaming pass over `word/document.xml` (`body`) yields paragraphs, tables and
+//! shapes together; `place` then stands each flowchart shape in the table cell its
+//! centre falls in, using the grid, the cell margins of `word/styles.xml` (`styles`)
+//! and the page margins. List labels come from `word/numbering.xml` (`numbering`).
 //! Every part is inflated through [`Package`] and every XML event checked by
 //! [`XmlGuard`](crate::ingest::xml::XmlGuard).
+//!
+//! What the model gets:
+//! - One [`Section`] for the body. Empty paragraphs are dropped; a page break they carry
+//!   (`w:br w:type="page"`, `w:pageBreakBefore`, a non-continuous `w:sectPr`) passes to
+//!   the next paragraph, or to an empty paragraph put before the next table.
+//! - Cell text: the cell's non-empty paragraphs joined with `\n`, nested tables folded
+//!   in, an automatic list number or bullet written before its paragraph.
+//! - Shapes: `mc:Choice` read, `mc:Fallback` only when no Choice is understood; a label
+//!   is a `txBox` or a rectangle with text and no outline; tracked-change history
+//!   (`w:del`, `w:moveFrom`, `w:*PrChange`) is skipped.
+//!
+//! Known limits: elements are matched by their conventional prefixes, not namespace
+//! URIs; header/footer parts are not read; a shape anchored outside every table stays
+//! [`Anchor::Free`](crate::model::Anchor::Free) even when drawn over one; a shape's
+//! vertical offset counts from its anchor row's top (the anchor paragraph is taken to
+//! start the cell); `layoutInCell` is ignored (`column` means the anchor cell, as
+//! LibreOffice writes it).
 
 mod body;
 mod numbering;

@@ -16,7 +16,7 @@ use crate::error::IngestError;
 use crate::ingest::limits::Budget;
 use crate::model::{Anchor, Point, Rect, Shape};
 
-use super::body::{Body, Box64, HFrame, RawShape, SectGeom, TableGeom, VFrame};
+use super::body::{Body, Box64, FloatX, HFrame, RawShape, SectGeom, TableGeom, VFrame};
 use super::shapes::PT_PER_TWIP;
 use super::styles::Styles;
 
@@ -85,9 +85,24 @@ fn in_table(
         .unwrap_or(DEFAULT_CELL_MARGIN);
     let text_w = sect.page_w - sect.mar_left - sect.mar_right;
     // The table's left edge from the text area's left edge.
-    let table_left = match t.jc.as_deref() {
-        Some("center") => (text_w - table_w) / 2.0,
-        Some("right" | "end") => text_w - table_w,
+    let table_left = match (t.float_x, t.jc.as_deref()) {
+        (Some((FloatX::At(x), page)), _) => x - if page { sect.mar_left } else { 0.0 },
+        (Some((FloatX::Center, page)), _) => {
+            if page {
+                (sect.page_w - table_w) / 2.0 - sect.mar_left
+            } else {
+                (text_w - table_w) / 2.0
+            }
+        }
+        (Some((FloatX::Right, page)), _) => {
+            if page {
+                sect.page_w - table_w - sect.mar_left
+            } else {
+                text_w - table_w
+            }
+        }
+        (None, Some("center")) => (text_w - table_w) / 2.0,
+        (None, Some("right" | "end")) => text_w - table_w,
         _ => t
             .ind
             .or_else(|| styles.ind(t.style.as_deref()).map(|v| v * PT_PER_TWIP))

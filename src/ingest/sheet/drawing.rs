@@ -10,6 +10,7 @@ use quick_xml::events::Event;
 use crate::error::IngestError;
 use crate::ingest::limits::Budget;
 use crate::ingest::sheet::grid::{Axis, EMU_PER_PT};
+use crate::ingest::sheet::outline::Outline;
 use crate::ingest::sheet::xmlutil::{GuardedReader, attr, attr_bool, attr_num, push_text};
 use crate::model::{Anchor, Point, Rect, Shape, ShapeKind};
 
@@ -97,6 +98,11 @@ struct Obj {
     xfrm: Xfrm,
     prst: Option<String>,
     cust_geom: bool,
+    /// Numeric path points of a `custGeom`, with counts of all points and whether the
+    /// path curves.
+    path_pts: Vec<(i64, i64)>,
+    path_total: usize,
+    path_curved: bool,
     text: String,
     text_box: bool,
     /// For groups: the transform its children use, once its xfrm is known.
@@ -260,6 +266,23 @@ pub fn read_drawing(
                     "custGeom" => {
                         if let Some(o) = objs.last_mut() {
                             o.cust_geom = true;
+                        }
+                    }
+                    "pt" => {
+                        if let Some(o) = objs.last_mut()
+                            && o.cust_geom
+                            && o.path_total < 256
+                        {
+                            o.path_total += 1;
+                            // Guide names (formulas) instead of numbers are skipped.
+                            if let (Some(x), Some(y)) = (attr_num(e, "x"), attr_num(e, "y")) {
+                                o.path_pts.push((x, y));
+                            }
+                        }
+                    }
+                    "arcTo" | "cubicBezTo" | "quadBezTo" => {
+                        if let Some(o) = objs.last_mut() {
+                            o.path_curved = true;
                         }
                     }
                     "cNvSpPr" => {
@@ -494,6 +517,15 @@ fn finish(
             }
         }
     };
+    let kind = match (kind, o.prst.is_none() && o.cust_geom) {
+        (ShapeKind::Other, true) => {
+            let curved = o.path_curved || o.path_pts.len() < o.path_total && o.path_total > 4;
+            Outline::new(&o.path_pts, curved)
+                .map(|g| g.kind(if rect.h > 0.0 { rect.w / rect.h } else { 1.0 }))
+                .unwrap_or(ShapeKind::Other)
+        }
+        (k, _) => k,
+    };
     let line = (kind == ShapeKind::Arrow).then(|| line_of(&rect, &o.xfrm));
     let c = rect.centre();
     let (row, col) = (
@@ -562,6 +594,48 @@ mod tests {
         assert_eq!(kind_of_preset("homePlate"), ShapeKind::OffPage);
         assert_eq!(kind_of_preset("bentConnector3"), ShapeKind::Arrow);
         assert_eq!(kind_of_preset("cloud"), ShapeKind::Other);
+    }
+
+    #[test]
+    fn custom_geometry_paths_are_classified() {
+        let shape = |path: &str| {
+            format!(
+                r#"<xdr:oneCellAnchor><xdr:from><xdr:col>1</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>1</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:ext cx="508000" cy="254000"/><xdr:sp><xdr:spPr><a:custGeom><a:pathLst><a:path w="100" h="50">{path}</a:path></a:pathLst></a:custGeom></xdr:spPr></xdr:sp><xdr:clientData/></xdr:oneCellAnchor>"#
+            )
+        };
+        let xml = format!(
+            r#"<xdr:wsDr xmlns:xdr="x" xmlns:a="a">{}{}{}</xdr:wsDr>"#,
+            shape(
+                r#"<a:moveTo><a:pt x="0" y="25"/></a:moveTo><a:lnTo><a:pt x="50" y="0"/></a:lnTo><a:lnTo><a:pt x="100" y="25"/></a:lnTo><a:lnTo><a:pt x="50" y="50"/></a:lnTo><a:close/>"#
+            ),
+            shape(
+                r#"<a:moveTo><a:pt x="0" y="0"/></a:moveTo><a:lnTo><a:pt x="100" y="0"/></a:lnTo><a:lnTo><a:pt x="100" y="50"/></a:lnTo><a:lnTo><a:pt x="0" y="50"/></a:lnTo><a:close/>"#
+            ),
+            shape(
+                r#"<a:moveTo><a:pt x="25" y="0"/></a:moveTo><a:lnTo><a:pt x="75" y="0"/></a:lnTo><a:arcTo wR="25" hR="25" stAng="16200000" swAng="10800000"/><a:lnTo><a:pt x="25" y="50"/></a:lnTo><a:arcTo wR="25" hR="25" stAng="5400000" swAng="10800000"/><a:close/>"#
+            ),
+        );
+        let cols = Axis::new(50.0, vec![]);
+        let rows = Axis::new(20.0, vec![]);
+        let shapes = read_drawing(
+            xml.as_bytes(),
+            &cols,
+            &rows,
+            (10, 10),
+            &Budget::default(),
+            "d",
+        )
+        .unwrap();
+        let kinds: Vec<ShapeKind> = shapes.iter().map(|s| s.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ShapeKind::Decision,
+                ShapeKind::Process,
+                ShapeKind::Terminator
+            ]
+        );
+        assert!(shapes.iter().all(|s| s.geometry == "custGeom"));
     }
 
     #[test]

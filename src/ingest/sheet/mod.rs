@@ -12,6 +12,7 @@ mod drawing;
 mod grid;
 mod ods;
 mod ooxml;
+mod outline;
 mod xls;
 mod xls_draw;
 mod xlsx;

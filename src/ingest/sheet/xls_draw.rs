@@ -10,6 +10,7 @@ use std::io::{Cursor, Read};
 use crate::error::IngestError;
 use crate::ingest::limits::Budget;
 use crate::ingest::sheet::grid::{Axis, base_col_width_pt, col_chars_to_pt};
+use crate::ingest::sheet::outline::Outline;
 use crate::model::{Anchor, Point, Rect, Shape, ShapeKind};
 
 /// What one worksheet's substream gives beside its cells.
@@ -41,22 +42,12 @@ struct RawShape {
     offset: usize,
     text: String,
     /// For a custom-geometry shape: what its path looks like.
-    custom: Option<CustomGeometry>,
-}
-
-/// The outline of a custom-geometry shape (a converter's stand-in for a preset).
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct CustomGeometry {
-    /// The path has curves or arcs.
-    curved: bool,
-    /// Distinct plain vertices, normalised to the path's bounding box (0..1); at most 8.
-    vertices: [(f32, f32); 8],
-    n_vertices: usize,
+    custom: Option<Outline>,
 }
 
 /// Reads the custom geometry of an OPT record (`n` properties at `body`): the
 /// vertices (pVertices 0x0145) and segment kinds (pSegmentInfo 0x0146).
-fn custom_geometry(art: &[u8], body: usize, end: usize, n: u16) -> Option<CustomGeometry> {
+fn custom_geometry(art: &[u8], body: usize, end: usize, n: u16) -> Option<Outline> {
     let n = usize::from(n);
     let mut complex_at = body.checked_add(6 * n)?;
     let mut vertices: Option<Vec<(i64, i64)>> = None;
@@ -141,57 +132,7 @@ fn custom_geometry(art: &[u8], body: usize, end: usize, n: u16) -> Option<Custom
     if computed > 0 && total > 4 {
         curved = true;
     }
-    let (minx, maxx) = (v.iter().map(|p| p.0).min()?, v.iter().map(|p| p.0).max()?);
-    let (miny, maxy) = (v.iter().map(|p| p.1).min()?, v.iter().map(|p| p.1).max()?);
-    let (w, h) = ((maxx - minx).max(1) as f32, (maxy - miny).max(1) as f32);
-    let mut out = [(0.0f32, 0.0f32); 8];
-    let mut count = 0;
-    for (x, y) in v {
-        let p = ((x - minx) as f32 / w, (y - miny) as f32 / h);
-        if out[..count]
-            .iter()
-            .any(|q| (q.0 - p.0).abs() < 0.01 && (q.1 - p.1).abs() < 0.01)
-        {
-            continue;
-        }
-        if count == out.len() {
-            break;
-        }
-        out[count] = p;
-        count += 1;
-    }
-    Some(CustomGeometry {
-        curved,
-        vertices: out,
-        n_vertices: count,
-    })
-}
-
-/// The symbol a custom outline draws: arcs on a wide box are a terminator (a round
-/// box a connector); four corner points a process; four edge midpoints a decision.
-fn kind_of_custom(g: &CustomGeometry, aspect: f32) -> ShapeKind {
-    let pts = g.vertices.get(..g.n_vertices).unwrap_or(&[]);
-    if g.curved {
-        return if !(0.77..=1.3).contains(&aspect) {
-            ShapeKind::Terminator
-        } else {
-            ShapeKind::Connector
-        };
-    }
-    let near = |a: f32, b: f32| (a - b).abs() < 0.05;
-    let corner =
-        |p: &(f32, f32)| (near(p.0, 0.0) || near(p.0, 1.0)) && (near(p.1, 0.0) || near(p.1, 1.0));
-    let midpoint = |p: &(f32, f32)| {
-        (near(p.0, 0.5) && (near(p.1, 0.0) || near(p.1, 1.0)))
-            || (near(p.1, 0.5) && (near(p.0, 0.0) || near(p.0, 1.0)))
-    };
-    if pts.len() == 4 && pts.iter().all(corner) {
-        ShapeKind::Process
-    } else if pts.len() == 4 && pts.iter().all(midpoint) {
-        ShapeKind::Decision
-    } else {
-        ShapeKind::Other
-    }
+    Outline::new(&v, curved)
 }
 
 fn u16_at(b: &[u8], i: usize) -> Option<u16> {
@@ -752,7 +693,7 @@ impl XlsSheetArt {
             }
             let kind = match (kind_of_spt(s.spt), &s.custom) {
                 (ShapeKind::Other, Some(g)) => {
-                    kind_of_custom(g, if rect.h > 0.0 { rect.w / rect.h } else { 1.0 })
+                    g.kind(if rect.h > 0.0 { rect.w / rect.h } else { 1.0 })
                 }
                 (k, _) => k,
             };
@@ -819,27 +760,6 @@ mod tests {
         let mut b = 1u32.to_le_bytes().to_vec();
         b.extend_from_slice(&flags.to_le_bytes());
         rec((spt << 4) | 2, 0xF00A, &b)
-    }
-
-    #[test]
-    fn custom_outlines() {
-        let geo = |pts: &[(f32, f32)], curved: bool| {
-            let mut vertices = [(0.0, 0.0); 8];
-            vertices[..pts.len()].copy_from_slice(pts);
-            CustomGeometry {
-                curved,
-                vertices,
-                n_vertices: pts.len(),
-            }
-        };
-        let rect = geo(&[(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)], false);
-        let diamond = geo(&[(0.0, 0.5), (0.5, 0.0), (1.0, 0.5), (0.5, 1.0)], false);
-        assert_eq!(kind_of_custom(&rect, 2.0), ShapeKind::Process);
-        assert_eq!(kind_of_custom(&diamond, 1.2), ShapeKind::Decision);
-        assert_eq!(kind_of_custom(&geo(&[], true), 2.6), ShapeKind::Terminator);
-        assert_eq!(kind_of_custom(&geo(&[], true), 1.0), ShapeKind::Connector);
-        let tri = geo(&[(0.0, 1.0), (0.5, 0.0), (1.0, 1.0)], false);
-        assert_eq!(kind_of_custom(&tri, 1.0), ShapeKind::Other);
     }
 
     #[test]

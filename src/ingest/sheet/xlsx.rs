@@ -71,11 +71,15 @@ pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
             },
         );
     }
-    // Every other XML part calamine might parse (workbook, styles, shared strings ...).
+    // Every other XML part calamine might parse (workbook, styles, shared strings ...);
+    // themes, document properties and custom XML it never reads.
     for name in pkg.names() {
         let lower = name.to_ascii_lowercase();
         if checked.contains(&name)
             || !(lower.ends_with(".xml") || lower.ends_with(".rels") || lower.ends_with(".vml"))
+            || lower.starts_with("docprops/")
+            || lower.starts_with("customxml/")
+            || lower.contains("/theme/")
         {
             continue;
         }

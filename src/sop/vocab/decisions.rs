@@ -1,0 +1,81 @@
+//! Decision cues and branch phrases, compiled from `rules/decisions.toml`.
+
+use std::collections::HashSet;
+
+use regex::Regex;
+
+use super::files::{DecisionsFile, invalid};
+use crate::rules::RulesError;
+
+/// Decision cues and branch phrases, compiled.
+#[derive(Debug, Default)]
+pub(super) struct DecisionVocab {
+    pub(super) questions: Vec<Regex>,
+    pub(super) branch: Option<Regex>,
+    pub(super) no_words: HashSet<String>,
+    pub(super) returns: Option<Regex>,
+    /// "dikembalikan kepada X": the words after it name the actor the "Tidak" branch
+    /// returns to.
+    pub(super) return_to: Option<Regex>,
+}
+
+/// An alternation of escaped phrases, longest first.
+pub(super) fn alternation(words: &[String]) -> String {
+    let mut ws: Vec<&String> = words.iter().filter(|w| !w.trim().is_empty()).collect();
+    ws.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    ws.iter()
+        .map(|w| {
+            let e = regex::escape(w.trim());
+            if w.trim().chars().all(char::is_alphanumeric) {
+                format!(r"\b{e}\b")
+            } else {
+                e
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+impl DecisionVocab {
+    pub(super) fn build(f: DecisionsFile) -> Result<Self, RulesError> {
+        let compile = |p: &str| {
+            Regex::new(p).map_err(|e| invalid("decisions.toml", format!("bad regex {p:?}: {e}")))
+        };
+        let mut questions = Vec::with_capacity(f.questions.len());
+        for q in &f.questions {
+            questions.push(compile(&format!("(?i){q}"))?);
+        }
+        let polar: Vec<String> = f.yes_words.iter().chain(&f.no_words).cloned().collect();
+        let pointers = alternation(&f.pointers);
+        let branch = if polar.is_empty() || pointers.is_empty() {
+            None
+        } else {
+            Some(compile(&format!(
+                r"(?i)(?P<w>{})[^0-9;?]{{0,60}}?(?:{pointers})\.?\s*(?P<to>\d{{1,3}})\b",
+                alternation(&polar)
+            ))?)
+        };
+        let returns = if f.returns.is_empty() || pointers.is_empty() {
+            None
+        } else {
+            Some(compile(&format!(
+                r"(?i)(?:{})[^0-9;?]{{0,40}}?(?:{pointers})\.?\s*(?P<to>\d{{1,3}})\b",
+                alternation(&f.returns)
+            ))?)
+        };
+        Ok(DecisionVocab {
+            questions,
+            branch,
+            no_words: f.no_words.iter().map(|w| w.trim().to_lowercase()).collect(),
+            returns,
+            return_to: if f.return_to.is_empty() {
+                None
+            } else {
+                Some(compile(&format!(
+                    r"(?i)(?:{})\s+",
+                    alternation(&f.return_to)
+                ))?)
+            },
+        })
+    }
+}
