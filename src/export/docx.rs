@@ -11,8 +11,8 @@ use std::io::{Cursor, Read, Write};
 
 use docx_rs::{
     AlignmentType, BreakType, Docx, HeightRule, LineSpacing, PageMargin, PageOrientationType,
-    Paragraph, Run, Table, TableCell, TableCellMargins, TableLayoutType, TableRow, VAlignType,
-    VMergeType, WidthType,
+    Paragraph, Run, RunFonts, Table, TableCell, TableCellMargins, TableLayoutType, TableRow,
+    VAlignType, VMergeType, WidthType,
 };
 
 use super::ExportError;
@@ -42,8 +42,27 @@ const FONT: usize = 16;
 const LINE_TW: i64 = 200;
 /// Lowest step row, twips (room for a symbol).
 const MIN_ROW: i64 = 900;
-/// Header rows' heights, twips.
+/// Header rows' heights, twips: the first row's, and the least of the second (which
+/// grows with the longest actor name).
 const HEAD_ROWS: [i64; 2] = [400, 600];
+/// Height of one line of 7 pt text, twips (actor names).
+const SMALL_LINE_TW: i64 = 180;
+
+/// Height of the second header row: room for the longest actor name, wrapped.
+fn actor_header_height(sop: &Sop, widths: &[i64]) -> i64 {
+    let lines = sop
+        .actors
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let w = widths.get(2 + i).copied().unwrap_or(W_ACTOR_MIN);
+            let pt = (w - 2 * CELL_MAR) as f64 / 20.0;
+            i64::from(layout::estimate_lines(a, pt, 7.0))
+        })
+        .max()
+        .unwrap_or(1);
+    (lines * SMALL_LINE_TW + 120).max(HEAD_ROWS[1])
+}
 
 /// The procedure table's column widths (twips): No, Kegiatan, actors…, Mutu Baku ×3,
 /// Keterangan.
@@ -133,6 +152,8 @@ pub fn to_docx(sop: &Sop) -> Result<Vec<u8>, ExportError> {
         message,
     };
     let mut doc = Docx::new()
+        .default_fonts(RunFonts::new().ascii("Arial").hi_ansi("Arial").cs("Arial"))
+        .default_size(FONT)
         .page_size(PAGE_W as u32, PAGE_H as u32)
         .page_orient(PageOrientationType::Landscape)
         .page_margin(
@@ -231,7 +252,7 @@ pub fn to_docx(sop: &Sop) -> Result<Vec<u8>, ExportError> {
         cols.push((x * EMU_PER_TWIP, w * EMU_PER_TWIP));
         x += w;
     }
-    let mut y = HEAD_ROWS.iter().sum::<i64>();
+    let mut y = HEAD_ROWS[0] + actor_header_height(sop, &widths);
     let mut rows = Vec::with_capacity(heights.len());
     for h in &heights {
         rows.push((y * EMU_PER_TWIP, h * EMU_PER_TWIP));
@@ -272,8 +293,18 @@ fn procedure_table(sop: &Sop, widths: &[i64], heights: &[i64]) -> Table {
             .add_paragraph(Paragraph::new()),
     ];
     for i in 0..n {
+        // Actor names one point smaller: narrow columns wrap long words less.
         let name = sop.actors.get(i).map(String::as_str).unwrap_or("");
-        cells2.push(head(name, w(2 + i)));
+        cells2.push(
+            cell(w(2 + i))
+                .vertical_align(VAlignType::Center)
+                .add_paragraph(
+                    Paragraph::new()
+                        .line_spacing(LineSpacing::new().before(0).after(0))
+                        .align(AlignmentType::Center)
+                        .add_run(Run::new().add_text(name).size(FONT - 2).bold()),
+                ),
+        );
     }
     for (i, h) in ["Kelengkapan", "Waktu", "Output"].iter().enumerate() {
         cells2.push(head(h, w(2 + n + i)));
@@ -284,8 +315,8 @@ fn procedure_table(sop: &Sop, widths: &[i64], heights: &[i64]) -> Table {
             .add_paragraph(Paragraph::new()),
     );
     let row2 = TableRow::new(cells2)
-        .row_height(HEAD_ROWS[1] as f32)
-        .height_rule(HeightRule::Exact)
+        .row_height(actor_header_height(sop, widths) as f32)
+        .height_rule(HeightRule::AtLeast)
         .cant_split();
     let mut rows = vec![row1, row2];
     for (si, s) in sop.steps.iter().enumerate() {

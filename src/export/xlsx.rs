@@ -28,7 +28,7 @@ const PX_KET: u16 = 120;
 /// Lowest step row and one text line, pixels.
 const MIN_ROW_PX: u16 = 64;
 const LINE_PX: u16 = 16;
-/// Header rows' heights, pixels.
+/// Header rows' heights, pixels (the second grows with the longest actor name).
 const HEAD_PX: [u16; 2] = [24, 48];
 
 /// Renders `sop` as a .xlsx.
@@ -157,7 +157,14 @@ fn write_sop_sheet(ws: &mut Worksheet, sop: &Sop) -> Result<Geometry, XlsxError>
         ws.write_string_with_format(h2, 2 + n + i as u16, *h, &head)?;
     }
     set_h(ws, h1, HEAD_PX[0])?;
-    set_h(ws, h2, HEAD_PX[1])?;
+    // The actor names' row grows with the longest name, wrapped in its column.
+    let name_lines = sop
+        .actors
+        .iter()
+        .map(|a| layout::estimate_lines(a, f64::from(PX_ACTOR) * 0.75 - 4.0, 9.0))
+        .max()
+        .unwrap_or(1);
+    set_h(ws, h2, rows_for(name_lines).max(HEAD_PX[1]))?;
     ws.set_repeat_rows(h1, h2)?;
     row = h2 + 1;
     let first_step_row = row;
