@@ -120,6 +120,35 @@ struct Builder<'v> {
     in_procedure: bool,
     /// True while the lines of a table cell are read (never narrative steps).
     in_cell: bool,
+    /// The column layout of the last procedure table, for a continuation table on a
+    /// later page that does not repeat the header.
+    last_layout: Option<TableLayout>,
+}
+
+/// A procedure table's header with the grid it was read from (column count and widths).
+#[derive(Clone, Debug)]
+struct TableLayout {
+    header: Header,
+    n_cols: usize,
+    widths: Vec<f32>,
+}
+
+/// Largest difference in points between two column widths that still counts as the same
+/// column (page-break continuations are drawn with the same grid, give or take rounding).
+const WIDTH_TOLERANCE: f32 = 2.0;
+
+impl TableLayout {
+    /// True when `table` is drawn on the same column grid as this layout.
+    fn same_grid(&self, table: &Table) -> bool {
+        table.n_cols == self.n_cols
+            && !self.widths.is_empty()
+            && table.col_widths.len() == self.widths.len()
+            && table
+                .col_widths
+                .iter()
+                .zip(&self.widths)
+                .all(|(a, b)| (a - b).abs() <= WIDTH_TOLERANCE)
+    }
 }
 
 impl<'v> Builder<'v> {
@@ -134,6 +163,7 @@ impl<'v> Builder<'v> {
             narrative: Vec::new(),
             in_procedure: false,
             in_cell: false,
+            last_layout: None,
         }
     }
 
@@ -322,12 +352,34 @@ impl<'v> Builder<'v> {
         }
     }
 
+    /// The header of the previous procedure table when `table` continues it without
+    /// repeating the header (a page break): same column grid, no header in its first
+    /// row, and its first row's step number follows the current SOP's last step.
+    fn continuation_header(&self, table: &Table, grid: &Grid) -> Option<Header> {
+        let layout = self.last_layout.as_ref()?;
+        if !layout.same_grid(table) || procedure::detect_header(grid, 0, self.vocab).is_some() {
+            return None;
+        }
+        let last = self.cur.steps.last()?;
+        let last_no = last.no?;
+        let no_col = layout.header.no_col?;
+        let first = grid.cell_at(0, no_col).filter(|c| c.row == 0)?;
+        let first_no = procedure::step_number(&first.text)?;
+        (first_no == last_no.checked_add(1)?).then(|| Header {
+            first_row: 0,
+            end_row: 0,
+            ..layout.header.clone()
+        })
+    }
+
     fn table(&mut self, section: &Section, block: usize, table: &Table) {
         self.settle();
         let grid = Grid::new(table);
+        let continued = self.continuation_header(table, &grid);
+        let raw = table;
         let table = &grid;
         let mut consumed = vec![false; table.rows.len()];
-        let mut current: Option<(Header, Vec<RawStep>)> = None;
+        let mut current: Option<(Header, Vec<RawStep>)> = continued.map(|h| (h, Vec::new()));
         let mut r = 0;
         while r < table.rows.len() {
             if consumed.get(r).copied().unwrap_or(false) {
@@ -349,6 +401,11 @@ impl<'v> Builder<'v> {
                     return;
                 }
                 let next = h.end_row.max(r + 1);
+                self.last_layout = Some(TableLayout {
+                    header: h.clone(),
+                    n_cols: raw.n_cols,
+                    widths: raw.col_widths.clone(),
+                });
                 current = Some((h, Vec::new()));
                 r = next;
                 continue;
