@@ -179,3 +179,62 @@ fn real_pdf_with_a_headerless_page_three_has_all_twelve_steps() {
     assert_eq!(s.steps[8].actors, vec!["PJK Terkait".to_string()]);
     assert_eq!(s.steps[11].symbol, Some(Symbol::Terminator));
 }
+
+#[test]
+fn continuation_that_merges_columns_split_by_the_header_is_remapped() {
+    // Page 1: Kelengkapan spans two narrow grid columns (5, 6); page 2 draws them as
+    // one column, so Waktu and Output move one column left.
+    let wide = [20.0, 150.0, 60.0, 60.0, 50.0, 30.0, 50.0, 70.0];
+    let merged = [20.0, 150.0, 60.0, 60.0, 80.0, 50.0, 70.0];
+    let mut rows = vec![
+        vec![
+            cell(0, 0, 2, 1, "No."),
+            cell(0, 1, 2, 1, "Aktivitas/Kegiatan"),
+            cell(0, 2, 2, 1, "Kepala"),
+            cell(0, 3, 2, 1, "Penyedia"),
+            cell(0, 4, 1, 4, "Mutu Baku"),
+        ],
+        vec![
+            cell(1, 4, 1, 2, "Kelengkapan"),
+            cell(1, 6, 1, 1, "Waktu"),
+            cell(1, 7, 1, 1, "Output"),
+        ],
+    ];
+    for (r, no) in [(2usize, "1."), (3, "2.")] {
+        rows.push(vec![
+            cell(r, 0, 1, 1, no),
+            cell(r, 1, 1, 1, &format!("Langkah {no}")),
+            cell(r, 4, 1, 2, "Formulir"),
+            cell(r, 6, 1, 1, "1 hari kerja"),
+            cell(r, 7, 1, 1, "Berkas"),
+        ]);
+    }
+    let first = table(rows, &wide);
+    let cont = table(
+        vec![vec![
+            cell(0, 0, 1, 1, "3."),
+            cell(0, 1, 1, 1, "Langkah terakhir"),
+            cell(0, 4, 1, 1, "Berkas"),
+            cell(0, 5, 1, 1, "2 hari kerja"),
+            cell(0, 6, 1, 1, "Kontrak"),
+        ]],
+        &merged,
+    );
+    let shapes = vec![
+        shape(ShapeKind::Terminator, 0, 2, 2),
+        shape(ShapeKind::Process, 0, 3, 3),
+        shape(ShapeKind::Terminator, 1, 0, 3),
+    ];
+    let d = doc(vec![Block::Table(first), Block::Table(cont)], shapes);
+    let sops = parse(&d, &Rules::defaults().unwrap());
+    assert_eq!(sops.len(), 1);
+    let s = &sops[0];
+    assert_eq!(s.steps.len(), 3);
+    let last = &s.steps[2];
+    assert_eq!(last.no, 3);
+    assert_eq!(last.activity, "Langkah terakhir");
+    assert_eq!(last.requirements.as_deref(), Some("Berkas"));
+    assert_eq!(last.time.as_deref(), Some("2 hari kerja"));
+    assert_eq!(last.output.as_deref(), Some("Kontrak"));
+    assert_eq!(last.actors, vec![s.actors[1].clone()]);
+}

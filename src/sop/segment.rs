@@ -138,17 +138,78 @@ struct TableLayout {
 const WIDTH_TOLERANCE: f32 = 2.0;
 
 impl TableLayout {
-    /// True when `table` is drawn on the same column grid as this layout.
-    fn same_grid(&self, table: &Table) -> bool {
-        table.n_cols == self.n_cols
-            && !self.widths.is_empty()
-            && table.col_widths.len() == self.widths.len()
-            && table
-                .col_widths
-                .iter()
-                .zip(&self.widths)
-                .all(|(a, b)| (a - b).abs() <= WIDTH_TOLERANCE)
+    /// The header re-indexed for `table` when `table` is drawn on the same column grid:
+    /// the same total width, and every column boundary of `table` is one of this
+    /// layout's (a continuation may merge neighbouring columns that the header row had
+    /// split, e.g. under a Mutu Baku sub-header). None when the grids differ or two actor
+    /// columns would fall into one.
+    fn header_for(&self, table: &Table) -> Option<Header> {
+        let old = starts(&self.widths)?;
+        let new = starts(&table.col_widths)?;
+        if new.len() != table.n_cols || old.len() != self.n_cols {
+            return None;
+        }
+        let close = |a: f32, b: f32| (a - b).abs() <= WIDTH_TOLERANCE;
+        let (old_total, new_total) = (total(&self.widths), total(&table.col_widths));
+        if !close(old_total, new_total) || !new.iter().all(|n| old.iter().any(|o| close(*o, *n))) {
+            return None;
+        }
+        // old column -> the new column it lies in (the last one starting at or before it)
+        let map = |c: usize| -> Option<usize> {
+            let x = *old.get(c)?;
+            new.iter().rposition(|n| *n <= x + WIDTH_TOLERANCE)
+        };
+        let opt = |c: Option<usize>| -> Option<Option<usize>> {
+            match c {
+                Some(c) => map(c).map(Some),
+                None => Some(None),
+            }
+        };
+        let h = &self.header;
+        let mut actor_cols: Vec<(usize, String)> = Vec::with_capacity(h.actor_cols.len());
+        for (c, a) in &h.actor_cols {
+            let nc = map(*c)?;
+            if actor_cols.iter().any(|(x, b)| *x == nc && b != a) {
+                return None;
+            }
+            actor_cols.push((nc, a.clone()));
+        }
+        Some(Header {
+            first_row: 0,
+            end_row: 0,
+            no_col: opt(h.no_col)?,
+            act_col: map(h.act_col)?,
+            actor_cols,
+            req_col: opt(h.req_col)?,
+            time_col: opt(h.time_col)?,
+            out_col: opt(h.out_col)?,
+            notes_col: opt(h.notes_col)?,
+            actor_text_col: opt(h.actor_text_col)?,
+        })
     }
+}
+
+/// The x offset of each column from the table's left edge, or None without widths.
+fn starts(widths: &[f32]) -> Option<Vec<f32>> {
+    if widths.is_empty() {
+        return None;
+    }
+    let mut x = 0.0f32;
+    Some(
+        widths
+            .iter()
+            .map(|w| {
+                let s = x;
+                x += w;
+                s
+            })
+            .collect(),
+    )
+}
+
+/// The table's total width in points.
+fn total(widths: &[f32]) -> f32 {
+    widths.iter().sum()
 }
 
 impl<'v> Builder<'v> {
@@ -357,19 +418,15 @@ impl<'v> Builder<'v> {
     /// row, and its first row's step number follows the current SOP's last step.
     fn continuation_header(&self, table: &Table, grid: &Grid) -> Option<Header> {
         let layout = self.last_layout.as_ref()?;
-        if !layout.same_grid(table) || procedure::detect_header(grid, 0, self.vocab).is_some() {
+        if procedure::detect_header(grid, 0, self.vocab).is_some() {
             return None;
         }
+        let header = layout.header_for(table)?;
         let last = self.cur.steps.last()?;
         let last_no = last.no?;
-        let no_col = layout.header.no_col?;
-        let first = grid.cell_at(0, no_col).filter(|c| c.row == 0)?;
+        let first = grid.cell_at(0, header.no_col?).filter(|c| c.row == 0)?;
         let first_no = procedure::step_number(&first.text)?;
-        (first_no == last_no.checked_add(1)?).then(|| Header {
-            first_row: 0,
-            end_row: 0,
-            ..layout.header.clone()
-        })
+        (first_no == last_no.checked_add(1)?).then_some(header)
     }
 
     fn table(&mut self, section: &Section, block: usize, table: &Table) {
