@@ -238,3 +238,30 @@ fn continuation_that_merges_columns_split_by_the_header_is_remapped() {
     assert_eq!(last.output.as_deref(), Some("Kontrak"));
     assert_eq!(last.actors, vec![s.actors[1].clone()]);
 }
+
+#[test]
+fn a_row_split_by_the_page_break_ends_the_previous_step() {
+    let mut rows = vec![vec![
+        cell(0, 1, 1, 1, "dan menyerahkan berkas"),
+        cell(0, 6, 1, 1, ""),
+    ]];
+    rows.extend(step_rows(1, 4, 1));
+    let cont = table(rows, &WIDTHS);
+    let mut shapes = first_shapes();
+    shapes.push(shape(ShapeKind::Terminator, 1, 1, 2));
+    let d = doc(
+        vec![Block::Table(first_table()), Block::Table(cont)],
+        shapes,
+    );
+    let sops = parse(&d, &Rules::defaults().unwrap());
+    assert_eq!(sops.len(), 1);
+    let s = &sops[0];
+    let nos: Vec<u32> = s.steps.iter().map(|x| x.no).collect();
+    assert_eq!(nos, vec![1, 2, 3, 4]);
+    assert_eq!(
+        s.steps[2].activity,
+        "Kegiatan nomor 3 dan menyerahkan berkas"
+    );
+    assert_eq!(s.steps[3].activity, "Kegiatan nomor 4");
+    assert_eq!(s.steps[3].symbol, Some(Symbol::Terminator));
+}

@@ -415,7 +415,8 @@ impl<'v> Builder<'v> {
 
     /// The header of the previous procedure table when `table` continues it without
     /// repeating the header (a page break): same column grid, no header in its first
-    /// row, and its first row's step number follows the current SOP's last step.
+    /// row, and its first step number follows the current SOP's last step. A row split
+    /// by the page break may come first: one row with an empty No cell before it.
     fn continuation_header(&self, table: &Table, grid: &Grid) -> Option<Header> {
         let layout = self.last_layout.as_ref()?;
         if procedure::detect_header(grid, 0, self.vocab).is_some() {
@@ -424,8 +425,17 @@ impl<'v> Builder<'v> {
         let header = layout.header_for(table)?;
         let last = self.cur.steps.last()?;
         let last_no = last.no?;
-        let first = grid.cell_at(0, header.no_col?).filter(|c| c.row == 0)?;
-        let first_no = procedure::step_number(&first.text)?;
+        let no_col = header.no_col?;
+        let no_text = |r: usize| {
+            grid.cell_at(r, no_col)
+                .filter(|c| c.row == r)
+                .map_or("", |c| c.text.trim())
+        };
+        let first_no = match procedure::step_number(no_text(0)) {
+            Some(n) => n,
+            None if no_text(0).is_empty() => procedure::step_number(no_text(1))?,
+            None => return None,
+        };
         (first_no == last_no.checked_add(1)?).then_some(header)
     }
 
@@ -433,6 +443,7 @@ impl<'v> Builder<'v> {
         self.settle();
         let grid = Grid::new(table);
         let continued = self.continuation_header(table, &grid);
+        let joined = continued.is_some();
         let raw = table;
         let table = &grid;
         let mut consumed = vec![false; table.rows.len()];
@@ -494,7 +505,14 @@ impl<'v> Builder<'v> {
                         steps.push(s);
                     }
                     RowKind::Continuation(t) => {
-                        if let Some(last) = steps.last_mut() {
+                        // The top of a continuation table may end the previous page's
+                        // last step (a row split by the page break).
+                        let last = match steps.last_mut() {
+                            Some(last) => Some(last),
+                            None if joined => self.cur.steps.last_mut(),
+                            None => None,
+                        };
+                        if let Some(last) = last {
                             last.activity.push(' ');
                             last.activity.push_str(&t);
                         }
