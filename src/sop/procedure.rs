@@ -485,8 +485,19 @@ pub fn read_row(
             actors.push(a.to_string());
         }
     };
-    // 1. symbols in actor columns
-    for s in &shapes {
+    // 1. symbols in actor columns; connectors (on-page / off-page) only when the row
+    // has no other symbol, since a page-break connector sits beside the step's symbol
+    // in a neighbouring column.
+    let is_connector = |s: &Shape| matches!(s.kind, ShapeKind::Connector | ShapeKind::OffPage);
+    let in_actor_col = |s: &Shape| {
+        matches!(s.anchor, crate::model::Anchor::Cell { col, .. }
+            if header.actor_cols.iter().any(|(c, _)| *c == col))
+    };
+    let has_step_symbol = shapes.iter().any(|s| !is_connector(s) && in_actor_col(s));
+    for s in shapes
+        .iter()
+        .filter(|s| !(has_step_symbol && is_connector(s)))
+    {
         if let crate::model::Anchor::Cell { col, .. } = s.anchor
             && let Some((_, a)) = header.actor_cols.iter().find(|(c, _)| *c == col)
         {

@@ -120,6 +120,96 @@ struct Builder<'v> {
     in_procedure: bool,
     /// True while the lines of a table cell are read (never narrative steps).
     in_cell: bool,
+    /// The column layout of the last procedure table, for a continuation table on a
+    /// later page that does not repeat the header.
+    last_layout: Option<TableLayout>,
+}
+
+/// A procedure table's header with the grid it was read from (column count and widths).
+#[derive(Clone, Debug)]
+struct TableLayout {
+    header: Header,
+    n_cols: usize,
+    widths: Vec<f32>,
+}
+
+/// Largest difference in points between two column widths that still counts as the same
+/// column (page-break continuations are drawn with the same grid, give or take rounding).
+const WIDTH_TOLERANCE: f32 = 2.0;
+
+impl TableLayout {
+    /// The header re-indexed for `table` when `table` is drawn on the same column grid:
+    /// the same total width, and every column boundary of `table` is one of this
+    /// layout's (a continuation may merge neighbouring columns that the header row had
+    /// split, e.g. under a Mutu Baku sub-header). None when the grids differ or two actor
+    /// columns would fall into one.
+    fn header_for(&self, table: &Table) -> Option<Header> {
+        let old = starts(&self.widths)?;
+        let new = starts(&table.col_widths)?;
+        if new.len() != table.n_cols || old.len() != self.n_cols {
+            return None;
+        }
+        let close = |a: f32, b: f32| (a - b).abs() <= WIDTH_TOLERANCE;
+        let (old_total, new_total) = (total(&self.widths), total(&table.col_widths));
+        if !close(old_total, new_total) || !new.iter().all(|n| old.iter().any(|o| close(*o, *n))) {
+            return None;
+        }
+        // old column -> the new column it lies in (the last one starting at or before it)
+        let map = |c: usize| -> Option<usize> {
+            let x = *old.get(c)?;
+            new.iter().rposition(|n| *n <= x + WIDTH_TOLERANCE)
+        };
+        let opt = |c: Option<usize>| -> Option<Option<usize>> {
+            match c {
+                Some(c) => map(c).map(Some),
+                None => Some(None),
+            }
+        };
+        let h = &self.header;
+        let mut actor_cols: Vec<(usize, String)> = Vec::with_capacity(h.actor_cols.len());
+        for (c, a) in &h.actor_cols {
+            let nc = map(*c)?;
+            if actor_cols.iter().any(|(x, b)| *x == nc && b != a) {
+                return None;
+            }
+            actor_cols.push((nc, a.clone()));
+        }
+        Some(Header {
+            first_row: 0,
+            end_row: 0,
+            no_col: opt(h.no_col)?,
+            act_col: map(h.act_col)?,
+            actor_cols,
+            req_col: opt(h.req_col)?,
+            time_col: opt(h.time_col)?,
+            out_col: opt(h.out_col)?,
+            notes_col: opt(h.notes_col)?,
+            actor_text_col: opt(h.actor_text_col)?,
+        })
+    }
+}
+
+/// The x offset of each column from the table's left edge, or None without widths.
+fn starts(widths: &[f32]) -> Option<Vec<f32>> {
+    if widths.is_empty() {
+        return None;
+    }
+    let mut x = 0.0f32;
+    Some(
+        widths
+            .iter()
+            .map(|w| {
+                let s = x;
+                x += w;
+                s
+            })
+            .collect(),
+    )
+}
+
+/// The table's total width in points.
+fn total(widths: &[f32]) -> f32 {
+    widths.iter().sum()
 }
 
 impl<'v> Builder<'v> {
@@ -134,6 +224,7 @@ impl<'v> Builder<'v> {
             narrative: Vec::new(),
             in_procedure: false,
             in_cell: false,
+            last_layout: None,
         }
     }
 
@@ -322,12 +413,41 @@ impl<'v> Builder<'v> {
         }
     }
 
+    /// The header of the previous procedure table when `table` continues it without
+    /// repeating the header (a page break): same column grid, no header in its first
+    /// row, and its first step number follows the current SOP's last step. A row split
+    /// by the page break may come first: one row with an empty No cell before it.
+    fn continuation_header(&self, table: &Table, grid: &Grid) -> Option<Header> {
+        let layout = self.last_layout.as_ref()?;
+        if procedure::detect_header(grid, 0, self.vocab).is_some() {
+            return None;
+        }
+        let header = layout.header_for(table)?;
+        let last = self.cur.steps.last()?;
+        let last_no = last.no?;
+        let no_col = header.no_col?;
+        let no_text = |r: usize| {
+            grid.cell_at(r, no_col)
+                .filter(|c| c.row == r)
+                .map_or("", |c| c.text.trim())
+        };
+        let first_no = match procedure::step_number(no_text(0)) {
+            Some(n) => n,
+            None if no_text(0).is_empty() => procedure::step_number(no_text(1))?,
+            None => return None,
+        };
+        (first_no == last_no.checked_add(1)?).then_some(header)
+    }
+
     fn table(&mut self, section: &Section, block: usize, table: &Table) {
         self.settle();
         let grid = Grid::new(table);
+        let continued = self.continuation_header(table, &grid);
+        let joined = continued.is_some();
+        let raw = table;
         let table = &grid;
         let mut consumed = vec![false; table.rows.len()];
-        let mut current: Option<(Header, Vec<RawStep>)> = None;
+        let mut current: Option<(Header, Vec<RawStep>)> = continued.map(|h| (h, Vec::new()));
         let mut r = 0;
         while r < table.rows.len() {
             if consumed.get(r).copied().unwrap_or(false) {
@@ -349,6 +469,11 @@ impl<'v> Builder<'v> {
                     return;
                 }
                 let next = h.end_row.max(r + 1);
+                self.last_layout = Some(TableLayout {
+                    header: h.clone(),
+                    n_cols: raw.n_cols,
+                    widths: raw.col_widths.clone(),
+                });
                 current = Some((h, Vec::new()));
                 r = next;
                 continue;
@@ -380,7 +505,14 @@ impl<'v> Builder<'v> {
                         steps.push(s);
                     }
                     RowKind::Continuation(t) => {
-                        if let Some(last) = steps.last_mut() {
+                        // The top of a continuation table may end the previous page's
+                        // last step (a row split by the page break).
+                        let last = match steps.last_mut() {
+                            Some(last) => Some(last),
+                            None if joined => self.cur.steps.last_mut(),
+                            None => None,
+                        };
+                        if let Some(last) = last {
                             last.activity.push(' ');
                             last.activity.push_str(&t);
                         }
