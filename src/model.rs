@@ -258,6 +258,48 @@ pub enum ShapeKind {
     Other,
 }
 
+impl ShapeKind {
+    /// The kind of a DrawingML preset geometry (`a:prstGeom@prst`) as Word, Excel and
+    /// LibreOffice write it: `flowChart*` names, `roundRect`/`rect`/`diamond`/`ellipse`/
+    /// `homePlate`, lines, connectors and block arrows. The one mapping every OOXML
+    /// reader uses.
+    pub fn from_preset(prst: &str) -> ShapeKind {
+        match prst {
+            "flowChartTerminator" | "roundRect" | "flowChartAlternateProcess" => {
+                ShapeKind::Terminator
+            }
+            "flowChartProcess" | "rect" | "flowChartPredefinedProcess" => ShapeKind::Process,
+            "flowChartDecision" | "diamond" => ShapeKind::Decision,
+            "flowChartConnector" | "ellipse" => ShapeKind::Connector,
+            "flowChartOffpageConnector" | "homePlate" => ShapeKind::OffPage,
+            "line" | "rightArrow" | "leftArrow" | "upArrow" | "downArrow" | "leftRightArrow"
+            | "upDownArrow" => ShapeKind::Arrow,
+            p if p.starts_with("straightConnector")
+                || p.starts_with("bentConnector")
+                || p.starts_with("curvedConnector") =>
+            {
+                ShapeKind::Arrow
+            }
+            _ => ShapeKind::Other,
+        }
+    }
+
+    /// The kind of an OfficeArt / VML shape type number (MSOSPT: VML `o:spt` or
+    /// `#_x0000_tNNN`, the FSP type in .doc and .xls drawings). The one mapping the VML,
+    /// .doc and .xls readers use.
+    pub fn from_office_type(spt: u32) -> ShapeKind {
+        match spt {
+            1 | 109 | 111 | 202 => ShapeKind::Process,
+            2 | 116 | 176 => ShapeKind::Terminator,
+            4 | 110 => ShapeKind::Decision,
+            3 | 120 => ShapeKind::Connector,
+            15 | 177 => ShapeKind::OffPage,
+            13 | 20 | 32..=40 | 66..=70 => ShapeKind::Arrow,
+            _ => ShapeKind::Other,
+        }
+    }
+}
+
 /// A flowchart shape.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Shape {

@@ -232,15 +232,7 @@ fn read_spas(plc: &[u8]) -> Vec<Spa> {
 }
 
 fn kind_of(spt: u16) -> ShapeKind {
-    match spt {
-        2 | 116 => ShapeKind::Terminator,
-        4 | 110 => ShapeKind::Decision,
-        3 | 120 => ShapeKind::Connector,
-        15 | 177 => ShapeKind::OffPage,
-        20 | 32..=40 => ShapeKind::Arrow,
-        1 | 109 | 176 | 202 => ShapeKind::Process,
-        _ => ShapeKind::Other,
-    }
+    ShapeKind::from_office_type(u32::from(spt))
 }
 
 /// The leaf shapes under shape `i` with their rectangles in SPA space (twips);

@@ -23,30 +23,12 @@ pub(crate) fn drawingml_kind(prst: Option<&str>, connector: bool) -> ShapeKind {
 
 /// The kind of a DrawingML preset geometry name.
 pub(crate) fn preset_kind(prst: &str) -> ShapeKind {
-    match prst {
-        "flowChartTerminator" | "roundRect" | "flowChartAlternateProcess" => ShapeKind::Terminator,
-        "flowChartProcess" | "rect" | "flowChartPredefinedProcess" => ShapeKind::Process,
-        "flowChartDecision" | "diamond" => ShapeKind::Decision,
-        "flowChartConnector" | "ellipse" => ShapeKind::Connector,
-        "flowChartOffpageConnector" | "homePlate" => ShapeKind::OffPage,
-        "line" | "straightConnector1" | "rightArrow" | "leftArrow" | "upArrow" | "downArrow"
-        | "leftRightArrow" | "upDownArrow" => ShapeKind::Arrow,
-        p if p.starts_with("bentConnector") || p.starts_with("curvedConnector") => ShapeKind::Arrow,
-        _ => ShapeKind::Other,
-    }
+    ShapeKind::from_preset(prst)
 }
 
 /// The kind of a VML shape type number (`o:spt`, or the `NNN` of `#_x0000_tNNN`).
 pub(crate) fn vml_spt_kind(spt: u32) -> ShapeKind {
-    match spt {
-        1 | 109 | 111 | 202 => ShapeKind::Process,
-        2 | 116 | 176 => ShapeKind::Terminator,
-        4 | 110 => ShapeKind::Decision,
-        3 | 120 => ShapeKind::Connector,
-        15 | 177 => ShapeKind::OffPage,
-        20 | 32..=40 | 13 | 66 | 67 | 68 | 69 | 70 => ShapeKind::Arrow,
-        _ => ShapeKind::Other,
-    }
+    ShapeKind::from_office_type(spt)
 }
 
 /// The shape type number of a VML `type` reference such as `#_x0000_t116`.

@@ -16,21 +16,7 @@ use crate::model::{Anchor, Point, Rect, Shape, ShapeKind};
 
 /// Maps a preset geometry name to a symbol kind.
 pub fn kind_of_preset(prst: &str) -> ShapeKind {
-    match prst {
-        "flowChartTerminator" | "roundRect" | "flowChartAlternateProcess" => ShapeKind::Terminator,
-        "flowChartProcess" | "rect" | "flowChartPredefinedProcess" => ShapeKind::Process,
-        "flowChartDecision" | "diamond" => ShapeKind::Decision,
-        "flowChartConnector" | "ellipse" => ShapeKind::Connector,
-        "flowChartOffpageConnector" | "homePlate" => ShapeKind::OffPage,
-        p if p == "line"
-            || p.starts_with("straightConnector")
-            || p.starts_with("bentConnector")
-            || p.starts_with("curvedConnector") =>
-        {
-            ShapeKind::Arrow
-        }
-        _ => ShapeKind::Other,
-    }
+    ShapeKind::from_preset(prst)
 }
 
 /// Which part of an anchor a number belongs to.

@@ -616,15 +616,7 @@ fn parse_shape(
 
 /// Maps an OfficeArt shape type (MSOSPT) to a symbol kind.
 pub fn kind_of_spt(spt: u16) -> ShapeKind {
-    match spt {
-        116 | 2 | 176 => ShapeKind::Terminator,
-        109 | 1 | 202 => ShapeKind::Process,
-        110 | 4 => ShapeKind::Decision,
-        120 | 3 => ShapeKind::Connector,
-        177 | 15 => ShapeKind::OffPage,
-        20 | 32..=40 => ShapeKind::Arrow,
-        _ => ShapeKind::Other,
-    }
+    ShapeKind::from_office_type(u32::from(spt))
 }
 
 impl XlsSheetArt {
