@@ -222,37 +222,26 @@ impl Store {
 
     /// Every stored SOP, ordered by id.
     pub fn sops(&self) -> Result<Vec<Sop>, StoreError> {
-        let mut st = self
-            .conn
-            .prepare("SELECT json FROM sops ORDER BY id")
-            .map_err(|e| self.err(e))?;
-        let rows = st
-            .query_map([], |r| r.get::<_, String>(0))
-            .map_err(|e| self.err(e))?;
-        let mut out = Vec::new();
-        for r in rows {
-            let json = r.map_err(|e| self.err(e))?;
-            if let Ok(s) = serde_json::from_str::<Sop>(&json) {
-                out.push(s);
-            }
-        }
-        Ok(out)
+        self.json_rows("SELECT json FROM sops ORDER BY id")
     }
 
     /// Every stored file error, ordered by path.
     pub fn errors(&self) -> Result<Vec<FileError>, StoreError> {
-        let mut st = self
-            .conn
-            .prepare("SELECT error_json FROM files WHERE error_json IS NOT NULL ORDER BY path")
-            .map_err(|e| self.err(e))?;
+        self.json_rows("SELECT error_json FROM files WHERE error_json IS NOT NULL ORDER BY path")
+    }
+
+    /// The rows of a one-column query of JSON texts, each read as a `T` (a row that is
+    /// not one, written by another version, is skipped).
+    fn json_rows<T: serde::de::DeserializeOwned>(&self, sql: &str) -> Result<Vec<T>, StoreError> {
+        let mut st = self.conn.prepare(sql).map_err(|e| self.err(e))?;
         let rows = st
             .query_map([], |r| r.get::<_, String>(0))
             .map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         for r in rows {
             let json = r.map_err(|e| self.err(e))?;
-            if let Ok(e) = serde_json::from_str::<FileError>(&json) {
-                out.push(e);
+            if let Ok(v) = serde_json::from_str::<T>(&json) {
+                out.push(v);
             }
         }
         Ok(out)
