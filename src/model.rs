@@ -182,18 +182,21 @@ pub enum CellValue {
 
 impl Table {
     /// The cell covering grid position (`row`, `col`), following merges.
+    ///
+    /// Walks up from `row` to the first row that has a cell over column `col`: in a grid
+    /// cells do not overlap, so that cell covers the spot or nothing does. A lookup costs
+    /// the rows between the spot and its cell, not the whole table.
     pub fn cell_at(&self, row: usize, col: usize) -> Option<&Cell> {
-        // Look in this row and the rows above for a cell whose span covers the spot.
-        let start = row.saturating_sub(self.max_row_span());
-        for r in (start..=row.min(self.rows.len().saturating_sub(1))).rev() {
-            let Some(rw) = self.rows.get(r) else { continue };
-            for c in &rw.cells {
-                if c.col <= col
-                    && col < c.col + c.col_span.max(1)
-                    && c.row + c.row_span.max(1) > row
-                {
-                    return Some(c);
-                }
+        let last = row.min(self.rows.len().checked_sub(1)?);
+        for r in (0..=last).rev() {
+            let over_col = self
+                .rows
+                .get(r)?
+                .cells
+                .iter()
+                .find(|c| c.col <= col && col < c.col + c.col_span.max(1));
+            if let Some(c) = over_col {
+                return (c.row + c.row_span.max(1) > row).then_some(c);
             }
         }
         None
@@ -226,15 +229,6 @@ impl Table {
             }
         }
         out
-    }
-
-    fn max_row_span(&self) -> usize {
-        self.rows
-            .iter()
-            .flat_map(|r| r.cells.iter())
-            .map(|c| c.row_span.max(1))
-            .max()
-            .unwrap_or(1)
     }
 }
 

@@ -1,8 +1,8 @@
 //! A grid index over a table: the cell covering each grid position in constant time.
 //!
-//! [`Table::cell_at`] looks back over the tallest merge for every lookup, which is
-//! quadratic on a long sheet with a tall merged cell; the parser reads every cell of
-//! every row, so it builds this index once per table.
+//! [`Table::cell_at`] walks up from the spot to the cell over it, which on a long
+//! sheet under a tall merged cell is still a walk per lookup; the parser reads every
+//! cell of every row, so it builds this index once per table.
 
 use crate::model::{Cell, Table};
 
