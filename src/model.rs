@@ -180,6 +180,21 @@ pub enum CellValue {
     Bool(bool),
 }
 
+impl Cell {
+    /// A cell at grid (`row`, `col`) covering `row_span` × `col_span` grid positions,
+    /// with no typed value: how readers and tests build cells.
+    pub fn new(row: usize, col: usize, row_span: usize, col_span: usize, text: &str) -> Self {
+        Cell {
+            row,
+            col,
+            row_span,
+            col_span,
+            text: text.to_string(),
+            value: None,
+        }
+    }
+}
+
 impl Table {
     /// The cell covering grid position (`row`, `col`), following merges.
     ///
@@ -427,14 +442,7 @@ mod tests {
     use super::*;
 
     fn cell(row: usize, col: usize, rs: usize, cs: usize, t: &str) -> Cell {
-        Cell {
-            row,
-            col,
-            row_span: rs,
-            col_span: cs,
-            text: t.into(),
-            value: None,
-        }
+        Cell::new(row, col, rs, cs, t)
     }
 
     #[test]

@@ -10,14 +10,7 @@ use sopap::sop::record::Symbol;
 const REAL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/real");
 
 fn cell(row: usize, col: usize, rs: usize, cs: usize, t: &str) -> Cell {
-    Cell {
-        row,
-        col,
-        row_span: rs,
-        col_span: cs,
-        text: t.into(),
-        value: None,
-    }
+    Cell::new(row, col, rs, cs, t)
 }
 
 const WIDTHS: [f32; 7] = [20.0, 150.0, 60.0, 60.0, 60.0, 50.0, 70.0];

@@ -8,14 +8,7 @@ use sopap::sop::parse;
 use sopap::sop::record::{Layout, Symbol};
 
 fn cell(row: usize, col: usize, rs: usize, cs: usize, t: &str) -> Cell {
-    Cell {
-        row,
-        col,
-        row_span: rs,
-        col_span: cs,
-        text: t.into(),
-        value: None,
-    }
+    Cell::new(row, col, rs, cs, t)
 }
 
 fn table(n_cols: usize, rows: Vec<Vec<Cell>>) -> Table {

@@ -7,14 +7,7 @@ use sopap::rules::Rules;
 use sopap::sop::parse;
 
 fn cell(row: usize, col: usize, rs: usize, cs: usize, t: &str) -> Cell {
-    Cell {
-        row,
-        col,
-        row_span: rs,
-        col_span: cs,
-        text: t.into(),
-        value: None,
-    }
+    Cell::new(row, col, rs, cs, t)
 }
 
 fn doc(n: usize) -> Document {

@@ -555,14 +555,7 @@ mod tests {
     use crate::model::{Row, Table};
 
     fn cell(row: usize, col: usize, rs: usize, cs: usize, t: &str) -> Cell {
-        Cell {
-            row,
-            col,
-            row_span: rs,
-            col_span: cs,
-            text: t.into(),
-            value: None,
-        }
+        Cell::new(row, col, rs, cs, t)
     }
 
     fn two_row_header() -> Table {
