@@ -202,6 +202,7 @@ fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
 /// Looks at one file: skips it when its content is unchanged, reads it otherwise.
 fn visit(
     abs: &Path,
+    meta: &std::io::Result<std::fs::Metadata>,
     ctx: &FileContext,
     known: Option<&FileState>,
     version: &str,
@@ -214,8 +215,7 @@ fn visit(
         kind,
         message,
     };
-    let meta = std::fs::metadata(abs);
-    let (size, mtime) = match &meta {
+    let (size, mtime) = match meta {
         Ok(m) => (m.len(), mtime_ns(m)),
         Err(_) => (0, 0),
     };
@@ -288,16 +288,17 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
     let mut todo = Vec::new();
     let mut skipped = 0usize;
     for (abs, rel) in &files {
+        let meta = std::fs::metadata(abs);
         if let Some(k) = known.get(rel)
             && k.version == version
-            && let Ok(m) = std::fs::metadata(abs)
+            && let Ok(m) = &meta
             && m.len() == k.size
-            && mtime_ns(&m) == k.mtime_ns
+            && mtime_ns(m) == k.mtime_ns
         {
             skipped += 1;
             continue;
         }
-        todo.push((abs, rel));
+        todo.push((abs, rel, meta));
     }
 
     let bar = progress::Progress::new(opts.progress, todo.len() as u64);
@@ -330,12 +331,20 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
             store.save_batch(&batch)?;
             Ok((read, unchanged, store))
         });
-        todo.par_iter().for_each_with(tx, |tx, (abs, rel)| {
+        todo.par_iter().for_each_with(tx, |tx, (abs, rel, meta)| {
             let ctx = FileContext {
                 rel_path: (*rel).clone(),
                 agency: agencies.resolve(rel),
             };
-            let o = visit(abs, &ctx, known.get(*rel), &version, rules, &opts.limits);
+            let o = visit(
+                abs,
+                meta,
+                &ctx,
+                known.get(*rel),
+                &version,
+                rules,
+                &opts.limits,
+            );
             if let Outcome::Read(_, _, Err(e)) = &o {
                 bar.failed(e);
             }
