@@ -278,29 +278,19 @@ fn main() {
     let t = Instant::now();
     sopap::analyze::cross_findings(&mut sops, &rules);
     let t_findings = t.elapsed();
-    // The pieces of write_all, timed one by one.
-    let ea = sopap::analyze::agencies::ErrorAgencies::default();
+    // The analysis alone (findings, collisions, duplicates, agencies), one streaming pass.
     let t = Instant::now();
-    let report = sopap::report::json::build(sops.len(), &sops, &[], &rules, &ea);
-    let t_build = t.elapsed();
-    let t = Instant::now();
-    let json_len = serde_json::to_vec(&report).map(|v| v.len()).unwrap_or(0);
-    let t_json = t.elapsed();
-    let t = Instant::now();
-    let html_len = sopap::report::html::render(&report, &sops).len();
-    let t_html = t.elapsed();
-    let t = Instant::now();
-    let xlsx_len = sopap::report::xlsx::render(&report, &sops)
-        .map(|v| v.len())
-        .unwrap_or(0);
-    let t_xlsx = t.elapsed();
-    println!(
-        "report pieces: build (duplicates, agencies) {t_build:.2?}, json {t_json:.2?} \
-         ({} MiB), html {t_html:.2?} ({} MiB), xlsx {t_xlsx:.2?} ({} MiB)",
-        json_len >> 20,
-        html_len >> 20,
-        xlsx_len >> 20
-    );
+    let source = sopap::analyze::source::SliceSource::new(&sops);
+    let input = sopap::analyze::analysis::AnalysisInput::default();
+    match sopap::analyze::Analysis::run(&source, &input, &rules) {
+        Ok(a) => println!(
+            "analysis pass: {:.2?} ({} SOPs, {} duplicate groups)",
+            t.elapsed(),
+            a.sops,
+            a.duplicates.len()
+        ),
+        Err(e) => eprintln!("analysis failed: {e}"),
+    }
     let t = Instant::now();
     if let Err(e) = sopap::report::write_all(dir.path(), sops.len(), &sops, &[], &rules) {
         eprintln!("write_all failed: {e}");

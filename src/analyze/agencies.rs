@@ -12,13 +12,13 @@
 //! already knows for it (the run's manifest, or an earlier report), else for the agency of
 //! the SOPs read from the same first folder, else for the agency its first folder names.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
 use super::findings::{identity_presence, present};
 use crate::batch::agency::AgencyMap;
-use crate::sop::record::{FileError, Severity, Sop};
+use crate::sop::record::{FileError, Finding, Severity, Sop};
 
 /// The name shown for SOPs and files without an agency.
 pub const NO_AGENCY: &str = "(tanpa OPD)";
@@ -71,6 +71,10 @@ pub struct AgencySummary {
     pub findings: SeverityCounts,
     /// Mean completeness of its SOPs, 0–1 (see the module docs).
     pub completeness: f64,
+    /// Findings now minus findings at the previous run (negative: fewer); absent when
+    /// there was no previous run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub findings_change: Option<i64>,
 }
 
 /// Completeness of one SOP, 0–1 (see the module docs).
@@ -107,30 +111,34 @@ pub fn agency_name(sop: &Sop) -> &str {
         .unwrap_or(NO_AGENCY)
 }
 
-/// Attributes failed files to agencies (see the module docs).
+/// Learns, one SOP at a time, which agency each first folder of the archive holds.
 #[derive(Debug, Default)]
-pub struct ErrorAgencies {
-    manifest: AgencyMap,
-    known: HashMap<String, String>,
-    by_folder: HashMap<String, String>,
+pub struct FolderAgencies {
+    counts: HashMap<String, BTreeMap<String, usize>>,
 }
 
-impl ErrorAgencies {
-    /// Learns which agency each first folder holds from the SOPs; `manifest` (the
-    /// archive's `agencies.csv`, empty when unknown) and `known` (path → agency, e.g. from
-    /// an earlier report) take precedence.
-    pub fn new(sops: &[Sop], manifest: AgencyMap, known: HashMap<String, String>) -> Self {
-        let mut counts: HashMap<String, BTreeMap<String, usize>> = HashMap::new();
-        for s in sops {
-            if let Some((first, _)) = s.source.path.split_once('/') {
-                *counts
-                    .entry(first.to_string())
-                    .or_default()
-                    .entry(agency_name(s).to_string())
-                    .or_default() += 1;
+impl FolderAgencies {
+    /// Counts the SOP's agency for its first folder.
+    pub fn learn(&mut self, s: &Sop) {
+        if let Some((first, _)) = s.source.path.split_once('/') {
+            let by_agency = match self.counts.get_mut(first) {
+                Some(m) => m,
+                None => self.counts.entry(first.to_string()).or_default(),
+            };
+            match by_agency.get_mut(agency_name(s)) {
+                Some(n) => *n += 1,
+                None => {
+                    by_agency.insert(agency_name(s).to_string(), 1);
+                }
             }
         }
-        let by_folder = counts
+    }
+
+    /// The attribution of failed files: each first folder's most frequent agency, under
+    /// `manifest` and `known` (see [`ErrorAgencies::new`]).
+    pub fn finish(self, manifest: AgencyMap, known: HashMap<String, String>) -> ErrorAgencies {
+        let by_folder = self
+            .counts
             .into_iter()
             .filter_map(|(folder, m)| {
                 let best = m
@@ -144,6 +152,27 @@ impl ErrorAgencies {
             known,
             by_folder,
         }
+    }
+}
+
+/// Attributes failed files to agencies (see the module docs).
+#[derive(Debug, Default)]
+pub struct ErrorAgencies {
+    manifest: AgencyMap,
+    known: HashMap<String, String>,
+    by_folder: HashMap<String, String>,
+}
+
+impl ErrorAgencies {
+    /// Learns which agency each first folder holds from the SOPs; `manifest` (the
+    /// archive's `agencies.csv`, empty when unknown) and `known` (path → agency, e.g. from
+    /// an earlier report) take precedence.
+    pub fn new(sops: &[Sop], manifest: AgencyMap, known: HashMap<String, String>) -> Self {
+        let mut learner = FolderAgencies::default();
+        for s in sops {
+            learner.learn(s);
+        }
+        learner.finish(manifest, known)
     }
 
     /// The agency of a failed file at `path`.
@@ -169,59 +198,123 @@ impl ErrorAgencies {
 
 /// The figures of every agency, ranked by completeness (highest first, ties by name).
 pub fn summarise(sops: &[Sop], errors: &[FileError], ea: &ErrorAgencies) -> Vec<AgencySummary> {
-    #[derive(Default)]
-    struct Acc {
-        files: std::collections::HashSet<String>,
-        failed: usize,
-        sops: usize,
-        steps: usize,
-        with_errors: usize,
-        findings: SeverityCounts,
-        completeness_sum: f64,
-    }
-    let mut acc: BTreeMap<String, Acc> = BTreeMap::new();
+    let mut t = AgencyTally::default();
     for s in sops {
-        let a = acc.entry(agency_name(s).to_string()).or_default();
-        a.files.insert(s.source.path.clone());
+        t.add_sop(s, &s.findings);
+    }
+    for e in errors {
+        t.add_failed(ea.agency_of(&e.path));
+    }
+    t.finish().summaries
+}
+
+/// Findings of one agency counted by severity and code.
+pub type CodeCounts = BTreeMap<(Severity, String), usize>;
+
+#[derive(Default)]
+struct Acc {
+    /// Hashes of the source paths of its SOPs (distinct files).
+    files: HashSet<u64>,
+    failed: usize,
+    sops: usize,
+    steps: usize,
+    with_errors: usize,
+    findings: SeverityCounts,
+    codes: CodeCounts,
+    completeness_sum: f64,
+}
+
+/// Per-agency figures fed one SOP at a time: only counters stay in memory.
+#[derive(Default)]
+pub struct AgencyTally {
+    acc: BTreeMap<String, Acc>,
+}
+
+/// What [`AgencyTally::finish`] gives.
+pub struct Tallies {
+    /// Every agency's figures, ranked.
+    pub summaries: Vec<AgencySummary>,
+    /// Findings per agency by severity and code.
+    pub codes: HashMap<String, CodeCounts>,
+}
+
+fn path_hash(path: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(path)
+}
+
+impl AgencyTally {
+    fn acc(&mut self, agency: &str) -> &mut Acc {
+        self.acc.entry(agency.to_string()).or_default()
+    }
+
+    /// Counts one SOP with its `findings`.
+    pub fn add_sop(&mut self, s: &Sop, findings: &[Finding]) {
+        let a = self.acc(agency_name(s));
+        a.files.insert(path_hash(&s.source.path));
         a.sops += 1;
         a.steps += s.steps.len();
-        if s.findings.iter().any(|f| f.severity == Severity::Error) {
+        if findings.iter().any(|f| f.severity == Severity::Error) {
             a.with_errors += 1;
         }
-        for f in &s.findings {
+        for f in findings {
             a.findings.add(f.severity);
+            *a.codes.entry((f.severity, f.code.clone())).or_default() += 1;
         }
         a.completeness_sum += sop_completeness(s);
     }
-    for e in errors {
-        acc.entry(ea.agency_of(&e.path)).or_default().failed += 1;
+
+    /// Counts a finding added to an SOP of `agency` after [`add_sop`](Self::add_sop);
+    /// `first_error` when the SOP had no `error` finding before.
+    pub fn add_finding(&mut self, agency: &str, f: &Finding, first_error: bool) {
+        let a = self.acc(agency);
+        a.findings.add(f.severity);
+        *a.codes.entry((f.severity, f.code.clone())).or_default() += 1;
+        if first_error && f.severity == Severity::Error {
+            a.with_errors += 1;
+        }
     }
-    let mut out: Vec<AgencySummary> = acc
-        .into_iter()
-        .map(|(agency, a)| AgencySummary {
-            rank: 0,
-            agency,
-            files: a.files.len() + a.failed,
-            failed_files: a.failed,
-            sops: a.sops,
-            steps: a.steps,
-            sops_with_errors: a.with_errors,
-            findings: a.findings,
-            completeness: if a.sops == 0 {
-                0.0
-            } else {
-                round4(a.completeness_sum / a.sops as f64)
-            },
-        })
-        .collect();
-    out.sort_by(|a, b| {
-        b.completeness
-            .total_cmp(&a.completeness)
-            .then_with(|| (a.agency == NO_AGENCY).cmp(&(b.agency == NO_AGENCY)))
-            .then_with(|| a.agency.cmp(&b.agency))
-    });
-    for (i, a) in out.iter_mut().enumerate() {
-        a.rank = i + 1;
+
+    /// Counts a failed file of `agency`.
+    pub fn add_failed(&mut self, agency: String) {
+        self.acc.entry(agency).or_default().failed += 1;
     }
-    out
+
+    /// The ranked figures and the per-code counts.
+    pub fn finish(self) -> Tallies {
+        let mut codes = HashMap::new();
+        let mut out: Vec<AgencySummary> = Vec::with_capacity(self.acc.len());
+        for (agency, a) in self.acc {
+            out.push(AgencySummary {
+                rank: 0,
+                agency: agency.clone(),
+                files: a.files.len() + a.failed,
+                failed_files: a.failed,
+                sops: a.sops,
+                steps: a.steps,
+                sops_with_errors: a.with_errors,
+                findings: a.findings,
+                completeness: if a.sops == 0 {
+                    0.0
+                } else {
+                    round4(a.completeness_sum / a.sops as f64)
+                },
+                findings_change: None,
+            });
+            codes.insert(agency, a.codes);
+        }
+        out.sort_by(|a, b| {
+            b.completeness
+                .total_cmp(&a.completeness)
+                .then_with(|| (a.agency == NO_AGENCY).cmp(&(b.agency == NO_AGENCY)))
+                .then_with(|| a.agency.cmp(&b.agency))
+        });
+        for (i, a) in out.iter_mut().enumerate() {
+            a.rank = i + 1;
+        }
+        Tallies {
+            summaries: out,
+            codes,
+        }
+    }
 }

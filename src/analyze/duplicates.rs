@@ -239,153 +239,221 @@ impl Groups {
 
 /// Finds the duplicate groups among `sops`, largest first.
 pub fn find(sops: &[Sop], rules: &DuplicateRules) -> Vec<DuplicateGroup> {
-    // 1. classes of identical steps, in order of first appearance.
-    let mut class_of_key: HashMap<String, u32> = HashMap::new();
-    let mut classes: Vec<Vec<usize>> = Vec::new();
-    for (i, sop) in sops.iter().enumerate() {
-        if sop.steps.len() < rules.min_steps.max(1) {
-            continue;
+    let mut index = DuplicateIndex::new(rules);
+    for s in sops {
+        index.add(s);
+    }
+    index.finish()
+}
+
+/// A 128-bit hash of an SOP's identical-steps key.
+fn key_hash(key: &str) -> u128 {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::digest(key.as_bytes());
+    let mut b = [0u8; 16];
+    b.copy_from_slice(d.get(..16).unwrap_or(&[0; 16]));
+    u128::from_le_bytes(b)
+}
+
+/// Duplicate detection fed one SOP at a time (see the module docs): keeps, per SOP, its
+/// id and agency; per class of identical steps, its members and the shingles of its first
+/// SOP — never the SOPs themselves.
+pub struct DuplicateIndex<'r> {
+    rules: &'r DuplicateRules,
+    /// Ids by ordinal.
+    ids: Vec<Box<str>>,
+    /// Agency (index into `agency_names`) by ordinal.
+    agency: Vec<u32>,
+    agency_names: Vec<String>,
+    agency_index: HashMap<String, u32>,
+    class_of_key: HashMap<u128, u32>,
+    /// Member ordinals per class, in order of appearance.
+    classes: Vec<Vec<u32>>,
+    /// Shingles of each class's first SOP.
+    shingle_sets: Vec<Vec<u64>>,
+}
+
+impl<'r> DuplicateIndex<'r> {
+    /// An empty index under `rules`.
+    pub fn new(rules: &'r DuplicateRules) -> Self {
+        DuplicateIndex {
+            rules,
+            ids: Vec::new(),
+            agency: Vec::new(),
+            agency_names: Vec::new(),
+            agency_index: HashMap::new(),
+            class_of_key: HashMap::new(),
+            classes: Vec::new(),
+            shingle_sets: Vec::new(),
+        }
+    }
+
+    /// Adds the next SOP.
+    pub fn add(&mut self, sop: &Sop) {
+        let ord = self.ids.len() as u32;
+        self.ids.push(sop.id.as_str().into());
+        let agency = sop.agency.as_deref().unwrap_or("");
+        let next_agency = self.agency_names.len() as u32;
+        let a = *self
+            .agency_index
+            .entry(agency.to_string())
+            .or_insert(next_agency);
+        if a == next_agency {
+            self.agency_names.push(agency.to_string());
+        }
+        self.agency.push(a);
+        if sop.steps.len() < self.rules.min_steps.max(1) {
+            return;
         }
         let key = step_key(sop);
         if key.trim().is_empty() {
-            continue;
+            return;
         }
-        let next = classes.len() as u32;
-        let c = *class_of_key.entry(key).or_insert(next);
+        let next = self.classes.len() as u32;
+        let c = *self.class_of_key.entry(key_hash(&key)).or_insert(next);
         if c == next {
-            classes.push(Vec::new());
+            self.classes.push(Vec::new());
+            self.shingle_sets.push(shingles(sop));
         }
-        if let Some(members) = classes.get_mut(c as usize) {
-            members.push(i);
+        if let Some(members) = self.classes.get_mut(c as usize) {
+            members.push(ord);
         }
     }
-    drop(class_of_key);
 
-    // 2–3. shingles and signatures of each class's first SOP, band keys.
-    let shingle_sets: Vec<Vec<u64>> = classes
-        .par_iter()
-        .map(|m| {
-            m.first()
-                .and_then(|&i| sops.get(i))
-                .map(shingles)
-                .unwrap_or_default()
-        })
-        .collect();
-    let mut bands: Vec<(u64, u32)> = shingle_sets
-        .par_iter()
-        .enumerate()
-        .filter(|(_, sh)| !sh.is_empty())
-        .flat_map_iter(|(c, sh)| {
-            let sig = signature(sh);
-            (0..BANDS).map(move |b| {
-                let mut h = mix(b as u64 + 1);
-                for v in sig.get(b * ROWS..(b + 1) * ROWS).unwrap_or(&[]) {
-                    h = mix(h ^ v);
-                }
-                (h, c as u32)
+    /// The duplicate groups among the SOPs added, largest first.
+    pub fn finish(self) -> Vec<DuplicateGroup> {
+        let DuplicateIndex {
+            rules,
+            ids,
+            agency,
+            agency_names,
+            classes,
+            shingle_sets,
+            ..
+        } = self;
+        // 3. signatures and band keys.
+        let mut bands: Vec<(u64, u32)> = shingle_sets
+            .par_iter()
+            .enumerate()
+            .filter(|(_, sh)| !sh.is_empty())
+            .flat_map_iter(|(c, sh)| {
+                let sig = signature(sh);
+                (0..BANDS).map(move |b| {
+                    let mut h = mix(b as u64 + 1);
+                    for v in sig.get(b * ROWS..(b + 1) * ROWS).unwrap_or(&[]) {
+                        h = mix(h ^ v);
+                    }
+                    (h, c as u32)
+                })
             })
-        })
-        .collect();
-    bands.par_sort_unstable();
+            .collect();
+        bands.par_sort_unstable();
 
-    // 4. exact checks of bucket members against the bucket's leaders.
-    let t = rules.near_similarity;
-    let mut groups = Groups::new(classes.len());
-    let mut leaders: Vec<u32> = Vec::with_capacity(MAX_LEADERS);
-    for bucket in bands.chunk_by(|a, b| a.0 == b.0) {
-        if bucket.len() < 2 {
-            continue;
-        }
-        leaders.clear();
-        for &(_, c) in bucket {
-            let sc = shingle_sets
-                .get(c as usize)
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
-            let mut joined = false;
-            for &l in &leaders {
-                if groups.find(l) == groups.find(c) {
-                    joined = true;
-                    break;
-                }
-                let sl = shingle_sets
-                    .get(l as usize)
+        // 4. exact checks of bucket members against the bucket's leaders.
+        let t = rules.near_similarity;
+        let mut groups = Groups::new(classes.len());
+        let mut leaders: Vec<u32> = Vec::with_capacity(MAX_LEADERS);
+        for bucket in bands.chunk_by(|a, b| a.0 == b.0) {
+            if bucket.len() < 2 {
+                continue;
+            }
+            leaders.clear();
+            for &(_, c) in bucket {
+                let sc = shingle_sets
+                    .get(c as usize)
                     .map(Vec::as_slice)
                     .unwrap_or(&[]);
-                let (small, big) = (sc.len().min(sl.len()), sc.len().max(sl.len()));
-                if big == 0 || (small as f64) < t * big as f64 {
-                    continue;
+                let mut joined = false;
+                for &l in &leaders {
+                    if groups.find(l) == groups.find(c) {
+                        joined = true;
+                        break;
+                    }
+                    let sl = shingle_sets
+                        .get(l as usize)
+                        .map(Vec::as_slice)
+                        .unwrap_or(&[]);
+                    let (small, big) = (sc.len().min(sl.len()), sc.len().max(sl.len()));
+                    if big == 0 || (small as f64) < t * big as f64 {
+                        continue;
+                    }
+                    let sim = jaccard(sc, sl);
+                    if sim >= t {
+                        groups.union(l, c, sim);
+                        joined = true;
+                        break;
+                    }
                 }
-                let sim = jaccard(sc, sl);
-                if sim >= t {
-                    groups.union(l, c, sim);
-                    joined = true;
-                    break;
+                if !joined && leaders.len() < MAX_LEADERS {
+                    leaders.push(c);
                 }
-            }
-            if !joined && leaders.len() < MAX_LEADERS {
-                leaders.push(c);
             }
         }
-    }
+        drop(shingle_sets);
 
-    // Components.
-    let mut comp: HashMap<u32, Vec<u32>> = HashMap::new();
-    for c in 0..classes.len() as u32 {
-        let r = groups.find(c);
-        comp.entry(r).or_default().push(c);
-    }
-    let mut out = Vec::new();
-    for (root, cls) in comp {
-        let mut members: Vec<usize> = cls
-            .iter()
-            .filter_map(|&c| classes.get(c as usize))
-            .flatten()
-            .copied()
-            .collect();
-        if members.len() < 2 {
-            continue;
-        }
-        members.sort_unstable();
-        let mut agencies: Vec<String> = members
-            .iter()
-            .filter_map(|&i| sops.get(i))
-            .map(|s| s.agency.clone().unwrap_or_default())
-            .collect();
-        agencies.sort();
-        agencies.dedup();
-        if !rules.same_agency && agencies.len() < 2 {
-            continue;
-        }
-        let variants = cls
-            .iter()
-            .filter_map(|&c| classes.get(c as usize)?.first())
-            .filter_map(|&i| sops.get(i).map(|s| s.id.clone()))
-            .collect();
-        let (kind, similarity) = if cls.len() == 1 {
-            (DuplicateKind::Identical, 1.0)
-        } else {
-            let m = groups.min_sim.get(root as usize).copied().unwrap_or(1.0);
-            (DuplicateKind::Near, (m * 1000.0).floor() / 1000.0)
+        // Components.
+        let id_of = |o: u32| ids.get(o as usize).map(|s| s.to_string());
+        let agency_of = |o: u32| {
+            agency
+                .get(o as usize)
+                .and_then(|&a| agency_names.get(a as usize))
+                .map(String::as_str)
+                .unwrap_or("")
         };
-        out.push(DuplicateGroup {
-            sops: members
+        let mut comp: HashMap<u32, Vec<u32>> = HashMap::new();
+        for c in 0..classes.len() as u32 {
+            let r = groups.find(c);
+            comp.entry(r).or_default().push(c);
+        }
+        let mut out = Vec::new();
+        for (root, cls) in comp {
+            let mut members: Vec<u32> = cls
                 .iter()
-                .filter_map(|&i| sops.get(i).map(|s| s.id.clone()))
-                .collect(),
-            similarity,
-            kind,
-            agencies: agencies.into_iter().filter(|a| !a.is_empty()).collect(),
-            variants,
+                .filter_map(|&c| classes.get(c as usize))
+                .flatten()
+                .copied()
+                .collect();
+            if members.len() < 2 {
+                continue;
+            }
+            members.sort_unstable();
+            let mut agencies: Vec<&str> = members.iter().map(|&o| agency_of(o)).collect();
+            agencies.sort_unstable();
+            agencies.dedup();
+            if !rules.same_agency && agencies.len() < 2 {
+                continue;
+            }
+            let variants = cls
+                .iter()
+                .filter_map(|&c| classes.get(c as usize)?.first())
+                .filter_map(|&o| id_of(o))
+                .collect();
+            let (kind, similarity) = if cls.len() == 1 {
+                (DuplicateKind::Identical, 1.0)
+            } else {
+                let m = groups.min_sim.get(root as usize).copied().unwrap_or(1.0);
+                (DuplicateKind::Near, (m * 1000.0).floor() / 1000.0)
+            };
+            out.push(DuplicateGroup {
+                sops: members.iter().filter_map(|&o| id_of(o)).collect(),
+                similarity,
+                kind,
+                agencies: agencies
+                    .into_iter()
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                variants,
+            });
+        }
+        out.sort_by(|a, b| {
+            b.sops
+                .len()
+                .cmp(&a.sops.len())
+                .then_with(|| a.sops.cmp(&b.sops))
         });
+        out
     }
-    out.sort_by(|a, b| {
-        b.sops
-            .len()
-            .cmp(&a.sops.len())
-            .then_with(|| a.sops.cmp(&b.sops))
-    });
-    out
 }
 
 #[cfg(test)]

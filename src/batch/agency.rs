@@ -43,6 +43,20 @@ impl AgencyMap {
         AgencyMap { prefixes }
     }
 
+    /// A short hash of the manifest's rows: a file read under another manifest is read
+    /// again (its SOPs carry the agency).
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for (prefix, agency) in &self.prefixes {
+            h.update(prefix.as_bytes());
+            h.update([0u8]);
+            h.update(agency.as_bytes());
+            h.update([1u8]);
+        }
+        crate::rules::hex(h.finalize().get(..6).unwrap_or(&[]))
+    }
+
     /// The agency of a file at `rel_path` (relative, `/`-separated).
     pub fn resolve(&self, rel_path: &str) -> Option<String> {
         for (prefix, agency) in &self.prefixes {

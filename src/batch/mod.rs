@@ -77,10 +77,13 @@ pub struct RunResult {
     pub skipped: usize,
     /// Files whose records were dropped because they left the archive.
     pub deleted: usize,
-    /// All SOPs of the archive, sorted by id.
-    pub sops: Vec<Sop>,
+    /// SOPs of the archive (all of them, not only those read in this run).
+    pub sops: usize,
     /// All files that gave no SOP, sorted by path.
     pub errors: Vec<FileError>,
+    /// False when nothing changed since the previous run and the outputs were kept as
+    /// they are (byte for byte).
+    pub outputs_written: bool,
 }
 
 /// A failure of the run itself (not of one file).
@@ -282,7 +285,12 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
     } else {
         store.known_files()?
     };
-    let version = format!("{}+rules:{}", opts.engine_version, rules.fingerprint);
+    let version = format!(
+        "{}+rules:{}+manifest:{}",
+        opts.engine_version,
+        rules.fingerprint,
+        agencies.fingerprint()
+    );
 
     // Cheap check first: same size, mtime and version means unchanged without reading.
     let mut todo = Vec::new();
@@ -363,36 +371,87 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
     let present: std::collections::HashSet<&str> = files.iter().map(|(_, r)| r.as_str()).collect();
     let deleted = store.drop_missing(&present)? as usize;
 
+    let errors = store.errors()?;
     let mut res = RunResult {
         files: files.len(),
         read,
         skipped,
         deleted,
-        sops: store.sops()?,
-        errors: store.errors()?,
+        sops: 0,
+        errors,
+        outputs_written: true,
     };
-    crate::analyze::cross_findings(&mut res.sops, rules);
-    output::write_jsonl(&opts.out.join("sops.jsonl"), &res.sops)?;
+    // Nothing read, nothing dropped, same engine, rules, as-of date and manifest, and the
+    // outputs still there: they would come out byte for byte the same, so keep them.
+    let outputs_key = format!(
+        "{version}|as_of:{}|files:{}",
+        rules.findings.as_of, res.files
+    );
+    let outputs_present = OUTPUTS.iter().all(|n| opts.out.join(n).is_file());
+    if read == 0
+        && deleted == 0
+        && outputs_present
+        && store.meta(OUTPUTS_KEY)?.as_deref() == Some(outputs_key.as_str())
+    {
+        res.sops = store.sop_count()?;
+        res.outputs_written = false;
+        record_run(
+            &store,
+            &res,
+            store.last_run()?.map(|r| r.findings_by_agency),
+        )?;
+        bar.finish(&res);
+        return Ok(res);
+    }
+    // The outputs are about to change: forget the key until they are all written, so a
+    // run killed half-way writes them again next time.
+    store.set_meta(OUTPUTS_KEY, "")?;
     output::write_jsonl(&opts.out.join("errors.jsonl"), &res.errors)?;
     let report_ctx = crate::report::ReportContext {
         manifest: agencies.clone(),
+        previous: store
+            .last_written_run()?
+            .map(|r| crate::report::PreviousRun {
+                finished: format_utc(r.finished_at),
+                findings_by_agency: r.findings_by_agency,
+            }),
         ..Default::default()
     };
-    crate::report::write_all_with(
+    let analysis = crate::report::write_from(
         &opts.out,
         res.files,
-        &res.sops,
+        &store,
         &res.errors,
         rules,
         &report_ctx,
+        crate::report::WriteOptions { sops_jsonl: true },
     )
     .map_err(|e| BatchError::Report(e.to_string()))?;
-    let mut by_agency = std::collections::BTreeMap::new();
-    for s in &res.sops {
-        *by_agency
-            .entry(s.agency.clone().unwrap_or_default())
-            .or_insert(0u64) += s.findings.len() as u64;
-    }
+    res.sops = analysis.sops;
+    store.set_meta(OUTPUTS_KEY, &outputs_key)?;
+    record_run(&store, &res, Some(analysis.findings_by_agency()))?;
+    bar.finish(&res);
+    Ok(res)
+}
+
+/// The outputs a run writes; all must exist for a rerun to keep them.
+const OUTPUTS: [&str; 5] = [
+    "sops.jsonl",
+    "errors.jsonl",
+    "report.json",
+    "report.html",
+    "report.xlsx",
+];
+
+/// The `meta` key under which the store keeps what the outputs were written from.
+const OUTPUTS_KEY: &str = "outputs";
+
+/// Records the finished run in the store.
+fn record_run(
+    store: &Store,
+    res: &RunResult,
+    findings_by_agency: Option<std::collections::BTreeMap<String, u64>>,
+) -> Result<(), BatchError> {
     store.record_run(&state::RunRecord {
         finished_at: std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -403,8 +462,20 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
         skipped: res.skipped as u64,
         failed: res.errors.len() as u64,
         deleted: res.deleted as u64,
-        findings_by_agency: by_agency,
+        findings_by_agency: findings_by_agency.unwrap_or_default(),
+        wrote_outputs: res.outputs_written,
     })?;
-    bar.finish(&res);
-    Ok(res)
+    Ok(())
+}
+
+/// Seconds since the epoch as `YYYY-MM-DD HH:MM` (UTC).
+fn format_utc(secs: i64) -> String {
+    let day = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    format!(
+        "{} {:02}:{:02}",
+        crate::analyze::date::Date::from_days(day),
+        rem / 3600,
+        rem % 3600 / 60
+    )
 }

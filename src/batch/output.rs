@@ -39,3 +39,63 @@ pub fn write_jsonl<T: Serialize>(path: &Path, items: &[T]) -> Result<(), BatchEr
     }
     write_atomic(path, &buf)
 }
+
+/// A file written by streaming to a temporary name in its folder and renamed over the
+/// final name by [`commit`](Self::commit); dropped uncommitted, it leaves nothing.
+pub struct AtomicFile {
+    path: std::path::PathBuf,
+    out: std::io::BufWriter<tempfile::NamedTempFile>,
+}
+
+impl AtomicFile {
+    /// Starts writing `path`.
+    pub fn create(path: &Path) -> Result<Self, BatchError> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|source| BatchError::Output {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            out: std::io::BufWriter::with_capacity(256 * 1024, tmp),
+        })
+    }
+
+    /// The final path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Flushes, syncs and renames the file over its final name.
+    pub fn commit(self) -> Result<(), BatchError> {
+        let path = self.path;
+        let err = |source| BatchError::Output {
+            path: path.clone(),
+            source,
+        };
+        let tmp = self.out.into_inner().map_err(|e| err(e.into_error()))?;
+        tmp.as_file().sync_all().map_err(err)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))
+                .map_err(err)?;
+        }
+        tmp.persist(&path).map_err(|e| err(e.error))?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.out.write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.out.write_all(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}

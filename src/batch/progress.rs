@@ -65,19 +65,25 @@ impl Progress {
         match self.mode {
             ProgressMode::Quiet => {}
             ProgressMode::Auto => eprintln!(
-                "sopap: {} files ({} read, {} unchanged, {} removed), {} SOPs, {} files failed",
+                "sopap: {} files ({} read, {} unchanged, {} removed), {} SOPs, {} files failed{}",
                 res.files,
                 res.read,
                 res.skipped,
                 res.deleted,
-                res.sops.len(),
-                res.errors.len()
+                res.sops,
+                res.errors.len(),
+                if res.outputs_written {
+                    ""
+                } else {
+                    "; nothing changed, outputs kept"
+                }
             ),
             ProgressMode::JsonLog => {
                 let line = serde_json::json!({
                     "event": "run-finished", "files": res.files, "read": res.read,
                     "skipped": res.skipped, "deleted": res.deleted,
-                    "sops": res.sops.len(), "failed": res.errors.len(),
+                    "sops": res.sops, "failed": res.errors.len(),
+                    "outputs_written": res.outputs_written,
                 });
                 eprintln!("{line}");
             }

@@ -7,11 +7,18 @@
 //! moment loses at most the batch in flight.
 
 use std::collections::HashMap;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::analyze::agencies::agency_name;
+use crate::analyze::source::{SopSource, Visit};
 use crate::sop::record::{FileError, Sop};
+
+/// The layout of the tables; a store of another layout is emptied (its files are read
+/// again) when opened.
+const SCHEMA_VERSION: i64 = 2;
 
 /// A failure of the state store.
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +64,13 @@ pub struct RunRecord {
     pub deleted: u64,
     /// Findings per agency after the run.
     pub findings_by_agency: std::collections::BTreeMap<String, u64>,
+    /// Whether the run wrote the outputs (false: nothing had changed, they were kept).
+    #[serde(default = "yes")]
+    pub wrote_outputs: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// The open store.
@@ -74,6 +88,17 @@ impl Store {
             source,
         };
         let conn = Connection::open(&path).map_err(err)?;
+        let schema: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(err)?;
+        if schema != SCHEMA_VERSION {
+            // An older layout: forget the files (they are read again) but keep the runs.
+            conn.execute_batch(&format!(
+                "DROP TABLE IF EXISTS sops; DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS meta;
+                 PRAGMA user_version = {SCHEMA_VERSION};"
+            ))
+            .map_err(err)?;
+        }
         conn.execute_batch(
             "PRAGMA journal_mode=WAL;
              PRAGMA synchronous=NORMAL;
@@ -88,9 +113,15 @@ impl Store {
              CREATE TABLE IF NOT EXISTS sops (
                 id TEXT PRIMARY KEY,
                 path TEXT NOT NULL,
+                agency TEXT NOT NULL,
                 json TEXT NOT NULL
              );
              CREATE INDEX IF NOT EXISTS sops_path ON sops(path);
+             CREATE INDEX IF NOT EXISTS sops_agency ON sops(agency, id);
+             CREATE TABLE IF NOT EXISTS meta (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+             );
              CREATE TABLE IF NOT EXISTS runs (
                 n INTEGER PRIMARY KEY AUTOINCREMENT,
                 json TEXT NOT NULL
@@ -154,7 +185,9 @@ impl Store {
                 )
                 .map_err(err)?;
             let mut put_sop = tx
-                .prepare_cached("INSERT OR REPLACE INTO sops (id, path, json) VALUES (?1, ?2, ?3)")
+                .prepare_cached(
+                    "INSERT OR REPLACE INTO sops (id, path, agency, json) VALUES (?1, ?2, ?3, ?4)",
+                )
                 .map_err(err)?;
             for (rel, st, outcome) in batch {
                 del.execute(params![rel]).map_err(err)?;
@@ -175,7 +208,9 @@ impl Store {
                 if let Ok(sops) = outcome {
                     for s in sops {
                         let json = serde_json::to_string(s).unwrap_or_default();
-                        put_sop.execute(params![s.id, rel, json]).map_err(err)?;
+                        put_sop
+                            .execute(params![s.id, rel, agency_name(s), json])
+                            .map_err(err)?;
                     }
                 }
             }
@@ -220,9 +255,55 @@ impl Store {
         Ok(gone.len() as u64)
     }
 
-    /// Every stored SOP, ordered by id.
+    /// Every stored SOP, ordered by id (loads them all: for small stores and tests; a run
+    /// walks them through [`SopSource`]).
     pub fn sops(&self) -> Result<Vec<Sop>, StoreError> {
         self.json_rows("SELECT json FROM sops ORDER BY id")
+    }
+
+    /// How many SOPs the store holds.
+    pub fn sop_count(&self) -> Result<usize, StoreError> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM sops", [], |r| r.get::<_, i64>(0))
+            .map(|n| n as usize)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Walks the SOPs of one query in order, one at a time (a row that is not an SOP,
+    /// written by another version, is skipped).
+    fn walk(&self, sql: &str, args: &[&dyn rusqlite::ToSql], f: &mut Visit<'_>) -> io::Result<()> {
+        let io_err = |e: rusqlite::Error| io::Error::other(self.err(e));
+        let mut st = self.conn.prepare(sql).map_err(io_err)?;
+        let mut rows = st.query(args).map_err(io_err)?;
+        while let Some(row) = rows.next().map_err(io_err)? {
+            let json = row.get_ref(0).map_err(io_err)?;
+            let Ok(text) = json.as_str() else { continue };
+            if let Ok(sop) = serde_json::from_str::<Sop>(text) {
+                f(sop)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A stored value of the `meta` table.
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Sets a value of the `meta` table.
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                params![key, value],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
     }
 
     /// Every stored file error, ordered by path.
@@ -256,6 +337,25 @@ impl Store {
         Ok(())
     }
 
+    /// The most recent recorded run that wrote the outputs: the run the next report's
+    /// trend compares with.
+    pub fn last_written_run(&self) -> Result<Option<RunRecord>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT json FROM runs ORDER BY n DESC")
+            .map_err(|e| self.err(e))?;
+        let mut rows = st.query([]).map_err(|e| self.err(e))?;
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let json: String = row.get(0).map_err(|e| self.err(e))?;
+            if let Ok(r) = serde_json::from_str::<RunRecord>(&json)
+                && r.wrote_outputs
+            {
+                return Ok(Some(r));
+            }
+        }
+        Ok(None)
+    }
+
     /// The most recent recorded run, if any.
     pub fn last_run(&self) -> Result<Option<RunRecord>, StoreError> {
         let json: Option<String> = self
@@ -265,6 +365,33 @@ impl Store {
             })
             .optional()
             .map_err(|e| self.err(e))?;
+        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+    }
+}
+
+impl SopSource for Store {
+    fn each(&self, f: &mut Visit<'_>) -> io::Result<()> {
+        self.walk("SELECT json FROM sops ORDER BY id", &[], f)
+    }
+
+    fn each_of_agency(&self, agency: &str, f: &mut Visit<'_>) -> io::Result<()> {
+        self.walk(
+            "SELECT json FROM sops WHERE agency = ?1 ORDER BY id",
+            &[&agency],
+            f,
+        )
+    }
+
+    fn get(&self, id: &str) -> io::Result<Option<Sop>> {
+        let io_err = |e: rusqlite::Error| io::Error::other(self.err(e));
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT json FROM sops WHERE id = ?1")
+            .map_err(io_err)?;
+        let json: Option<String> = st
+            .query_row(params![id], |r| r.get(0))
+            .optional()
+            .map_err(io_err)?;
         Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
     }
 }

@@ -7,13 +7,16 @@
 //! files that failed and why. Every piece of document text goes through [`esc`]. A small
 //! inline script only adds sorting by column header and a filter box.
 
-use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
+use std::io;
 
 use super::json::Report;
+use crate::analyze::Analysis;
 use crate::analyze::agencies::{agency_name, sop_completeness};
-use crate::analyze::duplicates::{DuplicateKind, normalise};
+use crate::analyze::duplicates::{DuplicateGroup, DuplicateKind, normalise};
+use crate::analyze::source::SopSource;
 use crate::error::ErrorKind;
+use crate::rules::Rules;
 use crate::sop::record::{Severity, Sop, Step};
 
 /// Most variants of one duplicate group compared side by side with the reference.
@@ -136,6 +139,8 @@ summary{cursor:pointer;padding:3px 0}
 details.opd>summary{font-weight:600;font-size:15px}
 details.sop{margin-left:18px}
 .muted{color:#6b7b8b}
+.trend{background:#f4f8fb;border-left:4px solid #2b6cb0;padding:4px 12px;margin:12px 0}
+.trend ul{margin:4px 0}
 .diff td{width:45%}
 .diff td.no{width:5%;color:#6b7b8b}
 .diff tr.same td{color:#8a97a3}
@@ -188,9 +193,21 @@ fn bar(x: f64) -> String {
     )
 }
 
-/// Renders the whole page.
-pub fn render(report: &Report, sops: &[Sop]) -> String {
-    let mut h = String::with_capacity(64 * 1024 + sops.len() * 2048);
+/// Flushes the page buffer to the file once it holds this much.
+const FLUSH_AT: usize = 256 * 1024;
+
+/// Writes the buffer out when it has grown past [`FLUSH_AT`].
+fn flush_if_full(h: &mut String, w: &mut dyn io::Write) -> io::Result<()> {
+    if h.len() >= FLUSH_AT {
+        w.write_all(h.as_bytes())?;
+        h.clear();
+    }
+    Ok(())
+}
+
+/// Writes the head of the page, the summary and the agency ranking.
+pub fn begin(w: &mut dyn io::Write, report: &Report) -> io::Result<()> {
+    let mut h = String::with_capacity(64 * 1024);
     let sm = &report.summary;
     let _ = write!(
         h,
@@ -210,11 +227,206 @@ pub fn render(report: &Report, sops: &[Sop]) -> String {
     );
     summary(&mut h, report);
     agencies(&mut h, report);
-    findings(&mut h, report, sops);
-    duplicates(&mut h, report, sops);
-    failed(&mut h, report);
+    w.write_all(h.as_bytes())
+}
+
+/// Writes the findings per agency and per SOP, reading each agency's SOPs from `source`
+/// (their findings set by `analysis`).
+pub fn findings(
+    w: &mut dyn io::Write,
+    r: &Report,
+    analysis: &Analysis,
+    source: &dyn SopSource,
+    rules: &Rules,
+) -> io::Result<()> {
+    let mut budget = MAX_FINDING_ROWS;
+    let mut h = String::with_capacity(FLUSH_AT + 16 * 1024);
+    h.push_str(
+        "<section id=\"temuan\"><h2>Temuan per OPD dan per SOP</h2>\
+         <p class=\"muted\">Klik nama OPD untuk membuka daftar SOP-nya, lalu klik SOP untuk \
+         melihat temuannya.</p>\n",
+    );
+    for a in &r.agencies {
+        let _ = write!(
+            h,
+            "<details class=\"opd\"><summary>{}. {} — {} SOP, {} kesalahan, {} peringatan, {} \
+             informasi</summary>",
+            a.rank,
+            esc(&a.agency),
+            a.sops,
+            a.findings.error,
+            a.findings.warning,
+            a.findings.info
+        );
+        if let Some(per_code) = analysis.codes.get(&a.agency)
+            && !per_code.is_empty()
+        {
+            h.push_str(
+                "<table class=\"codes\"><thead><tr><th>Tingkat</th><th>Jenis temuan</th>\
+                 <th>Kode</th><th class=\"n\">Jumlah</th></tr></thead><tbody>",
+            );
+            for ((sev, code), n) in per_code {
+                let _ = write!(
+                    h,
+                    "<tr><td><span class=\"sev {}\">{}</span></td><td>{}</td><td><code>{}</code>\
+                     </td><td class=\"n\">{n}</td></tr>",
+                    severity_class(*sev),
+                    severity_label(*sev),
+                    code_label(code),
+                    esc(code)
+                );
+            }
+            h.push_str("</tbody></table>\n");
+        }
+        let mut clean = 0usize;
+        let mut clean_list = String::new();
+        if a.sops > 0 {
+            source.each_of_agency(&a.agency, &mut |mut s: Sop| {
+                analysis.apply(&mut s, rules);
+                if s.findings.is_empty() {
+                    if clean > 0 {
+                        clean_list.push_str("; ");
+                    }
+                    clean += 1;
+                    let _ = write!(
+                        clean_list,
+                        "{} <span>({})</span>",
+                        esc(s.identity.title.as_deref().unwrap_or("(tanpa nama)")),
+                        esc(&s.id)
+                    );
+                } else {
+                    sop_details(&mut h, &s, &mut budget);
+                }
+                flush_if_full(&mut h, w)
+            })?;
+        }
+        if clean > 0 {
+            let _ = write!(
+                h,
+                "<p class=\"muted\">{clean} SOP tanpa temuan: {clean_list}</p>"
+            );
+        }
+        h.push_str("</details>\n");
+        flush_if_full(&mut h, w)?;
+    }
+    h.push_str("</section>\n");
+    w.write_all(h.as_bytes())
+}
+
+/// One SOP of a duplicate group as the report shows it.
+#[derive(Clone, Debug, Default)]
+pub struct Member {
+    /// The SOP id.
+    pub id: String,
+    /// Agency, title and number; None when the SOP is not in the source.
+    pub shown: Option<(String, String, String)>,
+}
+
+impl Member {
+    /// The member `id` as found in `sop`.
+    pub fn of(id: &str, sop: Option<&Sop>) -> Self {
+        Member {
+            id: id.to_string(),
+            shown: sop.map(|s| {
+                (
+                    agency_name(s).to_string(),
+                    s.identity.title.clone().unwrap_or_default(),
+                    s.identity.number.clone().unwrap_or_default(),
+                )
+            }),
+        }
+    }
+}
+
+/// Writes the head of the duplicates section.
+pub fn duplicates_begin(w: &mut dyn io::Write, r: &Report) -> io::Result<()> {
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<section id=\"duplikat\"><h2>Kelompok duplikat ({})</h2>\
+         <p class=\"muted\">Identik: langkah-langkahnya sama setelah dinormalkan. Mirip: judul \
+         dan kegiatan mirip di atas ambang aturan. Setiap varian dibandingkan berdampingan \
+         dengan SOP acuan (baris berwarna = berbeda).</p>",
+        r.duplicates.len()
+    );
+    if r.duplicates.is_empty() {
+        h.push_str("<p>Tidak ada kelompok duplikat.</p>");
+    }
+    w.write_all(h.as_bytes())
+}
+
+/// Writes group `g` (0-based) of the duplicates: its members, then each variant beside
+/// the reference (`variants[0]`; missing ones are None).
+pub fn duplicate_group(
+    w: &mut dyn io::Write,
+    g: usize,
+    d: &DuplicateGroup,
+    members: &[Member],
+    variants: &[Option<Sop>],
+) -> io::Result<()> {
+    let mut h = String::new();
+    let (kind, label) = match d.kind {
+        DuplicateKind::Identical => ("identical", "identik"),
+        DuplicateKind::Near => ("near", "mirip"),
+    };
+    let reference = variants.first().and_then(Option::as_ref);
+    let title = reference
+        .and_then(|s| s.identity.title.as_deref())
+        .unwrap_or("(tanpa nama)");
+    let _ = write!(
+        h,
+        "<details class=\"dup {kind}\"><summary><b>Kelompok {}</b>: {} — {} SOP dari {} OPD, \
+         {label}, kemiripan {}</summary>\n<table><thead><tr><th>SOP</th><th>OPD</th>\
+         <th>Nama SOP</th><th>Nomor</th></tr></thead><tbody>",
+        g + 1,
+        esc(title),
+        d.sops.len(),
+        d.agencies.len(),
+        percent(d.similarity)
+    );
+    for m in members {
+        let (agency, title, number) = match &m.shown {
+            Some((a, t, n)) => (a.as_str(), t.as_str(), n.as_str()),
+            None => ("", "", ""),
+        };
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&m.id),
+            esc(agency),
+            esc(title),
+            esc(number)
+        );
+        flush_if_full(&mut h, w)?;
+    }
+    h.push_str("</tbody></table>\n");
+    if let Some(reference) = reference {
+        for v in variants.iter().skip(1).take(MAX_VARIANTS_SHOWN) {
+            let Some(v) = v else { continue };
+            side_by_side(&mut h, reference, v);
+        }
+        let more = d.variants.len().saturating_sub(1 + MAX_VARIANTS_SHOWN);
+        if more > 0 {
+            let _ = write!(
+                h,
+                "<p class=\"muted\">… dan {more} varian lain (lihat report.json).</p>"
+            );
+        }
+    }
+    h.push_str("</details>\n");
+    w.write_all(h.as_bytes())
+}
+
+/// Most variants of a group the page compares with the reference (the caller fetches
+/// the reference and this many more).
+pub const VARIANTS_FETCHED: usize = 1 + MAX_VARIANTS_SHOWN;
+
+/// Writes the end of the duplicates section, the failed files and the end of the page.
+pub fn end(w: &mut dyn io::Write, r: &Report) -> io::Result<()> {
+    let mut h = String::from("</section>\n");
+    failed(&mut h, r);
     let _ = write!(h, "</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n");
-    h
+    w.write_all(h.as_bytes())
 }
 
 fn summary(h: &mut String, r: &Report) {
@@ -253,10 +465,67 @@ fn summary(h: &mut String, r: &Report) {
             s.duplicate_groups
         );
     }
+    trend(h, r);
     h.push_str(
         "<p class=\"muted\">Kelengkapan = rata-rata per SOP dari (a) bagian identitas wajib yang \
          terisi dan (b) atribut langkah (pelaksana, waktu, output) yang terisi.</p></section>\n",
     );
+}
+
+/// Most agencies the summary names in the trend since the previous run.
+const MAX_TREND_NAMED: usize = 10;
+
+/// A change in findings in words: "12 temuan lebih sedikit", "3 temuan lebih banyak".
+pub fn change_text(change: i64) -> String {
+    match change {
+        0 => "tidak berubah".to_string(),
+        c if c < 0 => format!("{} temuan lebih sedikit", c.unsigned_abs()),
+        c => format!("{c} temuan lebih banyak"),
+    }
+}
+
+/// The trend since the previous run: the total and the agencies that changed most.
+fn trend(h: &mut String, r: &Report) {
+    let Some(prev) = &r.summary.previous_run else {
+        return;
+    };
+    let total: i64 = r.agencies.iter().filter_map(|a| a.findings_change).sum();
+    let _ = write!(
+        h,
+        "<div class=\"trend\"><p>Sejak proses sebelumnya ({}): jumlah temuan {}.</p>",
+        esc(prev),
+        match total {
+            0 => "tidak berubah".to_string(),
+            t if t < 0 => format!("berkurang {}", t.unsigned_abs()),
+            t => format!("bertambah {t}"),
+        }
+    );
+    let mut changed: Vec<(&str, i64)> = r
+        .agencies
+        .iter()
+        .filter_map(|a| Some((a.agency.as_str(), a.findings_change?)))
+        .filter(|(_, c)| *c != 0)
+        .collect();
+    changed.sort_by(|a, b| {
+        b.1.unsigned_abs()
+            .cmp(&a.1.unsigned_abs())
+            .then_with(|| a.0.cmp(b.0))
+    });
+    if !changed.is_empty() {
+        h.push_str("<ul>");
+        for (agency, c) in changed.iter().take(MAX_TREND_NAMED) {
+            let _ = write!(h, "<li><b>{}</b>: {}</li>", esc(agency), change_text(*c));
+        }
+        if changed.len() > MAX_TREND_NAMED {
+            let _ = write!(
+                h,
+                "<li>… dan {} OPD lain (lihat kolom Perubahan di peringkat OPD)</li>",
+                changed.len() - MAX_TREND_NAMED
+            );
+        }
+        h.push_str("</ul>");
+    }
+    h.push_str("</div>");
 }
 
 fn agencies(h: &mut String, r: &Report) {
@@ -267,16 +536,21 @@ fn agencies(h: &mut String, r: &Report) {
          <table id=\"tabel-opd\" class=\"sortable\"><thead><tr><th class=\"n\">#</th>\
          <th>OPD</th><th class=\"n\">Berkas</th><th class=\"n\">Gagal</th><th class=\"n\">SOP</th>\
          <th class=\"n\">Langkah</th><th class=\"n\">Kesalahan</th><th class=\"n\">Peringatan</th>\
-         <th class=\"n\">Informasi</th><th>Kelengkapan</th></tr></thead><tbody>\n",
+         <th class=\"n\">Informasi</th><th>Kelengkapan</th>",
     );
+    let trend = r.summary.previous_run.is_some();
+    if trend {
+        h.push_str("<th class=\"n\">Perubahan temuan</th>");
+    }
+    h.push_str("</tr></thead><tbody>\n");
     for a in &r.agencies {
-        let _ = writeln!(
+        let _ = write!(
             h,
             "<tr class=\"opd-row\"><td class=\"n\" data-v=\"{}\">{}</td><td>{}</td>\
              <td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td>\
              <td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td>\
              <td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td>\
-             <td class=\"n\" data-v=\"{}\">{}</td><td class=\"kel\" data-v=\"{}\">{}</td></tr>",
+             <td class=\"n\" data-v=\"{}\">{}</td><td class=\"kel\" data-v=\"{}\">{}</td>",
             a.rank,
             a.rank,
             esc(&a.agency),
@@ -297,89 +571,13 @@ fn agencies(h: &mut String, r: &Report) {
             a.completeness,
             bar(a.completeness)
         );
+        if trend {
+            let c = a.findings_change.unwrap_or(0);
+            let _ = write!(h, "<td class=\"n\" data-v=\"{c}\">{}</td>", change_text(c));
+        }
+        h.push_str("</tr>\n");
     }
     h.push_str("</tbody></table></section>\n");
-}
-
-fn findings(h: &mut String, r: &Report, sops: &[Sop]) {
-    let mut budget = MAX_FINDING_ROWS;
-    let mut by_agency: HashMap<&str, Vec<&Sop>> = HashMap::new();
-    for s in sops {
-        by_agency.entry(agency_name(s)).or_default().push(s);
-    }
-    h.push_str(
-        "<section id=\"temuan\"><h2>Temuan per OPD dan per SOP</h2>\
-         <p class=\"muted\">Klik nama OPD untuk membuka daftar SOP-nya, lalu klik SOP untuk \
-         melihat temuannya.</p>\n",
-    );
-    for a in &r.agencies {
-        let list = by_agency
-            .get(a.agency.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        let _ = write!(
-            h,
-            "<details class=\"opd\"><summary>{}. {} — {} SOP, {} kesalahan, {} peringatan, {} \
-             informasi</summary>",
-            a.rank,
-            esc(&a.agency),
-            a.sops,
-            a.findings.error,
-            a.findings.warning,
-            a.findings.info
-        );
-        // Counts per code.
-        let mut per_code: BTreeMap<(Severity, &str), usize> = BTreeMap::new();
-        for s in list {
-            for f in &s.findings {
-                *per_code.entry((f.severity, f.code.as_str())).or_default() += 1;
-            }
-        }
-        if !per_code.is_empty() {
-            h.push_str(
-                "<table class=\"codes\"><thead><tr><th>Tingkat</th><th>Jenis temuan</th>\
-                 <th>Kode</th><th class=\"n\">Jumlah</th></tr></thead><tbody>",
-            );
-            for ((sev, code), n) in &per_code {
-                let _ = write!(
-                    h,
-                    "<tr><td><span class=\"sev {}\">{}</span></td><td>{}</td><td><code>{}</code>\
-                     </td><td class=\"n\">{n}</td></tr>",
-                    severity_class(*sev),
-                    severity_label(*sev),
-                    code_label(code),
-                    esc(code)
-                );
-            }
-            h.push_str("</tbody></table>\n");
-        }
-        let mut clean: Vec<&Sop> = Vec::new();
-        for s in list {
-            if s.findings.is_empty() {
-                clean.push(s);
-            } else {
-                sop_details(h, s, &mut budget);
-            }
-        }
-        if !clean.is_empty() {
-            let _ = write!(
-                h,
-                "<p class=\"muted\">{} SOP tanpa temuan: {}</p>",
-                clean.len(),
-                clean
-                    .iter()
-                    .map(|s| format!(
-                        "{} <span>({})</span>",
-                        esc(s.identity.title.as_deref().unwrap_or("(tanpa nama)")),
-                        esc(&s.id)
-                    ))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            );
-        }
-        h.push_str("</details>\n");
-    }
-    h.push_str("</section>\n");
 }
 
 fn sop_details(h: &mut String, s: &Sop, budget: &mut usize) {
@@ -537,71 +735,6 @@ fn step_cells(s: Option<&Step>) -> (String, String) {
         Some(s) => (s.no.to_string(), esc(&s.activity)),
         None => (String::new(), String::new()),
     }
-}
-
-fn duplicates(h: &mut String, r: &Report, sops: &[Sop]) {
-    let by_id: HashMap<&str, &Sop> = sops.iter().map(|s| (s.id.as_str(), s)).collect();
-    let _ = write!(
-        h,
-        "<section id=\"duplikat\"><h2>Kelompok duplikat ({})</h2>\
-         <p class=\"muted\">Identik: langkah-langkahnya sama setelah dinormalkan. Mirip: judul \
-         dan kegiatan mirip di atas ambang aturan. Setiap varian dibandingkan berdampingan \
-         dengan SOP acuan (baris berwarna = berbeda).</p>",
-        r.duplicates.len()
-    );
-    if r.duplicates.is_empty() {
-        h.push_str("<p>Tidak ada kelompok duplikat.</p>");
-    }
-    for (g, d) in r.duplicates.iter().enumerate() {
-        let (kind, label) = match d.kind {
-            DuplicateKind::Identical => ("identical", "identik"),
-            DuplicateKind::Near => ("near", "mirip"),
-        };
-        let reference = d.variants.first().and_then(|id| by_id.get(id.as_str()));
-        let title = reference
-            .and_then(|s| s.identity.title.as_deref())
-            .unwrap_or("(tanpa nama)");
-        let _ = write!(
-            h,
-            "<details class=\"dup {kind}\"><summary><b>Kelompok {}</b>: {} — {} SOP dari {} OPD, \
-             {label}, kemiripan {}</summary>\n<table><thead><tr><th>SOP</th><th>OPD</th>\
-             <th>Nama SOP</th><th>Nomor</th></tr></thead><tbody>",
-            g + 1,
-            esc(title),
-            d.sops.len(),
-            d.agencies.len(),
-            percent(d.similarity)
-        );
-        for id in &d.sops {
-            let s = by_id.get(id.as_str());
-            let _ = write!(
-                h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(id),
-                esc(s.map(|s| agency_name(s)).unwrap_or("")),
-                esc(s.and_then(|s| s.identity.title.as_deref()).unwrap_or("")),
-                esc(s.and_then(|s| s.identity.number.as_deref()).unwrap_or(""))
-            );
-        }
-        h.push_str("</tbody></table>\n");
-        if let Some(reference) = reference {
-            for vid in d.variants.iter().skip(1).take(MAX_VARIANTS_SHOWN) {
-                let Some(v) = by_id.get(vid.as_str()) else {
-                    continue;
-                };
-                side_by_side(h, reference, v);
-            }
-            let more = d.variants.len().saturating_sub(1 + MAX_VARIANTS_SHOWN);
-            if more > 0 {
-                let _ = write!(
-                    h,
-                    "<p class=\"muted\">… dan {more} varian lain (lihat report.json).</p>"
-                );
-            }
-        }
-        h.push_str("</details>\n");
-    }
-    h.push_str("</section>\n");
 }
 
 fn side_by_side(h: &mut String, a: &Sop, b: &Sop) {

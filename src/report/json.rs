@@ -6,12 +6,14 @@
 //! per-group `agencies` and `variants`, and the top-level `failed` list) are where SPEC.md
 //! is silent.
 
-use std::collections::HashSet;
+use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
 
-use crate::analyze::agencies::{self, AgencySummary, ErrorAgencies, SeverityCounts};
-use crate::analyze::duplicates::{self, DuplicateGroup};
+use crate::analyze::agencies::{self, AgencySummary, SeverityCounts};
+use crate::analyze::analysis::{Analysis, AnalysisInput};
+use crate::analyze::duplicates::DuplicateGroup;
+use crate::analyze::source::SliceSource;
 use crate::error::ErrorKind;
 use crate::rules::Rules;
 use crate::sop::record::{FileError, Severity, Sop};
@@ -65,6 +67,10 @@ pub struct Summary {
     pub duplicate_sops: usize,
     /// The as-of date the findings were measured against.
     pub as_of: String,
+    /// When the previous run finished (UTC, `YYYY-MM-DD HH:MM`), the run each agency's
+    /// `findings_change` compares with; absent on a first run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_run: Option<String>,
 }
 
 /// One finding with the SOP it belongs to.
@@ -84,59 +90,152 @@ pub struct FindingRow {
     pub message: String,
 }
 
-/// Builds the report of a run that read `files` input files.
-/// `ea` attributes the failed files to agencies.
-pub fn build(
-    files: usize,
-    sops: &[Sop],
-    errors: &[FileError],
-    rules: &Rules,
-    ea: &ErrorAgencies,
-) -> Report {
-    let agencies = agencies::summarise(sops, errors, ea);
-    let dups = duplicates::find(sops, &rules.findings.duplicates);
-    let mut counts = SeverityCounts::default();
-    let mut findings = Vec::new();
+/// Builds the whole report of `sops` (findings included) in memory: for small sets and
+/// tests; a run streams it with [`frame`] and [`Writer`].
+pub fn build(files: usize, sops: &[Sop], errors: &[FileError], rules: &Rules) -> Report {
+    let source = SliceSource::new(sops);
+    let input = AnalysisInput {
+        errors,
+        ..Default::default()
+    };
+    let Ok(analysis) = Analysis::run(&source, &input, rules) else {
+        // A slice source never fails.
+        return frame(files, &Analysis::default(), rules, None);
+    };
+    let mut report = frame(files, &analysis, rules, None);
     for s in sops {
-        for f in &s.findings {
-            counts.add(f.severity);
-            findings.push(FindingRow {
-                sop: s.id.clone(),
-                agency: agencies::agency_name(s).to_string(),
-                code: f.code.clone(),
-                severity: f.severity,
-                step: f.step,
-                message: f.message.clone(),
-            });
-        }
+        let mut s = s.clone();
+        analysis.apply(&mut s, rules);
+        report.findings.extend(rows(&s));
     }
-    let in_groups: HashSet<&str> = dups
-        .iter()
-        .flat_map(|g| g.sops.iter().map(String::as_str))
-        .collect();
+    report
+}
+
+/// The finding rows of one SOP whose findings are set.
+pub fn rows(s: &Sop) -> impl Iterator<Item = FindingRow> + '_ {
+    let agency = agencies::agency_name(s);
+    s.findings.iter().map(move |f| FindingRow {
+        sop: s.id.clone(),
+        agency: agency.to_string(),
+        code: f.code.clone(),
+        severity: f.severity,
+        step: f.step,
+        message: f.message.clone(),
+    })
+}
+
+/// The report of a run that read `files` input files, without its findings (they are
+/// streamed): everything the analysis holds. `previous_run` is when the run the trend
+/// compares with finished.
+pub fn frame(
+    files: usize,
+    analysis: &Analysis,
+    rules: &Rules,
+    previous_run: Option<String>,
+) -> Report {
     Report {
         summary: Summary {
             files,
-            sops: sops.len(),
-            steps: sops.iter().map(|s| s.steps.len()).sum(),
-            errors: errors.len(),
-            agencies: agencies.len(),
-            findings: counts,
-            duplicate_groups: dups.len(),
-            duplicate_sops: in_groups.len(),
+            sops: analysis.sops,
+            steps: analysis.steps,
+            errors: analysis.failed.len(),
+            agencies: analysis.agencies.len(),
+            findings: analysis.findings,
+            duplicate_groups: analysis.duplicates.len(),
+            duplicate_sops: analysis.duplicate_sops(),
             as_of: rules.findings.as_of.to_string(),
+            previous_run,
         },
-        agencies,
-        findings,
-        duplicates: dups,
-        failed: errors
+        agencies: analysis.agencies.clone(),
+        findings: Vec::new(),
+        duplicates: analysis.duplicates.clone(),
+        failed: analysis
+            .failed
             .iter()
             .map(|e| FailedFile {
-                path: e.path.clone(),
-                kind: e.kind,
-                message: e.message.clone(),
-                agency: ea.agency_of(&e.path),
+                path: e.error.path.clone(),
+                kind: e.error.kind,
+                message: e.error.message.clone(),
+                agency: e.agency.clone(),
             })
             .collect(),
+    }
+}
+
+/// `report.json` written piece by piece, as `serde_json` would write the whole [`Report`]
+/// (indented, or compact): the frame's summary and agencies, the findings one at a time,
+/// then the frame's duplicates and failed files.
+pub struct Writer<W: Write> {
+    w: W,
+    pretty: bool,
+    rows: usize,
+}
+
+/// A value serialised on its own, indented as a member at `depth` of the whole document.
+fn value<T: Serialize>(v: &T, pretty: bool, depth: usize) -> io::Result<String> {
+    if !pretty {
+        return serde_json::to_string(v).map_err(io::Error::other);
+    }
+    let text = serde_json::to_string_pretty(v).map_err(io::Error::other)?;
+    // JSON strings hold no raw newline, so every newline is a line of the layout.
+    Ok(text.replace('\n', &format!("\n{}", "  ".repeat(depth))))
+}
+
+impl<W: Write> Writer<W> {
+    /// Writes the start of the document up to the findings array.
+    pub fn begin(mut w: W, frame: &Report, pretty: bool) -> io::Result<Self> {
+        if pretty {
+            write!(
+                w,
+                "{{\n  \"summary\": {},\n  \"agencies\": {},\n  \"findings\": [",
+                value(&frame.summary, true, 1)?,
+                value(&frame.agencies, true, 1)?
+            )?;
+        } else {
+            write!(
+                w,
+                "{{\"summary\":{},\"agencies\":{},\"findings\":[",
+                value(&frame.summary, false, 0)?,
+                value(&frame.agencies, false, 0)?
+            )?;
+        }
+        Ok(Writer { w, pretty, rows: 0 })
+    }
+
+    /// Writes one finding.
+    pub fn finding(&mut self, row: &FindingRow) -> io::Result<()> {
+        let sep = match (self.rows, self.pretty) {
+            (0, true) => "\n    ",
+            (_, true) => ",\n    ",
+            (0, false) => "",
+            (_, false) => ",",
+        };
+        self.rows += 1;
+        let v = value(row, self.pretty, 2)?;
+        self.w.write_all(sep.as_bytes())?;
+        self.w.write_all(v.as_bytes())
+    }
+
+    /// Writes the rest of the document and gives the writer back.
+    pub fn end(mut self, frame: &Report) -> io::Result<W> {
+        if self.pretty {
+            if self.rows > 0 {
+                self.w.write_all(b"\n  ")?;
+            }
+            writeln!(
+                self.w,
+                "],\n  \"duplicates\": {},\n  \"failed\": {}\n}}",
+                value(&frame.duplicates, true, 1)?,
+                value(&frame.failed, true, 1)?
+            )?;
+        } else {
+            writeln!(
+                self.w,
+                "],\"duplicates\":{},\"failed\":{}}}",
+                value(&frame.duplicates, false, 0)?,
+                value(&frame.failed, false, 0)?
+            )?;
+        }
+        Ok(self.w)
     }
 }

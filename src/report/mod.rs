@@ -6,16 +6,18 @@ pub mod html;
 pub mod json;
 pub mod xlsx;
 
-use std::collections::{HashMap, HashSet};
-use std::io::BufRead;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-use crate::analyze::agencies::ErrorAgencies;
+use crate::analyze::Analysis;
+use crate::analyze::analysis::AnalysisInput;
+use crate::analyze::source::{SliceSource, SopSource};
 use crate::batch::BatchError;
 use crate::batch::agency::AgencyMap;
-use crate::batch::output::write_atomic;
+use crate::batch::output::AtomicFile;
 use crate::rules::Rules;
 use crate::sop::record::{FileError, Sop};
 
@@ -67,20 +69,39 @@ impl ReportError {
 /// Up to this many findings `report.json` is indented; above it, compact.
 pub const PRETTY_JSON_MAX_FINDINGS: usize = 100_000;
 
-/// What the reports know beyond the records: how failed files map to agencies.
+/// What the reports know beyond the records: how failed files map to agencies, and the
+/// previous run for the trend.
 #[derive(Clone, Debug, Default)]
 pub struct ReportContext {
     /// The archive's manifest (`agencies.csv`), empty when unknown.
     pub manifest: AgencyMap,
     /// Agencies already known for failed files, by path (e.g. from an earlier report).
     pub failed_agencies: HashMap<String, String>,
+    /// The previous run, whose findings per agency the report compares with.
+    pub previous: Option<PreviousRun>,
+}
+
+/// The run a report's trend compares with.
+#[derive(Clone, Debug, Default)]
+pub struct PreviousRun {
+    /// When it finished, UTC, `YYYY-MM-DD HH:MM`.
+    pub finished: String,
+    /// Its findings per agency.
+    pub findings_by_agency: BTreeMap<String, u64>,
+}
+
+/// Which outputs [`write_from`] writes besides the three reports.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WriteOptions {
+    /// Also write `sops.jsonl`: every SOP with its findings for this run, in id order.
+    pub sops_jsonl: bool,
 }
 
 /// Writes `report.json`, `report.html` and `report.xlsx` into `out` for a run that read
-/// `files` input files. `sops` carry their findings (including `number-collision`);
-/// duplicates and per-agency figures are computed here. Findings are measured against
-/// `rules.findings.as_of`. Failed files count for the agency of their first folder; see
-/// [`write_all_with`] to give the archive's manifest.
+/// `files` input files. Findings (own and `number-collision`) are computed here and
+/// measured against `rules.findings.as_of`; duplicates and per-agency figures too. Failed
+/// files count for the agency of their first folder; see [`write_all_with`] to give the
+/// archive's manifest.
 pub fn write_all(
     out: &Path,
     files: usize,
@@ -100,35 +121,138 @@ pub fn write_all_with(
     rules: &Rules,
     ctx: &ReportContext,
 ) -> Result<(), ReportError> {
-    let ea = ErrorAgencies::new(sops, ctx.manifest.clone(), ctx.failed_agencies.clone());
-    let report = json::build(files, sops, errors, rules, &ea);
+    let source = SliceSource::new(sops);
+    write_from(
+        out,
+        files,
+        &source,
+        errors,
+        rules,
+        ctx,
+        WriteOptions::default(),
+    )
+    .map(|_| ())
+}
 
-    let p = out.join("report.json");
+/// Writes the reports (and, as `opts` asks, `sops.jsonl`) of the SOPs of `source`, which
+/// is read a few times and never held in memory: once for the analysis, once for the
+/// findings (report.json, Temuan, sops.jsonl), once per agency for the page, and one SOP at
+/// a time for the duplicate groups. Every file is written under a temporary name and
+/// renamed when complete. Returns the analysis (its figures feed the run record).
+pub fn write_from(
+    out: &Path,
+    files: usize,
+    source: &dyn SopSource,
+    errors: &[FileError],
+    rules: &Rules,
+    ctx: &ReportContext,
+    opts: WriteOptions,
+) -> Result<Analysis, ReportError> {
+    let io_err = |what: &str| {
+        let path = out.join(what);
+        move |source: std::io::Error| ReportError::Io {
+            path: path.clone(),
+            source,
+        }
+    };
+    let xlsx_err = |e: rust_xlsxwriter::XlsxError| ReportError::Xlsx {
+        path: out.join("report.xlsx"),
+        message: e.to_string(),
+    };
+    let input = AnalysisInput {
+        errors,
+        manifest: ctx.manifest.clone(),
+        failed_agencies: ctx.failed_agencies.clone(),
+        previous: ctx.previous.as_ref().map(|p| &p.findings_by_agency),
+    };
+    let analysis = Analysis::run(source, &input, rules).map_err(io_err("state"))?;
+    let frame = json::frame(
+        files,
+        &analysis,
+        rules,
+        ctx.previous.as_ref().map(|p| p.finished.clone()),
+    );
+
+    // Findings, in id order: report.json, the Temuan sheet and sops.jsonl together.
+    let json_path = out.join("report.json");
+    let json_file =
+        AtomicFile::create(&json_path).map_err(|e| ReportError::from_batch(e, &json_path))?;
     // Indented for people while small; compact when large (a province-sized run has
     // millions of findings, and indentation would add a third to the file).
-    let serialised = if report.findings.len() <= PRETTY_JSON_MAX_FINDINGS {
-        serde_json::to_vec_pretty(&report)
+    let pretty = analysis.findings.total() <= PRETTY_JSON_MAX_FINDINGS;
+    let mut jw = json::Writer::begin(json_file, &frame, pretty).map_err(io_err("report.json"))?;
+    let sops_path = out.join("sops.jsonl");
+    let mut sops_file = if opts.sops_jsonl {
+        Some(AtomicFile::create(&sops_path).map_err(|e| ReportError::from_batch(e, &sops_path))?)
     } else {
-        serde_json::to_vec(&report)
+        None
     };
-    let mut text = serialised.map_err(|e| ReportError::Io {
-        path: p.clone(),
-        source: std::io::Error::other(e),
-    })?;
-    text.push(b'\n');
-    write_atomic(&p, &text).map_err(|e| ReportError::from_batch(e, &p))?;
+    let mut book = xlsx::Book::new(&frame, out).map_err(xlsx_err)?;
+    {
+        let mut temuan = book.findings().map_err(xlsx_err)?;
+        source
+            .each(&mut |mut s: Sop| {
+                analysis.apply(&mut s, rules);
+                if let Some(f) = sops_file.as_mut() {
+                    serde_json::to_writer(&mut *f, &s).map_err(std::io::Error::other)?;
+                    f.write_all(b"\n")?;
+                }
+                for row in json::rows(&s) {
+                    jw.finding(&row)?;
+                    temuan
+                        .row(&row, s.identity.title.as_deref())
+                        .map_err(std::io::Error::other)?;
+                }
+                Ok(())
+            })
+            .map_err(io_err("report.json"))?;
+        temuan.finish().map_err(xlsx_err)?;
+    }
+    let json_file = jw.end(&frame).map_err(io_err("report.json"))?;
 
-    let p = out.join("report.html");
-    let page = html::render(&report, sops);
-    write_atomic(&p, page.as_bytes()).map_err(|e| ReportError::from_batch(e, &p))?;
+    // The page: findings per agency, then the duplicate groups (with the Duplikat sheet).
+    let html_path = out.join("report.html");
+    let mut page =
+        AtomicFile::create(&html_path).map_err(|e| ReportError::from_batch(e, &html_path))?;
+    html::begin(&mut page, &frame).map_err(io_err("report.html"))?;
+    html::findings(&mut page, &frame, &analysis, source, rules).map_err(io_err("report.html"))?;
+    html::duplicates_begin(&mut page, &frame).map_err(io_err("report.html"))?;
+    {
+        let mut dup_sheet = book.duplicates().map_err(xlsx_err)?;
+        for (g, d) in frame.duplicates.iter().enumerate() {
+            let mut members = Vec::with_capacity(d.sops.len());
+            for id in &d.sops {
+                let sop = source.get(id).map_err(io_err("report.html"))?;
+                members.push(html::Member::of(id, sop.as_ref()));
+            }
+            let mut variants = Vec::new();
+            for id in d.variants.iter().take(html::VARIANTS_FETCHED) {
+                variants.push(source.get(id).map_err(io_err("report.html"))?);
+            }
+            html::duplicate_group(&mut page, g, d, &members, &variants)
+                .map_err(io_err("report.html"))?;
+            dup_sheet.group(g, d, &members).map_err(xlsx_err)?;
+        }
+        dup_sheet.finish().map_err(xlsx_err)?;
+    }
+    html::end(&mut page, &frame).map_err(io_err("report.html"))?;
 
-    let p = out.join("report.xlsx");
-    let book = xlsx::render(&report, sops).map_err(|e| ReportError::Xlsx {
-        path: p.clone(),
-        message: e.to_string(),
-    })?;
-    write_atomic(&p, &book).map_err(|e| ReportError::from_batch(e, &p))?;
-    Ok(())
+    // The workbook is saved beside its final name and renamed, like the other files.
+    let xlsx_path = out.join("report.xlsx");
+    let xlsx_tmp = out.join(".report.xlsx.partial");
+    book.finish(&frame, &xlsx_tmp).map_err(xlsx_err)?;
+
+    json_file
+        .commit()
+        .map_err(|e| ReportError::from_batch(e, &json_path))?;
+    if let Some(f) = sops_file {
+        f.commit()
+            .map_err(|e| ReportError::from_batch(e, &sops_path))?;
+    }
+    page.commit()
+        .map_err(|e| ReportError::from_batch(e, &html_path))?;
+    std::fs::rename(&xlsx_tmp, &xlsx_path).map_err(io_err("report.xlsx"))?;
+    Ok(analysis)
 }
 
 /// Reads a JSON-lines file of records; a missing file is an empty list when `optional`.
@@ -173,12 +297,11 @@ pub fn rebuild(out: &Path, rules: &Rules) -> Result<(), ReportError> {
     let mut sops: Vec<Sop> = read_jsonl(&out.join("sops.jsonl"), false)?;
     let errors: Vec<FileError> = read_jsonl(&out.join("errors.jsonl"), true)?;
     sops.sort_by(|a, b| a.id.cmp(&b.id));
-    crate::analyze::cross_findings(&mut sops, rules);
     let files: HashSet<&str> = sops.iter().map(|s| s.source.path.as_str()).collect();
     let n = files.len() + errors.len();
     let ctx = ReportContext {
-        manifest: AgencyMap::default(),
         failed_agencies: previous_failed_agencies(&out.join("report.json")),
+        ..Default::default()
     };
     write_all_with(out, n, &sops, &errors, rules, &ctx)
 }

@@ -5,14 +5,13 @@
 //! `=`, `+`, `-` or `@` is a string cell, never a formula. Text longer than Excel's cell
 //! limit is cut; a sheet with more rows than Excel allows ends with a note row.
 
-use std::collections::HashMap;
+use std::path::Path;
 
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
-use super::html::{code_label, error_kind_label, severity_label};
-use super::json::Report;
-use crate::analyze::agencies::agency_name;
-use crate::sop::record::Sop;
+use super::html::{Member, code_label, error_kind_label, severity_label};
+use super::json::{FindingRow, Report};
+use crate::analyze::duplicates::{DuplicateGroup, DuplicateKind};
 
 /// Excel's limit on the characters of one cell.
 const MAX_CELL_CHARS: usize = 32_767;
@@ -96,20 +95,113 @@ impl<'a> Sheet<'a> {
     }
 }
 
-/// Builds the workbook and returns its bytes.
-pub fn render(report: &Report, sops: &[Sop]) -> Result<Vec<u8>, XlsxError> {
-    let by_id: HashMap<&str, &Sop> = sops.iter().map(|s| (s.id.as_str(), s)).collect();
-    let mut wb = Workbook::new();
-    let bold = Format::new().set_bold();
-    let pct = Format::new().set_num_format("0.0%");
+/// The workbook being written: Ringkasan and OPD at once, then Temuan row by row while
+/// the SOPs stream, then Duplikat group by group, then Gagal. Every sheet is in constant
+/// memory mode: its rows go to a temporary file in the output folder as they are written.
+pub struct Book {
+    wb: Workbook,
+    bold: Format,
+    pct: Format,
+}
 
-    // Ringkasan
-    {
+/// The Temuan sheet, open while the SOPs stream.
+pub struct FindingsSheet<'a> {
+    s: Sheet<'a>,
+}
+
+impl FindingsSheet<'_> {
+    /// Writes one finding row; `title` is the SOP's title.
+    pub fn row(&mut self, f: &FindingRow, title: Option<&str>) -> Result<(), XlsxError> {
+        let s = &mut self.s;
+        if !s.next_row()? {
+            return Ok(());
+        }
+        s.text(0, &f.agency)?;
+        s.text(1, &f.sop)?;
+        s.text(2, title.unwrap_or(""))?;
+        s.text(3, &f.code)?;
+        s.text(4, code_label(&f.code))?;
+        s.text(5, severity_label(f.severity))?;
+        if let Some(n) = f.step {
+            s.num(6, f64::from(n))?;
+        }
+        s.text(7, &f.message)?;
+        s.end_row();
+        Ok(())
+    }
+
+    /// Ends the sheet (its autofilter).
+    pub fn finish(self) -> Result<(), XlsxError> {
+        self.s.finish()
+    }
+}
+
+/// The Duplikat sheet, open while the groups are written.
+pub struct DuplicatesSheet<'a> {
+    s: Sheet<'a>,
+    pct: &'a Format,
+}
+
+impl DuplicatesSheet<'_> {
+    /// Writes the rows of group `g` (0-based), one per member.
+    pub fn group(
+        &mut self,
+        g: usize,
+        d: &DuplicateGroup,
+        members: &[Member],
+    ) -> Result<(), XlsxError> {
+        let s = &mut self.s;
+        let kind = match d.kind {
+            DuplicateKind::Identical => "identik",
+            DuplicateKind::Near => "mirip",
+        };
+        for m in members {
+            if !s.next_row()? {
+                return Ok(());
+            }
+            s.num(0, (g + 1) as f64)?;
+            s.text(1, kind)?;
+            s.ws.write_number_with_format(s.row, 2, d.similarity, self.pct)?;
+            s.num(3, d.sops.len() as f64)?;
+            s.num(4, d.agencies.len() as f64)?;
+            s.text(5, &m.id)?;
+            if let Some((agency, title, number)) = &m.shown {
+                s.text(6, agency)?;
+                s.text(7, title)?;
+                s.text(8, number)?;
+            }
+            s.end_row();
+        }
+        Ok(())
+    }
+
+    /// Ends the sheet (its autofilter).
+    pub fn finish(self) -> Result<(), XlsxError> {
+        self.s.finish()
+    }
+}
+
+impl Book {
+    /// Starts the workbook with its Ringkasan and OPD sheets; temporary files go to `tmp`.
+    pub fn new(report: &Report, tmp: &Path) -> Result<Self, XlsxError> {
+        let mut wb = Workbook::new();
+        wb.set_tempdir(tmp)?;
+        let mut book = Book {
+            wb,
+            bold: Format::new().set_bold(),
+            pct: Format::new().set_num_format("0.0%"),
+        };
+        book.summary(report)?;
+        book.agencies(report)?;
+        Ok(book)
+    }
+
+    fn summary(&mut self, report: &Report) -> Result<(), XlsxError> {
         let mut s = Sheet::new(
-            wb.add_worksheet(),
+            self.wb.add_worksheet_with_constant_memory()?,
             "Ringkasan",
             &[("Uraian", 36.0), ("Nilai", 16.0)],
-            &bold,
+            &self.bold,
         )?;
         let sm = &report.summary;
         let rows: [(&str, f64); 10] = [
@@ -132,28 +224,37 @@ pub fn render(report: &Report, sops: &[Sop]) -> Result<Vec<u8>, XlsxError> {
         s.text(0, "Tanggal acuan")?;
         s.text(1, &sm.as_of)?;
         s.end_row();
-        s.finish()?;
+        if let Some(prev) = &sm.previous_run {
+            s.text(0, "Proses sebelumnya")?;
+            s.text(1, prev)?;
+            s.end_row();
+        }
+        s.finish()
     }
 
-    // OPD
-    {
+    fn agencies(&mut self, report: &Report) -> Result<(), XlsxError> {
+        let trend = report.summary.previous_run.is_some();
+        let mut headers = vec![
+            ("Peringkat", 10.0),
+            ("OPD", 40.0),
+            ("Berkas", 9.0),
+            ("Berkas gagal", 12.0),
+            ("SOP", 8.0),
+            ("Langkah", 10.0),
+            ("SOP dengan kesalahan", 20.0),
+            ("Kesalahan", 11.0),
+            ("Peringatan", 11.0),
+            ("Informasi", 11.0),
+            ("Kelengkapan", 13.0),
+        ];
+        if trend {
+            headers.push(("Perubahan temuan", 18.0));
+        }
         let mut s = Sheet::new(
-            wb.add_worksheet(),
+            self.wb.add_worksheet_with_constant_memory()?,
             "OPD",
-            &[
-                ("Peringkat", 10.0),
-                ("OPD", 40.0),
-                ("Berkas", 9.0),
-                ("Berkas gagal", 12.0),
-                ("SOP", 8.0),
-                ("Langkah", 10.0),
-                ("SOP dengan kesalahan", 20.0),
-                ("Kesalahan", 11.0),
-                ("Peringatan", 11.0),
-                ("Informasi", 11.0),
-                ("Kelengkapan", 13.0),
-            ],
-            &bold,
+            &headers,
+            &self.bold,
         )?;
         for a in &report.agencies {
             if !s.next_row()? {
@@ -169,16 +270,19 @@ pub fn render(report: &Report, sops: &[Sop]) -> Result<Vec<u8>, XlsxError> {
             s.num(7, a.findings.error as f64)?;
             s.num(8, a.findings.warning as f64)?;
             s.num(9, a.findings.info as f64)?;
-            s.ws.write_number_with_format(s.row, 10, a.completeness, &pct)?;
+            s.ws.write_number_with_format(s.row, 10, a.completeness, &self.pct)?;
+            if let Some(c) = a.findings_change {
+                s.num(11, c as f64)?;
+            }
             s.end_row();
         }
-        s.finish()?;
+        s.finish()
     }
 
-    // Temuan
-    {
-        let mut s = Sheet::new(
-            wb.add_worksheet(),
+    /// Opens the Temuan sheet.
+    pub fn findings(&mut self) -> Result<FindingsSheet<'_>, XlsxError> {
+        let s = Sheet::new(
+            self.wb.add_worksheet_with_constant_memory()?,
             "Temuan",
             &[
                 ("OPD", 32.0),
@@ -190,34 +294,15 @@ pub fn render(report: &Report, sops: &[Sop]) -> Result<Vec<u8>, XlsxError> {
                 ("Langkah", 9.0),
                 ("Pesan", 80.0),
             ],
-            &bold,
+            &self.bold,
         )?;
-        for f in &report.findings {
-            if !s.next_row()? {
-                break;
-            }
-            s.text(0, &f.agency)?;
-            s.text(1, &f.sop)?;
-            let title = by_id
-                .get(f.sop.as_str())
-                .and_then(|s| s.identity.title.as_deref());
-            s.text(2, title.unwrap_or(""))?;
-            s.text(3, &f.code)?;
-            s.text(4, code_label(&f.code))?;
-            s.text(5, severity_label(f.severity))?;
-            if let Some(n) = f.step {
-                s.num(6, f64::from(n))?;
-            }
-            s.text(7, &f.message)?;
-            s.end_row();
-        }
-        s.finish()?;
+        Ok(FindingsSheet { s })
     }
 
-    // Duplikat
-    {
-        let mut s = Sheet::new(
-            wb.add_worksheet(),
+    /// Opens the Duplikat sheet.
+    pub fn duplicates(&mut self) -> Result<DuplicatesSheet<'_>, XlsxError> {
+        let s = Sheet::new(
+            self.wb.add_worksheet_with_constant_memory()?,
             "Duplikat",
             &[
                 ("Kelompok", 10.0),
@@ -230,38 +315,15 @@ pub fn render(report: &Report, sops: &[Sop]) -> Result<Vec<u8>, XlsxError> {
                 ("Nama SOP", 40.0),
                 ("Nomor SOP", 26.0),
             ],
-            &bold,
+            &self.bold,
         )?;
-        'groups: for (g, d) in report.duplicates.iter().enumerate() {
-            let kind = match d.kind {
-                crate::analyze::duplicates::DuplicateKind::Identical => "identik",
-                crate::analyze::duplicates::DuplicateKind::Near => "mirip",
-            };
-            for id in &d.sops {
-                if !s.next_row()? {
-                    break 'groups;
-                }
-                s.num(0, (g + 1) as f64)?;
-                s.text(1, kind)?;
-                s.ws.write_number_with_format(s.row, 2, d.similarity, &pct)?;
-                s.num(3, d.sops.len() as f64)?;
-                s.num(4, d.agencies.len() as f64)?;
-                s.text(5, id)?;
-                if let Some(sop) = by_id.get(id.as_str()) {
-                    s.text(6, agency_name(sop))?;
-                    s.text(7, sop.identity.title.as_deref().unwrap_or(""))?;
-                    s.text(8, sop.identity.number.as_deref().unwrap_or(""))?;
-                }
-                s.end_row();
-            }
-        }
-        s.finish()?;
+        Ok(DuplicatesSheet { s, pct: &self.pct })
     }
 
-    // Gagal
-    {
+    /// Writes the Gagal sheet and saves the workbook to `path`.
+    pub fn finish(mut self, report: &Report, path: &Path) -> Result<(), XlsxError> {
         let mut s = Sheet::new(
-            wb.add_worksheet(),
+            self.wb.add_worksheet_with_constant_memory()?,
             "Gagal",
             &[
                 ("Berkas", 60.0),
@@ -270,7 +332,7 @@ pub fn render(report: &Report, sops: &[Sop]) -> Result<Vec<u8>, XlsxError> {
                 ("Pesan", 80.0),
                 ("OPD", 32.0),
             ],
-            &bold,
+            &self.bold,
         )?;
         for e in &report.failed {
             if !s.next_row()? {
@@ -284,7 +346,6 @@ pub fn render(report: &Report, sops: &[Sop]) -> Result<Vec<u8>, XlsxError> {
             s.end_row();
         }
         s.finish()?;
+        self.wb.save(path)
     }
-
-    wb.save_to_buffer()
 }

@@ -1,0 +1,169 @@
+//! The cross-file analysis of a run, computed in one streaming pass over a [`SopSource`].
+//!
+//! What stays in memory is what the cross-file checks need, never the SOPs: per SOP its
+//! id, agency and whether it has an `error` finding; per class of identical steps the
+//! shingles of one member (duplicates); per numbered SOP its number key and a short label
+//! (`number-collision`); per agency its counters. The writers then read the SOPs again,
+//! one at a time, and [`Analysis::apply`] gives each its findings for this run.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io;
+
+use super::agencies::{
+    AgencySummary, AgencyTally, CodeCounts, FolderAgencies, SeverityCounts, agency_name,
+};
+use super::collisions::{self, Collisions};
+use super::duplicates::{DuplicateGroup, DuplicateIndex};
+use super::findings;
+use super::source::SopSource;
+use crate::batch::agency::AgencyMap;
+use crate::rules::Rules;
+use crate::sop::record::{FileError, Finding, Severity, Sop};
+
+/// What the analysis is told beyond the SOPs.
+#[derive(Clone, Debug, Default)]
+pub struct AnalysisInput<'a> {
+    /// The files that gave no SOP.
+    pub errors: &'a [FileError],
+    /// The archive's manifest (`agencies.csv`), empty when unknown.
+    pub manifest: AgencyMap,
+    /// Agencies already known for failed files, by path (e.g. from an earlier report).
+    pub failed_agencies: HashMap<String, String>,
+    /// Findings per agency at the previous run, for the trend; None on a first run.
+    pub previous: Option<&'a BTreeMap<String, u64>>,
+}
+
+/// A failed file with the agency it counts for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AttributedError {
+    /// The failure as in `errors.jsonl`.
+    pub error: FileError,
+    /// The agency it counts for.
+    pub agency: String,
+}
+
+/// The result of the cross-file analysis of a run.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    /// SOPs analysed.
+    pub sops: usize,
+    /// Steps over all SOPs.
+    pub steps: usize,
+    /// Findings by severity, cross-file ones included.
+    pub findings: SeverityCounts,
+    /// Per agency, ranked by completeness (with the trend when a previous run is known).
+    pub agencies: Vec<AgencySummary>,
+    /// Findings per agency by severity and code.
+    pub codes: HashMap<String, CodeCounts>,
+    /// Duplicate groups, largest first.
+    pub duplicates: Vec<DuplicateGroup>,
+    /// The failed files with their agencies, in the order given.
+    pub failed: Vec<AttributedError>,
+    /// The `number-collision` finding of each colliding SOP, by id.
+    collisions: HashMap<Box<str>, Finding>,
+}
+
+impl Analysis {
+    /// Reads every SOP of `source` once and computes the run's cross-file figures.
+    pub fn run(
+        source: &dyn SopSource,
+        input: &AnalysisInput<'_>,
+        rules: &Rules,
+    ) -> io::Result<Analysis> {
+        let mut a = Analysis::default();
+        let mut tally = AgencyTally::default();
+        let mut folders = FolderAgencies::default();
+        let mut coll = Collisions::new();
+        let mut dups = DuplicateIndex::new(&rules.findings.duplicates);
+        // Per SOP ordinal: its agency (index into `names`) and whether it has an error.
+        let mut facts: Vec<(u32, bool)> = Vec::new();
+        let mut names: Vec<String> = Vec::new();
+        let mut name_index: HashMap<String, u32> = HashMap::new();
+        source.each(&mut |s: Sop| {
+            let own = findings::check(&s, rules);
+            a.sops += 1;
+            a.steps += s.steps.len();
+            for f in &own {
+                a.findings.add(f.severity);
+            }
+            tally.add_sop(&s, &own);
+            folders.learn(&s);
+            coll.add(&s);
+            dups.add(&s);
+            let name = agency_name(&s);
+            let idx = match name_index.get(name) {
+                Some(&i) => i,
+                None => {
+                    let i = names.len() as u32;
+                    names.push(name.to_string());
+                    name_index.insert(name.to_string(), i);
+                    i
+                }
+            };
+            facts.push((idx, own.iter().any(|f| f.severity == Severity::Error)));
+            Ok(())
+        })?;
+        if let Some(severity) = rules.findings.severity("number-collision") {
+            for c in coll.finish(severity) {
+                let Some(fact) = facts.get_mut(c.ord as usize) else {
+                    continue;
+                };
+                let agency = names.get(fact.0 as usize).map(String::as_str).unwrap_or("");
+                tally.add_finding(agency, &c.finding, !fact.1);
+                fact.1 |= severity == Severity::Error;
+                a.findings.add(severity);
+                a.collisions.insert(c.id, c.finding);
+            }
+        }
+        drop(facts);
+        let ea = folders.finish(input.manifest.clone(), input.failed_agencies.clone());
+        for e in input.errors {
+            let agency = ea.agency_of(&e.path);
+            tally.add_failed(agency.clone());
+            a.failed.push(AttributedError {
+                error: e.clone(),
+                agency,
+            });
+        }
+        let t = tally.finish();
+        a.agencies = t.summaries;
+        a.codes = t.codes;
+        if let Some(prev) = input.previous {
+            for s in &mut a.agencies {
+                let before = prev.get(&s.agency).copied().unwrap_or(0) as i64;
+                s.findings_change = Some(s.findings.total() as i64 - before);
+            }
+        }
+        a.duplicates = dups.finish();
+        Ok(a)
+    }
+
+    /// Sets the SOP's findings for this run: its own ([`findings::check`]) and its
+    /// cross-file ones.
+    pub fn apply(&self, sop: &mut Sop, rules: &Rules) {
+        sop.findings = findings::check(sop, rules);
+        if let Some(f) = self.collisions.get(sop.id.as_str()) {
+            collisions::insert(&mut sop.findings, f.clone());
+        }
+    }
+
+    /// SOPs that belong to a duplicate group.
+    pub fn duplicate_sops(&self) -> usize {
+        let mut ids: Vec<&str> = self
+            .duplicates
+            .iter()
+            .flat_map(|g| g.sops.iter().map(String::as_str))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.len()
+    }
+
+    /// Findings per agency (for the run record and the next run's trend).
+    pub fn findings_by_agency(&self) -> BTreeMap<String, u64> {
+        self.agencies
+            .iter()
+            .map(|a| (a.agency.clone(), a.findings.total() as u64))
+            .collect()
+    }
+}
