@@ -49,10 +49,16 @@ fn run(archive: &Path, out: &Path) -> std::process::Output {
 }
 
 fn outputs(out: &Path) -> Vec<(String, Vec<u8>)> {
-    ["sops.jsonl", "errors.jsonl", "report.json"]
-        .iter()
-        .filter_map(|n| std::fs::read(out.join(n)).ok().map(|b| (n.to_string(), b)))
-        .collect()
+    [
+        "sops.jsonl",
+        "errors.jsonl",
+        "report.json",
+        "report.html",
+        "report.xlsx",
+    ]
+    .iter()
+    .filter_map(|n| std::fs::read(out.join(n)).ok().map(|b| (n.to_string(), b)))
+    .collect()
 }
 
 #[test]
@@ -71,9 +77,10 @@ fn killed_run_resumes_to_identical_output() {
             .any(|(n, b)| n == "errors.jsonl" && !b.is_empty())
     );
 
-    // Kill a run at several moments, then finish it.
+    // Kill a run at several moments (reading, committing, writing the reports), then
+    // finish it.
     let killed = tmp.path().join("killed");
-    for delay_ms in [50u64, 150, 400] {
+    for delay_ms in [50u64, 150, 400, 800, 1200, 1600] {
         let mut child = Command::new(BIN)
             .args(["run", "--quiet", "--fail-on", "never"])
             .arg(&archive)

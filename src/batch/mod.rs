@@ -18,7 +18,7 @@ use crate::pipeline::{FileContext, process_bytes};
 use crate::rules::{Rules, hex};
 use crate::sop::record::{FileError, Sop};
 use agency::AgencyMap;
-use state::{FileState, Store};
+use state::{FileState, OUTPUTS_KEY, Store};
 
 /// How the run reports its progress.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -404,7 +404,8 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
         return Ok(res);
     }
     // The outputs are about to change: forget the key until they are all written, so a
-    // run killed half-way writes them again next time.
+    // run killed half-way writes them again next time (a change of the files' records
+    // has already removed it; a new as-of date or a lost output has not).
     store.set_meta(OUTPUTS_KEY, "")?;
     output::write_jsonl(&opts.out.join("errors.jsonl"), &res.errors)?;
     let report_ctx = crate::report::ReportContext {
@@ -442,9 +443,6 @@ const OUTPUTS: [&str; 5] = [
     "report.html",
     "report.xlsx",
 ];
-
-/// The `meta` key under which the store keeps what the outputs were written from.
-const OUTPUTS_KEY: &str = "outputs";
 
 /// Records the finished run in the store.
 fn record_run(

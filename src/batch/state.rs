@@ -20,6 +20,11 @@ use crate::sop::record::{FileError, Sop};
 /// again) when opened.
 const SCHEMA_VERSION: i64 = 2;
 
+/// The `meta` key under which the store keeps what the outputs in OUT were written from;
+/// every change of the files' records removes it in the same transaction, so outputs
+/// are only ever kept when they match the store.
+pub const OUTPUTS_KEY: &str = "outputs";
+
 /// A failure of the state store.
 #[derive(Debug, thiserror::Error)]
 #[error("state store {path}: {source}")]
@@ -174,6 +179,11 @@ impl Store {
             source,
         };
         let tx = self.conn.transaction().map_err(err)?;
+        if !batch.is_empty() {
+            // The outputs no longer match the store, in the same transaction.
+            tx.execute("DELETE FROM meta WHERE key = ?1", params![OUTPUTS_KEY])
+                .map_err(err)?;
+        }
         {
             let mut del = tx
                 .prepare_cached("DELETE FROM sops WHERE path = ?1")
@@ -245,6 +255,10 @@ impl Store {
             source,
         };
         let tx = self.conn.transaction().map_err(err)?;
+        if !gone.is_empty() {
+            tx.execute("DELETE FROM meta WHERE key = ?1", params![OUTPUTS_KEY])
+                .map_err(err)?;
+        }
         for p in &gone {
             tx.execute("DELETE FROM sops WHERE path = ?1", params![p])
                 .map_err(err)?;

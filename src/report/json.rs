@@ -239,3 +239,74 @@ impl<W: Write> Writer<W> {
         Ok(self.w)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::duplicates::DuplicateKind;
+    use crate::error::ErrorKind;
+
+    fn sample(findings: usize) -> Report {
+        let mut r = Report {
+            summary: Summary {
+                files: 3,
+                sops: 2,
+                steps: 9,
+                errors: 1,
+                agencies: 1,
+                findings: SeverityCounts::default(),
+                duplicate_groups: 1,
+                duplicate_sops: 2,
+                as_of: "2026-11-25".into(),
+                previous_run: Some("2026-11-24 01:00".into()),
+            },
+            agencies: Vec::new(),
+            findings: Vec::new(),
+            duplicates: vec![DuplicateGroup {
+                sops: vec!["a.docx#1".into(), "b.docx#1".into()],
+                similarity: 0.875,
+                kind: DuplicateKind::Near,
+                agencies: vec!["Dinas \"Sosial\"".into()],
+                variants: vec!["a.docx#1".into(), "b.docx#1".into()],
+            }],
+            failed: vec![FailedFile {
+                path: "x.pdf".into(),
+                kind: ErrorKind::NoSopFound,
+                message: "hasil pindai\nbaris dua".into(),
+                agency: "(tanpa OPD)".into(),
+            }],
+        };
+        for i in 0..findings {
+            r.findings.push(FindingRow {
+                sop: format!("a.docx#{i}"),
+                agency: "Dinas Sosial".into(),
+                code: "step-missing-time".into(),
+                severity: Severity::Warning,
+                step: Some(i as u32),
+                message: "Langkah \"x\" tanpa waktu.\n".into(),
+            });
+        }
+        r
+    }
+
+    fn streamed(r: &Report, pretty: bool) -> String {
+        let mut w = Writer::begin(Vec::new(), r, pretty).unwrap();
+        for f in &r.findings {
+            w.finding(f).unwrap();
+        }
+        String::from_utf8(w.end(r).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn streamed_json_is_what_serde_writes_for_the_whole_report() {
+        for n in [0, 1, 3] {
+            let r = sample(n);
+            let whole = serde_json::to_string_pretty(&r).unwrap() + "\n";
+            assert_eq!(streamed(&r, true), whole, "pretty, {n} findings");
+            let whole = serde_json::to_string(&r).unwrap() + "\n";
+            assert_eq!(streamed(&r, false), whole, "compact, {n} findings");
+            let back: Report = serde_json::from_str(&streamed(&r, true)).unwrap();
+            assert_eq!(back, r);
+        }
+    }
+}

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 use super::html::{Member, code_label, error_kind_label, severity_label};
 use super::json::{FindingRow, Report};
@@ -186,6 +186,13 @@ impl Book {
     pub fn new(report: &Report, tmp: &Path) -> Result<Self, XlsxError> {
         let mut wb = Workbook::new();
         wb.set_tempdir(tmp)?;
+        // Dated by the as-of date, not the clock: the same run writes the same bytes.
+        let mut parts = report.summary.as_of.splitn(3, '-').map(str::parse::<u16>);
+        if let (Some(Ok(y)), Some(Ok(m)), Some(Ok(d))) = (parts.next(), parts.next(), parts.next())
+            && let Ok(date) = ExcelDateTime::from_ymd(y, m as u8, d as u8)
+        {
+            wb.set_properties(&DocProperties::new().set_creation_datetime(&date));
+        }
         let mut book = Book {
             wb,
             bold: Format::new().set_bold(),

@@ -1,0 +1,198 @@
+//! Nightly reruns: an unchanged archive keeps its outputs byte for byte; any change the
+//! store records (even by a run killed before its reports) makes the next run write them
+//! again; the report shows the trend since the previous run.
+
+use std::path::{Path, PathBuf};
+
+use sopap::batch::state::{FileState, Store};
+use sopap::batch::{RunOptions, run};
+use sopap::ingest::limits::Limits;
+use sopap::pipeline::FileContext;
+use sopap::rules::Rules;
+
+const OUTPUTS: [&str; 5] = [
+    "sops.jsonl",
+    "errors.jsonl",
+    "report.json",
+    "report.html",
+    "report.xlsx",
+];
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/archive"))
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for e in std::fs::read_dir(src).unwrap() {
+        let e = e.unwrap();
+        let (p, d) = (e.path(), dst.join(e.file_name()));
+        if p.is_dir() {
+            copy_dir(&p, &d);
+        } else {
+            std::fs::copy(&p, &d).unwrap();
+        }
+    }
+}
+
+fn snapshot(out: &Path) -> Vec<(String, Vec<u8>, std::time::SystemTime)> {
+    OUTPUTS
+        .iter()
+        .map(|n| {
+            let p = out.join(n);
+            let m = std::fs::metadata(&p).unwrap().modified().unwrap();
+            (n.to_string(), std::fs::read(&p).unwrap(), m)
+        })
+        .collect()
+}
+
+fn rules(as_of: &str) -> Rules {
+    let mut r = Rules::defaults().unwrap();
+    r.findings.as_of = as_of.parse().unwrap();
+    r
+}
+
+#[test]
+fn unchanged_rerun_keeps_outputs_and_a_new_as_of_date_rewrites_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("archive");
+    copy_dir(&fixtures(), &archive);
+    let out = tmp.path().join("out");
+    let opts = RunOptions::new(&archive, &out);
+    let r = rules("2026-11-25");
+
+    let first = run(&opts, &r).unwrap();
+    assert!(first.outputs_written);
+    assert_eq!(first.read, first.files);
+    let before = snapshot(&out);
+
+    let second = run(&opts, &r).unwrap();
+    assert_eq!(second.read, 0);
+    assert_eq!(second.skipped, second.files);
+    assert_eq!(second.sops, first.sops);
+    assert!(!second.outputs_written, "nothing changed: outputs are kept");
+    assert_eq!(snapshot(&out), before, "bytes and mtimes unchanged");
+
+    // A new as-of date changes findings (stale SOPs): the outputs are written again,
+    // without reading any file.
+    let third = run(&opts, &rules("2031-01-01")).unwrap();
+    assert_eq!(third.read, 0);
+    assert!(third.outputs_written);
+    let report = std::fs::read_to_string(out.join("report.json")).unwrap();
+    assert!(report.contains("\"as_of\": \"2031-01-01\""));
+
+    // A lost output is written again too.
+    std::fs::remove_file(out.join("report.html")).unwrap();
+    let fourth = run(&opts, &rules("2031-01-01")).unwrap();
+    assert!(fourth.outputs_written);
+    assert!(out.join("report.html").is_file());
+}
+
+/// A run killed after committing a changed file to the store but before writing its
+/// reports: the next run reads nothing (the store is up to date) yet must not keep the
+/// old outputs.
+#[test]
+fn a_store_change_without_reports_is_never_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("archive");
+    copy_dir(&fixtures(), &archive);
+    let out = tmp.path().join("out");
+    let opts = RunOptions::new(&archive, &out);
+    let r = rules("2026-11-25");
+    run(&opts, &r).unwrap();
+    let old = std::fs::read_to_string(out.join("sops.jsonl")).unwrap();
+
+    // Replace one SOP document with another one's content, and commit what a run would
+    // have read from it, as the killed run did.
+    let rel = "BAPENDA/Perencanaan/SOP Penyusunan Renja 2024.docx";
+    let target = archive.join(rel);
+    std::fs::copy(archive.join("Kel. Tikala/SOP SKTM.docx"), &target).unwrap();
+    let bytes = std::fs::read(&target).unwrap();
+    let meta = std::fs::metadata(&target).unwrap();
+    {
+        let mut store = Store::open(&out).unwrap();
+        let version = store.known_files().unwrap()[rel].version.clone();
+        let ctx = FileContext {
+            rel_path: rel.to_string(),
+            agency: Some("BAPENDA".into()),
+        };
+        let sops = sopap::batch::process_guarded(&ctx, &bytes, &r, &Limits::default());
+        assert!(sops.as_ref().is_ok_and(|s| !s.is_empty()));
+        let state = FileState {
+            size: meta.len(),
+            mtime_ns: meta
+                .modified()
+                .unwrap()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as i64,
+            sha256: sopap::rules::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes)),
+            version,
+        };
+        store.save_batch(&[(rel.to_string(), state, sops)]).unwrap();
+    }
+
+    let next = run(&opts, &r).unwrap();
+    assert_eq!(next.read, 0, "the store already holds the change");
+    assert!(next.outputs_written, "outputs must follow the store");
+    let new = std::fs::read_to_string(out.join("sops.jsonl")).unwrap();
+    assert_ne!(new, old);
+    let renja = new
+        .lines()
+        .find(|l| l.contains(&format!("\"path\":\"{rel}\"")))
+        .expect("the replaced file's SOP");
+    assert!(
+        renja.contains("SKTM") || renja.contains("Tidak Mampu"),
+        "{renja}"
+    );
+}
+
+#[test]
+fn report_shows_fewer_findings_since_the_previous_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("archive");
+    copy_dir(&fixtures(), &archive);
+    let out = tmp.path().join("out");
+    let opts = RunOptions::new(&archive, &out);
+    let r = rules("2026-11-25");
+    run(&opts, &r).unwrap();
+    let first: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    assert!(first["summary"].get("previous_run").is_none());
+    assert!(first["agencies"][0].get("findings_change").is_none());
+    let findings_of = |v: &serde_json::Value, name: &str| -> (i64, Option<i64>) {
+        let a = v["agencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["agency"] == name)
+            .unwrap();
+        let f = &a["findings"];
+        (
+            f["error"].as_i64().unwrap()
+                + f["warning"].as_i64().unwrap()
+                + f["info"].as_i64().unwrap(),
+            a.get("findings_change").and_then(|c| c.as_i64()),
+        )
+    };
+    let agency = "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu";
+    let (before, _) = findings_of(&first, agency);
+
+    std::fs::remove_file(archive.join("DPMPTSP/BUKU SOP DPMPTSP 2023.docx")).unwrap();
+    std::fs::remove_file(archive.join("DPMPTSP/pdf/BUKU SOP DPMPTSP 2023.pdf")).unwrap();
+    let res = run(&opts, &r).unwrap();
+    assert_eq!(res.deleted, 2);
+    let second: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    assert!(second["summary"]["previous_run"].is_string());
+    let (after, change) = findings_of(&second, agency);
+    assert!(after < before, "{after} < {before}");
+    assert_eq!(change, Some(after - before));
+    let fewer = format!("{} temuan lebih sedikit", before - after);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains(&format!("<li><b>{agency}</b>: {fewer}</li>")),
+        "trend line missing"
+    );
+    assert!(html.contains("Perubahan temuan"));
+}
