@@ -12,7 +12,7 @@ the hostile seeds. Then measures, with the release binary:
   cold       first run into an empty OUT: files/s, MB/s, SOPs/s, CPU/wall, peak RSS
   unchanged  the same run again: wall time, speed-up over cold, outputs byte-identical
   1%         a rerun after rewriting 1% of the files: files read (must be those only)
-  scale      peak RSS of a cold run over 1/10 of the archive vs the whole one
+  scale      peak RSS of cold runs over 1,000 and 10,000 sampled files and the whole archive
 
 Prints a table; use the figures in README.md and the issue notes.
 """
@@ -134,7 +134,7 @@ def peak_rss(bin_: str, arch: str, out: str) -> int:
 
 def snapshot(out: str):
     return {n: open(os.path.join(out, n), "rb").read()
-            for n in ("sops.jsonl", "errors.jsonl", "report.json") if os.path.exists(os.path.join(out, n))}
+            for n in ("sops.jsonl", "errors.jsonl", "report.json", "report.html", "report.xlsx") if os.path.exists(os.path.join(out, n))}
 
 
 def main():
@@ -171,23 +171,29 @@ def main():
     wall3, _, _, s3 = timed_run(a.bin, arch, out)
     print(f"1% changed:{wall3:8.2f} s  read {s3.get('read')} of {len(changed)} changed")
 
-    # Scale: RSS of a cold run over 1/10 of the agencies vs all.
-    small = os.path.join(a.work, "small")
-    shutil.rmtree(small, ignore_errors=True)
-    os.makedirs(small)
-    agencies = sorted(os.listdir(arch))
-    for ag in agencies[: max(1, len(agencies) // 10)]:
-        os.symlink(os.path.join(arch, ag), os.path.join(small, ag))
-    # list_files does not follow symlinked folders: copy instead.
-    for ag in os.listdir(small):
-        target = os.readlink(os.path.join(small, ag))
-        os.unlink(os.path.join(small, ag))
-        shutil.copytree(target, os.path.join(small, ag))
-    small_files = sum(len(fs) for _, _, fs in os.walk(small))
-    r_small = peak_rss(a.bin, small, os.path.join(a.work, "out-small"))
-    r_big = peak_rss(a.bin, arch, os.path.join(a.work, "out-big"))
-    print(f"peak RSS:  {small_files} files {r_small / 1024:.0f} MiB; {files} files {r_big / 1024:.0f} MiB "
-          f"(x{r_big / max(r_small, 1):.2f} for x{files / max(small_files, 1):.1f} files)")
+    # Scale: peak RSS of cold runs over 1,000 and 10,000 files sampled from the archive
+    # (hard links, same folders), and over the whole archive.
+    everything = sorted(os.path.relpath(os.path.join(d, f), arch) for d, _, fs in os.walk(arch) for f in fs)
+    rss = []
+    for n in (1000, 10000):
+        if n > len(everything):
+            continue
+        sub = os.path.join(a.work, f"sample-{n}")
+        shutil.rmtree(sub, ignore_errors=True)
+        for rel in random.Random(n).sample(everything, n):
+            dst = os.path.join(sub, rel)
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            os.link(os.path.join(arch, rel), dst)
+        o = os.path.join(a.work, f"out-{n}")
+        shutil.rmtree(o, ignore_errors=True)
+        rss.append((n, peak_rss(a.bin, sub, o)))
+    o = os.path.join(a.work, "out-all")
+    shutil.rmtree(o, ignore_errors=True)
+    rss.append((files, peak_rss(a.bin, arch, o)))
+    print("peak RSS:  " + "; ".join(f"{n} files {r / 1024:.0f} MiB" for n, r in rss))
+    if len(rss) >= 2:
+        (n0, r0), (n1, r1) = rss[0], rss[1]
+        print(f"           x{r1 / max(r0, 1):.2f} for x{n1 / n0:.0f} files")
 
 
 if __name__ == "__main__":

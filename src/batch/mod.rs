@@ -81,6 +81,8 @@ pub struct RunResult {
     pub sops: usize,
     /// All files that gave no SOP, sorted by path.
     pub errors: Vec<FileError>,
+    /// Failed files whose failure was a caught panic: bugs to fix.
+    pub internal_errors: usize,
     /// False when nothing changed since the previous run and the outputs were kept as
     /// they are (byte for byte).
     pub outputs_written: bool,
@@ -159,6 +161,10 @@ fn is_ignored(rel: &str) -> bool {
         || name.eq_ignore_ascii_case("desktop.ini")
 }
 
+/// How the message of a file error caught as a panic begins: such an error is a bug in
+/// sopap, counted apart in the run summary ([`RunResult::internal_errors`]).
+pub const INTERNAL_ERROR: &str = "internal error (a bug in sopap, please report it)";
+
 /// Runs one file's bytes through the pipeline, turning a panic into a recorded error
 /// so that no file can stop the batch.
 pub fn process_guarded(
@@ -180,7 +186,7 @@ pub fn process_guarded(
             Err(FileError {
                 path: ctx.rel_path.clone(),
                 kind: ErrorKind::Corrupt,
-                message: format!("internal error (a bug in sopap, please report it): {msg}"),
+                message: format!("{INTERNAL_ERROR}: {msg}"),
             })
         }
     }
@@ -372,7 +378,12 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
     let deleted = store.drop_missing(&present)? as usize;
 
     let errors = store.errors()?;
+    let internal_errors = errors
+        .iter()
+        .filter(|e| e.message.starts_with(INTERNAL_ERROR))
+        .count();
     let mut res = RunResult {
+        internal_errors,
         files: files.len(),
         read,
         skipped,

@@ -65,13 +65,21 @@ impl Progress {
         match self.mode {
             ProgressMode::Quiet => {}
             ProgressMode::Auto => eprintln!(
-                "sopap: {} files ({} read, {} unchanged, {} removed), {} SOPs, {} files failed{}",
+                "sopap: {} files ({} read, {} unchanged, {} removed), {} SOPs, {} files failed{}{}",
                 res.files,
                 res.read,
                 res.skipped,
                 res.deleted,
                 res.sops,
                 res.errors.len(),
+                if res.internal_errors > 0 {
+                    format!(
+                        " ({} of them internal errors: bugs in sopap, please report)",
+                        res.internal_errors
+                    )
+                } else {
+                    String::new()
+                },
                 if res.outputs_written {
                     ""
                 } else {
@@ -83,6 +91,7 @@ impl Progress {
                     "event": "run-finished", "files": res.files, "read": res.read,
                     "skipped": res.skipped, "deleted": res.deleted,
                     "sops": res.sops, "failed": res.errors.len(),
+                    "internal_errors": res.internal_errors,
                     "outputs_written": res.outputs_written,
                 });
                 eprintln!("{line}");

@@ -3,8 +3,11 @@
 //! It records, per input file, its size, mtime, content hash and the engine + rules
 //! version that read it, with the file's SOPs (as JSON) or its error. A rerun re-reads
 //! only new or changed files, drops the SOPs of deleted files, and rebuilds the outputs
-//! from the store. Results are committed per batch of files, so a run killed at any
-//! moment loses at most the batch in flight.
+//! from the store, which it walks one SOP at a time as a [`SopSource`] (by id, or by
+//! agency through an index). Results are committed per batch of files, so a run killed
+//! at any moment loses at most the batch in flight. The `meta` table remembers what the
+//! outputs were written from ([`OUTPUTS_KEY`]); the runs table keeps each run's figures
+//! (findings per agency for the next report's trend).
 
 use std::collections::HashMap;
 use std::io;
@@ -267,12 +270,6 @@ impl Store {
         }
         tx.commit().map_err(err)?;
         Ok(gone.len() as u64)
-    }
-
-    /// Every stored SOP, ordered by id (loads them all: for small stores and tests; a run
-    /// walks them through [`SopSource`]).
-    pub fn sops(&self) -> Result<Vec<Sop>, StoreError> {
-        self.json_rows("SELECT json FROM sops ORDER BY id")
     }
 
     /// How many SOPs the store holds.
