@@ -196,3 +196,33 @@ fn report_shows_fewer_findings_since_the_previous_run() {
     );
     assert!(html.contains("Perubahan temuan"));
 }
+
+#[test]
+fn one_run_at_a_time_per_output_folder_and_leftovers_of_a_killed_run_are_removed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("archive");
+    copy_dir(
+        &fixtures().join("Kel. Tikala"),
+        &archive.join("Kel. Tikala"),
+    );
+    let out = tmp.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let opts = RunOptions::new(&archive, &out);
+    let r = rules("2026-11-25");
+
+    let held = sopap::batch::output::lock_out(&out).unwrap();
+    let busy = run(&opts, &r).unwrap_err();
+    assert!(matches!(busy, sopap::batch::BatchError::Busy(_)), "{busy}");
+    assert!(busy.to_string().contains("another sopap run"));
+    drop(held);
+
+    // What a SIGKILL leaves: temporaries of outputs being written.
+    std::fs::write(out.join(".tmpAb12Cd"), b"half a report").unwrap();
+    std::fs::write(out.join(".report.xlsx.partial"), b"PK").unwrap();
+    let res = run(&opts, &r).unwrap();
+    assert!(res.sops >= 1);
+    assert!(!out.join(".tmpAb12Cd").exists());
+    assert!(!out.join(".report.xlsx.partial").exists());
+    let sops = std::fs::read_to_string(out.join("sops.jsonl")).unwrap();
+    assert!(sops.contains("Kel. Tikala/SOP SKTM.docx#1"));
+}

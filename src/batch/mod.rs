@@ -105,6 +105,9 @@ pub enum BatchError {
     /// The state store failed.
     #[error(transparent)]
     Store(#[from] state::StoreError),
+    /// Another run is writing the same output folder.
+    #[error("another sopap run is writing {0} (lock file .sopap.lock); wait for it to finish")]
+    Busy(PathBuf),
     /// An output file cannot be written.
     #[error("cannot write {path}: {source}")]
     Output {
@@ -285,6 +288,8 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
         path: opts.out.clone(),
         source,
     })?;
+    let _lock = output::lock_out(&opts.out)?;
+    output::remove_leftovers(&opts.out);
     let store = Store::open(&opts.out)?;
     let known = if opts.full {
         Default::default()
