@@ -4,9 +4,10 @@
 
 pub mod html;
 pub mod json;
+pub mod jsonl;
 pub mod xlsx;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
@@ -287,23 +288,31 @@ fn read_jsonl<T: DeserializeOwned>(path: &Path, optional: bool) -> Result<Vec<T>
 }
 
 /// Rebuilds the reports from `out/sops.jsonl` and `out/errors.jsonl` (optional) without
-/// reading the archive again.
+/// reading the archive again, and without loading the SOPs: `sops.jsonl` is indexed and
+/// read line by line ([`jsonl::JsonlSource`]).
 ///
 /// Findings are computed again with `rules` (a new as-of date or changed severities take
 /// effect); `sops.jsonl` itself is left as the run wrote it. The file count is the number
 /// of distinct source files of the SOPs plus the failed files. Failed files keep the
 /// agency the previous `report.json` gave them (the run knew the manifest).
 pub fn rebuild(out: &Path, rules: &Rules) -> Result<(), ReportError> {
-    let mut sops: Vec<Sop> = read_jsonl(&out.join("sops.jsonl"), false)?;
+    let source = jsonl::JsonlSource::open(&out.join("sops.jsonl"))?;
     let errors: Vec<FileError> = read_jsonl(&out.join("errors.jsonl"), true)?;
-    sops.sort_by(|a, b| a.id.cmp(&b.id));
-    let files: HashSet<&str> = sops.iter().map(|s| s.source.path.as_str()).collect();
-    let n = files.len() + errors.len();
+    let n = source.files() + errors.len();
     let ctx = ReportContext {
         failed_agencies: previous_failed_agencies(&out.join("report.json")),
         ..Default::default()
     };
-    write_all_with(out, n, &sops, &errors, rules, &ctx)
+    write_from(
+        out,
+        n,
+        &source,
+        &errors,
+        rules,
+        &ctx,
+        WriteOptions::default(),
+    )
+    .map(|_| ())
 }
 
 /// The agencies of failed files in an earlier `report.json` (the run knew the archive's
