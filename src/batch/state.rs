@@ -28,6 +28,9 @@ const SCHEMA_VERSION: i64 = 2;
 /// are only ever kept when they match the store.
 pub const OUTPUTS_KEY: &str = "outputs";
 
+/// SOPs decoded together (in parallel) while walking the store.
+const WALK_CHUNK: usize = 256;
+
 /// A failure of the state store.
 #[derive(Debug, thiserror::Error)]
 #[error("state store {path}: {source}")]
@@ -283,17 +286,30 @@ impl Store {
     /// Walks the SOPs of one query in order, one at a time (a row that is not an SOP,
     /// written by another version, is skipped).
     fn walk(&self, sql: &str, args: &[&dyn rusqlite::ToSql], f: &mut Visit<'_>) -> io::Result<()> {
+        use rayon::prelude::*;
         let io_err = |e: rusqlite::Error| io::Error::other(self.err(e));
         let mut st = self.conn.prepare(sql).map_err(io_err)?;
         let mut rows = st.query(args).map_err(io_err)?;
+        // Rows are decoded a chunk at a time on every core, then handed on in order: the
+        // JSON decoding is most of a walk's time, and a chunk bounds what is in flight.
+        let mut chunk: Vec<String> = Vec::with_capacity(WALK_CHUNK);
+        let mut flush = |chunk: &mut Vec<String>| -> io::Result<()> {
+            let sops: Vec<Option<Sop>> = chunk
+                .par_iter()
+                .map(|text| serde_json::from_str::<Sop>(text).ok())
+                .collect();
+            chunk.clear();
+            sops.into_iter().flatten().try_for_each(&mut *f)
+        };
         while let Some(row) = rows.next().map_err(io_err)? {
             let json = row.get_ref(0).map_err(io_err)?;
             let Ok(text) = json.as_str() else { continue };
-            if let Ok(sop) = serde_json::from_str::<Sop>(text) {
-                f(sop)?;
+            chunk.push(text.to_string());
+            if chunk.len() >= WALK_CHUNK {
+                flush(&mut chunk)?;
             }
         }
-        Ok(())
+        flush(&mut chunk)
     }
 
     /// A stored value of the `meta` table.
