@@ -105,21 +105,26 @@ def count_lines(p: str) -> int:
 
 
 def timed_run(bin_: str, arch: str, out: str, extra=()):
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t = time.perf_counter()
-    p = subprocess.run([bin_, "run", arch, "--out", out, "--json-log", "--fail-on", "never", *extra],
-                       capture_output=True, text=True)
-    wall = time.perf_counter() - t
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if p.returncode not in (0, 1):
-        sys.exit(f"sopap failed ({p.returncode}): {p.stderr[-2000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    """Wall and CPU seconds, peak RSS (KiB) and the run-finished summary of one run,
+    measured in a fresh child process so the RSS is this run's alone."""
+    import json
+    code = ("import json,resource,subprocess,sys,time;"
+            "t=time.perf_counter();"
+            "p=subprocess.run(sys.argv[1:],capture_output=True,text=True);"
+            "w=time.perf_counter()-t;"
+            "r=resource.getrusage(resource.RUSAGE_CHILDREN);"
+            "print(json.dumps({'rc':p.returncode,'wall':w,'cpu':r.ru_utime+r.ru_stime,"
+            "'rss':r.ru_maxrss,'stderr':p.stderr[-200000:]}))")
+    p = subprocess.run([sys.executable, "-c", code, bin_, "run", arch, "--out", out, "--json-log",
+                        "--fail-on", "never", *extra], capture_output=True, text=True)
+    r = json.loads(p.stdout)
+    if r["rc"] not in (0, 1):
+        sys.exit(f"sopap failed ({r['rc']}): {r['stderr'][-2000:]}")
     summary = {}
-    for line in p.stderr.splitlines():
+    for line in r["stderr"].splitlines():
         if '"run-finished"' in line:
-            import json
             summary = json.loads(line)
-    return wall, cpu, after.ru_maxrss, summary
+    return r["wall"], r["cpu"], r["rss"], summary
 
 
 def peak_rss(bin_: str, arch: str, out: str) -> int:
@@ -151,25 +156,30 @@ def main():
     out = os.path.join(a.work, "out")
     shutil.rmtree(out, ignore_errors=True)
 
-    wall, cpu, _, s = timed_run(a.bin, arch, out)
+    wall, cpu, rss, s = timed_run(a.bin, arch, out)
     sops = count_lines(os.path.join(out, "sops.jsonl"))
     print(f"archive: {files} files, {size / 1e6:.1f} MB")
     print(f"cold:      {wall:8.2f} s  {files / wall:8.1f} files/s  {size / 1e6 / wall:7.2f} MB/s  "
-          f"{sops / wall:8.1f} SOPs/s  CPU/wall {cpu / wall:.2f}  ({sops} SOPs, {s.get('failed')} failed)")
+          f"{sops / wall:8.1f} SOPs/s  CPU/wall {cpu / wall:.2f}  peak RSS {rss / 1024:.0f} MiB  "
+          f"({sops} SOPs, {s.get('failed')} failed)")
     snap = snapshot(out)
 
-    wall2, _, _, s2 = timed_run(a.bin, arch, out)
+    wall2, _, rss2, s2 = timed_run(a.bin, arch, out)
     same = snapshot(out) == snap
     print(f"unchanged: {wall2:8.2f} s  {wall / wall2:8.1f}x faster  read {s2.get('read')}  "
-          f"outputs byte-identical: {same}")
+          f"peak RSS {rss2 / 1024:.0f} MiB  outputs byte-identical: {same}")
 
     all_files = sorted(os.path.join(d, f) for d, _, fs in os.walk(arch) for f in fs if "hostile" not in d)
     changed = rng.sample(all_files, max(1, len(all_files) // 100))
     for i, p in enumerate(changed):
         distinct_copy(p, p + ".tmp", 10_000_000 + i)
         os.replace(p + ".tmp", p)
-    wall3, _, _, s3 = timed_run(a.bin, arch, out)
-    print(f"1% changed:{wall3:8.2f} s  read {s3.get('read')} of {len(changed)} changed")
+    changed_bytes = sum(os.path.getsize(p) for p in changed)
+    wall3, cpu3, rss3, s3 = timed_run(a.bin, arch, out)
+    print(f"1% changed:{wall3:8.2f} s  read {s3.get('read')} of {len(changed)} changed "
+          f"({changed_bytes / 1e6:.1f} MB), then {s3.get('sops')} SOPs rebuilt: "
+          f"{s3.get('sops', 0) / wall3:.0f} SOPs/s  CPU/wall {cpu3 / wall3:.2f}  "
+          f"peak RSS {rss3 / 1024:.0f} MiB")
 
     # Scale: peak RSS of cold runs over 1,000 and 10,000 files sampled from the archive
     # (hard links, same folders), and over the whole archive.

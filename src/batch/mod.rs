@@ -423,6 +423,7 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
     // run killed half-way writes them again next time (a change of the files' records
     // has already removed it; a new as-of date or a lost output has not).
     store.set_meta(OUTPUTS_KEY, "")?;
+    bar.stage("analysing and writing the reports");
     output::write_jsonl(&opts.out.join("errors.jsonl"), &res.errors)?;
     let report_ctx = crate::report::ReportContext {
         manifest: agencies.clone(),

@@ -42,6 +42,18 @@ impl Progress {
         }
     }
 
+    /// The files are read; the outputs are being written (a spinner with `what`).
+    pub fn stage(&self, what: &str) {
+        if let Some(b) = &self.bar {
+            b.set_length(0);
+            if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
+                b.set_style(style);
+            }
+            b.set_message(what.to_string());
+            b.enable_steady_tick(std::time::Duration::from_millis(120));
+        }
+    }
+
     /// A file failed.
     pub fn failed(&self, e: &FileError) {
         let n = self.failed.fetch_add(1, Ordering::Relaxed) + 1;
