@@ -10,13 +10,7 @@ use sopap::ingest::limits::Limits;
 use sopap::pipeline::FileContext;
 use sopap::rules::Rules;
 
-const OUTPUTS: [&str; 5] = [
-    "sops.jsonl",
-    "errors.jsonl",
-    "report.json",
-    "report.html",
-    "report.xlsx",
-];
+use sopap::batch::OUTPUTS;
 
 fn fixtures() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/archive"))
@@ -46,6 +40,18 @@ fn snapshot(out: &Path) -> Vec<(String, Vec<u8>, std::time::SystemTime)> {
         .collect()
 }
 
+/// A copy of the fixture archive, its output folder and run options, after a first run
+/// as of `as_of`.
+fn first_run(as_of: &str) -> (tempfile::TempDir, PathBuf, PathBuf, RunOptions) {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("archive");
+    copy_dir(&fixtures(), &archive);
+    let out = tmp.path().join("out");
+    let opts = RunOptions::new(&archive, &out);
+    run(&opts, &rules(as_of)).unwrap();
+    (tmp, archive, out, opts)
+}
+
 fn rules(as_of: &str) -> Rules {
     let mut r = Rules::defaults().unwrap();
     r.findings.as_of = as_of.parse().unwrap();
@@ -54,22 +60,18 @@ fn rules(as_of: &str) -> Rules {
 
 #[test]
 fn unchanged_rerun_keeps_outputs_and_a_new_as_of_date_rewrites_them() {
-    let tmp = tempfile::tempdir().unwrap();
-    let archive = tmp.path().join("archive");
-    copy_dir(&fixtures(), &archive);
-    let out = tmp.path().join("out");
-    let opts = RunOptions::new(&archive, &out);
+    let (_tmp, _archive, out, opts) = first_run("2026-11-25");
     let r = rules("2026-11-25");
-
-    let first = run(&opts, &r).unwrap();
-    assert!(first.outputs_written);
-    assert_eq!(first.read, first.files);
     let before = snapshot(&out);
+    let first_sops = std::fs::read_to_string(out.join("sops.jsonl"))
+        .unwrap()
+        .lines()
+        .count();
 
     let second = run(&opts, &r).unwrap();
     assert_eq!(second.read, 0);
     assert_eq!(second.skipped, second.files);
-    assert_eq!(second.sops, first.sops);
+    assert_eq!(second.sops, first_sops);
     assert!(!second.outputs_written, "nothing changed: outputs are kept");
     assert_eq!(snapshot(&out), before, "bytes and mtimes unchanged");
 
@@ -93,13 +95,8 @@ fn unchanged_rerun_keeps_outputs_and_a_new_as_of_date_rewrites_them() {
 /// old outputs.
 #[test]
 fn a_store_change_without_reports_is_never_kept() {
-    let tmp = tempfile::tempdir().unwrap();
-    let archive = tmp.path().join("archive");
-    copy_dir(&fixtures(), &archive);
-    let out = tmp.path().join("out");
-    let opts = RunOptions::new(&archive, &out);
+    let (_tmp, archive, out, opts) = first_run("2026-11-25");
     let r = rules("2026-11-25");
-    run(&opts, &r).unwrap();
     let old = std::fs::read_to_string(out.join("sops.jsonl")).unwrap();
 
     // Replace one SOP document with another one's content, and commit what a run would
@@ -149,13 +146,8 @@ fn a_store_change_without_reports_is_never_kept() {
 
 #[test]
 fn report_shows_fewer_findings_since_the_previous_run() {
-    let tmp = tempfile::tempdir().unwrap();
-    let archive = tmp.path().join("archive");
-    copy_dir(&fixtures(), &archive);
-    let out = tmp.path().join("out");
-    let opts = RunOptions::new(&archive, &out);
+    let (_tmp, archive, out, opts) = first_run("2026-11-25");
     let r = rules("2026-11-25");
-    run(&opts, &r).unwrap();
     let first: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
     assert!(first["summary"].get("previous_run").is_none());

@@ -452,8 +452,8 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
     Ok(res)
 }
 
-/// The outputs a run writes; all must exist for a rerun to keep them.
-const OUTPUTS: [&str; 5] = [
+/// The outputs a run writes into OUT; all must exist for a rerun to keep them.
+pub const OUTPUTS: [&str; 5] = [
     "sops.jsonl",
     "errors.jsonl",
     "report.json",
