@@ -1,0 +1,167 @@
+//! Replays fuzz inputs on the stable toolchain, through the same entry points the fuzz
+//! targets call (`sopap::fuzzing`).
+//!
+//! * Every file under `fuzz/regressions/<target>/` (crash inputs once fixed, and inputs
+//!   the fuzzer found that reach deep paths) must end in the exact outcome listed in
+//!   [`EXPECTED`]; a file without an entry fails the test, so a new regression input
+//!   always comes with its asserted outcome.
+//! * A sample of each `fuzz/corpus/<target>/` (the local fuzzing corpus, absent on a
+//!   fresh clone) must end as a document or a typed error within the time budget; the
+//!   sample is the smallest files first, bounded in count and total time.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use sopap::error::ErrorKind;
+use sopap::fuzzing::{self, Summary, TIME_BUDGET};
+use sopap::model::Format;
+
+const FUZZ_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz");
+
+/// Longest one input may take: the reader's budget plus the slack of its time checks
+/// (the SOP parser after the reader is not budgeted, but linear).
+const MAX_ELAPSED: Duration = Duration::from_secs(TIME_BUDGET.as_secs() * 2);
+
+/// Most corpus files replayed per target, and the time after which a target's sample
+/// stops early.
+const SAMPLE_FILES: usize = 30;
+const SAMPLE_TIME: Duration = Duration::from_secs(3);
+
+/// The targets, each with the entry point its fuzz target calls.
+const TARGETS: &[&str] = &["ingest", "docx", "xlsx", "pdf", "doc", "package", "rules"];
+
+/// What a regression input must come to.
+#[derive(Debug, PartialEq)]
+enum Outcome {
+    /// A document was read; its summary.
+    Read(Summary),
+    /// Reading failed with an error of this kind.
+    Failed(ErrorKind),
+    /// Rules loaded; this many of the probe phrases were recognised.
+    RulesLoaded(usize),
+    /// The rules failed to load; the error message contains this text.
+    RulesFailed(&'static str),
+}
+
+/// Runs `data` through target `target`'s entry point.
+fn run(target: &str, data: &[u8]) -> (Outcome, String) {
+    let read = match target {
+        "ingest" => fuzzing::ingest(data),
+        "docx" => fuzzing::read_as(Format::Docx, data),
+        "xlsx" => fuzzing::read_as(Format::Xlsx, data),
+        "pdf" => fuzzing::read_as(Format::Pdf, data),
+        "doc" => fuzzing::doc(data),
+        "package" => fuzzing::package_input(data),
+        "rules" => {
+            return match fuzzing::rules(data) {
+                Ok(n) => (Outcome::RulesLoaded(n), String::new()),
+                Err(e) => (Outcome::RulesFailed(""), e.to_string()),
+            };
+        }
+        other => panic!("unknown fuzz target {other}"),
+    };
+    match read {
+        Ok(s) => (Outcome::Read(s), String::new()),
+        Err(e) => (Outcome::Failed(e.kind()), e.to_string()),
+    }
+}
+
+fn summary(
+    format: Format,
+    paragraphs: usize,
+    tables: usize,
+    shapes: usize,
+    sops: usize,
+) -> Summary {
+    Summary {
+        format: Some(format),
+        paragraphs,
+        tables,
+        shapes,
+        sops,
+    }
+}
+
+/// The asserted outcome of every regression file: (target, file name, outcome, and a
+/// piece of the error message for a failure, "" for none).
+fn expected() -> Vec<(&'static str, &'static str, Outcome, &'static str)> {
+    let _ = summary;
+    vec![]
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut v: Vec<PathBuf> = rd
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Runs one input, failing with its path on a panic or when it outlasts the budget.
+fn replay(target: &str, path: &Path) -> (Outcome, String) {
+    let data = std::fs::read(path).unwrap();
+    let start = Instant::now();
+    let result = std::panic::catch_unwind(|| run(target, &data));
+    let elapsed = start.elapsed();
+    let Ok(outcome) = result else {
+        panic!("{target}: {} panicked", path.display());
+    };
+    assert!(
+        elapsed <= MAX_ELAPSED,
+        "{target}: {} took {elapsed:?} (budget {TIME_BUDGET:?})",
+        path.display()
+    );
+    outcome
+}
+
+#[test]
+fn regression_inputs_end_as_fixed() {
+    let expected = expected();
+    let mut seen = 0;
+    for target in TARGETS {
+        for path in files(&Path::new(FUZZ_DIR).join("regressions").join(target)) {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let Some((_, _, want, message)) = expected
+                .iter()
+                .find(|(t, n, _, _)| t == target && *n == name)
+            else {
+                panic!("{target}/{name}: no expected outcome listed in fuzz_regressions.rs");
+            };
+            let (got, text) = replay(target, &path);
+            match (want, &got) {
+                (Outcome::RulesFailed(_), Outcome::RulesFailed(_)) => {}
+                _ => assert_eq!(&got, want, "{target}/{name} ({text})"),
+            }
+            assert!(
+                text.contains(message),
+                "{target}/{name}: error {text:?} lacks {message:?}"
+            );
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, expected.len(), "a listed regression file is missing");
+}
+
+#[test]
+fn corpus_sample_ends_as_document_or_typed_error() {
+    for target in TARGETS {
+        let mut inputs: Vec<(u64, PathBuf)> =
+            files(&Path::new(FUZZ_DIR).join("corpus").join(target))
+                .into_iter()
+                .filter_map(|p| Some((std::fs::metadata(&p).ok()?.len(), p)))
+                .collect();
+        inputs.sort();
+        let start = Instant::now();
+        for (_, path) in inputs.iter().take(SAMPLE_FILES) {
+            // Any outcome is fine here: `replay` fails on a panic or an overrun budget.
+            let _ = replay(target, path);
+            if start.elapsed() > SAMPLE_TIME {
+                break;
+            }
+        }
+    }
+}
