@@ -86,7 +86,6 @@ fn summary(
 /// piece of the error message for a failure, "" for none).
 fn expected() -> Vec<(&'static str, &'static str, Outcome, &'static str)> {
     use ErrorKind::*;
-    let _ = summary;
     vec![
         // calamine multiplied a cell reference of 15 letters into a u32 column: a panic
         // (overflow) in debug builds, a wrapped column in release ones. Now refused by
@@ -104,6 +103,28 @@ fn expected() -> Vec<(&'static str, &'static str, Outcome, &'static str)> {
             "xlsx-column-321-million",
             Outcome::Failed(Corrupt),
             r#"r="ZZZZZZ1" is not a cell reference"#,
+        ),
+        // Inputs the raw fuzzers found that pass the zip layer (the `docx` fuzzer solved
+        // the part's CRC) and stop in the XML guard or parser.
+        (
+            "docx",
+            "crc-solved-ill-formed-table",
+            Outcome::Failed(Corrupt),
+            "word/document.xml: ill-formed document: expected `</w:tc>`",
+        ),
+        (
+            "docx",
+            "dtd-in-document",
+            Outcome::Failed(Corrupt),
+            "XML declares a DTD",
+        ),
+        // A mutated 5 KiB PDF that still goes through layout, table recovery and the
+        // SOP parser: 29 paragraphs, one table, one SOP.
+        (
+            "pdf",
+            "mutated-one-sop",
+            Outcome::Read(summary(Format::Pdf, 29, 1, 0, 1)),
+            "",
         ),
     ]
 }
@@ -165,6 +186,9 @@ fn regression_inputs_end_as_fixed() {
     assert_eq!(seen, expected.len(), "a listed regression file is missing");
 }
 
+/// Prints the outcome of inputs named in `PROBE=target=path,...`: the figure to put in
+/// [`expected`] for a new regression file
+/// (`PROBE=package=fuzz/regressions/package/x cargo test --test fuzz_regressions probe -- --ignored --nocapture`).
 #[test]
 #[ignore]
 fn probe() {
