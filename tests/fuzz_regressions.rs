@@ -126,6 +126,29 @@ fn expected() -> Vec<(&'static str, &'static str, Outcome, &'static str)> {
             Outcome::Read(summary(Format::Pdf, 29, 1, 0, 1)),
             "",
         ),
+        // Found by the `ingest` fuzzer: a PDF reduced to 5 KiB that keeps 21 shapes and
+        // its SOP, and a 288-byte one whose page tree names an object twice.
+        (
+            "ingest",
+            "pdf-shapes-one-sop",
+            Outcome::Read(summary(Format::Pdf, 8, 1, 21, 1)),
+            "",
+        ),
+        (
+            "ingest",
+            "pdf-page-tree-repeat",
+            Outcome::Failed(Corrupt),
+            "pdf page tree: object 2 0 appears twice (cycle)",
+        ),
+        // Rule files the `rules` fuzzer mutated: one still loads and still recognises all
+        // five probe phrases, one fails with its file and line.
+        ("rules", "mutated-file-loads", Outcome::RulesLoaded(5), ""),
+        (
+            "rules",
+            "decisions-duplicate-key",
+            Outcome::RulesFailed(""),
+            "rules file rules/decisions.toml (in memory), line 12: duplicate key",
+        ),
     ]
 }
 
