@@ -78,10 +78,10 @@ for t in "${targets[@]}"; do
         -artifact_prefix="fuzz/artifacts/$t/" -print_final_stats=1 >"fuzz/artifacts/$t.log" 2>&1; then
         failed+=("$t")
         echo "!! $t failed; log fuzz/artifacts/$t.log, input:"
-        grep -E 'Test unit written to|^==[0-9]+==ERROR|panicked at' "fuzz/artifacts/$t.log" | head -5
+        grep -E 'Test unit written to|^==[0-9]+== ?ERROR|panicked at' "fuzz/artifacts/$t.log" | head -5 || true
     fi
-    grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' \
-        "fuzz/artifacts/$t.log" | tr '\n' ' '
+    { grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' \
+        "fuzz/artifacts/$t.log" || true; } | tr '\n' ' '
     echo
 done
 if [ ${#failed[@]} -gt 0 ]; then
