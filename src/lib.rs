@@ -16,6 +16,8 @@ pub mod analyze;
 pub mod batch;
 pub mod error;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod ingest;
 pub mod model;
 pub mod pipeline;

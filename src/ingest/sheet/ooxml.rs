@@ -17,6 +17,11 @@ use crate::ingest::zipped::Package;
 /// Relationship type suffix of a drawing part.
 const REL_DRAWING: &str = "/drawing";
 
+/// Rows of an Excel sheet (1,048,576).
+const MAX_ROWS: u32 = 1 << 20;
+/// Columns of an Excel sheet (A to XFD).
+const MAX_COLS: u32 = 1 << 14;
+
 /// One worksheet as the workbook lists it.
 #[derive(Clone, Debug)]
 pub struct SheetRef {
@@ -322,7 +327,11 @@ pub fn scan_sheet(xml: &[u8], budget: &Budget, part: &str) -> Result<SheetMeta, 
                 };
                 col_runs.push((first, last.min(16_383), width));
             }
+            "dimension" => check_refs(e, "ref", part, valid_range)?,
             "row" => {
+                check_refs(e, "r", part, |v| {
+                    v.parse::<u32>().is_ok_and(|r| (1..=MAX_ROWS).contains(&r))
+                })?;
                 cur_row = attr_num::<u32>(e, "r")
                     .and_then(|r| r.checked_sub(1))
                     .unwrap_or(next_row);
@@ -335,6 +344,7 @@ pub fn scan_sheet(xml: &[u8], budget: &Budget, part: &str) -> Result<SheetMeta, 
                 }
             }
             "c" => {
+                check_refs(e, "r", part, |v| cell_in_sheet(v).is_some())?;
                 let (r, c) = attr(e, "r")
                     .and_then(|r| parse_cell_ref(&r))
                     .unwrap_or((cur_row, next_col));
@@ -375,6 +385,74 @@ pub fn scan_sheet(xml: &[u8], budget: &Budget, part: &str) -> Result<SheetMeta, 
         dense_cells,
         drawing_rid,
     })
+}
+
+/// Fails with `corrupt` when any attribute `name` of `e` is not `valid`, reading the
+/// attributes as calamine does (see [`raw_attrs`]), every copy of a repeated one.
+///
+/// calamine turns cell and row references into numbers without checking for overflow,
+/// so `<c r="AAAAAAAA1">` panics in a debug build and wraps in a release build; and a
+/// reference this pre-pass cannot place (`<c r="AAAAAA1">`, column 321 million) would
+/// let calamine allocate a dense grid far past what [`SheetMeta::dense_cells`] allowed;
+/// a reversed `<dimension>` underflows. Excel writes none of them: references stay
+/// within its grid.
+fn check_refs(
+    e: &quick_xml::events::BytesStart<'_>,
+    name: &str,
+    part: &str,
+    valid: impl Fn(&str) -> bool,
+) -> Result<(), IngestError> {
+    for (key, value) in raw_attrs(e.attributes_raw().as_bytes()) {
+        if key != name.as_bytes() {
+            continue;
+        }
+        let value = String::from_utf8_lossy(value);
+        if !valid(&value) {
+            let shown: String = value.chars().take(24).collect();
+            return Err(IngestError::corrupt(
+                part,
+                format!("{name}=\"{shown}\" is not a cell reference within a sheet"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The attributes of an element as calamine's own scanner reads them, before any
+/// unescaping: the key is everything up to `=` (trailing blanks cut), the value runs
+/// from its quote to the same quote or to the end of the tag. Stops where calamine
+/// stops with an error (no `=`, no quote).
+fn raw_attrs(raw: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+    let mut rest = raw;
+    std::iter::from_fn(move || {
+        let start = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+        let tail = rest.get(start..)?;
+        let eq = tail.iter().position(|&b| b == b'=')?;
+        let key = tail.get(..eq)?.trim_ascii_end();
+        let after = tail.get(eq + 1..)?.trim_ascii_start();
+        let quote = *after.first().filter(|&&q| q == b'"' || q == b'\'')?;
+        let body = after.get(1..)?;
+        let end = body.iter().position(|&b| b == quote).unwrap_or(body.len());
+        let value = body.get(..end)?;
+        rest = body.get(end + 1..).unwrap_or(&[]);
+        Some((key, value))
+    })
+}
+
+/// The 0-based (row, column) of a plain reference (`B7`, no `$`) within Excel's grid.
+fn cell_in_sheet(r: &str) -> Option<(u32, u32)> {
+    parse_cell_ref(r).filter(|&(row, col)| !r.contains('$') && row < MAX_ROWS && col < MAX_COLS)
+}
+
+/// True for a `<dimension ref>` calamine can size without overflow: one cell or a
+/// range of two, each within the grid, the first above and left of the second.
+fn valid_range(r: &str) -> bool {
+    let mut sides = r.split(':').map(cell_in_sheet);
+    match (sides.next(), sides.next(), sides.next()) {
+        (Some(Some(_)), None, None) => true,
+        (Some(Some(a)), Some(Some(b)), None) => a.0 <= b.0 && a.1 <= b.1,
+        _ => false,
+    }
 }
 
 /// The drawing part of a sheet, from its relationships.
@@ -428,6 +506,49 @@ mod tests {
             parse_print_titles("'it''s'!$A$5:$IV$6"),
             vec![(Some("it's".to_string()), 4, 5)]
         );
+    }
+
+    #[test]
+    fn raw_attrs_read_as_calamine_does() {
+        let attrs: Vec<(&[u8], &[u8])> = raw_attrs(b" r = 'A1' s=\"2\" t=\"AAAAAAAA1").collect();
+        assert_eq!(
+            attrs,
+            vec![(&b"r"[..], &b"A1"[..]), (b"s", b"2"), (b"t", b"AAAAAAAA1")]
+        );
+        assert_eq!(raw_attrs(b"x r").count(), 0);
+    }
+
+    #[test]
+    fn refs_outside_the_grid_are_corrupt() {
+        let sheet = |body: &str| {
+            let xml = format!("<worksheet><sheetData>{body}</sheetData></worksheet>");
+            scan_sheet(
+                xml.as_bytes(),
+                &Budget::default(),
+                "xl/worksheets/sheet1.xml",
+            )
+        };
+        assert!(sheet(r#"<row r="3"><c r="XFD3"/></row>"#).is_ok());
+        for bad in [
+            r#"<row r="1"><c r="AAAAAA1"/></row>"#,
+            r#"<row r="1"><c r="A1" r="IIIIIIIIIIIIII1"/></row>"#,
+            r#"<row r="1"><c r="A4294967296"/></row>"#,
+            r#"<row r="AAAAAAAAB5"/>"#,
+            r#"<row r="1048577"/>"#,
+        ] {
+            let err = sheet(bad).unwrap_err();
+            assert_eq!(err.kind(), crate::error::ErrorKind::Corrupt, "{bad}");
+            assert!(
+                err.to_string().contains("not a cell reference"),
+                "{bad}: {err}"
+            );
+        }
+        let dim = |r: &str| {
+            let xml = format!(r#"<worksheet><dimension ref="{r}"/></worksheet>"#);
+            scan_sheet(xml.as_bytes(), &Budget::default(), "s.xml").is_ok()
+        };
+        assert!(dim("A1") && dim("B2:XFD1048576"));
+        assert!(!dim("B2:A1") && !dim("A1:AAAAAAAAA9") && !dim("A1:B2:C3"));
     }
 
     #[test]

@@ -85,6 +85,12 @@ pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
         }
         if let Some(xml) = pkg.read(&name, budget)? {
             prescan(&xml, budget, &name)?;
+            // A worksheet the workbook does not list to us may still reach calamine
+            // (its relationships read differently): its references get the same checks.
+            if xml.windows(b"sheetData".len()).any(|w| w == b"sheetData") {
+                let meta = ooxml::scan_sheet(&xml, budget, &name)?;
+                check_dense(meta.dense_cells, &name)?;
+            }
         }
     }
     drop(pkg);
