@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::findings::{identity_presence, present};
 use crate::batch::agency::AgencyMap;
-use crate::sop::record::{FileError, Finding, Severity, Sop};
+use crate::sop::record::{Finding, Severity, Sop};
 
 /// The name shown for SOPs and files without an agency.
 pub const NO_AGENCY: &str = "(tanpa OPD)";
@@ -134,8 +134,9 @@ impl FolderAgencies {
         }
     }
 
-    /// The attribution of failed files: each first folder's most frequent agency, under
-    /// `manifest` and `known` (see [`ErrorAgencies::new`]).
+    /// The attribution of failed files: `known` (path → agency, e.g. from an earlier
+    /// report) first, then `manifest` (the archive's `agencies.csv`, empty when unknown),
+    /// then each first folder's most frequent agency.
     pub fn finish(self, manifest: AgencyMap, known: HashMap<String, String>) -> ErrorAgencies {
         let by_folder = self
             .counts
@@ -164,17 +165,6 @@ pub struct ErrorAgencies {
 }
 
 impl ErrorAgencies {
-    /// Learns which agency each first folder holds from the SOPs; `manifest` (the
-    /// archive's `agencies.csv`, empty when unknown) and `known` (path → agency, e.g. from
-    /// an earlier report) take precedence.
-    pub fn new(sops: &[Sop], manifest: AgencyMap, known: HashMap<String, String>) -> Self {
-        let mut learner = FolderAgencies::default();
-        for s in sops {
-            learner.learn(s);
-        }
-        learner.finish(manifest, known)
-    }
-
     /// The agency of a failed file at `path`.
     pub fn agency_of(&self, path: &str) -> String {
         if let Some(a) = self.known.get(path) {
@@ -194,18 +184,6 @@ impl ErrorAgencies {
         }
         from_folder.unwrap_or_else(|| NO_AGENCY.to_string())
     }
-}
-
-/// The figures of every agency, ranked by completeness (highest first, ties by name).
-pub fn summarise(sops: &[Sop], errors: &[FileError], ea: &ErrorAgencies) -> Vec<AgencySummary> {
-    let mut t = AgencyTally::default();
-    for s in sops {
-        t.add_sop(s, &s.findings);
-    }
-    for e in errors {
-        t.add_failed(ea.agency_of(&e.path));
-    }
-    t.finish().summaries
 }
 
 /// Findings of one agency counted by severity and code.
