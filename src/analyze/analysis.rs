@@ -13,7 +13,7 @@ use super::agencies::{
     AgencySummary, AgencyTally, CodeCounts, FolderAgencies, SeverityCounts, agency_name,
 };
 use super::collisions::{self, Collisions};
-use super::duplicates::{DuplicateGroup, DuplicateIndex};
+use super::duplicates::{DuplicateGroup, DuplicateIndex, Interner, step_key};
 use super::findings;
 use super::source::SopSource;
 use crate::batch::agency::AgencyMap;
@@ -75,10 +75,9 @@ impl Analysis {
         let mut folders = FolderAgencies::default();
         let mut coll = Collisions::new();
         let mut dups = DuplicateIndex::new(&rules.findings.duplicates);
-        // Per SOP ordinal: its agency (index into `names`) and whether it has an error.
+        // Per SOP ordinal: its agency (number in `names`) and whether it has an error.
         let mut facts: Vec<(u32, bool)> = Vec::new();
-        let mut names: Vec<String> = Vec::new();
-        let mut name_index: HashMap<String, u32> = HashMap::new();
+        let mut names = Interner::default();
         source.each(&mut |s: Sop| {
             let own = findings::check(&s, rules);
             a.sops += 1;
@@ -88,18 +87,10 @@ impl Analysis {
             }
             tally.add_sop(&s, &own);
             folders.learn(&s);
-            coll.add(&s);
-            dups.add(&s);
-            let name = agency_name(&s);
-            let idx = match name_index.get(name) {
-                Some(&i) => i,
-                None => {
-                    let i = names.len() as u32;
-                    names.push(name.to_string());
-                    name_index.insert(name.to_string(), i);
-                    i
-                }
-            };
+            let key = step_key(&s);
+            coll.add_keyed(&s, &key);
+            dups.add_keyed(&s, &key);
+            let idx = names.intern(agency_name(&s));
             facts.push((idx, own.iter().any(|f| f.severity == Severity::Error)));
             Ok(())
         })?;
@@ -108,8 +99,7 @@ impl Analysis {
                 let Some(fact) = facts.get_mut(c.ord as usize) else {
                     continue;
                 };
-                let agency = names.get(fact.0 as usize).map(String::as_str).unwrap_or("");
-                tally.add_finding(agency, &c.finding, !fact.1);
+                tally.add_finding(names.name(fact.0), &c.finding, !fact.1);
                 fact.1 |= severity == Severity::Error;
                 a.findings.add(severity);
                 a.collisions.insert(c.id, c.finding);

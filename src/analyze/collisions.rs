@@ -10,9 +10,7 @@
 
 use std::collections::HashMap;
 
-use sha2::{Digest, Sha256};
-
-use super::duplicates::{normalise, step_key};
+use super::duplicates::{hash128, normalise, step_key};
 use crate::sop::record::{Finding, Severity, Sop};
 
 /// Most other SOPs a `number-collision` message names before "dan N lainnya".
@@ -68,18 +66,6 @@ pub struct Collisions {
     next: u32,
 }
 
-/// A 128-bit hash of an SOP's normalised title and steps.
-fn class_hash(sop: &Sop) -> u128 {
-    let mut h = Sha256::new();
-    h.update(normalise(sop.identity.title.as_deref().unwrap_or("")).as_bytes());
-    h.update([0u8]);
-    h.update(step_key(sop).as_bytes());
-    let d = h.finalize();
-    let mut b = [0u8; 16];
-    b.copy_from_slice(d.get(..16).unwrap_or(&[0; 16]));
-    u128::from_le_bytes(b)
-}
-
 impl Collisions {
     /// An empty collector.
     pub fn new() -> Self {
@@ -88,6 +74,11 @@ impl Collisions {
 
     /// Adds the next SOP (its ordinal is the number of SOPs added before it).
     pub fn add(&mut self, sop: &Sop) -> u32 {
+        self.add_keyed(sop, &step_key(sop))
+    }
+
+    /// [`add`](Self::add) for an SOP whose [`step_key`] the caller already has.
+    pub fn add_keyed(&mut self, sop: &Sop, step_key: &str) -> u32 {
         let ord = self.next;
         self.next += 1;
         let Some(key) = sop.identity.number.as_deref().and_then(number_key) else {
@@ -101,7 +92,10 @@ impl Collisions {
         self.by_number.entry(key).or_default().push(Member {
             ord,
             id: sop.id.as_str().into(),
-            class: class_hash(sop),
+            class: hash128(&[
+                &normalise(sop.identity.title.as_deref().unwrap_or("")),
+                step_key,
+            ]),
             number: sop.identity.number.as_deref().unwrap_or("").trim().into(),
             label: label.into(),
         });

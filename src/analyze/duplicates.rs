@@ -251,13 +251,47 @@ pub fn find(sops: &[Sop], rules: &DuplicateRules) -> Vec<DuplicateGroup> {
     index.finish()
 }
 
-/// A 128-bit hash of an SOP's identical-steps key.
-fn key_hash(key: &str) -> u128 {
+/// A 128-bit hash of texts taken as one sequence (a 0 byte between them): stands in
+/// for a key that need not be kept (steps, title and steps), collisions being out of
+/// reach at archive scale.
+pub fn hash128(parts: &[&str]) -> u128 {
     use sha2::{Digest, Sha256};
-    let d = Sha256::digest(key.as_bytes());
+    let mut h = Sha256::new();
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            h.update([0u8]);
+        }
+        h.update(p.as_bytes());
+    }
+    let d = h.finalize();
     let mut b = [0u8; 16];
     b.copy_from_slice(d.get(..16).unwrap_or(&[0; 16]));
     u128::from_le_bytes(b)
+}
+
+/// Strings given small numbers in order of first appearance.
+#[derive(Debug, Default)]
+pub struct Interner {
+    names: Vec<String>,
+    index: HashMap<String, u32>,
+}
+
+impl Interner {
+    /// The number of `name`, given it if new.
+    pub fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.index.get(name) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(name.to_string());
+        self.index.insert(name.to_string(), i);
+        i
+    }
+
+    /// The string numbered `i`.
+    pub fn name(&self, i: u32) -> &str {
+        self.names.get(i as usize).map(String::as_str).unwrap_or("")
+    }
 }
 
 /// Duplicate detection fed one SOP at a time (see the module docs): keeps, per SOP, its
@@ -267,10 +301,9 @@ pub struct DuplicateIndex<'r> {
     rules: &'r DuplicateRules,
     /// Ids by ordinal.
     ids: Vec<Box<str>>,
-    /// Agency (index into `agency_names`) by ordinal.
+    /// Agency (number in `agencies`) by ordinal.
     agency: Vec<u32>,
-    agency_names: Vec<String>,
-    agency_index: HashMap<String, u32>,
+    agencies: Interner,
     class_of_key: HashMap<u128, u32>,
     /// Member ordinals per class, in order of appearance.
     classes: Vec<Vec<u32>>,
@@ -285,8 +318,7 @@ impl<'r> DuplicateIndex<'r> {
             rules,
             ids: Vec::new(),
             agency: Vec::new(),
-            agency_names: Vec::new(),
-            agency_index: HashMap::new(),
+            agencies: Interner::default(),
             class_of_key: HashMap::new(),
             classes: Vec::new(),
             shingle_sets: Vec::new(),
@@ -295,27 +327,20 @@ impl<'r> DuplicateIndex<'r> {
 
     /// Adds the next SOP.
     pub fn add(&mut self, sop: &Sop) {
+        self.add_keyed(sop, &step_key(sop));
+    }
+
+    /// Adds the next SOP whose [`step_key`] the caller already has.
+    pub fn add_keyed(&mut self, sop: &Sop, key: &str) {
         let ord = self.ids.len() as u32;
         self.ids.push(sop.id.as_str().into());
-        let agency = sop.agency.as_deref().unwrap_or("");
-        let next_agency = self.agency_names.len() as u32;
-        let a = *self
-            .agency_index
-            .entry(agency.to_string())
-            .or_insert(next_agency);
-        if a == next_agency {
-            self.agency_names.push(agency.to_string());
-        }
+        let a = self.agencies.intern(sop.agency.as_deref().unwrap_or(""));
         self.agency.push(a);
-        if sop.steps.len() < self.rules.min_steps.max(1) {
-            return;
-        }
-        let key = step_key(sop);
-        if key.trim().is_empty() {
+        if sop.steps.len() < self.rules.min_steps.max(1) || key.trim().is_empty() {
             return;
         }
         let next = self.classes.len() as u32;
-        let c = *self.class_of_key.entry(key_hash(&key)).or_insert(next);
+        let c = *self.class_of_key.entry(hash128(&[key])).or_insert(next);
         if c == next {
             self.classes.push(Vec::new());
             self.shingle_sets.push(shingles(sop));
@@ -331,7 +356,7 @@ impl<'r> DuplicateIndex<'r> {
             rules,
             ids,
             agency,
-            agency_names,
+            agencies: names,
             classes,
             shingle_sets,
             ..
@@ -398,13 +423,7 @@ impl<'r> DuplicateIndex<'r> {
 
         // Components.
         let id_of = |o: u32| ids.get(o as usize).map(|s| s.to_string());
-        let agency_of = |o: u32| {
-            agency
-                .get(o as usize)
-                .and_then(|&a| agency_names.get(a as usize))
-                .map(String::as_str)
-                .unwrap_or("")
-        };
+        let agency_of = |o: u32| agency.get(o as usize).map_or("", |&a| names.name(a));
         let mut comp: HashMap<u32, Vec<u32>> = HashMap::new();
         for c in 0..classes.len() as u32 {
             let r = groups.find(c);
