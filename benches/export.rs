@@ -10,6 +10,9 @@ use std::time::Instant;
 use sopap::export::{Format, render};
 use sopap::sop::record::Sop;
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 fn main() {
     let out = std::env::args()
         .skip(1)
@@ -18,10 +21,10 @@ fn main() {
         .unwrap_or_else(|| PathBuf::from("/tmp/sopap-bench-out"));
     let jsonl = out.join("sops.jsonl");
     if !jsonl.is_file() {
-        let archive = PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/corpus/archive"
-        ));
+        if !support::shared_or_skip(support::ARCHIVE) {
+            return;
+        }
+        let archive = PathBuf::from(support::ARCHIVE);
         let rules = sopap::rules::Rules::defaults().expect("built-in rules");
         sopap::batch::run(&sopap::batch::RunOptions::new(&archive, &out), &rules)
             .expect("corpus run");

@@ -8,31 +8,14 @@
 //! refusal, not reading.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use sopap::ingest::{self, detect, limits::Budget};
 
-const ARCHIVE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/archive");
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            if p.file_name().is_some_and(|n| n == "_hostile") {
-                continue;
-            }
-            collect(&p, out);
-        } else if p.is_file() {
-            out.push(p);
-        }
-    }
-}
+#[path = "../tests/support/mod.rs"]
+mod support;
+use support::{ARCHIVE, FIXTURES};
 
 fn main() {
     let reads: usize = std::env::var("SOPAP_BENCH_READS")
@@ -42,9 +25,12 @@ fn main() {
     let only: Option<Vec<String>> = std::env::var("SOPAP_BENCH_FORMATS")
         .ok()
         .map(|v| v.split(',').map(|f| f.trim().to_lowercase()).collect());
+    // Without ../shared the fixtures alone are read (one line says so; CI=true fails).
     let mut paths = Vec::new();
-    collect(Path::new(ARCHIVE), &mut paths);
-    collect(Path::new(FIXTURES), &mut paths);
+    if support::shared_or_skip(ARCHIVE) {
+        paths = support::files_under(Path::new(ARCHIVE));
+    }
+    paths.extend(support::files_under(Path::new(FIXTURES)));
     // Files by detected format, bytes held in memory so that only parsing is timed.
     let mut groups: BTreeMap<String, Vec<Vec<u8>>> = BTreeMap::new();
     for p in &paths {

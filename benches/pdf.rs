@@ -11,23 +11,21 @@ use std::time::{Duration, Instant};
 
 use sopap::ingest::{self, limits::Budget};
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+use support::{ARCHIVE, REAL};
+
 const ROUNDS: u32 = 3;
 
-fn pdfs(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            if !p.ends_with("_hostile") {
-                pdfs(&p, out);
-            }
-        } else if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
-            out.push(p);
-        }
+/// The PDFs under `dir` (sorted, `_hostile/` left out).
+fn pdfs(dir: &str) -> Vec<PathBuf> {
+    if !support::shared_or_skip(dir) {
+        return Vec::new();
     }
+    support::files_under(Path::new(dir))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")))
+        .collect()
 }
 
 fn pages_of(bytes: &[u8]) -> usize {
@@ -37,6 +35,9 @@ fn pages_of(bytes: &[u8]) -> usize {
 }
 
 fn run_set(name: &str, files: &[PathBuf]) {
+    if files.is_empty() {
+        return;
+    }
     let loaded: Vec<(PathBuf, Vec<u8>, usize)> = files
         .iter()
         .filter_map(|p| {
@@ -99,11 +100,8 @@ fn run_set(name: &str, files: &[PathBuf]) {
 }
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    let mut corpus = Vec::new();
-    pdfs(&root.join("corpus/archive"), &mut corpus);
-    let mut real = Vec::new();
-    pdfs(&root.join("real"), &mut real);
+    let corpus = pdfs(ARCHIVE);
+    let real = pdfs(REAL);
     run_set("corpus", &corpus);
     run_set("real", &real);
 }

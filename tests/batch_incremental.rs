@@ -12,21 +12,10 @@ use sopap::rules::Rules;
 
 use sopap::batch::OUTPUTS;
 
+mod support;
+
 fn fixtures() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/archive"))
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).unwrap();
-    for e in std::fs::read_dir(src).unwrap() {
-        let e = e.unwrap();
-        let (p, d) = (e.path(), dst.join(e.file_name()));
-        if p.is_dir() {
-            copy_dir(&p, &d);
-        } else {
-            std::fs::copy(&p, &d).unwrap();
-        }
-    }
 }
 
 fn snapshot(out: &Path) -> Vec<(String, Vec<u8>, std::time::SystemTime)> {
@@ -45,7 +34,7 @@ fn snapshot(out: &Path) -> Vec<(String, Vec<u8>, std::time::SystemTime)> {
 fn first_run(as_of: &str) -> (tempfile::TempDir, PathBuf, PathBuf, RunOptions) {
     let tmp = tempfile::tempdir().unwrap();
     let archive = tmp.path().join("archive");
-    copy_dir(&fixtures(), &archive);
+    support::copy_dir(&fixtures(), &archive);
     let out = tmp.path().join("out");
     let opts = RunOptions::new(&archive, &out);
     run(&opts, &rules(as_of)).unwrap();
@@ -193,7 +182,7 @@ fn report_shows_fewer_findings_since_the_previous_run() {
 fn one_run_at_a_time_per_output_folder_and_leftovers_of_a_killed_run_are_removed() {
     let tmp = tempfile::tempdir().unwrap();
     let archive = tmp.path().join("archive");
-    copy_dir(
+    support::copy_dir(
         &fixtures().join("Kel. Tikala"),
         &archive.join("Kel. Tikala"),
     );

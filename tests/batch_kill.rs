@@ -2,39 +2,22 @@
 //! uninterrupted run; a rerun with nothing changed reads nothing and writes the same
 //! bytes; a changed file is the only one read again.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_sopap");
+#[macro_use]
+mod support;
+use support::ARCHIVE;
 
-fn corpus() -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/corpus/archive"
-    ))
-}
+const BIN: &str = env!("CARGO_BIN_EXE_sopap");
 
 /// Copies the corpus `times` times under `dst/copyN/...` (agency folders kept one level
 /// down, so the agency of a copy is `copyN`).
 fn make_archive(dst: &Path, times: usize) {
     for n in 0..times {
         let root = dst.join(format!("copy{n}"));
-        copy_dir(&corpus(), &root);
-    }
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).unwrap();
-    for e in std::fs::read_dir(src).unwrap() {
-        let e = e.unwrap();
-        let p = e.path();
-        let d = dst.join(e.file_name());
-        if p.is_dir() {
-            copy_dir(&p, &d);
-        } else {
-            std::fs::copy(&p, &d).unwrap();
-        }
+        support::copy_dir(Path::new(ARCHIVE), &root);
     }
 }
 
@@ -63,6 +46,7 @@ fn outputs(out: &Path) -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn killed_run_resumes_to_identical_output() {
+    shared_or_skip!(ARCHIVE);
     let tmp = tempfile::tempdir().unwrap();
     let archive = tmp.path().join("archive");
     make_archive(&archive, 4);
@@ -108,6 +92,7 @@ fn killed_run_resumes_to_identical_output() {
 
 #[test]
 fn rerun_reads_only_changed_files() {
+    shared_or_skip!(ARCHIVE);
     let tmp = tempfile::tempdir().unwrap();
     let archive = tmp.path().join("archive");
     make_archive(&archive, 1);

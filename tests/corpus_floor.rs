@@ -11,8 +11,9 @@ use serde_json::Value;
 use sopap::batch::{self, RunOptions};
 use sopap::rules::Rules;
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+#[macro_use]
+mod support;
+use support::{ARCHIVE, CORPUS, FIXTURES};
 const FLOORS: &[(&str, f64)] = &[("steps", 0.95), ("actors", 0.95), ("identity", 0.9)];
 
 /// Runs `archive` into a temporary folder and returns it.
@@ -82,11 +83,8 @@ fn check_groups(report: &Value, by: &str, skip: &[&str], shown: &str) {
 
 #[test]
 fn corpus_meets_issue_floors_on_every_layout() {
+    shared_or_skip!(ARCHIVE);
     let corpus = PathBuf::from(CORPUS);
-    if !corpus.join("archive").is_dir() {
-        eprintln!("corpus not found at {}: skipped", corpus.display());
-        return;
-    }
     let out = run(&corpus.join("archive"));
     let (ok, shown, report) = score(&corpus.join("truth.json"), out.path());
     assert!(ok, "corpus below the floors:\n{shown}");
@@ -98,11 +96,9 @@ fn corpus_meets_issue_floors_on_every_layout() {
 
 #[test]
 fn fixtures_meet_issue_floors_by_format() {
+    // The scorer is the corpus's score.py.
+    shared_or_skip!(CORPUS);
     let fixtures = PathBuf::from(FIXTURES);
-    if !fixtures.join("archive").is_dir() || !PathBuf::from(CORPUS).is_dir() {
-        eprintln!("fixtures or scorer not found: skipped");
-        return;
-    }
     let out = run(&fixtures.join("archive"));
     let (_, shown, report) = score(&fixtures.join("expected.json"), out.path());
     // Every SOP and step found, whatever the format.

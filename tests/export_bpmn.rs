@@ -11,7 +11,9 @@ use sopap::export::bpmn::to_bpmn;
 use sopap::rules::Rules;
 use sopap::sop::record::{Sop, Symbol};
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/archive");
+#[macro_use]
+mod support;
+use support::ARCHIVE;
 const CHECK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/bpmn_check.py");
 
 fn spiff_available() -> bool {
@@ -39,14 +41,15 @@ fn kind(sop: &Sop, i: usize) -> &'static str {
 
 #[test]
 fn corpus_bpmn_validates_and_matches_lanes_tasks_gateways() {
-    let archive = PathBuf::from(CORPUS);
-    if !archive.is_dir() || !spiff_available() {
+    shared_or_skip!(ARCHIVE);
+    let archive = PathBuf::from(ARCHIVE);
+    if !spiff_available() {
         // CI installs SpiffWorkflow (.ci/run): there a missing package is a failure.
         assert!(
             std::env::var_os("CI").is_none(),
-            "SpiffWorkflow or the corpus is missing under CI"
+            "SpiffWorkflow is missing under CI"
         );
-        eprintln!("corpus or SpiffWorkflow missing: skipped");
+        eprintln!("SpiffWorkflow missing: skipped");
         return;
     }
     let out = tempfile::tempdir().unwrap();

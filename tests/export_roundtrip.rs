@@ -12,7 +12,8 @@ use sopap::pipeline::{FileContext, process_bytes};
 use sopap::rules::Rules;
 use sopap::sop::record::Sop;
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/archive");
+mod support;
+use support::ARCHIVE;
 
 /// The corpus run, shared by both tests (one pipeline run per test binary).
 fn corpus_sops() -> Option<&'static Vec<Sop>> {
@@ -21,11 +22,10 @@ fn corpus_sops() -> Option<&'static Vec<Sop>> {
 }
 
 fn run_corpus() -> Option<Vec<Sop>> {
-    let archive = PathBuf::from(CORPUS);
-    if !archive.is_dir() {
-        eprintln!("corpus not found at {}: skipped", archive.display());
+    if !support::shared_or_skip(ARCHIVE) {
         return None;
     }
+    let archive = PathBuf::from(ARCHIVE);
     let out = tempfile::tempdir().unwrap();
     let rules = Rules::defaults().unwrap();
     batch::run(&RunOptions::new(&archive, out.path()), &rules).unwrap();

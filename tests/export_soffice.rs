@@ -11,7 +11,9 @@ use sopap::pipeline::{FileContext, process_bytes};
 use sopap::rules::Rules;
 use sopap::sop::record::Sop;
 
-const ARCHIVE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/archive");
+#[macro_use]
+mod support;
+use support::ARCHIVE;
 /// Corpus files whose SOPs are exported: decisions with a back branch, four, five and
 /// seven actors (long actor names in narrow columns), a narrative SOP.
 const FILES: &[&str] = &[
@@ -56,8 +58,9 @@ fn to_pdf(dir: &Path, file: &Path) -> Vec<u8> {
 
 #[test]
 fn exported_documents_survive_libreoffice_pdf() {
-    if !soffice() || !Path::new(ARCHIVE).is_dir() {
-        eprintln!("soffice or corpus missing: skipped");
+    shared_or_skip!(ARCHIVE);
+    if !soffice() {
+        eprintln!("soffice missing: skipped");
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -10,11 +10,10 @@ use sopap::error::ErrorKind;
 use sopap::ingest::{self, limits::Budget};
 use sopap::model::{Anchor, Block, Document, Section, Shape, ShapeKind, Table};
 
-const ARCHIVE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/archive");
-const TRUTH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/truth.json");
+#[macro_use]
+mod support;
+use support::{ARCHIVE, FIXTURE_ARCHIVE, FIXTURE_TRUTH, TRUTH};
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/docx");
-const FIXTURE_ARCHIVE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/archive");
-const FIXTURE_TRUTH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/expected.json");
 
 fn read_path(path: &str) -> Document {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -202,6 +201,7 @@ fn check_against_truth(archive: &str, truth_path: &str) -> (usize, usize) {
 
 #[test]
 fn every_corpus_step_shape_lands_in_its_truth_column() {
+    shared_or_skip!(ARCHIVE, TRUTH);
     let (files, shapes) = check_against_truth(ARCHIVE, TRUTH);
     assert!(files >= 30, "only {files} files");
     assert!(shapes >= 381, "only {shapes} step shapes checked");
@@ -219,6 +219,7 @@ fn every_fixture_step_shape_lands_in_its_expected_column() {
 /// the shapes in the actor cells.
 #[test]
 fn in_cell_table_and_shapes() {
+    shared_or_skip!(ARCHIVE);
     let doc = corpus("bappeda/Arsip SOP/Surat Masuk 2023.docx");
     let sec = body(&doc);
     let b = table_with(sec, "Pelaksana");
@@ -279,6 +280,7 @@ fn in_cell_table_and_shapes() {
 /// Choice + Fallback: every shape is read once, from the Choice.
 #[test]
 fn fallback_shapes_are_counted_once() {
+    shared_or_skip!(ARCHIVE);
     let doc = corpus("Kel. Kakaskasen I/final/Cuti 2018.docx");
     let sec = body(&doc);
     // 15 mc:Choice drawings, 7 of them with a VML Fallback.
@@ -304,6 +306,7 @@ fn fallback_shapes_are_counted_once() {
 /// drawingml-offset: shapes anchored in the Kegiatan cell stand in the actor columns.
 #[test]
 fn offset_shapes_leave_the_kegiatan_cell() {
+    shared_or_skip!(ARCHIVE);
     let doc = corpus("BPKAD/SOP_RENJA.docx");
     let sec = body(&doc);
     let b = table_with(sec, "Pelaksana");
@@ -330,6 +333,7 @@ fn offset_shapes_leave_the_kegiatan_cell() {
 /// `w:trHeight`, columns from the child offsets.
 #[test]
 fn group_children_walk_rows_and_columns() {
+    shared_or_skip!(ARCHIVE);
     let doc = corpus("BPKAD/revisi/Pengadaan Langsung 2013.docx");
     let sec = body(&doc);
     let b = table_with(sec, "Pelaksana");
@@ -362,6 +366,7 @@ fn group_children_walk_rows_and_columns() {
 /// Legacy VML: rect/roundrect/diamond shapes and `v:line` arrows with end points.
 #[test]
 fn vml_shapes_and_lines() {
+    shared_or_skip!(ARCHIVE);
     let doc = corpus("BKPSDM/SOP Pengadaan Langsung.docx");
     let sec = body(&doc);
     let b = table_with(sec, "Pelaksana");
@@ -387,6 +392,7 @@ fn vml_shapes_and_lines() {
 /// A book: page breaks before every SOP page, carried over empty paragraphs.
 #[test]
 fn book_page_breaks() {
+    shared_or_skip!(ARCHIVE);
     let doc = corpus("BPKAD/SOP 2019/buku_sop_bpkad_2022.docx");
     let sec = body(&doc);
     let breaks: Vec<&Block> = sec
@@ -410,6 +416,7 @@ fn book_page_breaks() {
 /// labels as labels.
 #[test]
 fn libreoffice_round_trips_match_their_sources() {
+    shared_or_skip!(ARCHIVE);
     let pairs = [
         (
             "lo_incell_surat_masuk_2023.docx",
@@ -458,6 +465,7 @@ fn libreoffice_round_trips_match_their_sources() {
 /// Hostile files end with the right kind, fast.
 #[test]
 fn hostile_files_fail_fast_with_their_kind() {
+    shared_or_skip!(ARCHIVE);
     let cases = [
         ("billion-laughs.docx", Some(ErrorKind::Corrupt)),
         ("malformed-xml.docx", Some(ErrorKind::Corrupt)),
@@ -897,6 +905,7 @@ fn single_shapes_walk_only_exact_rows() {
 /// slow. A cut that leaves elements open is `corrupt`.
 #[test]
 fn mangled_document_xml_never_panics() {
+    shared_or_skip!(ARCHIVE);
     let bytes = std::fs::read(format!(
         "{ARCHIVE}/BPKAD/revisi/Pengadaan Langsung 2013.docx"
     ))

@@ -7,8 +7,9 @@ use sopap::error::ErrorKind;
 use sopap::ingest::{self, limits::Budget};
 use sopap::model::{Anchor, Block, Document, Section, ShapeKind, Table};
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
-const REAL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/real");
+#[macro_use]
+mod support;
+use support::{CORPUS, REAL};
 
 fn read_path(path: &str) -> Result<Document, sopap::error::IngestError> {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -154,6 +155,7 @@ fn check_against_truth(rel: &str) -> usize {
 
 #[test]
 fn writer_export_surat_masuk_cells_spans_and_shapes() {
+    shared_or_skip!(CORPUS);
     let rel = "bappeda/Arsip SOP/lama/Surat Masuk 2023.pdf";
     let doc = corpus(rel);
     let (bi, t) = tables(&doc)
@@ -209,6 +211,7 @@ fn writer_export_surat_masuk_cells_spans_and_shapes() {
 
 #[test]
 fn vml_origin_export_pengadaan_langsung_matches_truth() {
+    shared_or_skip!(CORPUS);
     let rel = "BKPSDM/SOP Pengadaan Langsung.pdf";
     assert_eq!(check_against_truth(rel), 8);
     let doc = corpus(rel);
@@ -223,6 +226,7 @@ fn vml_origin_export_pengadaan_langsung_matches_truth() {
 
 #[test]
 fn calc_export_buku_sop_bappeda_matches_truth() {
+    shared_or_skip!(CORPUS);
     let rel = "bappeda/BUKU SOP BAPPEDA 2022.pdf";
     assert_eq!(check_against_truth(rel), 19);
     let doc = corpus(rel);
@@ -237,6 +241,7 @@ fn calc_export_buku_sop_bappeda_matches_truth() {
 
 #[test]
 fn header_repeats_on_each_page_of_a_long_table() {
+    shared_or_skip!(CORPUS);
     let doc = corpus("dinas-kependudukan-dan-pencatatan-sipil/SOP_CUTI.pdf");
     let pages: Vec<u32> = tables(&doc)
         .iter()
@@ -261,6 +266,7 @@ fn header_repeats_on_each_page_of_a_long_table() {
 
 #[test]
 fn real_025_excel_origin_texts_and_shapes_per_column() {
+    shared_or_skip!(REAL);
     let rel = "bps-bengkulu/025. SOP Pengelolaan Surat-Masuk signed.pdf";
     let doc = real(rel);
     let text = doc.plain_text();
@@ -313,6 +319,7 @@ fn real_025_excel_origin_texts_and_shapes_per_column() {
 
 #[test]
 fn real_042_flipped_ctm_and_cid_fonts() {
+    shared_or_skip!(REAL);
     let doc = real("bps-bengkulu/042. SOP Pemeliharaan PC dan Perangkat TI signed.pdf");
     let pjk = col_of(&doc, "PJK TI").expect("actor header decoded through ToUnicode");
     assert_eq!(col_of(&doc, "Anggota tim TIP"), Some(pjk + 1));
@@ -337,6 +344,7 @@ fn real_042_flipped_ctm_and_cid_fonts() {
 
 #[test]
 fn real_077_sloppy_grid_keeps_actor_columns_apart() {
+    shared_or_skip!(REAL);
     // Identity block and flowchart share one grid, and the actor borders stop short
     // of the header row; each actor still gets its own column.
     let doc = real("bps-bengkulu/077. SOP Pengumpulan Data Seruti signed.pdf");
@@ -361,6 +369,7 @@ fn real_077_sloppy_grid_keeps_actor_columns_apart() {
 
 #[test]
 fn real_nitro_303_and_290() {
+    shared_or_skip!(REAL);
     let doc = real(
         "bps-bengkulu/303. SOP PELAKSANAAN KONTRAK JASA KONSULTANSI KONSTRUKSI PEKERJAAN KONSTRUKSI signed.pdf",
     );
@@ -393,6 +402,7 @@ fn real_nitro_303_and_290() {
 
 #[test]
 fn hostile_pdfs_end_with_the_right_kind_quickly() {
+    shared_or_skip!(CORPUS);
     let cases: [(&str, Option<ErrorKind>); 7] = [
         ("broken-xref.pdf", None),
         ("owner-password-only.pdf", None),
@@ -428,6 +438,7 @@ fn hostile_pdfs_end_with_the_right_kind_quickly() {
 
 #[test]
 fn real_scans_have_no_text() {
+    shared_or_skip!(REAL);
     for entry in std::fs::read_dir(format!("{REAL}/satpolpp-kalbar")).unwrap() {
         let path = entry.unwrap().path();
         let doc = read_path(path.to_str().unwrap()).unwrap();

@@ -12,11 +12,10 @@ use sopap::ingest;
 use sopap::ingest::limits::Budget;
 use sopap::model::{Anchor, Block, CellValue, Document, Format, Section, Shape, ShapeKind, Table};
 
-const ARCHIVE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/archive");
-const TRUTH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/truth.json");
+#[macro_use]
+mod support;
+use support::{ARCHIVE, FIXTURE_ARCHIVE, FIXTURE_TRUTH, TRUTH};
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/sheet");
-const FIXTURE_ARCHIVE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/archive");
-const FIXTURE_TRUTH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/expected.json");
 
 fn read_path(path: &Path) -> Result<Document, sopap::error::IngestError> {
     let bytes = std::fs::read(path).unwrap();
@@ -73,6 +72,7 @@ fn cells(doc: &Document) -> Vec<(String, usize, usize, usize, usize, String)> {
 
 #[test]
 fn surat_keluar_xlsx_cells_dates_merges_and_print_titles() {
+    shared_or_skip!(ARCHIVE);
     let doc = corpus("BPKAD/Bidang/SOP Surat Keluar.xlsx");
     assert_eq!(doc.format, Some(Format::Xlsx));
     assert_eq!(doc.sections.len(), 1);
@@ -123,6 +123,7 @@ fn surat_keluar_xlsx_cells_dates_merges_and_print_titles() {
 
 #[test]
 fn surat_keluar_xlsx_shapes_stand_in_actor_cells() {
+    shared_or_skip!(ARCHIVE);
     let doc = corpus("BPKAD/Bidang/SOP Surat Keluar.xlsx");
     let sec = &doc.sections[0];
     let symbols: Vec<(ShapeKind, Option<(usize, usize)>)> = sec
@@ -197,6 +198,7 @@ fn surat_keluar_xlsx_shapes_stand_in_actor_cells() {
 
 #[test]
 fn satpol_pp_geometry_names_and_labels() {
+    shared_or_skip!(ARCHIVE);
     let doc = corpus("satpol-pp/2021/buku_sop_satpolpp_2022.xlsx");
     assert_eq!(doc.sections.len(), 2);
     assert_eq!(
@@ -259,6 +261,7 @@ fn satpol_pp_geometry_names_and_labels() {
 
 #[test]
 fn organisation_book_has_a_section_per_sheet() {
+    shared_or_skip!(ARCHIVE);
     let doc = corpus("bagian-organisasi/2021/buku_sop_org_2013.xlsx");
     let names: Vec<&str> = doc
         .sections
@@ -471,6 +474,7 @@ fn truth_files_in(truth: &str, formats: &[&str]) -> Vec<(String, serde_json::Val
 
 #[test]
 fn every_corpus_xlsx_step_shape_lands_in_its_row_and_actor_column() {
+    shared_or_skip!(ARCHIVE, TRUTH);
     let mut files = 0;
     let mut steps = 0;
     for (rel, t) in truth_files(&["xlsx"]) {
@@ -489,6 +493,7 @@ fn every_corpus_xlsx_step_shape_lands_in_its_row_and_actor_column() {
 
 #[test]
 fn every_corpus_xls_step_shape_lands_in_its_row_and_actor_column() {
+    shared_or_skip!(ARCHIVE, TRUTH);
     // LibreOffice kept the shapes as OfficeArt (116/109/110 ...) with client anchors.
     let mut steps = 0;
     for (rel, t) in truth_files(&["xls"]) {
@@ -540,6 +545,7 @@ fn fixture_archive_sheets_place_every_step() {
 
 #[test]
 fn every_corpus_sheet_reads_and_mark_tables_mark_their_actors() {
+    shared_or_skip!(ARCHIVE, TRUTH);
     let mut marked = 0;
     for (rel, t) in truth_files(&["xlsx", "ods", "xls"]) {
         let res = read_path(&Path::new(ARCHIVE).join(&rel));
@@ -560,6 +566,7 @@ fn every_corpus_sheet_reads_and_mark_tables_mark_their_actors() {
 
 #[test]
 fn xls_gives_the_same_cells_as_its_xlsx() {
+    shared_or_skip!(ARCHIVE);
     for (xls, xlsx) in [
         (
             "BPKAD/Bidang/SOP Surat Keluar.xls",
@@ -616,6 +623,7 @@ fn xls_gives_the_same_cells_as_its_xlsx() {
 
 #[test]
 fn ods_marks_spans_and_numbers() {
+    shared_or_skip!(ARCHIVE);
     let rel = "DISDIKBUD/SOP 2019/Kumpulan SOP Dinas Pendidikan dan Kebudayaan";
     let ods = corpus(&format!("{rel}.ods"));
     let xlsx = corpus(&format!("{rel}.xlsx"));
@@ -700,6 +708,7 @@ fn libreoffice_ods_shapes_stand_in_the_same_cells() {
 
 #[test]
 fn libreoffice_xlsx_with_shared_strings_reads_alike() {
+    shared_or_skip!(ARCHIVE);
     let doc = read_path(&Path::new(FIXTURES).join("surat-keluar-libreoffice.xlsx")).unwrap();
     let orig = corpus("BPKAD/Bidang/SOP Surat Keluar.xlsx");
     assert_eq!(cells(&doc), cells(&orig));
@@ -720,6 +729,7 @@ fn libreoffice_xlsx_with_shared_strings_reads_alike() {
 
 #[test]
 fn hostile_sheets_fail_fast_with_the_right_kind() {
+    shared_or_skip!(ARCHIVE);
     let t0 = Instant::now();
     let err = read_path(&Path::new(ARCHIVE).join("_hostile/deep-nesting.xlsx")).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Corrupt, "{err}");
@@ -812,6 +822,7 @@ fn numbers_bools_and_doctype() {
 
 #[test]
 fn damaged_workbooks_never_panic() {
+    shared_or_skip!(ARCHIVE);
     // Truncations and byte flips of real files: every outcome is Ok or a typed error.
     for rel in [
         "BPKAD/Bidang/SOP Surat Keluar.xlsx",
@@ -844,6 +855,7 @@ fn damaged_workbooks_never_panic() {
 #[test]
 #[ignore]
 fn speed_of_corpus_xlsx() {
+    shared_or_skip!(ARCHIVE, TRUTH);
     let files: Vec<PathBuf> = truth_files(&["xlsx"])
         .into_iter()
         .filter(|(_, t)| t["error"].is_null())
@@ -889,6 +901,7 @@ fn speed_of_corpus_xlsx() {
 
 #[test]
 fn a_password_protected_xls_is_encrypted() {
+    shared_or_skip!(ARCHIVE);
     // Put a FILEPASS record (RC4 encryption) right after the globals' BOF, as Excel
     // does when a workbook has an opening password.
     let bytes =
@@ -940,6 +953,7 @@ fn patched_xls(patch: impl Fn(u16, &mut [u8])) -> Vec<u8> {
 
 #[test]
 fn xls_dimensions_claiming_the_whole_grid_are_refused_before_calamine() {
+    shared_or_skip!(ARCHIVE);
     // BIFF8 DIMENSIONS: rwMic u32, rwMac u32, colMic u16, colMac u16.
     let huge = patched_xls(|rt, d| {
         if rt == 0x0200 && d.len() >= 12 {
@@ -970,6 +984,7 @@ fn xls_dimensions_claiming_the_whole_grid_are_refused_before_calamine() {
 
 #[test]
 fn xls_values_spread_over_the_whole_grid_are_refused_before_calamine() {
+    shared_or_skip!(ARCHIVE);
     // Move the string cells to IV65536, far from the date numbers near A1: calamine
     // would hold 16.7 million cells.
     let far = patched_xls(|rt, d| {
@@ -984,6 +999,7 @@ fn xls_values_spread_over_the_whole_grid_are_refused_before_calamine() {
 
 #[test]
 fn dump_prints_the_sheet_model_as_json() {
+    shared_or_skip!(ARCHIVE);
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_sopap"))
         .arg("dump")
         .arg(Path::new(ARCHIVE).join("BPKAD/Bidang/SOP Surat Keluar.xlsx"))

@@ -7,7 +7,9 @@ use sopap::rules::Rules;
 use sopap::sop::parse;
 use sopap::sop::record::Symbol;
 
-const REAL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/real");
+#[macro_use]
+mod support;
+use support::REAL;
 
 fn cell(row: usize, col: usize, rs: usize, cs: usize, t: &str) -> Cell {
     Cell::new(row, col, rs, cs, t)
@@ -151,6 +153,7 @@ fn headerless_table_on_another_grid_or_numbering_is_not_joined() {
 
 #[test]
 fn real_pdf_with_a_headerless_page_three_has_all_twelve_steps() {
+    shared_or_skip!(REAL);
     let dir = format!("{REAL}/bps-bengkulu");
     let path = std::fs::read_dir(&dir)
         .unwrap()
