@@ -81,12 +81,10 @@ fn shown_path(path: &str) -> String {
         missing = parent;
     }
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    match manifest
-        .parent()
-        .and_then(|up| missing.strip_prefix(up).ok())
-    {
-        Some(rel) => format!("../{}", rel.display()),
-        None => missing.display().to_string(),
+    // CARGO_MANIFEST_DIR + "/../shared/...": relative to the checkout it is "../shared/...".
+    match missing.strip_prefix(manifest) {
+        Ok(rel) => rel.display().to_string(),
+        Err(_) => missing.display().to_string(),
     }
 }
 
