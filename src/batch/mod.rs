@@ -5,6 +5,7 @@ pub mod agency;
 pub mod output;
 pub mod progress;
 pub mod state;
+pub mod worker;
 
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ use crate::rules::{Rules, hex};
 use crate::sop::record::{FileError, Sop};
 use agency::AgencyMap;
 use state::{FileState, OUTPUTS_KEY, Store};
+use worker::{Isolation, Pool};
 
 /// How the run reports its progress.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -49,6 +51,8 @@ pub struct RunOptions {
     pub batch_size: usize,
     /// Ignore the state store and read every file again.
     pub full: bool,
+    /// Where files are parsed: in-process, or in worker processes.
+    pub isolation: Isolation,
 }
 
 impl RunOptions {
@@ -62,6 +66,7 @@ impl RunOptions {
             progress: ProgressMode::Quiet,
             batch_size: 64,
             full: false,
+            isolation: Isolation::InProcess,
         }
     }
 }
@@ -108,6 +113,9 @@ pub enum BatchError {
     /// Another run is writing the same output folder.
     #[error("another sopap run is writing {0} (lock file .sopap.lock); wait for it to finish")]
     Busy(PathBuf),
+    /// The worker processes cannot be started.
+    #[error(transparent)]
+    Worker(#[from] worker::WorkerError),
     /// An output file cannot be written.
     #[error("cannot write {path}: {source}")]
     Output {
@@ -220,6 +228,7 @@ fn visit(
     version: &str,
     rules: &Rules,
     limits: &Limits,
+    pool: Option<&Pool>,
 ) -> Outcome {
     let rel = ctx.rel_path.clone();
     let fail = |kind, message: String| FileError {
@@ -252,7 +261,14 @@ fn visit(
         );
         return Outcome::Read(rel.clone(), state, Err(fail(ErrorKind::TooLarge, msg)));
     }
-    let bytes = match std::fs::read(abs) {
+    let bytes = match read_capped(abs, limits.max_file_bytes) {
+        Ok(b) if b.len() as u64 > limits.max_file_bytes => {
+            let msg = format!(
+                "file is larger than {} MiB (the limit)",
+                limits.max_file_bytes >> 20
+            );
+            return Outcome::Read(rel.clone(), state, Err(fail(ErrorKind::TooLarge, msg)));
+        }
         Ok(b) => b,
         Err(e) => {
             return Outcome::Read(
@@ -272,8 +288,22 @@ fn visit(
             mtime_ns: mtime,
         };
     }
-    let result = process_guarded(ctx, &bytes, rules, limits);
+    let result = match pool {
+        Some(pool) => pool.process(ctx, &bytes, rules, limits),
+        None => process_guarded(ctx, &bytes, rules, limits),
+    };
     Outcome::Read(rel, state, result)
+}
+
+/// Reads at most `cap + 1` bytes of a file: the size cap holds for what is actually
+/// read, whatever an earlier stat said (a file growing meanwhile, a device).
+fn read_capped(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let f = std::fs::File::open(path)?;
+    let hint = f.metadata().map(|m| m.len().min(cap)).unwrap_or(0);
+    let mut buf = Vec::with_capacity(hint as usize + 1);
+    f.take(cap.saturating_add(1)).read_to_end(&mut buf)?;
+    Ok(buf)
 }
 
 /// Runs the whole archive: reads new and changed files in parallel, keeps the state
@@ -289,6 +319,10 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
         source,
     })?;
     let _lock = output::lock_out(&opts.out)?;
+    let pool = match &opts.isolation {
+        Isolation::InProcess => None,
+        Isolation::Workers(cfg) => Some(Pool::start(cfg.clone(), &opts.limits, rules)?),
+    };
     output::remove_leftovers(&opts.out);
     let store = Store::open(&opts.out)?;
     let known = if opts.full {
@@ -363,6 +397,7 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
                 &version,
                 rules,
                 &opts.limits,
+                pool.as_ref(),
             );
             if let Outcome::Read(_, _, Err(e)) = &o {
                 bar.failed(e);
@@ -377,6 +412,8 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
             ))
         })
     })?;
+    // The files are read: the workers are no longer needed while the reports are written.
+    drop(pool);
     let mut store = store;
     skipped += unchanged;
     let present: std::collections::HashSet<&str> = files.iter().map(|(_, r)| r.as_str()).collect();
