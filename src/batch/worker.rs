@@ -258,8 +258,10 @@ fn inject_fault(faults: &str, rel_path: &str) {
                     hog.push(vec![1u8; 64 << 20]);
                 }
             }
-            // SAFETY: raising a signal at ourselves has no memory-safety preconditions.
+            // SAFETY: restoring the default action (the runtime's handler ignores a
+            // raised SIGSEGV) and raising a signal at ourselves touch no memory.
             "segv" => unsafe {
+                libc::signal(libc::SIGSEGV, libc::SIG_DFL);
                 libc::raise(libc::SIGSEGV);
             },
             "abort" => std::process::abort(),
