@@ -12,6 +12,25 @@ use sopap::pipeline::{FileContext, process_bytes};
 use sopap::rules::Rules;
 use sopap::sop::record::FileError;
 
+/// Prints a line on stdout; a reader that closed the pipe (`sopap dump F | head`) ends
+/// the program quietly with status 0, as ripgrep does.
+macro_rules! emit {
+    ($($t:tt)*) => {
+        print_out(&format!($($t)*))?
+    };
+}
+
+/// Writes one line to stdout, exiting quietly when the pipe is closed.
+fn print_out(text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => Err(format!("cannot write to stdout: {e}")),
+    }
+}
+
 /// Batch pipeline for legacy SOP AP documents (PermenPANRB 35/2012).
 #[derive(Parser, Debug)]
 #[command(name = "sopap", version, about)]
@@ -161,7 +180,22 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             } else {
                 ProgressMode::Auto
             };
+            let archive_path = opts.archive.clone();
             let res = batch::run(&opts, &rules).map_err(|e| e.to_string())?;
+            if res.files == 0 {
+                let msg = format!(
+                    "the archive {} holds no files to read",
+                    archive_path.display()
+                );
+                if json_log {
+                    eprintln!(
+                        "{}",
+                        serde_json::json!({"event": "archive-empty", "message": msg})
+                    );
+                } else {
+                    eprintln!("sopap: {msg}");
+                }
+            }
             Ok(if fail_on.fails(&res.errors) {
                 ExitCode::from(1)
             } else {
@@ -173,7 +207,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let budget = Budget::new(Limits::default());
             let doc = ingest::read(&bytes, &budget)
                 .map_err(|e| format!("{}: {} ({})", file.display(), e, e.kind()))?;
-            println!(
+            emit!(
                 "{}",
                 serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?
             );
@@ -188,14 +222,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             };
             match process_bytes(&ctx, &bytes, &rules, &Limits::default()) {
                 Ok(sops) => {
-                    println!(
+                    emit!(
                         "{}",
                         serde_json::to_string_pretty(&sops).map_err(|e| e.to_string())?
                     );
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => {
-                    println!(
+                    emit!(
                         "{}",
                         serde_json::to_string_pretty(&e).map_err(|e| e.to_string())?
                     );
@@ -233,7 +267,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Cmd::Schema => {
             let schema = schemars::schema_for!(sopap::sop::record::Sop);
-            println!(
+            emit!(
                 "{}",
                 serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())?
             );
