@@ -5,12 +5,31 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use sopap::batch::{self, ProgressMode, RunOptions};
+use sopap::batch::{self, ProgressMode, RunOptions, worker};
 use sopap::error::ErrorKind;
 use sopap::ingest::{self, limits::Budget, limits::Limits};
 use sopap::pipeline::{FileContext, process_bytes};
 use sopap::rules::Rules;
 use sopap::sop::record::FileError;
+
+/// Prints a line on stdout; a reader that closed the pipe (`sopap dump F | head`) ends
+/// the program quietly with status 0, as ripgrep does.
+macro_rules! emit {
+    ($($t:tt)*) => {
+        print_out(&format!($($t)*))?
+    };
+}
+
+/// Writes one line to stdout, exiting quietly when the pipe is closed.
+fn print_out(text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => Err(format!("cannot write to stdout: {e}")),
+    }
+}
 
 /// Batch pipeline for legacy SOP AP documents (PermenPANRB 35/2012).
 #[derive(Parser, Debug)]
@@ -49,7 +68,21 @@ enum Cmd {
         /// comma-separated list of error kinds (e.g. `corrupt,timeout`).
         #[arg(long, default_value = "any", value_name = "WHEN")]
         fail_on: String,
+        /// Parse files in the run's own threads instead of isolated worker processes
+        /// (faster to start; a file that aborts the reader then aborts the run).
+        #[arg(long)]
+        in_process: bool,
+        /// Memory (address space) one worker may use while reading a file, in MiB.
+        #[arg(long, value_name = "MIB", default_value_t = worker::DEFAULT_MEMORY_BYTES >> 20)]
+        worker_memory_mib: u64,
+        /// Wall time one file may hold a worker, in seconds; past it the worker is
+        /// killed and the file is `too-large`.
+        #[arg(long, value_name = "SECS", default_value_t = worker::DEFAULT_WALL_TIME.as_secs())]
+        worker_seconds: u64,
     },
+    /// Serve files to a parent `sopap run` over stdin/stdout (internal).
+    #[command(hide = true)]
+    Worker,
     /// Print one file's document model as JSON (what the parser sees).
     Dump {
         /// The file.
@@ -119,6 +152,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             full,
             fail_on,
             as_of,
+            in_process,
+            worker_memory_mib,
+            worker_seconds,
         } => {
             let fail_on = FailOn::parse(&fail_on)?;
             let mut rules = load_rules(cli.rules.as_ref())?;
@@ -129,6 +165,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let mut opts = RunOptions::new(archive, out);
             opts.engine_version = engine_version();
             opts.full = full;
+            if !in_process {
+                let exe = std::env::current_exe()
+                    .map_err(|e| format!("cannot find the sopap executable for workers: {e}"))?;
+                let mut cfg = worker::WorkerConfig::new(exe, cli.rules.clone());
+                cfg.memory_bytes = worker_memory_mib.saturating_mul(1 << 20);
+                cfg.wall_time = std::time::Duration::from_secs(worker_seconds.max(1));
+                opts.isolation = worker::Isolation::Workers(cfg);
+            }
             opts.progress = if quiet {
                 ProgressMode::Quiet
             } else if json_log {
@@ -136,7 +180,22 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             } else {
                 ProgressMode::Auto
             };
+            let archive_path = opts.archive.clone();
             let res = batch::run(&opts, &rules).map_err(|e| e.to_string())?;
+            if res.files == 0 {
+                let msg = format!(
+                    "the archive {} holds no files to read",
+                    archive_path.display()
+                );
+                if json_log {
+                    eprintln!(
+                        "{}",
+                        serde_json::json!({"event": "archive-empty", "message": msg})
+                    );
+                } else {
+                    eprintln!("sopap: {msg}");
+                }
+            }
             Ok(if fail_on.fails(&res.errors) {
                 ExitCode::from(1)
             } else {
@@ -148,7 +207,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let budget = Budget::new(Limits::default());
             let doc = ingest::read(&bytes, &budget)
                 .map_err(|e| format!("{}: {} ({})", file.display(), e, e.kind()))?;
-            println!(
+            emit!(
                 "{}",
                 serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?
             );
@@ -163,14 +222,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             };
             match process_bytes(&ctx, &bytes, &rules, &Limits::default()) {
                 Ok(sops) => {
-                    println!(
+                    emit!(
                         "{}",
                         serde_json::to_string_pretty(&sops).map_err(|e| e.to_string())?
                     );
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => {
-                    println!(
+                    emit!(
                         "{}",
                         serde_json::to_string_pretty(&e).map_err(|e| e.to_string())?
                     );
@@ -202,9 +261,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 ExitCode::from(1)
             })
         }
+        Cmd::Worker => {
+            worker::serve(cli.rules.as_deref()).map_err(|e| e.to_string())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Cmd::Schema => {
             let schema = schemars::schema_for!(sopap::sop::record::Sop);
-            println!(
+            emit!(
                 "{}",
                 serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())?
             );

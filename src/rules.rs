@@ -53,6 +53,38 @@ pub enum RulesError {
         /// What is wrong.
         message: String,
     },
+    /// The `--rules` folder does not exist, or holds a file that is no rules file (a
+    /// misspelt override would otherwise be ignored without a word).
+    #[error("rules folder {path}: {message}")]
+    Folder {
+        /// The folder or the unknown file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Checks an override folder: it exists, and every file in it (hidden files aside) is
+/// named like one of the rule files.
+fn check_rules_dir(dir: &Path) -> Result<(), RulesError> {
+    let folder_err = |path: &Path, message: String| RulesError::Folder {
+        path: path.to_path_buf(),
+        message,
+    };
+    let rd = std::fs::read_dir(dir).map_err(|e| folder_err(dir, e.to_string()))?;
+    for entry in rd {
+        let entry = entry.map_err(|e| folder_err(dir, e.to_string()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || DEFAULT_FILES.iter().any(|(n, _)| *n == name) {
+            continue;
+        }
+        let known: Vec<&str> = DEFAULT_FILES.iter().map(|(n, _)| *n).collect();
+        return Err(folder_err(
+            &entry.path(),
+            format!("not a rules file (the rule files are {})", known.join(", ")),
+        ));
+    }
+    Ok(())
 }
 
 /// Where rule files come from: an optional override folder over the embedded defaults.
@@ -153,6 +185,9 @@ pub struct Rules {
 impl Rules {
     /// Loads the rules: embedded defaults, overridden by files in `dir`.
     pub fn load(dir: Option<&Path>) -> Result<Self, RulesError> {
+        if let Some(dir) = dir {
+            check_rules_dir(dir)?;
+        }
         Rules::from_source(&RuleSource::new(dir))
     }
 

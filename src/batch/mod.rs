@@ -5,6 +5,7 @@ pub mod agency;
 pub mod output;
 pub mod progress;
 pub mod state;
+pub mod worker;
 
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ use crate::rules::{Rules, hex};
 use crate::sop::record::{FileError, Sop};
 use agency::AgencyMap;
 use state::{FileState, OUTPUTS_KEY, Store};
+use worker::{Isolation, Pool};
 
 /// How the run reports its progress.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -49,6 +51,8 @@ pub struct RunOptions {
     pub batch_size: usize,
     /// Ignore the state store and read every file again.
     pub full: bool,
+    /// Where files are parsed: in-process, or in worker processes.
+    pub isolation: Isolation,
 }
 
 impl RunOptions {
@@ -62,6 +66,7 @@ impl RunOptions {
             progress: ProgressMode::Quiet,
             batch_size: 64,
             full: false,
+            isolation: Isolation::InProcess,
         }
     }
 }
@@ -108,6 +113,9 @@ pub enum BatchError {
     /// Another run is writing the same output folder.
     #[error("another sopap run is writing {0} (lock file .sopap.lock); wait for it to finish")]
     Busy(PathBuf),
+    /// The worker processes cannot be started.
+    #[error(transparent)]
+    Worker(#[from] worker::WorkerError),
     /// An output file cannot be written.
     #[error("cannot write {path}: {source}")]
     Output {
@@ -118,38 +126,84 @@ pub enum BatchError {
     },
 }
 
-/// Files of the archive to read, as (absolute path, relative `/` path), sorted.
+/// Entries of the archive to account for, as (absolute path, relative `/` path),
+/// sorted: regular files, and also what must get an error line rather than be read
+/// (symlinks, FIFOs, devices, sockets, folders that cannot be listed). Symlinks are
+/// never followed. Only an unreadable root fails.
 pub fn list_files(root: &Path) -> Result<Vec<(PathBuf, String)>, BatchError> {
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let rd = std::fs::read_dir(&dir).map_err(|source| BatchError::Archive {
-            path: dir.clone(),
-            source,
-        })?;
+        let rd = match std::fs::read_dir(&dir) {
+            Ok(rd) => rd,
+            Err(source) if dir == root => {
+                return Err(BatchError::Archive { path: dir, source });
+            }
+            Err(_) => {
+                // Reported by `visit` as the folder's error line.
+                if let Some(rel) = rel_path(root, &dir) {
+                    out.push((dir, rel));
+                }
+                continue;
+            }
+        };
         for entry in rd.flatten() {
             let p = entry.path();
-            let Ok(ft) = entry.file_type() else { continue };
-            if ft.is_dir() {
+            if entry.file_type().is_ok_and(|ft| ft.is_dir()) {
                 stack.push(p);
-            } else if ft.is_file() {
-                let Ok(rel) = p.strip_prefix(root) else {
-                    continue;
-                };
-                let rel = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                if is_ignored(&rel) {
-                    continue;
-                }
-                out.push((p, rel));
+                continue;
             }
+            let Some(rel) = rel_path(root, &p) else {
+                continue;
+            };
+            if is_ignored(&rel) {
+                continue;
+            }
+            out.push((p, rel));
         }
     }
     out.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(out)
+}
+
+/// The `/`-separated path of `p` under `root`. Bytes of a name that are not UTF-8 are
+/// written as `\xNN`, so two names differing only in such bytes stay two ids.
+fn rel_path(root: &Path, p: &Path) -> Option<String> {
+    use std::os::unix::ffi::OsStrExt;
+    let rel = p.strip_prefix(root).ok()?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| {
+            let mut s = String::new();
+            for chunk in c.as_os_str().as_bytes().utf8_chunks() {
+                s.push_str(chunk.valid());
+                for b in chunk.invalid() {
+                    s.push_str(&format!("\\x{b:02X}"));
+                }
+            }
+            s
+        })
+        .collect();
+    Some(parts.join("/"))
+}
+
+/// What a non-regular directory entry is, for its `unsupported` line; `None` for a
+/// regular file.
+fn special_kind(ft: std::fs::FileType) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    if ft.is_file() {
+        None
+    } else if ft.is_symlink() {
+        Some("a symbolic link (links are not followed)")
+    } else if ft.is_fifo() {
+        Some("a FIFO (named pipe), not a regular file")
+    } else if ft.is_char_device() || ft.is_block_device() {
+        Some("a device, not a regular file")
+    } else if ft.is_socket() {
+        Some("a socket, not a regular file")
+    } else {
+        Some("not a regular file")
+    }
 }
 
 /// Files that are not documents: the manifest, hidden files, lock files of office
@@ -220,6 +274,7 @@ fn visit(
     version: &str,
     rules: &Rules,
     limits: &Limits,
+    pool: Option<&Pool>,
 ) -> Outcome {
     let rel = ctx.rel_path.clone();
     let fail = |kind, message: String| FileError {
@@ -237,12 +292,27 @@ fn visit(
         sha256: String::new(),
         version: version.to_string(),
     };
-    if let Err(e) = meta {
-        return Outcome::Read(
-            rel.clone(),
-            state,
-            Err(fail(ErrorKind::Corrupt, format!("cannot read file: {e}"))),
-        );
+    let ft = match meta {
+        Ok(m) => m.file_type(),
+        Err(e) => {
+            return Outcome::Read(
+                rel.clone(),
+                state,
+                Err(fail(ErrorKind::Corrupt, format!("cannot read file: {e}"))),
+            );
+        }
+    };
+    if ft.is_dir() {
+        let why = std::fs::read_dir(abs)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_else(|| "it could not be listed".into());
+        let msg = format!("cannot read folder: {why}");
+        return Outcome::Read(rel.clone(), state, Err(fail(ErrorKind::Corrupt, msg)));
+    }
+    if let Some(what) = special_kind(ft) {
+        let msg = format!("not read: {what}");
+        return Outcome::Read(rel.clone(), state, Err(fail(ErrorKind::Unsupported, msg)));
     }
     if size > limits.max_file_bytes {
         let msg = format!(
@@ -252,7 +322,14 @@ fn visit(
         );
         return Outcome::Read(rel.clone(), state, Err(fail(ErrorKind::TooLarge, msg)));
     }
-    let bytes = match std::fs::read(abs) {
+    let bytes = match read_capped(abs, limits.max_file_bytes) {
+        Ok(b) if b.len() as u64 > limits.max_file_bytes => {
+            let msg = format!(
+                "file is larger than {} MiB (the limit)",
+                limits.max_file_bytes >> 20
+            );
+            return Outcome::Read(rel.clone(), state, Err(fail(ErrorKind::TooLarge, msg)));
+        }
         Ok(b) => b,
         Err(e) => {
             return Outcome::Read(
@@ -272,8 +349,30 @@ fn visit(
             mtime_ns: mtime,
         };
     }
-    let result = process_guarded(ctx, &bytes, rules, limits);
+    let result = match pool {
+        Some(pool) => pool.process(ctx, &bytes, rules, limits),
+        None => process_guarded(ctx, &bytes, rules, limits),
+    };
     Outcome::Read(rel, state, result)
+}
+
+/// Reads at most `cap + 1` bytes of a file: the size cap holds for what is actually
+/// read, whatever an earlier stat said (a file growing meanwhile, a device).
+fn read_capped(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    // Never follow a link or block on a FIFO swapped in since the listing.
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)?;
+    if !f.metadata()?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let hint = f.metadata().map(|m| m.len().min(cap)).unwrap_or(0);
+    let mut buf = Vec::with_capacity(hint as usize + 1);
+    f.take(cap.saturating_add(1)).read_to_end(&mut buf)?;
+    Ok(buf)
 }
 
 /// Runs the whole archive: reads new and changed files in parallel, keeps the state
@@ -289,6 +388,10 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
         source,
     })?;
     let _lock = output::lock_out(&opts.out)?;
+    let pool = match &opts.isolation {
+        Isolation::InProcess => None,
+        Isolation::Workers(cfg) => Some(Pool::start(cfg.clone(), &opts.limits, rules)?),
+    };
     output::remove_leftovers(&opts.out);
     let store = Store::open(&opts.out)?;
     let known = if opts.full {
@@ -307,7 +410,7 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
     let mut todo = Vec::new();
     let mut skipped = 0usize;
     for (abs, rel) in &files {
-        let meta = std::fs::metadata(abs);
+        let meta = std::fs::symlink_metadata(abs);
         if let Some(k) = known.get(rel)
             && k.version == version
             && let Ok(m) = &meta
@@ -363,6 +466,7 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
                 &version,
                 rules,
                 &opts.limits,
+                pool.as_ref(),
             );
             if let Outcome::Read(_, _, Err(e)) = &o {
                 bar.failed(e);
@@ -377,6 +481,8 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
             ))
         })
     })?;
+    // The files are read: the workers are no longer needed while the reports are written.
+    drop(pool);
     let mut store = store;
     skipped += unchanged;
     let present: std::collections::HashSet<&str> = files.iter().map(|(_, r)| r.as_str()).collect();

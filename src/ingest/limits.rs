@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::error::IngestError;
 
 /// Caps on what one file may cost to read.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Limits {
     /// Largest input file, in bytes.
     pub max_file_bytes: u64,

@@ -1,7 +1,7 @@
 //! .xls (BIFF8 in an OLE2 container): cells, merged regions and print titles through
 //! calamine; geometry and OfficeArt shapes from [`xls_draw`](super::xls_draw).
 
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 
 use calamine::{Reader, SheetType, Xls, XlsError, open_workbook_from_rs};
 
@@ -13,6 +13,76 @@ use crate::ingest::sheet::xls_draw::read_art;
 use crate::ingest::sheet::{check_dense, shielded};
 use crate::model::{Block, Document, Section};
 
+/// Checks the OLE2 container before calamine sees it: no stream may declare more bytes
+/// than the whole file holds, the workbook stream must read (its sector chain whole and
+/// free of loops) within the part cap, and an encrypted workbook is `encrypted`.
+fn guard_container(bytes: &[u8], budget: &Budget) -> Result<(), IngestError> {
+    let mut cfb = cfb::CompoundFile::open(Cursor::new(bytes))
+        .map_err(|e| IngestError::corrupt("OLE2 container", e))?;
+    let file_len = bytes.len() as u64;
+    let mut book = None;
+    for entry in cfb.walk() {
+        if !entry.is_stream() {
+            continue;
+        }
+        if entry.len() > file_len {
+            return Err(IngestError::corrupt(
+                format!("stream {}", entry.path().display()),
+                format!(
+                    "declares {} bytes, more than the whole file ({file_len} bytes)",
+                    entry.len()
+                ),
+            ));
+        }
+        let path = entry.path().to_string_lossy().to_string();
+        if book.is_none() && (path == "/Workbook" || path == "/Book") {
+            book = Some(path);
+        }
+    }
+    let Some(book) = book else {
+        return Err(IngestError::corrupt(
+            "OLE2 container",
+            "no Workbook stream: not an Excel workbook",
+        ));
+    };
+    let cap = budget.limits.max_part_bytes;
+    let mut stream = Vec::new();
+    cfb.open_stream(&book)
+        .and_then(|s| s.take(cap.saturating_add(1)).read_to_end(&mut stream))
+        .map_err(|e| IngestError::corrupt(format!("{} stream", book.trim_start_matches('/')), e))?;
+    if stream.len() as u64 > cap {
+        return Err(IngestError::TooLarge(format!(
+            "the {} stream is larger than {} MiB",
+            book.trim_start_matches('/'),
+            cap >> 20
+        )));
+    }
+    if globals_encrypted(&stream) {
+        return Err(IngestError::Encrypted(
+            "the workbook is password-protected (FILEPASS record)".to_string(),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the workbook globals (the records up to the first EOF) hold a FILEPASS
+/// record.
+fn globals_encrypted(stream: &[u8]) -> bool {
+    let mut pos = 0usize;
+    while let (Some(rt), Some(len)) = (le16(stream, pos), le16(stream, pos + 2)) {
+        match rt {
+            RT_FILEPASS => return true,
+            RT_EOF => return false,
+            _ => pos += 4 + usize::from(len),
+        }
+    }
+    false
+}
+
+fn le16(b: &[u8], at: usize) -> Option<u16> {
+    b.get(at..at + 2).map(|s| u16::from_le_bytes([s[0], s[1]]))
+}
+
 fn map_err(e: XlsError, what: &str) -> IngestError {
     match e {
         XlsError::Password => {
@@ -22,13 +92,24 @@ fn map_err(e: XlsError, what: &str) -> IngestError {
     }
 }
 
+/// BIFF record: end of a substream.
+const RT_EOF: u16 = 0x000A;
+/// BIFF record: the workbook is encrypted (RC4 or XOR obfuscation).
+const RT_FILEPASS: u16 = 0x002F;
+
 /// Reads an .xls workbook.
 pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
+    // calamine reads the OLE2 container on its own, without caps: check its streams
+    // through our bounded reader first.
+    guard_container(bytes, budget)?;
     // Geometry and shapes from our own bounded record walk, before calamine.
     let art = shielded("Workbook stream", || read_art(bytes, budget))?;
     // calamine reserves the cells a sheet's DIMENSIONS record claims: refuse absurd or
-    // inconsistent claims before it allocates.
-    for (name, a) in &art {
+    // inconsistent claims before it allocates (in name order, so the same file always
+    // gives the same answer).
+    let mut art_sorted: Vec<_> = art.iter().collect();
+    art_sorted.sort_by(|a, b| a.0.cmp(b.0));
+    for (name, a) in art_sorted {
         match &a.dims {
             Ok(cells) => check_dense(*cells, name)?,
             Err(msg) => return Err(IngestError::corrupt(format!("sheet {name:?}"), msg)),
