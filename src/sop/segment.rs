@@ -16,7 +16,7 @@ use super::identity::{self, FieldValue, OrgHeader};
 use super::procedure::{self, ActorSource, Header, RawStep, RowKind};
 use super::record::Identity;
 use super::text::Dewrap;
-use super::vocab::{IdentityField, Vocabulary};
+use super::vocab::{Context, IdentityField, Vocabulary};
 use crate::model::{Block, Cell, CellValue, Document, Paragraph, Section, Table};
 
 /// One SOP as found in the document, before it becomes a record.
@@ -59,41 +59,18 @@ impl Draft {
     }
 }
 
-/// Words that head the procedure part ("PROSEDUR", "URAIAN PROSEDUR").
-fn is_procedure_marker(t: &str) -> bool {
-    let l = t.trim().trim_end_matches(':').trim().to_lowercase();
-    matches!(
-        l.as_str(),
-        "prosedur" | "uraian prosedur" | "prosedur kerja" | "langkah-langkah" | "mekanisme"
-    ) || l.starts_with("prosedur (")
-}
-
-/// The "STANDAR OPERASIONAL PROSEDUR" heading (not a title).
-fn is_sop_marker(t: &str) -> bool {
-    let l = t
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
-    l == "standar operasional prosedur"
-        || l == "standard operasional prosedur"
-        || l == "standar operasional prosedur (sop)"
-        || l == "sop"
-        || l.starts_with("standar operasional prosedur administrasi")
-}
-
 static NUMBERED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*\(?(\d{1,3})[.)]\s*(\S.*)$").expect("static regex"));
 
 /// True when a short line reads as a heading / SOP title (mostly upper case, a few
 /// words, no label colon, not a marker).
-fn looks_like_title(t: &str) -> bool {
+fn looks_like_title(t: &str, vocab: &Vocabulary) -> bool {
     let t = t.trim();
     let words = t.split_whitespace().count();
     if !(2..=14).contains(&words) || t.ends_with(':') || t.contains(" : ") {
         return false;
     }
-    if is_sop_marker(t) || is_procedure_marker(t) || identity::is_gov_line(t) {
+    if vocab.is_sop_heading(t) || vocab.is_procedure_heading(t) || vocab.is_gov_line(t) {
         return false;
     }
     let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
@@ -303,7 +280,7 @@ impl<'v> Builder<'v> {
     fn end_org(&mut self) {
         if let Some(lines) = self.org.take() {
             let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
-            if let Some(h) = identity::org_header(&refs) {
+            if let Some(h) = identity::org_header(&refs, self.vocab) {
                 self.org_header(h);
             }
         }
@@ -341,7 +318,7 @@ impl<'v> Builder<'v> {
         if text.is_empty() {
             return;
         }
-        if identity::is_gov_line(text) {
+        if self.vocab.is_gov_line(text) {
             self.close_open();
             self.flush_narrative();
             self.end_org();
@@ -349,20 +326,20 @@ impl<'v> Builder<'v> {
             return;
         }
         if let Some(lines) = self.org.as_mut() {
-            let org_like = identity::is_unit_line(text)
-                || identity::is_org_line(text)
+            let org_like = self.vocab.is_unit_line(text)
+                || self.vocab.is_org_line(text)
                 || !looks_like_sentence(text);
-            if identity::continues_org(text) && org_like && lines.len() < 6 {
+            if identity::continues_org(text, self.vocab) && org_like && lines.len() < 6 {
                 lines.push(text.to_string());
                 return;
             }
             self.end_org();
         }
-        if is_sop_marker(text) {
+        if self.vocab.is_sop_heading(text) {
             self.close_open();
             return;
         }
-        if is_procedure_marker(text) {
+        if self.vocab.is_procedure_heading(text) {
             self.close_open();
             self.flush_narrative();
             self.in_procedure = true;
@@ -396,7 +373,7 @@ impl<'v> Builder<'v> {
         let heading = NUMBERED
             .captures(text)
             .and_then(|c| c.get(2))
-            .is_some_and(|m| looks_like_title(m.as_str()));
+            .is_some_and(|m| looks_like_title(m.as_str(), self.vocab));
         if numbered
             && !heading
             && !self.in_cell
@@ -408,7 +385,7 @@ impl<'v> Builder<'v> {
             return;
         }
         self.flush_narrative();
-        if looks_like_title(text) {
+        if looks_like_title(text, self.vocab) {
             self.title(text);
         }
     }
@@ -558,7 +535,7 @@ impl<'v> Builder<'v> {
             .collect();
         let mut used = false;
         for c in &texts {
-            if c.text.lines().any(identity::is_gov_line) {
+            if c.text.lines().any(|l| self.vocab.is_gov_line(l)) {
                 let fixed = self.dewrap.fix(&c.text).into_owned();
                 self.text_lines(&fixed);
                 used = true;
@@ -569,9 +546,9 @@ impl<'v> Builder<'v> {
         }
         if let [only] = texts.as_slice() {
             let t = only.text.trim();
-            if is_procedure_marker(t) {
+            if self.vocab.is_procedure_heading(t) {
                 self.in_procedure = true;
-            } else if looks_like_title(t) && !t.contains('\n') {
+            } else if looks_like_title(t, self.vocab) && !t.contains('\n') {
                 self.title(t);
             }
         }
@@ -604,7 +581,7 @@ impl<'v> Builder<'v> {
             if std::mem::take(&mut skip_next) {
                 continue;
             }
-            if let Some(f) = identity::whole_label(&c.text, self.vocab) {
+            if let Some(f) = cell_label(c, self.vocab) {
                 let right = cells.get(i + 1).copied();
                 // The cell to the right is another label (two label | label halves)
                 // only when it says so with a colon or both name list fields;
@@ -674,7 +651,7 @@ impl<'v> Builder<'v> {
                 self.identity(f, value);
                 continue;
             }
-            if let Some(part) = approver_part(&c.text) {
+            if let Some(part) = approver_part(&c.text, self.vocab) {
                 // "Nama" / "NIP" in their own rows under "Disahkan oleh"
                 if let Some(x) = cells.get(i + 1).copied() {
                     skip_next = true;
@@ -725,16 +702,13 @@ enum ApproverPart {
     Nip,
 }
 
-fn approver_part(text: &str) -> Option<ApproverPart> {
-    let t = text
-        .trim()
-        .trim_end_matches([':', '.'])
-        .trim()
-        .to_lowercase();
-    match t.as_str() {
-        "nama" | "nama lengkap" => Some(ApproverPart::Name),
-        "nip" => Some(ApproverPart::Nip),
-        _ => None,
+fn approver_part(text: &str, vocab: &Vocabulary) -> Option<ApproverPart> {
+    if vocab.is_approver_name_label(text) {
+        Some(ApproverPart::Name)
+    } else if vocab.is_approver_nip_label(text) {
+        Some(ApproverPart::Nip)
+    } else {
+        None
     }
 }
 
@@ -749,6 +723,17 @@ fn cell_value(c: &Cell, dw: &Dewrap) -> FieldValue {
         v.date = Some(d.clone());
     }
     v
+}
+
+/// The identity field a cell's whole text names; a cell ending in a colon is a label
+/// cell by its shape, so its words are read loosely (abbreviations, one typo).
+fn cell_label(c: &Cell, vocab: &Vocabulary) -> Option<IdentityField> {
+    let ctx = if c.text.trim().ends_with(':') {
+        Context::Supported
+    } else {
+        Context::Alone
+    };
+    identity::whole_label_in(&c.text, vocab, ctx)
 }
 
 /// True when a cell's text is an identity label (alone, or opening `Label : value`).
@@ -768,7 +753,7 @@ fn row_has_label(table: &Table, r: usize, vocab: &Vocabulary) -> bool {
     table.rows.get(r).is_some_and(|row| {
         row.cells
             .iter()
-            .any(|c| is_label_cell(c, vocab) || approver_part(&c.text).is_some())
+            .any(|c| is_label_cell(c, vocab) || approver_part(&c.text, vocab).is_some())
     })
 }
 
