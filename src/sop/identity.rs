@@ -142,7 +142,7 @@ pub fn apply(
 ) {
     match field {
         IdentityField::Number => identity.number = first_line(value),
-        IdentityField::Title => identity.title = joined(value),
+        IdentityField::Title => identity.title = title_of(value, vocab),
         IdentityField::Unit => identity.unit = joined(value),
         IdentityField::Created => identity.created = date_of(value, vocab),
         IdentityField::Revised => identity.revised = date_of(value, vocab),
@@ -182,6 +182,19 @@ fn joined(value: &FieldValue) -> Option<String> {
         .collect::<Vec<_>>()
         .join(" ");
     (!is_blank(&s)).then_some(s)
+}
+
+/// A title: its lines joined (a title wrapped in its cell), signature lines dropped,
+/// the document-type prefix removed.
+fn title_of(value: &FieldValue, vocab: &Vocabulary) -> Option<String> {
+    let lines: Vec<String> = value
+        .lines
+        .iter()
+        .filter(|l| !vocab.is_signature_line(l))
+        .cloned()
+        .collect();
+    let t = joined(&FieldValue { lines, date: None })?;
+    Some(vocab.strip_title_prefix(&t))
 }
 
 fn date_of(value: &FieldValue, vocab: &Vocabulary) -> Option<String> {

@@ -40,6 +40,8 @@ pub struct Draft {
     has_identity: bool,
     /// How many identity values were read.
     identity_fields: usize,
+    /// Label-shaped lines of the identity block that no rule knows, as written.
+    pub unread_labels: Vec<String>,
 }
 
 impl Draft {
@@ -244,7 +246,7 @@ impl<'v> Builder<'v> {
             self.finish();
         }
         if self.cur.title_hint.is_none() {
-            self.cur.title_hint = Some(t.split_whitespace().collect::<Vec<_>>().join(" "));
+            self.cur.title_hint = Some(self.vocab.strip_title_prefix(t));
         }
     }
 
@@ -354,6 +356,19 @@ impl<'v> Builder<'v> {
                 self.identity(f, v);
             } else {
                 self.open = Some((f, v));
+            }
+            return;
+        }
+        if !self.in_procedure
+            && !self.cur.has_steps()
+            && (self.open.is_some() || self.cur.has_identity)
+            && let Some(label) = unknown_label(text, self.vocab)
+        {
+            // A label no rule knows starts a field of its own: it is reported, and
+            // its value is not appended to the field before it.
+            self.close_open();
+            if !self.cur.unread_labels.iter().any(|l| l == label) {
+                self.cur.unread_labels.push(label.to_string());
             }
             return;
         }
@@ -768,6 +783,31 @@ fn has_label_line(table: &Table, r: usize, vocab: &Vocabulary) -> bool {
                 .any(|l| identity::split_label_line(l, vocab).is_some())
         })
     })
+}
+
+/// Most words of a label-shaped text before a colon ("Kode Klasifikasi :").
+const MAX_UNKNOWN_LABEL_WORDS: usize = 4;
+/// Longest label-shaped text before a colon, in characters.
+const MAX_UNKNOWN_LABEL_CHARS: usize = 40;
+
+/// The label of a `Label : value` line shaped like an identity label (a capitalised
+/// word or few, no digits, before a colon) that the rules do not know; None for known
+/// labels, approver sub-labels ("Nama :") and branch cues ("Tidak : …").
+fn unknown_label<'t>(line: &'t str, vocab: &Vocabulary) -> Option<&'t str> {
+    let (label, _) = line.split_once(':')?;
+    let label = label.trim();
+    let words = label.split_whitespace().count();
+    let shaped = (1..=MAX_UNKNOWN_LABEL_WORDS).contains(&words)
+        && label.chars().count() <= MAX_UNKNOWN_LABEL_CHARS
+        && label.chars().next().is_some_and(char::is_uppercase)
+        && label.chars().all(|c| {
+            c.is_alphabetic() || c.is_whitespace() || matches!(c, '.' | '/' | '-' | '(' | ')')
+        });
+    let known = identity::whole_label_in(label, vocab, Context::Supported).is_some()
+        || vocab.is_approver_sublabel(label)
+        || vocab.is_branch_label(label)
+        || vocab.column_role(label).is_some();
+    (shaped && !known).then_some(label)
 }
 
 /// True when a line reads as a sentence (mostly lower case), not a header line.

@@ -343,6 +343,47 @@ impl Vocabulary {
         Some(c.get(1).map_or("", |m| m.as_str()).trim())
     }
 
+    /// A title without its document-type prefix ("SOP Pelayanan Cuti" → "Pelayanan
+    /// Cuti", "Standar Operasional Prosedur (SOP): Pelayanan Cuti" → "Pelayanan Cuti");
+    /// spaces collapsed. A title that is nothing but the prefix is kept.
+    pub fn strip_title_prefix(&self, title: &str) -> String {
+        let words: Vec<&str> = title.split_whitespace().collect();
+        let seps = [':', '-', '–', '—', ','];
+        for prefix in &self.doc.title_prefixes {
+            let Some(head) = words.get(..prefix.len()) else {
+                continue;
+            };
+            let last = prefix.len().saturating_sub(1);
+            let matches = head.iter().zip(prefix).enumerate().all(|(i, (w, p))| {
+                let w = w.to_lowercase();
+                let w = if i == last {
+                    w.trim_end_matches(seps)
+                } else {
+                    w.as_str()
+                };
+                w == p.as_str()
+            });
+            if !matches {
+                continue;
+            }
+            let rest = words.get(prefix.len()..).unwrap_or(&[]).join(" ");
+            let rest = rest.trim_start_matches(seps).trim();
+            if rest.chars().any(char::is_alphabetic) {
+                return rest.to_string();
+            }
+        }
+        words.join(" ")
+    }
+
+    /// True when a line of a title cell is a signature line (a name or NIP sub-label
+    /// with its value), never part of the title.
+    pub fn is_signature_line(&self, line: &str) -> bool {
+        self.approver_nip_value(line).is_some_and(|v| !v.is_empty())
+            || self
+                .approver_name_value(line)
+                .is_some_and(|v| !v.is_empty())
+    }
+
     /// True when a word stays in lower case inside a title-cased name ("dan").
     pub fn is_small_word(&self, word: &str) -> bool {
         self.doc.small_words.contains(&word.to_lowercase())
@@ -480,6 +521,9 @@ impl Vocabulary {
         if let Some(k) = self.rejoined_actor(&text) {
             return k;
         }
+        if let Some(k) = self.dotted_actor(&text) {
+            return k;
+        }
         whole.display
     }
 
@@ -510,6 +554,25 @@ impl Vocabulary {
             }
         }
         None
+    }
+
+    /// A name whose abbreviations are joined by a dot without a space
+    /// ("Kasubbag.Umum", "Kasi.Pelayanan"): split at each such dot and read again.
+    fn dotted_actor(&self, text: &str) -> Option<String> {
+        let mut split = String::with_capacity(text.len() + 4);
+        let mut chars = text.chars().peekable();
+        let mut changed = false;
+        while let Some(c) = chars.next() {
+            split.push(c);
+            if c == '.' && chars.peek().is_some_and(|n| n.is_alphabetic()) {
+                split.push(' ');
+                changed = true;
+            }
+        }
+        if !changed {
+            return None;
+        }
+        self.actors.resolve(&split, true).known
     }
 
     /// True when `canonical` is one of the vocabulary's known titles.

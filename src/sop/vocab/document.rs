@@ -34,6 +34,8 @@ pub(super) struct DocumentFile {
     pub(super) approver_sublabels: Vec<String>,
     #[serde(default)]
     pub(super) small_words: Vec<String>,
+    #[serde(default)]
+    pub(super) title_prefixes: Vec<String>,
 }
 
 /// Document words, normalised (lower case, spaces collapsed).
@@ -51,6 +53,8 @@ pub(super) struct DocumentVocab {
     pub(super) approver_nip_labels: Vec<String>,
     pub(super) approver_sublabels: Vec<String>,
     pub(super) small_words: Vec<String>,
+    /// Title prefixes as lower-case words, longest first.
+    pub(super) title_prefixes: Vec<Vec<String>>,
 }
 
 /// A phrase as compared: lower case, spaces collapsed.
@@ -88,6 +92,14 @@ impl DocumentVocab {
             approver_nip_labels: nips,
             approver_sublabels: sublabels,
             small_words: norm_all(f.small_words),
+            title_prefixes: {
+                let mut p: Vec<Vec<String>> = norm_all(f.title_prefixes)
+                    .iter()
+                    .map(|t| t.split(' ').map(str::to_string).collect())
+                    .collect();
+                p.sort_by_key(|w: &Vec<String>| std::cmp::Reverse(w.len()));
+                p
+            },
         }
     }
 }
