@@ -6,9 +6,20 @@
 use sopap::rules::{DEFAULT_FILES, RuleSource, Rules};
 use sopap::sop::vocab::Vocabulary;
 
-/// A nonsense word for the `n`th string of a file: letters only, no Indonesian word.
-fn nonsense(n: usize) -> String {
-    format!("zqx{}vq", n)
+/// Nonsense words, one per distinct string of a file (the same string gets the same
+/// word, so an alias still points at a title).
+#[derive(Default)]
+struct Nonsense(std::collections::HashMap<String, String>);
+
+impl Nonsense {
+    /// The nonsense word for `s`: letters and digits, no Indonesian word.
+    fn word(&mut self, s: &str) -> String {
+        let n = self.0.len();
+        self.0
+            .entry(s.trim().to_lowercase())
+            .or_insert_with(|| format!("zqx{n}vq"))
+            .clone()
+    }
 }
 
 /// Where a value sits in a rules file.
@@ -25,12 +36,9 @@ enum Place {
 
 /// Every string of `v` replaced by nonsense; the keys of word maps (a top-level table's
 /// keys whose values are strings or numbers) too.
-fn scramble(v: toml::Value, counter: &mut usize, place: Place) -> toml::Value {
+fn scramble(v: toml::Value, counter: &mut Nonsense, place: Place) -> toml::Value {
     match v {
-        toml::Value::String(_) => {
-            *counter += 1;
-            toml::Value::String(nonsense(*counter))
-        }
+        toml::Value::String(s) => toml::Value::String(counter.word(&s)),
         toml::Value::Array(a) => toml::Value::Array(
             a.into_iter()
                 .map(|x| scramble(x, counter, Place::Inner))
@@ -44,8 +52,7 @@ fn scramble(v: toml::Value, counter: &mut usize, place: Place) -> toml::Value {
                     toml::Value::String(_) | toml::Value::Integer(_) | toml::Value::Float(_)
                 );
                 let key = if place == Place::TopTable && scalar {
-                    *counter += 1;
-                    nonsense(*counter)
+                    counter.word(&k)
                 } else {
                     k
                 };
@@ -70,8 +77,8 @@ fn nonsense_file(name: &str) -> String {
         .map(|(_, t)| *t)
         .unwrap_or_else(|| panic!("no built-in rules file {name}"));
     let table: toml::Value = toml::from_str(text).unwrap();
-    let mut counter = 0;
-    toml::to_string(&scramble(table, &mut counter, Place::Root)).unwrap()
+    let mut words = Nonsense::default();
+    toml::to_string(&scramble(table, &mut words, Place::Root)).unwrap()
 }
 
 fn vocab_with_nonsense(name: &str) -> Vocabulary {

@@ -52,8 +52,9 @@ pub fn whole_label(text: &str, vocab: &Vocabulary) -> Option<IdentityField> {
 
 /// Most lines a label may wrap over inside its cell ("Tanggal" / "Pembuatan").
 const MAX_LABEL_LINES: usize = 3;
-/// Longest label, in characters.
-const MAX_LABEL_LEN: usize = 40;
+/// Longest label, in characters (a combined label "Peralatan/Perlengkapan / Sarana dan
+/// Prasarana" included).
+const MAX_LABEL_LEN: usize = 60;
 
 /// [`whole_label`] in `ctx`; a label wrapped over a few lines of its cell (lines
 /// without digits: never a label followed by its value) is read joined.

@@ -758,7 +758,10 @@ fn is_label_cell(c: &Cell, vocab: &Vocabulary) -> bool {
     // A short single line ending in a colon reads as a label even when the vocabulary
     // does not know it: it is never a value.
     let label_like = t.ends_with(':') && !t.contains('\n') && t.split_whitespace().count() <= 5;
+    // A label on the first line with its value on the lines below, in one cell.
+    let label_then_value = t.contains('\n') && identity::whole_label(first, vocab).is_some();
     label_like
+        || label_then_value
         || identity::whole_label(&c.text, vocab).is_some()
         || (first.contains(':') && identity::split_label_line(first, vocab).is_some())
 }
