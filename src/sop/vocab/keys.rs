@@ -179,8 +179,8 @@ impl<T: Copy + PartialEq> KeyTable<T> {
             let Some(last) = words.last() else { break };
             let key = compact_key(last, &self.folds);
             let letters: String = key.chars().filter(|c| c.is_alphabetic()).collect();
-            let numbering = key.chars().any(|c| c.is_ascii_digit())
-                && self.qualifiers.iter().any(|q| *q == letters);
+            let numbering =
+                key.chars().any(|c| c.is_ascii_digit()) && self.qualifiers.contains(&letters);
             if key.is_empty() || numbering || self.qualifiers.contains(&key) {
                 words.pop();
             } else {
