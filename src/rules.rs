@@ -22,6 +22,7 @@ pub const DEFAULT_FILES: &[(&str, &str)] = &[
     ("time.toml", include_str!("../rules/time.toml")),
     ("decisions.toml", include_str!("../rules/decisions.toml")),
     ("findings.toml", include_str!("../rules/findings.toml")),
+    ("document.toml", include_str!("../rules/document.toml")),
 ];
 
 /// A malformed or unreadable rules file.

@@ -97,6 +97,13 @@ pub fn check(sop: &Sop, rules: &Rules) -> Vec<Finding> {
         rules,
         list: Vec::new(),
     };
+    for f in sop
+        .findings
+        .iter()
+        .filter(|f| super::policy::READING_CODES.contains(&f.code.as_str()))
+    {
+        out.push(&f.code, f.step, f.message.clone());
+    }
     check_identity(sop, &mut out);
     check_dates(sop, &mut out);
     check_procedure(sop, &mut out);

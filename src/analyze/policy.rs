@@ -42,7 +42,12 @@ pub const CODES: &[(&str, Severity)] = &[
     ("missing-end", Severity::Warning),
     ("unknown-actor", Severity::Info),
     ("too-many-actors", Severity::Info),
+    ("unread-label", Severity::Info),
 ];
+
+/// Codes the parser attaches while reading (not recomputed by the checks); they are kept
+/// when the findings of an SOP are computed again.
+pub const READING_CODES: &[&str] = &["unread-label"];
 
 /// Severity of every finding code, thresholds of the checks, and the as-of date.
 #[derive(Clone, Debug)]

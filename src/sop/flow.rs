@@ -2,56 +2,18 @@
 //! a decision's `if_yes` / `if_no` from connector labels or from the text
 //! ("kembali ke langkah 2", "Tidak → 2, Ya → 4").
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use super::procedure::RawStep;
 use super::record::{Step, Symbol};
 use super::vocab::Vocabulary;
 
-static NO_TARGET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:tidak|tdk|belum|no)\b[^0-9;]{0,60}?(\d{1,3})\b").expect("static regex")
-});
-static YES_TARGET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:ya|yes)\b[^0-9;]{0,40}?(\d{1,3})\b").expect("static regex")
-});
-static BACK_TARGET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:kembali|dikembalikan|diulang|ulangi)\b[^0-9;]{0,50}?(\d{1,3})\b")
-        .expect("static regex")
-});
-
-/// Branch targets stated in text: (yes, no).
-pub fn text_branches(text: &str) -> (Option<u32>, Option<u32>) {
-    let no = NO_TARGET
-        .captures(text)
-        .or_else(|| BACK_TARGET.captures(text))
-        .and_then(|c| c.get(1))
-        .and_then(|m| m.as_str().parse().ok());
-    // "Ya" cues only after removing the part already read as the no-branch, so that
-    // "tidak lengkap … 1" does not also read as a yes.
-    let yes = YES_TARGET
-        .captures_iter(text)
-        .filter(|c| {
-            let start = c.get(0).map(|m| m.start()).unwrap_or(0);
-            // the cue word must not be preceded by "tidak"/"tdk"/"belum"
-            let before = text.get(..start).unwrap_or("").to_lowercase();
-            let b = before.trim_end();
-            !(b.ends_with("tidak") || b.ends_with("tdk") || b.ends_with("belum"))
-        })
-        .filter_map(|c| c.get(1))
-        .find_map(|m| m.as_str().parse().ok());
-    (yes, no)
-}
-
 /// True when a step without a shape asks a question and states where "Tidak" leads
 /// ("… apakah lengkap? Jika tidak, kembali ke langkah 1").
-fn states_branches(r: &RawStep) -> bool {
+fn states_branches(r: &RawStep, vocab: &Vocabulary) -> bool {
     let asks = r.activity.contains('?');
     let no = [r.notes.as_deref(), Some(r.activity.as_str())]
         .into_iter()
         .flatten()
-        .any(|t| text_branches(t).1.is_some());
+        .any(|t| vocab.text_branches(t).1.is_some());
     asks && no
 }
 
@@ -80,7 +42,7 @@ pub fn finish(raw: Vec<RawStep>, vocab: &Vocabulary) -> Vec<Step> {
         let symbol = symbol.or_else(|| {
             Some(if ends {
                 Symbol::Terminator
-            } else if vocab.is_decision(&r.activity) || states_branches(&r) {
+            } else if vocab.is_decision(&r.activity) || states_branches(&r, vocab) {
                 Symbol::Decision
             } else {
                 Symbol::Process
@@ -117,7 +79,7 @@ pub fn finish(raw: Vec<RawStep>, vocab: &Vocabulary) -> Vec<Step> {
                 let (y, nn) = vocab.branch_targets(text);
                 yes = yes.or(y);
                 no_t = no_t.or(nn);
-                let (y, nn) = text_branches(text);
+                let (y, nn) = vocab.text_branches(text);
                 yes = yes.or(y);
                 no_t = no_t.or(nn);
             }
@@ -165,6 +127,8 @@ mod tests {
 
     #[test]
     fn branch_texts() {
+        let v = Vocabulary::default();
+        let text_branches = |t: &str| v.text_branches(t);
         assert_eq!(text_branches("Tidak: kembali ke no. 1"), (None, Some(1)));
         assert_eq!(text_branches("Tidak → 3, Ya → 6"), (Some(6), Some(3)));
         assert_eq!(

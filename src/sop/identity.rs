@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::record::{Approver, Identity};
-use super::vocab::{IdentityField, Vocabulary};
+use super::vocab::{Context, IdentityField, Vocabulary};
 
 /// A value collected for one identity field: its text lines in order, and a typed date
 /// where the source cell carried one (a spreadsheet date cell).
@@ -38,10 +38,6 @@ impl FieldValue {
     }
 }
 
-/// Words that label a part of the approver block ("Nama : …", "NIP : …"); they are
-/// never identity labels even when a lenient vocabulary would match them.
-const APPROVER_SUBLABELS: &[&str] = &["nama", "nip", "nama lengkap", "pangkat", "jabatan"];
-
 /// Normalises a label candidate: whitespace collapsed, surrounding `:` and spaces removed.
 fn clean_label(s: &str) -> String {
     let s = s.trim().trim_end_matches([':', ' ', '\u{a0}']).trim();
@@ -51,17 +47,45 @@ fn clean_label(s: &str) -> String {
 /// The identity field a whole text names when it is nothing but a label
 /// (`"Dasar Hukum:"`, `"NOMOR SOP"`), or None.
 pub fn whole_label(text: &str, vocab: &Vocabulary) -> Option<IdentityField> {
-    if text.trim().contains('\n') {
+    whole_label_in(text, vocab, Context::Alone)
+}
+
+/// Most lines a label may wrap over inside its cell ("Tanggal" / "Pembuatan").
+const MAX_LABEL_LINES: usize = 3;
+/// Longest label, in characters (a combined label "Peralatan/Perlengkapan / Sarana dan
+/// Prasarana" included).
+const MAX_LABEL_LEN: usize = 60;
+
+/// [`whole_label`] in `ctx`; a label wrapped over a few lines of its cell (lines
+/// without digits: never a label followed by its value) is read joined.
+pub fn whole_label_in(text: &str, vocab: &Vocabulary, ctx: Context) -> Option<IdentityField> {
+    let trimmed = text.trim();
+    let t = if trimmed.contains('\n') {
+        let lines: Vec<&str> = trimmed
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        if lines.len() > MAX_LABEL_LINES
+            || trimmed.chars().any(|c| c.is_ascii_digit())
+            || lines
+                .iter()
+                .take(lines.len().saturating_sub(1))
+                .any(|l| l.ends_with(':'))
+        {
+            return None;
+        }
+        clean_label(&lines.join(" "))
+    } else {
+        clean_label(text)
+    };
+    if t.is_empty() || t.chars().count() > MAX_LABEL_LEN {
         return None;
     }
-    let t = clean_label(text);
-    if t.is_empty() || t.chars().count() > 40 {
+    if vocab.is_approver_sublabel(&t) {
         return None;
     }
-    if APPROVER_SUBLABELS.contains(&t.to_lowercase().as_str()) {
-        return None;
-    }
-    vocab.identity_label(&t)
+    vocab.identity_label_in(&t, ctx)
 }
 
 /// Splits a `Label : value` line whose label the vocabulary knows: the field and the
@@ -69,7 +93,7 @@ pub fn whole_label(text: &str, vocab: &Vocabulary) -> Option<IdentityField> {
 /// (with or without the colon) gives an empty rest.
 pub fn split_label_line(line: &str, vocab: &Vocabulary) -> Option<(IdentityField, String)> {
     if let Some((label, rest)) = line.split_once(':')
-        && let Some(f) = whole_label(label, vocab)
+        && let Some(f) = whole_label_in(label, vocab, Context::Supported)
     {
         return Some((f, rest.trim().to_string()));
     }
@@ -119,12 +143,12 @@ pub fn apply(
 ) {
     match field {
         IdentityField::Number => identity.number = first_line(value),
-        IdentityField::Title => identity.title = joined(value),
+        IdentityField::Title => identity.title = title_of(value, vocab),
         IdentityField::Unit => identity.unit = joined(value),
         IdentityField::Created => identity.created = date_of(value, vocab),
         IdentityField::Revised => identity.revised = date_of(value, vocab),
         IdentityField::Effective => identity.effective = date_of(value, vocab),
-        IdentityField::ApprovedBy => identity.approved_by = parse_approver(&value.lines),
+        IdentityField::ApprovedBy => identity.approved_by = parse_approver(&value.lines, vocab),
         IdentityField::LegalBasis => identity.legal_basis = split_items(&value.lines),
         IdentityField::Qualifications => identity.qualifications = split_items(&value.lines),
         IdentityField::RelatedSops => identity.related_sops = split_items(&value.lines),
@@ -161,6 +185,19 @@ fn joined(value: &FieldValue) -> Option<String> {
     (!is_blank(&s)).then_some(s)
 }
 
+/// A title: its lines joined (a title wrapped in its cell), signature lines dropped,
+/// the document-type prefix removed.
+fn title_of(value: &FieldValue, vocab: &Vocabulary) -> Option<String> {
+    let lines: Vec<String> = value
+        .lines
+        .iter()
+        .filter(|l| !vocab.is_signature_line(l))
+        .cloned()
+        .collect();
+    let t = joined(&FieldValue { lines, date: None })?;
+    Some(vocab.strip_title_prefix(&t))
+}
+
 fn date_of(value: &FieldValue, vocab: &Vocabulary) -> Option<String> {
     if let Some(d) = &value.date {
         return Some(d.clone());
@@ -173,12 +210,6 @@ static ENUM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:\(?\d{1,2}[.)]\s*|\(?[a-zA-Z][.)]\s+|[-\u{2013}\u{2014}\u{2022}*\u{b7}\u{25cf}\u{25aa}\u{25e6}>\u{f0b7}]\s*)")
         .expect("static regex")
 });
-
-static NIP: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\s*nip\b[\s.:]*([0-9][0-9 .]*)").expect("static regex"));
-
-static NAME: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\s*nama\s*[:.]?\s*(.*)$").expect("static regex"));
 
 /// Splits list lines into items: one item per numbered / lettered / bulleted line,
 /// numbering and a trailing `;` dropped, `-` and empty lines skipped. An unnumbered line
@@ -242,7 +273,7 @@ fn clean_item(s: &str) -> String {
 
 /// Reads the approver block: position line(s), the name (a `Nama :` line or the line
 /// just before the NIP), and the NIP (`NIP : …`, `NIP.…`). None when the block is empty.
-pub fn parse_approver(lines: &[String]) -> Option<Approver> {
+pub fn parse_approver(lines: &[String], vocab: &Vocabulary) -> Option<Approver> {
     let mut nip = None;
     let mut name = None;
     let mut others: Vec<String> = Vec::new();
@@ -251,15 +282,12 @@ pub fn parse_approver(lines: &[String]) -> Option<Approver> {
         if t.is_empty() {
             continue;
         }
-        if let Some(c) = NIP.captures(t) {
-            let v = c
-                .get(1)
-                .map(|m| m.as_str().trim().trim_end_matches('.').trim());
-            nip = v.filter(|v| !v.is_empty()).map(str::to_string);
+        if let Some(v) = vocab.approver_nip_value(t) {
+            let v = v.trim_end_matches('.').trim();
+            nip = (!v.is_empty()).then(|| v.to_string());
             continue;
         }
-        if let Some(c) = NAME.captures(t) {
-            let v = c.get(1).map(|m| m.as_str().trim()).unwrap_or("");
+        if let Some(v) = vocab.approver_name_value(t) {
             if !v.is_empty() {
                 name = Some(v.to_string());
             }
@@ -284,39 +312,6 @@ pub fn parse_approver(lines: &[String]) -> Option<Approver> {
     })
 }
 
-/// Words that start the line naming an agency under a `PEMERINTAH …` line.
-const ORG_WORDS: &[&str] = &[
-    "dinas",
-    "badan",
-    "kelurahan",
-    "kecamatan",
-    "bagian",
-    "sekretariat",
-    "satuan",
-    "inspektorat",
-    "kantor",
-    "uptd",
-    "rumah sakit",
-    "sub bagian",
-    "subbagian",
-    "seksi",
-    "bidang",
-];
-
-/// True when a line opens a document / organisation header (`PEMERINTAH KOTA …`).
-pub fn is_gov_line(line: &str) -> bool {
-    let t = line.trim().to_lowercase();
-    t.starts_with("pemerintah ") && t.split_whitespace().count() <= 8
-}
-
-/// True when a line names an organisation unit (`DINAS …`, `BADAN …`, `KELURAHAN …`).
-pub fn is_org_line(line: &str) -> bool {
-    let t = line.trim().to_lowercase();
-    ORG_WORDS
-        .iter()
-        .any(|w| t.starts_with(w) && t.get(w.len()..w.len() + 1).is_some_and(|c| c == " "))
-}
-
 /// An organisation header block: the agency (the line after `PEMERINTAH …`) and, when
 /// the block goes on below the agency, its last line as the unit.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -329,14 +324,10 @@ pub struct OrgHeader {
 
 /// True when a line can continue an organisation header block (not a label line, not
 /// the "STANDAR OPERASIONAL PROSEDUR" heading, not a numbered item).
-pub fn continues_org(line: &str) -> bool {
+pub fn continues_org(line: &str, vocab: &Vocabulary) -> bool {
     let t = line.trim();
-    let l = t.to_lowercase();
     !t.contains(':')
-        && !l.starts_with("standar")
-        && !l.starts_with("standard")
-        && !l.starts_with("sop ")
-        && l != "sop"
+        && !vocab.starts_heading(t)
         && !t.starts_with(|c: char| c.is_ascii_digit())
         && t.split_whitespace().count() <= 10
 }
@@ -346,59 +337,36 @@ pub fn continues_org(line: &str) -> bool {
 /// from the line after `PEMERINTAH …` up to a line naming a unit (`SUB BAGIAN …`,
 /// `BIDANG …`, `SEKSI …`), which with the lines after it is the unit; wrapped lines are
 /// joined. The block ends at a label line or the SOP heading.
-pub fn org_header(lines: &[&str]) -> Option<OrgHeader> {
+pub fn org_header(lines: &[&str], vocab: &Vocabulary) -> Option<OrgHeader> {
     let mut it = lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty());
     let first = it.next()?;
-    if !is_gov_line(first) {
+    if !vocab.is_gov_line(first) {
         return None;
     }
-    let rest: Vec<&str> = it.take_while(|l| continues_org(l)).take(6).collect();
+    let rest: Vec<&str> = it.take_while(|l| continues_org(l, vocab)).take(6).collect();
     let unit_start = rest
         .iter()
         .enumerate()
         .skip(1)
         .rev()
-        .find(|(_, l)| is_unit_line(l))
+        .find(|(_, l)| vocab.is_unit_line(l))
         .map(|(i, _)| i);
     let (agency_lines, unit_lines) = match unit_start {
         Some(i) => rest.split_at(i),
         None => (rest.as_slice(), &[][..]),
     };
-    let agency = (!agency_lines.is_empty()).then(|| title_case(&agency_lines.join(" ")));
+    let agency = (!agency_lines.is_empty()).then(|| title_case(&agency_lines.join(" "), vocab));
     let unit = (!unit_lines.is_empty()).then(|| unit_lines.join(" "));
     Some(OrgHeader { agency, unit })
 }
 
-/// True when a line names a unit inside an agency (`SUB BAGIAN …`, `BIDANG …`).
-pub fn is_unit_line(line: &str) -> bool {
-    let t = line.trim().to_lowercase();
-    UNIT_WORDS
-        .iter()
-        .any(|w| t.starts_with(w) && t.get(w.len()..w.len() + 1).is_some_and(|c| c == " "))
-}
-
-/// Words that start a line naming a unit inside an agency.
-const UNIT_WORDS: &[&str] = &[
-    "sub bagian",
-    "subbagian",
-    "sub bidang",
-    "bidang",
-    "seksi",
-    "bagian",
-    "upt",
-    "uptd",
-    "sekretariat",
-    "unit",
-];
-
 /// Title case for an upper-case agency name, Indonesian conjunctions kept lower case.
-pub fn title_case(s: &str) -> String {
-    const SMALL: &[&str] = &["dan", "di", "ke", "dari", "serta", "atau", "pada", "untuk"];
+pub fn title_case(s: &str, vocab: &Vocabulary) -> String {
     s.split_whitespace()
         .enumerate()
         .map(|(i, w)| {
             let lw = w.to_lowercase();
-            if i > 0 && SMALL.contains(&lw.as_str()) {
+            if i > 0 && vocab.is_small_word(&lw) {
                 return lw;
             }
             let mut cs = lw.chars();
@@ -471,23 +439,30 @@ mod tests {
 
     #[test]
     fn approver_with_labels_and_without() {
-        let a = parse_approver(&lines(&[
-            "Lurah Kakaskasen Satu",
-            "Nama :  Rudy Mandagi",
-            "NIP :  19740120 200101 1 002",
-        ]))
+        let v = Vocabulary::default();
+        let a = parse_approver(
+            &lines(&[
+                "Lurah Kakaskasen Satu",
+                "Nama :  Rudy Mandagi",
+                "NIP :  19740120 200101 1 002",
+            ]),
+            &v,
+        )
         .unwrap();
         assert_eq!(a.position.as_deref(), Some("Lurah Kakaskasen Satu"));
         assert_eq!(a.name.as_deref(), Some("Rudy Mandagi"));
         assert_eq!(a.nip.as_deref(), Some("19740120 200101 1 002"));
 
-        let b = parse_approver(&lines(&[
-            "Kepala Badan Pengelolaan Keuangan",
-            "",
-            "",
-            "Ir. Rahmawati Lengkong, SE",
-            "NIP.19810819 200909 2 006",
-        ]))
+        let b = parse_approver(
+            &lines(&[
+                "Kepala Badan Pengelolaan Keuangan",
+                "",
+                "",
+                "Ir. Rahmawati Lengkong, SE",
+                "NIP.19810819 200909 2 006",
+            ]),
+            &v,
+        )
         .unwrap();
         assert_eq!(
             b.position.as_deref(),
@@ -495,7 +470,7 @@ mod tests {
         );
         assert_eq!(b.name.as_deref(), Some("Ir. Rahmawati Lengkong, SE"));
         assert_eq!(b.nip.as_deref(), Some("19810819 200909 2 006"));
-        assert_eq!(parse_approver(&lines(&["", " "])), None);
+        assert_eq!(parse_approver(&lines(&["", " "]), &v), None);
     }
 
     #[test]
@@ -515,21 +490,28 @@ mod tests {
 
     #[test]
     fn org_header_gives_agency_and_unit() {
-        let h = org_header(&[
-            "PEMERINTAH KOTA TOMOHON",
-            "BAGIAN ORGANISASI SEKRETARIAT DAERAH",
-            "",
-            "Sub Bagian Tata Laksana",
-        ])
+        let v = Vocabulary::default();
+        let h = org_header(
+            &[
+                "PEMERINTAH KOTA TOMOHON",
+                "BAGIAN ORGANISASI SEKRETARIAT DAERAH",
+                "",
+                "Sub Bagian Tata Laksana",
+            ],
+            &v,
+        )
         .unwrap();
-        let w = org_header(&[
-            "PEMERINTAH KOTA MANADO",
-            "DINAS PENANAMAN MODAL DAN PELAYANAN",
-            "TERPADU SATU PINTU",
-            "BIDANG PENGADUAN DAN",
-            "INFORMASI",
-            "Nomor SOP : 1/2/3",
-        ])
+        let w = org_header(
+            &[
+                "PEMERINTAH KOTA MANADO",
+                "DINAS PENANAMAN MODAL DAN PELAYANAN",
+                "TERPADU SATU PINTU",
+                "BIDANG PENGADUAN DAN",
+                "INFORMASI",
+                "Nomor SOP : 1/2/3",
+            ],
+            &v,
+        )
         .unwrap();
         assert_eq!(
             w.agency.as_deref(),
@@ -541,9 +523,9 @@ mod tests {
             Some("Bagian Organisasi Sekretariat Daerah")
         );
         assert_eq!(h.unit.as_deref(), Some("Sub Bagian Tata Laksana"));
-        assert!(org_header(&["Nomor SOP"]).is_none());
+        assert!(org_header(&["Nomor SOP"], &v).is_none());
         assert_eq!(
-            title_case("BADAN KEPEGAWAIAN DAN PENGEMBANGAN"),
+            title_case("BADAN KEPEGAWAIAN DAN PENGEMBANGAN", &v),
             "Badan Kepegawaian dan Pengembangan"
         );
     }

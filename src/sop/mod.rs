@@ -47,6 +47,7 @@ pub fn parse(doc: &Document, rules: &Rules) -> Vec<Sop> {
             if identity.unit.is_none() {
                 identity.unit = d.unit_hint;
             }
+            let findings = unread_label_findings(&d.unread_labels, rules);
             let mut actors = d.actors;
             for s in &d.steps {
                 for a in &s.actors {
@@ -61,8 +62,31 @@ pub fn parse(doc: &Document, rules: &Rules) -> Vec<Sop> {
                 identity,
                 actors,
                 steps: flow::finish(d.steps, vocab),
+                findings,
                 ..Default::default()
             }
+        })
+        .collect()
+}
+
+/// The finding code of a label-shaped identity line no rule knows (SPEC.md).
+pub const UNREAD_LABEL: &str = "unread-label";
+
+/// One `unread-label` finding per unknown label, its text in the message (unless the
+/// rules switch the code off).
+fn unread_label_findings(labels: &[String], rules: &Rules) -> Vec<record::Finding> {
+    let Some(severity) = rules.findings.severity(UNREAD_LABEL) else {
+        return Vec::new();
+    };
+    labels
+        .iter()
+        .map(|l| record::Finding {
+            code: UNREAD_LABEL.to_string(),
+            severity,
+            step: None,
+            message: format!(
+                "Label \"{l}\" pada halaman identitas tidak dikenali; bila label ini adalah isian identitas SOP, tambahkan ejaannya ke rules/labels.toml."
+            ),
         })
         .collect()
 }

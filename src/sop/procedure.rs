@@ -10,7 +10,7 @@
 use super::grid::Grid;
 use super::record::Symbol;
 use super::text::Dewrap;
-use super::vocab::{ColumnRole, Vocabulary};
+use super::vocab::{ColumnRole, Context, Vocabulary};
 use crate::model::{Cell, Section, Shape, ShapeKind};
 
 /// The column layout of one procedure table header.
@@ -96,16 +96,42 @@ fn header_text(c: &Cell) -> String {
     c.text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Known header roles a row needs before its other cells are read loosely
+/// (abbreviations, one typo in short words): "No", "Kegiatan" and "Wkt" make a header.
+const MIN_ROLES_FOR_SUPPORT: usize = 2;
+
 fn role_of(text: &str, vocab: &Vocabulary) -> Option<ColumnRole> {
+    role_in(text, vocab, Context::Alone)
+}
+
+/// The role of a header text in `ctx`.
+fn role_in(text: &str, vocab: &Vocabulary, ctx: Context) -> Option<ColumnRole> {
     let t = text.trim().trim_end_matches(':').trim();
     if t.is_empty() || t.chars().count() > 60 {
         return None;
     }
-    vocab.column_role(t).or_else(|| {
+    vocab.column_role_in(t, ctx).or_else(|| {
         // A header that wrapped in the middle of a word ("Kelengkapa\nn").
         let joined: String = text.split_whitespace().collect();
-        (joined != t).then(|| vocab.column_role(&joined)).flatten()
+        (joined != t)
+            .then(|| vocab.column_role_in(&joined, ctx))
+            .flatten()
     })
+}
+
+/// The context the cells of a row stand in: supported when enough of them name a
+/// role on their own.
+fn row_context(cells: &[Cell], vocab: &Vocabulary) -> Context {
+    let known = cells
+        .iter()
+        .filter(|c| role_of(&header_text(c), vocab).is_some())
+        .take(MIN_ROLES_FOR_SUPPORT)
+        .count();
+    if known >= MIN_ROLES_FOR_SUPPORT {
+        Context::Supported
+    } else {
+        Context::Alone
+    }
 }
 
 /// True when a header reads "No" then "Kegiatan" (two headers in one merged cell).
@@ -117,15 +143,6 @@ fn is_no_and_activity(text: &str, vocab: &Vocabulary) -> bool {
         role_of(&left, vocab) == Some(ColumnRole::Number)
             && role_of(&right, vocab) == Some(ColumnRole::Activity)
     })
-}
-
-/// True for a branch label written as text in a cell ("Ya", "Tidak", "Sesuai").
-fn is_branch_label(text: &str) -> bool {
-    let t = text.trim().trim_end_matches(['.', ':']).to_lowercase();
-    matches!(
-        t.as_str(),
-        "ya" | "tidak" | "tdk" | "sesuai" | "tidak sesuai" | "yes" | "no" | "ok" | "y" | "t"
-    )
 }
 
 fn is_mutu(role: Option<ColumnRole>) -> bool {
@@ -191,9 +208,10 @@ pub fn actor_name(written: &str, vocab: &Vocabulary) -> String {
 pub fn detect_header(table: &Grid, r: usize, vocab: &Vocabulary) -> Option<Header> {
     // Cheap test first: a header row starts a Kegiatan cell of its own.
     let row = table.rows.get(r)?;
+    let ctx = row_context(&row.cells, vocab);
     if !row.cells.iter().any(|c| {
         let t = header_text(c);
-        role_of(&t, vocab) == Some(ColumnRole::Activity)
+        role_in(&t, vocab, ctx) == Some(ColumnRole::Activity)
             || (c.col_span > 1 && is_no_and_activity(&t, vocab))
     }) {
         return None;
@@ -205,7 +223,7 @@ pub fn detect_header(table: &Grid, r: usize, vocab: &Vocabulary) -> Option<Heade
         .filter(|c| c.row == r)
         .map(|c| {
             let t = header_text(c);
-            let role = role_of(&t, vocab).or_else(|| {
+            let role = role_in(&t, vocab, ctx).or_else(|| {
                 // "No. Kegiatan" in one cell over two columns (no ruling between them)
                 (c.col_span > 1 && is_no_and_activity(&t, vocab)).then_some(ColumnRole::Activity)
             });
@@ -275,7 +293,7 @@ pub fn detect_header(table: &Grid, r: usize, vocab: &Vocabulary) -> Option<Heade
     let mut col_info: Vec<(Option<ColumnRole>, Option<&Cell>, Option<&Cell>)> = Vec::new();
     for col in 0..table.n_cols {
         let top = table.cell_at(r, col);
-        let top_role = top.and_then(|c| role_of(&header_text(c), vocab));
+        let top_role = top.and_then(|c| role_in(&header_text(c), vocab, ctx));
         let sub = if sub_row > r {
             table
                 .cell_at(sub_row, col)
@@ -283,7 +301,13 @@ pub fn detect_header(table: &Grid, r: usize, vocab: &Vocabulary) -> Option<Heade
         } else {
             None
         };
-        let sub_role = sub.and_then(|c| role_of(&header_text(c), vocab));
+        let sub_role = sub
+            .and_then(|c| role_of(&header_text(c), vocab))
+            .or_else(|| {
+                // a Mutu Baku sub-header under a known header row reads loosely
+                sub.filter(|_| is_mutu(top_role))
+                    .and_then(|c| role_in(&header_text(c), vocab, Context::Supported))
+            });
         let role = sub_role.or(top_role);
         if col > act.col && first_mutu == table.n_cols && (is_mutu(top_role) || is_mutu(sub_role)) {
             first_mutu = col;
@@ -333,7 +357,7 @@ pub fn detect_header(table: &Grid, r: usize, vocab: &Vocabulary) -> Option<Heade
         let Some((_, top, sub)) = col_info.get(col) else {
             continue;
         };
-        let top_role = top.and_then(|c| role_of(&header_text(c), vocab));
+        let top_role = top.and_then(|c| role_in(&header_text(c), vocab, ctx));
         let name_cell = match sub {
             Some(s) => Some(*s),
             None if top_role != Some(ColumnRole::Actors) || sub_row == r => *top,
@@ -520,7 +544,7 @@ pub fn read_row(
     // 3. text in actor columns, or a Pelaksana text column
     if actors.is_empty() {
         for (c, a) in &header.actor_cols {
-            if cell_text_at(table, r, Some(*c), dw).is_some_and(|t| !is_branch_label(&t)) {
+            if cell_text_at(table, r, Some(*c), dw).is_some_and(|t| !vocab.is_branch_label(&t)) {
                 push(&mut actors, a);
                 source = ActorSource::Text;
             }

@@ -16,7 +16,7 @@ use super::identity::{self, FieldValue, OrgHeader};
 use super::procedure::{self, ActorSource, Header, RawStep, RowKind};
 use super::record::Identity;
 use super::text::Dewrap;
-use super::vocab::{IdentityField, Vocabulary};
+use super::vocab::{Context, IdentityField, Vocabulary};
 use crate::model::{Block, Cell, CellValue, Document, Paragraph, Section, Table};
 
 /// One SOP as found in the document, before it becomes a record.
@@ -40,6 +40,8 @@ pub struct Draft {
     has_identity: bool,
     /// How many identity values were read.
     identity_fields: usize,
+    /// Label-shaped lines of the identity block that no rule knows, as written.
+    pub unread_labels: Vec<String>,
 }
 
 impl Draft {
@@ -59,41 +61,18 @@ impl Draft {
     }
 }
 
-/// Words that head the procedure part ("PROSEDUR", "URAIAN PROSEDUR").
-fn is_procedure_marker(t: &str) -> bool {
-    let l = t.trim().trim_end_matches(':').trim().to_lowercase();
-    matches!(
-        l.as_str(),
-        "prosedur" | "uraian prosedur" | "prosedur kerja" | "langkah-langkah" | "mekanisme"
-    ) || l.starts_with("prosedur (")
-}
-
-/// The "STANDAR OPERASIONAL PROSEDUR" heading (not a title).
-fn is_sop_marker(t: &str) -> bool {
-    let l = t
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
-    l == "standar operasional prosedur"
-        || l == "standard operasional prosedur"
-        || l == "standar operasional prosedur (sop)"
-        || l == "sop"
-        || l.starts_with("standar operasional prosedur administrasi")
-}
-
 static NUMBERED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*\(?(\d{1,3})[.)]\s*(\S.*)$").expect("static regex"));
 
 /// True when a short line reads as a heading / SOP title (mostly upper case, a few
 /// words, no label colon, not a marker).
-fn looks_like_title(t: &str) -> bool {
+fn looks_like_title(t: &str, vocab: &Vocabulary) -> bool {
     let t = t.trim();
     let words = t.split_whitespace().count();
     if !(2..=14).contains(&words) || t.ends_with(':') || t.contains(" : ") {
         return false;
     }
-    if is_sop_marker(t) || is_procedure_marker(t) || identity::is_gov_line(t) {
+    if vocab.is_sop_heading(t) || vocab.is_procedure_heading(t) || vocab.is_gov_line(t) {
         return false;
     }
     let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
@@ -267,7 +246,7 @@ impl<'v> Builder<'v> {
             self.finish();
         }
         if self.cur.title_hint.is_none() {
-            self.cur.title_hint = Some(t.split_whitespace().collect::<Vec<_>>().join(" "));
+            self.cur.title_hint = Some(self.vocab.strip_title_prefix(t));
         }
     }
 
@@ -303,7 +282,7 @@ impl<'v> Builder<'v> {
     fn end_org(&mut self) {
         if let Some(lines) = self.org.take() {
             let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
-            if let Some(h) = identity::org_header(&refs) {
+            if let Some(h) = identity::org_header(&refs, self.vocab) {
                 self.org_header(h);
             }
         }
@@ -341,7 +320,7 @@ impl<'v> Builder<'v> {
         if text.is_empty() {
             return;
         }
-        if identity::is_gov_line(text) {
+        if self.vocab.is_gov_line(text) {
             self.close_open();
             self.flush_narrative();
             self.end_org();
@@ -349,20 +328,20 @@ impl<'v> Builder<'v> {
             return;
         }
         if let Some(lines) = self.org.as_mut() {
-            let org_like = identity::is_unit_line(text)
-                || identity::is_org_line(text)
+            let org_like = self.vocab.is_unit_line(text)
+                || self.vocab.is_org_line(text)
                 || !looks_like_sentence(text);
-            if identity::continues_org(text) && org_like && lines.len() < 6 {
+            if identity::continues_org(text, self.vocab) && org_like && lines.len() < 6 {
                 lines.push(text.to_string());
                 return;
             }
             self.end_org();
         }
-        if is_sop_marker(text) {
+        if self.vocab.is_sop_heading(text) {
             self.close_open();
             return;
         }
-        if is_procedure_marker(text) {
+        if self.vocab.is_procedure_heading(text) {
             self.close_open();
             self.flush_narrative();
             self.in_procedure = true;
@@ -377,6 +356,19 @@ impl<'v> Builder<'v> {
                 self.identity(f, v);
             } else {
                 self.open = Some((f, v));
+            }
+            return;
+        }
+        if !self.in_procedure
+            && !self.cur.has_steps()
+            && (self.open.is_some() || self.cur.has_identity)
+            && let Some(label) = unknown_label(text, self.vocab)
+        {
+            // A label no rule knows starts a field of its own: it is reported, and
+            // its value is not appended to the field before it.
+            self.close_open();
+            if !self.cur.unread_labels.iter().any(|l| l == label) {
+                self.cur.unread_labels.push(label.to_string());
             }
             return;
         }
@@ -396,7 +388,7 @@ impl<'v> Builder<'v> {
         let heading = NUMBERED
             .captures(text)
             .and_then(|c| c.get(2))
-            .is_some_and(|m| looks_like_title(m.as_str()));
+            .is_some_and(|m| looks_like_title(m.as_str(), self.vocab));
         if numbered
             && !heading
             && !self.in_cell
@@ -408,7 +400,7 @@ impl<'v> Builder<'v> {
             return;
         }
         self.flush_narrative();
-        if looks_like_title(text) {
+        if looks_like_title(text, self.vocab) {
             self.title(text);
         }
     }
@@ -558,7 +550,7 @@ impl<'v> Builder<'v> {
             .collect();
         let mut used = false;
         for c in &texts {
-            if c.text.lines().any(identity::is_gov_line) {
+            if c.text.lines().any(|l| self.vocab.is_gov_line(l)) {
                 let fixed = self.dewrap.fix(&c.text).into_owned();
                 self.text_lines(&fixed);
                 used = true;
@@ -569,9 +561,9 @@ impl<'v> Builder<'v> {
         }
         if let [only] = texts.as_slice() {
             let t = only.text.trim();
-            if is_procedure_marker(t) {
+            if self.vocab.is_procedure_heading(t) {
                 self.in_procedure = true;
-            } else if looks_like_title(t) && !t.contains('\n') {
+            } else if looks_like_title(t, self.vocab) && !t.contains('\n') {
                 self.title(t);
             }
         }
@@ -604,7 +596,7 @@ impl<'v> Builder<'v> {
             if std::mem::take(&mut skip_next) {
                 continue;
             }
-            if let Some(f) = identity::whole_label(&c.text, self.vocab) {
+            if let Some(f) = cell_label(c, self.vocab) {
                 let right = cells.get(i + 1).copied();
                 // The cell to the right is another label (two label | label halves)
                 // only when it says so with a colon or both name list fields;
@@ -674,7 +666,7 @@ impl<'v> Builder<'v> {
                 self.identity(f, value);
                 continue;
             }
-            if let Some(part) = approver_part(&c.text) {
+            if let Some(part) = approver_part(&c.text, self.vocab) {
                 // "Nama" / "NIP" in their own rows under "Disahkan oleh"
                 if let Some(x) = cells.get(i + 1).copied() {
                     skip_next = true;
@@ -725,16 +717,13 @@ enum ApproverPart {
     Nip,
 }
 
-fn approver_part(text: &str) -> Option<ApproverPart> {
-    let t = text
-        .trim()
-        .trim_end_matches([':', '.'])
-        .trim()
-        .to_lowercase();
-    match t.as_str() {
-        "nama" | "nama lengkap" => Some(ApproverPart::Name),
-        "nip" => Some(ApproverPart::Nip),
-        _ => None,
+fn approver_part(text: &str, vocab: &Vocabulary) -> Option<ApproverPart> {
+    if vocab.is_approver_name_label(text) {
+        Some(ApproverPart::Name)
+    } else if vocab.is_approver_nip_label(text) {
+        Some(ApproverPart::Nip)
+    } else {
+        None
     }
 }
 
@@ -751,6 +740,17 @@ fn cell_value(c: &Cell, dw: &Dewrap) -> FieldValue {
     v
 }
 
+/// The identity field a cell's whole text names; a cell ending in a colon is a label
+/// cell by its shape, so its words are read loosely (abbreviations, one typo).
+fn cell_label(c: &Cell, vocab: &Vocabulary) -> Option<IdentityField> {
+    let ctx = if c.text.trim().ends_with(':') {
+        Context::Supported
+    } else {
+        Context::Alone
+    };
+    identity::whole_label_in(&c.text, vocab, ctx)
+}
+
 /// True when a cell's text is an identity label (alone, or opening `Label : value`).
 fn is_label_cell(c: &Cell, vocab: &Vocabulary) -> bool {
     let first = c.text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
@@ -758,7 +758,10 @@ fn is_label_cell(c: &Cell, vocab: &Vocabulary) -> bool {
     // A short single line ending in a colon reads as a label even when the vocabulary
     // does not know it: it is never a value.
     let label_like = t.ends_with(':') && !t.contains('\n') && t.split_whitespace().count() <= 5;
+    // A label on the first line with its value on the lines below, in one cell.
+    let label_then_value = t.contains('\n') && identity::whole_label(first, vocab).is_some();
     label_like
+        || label_then_value
         || identity::whole_label(&c.text, vocab).is_some()
         || (first.contains(':') && identity::split_label_line(first, vocab).is_some())
 }
@@ -768,7 +771,7 @@ fn row_has_label(table: &Table, r: usize, vocab: &Vocabulary) -> bool {
     table.rows.get(r).is_some_and(|row| {
         row.cells
             .iter()
-            .any(|c| is_label_cell(c, vocab) || approver_part(&c.text).is_some())
+            .any(|c| is_label_cell(c, vocab) || approver_part(&c.text, vocab).is_some())
     })
 }
 
@@ -783,6 +786,31 @@ fn has_label_line(table: &Table, r: usize, vocab: &Vocabulary) -> bool {
                 .any(|l| identity::split_label_line(l, vocab).is_some())
         })
     })
+}
+
+/// Most words of a label-shaped text before a colon ("Kode Klasifikasi :").
+const MAX_UNKNOWN_LABEL_WORDS: usize = 4;
+/// Longest label-shaped text before a colon, in characters.
+const MAX_UNKNOWN_LABEL_CHARS: usize = 40;
+
+/// The label of a `Label : value` line shaped like an identity label (a capitalised
+/// word or few, no digits, before a colon) that the rules do not know; None for known
+/// labels, approver sub-labels ("Nama :") and branch cues ("Tidak : …").
+fn unknown_label<'t>(line: &'t str, vocab: &Vocabulary) -> Option<&'t str> {
+    let (label, _) = line.split_once(':')?;
+    let label = label.trim();
+    let words = label.split_whitespace().count();
+    let shaped = (1..=MAX_UNKNOWN_LABEL_WORDS).contains(&words)
+        && label.chars().count() <= MAX_UNKNOWN_LABEL_CHARS
+        && label.chars().next().is_some_and(char::is_uppercase)
+        && label.chars().all(|c| {
+            c.is_alphabetic() || c.is_whitespace() || matches!(c, '.' | '/' | '-' | '(' | ')')
+        });
+    let known = identity::whole_label_in(label, vocab, Context::Supported).is_some()
+        || vocab.is_approver_sublabel(label)
+        || vocab.is_branch_label(label)
+        || vocab.column_role(label).is_some();
+    (shaped && !known).then_some(label)
 }
 
 /// True when a line reads as a sentence (mostly lower case), not a header line.

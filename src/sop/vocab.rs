@@ -13,6 +13,7 @@
 
 mod actors;
 mod decisions;
+mod document;
 mod files;
 mod keys;
 mod time;
@@ -25,7 +26,9 @@ use super::normalise::{collapse_ws, excel_serial_date, iso_date, name_key};
 use crate::rules::{RuleSource, RulesError};
 use actors::ActorVocab;
 use decisions::{DecisionVocab, alternation};
+use document::{DocumentFile, DocumentVocab, norm, starts_with_word};
 use files::{HeadersFile, LabelsFile, MarksFile, invalid, load_file};
+pub use keys::Context;
 use keys::{KeyTable, column_role_named, identity_field};
 use time::TimeVocab;
 
@@ -92,6 +95,9 @@ pub struct Vocabulary {
     actors: ActorVocab,
     time: TimeVocab,
     decisions: DecisionVocab,
+    doc: DocumentVocab,
+    approver_name: Option<Regex>,
+    approver_nip: Option<Regex>,
     date_named: Option<Regex>,
     date_month_first: Option<Regex>,
     date_numeric: Option<Regex>,
@@ -104,6 +110,10 @@ impl Default for Vocabulary {
         Vocabulary::load(&RuleSource::default()).unwrap_or_else(|_| Vocabulary::empty())
     }
 }
+
+/// Most words of a line that opens an organisation header (`PEMERINTAH KOTA …`): a
+/// longer line is a sentence that happens to start with the word.
+const MAX_GOV_LINE_WORDS: usize = 8;
 
 /// Day-first numeric dates: `02-01-2019`, `02/01/19`, `2.1.2019`.
 const DATE_NUMERIC: &str = r"\b(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4}|\d{2})\b";
@@ -123,6 +133,9 @@ impl Vocabulary {
                 ..TimeVocab::default()
             },
             decisions: DecisionVocab::default(),
+            doc: DocumentVocab::default(),
+            approver_name: None,
+            approver_nip: None,
             date_named: None,
             date_month_first: None,
             date_numeric: Regex::new(DATE_NUMERIC).ok(),
@@ -133,7 +146,8 @@ impl Vocabulary {
     /// Loads the vocabulary from the rule files.
     pub fn load(src: &RuleSource) -> Result<Self, RulesError> {
         let labels_file: LabelsFile = load_file(src, "labels.toml")?;
-        let mut labels = KeyTable::new(labels_file.fold.clone());
+        let mut labels = KeyTable::new(labels_file.fold.clone())
+            .with_words(&labels_file.qualifiers, &labels_file.joiners);
         for (name, variants) in &labels_file.fields {
             let f = identity_field(name).ok_or_else(|| {
                 invalid("labels.toml", format!("unknown identity field {name:?}"))
@@ -143,7 +157,8 @@ impl Vocabulary {
             }
         }
         let headers_file: HeadersFile = load_file(src, "headers.toml")?;
-        let mut headers = KeyTable::new(labels_file.fold);
+        let mut headers = KeyTable::new(labels_file.fold.clone())
+            .with_words(&labels_file.qualifiers, &labels_file.joiners);
         for (name, variants) in &headers_file.roles {
             let r = column_role_named(name)
                 .ok_or_else(|| invalid("headers.toml", format!("unknown column role {name:?}")))?;
@@ -161,6 +176,25 @@ impl Vocabulary {
         let actors = ActorVocab::build(load_file(src, "actors.toml")?)?;
         let time = TimeVocab::build(load_file(src, "time.toml")?)?;
         let decisions = DecisionVocab::build(load_file(src, "decisions.toml")?)?;
+        let doc = DocumentVocab::build(load_file::<DocumentFile>(src, "document.toml")?);
+        let approver_name = (!doc.approver_name_labels.is_empty())
+            .then(|| {
+                Regex::new(&format!(
+                    r"(?i)^\s*(?:{})\s*[:.]?\s*(.*)$",
+                    alternation(&doc.approver_name_labels)
+                ))
+            })
+            .transpose()
+            .map_err(|e| invalid("document.toml", format!("approver_name_labels: {e}")))?;
+        let approver_nip = (!doc.approver_nip_labels.is_empty())
+            .then(|| {
+                Regex::new(&format!(
+                    r"(?i)^\s*(?:{})[\s.:]*([0-9][0-9 .]*)",
+                    alternation(&doc.approver_nip_labels)
+                ))
+            })
+            .transpose()
+            .map_err(|e| invalid("document.toml", format!("approver_nip_labels: {e}")))?;
         let date_month_first = if time.months.is_empty() {
             None
         } else {
@@ -195,6 +229,9 @@ impl Vocabulary {
             actors,
             time,
             decisions,
+            doc,
+            approver_name,
+            approver_nip,
             date_named,
             date_month_first,
             date_numeric,
@@ -208,9 +245,148 @@ impl Vocabulary {
         self.labels.lookup(label)
     }
 
+    /// The identity field a label names where its place supports a loose reading (a
+    /// label column, a label before its colon): abbreviations and one typo in words of
+    /// any length are read too.
+    pub fn identity_label_in(&self, label: &str, ctx: Context) -> Option<IdentityField> {
+        self.labels.lookup_in(label, ctx)
+    }
+
     /// The role of a procedure-table column header, or None.
     pub fn column_role(&self, header: &str) -> Option<ColumnRole> {
         self.headers.lookup(header)
+    }
+
+    /// The role of a header in `ctx` ([`Context::Supported`] inside a header row with
+    /// other known roles).
+    pub fn column_role_in(&self, header: &str, ctx: Context) -> Option<ColumnRole> {
+        self.headers.lookup_in(header, ctx)
+    }
+
+    /// True when a line is the document-type heading ("STANDAR OPERASIONAL PROSEDUR"),
+    /// not a title (rules/document.toml `sop_headings`).
+    pub fn is_sop_heading(&self, line: &str) -> bool {
+        let l = norm(line);
+        self.doc.sop_headings.contains(&l)
+            || self
+                .doc
+                .sop_heading_prefixes
+                .iter()
+                .any(|p| l.starts_with(p))
+    }
+
+    /// True when a line heads the procedure part ("PROSEDUR", "URAIAN PROSEDUR").
+    pub fn is_procedure_heading(&self, line: &str) -> bool {
+        let l = norm(line.trim().trim_end_matches(':'));
+        self.doc.procedure_headings.contains(&l)
+            || self
+                .doc
+                .procedure_heading_prefixes
+                .iter()
+                .any(|p| l.starts_with(p))
+    }
+
+    /// True when a line opens an organisation header (`PEMERINTAH KOTA …`).
+    pub fn is_gov_line(&self, line: &str) -> bool {
+        let l = norm(line);
+        starts_with_word(&l, &self.doc.government_prefixes, false)
+            && l.split_whitespace().count() <= MAX_GOV_LINE_WORDS
+    }
+
+    /// True when a line names an organisation (`DINAS …`, `KELURAHAN …`).
+    pub fn is_org_line(&self, line: &str) -> bool {
+        starts_with_word(&norm(line), &self.doc.org_words, false)
+    }
+
+    /// True when a line names a unit inside an agency (`SUB BAGIAN …`, `BIDANG …`).
+    pub fn is_unit_line(&self, line: &str) -> bool {
+        starts_with_word(&norm(line), &self.doc.unit_words, false)
+    }
+
+    /// True when a line starts a heading that ends an organisation header
+    /// ("STANDAR OPERASIONAL PROSEDUR", "SOP …").
+    pub fn starts_heading(&self, line: &str) -> bool {
+        starts_with_word(&norm(line), &self.doc.heading_words, true)
+    }
+
+    /// True when a text is only a sub-label of the approver block ("Nama", "NIP",
+    /// "Pangkat"), never an identity label.
+    pub fn is_approver_sublabel(&self, text: &str) -> bool {
+        self.doc
+            .approver_sublabels
+            .contains(&norm(text.trim().trim_end_matches([':', '.'])))
+    }
+
+    /// True when a text is the approver's name sub-label ("Nama").
+    pub fn is_approver_name_label(&self, text: &str) -> bool {
+        self.doc
+            .approver_name_labels
+            .contains(&norm(text.trim().trim_end_matches([':', '.'])))
+    }
+
+    /// True when a text is the approver's NIP sub-label ("NIP").
+    pub fn is_approver_nip_label(&self, text: &str) -> bool {
+        self.doc
+            .approver_nip_labels
+            .contains(&norm(text.trim().trim_end_matches([':', '.'])))
+    }
+
+    /// The name after a name sub-label on one line ("Nama : Rudy" → "Rudy").
+    pub fn approver_name_value<'a>(&self, line: &'a str) -> Option<&'a str> {
+        let c = self.approver_name.as_ref()?.captures(line)?;
+        Some(c.get(1).map_or("", |m| m.as_str()).trim())
+    }
+
+    /// The NIP after a NIP sub-label on one line ("NIP. 1974 …" → "1974 …").
+    pub fn approver_nip_value<'a>(&self, line: &'a str) -> Option<&'a str> {
+        let c = self.approver_nip.as_ref()?.captures(line)?;
+        Some(c.get(1).map_or("", |m| m.as_str()).trim())
+    }
+
+    /// A title without its document-type prefix ("SOP Pelayanan Cuti" → "Pelayanan
+    /// Cuti", "Standar Operasional Prosedur (SOP): Pelayanan Cuti" → "Pelayanan Cuti");
+    /// spaces collapsed. A title that is nothing but the prefix is kept.
+    pub fn strip_title_prefix(&self, title: &str) -> String {
+        let words: Vec<&str> = title.split_whitespace().collect();
+        let seps = [':', '-', '–', '—', ','];
+        for prefix in &self.doc.title_prefixes {
+            let Some(head) = words.get(..prefix.len()) else {
+                continue;
+            };
+            let last = prefix.len().saturating_sub(1);
+            let matches = head.iter().zip(prefix).enumerate().all(|(i, (w, p))| {
+                let w = w.to_lowercase();
+                let w = if i == last {
+                    w.trim_end_matches(seps)
+                } else {
+                    w.as_str()
+                };
+                w == p.as_str()
+            });
+            if !matches {
+                continue;
+            }
+            let rest = words.get(prefix.len()..).unwrap_or(&[]).join(" ");
+            let rest = rest.trim_start_matches(seps).trim();
+            if rest.chars().any(char::is_alphabetic) {
+                return rest.to_string();
+            }
+        }
+        words.join(" ")
+    }
+
+    /// True when a line of a title cell is a signature line (a name or NIP sub-label
+    /// with its value), never part of the title.
+    pub fn is_signature_line(&self, line: &str) -> bool {
+        self.approver_nip_value(line).is_some_and(|v| !v.is_empty())
+            || self
+                .approver_name_value(line)
+                .is_some_and(|v| !v.is_empty())
+    }
+
+    /// True when a word stays in lower case inside a title-cased name ("dan").
+    pub fn is_small_word(&self, word: &str) -> bool {
+        self.doc.small_words.contains(&word.to_lowercase())
     }
 
     /// True when a cell's whole text is an actor mark (√ ✓ v V x X ●).
@@ -267,6 +443,38 @@ impl Vocabulary {
         (yes, no)
     }
 
+    /// Branch targets stated in free text without a pointer word: (yes, no).
+    /// `"Tidak: kembali ke no. 1"` → `(None, Some(1))`; `"Tidak → 3, Ya → 6"` →
+    /// `(Some(6), Some(3))`. A yes word after a negation is not a yes.
+    pub fn text_branches(&self, text: &str) -> (Option<u32>, Option<u32>) {
+        let d = &self.decisions;
+        let number = |re: &Option<Regex>| {
+            re.as_ref()
+                .and_then(|re| re.captures(text))
+                .and_then(|c| c.get(1))
+                .and_then(|m| m.as_str().parse::<u32>().ok())
+        };
+        let no = number(&d.text_no).or_else(|| number(&d.text_back));
+        let yes = d.text_yes.as_ref().and_then(|re| {
+            re.captures_iter(text)
+                .filter(|c| {
+                    let start = c.get(0).map_or(0, |m| m.start());
+                    let before = text.get(..start).unwrap_or("").to_lowercase();
+                    let b = before.trim_end();
+                    !d.negations.iter().any(|n| b.ends_with(n.as_str()))
+                })
+                .filter_map(|c| c.get(1))
+                .find_map(|m| m.as_str().parse().ok())
+        });
+        (yes, no)
+    }
+
+    /// True for a branch label written as text in a cell ("Ya", "Tidak", "Sesuai").
+    pub fn is_branch_label(&self, text: &str) -> bool {
+        let t = text.trim().trim_end_matches(['.', ':']).to_lowercase();
+        self.decisions.branch_labels.contains(&t)
+    }
+
     /// The known actor a "Tidak" branch returns to when the text names an actor rather
     /// than a step: `"jika tidak lengkap, berkas dikembalikan kepada Pemohon"` →
     /// `Pemohon`. None when no return phrase is followed by a known title.
@@ -313,6 +521,9 @@ impl Vocabulary {
         if let Some(k) = self.rejoined_actor(&text) {
             return k;
         }
+        if let Some(k) = self.dotted_actor(&text) {
+            return k;
+        }
         whole.display
     }
 
@@ -343,6 +554,25 @@ impl Vocabulary {
             }
         }
         None
+    }
+
+    /// A name whose abbreviations are joined by a dot without a space
+    /// ("Kasubbag.Umum", "Kasi.Pelayanan"): split at each such dot and read again.
+    fn dotted_actor(&self, text: &str) -> Option<String> {
+        let mut split = String::with_capacity(text.len() + 4);
+        let mut chars = text.chars().peekable();
+        let mut changed = false;
+        while let Some(c) = chars.next() {
+            split.push(c);
+            if c == '.' && chars.peek().is_some_and(|n| n.is_alphabetic()) {
+                split.push(' ');
+                changed = true;
+            }
+        }
+        if !changed {
+            return None;
+        }
+        self.actors.resolve(&split, true).known
     }
 
     /// True when `canonical` is one of the vocabulary's known titles.

@@ -17,7 +17,24 @@ pub(super) struct DecisionVocab {
     /// "dikembalikan kepada X": the words after it name the actor the "Tidak" branch
     /// returns to.
     pub(super) return_to: Option<Regex>,
+    /// A no word then a step number within 60 characters ("tidak lengkap … 1").
+    pub(super) text_no: Option<Regex>,
+    /// A yes word then a step number within 40 characters.
+    pub(super) text_yes: Option<Regex>,
+    /// A return word then a step number within 50 characters.
+    pub(super) text_back: Option<Regex>,
+    /// Negations (lower case) that make a following yes word not a yes.
+    pub(super) negations: Vec<String>,
+    /// Branch-label texts (lower case).
+    pub(super) branch_labels: HashSet<String>,
 }
+
+/// Characters a no word may stand before the step number it sends to.
+const TEXT_NO_REACH: usize = 60;
+/// Characters a yes word may stand before the step number it sends to.
+const TEXT_YES_REACH: usize = 40;
+/// Characters a return word may stand before the step number it sends to.
+const TEXT_BACK_REACH: usize = 50;
 
 /// An alternation of escaped phrases, longest first.
 pub(super) fn alternation(words: &[String]) -> String {
@@ -63,7 +80,30 @@ impl DecisionVocab {
                 alternation(&f.returns)
             ))?)
         };
+        let near_number = |words: &[String], reach: usize| {
+            if words.iter().all(|w| w.trim().is_empty()) {
+                return Ok(None);
+            }
+            compile(&format!(
+                r"(?i)(?:{})[^0-9;]{{0,{reach}}}?(\d{{1,3}})\b",
+                alternation(words)
+            ))
+            .map(Some)
+        };
         Ok(DecisionVocab {
+            text_no: near_number(&f.text_no, TEXT_NO_REACH)?,
+            text_yes: near_number(&f.text_yes, TEXT_YES_REACH)?,
+            text_back: near_number(&f.text_returns, TEXT_BACK_REACH)?,
+            negations: f
+                .negations
+                .iter()
+                .map(|w| w.trim().to_lowercase())
+                .collect(),
+            branch_labels: f
+                .branch_labels
+                .iter()
+                .map(|w| w.trim().to_lowercase())
+                .collect(),
             questions,
             branch,
             no_words: f.no_words.iter().map(|w| w.trim().to_lowercase()).collect(),

@@ -42,6 +42,12 @@ pub(super) struct LabelsFile {
     pub(super) _extend_defaults: bool,
     #[serde(default)]
     pub(super) fold: Vec<(String, String)>,
+    /// Trailing words that qualify a label or header without changing its role.
+    #[serde(default)]
+    pub(super) qualifiers: Vec<String>,
+    /// Words that join two labels in one ("X dan Y").
+    #[serde(default)]
+    pub(super) joiners: Vec<String>,
     #[serde(default)]
     pub(super) fields: BTreeMap<String, Vec<String>>,
 }
@@ -122,6 +128,21 @@ pub(super) struct DecisionsFile {
     pub(super) returns: Vec<String>,
     #[serde(default)]
     pub(super) return_to: Vec<String>,
+    /// Yes words read in free text before a step number without a pointer word.
+    #[serde(default)]
+    pub(super) text_yes: Vec<String>,
+    /// No words read in free text before a step number without a pointer word.
+    #[serde(default)]
+    pub(super) text_no: Vec<String>,
+    /// Return words read in free text before a step number ("diulang … 2").
+    #[serde(default)]
+    pub(super) text_returns: Vec<String>,
+    /// Negations that turn a following yes word into a no ("tidak ya").
+    #[serde(default)]
+    pub(super) negations: Vec<String>,
+    /// Whole texts of a cell that are a branch label, not an actor mark ("Ya", "Tidak").
+    #[serde(default)]
+    pub(super) branch_labels: Vec<String>,
 }
 
 /// Reads rule file `name` into `T`. With `extend_defaults = true` the file is merged
