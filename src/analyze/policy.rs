@@ -42,6 +42,7 @@ pub const CODES: &[(&str, Severity)] = &[
     ("missing-end", Severity::Warning),
     ("unknown-actor", Severity::Info),
     ("too-many-actors", Severity::Info),
+    ("procedure-as-image", Severity::Warning),
 ];
 
 /// Severity of every finding code, thresholds of the checks, and the as-of date.

@@ -10,6 +10,7 @@ pub mod identity;
 pub mod narrative;
 mod narrative_bridge;
 pub mod normalise;
+pub mod picture;
 pub mod procedure;
 pub mod record;
 pub mod segment;

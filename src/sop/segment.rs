@@ -42,9 +42,24 @@ pub struct Draft {
     identity_fields: usize,
 }
 
+/// Fewest identity values (besides a number or title) that make a draft without steps
+/// an SOP of its own: an identity block whose procedure is a picture or missing. A lone
+/// label line ("Nomor: …" in a letter) is not an identity block.
+const MIN_IDENTITY_ONLY_FIELDS: usize = 4;
+
 impl Draft {
     fn has_steps(&self) -> bool {
         !self.steps.is_empty()
+    }
+
+    /// True when the draft holds a readable SOP identity block (a number or a title
+    /// read from its label, and enough other identity values) though no steps.
+    pub fn is_identity_only(&self) -> bool {
+        let id = &self.identity;
+        !self.has_steps()
+            && self.has_identity
+            && (id.number.is_some() || id.title.is_some())
+            && self.identity_fields >= MIN_IDENTITY_ONLY_FIELDS
     }
 
     /// True when `steps` (with `actors`) continue this draft's numbering.
@@ -85,6 +100,34 @@ fn is_sop_marker(t: &str) -> bool {
 static NUMBERED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*\(?(\d{1,3})[.)]\s*(\S.*)$").expect("static regex"));
 
+static SECTION_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:[A-Z]|[IVXL]{1,5})[.)]\s+(\S.*)$").expect("static regex")
+});
+
+/// The heading text of a lettered narrative section ("B. DASAR HUKUM / REFERENSI",
+/// "IV. PERINGATAN"): a letter or Roman numeral, then a short upper-case heading.
+fn section_heading(t: &str) -> Option<&str> {
+    let rest = SECTION_HEADING.captures(t)?.get(1)?.as_str().trim();
+    let words = rest.split_whitespace().count();
+    let letters: Vec<char> = rest.chars().filter(|c| c.is_alphabetic()).collect();
+    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+    let heading = (1..=14).contains(&words)
+        && letters.len() >= 4
+        && upper * 10 >= letters.len() * 8
+        && !rest.ends_with(':');
+    heading.then_some(rest)
+}
+
+/// The identity field a narrative section heading names: the whole heading, or one of
+/// its parts split at `/` or `,` ("KOMPETENSI / KUALIFIKASI PELAKSANA").
+fn section_field(heading: &str, vocab: &Vocabulary) -> Option<IdentityField> {
+    identity::whole_label(heading, vocab).or_else(|| {
+        heading
+            .split(['/', ','])
+            .find_map(|part| identity::whole_label(part.trim(), vocab))
+    })
+}
+
 /// True when a short line reads as a heading / SOP title (mostly upper case, a few
 /// words, no label colon, not a marker).
 fn looks_like_title(t: &str) -> bool {
@@ -123,6 +166,12 @@ struct Builder<'v> {
     /// The column layout of the last procedure table, for a continuation table on a
     /// later page that does not repeat the header.
     last_layout: Option<TableLayout>,
+    /// The identity list a lettered narrative section is filling ("B. DASAR HUKUM"),
+    /// with its lines so far: it takes lines again after a page header interrupts it.
+    section: Option<(IdentityField, FieldValue)>,
+    /// True inside a lettered narrative section that is neither an identity field nor
+    /// the procedure: its numbered lists (aims, definitions) are never steps.
+    in_prose_section: bool,
 }
 
 /// A procedure table's header with the grid it was read from (column count and widths).
@@ -189,6 +238,30 @@ impl TableLayout {
     }
 }
 
+/// A header repeated on a later page with some actor names missing (printed faintly,
+/// over a shape, or cut): the columns the previous header named on the same grid keep
+/// their names. Only when every actor column `h` names is one of the previous header's.
+fn fill_actor_gaps(h: &mut Header, prev: &Header) {
+    if h.actor_cols.is_empty()
+        || !h
+            .actor_cols
+            .iter()
+            .all(|(c, _)| prev.actor_cols.iter().any(|(p, _)| p == c))
+    {
+        return;
+    }
+    let taken = [h.no_col, h.req_col, h.time_col, h.out_col, h.notes_col, h.actor_text_col];
+    for (c, a) in &prev.actor_cols {
+        let free = *c != h.act_col
+            && !taken.contains(&Some(*c))
+            && !h.actor_cols.iter().any(|(x, _)| x == c);
+        if free {
+            h.actor_cols.push((*c, a.clone()));
+        }
+    }
+    h.actor_cols.sort_by_key(|(c, _)| *c);
+}
+
 /// The x offset of each column from the table's left edge, or None without widths.
 fn starts(widths: &[f32]) -> Option<Vec<f32>> {
     if widths.is_empty() {
@@ -225,15 +298,19 @@ impl<'v> Builder<'v> {
             in_procedure: false,
             in_cell: false,
             last_layout: None,
+            section: None,
+            in_prose_section: false,
         }
     }
 
     fn finish(&mut self) {
         let d = std::mem::take(&mut self.cur);
-        if d.has_steps() {
+        if d.has_steps() || d.is_identity_only() {
             self.done.push(d);
         }
         self.in_procedure = false;
+        self.section = None;
+        self.in_prose_section = false;
     }
 
     fn org_header(&mut self, h: OrgHeader) {
@@ -249,6 +326,14 @@ impl<'v> Builder<'v> {
     }
 
     fn identity(&mut self, field: IdentityField, value: FieldValue) {
+        if identity::is_scalar(field) && identity::is_set(&self.cur.identity, field) {
+            // The same value again (a page header repeated on every page) is no new SOP.
+            let mut again = self.cur.identity.clone();
+            identity::apply(&mut again, field, &value, self.vocab);
+            if again == self.cur.identity {
+                return;
+            }
+        }
         let list_after_steps = !identity::is_scalar(field)
             && field != IdentityField::ApprovedBy
             && !identity::is_set(&self.cur.identity, field);
@@ -292,11 +377,43 @@ impl<'v> Builder<'v> {
         self.cur.actors = actors;
         self.cur.steps = steps;
         self.cur.narrative = narrative;
+        self.section = None;
     }
 
     fn close_open(&mut self) {
         if let Some((f, v)) = self.open.take() {
-            self.identity(f, v);
+            if self.section.as_ref().is_some_and(|(sf, _)| *sf == f) {
+                // A narrative section's list, whole so far (it may have been cut by a
+                // page header): replaces what the section gave before.
+                identity::apply(&mut self.cur.identity, f, &v, self.vocab);
+                self.cur.has_identity = true;
+                self.cur.identity_fields += 1;
+                self.section = Some((f, v));
+            } else {
+                self.identity(f, v);
+            }
+        }
+    }
+
+    /// A lettered narrative section heading: an identity list field opens, any other
+    /// section (aims, definitions, scope) ends the field and holds no steps.
+    fn section_start(&mut self, heading: &str) {
+        self.close_open();
+        self.flush_narrative();
+        self.in_procedure = is_procedure_marker(heading);
+        match section_field(heading, self.vocab) {
+            Some(f) if !identity::is_scalar(f) && f != IdentityField::ApprovedBy => {
+                if self.cur.has_steps() {
+                    self.finish();
+                }
+                self.in_prose_section = false;
+                self.section = Some((f, FieldValue::default()));
+                self.open = Some((f, FieldValue::default()));
+            }
+            _ => {
+                self.section = None;
+                self.in_prose_section = !self.in_procedure;
+            }
         }
     }
 
@@ -366,12 +483,22 @@ impl<'v> Builder<'v> {
             self.close_open();
             self.flush_narrative();
             self.in_procedure = true;
+            self.in_prose_section = false;
+            self.section = None;
+            return;
+        }
+        if !self.in_cell
+            && let Some(heading) = section_heading(text)
+        {
+            self.section_start(heading);
             return;
         }
         if let Some((f, rest)) = identity::split_label_line(text, self.vocab) {
             self.flush_narrative();
             self.close_open();
             self.in_procedure = false;
+            self.in_prose_section = false;
+            self.section = None;
             let v = FieldValue::from_text(&rest);
             if identity::is_scalar(f) && !rest.trim().is_empty() {
                 self.identity(f, v);
@@ -381,6 +508,14 @@ impl<'v> Builder<'v> {
             return;
         }
         let numbered = p.list.is_some() || NUMBERED.is_match(text);
+        if self.open.is_none()
+            && !self.in_cell
+            && !self.in_procedure
+            && let Some((f, v)) = self.section.clone()
+        {
+            // the section's list goes on after a page header
+            self.open = Some((f, v));
+        }
         if let Some((f, v)) = self.open.as_mut()
             && !self.in_procedure
         {
@@ -401,8 +536,8 @@ impl<'v> Builder<'v> {
             && !heading
             && !self.in_cell
             && (self.in_procedure
-                || self.cur.identity.number.is_some()
-                || self.cur.identity_fields >= 3)
+                || (!self.in_prose_section
+                    && (self.cur.identity.number.is_some() || self.cur.identity_fields >= 3)))
         {
             self.narrative.push(p.clone());
             return;
@@ -454,7 +589,10 @@ impl<'v> Builder<'v> {
                 r += 1;
                 continue;
             }
-            if let Some(h) = procedure::detect_header(table, r, self.vocab) {
+            if let Some(mut h) = procedure::detect_header(table, r, self.vocab) {
+                if let Some(prev) = self.last_layout.as_ref().and_then(|l| l.header_for(raw)) {
+                    fill_actor_gaps(&mut h, &prev);
+                }
                 if let Some((ph, st)) = current.take() {
                     self.emit_table(&ph, st);
                 }
@@ -683,6 +821,17 @@ impl<'v> Builder<'v> {
                 continue;
             }
             let fixed = self.dewrap.fix(&c.text).into_owned();
+            let joined = fixed.split_whitespace().collect::<Vec<_>>().join(" ");
+            if fixed.trim().contains('\n')
+                && looks_like_title(&joined)
+                && !fixed.lines().any(|l| {
+                    identity::is_gov_line(l) || identity::split_label_line(l, self.vocab).is_some()
+                })
+            {
+                // A title wrapped over lines in a header block cell.
+                self.title(&joined);
+                continue;
+            }
             self.text_lines(&fixed);
         }
     }

@@ -402,7 +402,39 @@ pub fn add_page(
             });
         }
     }
+    add_images(section, &drawn.images, page, anchor_of);
     Ok(())
+}
+
+/// Smallest side, in points, of a placed image worth keeping in the model (icons, QR
+/// codes and bullets below it are decoration).
+const MIN_IMAGE_SIDE: f32 = 24.0;
+
+/// Placed raster images as shapes of kind Other with geometry `pdf:image` (a pasted
+/// screenshot of a flowchart, a scanned page), so the SOP reader can tell a procedure
+/// drawn as a picture from a missing one.
+fn add_images(
+    section: &mut Section,
+    images: &[[Pt; 4]],
+    page: u32,
+    anchor_of: impl Fn(Point) -> Anchor,
+) {
+    for corners in images {
+        let bbox = shape::bbox(corners);
+        if bbox.w < MIN_IMAGE_SIDE || bbox.h < MIN_IMAGE_SIDE {
+            continue;
+        }
+        section.shapes.push(Shape {
+            kind: ShapeKind::Other,
+            geometry: "pdf:image".into(),
+            text: String::new(),
+            text_box: false,
+            anchor: anchor_of(bbox.centre()),
+            bbox: Some(bbox),
+            line: None,
+            page: Some(page),
+        });
+    }
 }
 
 /// The box of a word (from the top of its em to its baseline).
