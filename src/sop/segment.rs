@@ -855,7 +855,7 @@ impl<'v> Builder<'v> {
 
     fn section_end(&mut self) {
         self.settle();
-        if self.cur.has_steps() {
+        if self.cur.has_steps() || self.cur.is_identity_only() {
             self.finish();
         }
         self.in_procedure = false;

@@ -9,9 +9,10 @@
 //! Text placement works word by word (a word never straddles two cells): a word whose
 //! centre lies inside a flowchart symbol (inside the diamond itself for a decision)
 //! belongs to the symbol (`Shape::text`), never to the cell. In a table that holds
-//! symbols, a word is a branch label ("Ya", "Tidak", "Y/T") when it is small (below
-//! 80 % of the table's usual text size) or when it stands in an actor column (a column
-//! holding symbols) at or below the first symbol's row; each label line becomes a
+//! symbols, a word at or below the first symbol's row is a branch label ("Ya",
+//! "Tidak", "Y/T") when it is small (below 80 % of the table's usual text size) or
+//! when it stands in an actor column (a column holding symbols); header rows above the
+//! first symbol keep their text however small it is printed; each label line becomes a
 //! `Shape` of kind Process with `text_box: true` and geometry `pdf:label`, anchored
 //! by its centre, and stays out of the cell text. A small box drawn tight around
 //! label-size text is likewise a text box (`pdf:label-box`). The FPDF e-signature
@@ -246,17 +247,16 @@ pub fn add_page(
                     .get(gi)
                     .map(|(c, f)| (c.as_slice(), *f))
                     .unwrap_or((&[], usize::MAX));
-                let in_symbol_column =
-                    grids
-                        .get(gi)
-                        .and_then(|g| g.cells.get(ci))
-                        .is_some_and(|cell| {
-                            cell.row >= first
-                                && (cell.col..cell.col + cell.col_span)
-                                    .all(|k| cols.get(k).copied().unwrap_or(false))
-                        });
+                let grid_cell = grids.get(gi).and_then(|g| g.cells.get(ci));
+                // Rows above the first symbol are the header, whatever its text size.
+                let below_first = grid_cell.is_some_and(|cell| cell.row >= first);
+                let in_symbol_column = grid_cell.is_some_and(|cell| {
+                    below_first
+                        && (cell.col..cell.col + cell.col_span)
+                            .all(|k| cols.get(k).copied().unwrap_or(false))
+                });
                 let small = size < usual * LABEL_RATIO;
-                if first != usize::MAX && small {
+                if first != usize::MAX && small && below_first {
                     labels.entry(gi).or_default().extend(word);
                 } else if first != usize::MAX && in_symbol_column {
                     column_words.push((gi, ci, c, word));
