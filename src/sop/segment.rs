@@ -497,8 +497,11 @@ impl<'v> Builder<'v> {
             self.flush_narrative();
             self.close_open();
             self.in_procedure = false;
-            self.in_prose_section = false;
-            self.section = None;
+            if !self.in_cell {
+                // a label line of a page header cell does not end the narrative section
+                self.in_prose_section = false;
+                self.section = None;
+            }
             let v = FieldValue::from_text(&rest);
             if identity::is_scalar(f) && !rest.trim().is_empty() {
                 self.identity(f, v);
@@ -637,7 +640,13 @@ impl<'v> Builder<'v> {
             if let Some((h, steps)) = current.as_mut() {
                 match procedure::read_row(section, block, table, h, r, self.vocab, &self.dewrap) {
                     RowKind::Step(mut s) => {
-                        if h.no_col.is_none() && s.no.is_none() {
+                        // No number column, or the number column merged into the
+                        // Kegiatan cell of this row: the number leads the text.
+                        let merged_no = h.no_col.is_some_and(|nc| {
+                            let at = |c: usize| table.cell_at(r, c).map(|x| (x.row, x.col));
+                            at(nc).is_some() && at(nc) == at(h.act_col)
+                        });
+                        if (h.no_col.is_none() || merged_no) && s.no.is_none() {
                             split_leading_number(&mut s);
                         }
                         steps.push(s);

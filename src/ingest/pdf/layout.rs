@@ -189,7 +189,9 @@ pub fn add_page(
     // Text: into shapes, cells, labels or free lines.
     let sizes = grid_text_sizes(&drawn.glyphs, &grids);
     // Per grid: the columns holding symbols and the first row holding one. Actor
-    // columns hold only symbols in step rows, so text there is a branch label.
+    // columns hold only symbols in step rows, so text there is a branch label. A
+    // connector circle does not start the step rows: a page's continuation connector
+    // may be drawn over the repeated header.
     let symbol_cols: Vec<(Vec<bool>, usize)> = grids
         .iter()
         .map(|g| {
@@ -201,16 +203,28 @@ pub fn add_page(
                     if let Some(slot) = cols.get_mut(cell.col) {
                         *slot = true;
                     }
-                    first = first.min(cell.row);
+                    if !matches!(s.kind, ShapeKind::Connector | ShapeKind::OffPage) {
+                        first = first.min(cell.row);
+                    }
                 }
             }
             (cols, first)
         })
         .collect();
+    // A symbol standing above its grid's first step row lies over the header: the
+    // header's words are not its text.
+    let over_header = |s: &Cand| {
+        let c = s.bbox.centre();
+        grids.iter().zip(&symbol_cols).any(|(g, (_, first))| {
+            g.cell_index_at(c.x, c.y)
+                .and_then(|i| g.cells.get(i))
+                .is_some_and(|cell| cell.row < *first)
+        })
+    };
     let symbols: Vec<usize> = shapes
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.kind != ShapeKind::Arrow)
+        .filter(|(_, s)| s.kind != ShapeKind::Arrow && !over_header(s))
         .map(|(i, _)| i)
         .collect();
     let mut in_shape: HashMap<usize, Vec<&Glyph>> = HashMap::new();
