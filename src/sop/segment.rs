@@ -14,7 +14,7 @@ use regex::Regex;
 use super::grid::Grid;
 use super::identity::{self, FieldValue, OrgHeader};
 use super::procedure::{self, ActorSource, Header, RawStep, RowKind};
-use super::record::Identity;
+use super::record::{Identity, Symbol};
 use super::text::Dewrap;
 use super::vocab::{IdentityField, Vocabulary};
 use crate::model::{Block, Cell, CellValue, Document, Paragraph, Section, Table};
@@ -60,6 +60,16 @@ impl Draft {
             && self.has_identity
             && (id.number.is_some() || id.title.is_some())
             && self.identity_fields >= MIN_IDENTITY_ONLY_FIELDS
+    }
+
+    /// True when `steps` (with `actors`) open with this draft's last step again: the
+    /// same number and the same actors (a step carried over a page break and repeated).
+    fn repeated_by(&self, actors: &[String], steps: &[RawStep]) -> bool {
+        let (Some(last), Some(first)) = (self.steps.last(), steps.first()) else {
+            return false;
+        };
+        let same_actors = actors.is_empty() || self.actors.is_empty() || actors == self.actors;
+        last.no.is_some() && first.no == last.no && same_actors
     }
 
     /// True when `steps` (with `actors`) continue this draft's numbering.
@@ -356,9 +366,20 @@ impl<'v> Builder<'v> {
         }
     }
 
-    fn steps(&mut self, actors: Vec<String>, steps: Vec<RawStep>, narrative: bool) {
+    fn steps(&mut self, actors: Vec<String>, mut steps: Vec<RawStep>, narrative: bool) {
         if steps.is_empty() {
             return;
+        }
+        if self.cur.repeated_by(&actors, &steps) && !steps.is_empty() {
+            // The last step printed again at the top of the next page ("continued …"):
+            // one step, whose missing parts the repeat may fill.
+            let again = steps.remove(0);
+            if let Some(last) = self.cur.steps.last_mut() {
+                merge_repeat(last, again);
+            }
+            if steps.is_empty() {
+                return;
+            }
         }
         if self.cur.has_steps() {
             if self.cur.continued_by(&actors, &steps) {
@@ -582,6 +603,12 @@ impl<'v> Builder<'v> {
         let grid = Grid::new(table);
         let continued = self.continuation_header(table, &grid);
         let joined = continued.is_some();
+        // Drawn on the previous procedure table's grid (a later page of it, header
+        // repeated or not): its top rows may still belong to that table's last step.
+        let same_grid = self
+            .last_layout
+            .as_ref()
+            .is_some_and(|l| l.header_for(table).is_some());
         let raw = table;
         let table = &grid;
         let mut consumed = vec![false; table.rows.len()];
@@ -648,15 +675,36 @@ impl<'v> Builder<'v> {
                         });
                         if (h.no_col.is_none() || merged_no) && s.no.is_none() {
                             split_leading_number(&mut s);
+                            if s.no.is_none()
+                                && let Some(c) = table.cell_at(r, h.act_col)
+                            {
+                                renumber_after_heading(&mut s, &c.text);
+                            }
                         }
-                        steps.push(s);
+                        // A row without a number at the top of a later page whose only
+                        // symbol is a connector (or none): the end of the last step.
+                        let carries_on = s.no.is_none()
+                            && h.no_col.is_some()
+                            && steps.is_empty()
+                            && same_grid
+                            && matches!(
+                                s.symbol,
+                                None | Some(Symbol::Connector) | Some(Symbol::Offpage)
+                            );
+                        match self.cur.steps.last_mut() {
+                            Some(last) if carries_on => {
+                                last.activity.push(' ');
+                                last.activity.push_str(&s.activity);
+                            }
+                            _ => steps.push(s),
+                        }
                     }
                     RowKind::Continuation(t) => {
                         // The top of a continuation table may end the previous page's
                         // last step (a row split by the page break).
                         let last = match steps.last_mut() {
                             Some(last) => Some(last),
-                            None if joined => self.cur.steps.last_mut(),
+                            None if joined || same_grid => self.cur.steps.last_mut(),
                             None => None,
                         };
                         if let Some(last) = last {
@@ -948,6 +996,56 @@ fn looks_like_sentence(t: &str) -> bool {
     let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
     let lower = letters.iter().filter(|c| c.is_lowercase()).count();
     letters.len() >= 6 && lower * 2 > letters.len()
+}
+
+/// Most words of a short line heading a Kegiatan cell before the step's number (a
+/// "continued ..." note on the page after a break).
+const MAX_CELL_HEADING_WORDS: usize = 3;
+
+/// A Kegiatan cell whose first line is a short note and whose second line starts with
+/// the step number ("Lanjutan ..." / "3. Menerima …"): the number and the text after it.
+fn renumber_after_heading(s: &mut RawStep, cell_text: &str) {
+    let mut lines = cell_text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let (Some(first), Some(second)) = (lines.next(), lines.next()) else {
+        return;
+    };
+    if first.split_whitespace().count() > MAX_CELL_HEADING_WORDS || NUMBERED.is_match(first) {
+        return;
+    }
+    let Some(c) = NUMBERED.captures(second) else {
+        return;
+    };
+    let Some(no) = c.get(1).and_then(|m| m.as_str().parse().ok()) else {
+        return;
+    };
+    let rest: Vec<&str> = std::iter::once(c.get(2).map_or("", |m| m.as_str()))
+        .chain(lines)
+        .collect();
+    s.no = Some(no);
+    s.activity = rest.join(" ");
+}
+
+/// Folds a repeated step into the one it repeats: actors joined, empty Mutu Baku parts
+/// filled; the text stays the first printing's.
+fn merge_repeat(last: &mut RawStep, again: RawStep) {
+    for a in again.actors {
+        if !last.actors.contains(&a) {
+            last.actors.push(a);
+        }
+    }
+    for (slot, v) in [
+        (&mut last.requirements, again.requirements),
+        (&mut last.time, again.time),
+        (&mut last.output, again.output),
+        (&mut last.notes, again.notes),
+    ] {
+        if slot.is_none() {
+            *slot = v;
+        }
+    }
+    if last.symbol.is_none() {
+        last.symbol = again.symbol;
+    }
 }
 
 /// "1. Menetapkan …" in a Kegiatan cell with no No column: the number moves to `no`.
