@@ -182,6 +182,9 @@ struct Builder<'v> {
     /// True inside a lettered narrative section that is neither an identity field nor
     /// the procedure: its numbered lists (aims, definitions) are never steps.
     in_prose_section: bool,
+    /// True right after the "STANDAR OPERASIONAL PROSEDUR" heading line: a title-like
+    /// line next is the SOP's name.
+    title_next: bool,
 }
 
 /// A procedure table's header with the grid it was read from (column count and widths).
@@ -310,6 +313,7 @@ impl<'v> Builder<'v> {
             last_layout: None,
             section: None,
             in_prose_section: false,
+            title_next: false,
         }
     }
 
@@ -496,8 +500,10 @@ impl<'v> Builder<'v> {
             }
             self.end_org();
         }
+        let title_next = std::mem::take(&mut self.title_next);
         if is_sop_marker(text) {
             self.close_open();
+            self.title_next = !self.in_cell;
             return;
         }
         if is_procedure_marker(text) {
@@ -568,6 +574,11 @@ impl<'v> Builder<'v> {
         }
         self.flush_narrative();
         if looks_like_title(text) {
+            if title_next && !self.cur.has_steps() {
+                // The line under the "STANDAR OPERASIONAL PROSEDUR" heading of a cover
+                // names the SOP, whatever heading came before it.
+                self.cur.title_hint = None;
+            }
             self.title(text);
         }
     }
@@ -681,20 +692,14 @@ impl<'v> Builder<'v> {
                                 renumber_after_heading(&mut s, &c.text);
                             }
                         }
-                        // A row without a number at the top of a later page whose only
-                        // symbol is a connector (or none): the end of the last step.
-                        let carries_on = s.no.is_none()
-                            && h.no_col.is_some()
-                            && steps.is_empty()
-                            && same_grid
-                            && matches!(
-                                s.symbol,
-                                None | Some(Symbol::Connector) | Some(Symbol::Offpage)
-                            );
+                        // A row without a number at the top of a later page of a numbered
+                        // table: the rest of the last step, cut by the page break (its
+                        // symbol too, unless that is only the page's connector).
+                        let carries_on =
+                            s.no.is_none() && h.no_col.is_some() && steps.is_empty() && same_grid;
                         match self.cur.steps.last_mut() {
-                            Some(last) if carries_on => {
-                                last.activity.push(' ');
-                                last.activity.push_str(&s.activity);
+                            Some(last) if carries_on && last.no.is_some() => {
+                                carry_over(last, s);
                             }
                             _ => steps.push(s),
                         }
@@ -793,7 +798,12 @@ impl<'v> Builder<'v> {
     /// whose value is in the cell below, and `Label : value` lines inside one cell.
     fn identity_row(&mut self, table: &Grid, r: usize, consumed: &mut [bool]) {
         let Some(row) = table.rows.get(r) else { return };
-        let cells: Vec<&Cell> = row.cells.iter().collect();
+        // A cell holding only the colon between a label and its value is no value.
+        let cells: Vec<&Cell> = row
+            .cells
+            .iter()
+            .filter(|c| c.text.trim() != ":")
+            .collect();
         let mut skip_next = false;
         for (i, c) in cells.iter().enumerate() {
             if std::mem::take(&mut skip_next) {
@@ -1025,6 +1035,26 @@ fn renumber_after_heading(s: &mut RawStep, cell_text: &str) {
     s.activity = rest.join(" ");
 }
 
+/// The part of a step printed on the next page (`rest`) joined to the step: its text
+/// appended; its symbol and actors added unless the symbol is only a connector.
+fn carry_over(last: &mut RawStep, rest: RawStep) {
+    if !rest.activity.trim().is_empty() {
+        last.activity.push(' ');
+        last.activity.push_str(rest.activity.trim());
+    }
+    if matches!(rest.symbol, None | Some(Symbol::Connector) | Some(Symbol::Offpage)) {
+        return;
+    }
+    if last.symbol.is_none() {
+        last.symbol = rest.symbol;
+    }
+    for a in rest.actors {
+        if !last.actors.contains(&a) {
+            last.actors.push(a);
+        }
+    }
+}
+
 /// Folds a repeated step into the one it repeats: actors joined, empty Mutu Baku parts
 /// filled; the text stays the first printing's.
 fn merge_repeat(last: &mut RawStep, again: RawStep) {
@@ -1078,7 +1108,49 @@ pub fn segment(doc: &Document, vocab: &Vocabulary) -> Vec<Draft> {
         }
         b.section_end();
     }
-    b.into_drafts()
+    fold_reprints(b.into_drafts())
+}
+
+/// Fewest leading words of two first steps that must agree for one procedure to be a
+/// reprint of the other.
+const REPRINT_WORDS: usize = 6;
+
+/// The first words of a step's text, lower case, without punctuation.
+fn lead_words(s: &RawStep) -> Vec<String> {
+    s.activity
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(REPRINT_WORDS)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// A procedure printed twice in one file (a corrected copy appended after the first):
+/// a draft with no identity of its own whose steps open with the same first step as
+/// the draft before it is that draft's procedure again. The longer printing is kept,
+/// under the first draft's identity.
+fn fold_reprints(drafts: Vec<Draft>) -> Vec<Draft> {
+    let mut out: Vec<Draft> = Vec::with_capacity(drafts.len());
+    for d in drafts {
+        let reprint = !d.has_identity
+            && out.last().is_some_and(|prev| {
+                let (Some(a), Some(b)) = (prev.steps.first(), d.steps.first()) else {
+                    return false;
+                };
+                let lead = lead_words(a);
+                lead.len() >= REPRINT_WORDS && lead == lead_words(b)
+            });
+        match out.last_mut() {
+            Some(prev) if reprint => {
+                if d.steps.len() > prev.steps.len() {
+                    prev.steps = d.steps;
+                    prev.actors = d.actors;
+                }
+            }
+            _ => out.push(d),
+        }
+    }
+    out
 }
 
 /// True when any step of `draft` found its actors from the given source.
