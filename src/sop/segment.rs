@@ -72,6 +72,12 @@ impl Draft {
         last.no.is_some() && first.no == last.no && same_actors
     }
 
+    /// True when `steps` continue this draft's numbering under as many actor columns,
+    /// whatever the columns are called.
+    fn renumbered_by(&self, actors: &[String], steps: &[RawStep]) -> bool {
+        actors.len() == self.actors.len() && self.continued_by(&[], steps)
+    }
+
     /// True when `steps` (with `actors`) continue this draft's numbering.
     fn continued_by(&self, actors: &[String], steps: &[RawStep]) -> bool {
         let (Some(last), Some(first)) = (self.steps.last(), steps.first()) else {
@@ -182,6 +188,8 @@ struct Builder<'v> {
     /// True inside a lettered narrative section that is neither an identity field nor
     /// the procedure: its numbered lists (aims, definitions) are never steps.
     in_prose_section: bool,
+    /// True while a table drawn on the previous procedure table's grid is read.
+    same_grid: bool,
     /// True right after the "STANDAR OPERASIONAL PROSEDUR" heading line: a title-like
     /// line next is the SOP's name.
     title_next: bool,
@@ -314,6 +322,7 @@ impl<'v> Builder<'v> {
             section: None,
             in_prose_section: false,
             title_next: false,
+            same_grid: false,
         }
     }
 
@@ -388,6 +397,15 @@ impl<'v> Builder<'v> {
         if self.cur.has_steps() {
             if self.cur.continued_by(&actors, &steps) {
                 self.cur.steps.extend(steps);
+                return;
+            }
+            if self.same_grid && self.cur.renumbered_by(&actors, &steps) {
+                // The same table on the next page with an actor header printed
+                // differently (a stray glyph, a renamed column): the first page's names.
+                let names = self.cur.actors.clone();
+                self.cur
+                    .steps
+                    .extend(steps.into_iter().map(|s| rename_actors(s, &actors, &names)));
                 return;
             }
             self.finish();
@@ -620,6 +638,7 @@ impl<'v> Builder<'v> {
             .last_layout
             .as_ref()
             .is_some_and(|l| l.header_for(table).is_some());
+        self.same_grid = same_grid;
         let raw = table;
         let table = &grid;
         let mut consumed = vec![false; table.rows.len()];
@@ -697,14 +716,31 @@ impl<'v> Builder<'v> {
                         // symbol too, unless that is only the page's connector).
                         let carries_on =
                             s.no.is_none() && h.no_col.is_some() && steps.is_empty() && same_grid;
+                        let header_actors = h.actors();
                         match self.cur.steps.last_mut() {
                             Some(last) if carries_on && last.no.is_some() => {
+                                let s = if header_actors.len() == self.cur.actors.len() {
+                                    rename_actors(s, &header_actors, &self.cur.actors)
+                                } else {
+                                    s
+                                };
                                 carry_over(last, s);
                             }
                             _ => steps.push(s),
                         }
                     }
                     RowKind::Continuation(t) => {
+                        // A numbered Kegiatan text with no symbol in its row: the next
+                        // step, whose symbol the page break moved to the next page.
+                        let last_no = steps
+                            .last()
+                            .or_else(|| (joined || same_grid).then(|| self.cur.steps.last()).flatten())
+                            .and_then(|s| s.no);
+                        if let Some(step) = next_numbered(&t, last_no) {
+                            steps.push(with_mutu_baku(step, table, h, r, &self.dewrap));
+                            r += 1;
+                            continue;
+                        }
                         // The top of a continuation table may end the previous page's
                         // last step (a row split by the page break).
                         let last = match steps.last_mut() {
@@ -727,6 +763,7 @@ impl<'v> Builder<'v> {
         if let Some((ph, st)) = current.take() {
             self.emit_table(&ph, st);
         }
+        self.same_grid = false;
     }
 
     fn emit_table(&mut self, h: &Header, steps: Vec<RawStep>) {
@@ -1033,6 +1070,52 @@ fn renumber_after_heading(s: &mut RawStep, cell_text: &str) {
         .collect();
     s.no = Some(no);
     s.activity = rest.join(" ");
+}
+
+/// A row's text that opens with the step number after `last_no`: that step, with no
+/// actor and no symbol yet.
+fn next_numbered(text: &str, last_no: Option<u32>) -> Option<RawStep> {
+    let c = NUMBERED.captures(text)?;
+    let no: u32 = c.get(1)?.as_str().parse().ok()?;
+    if Some(no) != last_no.and_then(|n| n.checked_add(1)) {
+        return None;
+    }
+    Some(RawStep {
+        no: Some(no),
+        activity: c.get(2)?.as_str().to_string(),
+        actors: Vec::new(),
+        source: ActorSource::None,
+        symbol: None,
+        requirements: None,
+        time: None,
+        output: None,
+        notes: None,
+        label_branches: Vec::new(),
+    })
+}
+
+/// `s` with the Mutu Baku and Keterangan cells of row `r` under `h`.
+fn with_mutu_baku(mut s: RawStep, table: &Grid, h: &Header, r: usize, dw: &Dewrap) -> RawStep {
+    let text = |col: Option<usize>| -> Option<String> {
+        let c = table.cell_at(r, col?).filter(|c| c.row == r)?;
+        let t = dw.fix(&c.text).split_whitespace().collect::<Vec<_>>().join(" ");
+        (!t.is_empty()).then_some(t)
+    };
+    s.requirements = text(h.req_col);
+    s.time = text(h.time_col);
+    s.output = text(h.out_col);
+    s.notes = text(h.notes_col);
+    s
+}
+
+/// `s` with each actor named in `from` renamed to the name at the same position of `to`.
+fn rename_actors(mut s: RawStep, from: &[String], to: &[String]) -> RawStep {
+    for a in &mut s.actors {
+        if let Some(name) = from.iter().position(|f| f == a).and_then(|i| to.get(i)) {
+            *a = name.clone();
+        }
+    }
+    s
 }
 
 /// The part of a step printed on the next page (`rest`) joined to the step: its text
