@@ -45,6 +45,7 @@ pub fn parse(doc: &Document, rules: &Rules) -> Vec<Sop> {
             if identity.title.is_none() {
                 identity.title = d.title_hint;
             }
+            identity.title = identity.title.map(|t| vocab.strip_title_prefix(&t));
             if identity.unit.is_none() {
                 identity.unit = d.unit_hint;
             }

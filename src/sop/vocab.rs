@@ -96,6 +96,8 @@ pub struct Vocabulary {
     date_month_first: Option<Regex>,
     date_numeric: Option<Regex>,
     date_iso: Option<Regex>,
+    /// Document-type prefixes of a title, lower case, longest first.
+    title_prefixes: Vec<String>,
 }
 
 impl Default for Vocabulary {
@@ -127,12 +129,20 @@ impl Vocabulary {
             date_month_first: None,
             date_numeric: Regex::new(DATE_NUMERIC).ok(),
             date_iso: Regex::new(DATE_ISO).ok(),
+            title_prefixes: Vec::new(),
         }
     }
 
     /// Loads the vocabulary from the rule files.
     pub fn load(src: &RuleSource) -> Result<Self, RulesError> {
         let labels_file: LabelsFile = load_file(src, "labels.toml")?;
+        let mut title_prefixes: Vec<String> = labels_file
+            .title_prefixes
+            .iter()
+            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
+            .filter(|p| !p.is_empty())
+            .collect();
+        title_prefixes.sort_by_key(|p| std::cmp::Reverse(p.chars().count()));
         let mut labels = KeyTable::new(labels_file.fold.clone());
         for (name, variants) in &labels_file.fields {
             let f = identity_field(name).ok_or_else(|| {
@@ -199,6 +209,7 @@ impl Vocabulary {
             date_month_first,
             date_numeric,
             date_iso,
+            title_prefixes,
         })
     }
 
@@ -530,5 +541,30 @@ mod tests {
         assert_eq!(v.branch_targets("Tidak → 2, Ya → 4"), (Some(4), Some(2)));
         assert_eq!(v.branch_targets("Tidak: kembali ke no. 1"), (None, Some(1)));
         assert_eq!(v.branch_targets("Ya Tidak"), (None, None));
+    }
+}
+
+impl Vocabulary {
+    /// An SOP name without the document-type words written before it ("Standar
+    /// Operasional Prosedur Pengumpulan Data" → "Pengumpulan Data"; the prefixes are
+    /// `title_prefixes` in `rules/labels.toml`). A title that is nothing but the prefix
+    /// is kept.
+    pub fn strip_title_prefix(&self, title: &str) -> String {
+        let t = title.split_whitespace().collect::<Vec<_>>().join(" ");
+        let lower = t.to_lowercase();
+        for p in &self.title_prefixes {
+            let Some(rest) = lower.strip_prefix(p.as_str()) else {
+                continue;
+            };
+            // at a word boundary, with a name left after it
+            if !rest.starts_with(' ') || rest.trim().is_empty() {
+                continue;
+            }
+            let cut = t.len() - rest.len();
+            if let Some(name) = t.get(cut..) {
+                return name.trim_start_matches([' ', ':', '-']).trim().to_string();
+            }
+        }
+        t
     }
 }

@@ -44,6 +44,9 @@ pub(super) struct LabelsFile {
     pub(super) fold: Vec<(String, String)>,
     #[serde(default)]
     pub(super) fields: BTreeMap<String, Vec<String>>,
+    /// Document-type words written before an SOP's name ("Standar Operasional Prosedur").
+    #[serde(default)]
+    pub(super) title_prefixes: Vec<String>,
 }
 
 /// `rules/headers.toml`.
