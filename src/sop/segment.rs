@@ -1139,8 +1139,19 @@ fn carry_over(last: &mut RawStep, rest: RawStep) {
 }
 
 /// Folds a repeated step into the one it repeats: actors joined, empty Mutu Baku parts
-/// filled; the text stays the first printing's.
+/// filled; of the repeat's text, what follows the words it repeats (the step's opening
+/// sentence) is appended: the items the first page had no room for.
 fn merge_repeat(last: &mut RawStep, again: RawStep) {
+    let old: Vec<&str> = last.activity.split_whitespace().collect();
+    let new: Vec<&str> = again.activity.split_whitespace().collect();
+    let common = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
+    if common > 0 && common < new.len() {
+        let rest = new.get(common..).unwrap_or_default().join(" ");
+        if !last.activity.contains(&rest) {
+            last.activity.push(' ');
+            last.activity.push_str(&rest);
+        }
+    }
     for a in again.actors {
         if !last.actors.contains(&a) {
             last.actors.push(a);
