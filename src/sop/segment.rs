@@ -42,6 +42,11 @@ pub struct Draft {
     identity_fields: usize,
 }
 
+/// Fewest identity values read before numbered paragraphs count as the SOP's steps
+/// without a procedure heading: an identity block, not a lone "Nomor : …" of a letter
+/// whose numbered list cites laws.
+const MIN_IDENTITY_BLOCK: usize = 3;
+
 /// Fewest identity values (besides a number or title) that make a draft without steps
 /// an SOP of its own: an identity block whose procedure is a picture or missing. A lone
 /// label line ("Nomor: …" in a letter) is not an identity block.
@@ -188,6 +193,8 @@ struct Builder<'v> {
     /// True inside a lettered narrative section that is neither an identity field nor
     /// the procedure: its numbered lists (aims, definitions) are never steps.
     in_prose_section: bool,
+    /// True right after a cover's title line: a title-like line next continues it.
+    title_more: bool,
     /// True while a table drawn on the previous procedure table's grid is read.
     same_grid: bool,
     /// True right after the "STANDAR OPERASIONAL PROSEDUR" heading line: a title-like
@@ -322,6 +329,7 @@ impl<'v> Builder<'v> {
             section: None,
             in_prose_section: false,
             title_next: false,
+            title_more: false,
             same_grid: false,
         }
     }
@@ -519,6 +527,7 @@ impl<'v> Builder<'v> {
             self.end_org();
         }
         let title_next = std::mem::take(&mut self.title_next);
+        let title_more = std::mem::take(&mut self.title_more);
         if is_sop_marker(text) {
             self.close_open();
             self.title_next = !self.in_cell;
@@ -584,18 +593,30 @@ impl<'v> Builder<'v> {
             && !heading
             && !self.in_cell
             && (self.in_procedure
-                || (!self.in_prose_section
-                    && (self.cur.identity.number.is_some() || self.cur.identity_fields >= 3)))
+                || (!self.in_prose_section && self.cur.identity_fields >= MIN_IDENTITY_BLOCK))
         {
             self.narrative.push(p.clone());
             return;
         }
         self.flush_narrative();
         if looks_like_title(text) {
-            if title_next && !self.cur.has_steps() {
+            let cover = !self.cur.has_steps() && !self.in_cell;
+            if title_more && cover {
+                // the cover's name wrapped onto another line
+                if let Some(t) = self.cur.title_hint.as_mut() {
+                    t.push(' ');
+                    t.push_str(&text.split_whitespace().collect::<Vec<_>>().join(" "));
+                }
+                self.title_more = true;
+                return;
+            }
+            if title_next && cover {
                 // The line under the "STANDAR OPERASIONAL PROSEDUR" heading of a cover
                 // names the SOP, whatever heading came before it.
                 self.cur.title_hint = None;
+                self.title(text);
+                self.title_more = true;
+                return;
             }
             self.title(text);
         }
@@ -629,6 +650,7 @@ impl<'v> Builder<'v> {
 
     fn table(&mut self, section: &Section, block: usize, table: &Table) {
         self.settle();
+        self.title_more = false;
         let grid = Grid::new(table);
         let continued = self.continuation_header(table, &grid);
         let joined = continued.is_some();

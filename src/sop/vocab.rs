@@ -98,6 +98,8 @@ pub struct Vocabulary {
     date_iso: Option<Regex>,
     /// Document-type prefixes of a title, lower case, longest first.
     title_prefixes: Vec<String>,
+    /// A month name and a year with no day ("Juni 2019").
+    date_month_year: Option<Regex>,
 }
 
 impl Default for Vocabulary {
@@ -130,6 +132,7 @@ impl Vocabulary {
             date_numeric: Regex::new(DATE_NUMERIC).ok(),
             date_iso: Regex::new(DATE_ISO).ok(),
             title_prefixes: Vec::new(),
+            date_month_year: None,
         }
     }
 
@@ -195,6 +198,18 @@ impl Vocabulary {
                 .map_err(|e| invalid("time.toml", format!("month names: {e}")))?,
             )
         };
+        let date_month_year = if time.months.is_empty() {
+            None
+        } else {
+            let months: Vec<String> = time.months.keys().cloned().collect();
+            Some(
+                Regex::new(&format!(
+                    r"(?i)\b({})\.?\s*[-./ ,]?\s*(\d{{4}})\b",
+                    alternation(&months)
+                ))
+                .map_err(|e| invalid("time.toml", format!("month names: {e}")))?,
+            )
+        };
         let date_numeric =
             Some(Regex::new(DATE_NUMERIC).map_err(|e| invalid("time.toml", e.to_string()))?);
         let date_iso = Some(Regex::new(DATE_ISO).map_err(|e| invalid("time.toml", e.to_string()))?);
@@ -210,6 +225,7 @@ impl Vocabulary {
             date_numeric,
             date_iso,
             title_prefixes,
+            date_month_year,
         })
     }
 
@@ -477,6 +493,10 @@ impl Vocabulary {
                 return Some(iso);
             }
         }
+        // A month and a year without a day: `YYYY-MM` (SPEC), never an invented day.
+        if let Some(ym) = self.month_year(w) {
+            return Some(ym);
+        }
         // An Excel date serial written as a number.
         if let Ok(serial) = w.parse::<f64>()
             && (20_000.0..=80_000.0).contains(&serial)
@@ -484,6 +504,35 @@ impl Vocabulary {
             return excel_serial_date(serial);
         }
         None
+    }
+}
+
+/// Numeric month and year: `06/2019`, `6-2019`.
+const DATE_MONTH_YEAR_NUMERIC: &str = r"^\s*(\d{1,2})\s*[-/.]\s*(\d{4})\s*$";
+
+/// [`DATE_MONTH_YEAR_NUMERIC`] compiled once.
+static MONTH_YEAR_NUMERIC: std::sync::LazyLock<Option<Regex>> =
+    std::sync::LazyLock::new(|| Regex::new(DATE_MONTH_YEAR_NUMERIC).ok());
+
+impl Vocabulary {
+    /// A date written as month and year only ("Juni 2019", "06/2019") as `YYYY-MM`.
+    fn month_year(&self, w: &str) -> Option<String> {
+        let named = self.date_month_year.as_ref().and_then(|re| {
+            re.captures_iter(w).find_map(|c| {
+                let word = c.get(1)?.as_str().to_lowercase();
+                let m = *self.time.months.get(word.trim_end_matches('.'))?;
+                let y = year_of(c.get(2)?.as_str())?;
+                Some((y, m))
+            })
+        });
+        let numeric = || {
+            let c = MONTH_YEAR_NUMERIC.as_ref()?.captures(w)?;
+            let m: u32 = c.get(1)?.as_str().parse().ok()?;
+            let y = year_of(c.get(2)?.as_str())?;
+            Some((y, m))
+        };
+        let (y, m) = named.or_else(numeric)?;
+        (1..=12).contains(&m).then(|| format!("{y:04}-{m:02}"))
     }
 }
 
