@@ -61,7 +61,11 @@ fn norm(s: &str) -> String {
 /// "DOKUMEN-TASI", joins the word as the scorer reads it).
 fn actors_of(sop: &Sop, no: u32) -> Vec<String> {
     let step = sop.steps.iter().find(|s| s.no == no).unwrap();
-    let mut a: Vec<String> = step.actors.iter().map(|x| norm(&x.replace('-', ""))).collect();
+    let mut a: Vec<String> = step
+        .actors
+        .iter()
+        .map(|x| norm(&x.replace('-', "")))
+        .collect();
     a.sort();
     a
 }
@@ -77,11 +81,18 @@ fn is_law(activity: &str) -> bool {
 fn kaltim_appendix_flowchart_after_narrative_sections() {
     let Some(dir) = real_dir() else { return };
     let sops = run(&dir, "kaltim-ppid/SOP Uji Konsekuensi Publik 2022.pdf").unwrap();
-    assert_eq!(sops.len(), 1, "one SOP: the narrative sections and the LAMPIRAN table");
+    assert_eq!(
+        sops.len(),
+        1,
+        "one SOP: the narrative sections and the LAMPIRAN table"
+    );
     let sop = &sops[0];
     let id = &sop.identity;
     assert_eq!(id.number.as_deref(), Some("SOP-PPID-03"));
-    assert_eq!(id.title.as_deref(), Some("UJI KONSEKUENSI INFORMASI PUBLIK"));
+    assert_eq!(
+        id.title.as_deref(),
+        Some("UJI KONSEKUENSI INFORMASI PUBLIK")
+    );
     // B. DASAR HUKUM is the legal basis (18 items, wrapped lines joined), never steps.
     assert!(id.legal_basis.len() >= 17, "{:?}", id.legal_basis);
     assert!(
@@ -135,11 +146,17 @@ fn kaltim_steps_over_page_breaks_stay_one_step() {
     assert!(s3.contains("c jika informasi yg diminta terkait"), "{s3}");
     assert_eq!(
         actors_of(sop, 3),
-        ["bidang klarifikasi ppid", "petugas layanan informasi publik"]
+        [
+            "bidang klarifikasi ppid",
+            "petugas layanan informasi publik"
+        ]
     );
     // Step 6 ends on page 13 above a connector: the text joins, no step of its own.
     let s6 = norm(&sop.steps[5].activity);
-    assert!(s6.ends_with("desk layanan untuk diserahkan ke pemohon"), "{s6}");
+    assert!(
+        s6.ends_with("desk layanan untuk diserahkan ke pemohon"),
+        "{s6}"
+    );
     assert_eq!(actors_of(sop, 6), ["bidang layanan dokumentasi ppid"]);
     assert_eq!(sop.steps[7].symbol, Some(Symbol::Terminator));
 }
@@ -171,7 +188,11 @@ fn kaltim_flowchart_printed_twice_is_one_sop() {
 #[test]
 fn kaltim_text_cover_and_law_list_never_steps() {
     let Some(dir) = real_dir() else { return };
-    let sops = run(&dir, "kaltim-ppid/SOP Penyusunan dan Pemukhtahiran DIP 2022.pdf").unwrap();
+    let sops = run(
+        &dir,
+        "kaltim-ppid/SOP Penyusunan dan Pemukhtahiran DIP 2022.pdf",
+    )
+    .unwrap();
     assert_eq!(sops.len(), 1);
     let sop = &sops[0];
     assert_eq!(sop.identity.number.as_deref(), Some("SOP-PPID-01"));
@@ -192,7 +213,10 @@ fn pictured_flowchart_keeps_its_identity() {
     let sops = run(&dir, rel).unwrap();
     assert_eq!(sops.len(), 1);
     let sop = &sops[0];
-    assert!(sop.steps.is_empty(), "the flowchart is a JPEG: no steps without OCR");
+    assert!(
+        sop.steps.is_empty(),
+        "the flowchart is a JPEG: no steps without OCR"
+    );
     assert_eq!(sop.identity.number.as_deref(), Some("SOP-213/17000/2025"));
     assert_eq!(
         sop.identity.title.as_deref(),
@@ -240,12 +264,23 @@ fn decree_and_manual_are_no_sop() {
 #[test]
 fn bps_vector_pdfs_unchanged_by_the_new_readers() {
     let Some(dir) = real_dir() else { return };
-    let sops = run(&dir, "bps-bengkulu/025. SOP Pengelolaan Surat-Masuk signed.pdf").unwrap();
+    let sops = run(
+        &dir,
+        "bps-bengkulu/025. SOP Pengelolaan Surat-Masuk signed.pdf",
+    )
+    .unwrap();
     assert_eq!(sops.len(), 1);
     assert_eq!(sops[0].steps.len(), 11);
-    assert_eq!(sops[0].identity.title.as_deref(), Some("Pengelolaan Surat Masuk"));
+    assert_eq!(
+        sops[0].identity.title.as_deref(),
+        Some("Pengelolaan Surat Masuk")
+    );
     // "Standar Operasional Prosedur Pengumpulan Data SERUTI": the prefix is no title
-    let sops = run(&dir, "bps-bengkulu/077. SOP Pengumpulan Data Seruti signed.pdf").unwrap();
+    let sops = run(
+        &dir,
+        "bps-bengkulu/077. SOP Pengumpulan Data Seruti signed.pdf",
+    )
+    .unwrap();
     assert_eq!(
         sops[0].identity.title.as_deref(),
         Some("Pengumpulan Data SERUTI")
@@ -352,7 +387,13 @@ fn iso_style_fixture() -> Document {
                 cell(1, 6, 1, 1, "OUTPUT"),
             ],
             vec![
-                cell(2, 0, 1, 2, "1. Mengajukan permohonan izin trayek dengan berkas lengkap"),
+                cell(
+                    2,
+                    0,
+                    1,
+                    2,
+                    "1. Mengajukan permohonan izin trayek dengan berkas lengkap",
+                ),
                 cell(2, 2, 1, 1, ""),
                 cell(2, 3, 1, 1, ""),
                 cell(2, 4, 1, 1, ""),
@@ -403,7 +444,10 @@ fn fixture_iso_style_sop_with_numbered_boxes() {
     let sop = &sops[0];
     let id = &sop.identity;
     assert_eq!(id.number.as_deref(), Some("SOP-DISHUB-04"));
-    assert_eq!(id.title.as_deref(), Some("PENERBITAN IZIN TRAYEK ANGKUTAN KOTA"));
+    assert_eq!(
+        id.title.as_deref(),
+        Some("PENERBITAN IZIN TRAYEK ANGKUTAN KOTA")
+    );
     // an approval-date label feeds the effective date
     assert_eq!(id.effective.as_deref(), Some("2021-03-03"));
     assert_eq!(id.legal_basis.len(), 2, "{:?}", id.legal_basis);
@@ -437,7 +481,9 @@ fn fixture_letter_with_a_law_list_is_no_sop() {
                 para("Menindaklanjuti ketentuan berikut:"),
                 para("1. Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik;"),
                 para("2. Peraturan Pemerintah Nomor 96 Tahun 2012 tentang Pelaksanaan UU 25/2009;"),
-                para("3. Peraturan Wali Kota Tomohon Nomor 7 Tahun 2019 tentang Standar Pelayanan;"),
+                para(
+                    "3. Peraturan Wali Kota Tomohon Nomor 7 Tahun 2019 tentang Standar Pelayanan;",
+                ),
                 para("bersama ini kami sampaikan standar pelayanan dinas."),
             ],
             shapes: Vec::new(),
@@ -458,10 +504,22 @@ fn fixture_identity_only_sop_is_kept() {
             blocks: vec![table(
                 2,
                 vec![
-                    vec![cell(0, 0, 1, 1, "Nomor SOP"), cell(0, 1, 1, 1, "065/14/SOP/2020")],
-                    vec![cell(1, 0, 1, 1, "Tanggal Pembuatan"), cell(1, 1, 1, 1, "Juni 2019")],
-                    vec![cell(2, 0, 1, 1, "Tanggal Revisi"), cell(2, 1, 1, 1, "03/2020")],
-                    vec![cell(3, 0, 1, 1, "Tanggal Efektif"), cell(3, 1, 1, 1, "1 Juli 2020")],
+                    vec![
+                        cell(0, 0, 1, 1, "Nomor SOP"),
+                        cell(0, 1, 1, 1, "065/14/SOP/2020"),
+                    ],
+                    vec![
+                        cell(1, 0, 1, 1, "Tanggal Pembuatan"),
+                        cell(1, 1, 1, 1, "Juni 2019"),
+                    ],
+                    vec![
+                        cell(2, 0, 1, 1, "Tanggal Revisi"),
+                        cell(2, 1, 1, 1, "03/2020"),
+                    ],
+                    vec![
+                        cell(3, 0, 1, 1, "Tanggal Efektif"),
+                        cell(3, 1, 1, 1, "1 Juli 2020"),
+                    ],
                     vec![
                         cell(4, 0, 1, 1, "Disahkan oleh"),
                         cell(4, 1, 1, 1, "Kepala Dinas Perhubungan\nIr. Stevie Lumowa"),
@@ -487,4 +545,39 @@ fn fixture_identity_only_sop_is_kept() {
     // month and year only: YYYY-MM, never an invented day
     assert_eq!(sops[0].identity.created.as_deref(), Some("2019-06"));
     assert_eq!(sops[0].identity.revised.as_deref(), Some("2020-03"));
+}
+
+/// A narrative procedure whose check returns the file to an earlier actor: the branch
+/// the narrative reader works out reaches the output.
+#[test]
+fn fixture_narrative_branch_back_to_an_earlier_actor() {
+    let rules = Rules::defaults().unwrap();
+    let doc = Document {
+        format: Some(Format::Docx),
+        sections: vec![Section {
+            name: None,
+            blocks: vec![
+                para("Nomor SOP : 503/07/SOP/DPMPTSP/2022"),
+                para("Nama SOP : Pelayanan Izin Reklame"),
+                para("PROSEDUR"),
+                para("1. Pemohon menyerahkan berkas permohonan izin reklame kepada Petugas Loket."),
+                para(
+                    "2. Petugas Loket memeriksa kelengkapan berkas; apabila tidak lengkap berkas \
+                     dikembalikan kepada Pemohon.",
+                ),
+                para("3. Kepala Bidang Perizinan menandatangani surat izin reklame."),
+                para("4. Petugas Loket menyerahkan surat izin kepada Pemohon."),
+            ],
+            shapes: Vec::new(),
+        }],
+    };
+    let sops = sopap::sop::parse(&doc, &rules);
+    assert_eq!(sops.len(), 1);
+    let steps = &sops[0].steps;
+    assert_eq!(steps.len(), 4);
+    let check = &steps[1];
+    assert_eq!(check.symbol, Some(Symbol::Decision));
+    assert_eq!(check.if_no, Some(1), "{check:#?}");
+    assert_eq!(check.if_yes, Some(3));
+    assert!(check.next.contains(&1) && check.next.contains(&3));
 }

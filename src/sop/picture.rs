@@ -35,7 +35,12 @@ mod tests {
             text: String::new(),
             text_box: false,
             anchor: Anchor::Free,
-            bbox: Some(Rect { x: 10.0, y: 10.0, w, h }),
+            bbox: Some(Rect {
+                x: 10.0,
+                y: 10.0,
+                w,
+                h,
+            }),
             line: None,
             page: Some(1),
         }

@@ -121,9 +121,8 @@ fn is_sop_marker(t: &str) -> bool {
 static NUMBERED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*\(?(\d{1,3})[.)]\s*(\S.*)$").expect("static regex"));
 
-static SECTION_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:[A-Z]|[IVXL]{1,5})[.)]\s+(\S.*)$").expect("static regex")
-});
+static SECTION_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:[A-Z]|[IVXL]{1,5})[.)]\s+(\S.*)$").expect("static regex"));
 
 /// The heading text of a lettered narrative section ("B. DASAR HUKUM / REFERENSI",
 /// "IV. PERINGATAN"): a letter or Roman numeral, then a short upper-case heading.
@@ -278,7 +277,14 @@ fn fill_actor_gaps(h: &mut Header, prev: &Header) {
     {
         return;
     }
-    let taken = [h.no_col, h.req_col, h.time_col, h.out_col, h.notes_col, h.actor_text_col];
+    let taken = [
+        h.no_col,
+        h.req_col,
+        h.time_col,
+        h.out_col,
+        h.notes_col,
+        h.actor_text_col,
+    ];
     for (c, a) in &prev.actor_cols {
         let free = *c != h.act_col
             && !taken.contains(&Some(*c))
@@ -756,7 +762,11 @@ impl<'v> Builder<'v> {
                         // step, whose symbol the page break moved to the next page.
                         let last_no = steps
                             .last()
-                            .or_else(|| (joined || same_grid).then(|| self.cur.steps.last()).flatten())
+                            .or_else(|| {
+                                (joined || same_grid)
+                                    .then(|| self.cur.steps.last())
+                                    .flatten()
+                            })
                             .and_then(|s| s.no);
                         if let Some(step) = next_numbered(&t, last_no) {
                             steps.push(with_mutu_baku(step, table, h, r, &self.dewrap));
@@ -858,11 +868,7 @@ impl<'v> Builder<'v> {
     fn identity_row(&mut self, table: &Grid, r: usize, consumed: &mut [bool]) {
         let Some(row) = table.rows.get(r) else { return };
         // A cell holding only the colon between a label and its value is no value.
-        let cells: Vec<&Cell> = row
-            .cells
-            .iter()
-            .filter(|c| c.text.trim() != ":")
-            .collect();
+        let cells: Vec<&Cell> = row.cells.iter().filter(|c| c.text.trim() != ":").collect();
         let mut skip_next = false;
         for (i, c) in cells.iter().enumerate() {
             if std::mem::take(&mut skip_next) {
@@ -1120,7 +1126,11 @@ fn next_numbered(text: &str, last_no: Option<u32>) -> Option<RawStep> {
 fn with_mutu_baku(mut s: RawStep, table: &Grid, h: &Header, r: usize, dw: &Dewrap) -> RawStep {
     let text = |col: Option<usize>| -> Option<String> {
         let c = table.cell_at(r, col?).filter(|c| c.row == r)?;
-        let t = dw.fix(&c.text).split_whitespace().collect::<Vec<_>>().join(" ");
+        let t = dw
+            .fix(&c.text)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         (!t.is_empty()).then_some(t)
     };
     s.requirements = text(h.req_col);
@@ -1147,7 +1157,10 @@ fn carry_over(last: &mut RawStep, rest: RawStep) {
         last.activity.push(' ');
         last.activity.push_str(rest.activity.trim());
     }
-    if matches!(rest.symbol, None | Some(Symbol::Connector) | Some(Symbol::Offpage)) {
+    if matches!(
+        rest.symbol,
+        None | Some(Symbol::Connector) | Some(Symbol::Offpage)
+    ) {
         return;
     }
     if last.symbol.is_none() {

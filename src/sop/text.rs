@@ -202,9 +202,15 @@ mod tests {
         };
         // a word broken by the printer's hyphen: the hyphen goes
         assert_eq!(d.fix("atas do-\nkumen yang"), "atas dokumen yang");
-        assert_eq!(d.fix("BIDANG DOKUMEN-\nTASI PPID"), "BIDANG DOKUMENTASI PPID");
+        assert_eq!(
+            d.fix("BIDANG DOKUMEN-\nTASI PPID"),
+            "BIDANG DOKUMENTASI PPID"
+        );
         // a hyphenated word wrapped at its hyphen: the hyphen stays
-        assert_eq!(d.fix("peraturan perundang-\nundangan"), "peraturan perundang-undangan");
+        assert_eq!(
+            d.fix("peraturan perundang-\nundangan"),
+            "peraturan perundang-undangan"
+        );
         // a dash standing alone, or an unknown upper-case pair, is no word break
         assert_eq!(d.fix("Hari H -\nH+8"), "Hari H -\nH+8");
         assert_eq!(d.fix("PPID-\nKALTIM"), "PPID-\nKALTIM");

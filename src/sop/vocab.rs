@@ -142,7 +142,12 @@ impl Vocabulary {
         let mut title_prefixes: Vec<String> = labels_file
             .title_prefixes
             .iter()
-            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
+            .map(|p| {
+                p.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase()
+            })
             .filter(|p| !p.is_empty())
             .collect();
         title_prefixes.sort_by_key(|p| std::cmp::Reverse(p.chars().count()));

@@ -442,9 +442,12 @@ impl<'d> Interpreter<'d> {
             if is_image && run.out.images.len() < MAX_PATHS {
                 // An image fills the unit square of the current matrix.
                 let m = run.gs.ctm;
-                run.out
-                    .images
-                    .push([m.apply(0.0, 0.0), m.apply(1.0, 0.0), m.apply(0.0, 1.0), m.apply(1.0, 1.0)]);
+                run.out.images.push([
+                    m.apply(0.0, 0.0),
+                    m.apply(1.0, 0.0),
+                    m.apply(0.0, 1.0),
+                    m.apply(1.0, 1.0),
+                ]);
             }
             return Ok(());
         }
