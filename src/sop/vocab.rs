@@ -551,6 +551,31 @@ fn year_of(s: &str) -> Option<i32> {
     }
 }
 
+impl Vocabulary {
+    /// An SOP name without the document-type words written before it ("Standar
+    /// Operasional Prosedur Pengumpulan Data" → "Pengumpulan Data"; the prefixes are
+    /// `title_prefixes` in `rules/labels.toml`). A title that is nothing but the prefix
+    /// is kept.
+    pub fn strip_title_prefix(&self, title: &str) -> String {
+        let t = title.split_whitespace().collect::<Vec<_>>().join(" ");
+        let lower = t.to_lowercase();
+        for p in &self.title_prefixes {
+            let Some(rest) = lower.strip_prefix(p.as_str()) else {
+                continue;
+            };
+            // at a word boundary, with a name left after it
+            if !rest.starts_with(' ') || rest.trim().is_empty() {
+                continue;
+            }
+            let cut = t.len() - rest.len();
+            if let Some(name) = t.get(cut..) {
+                return name.trim_start_matches([' ', ':', '-']).trim().to_string();
+            }
+        }
+        t
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -595,30 +620,5 @@ mod tests {
         assert_eq!(v.branch_targets("Tidak → 2, Ya → 4"), (Some(4), Some(2)));
         assert_eq!(v.branch_targets("Tidak: kembali ke no. 1"), (None, Some(1)));
         assert_eq!(v.branch_targets("Ya Tidak"), (None, None));
-    }
-}
-
-impl Vocabulary {
-    /// An SOP name without the document-type words written before it ("Standar
-    /// Operasional Prosedur Pengumpulan Data" → "Pengumpulan Data"; the prefixes are
-    /// `title_prefixes` in `rules/labels.toml`). A title that is nothing but the prefix
-    /// is kept.
-    pub fn strip_title_prefix(&self, title: &str) -> String {
-        let t = title.split_whitespace().collect::<Vec<_>>().join(" ");
-        let lower = t.to_lowercase();
-        for p in &self.title_prefixes {
-            let Some(rest) = lower.strip_prefix(p.as_str()) else {
-                continue;
-            };
-            // at a word boundary, with a name left after it
-            if !rest.starts_with(' ') || rest.trim().is_empty() {
-                continue;
-            }
-            let cut = t.len() - rest.len();
-            if let Some(name) = t.get(cut..) {
-                return name.trim_start_matches([' ', ':', '-']).trim().to_string();
-            }
-        }
-        t
     }
 }
