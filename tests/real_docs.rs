@@ -545,6 +545,11 @@ fn fixture_identity_only_sop_is_kept() {
     // month and year only: YYYY-MM, never an invented day
     assert_eq!(sops[0].identity.created.as_deref(), Some("2019-06"));
     assert_eq!(sops[0].identity.revised.as_deref(), Some("2020-03"));
+    let v = &rules.vocab;
+    assert_eq!(v.date("Bulan Juni 2019").as_deref(), Some("2019-06"));
+    // an impossible day is no date at all, not its month
+    assert_eq!(v.date("31 Februari 2019"), None);
+    assert_eq!(v.date("13/2019"), None);
 }
 
 /// A narrative procedure whose check returns the file to an earlier actor: the branch

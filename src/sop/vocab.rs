@@ -524,6 +524,13 @@ impl Vocabulary {
     fn month_year(&self, w: &str) -> Option<String> {
         let named = self.date_month_year.as_ref().and_then(|re| {
             re.captures_iter(w).find_map(|c| {
+                // a day written before the month ("31 Februari 2019") is a full date,
+                // which was not a real day: no month-year either
+                let start = c.get(0)?.start();
+                let before = w.get(..start)?.trim_end();
+                if before.ends_with(|ch: char| ch.is_ascii_digit()) {
+                    return None;
+                }
                 let word = c.get(1)?.as_str().to_lowercase();
                 let m = *self.time.months.get(word.trim_end_matches('.'))?;
                 let y = year_of(c.get(2)?.as_str())?;
