@@ -40,6 +40,7 @@ pub fn process_bytes(
     if sops.is_empty() {
         return Err(fail(ErrorKind::NoSopFound, sop::explain_no_sop(&doc)));
     }
+    let pictured = sop::picture::has_procedure_picture(&doc);
     for (i, s) in sops.iter_mut().enumerate() {
         let index = i as u32 + 1;
         s.id = format!("{}#{}", ctx.rel_path, index);
@@ -53,6 +54,30 @@ pub fn process_bytes(
             s.agency = ctx.agency.clone();
         }
         s.findings = crate::analyze::findings::check(s, rules);
+        if s.steps.is_empty() && pictured {
+            push_finding(s, rules, PROCEDURE_AS_IMAGE, PICTURE_NOT_READ);
+        }
     }
     Ok(sops)
+}
+
+/// The finding of an SOP whose procedure is a picture.
+const PROCEDURE_AS_IMAGE: &str = "procedure-as-image";
+
+/// Its message when no OCR engine read the picture.
+const PICTURE_NOT_READ: &str = "Tabel prosedur (diagram alir) berupa gambar, bukan teks; \
+     langkah-langkahnya belum terbaca karena gambar tidak dibaca dengan OCR. Ketik ulang \
+     tabel prosedur sebagai teks atau baca berkas ini dengan OCR.";
+
+/// Adds finding `code` to `sop` with the rules' severity (none when the rules switch it
+/// off).
+fn push_finding(sop: &mut Sop, rules: &Rules, code: &str, message: &str) {
+    if let Some(severity) = rules.findings.severity(code) {
+        sop.findings.push(sop::record::Finding {
+            code: code.to_string(),
+            severity,
+            step: None,
+            message: message.to_string(),
+        });
+    }
 }

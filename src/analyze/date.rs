@@ -53,6 +53,18 @@ impl Date {
         Date::new(year, month, day).ok_or_else(bad)
     }
 
+    /// Reads `YYYY-MM-DD`, or a date the document gave without its day or month
+    /// (`YYYY-MM`, `YYYY`: SPEC), as the first day of that month or year.
+    pub fn parse_iso_partial(text: &str) -> Result<Date, DateError> {
+        let t = text.trim();
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        match t.split('-').collect::<Vec<_>>().as_slice() {
+            [y, m] if digits(y, 4) && digits(m, 2) => Date::parse_iso(&format!("{t}-01")),
+            [y] if digits(y, 4) => Date::parse_iso(&format!("{t}-01-01")),
+            _ => Date::parse_iso(t),
+        }
+    }
+
     /// Today's date in UTC, from the system clock.
     pub fn today() -> Date {
         let secs = std::time::SystemTime::now()

@@ -178,7 +178,7 @@ fn check_dates(sop: &Sop, out: &mut Out<'_>) {
         let Some(text) = value.filter(|t| !t.trim().is_empty()) else {
             continue;
         };
-        match Date::parse_iso(text) {
+        match Date::parse_iso_partial(text) {
             Err(_) => out.push(
                 "invalid-date",
                 None,

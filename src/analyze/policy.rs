@@ -43,6 +43,7 @@ pub const CODES: &[(&str, Severity)] = &[
     ("unknown-actor", Severity::Info),
     ("too-many-actors", Severity::Info),
     ("unread-label", Severity::Info),
+    ("procedure-as-image", Severity::Warning),
 ];
 
 /// Codes the parser attaches while reading (not recomputed by the checks); they are kept

@@ -10,6 +10,7 @@ pub mod identity;
 pub mod narrative;
 mod narrative_bridge;
 pub mod normalise;
+pub mod picture;
 pub mod procedure;
 pub mod record;
 pub mod segment;
@@ -44,6 +45,7 @@ pub fn parse(doc: &Document, rules: &Rules) -> Vec<Sop> {
             if identity.title.is_none() {
                 identity.title = d.title_hint;
             }
+            identity.title = identity.title.map(|t| vocab.strip_title_prefix(&t));
             if identity.unit.is_none() {
                 identity.unit = d.unit_hint;
             }

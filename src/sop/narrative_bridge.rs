@@ -5,27 +5,40 @@
 
 use super::narrative;
 use super::procedure::{ActorSource, RawStep};
-use super::record::Step;
+use super::record::{Step, Symbol};
 use super::vocab::Vocabulary;
 use crate::model::{Paragraph, Table};
 
+/// A narrative step as a raw step. The narrative reader's decisions and their branch
+/// targets (a step stated to return to an earlier actor's step) go along as the
+/// decision symbol and branch cues, so that [`super::flow`] keeps them; other symbols
+/// are left for the flow to infer.
 fn raw(s: Step) -> RawStep {
     let source = if s.actors.is_empty() {
         ActorSource::None
     } else {
         ActorSource::Text
     };
+    let decision = s.symbol == Some(Symbol::Decision);
+    let label_branches = if decision {
+        [(true, s.if_yes), (false, s.if_no)]
+            .into_iter()
+            .filter_map(|(yes, t)| t.map(|t| (yes, t)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     RawStep {
         no: Some(s.no),
         activity: s.activity,
         actors: s.actors,
         source,
-        symbol: None,
+        symbol: decision.then_some(Symbol::Decision),
         requirements: s.requirements,
         time: s.time,
         output: s.output,
         notes: s.notes,
-        label_branches: Vec::new(),
+        label_branches,
     }
 }
 

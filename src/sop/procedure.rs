@@ -415,16 +415,39 @@ pub enum RowKind {
     Skip,
 }
 
-/// True when a shape is a label text box (Ya / Tidak …) rather than a step symbol.
-fn is_label_shape(s: &Shape) -> bool {
+/// Share of the table's usual box height below which a box holding text is a label
+/// box ("Ya" / "Tidak" framed beside a connector: one line of text tall), not a symbol.
+const LABEL_HEIGHT_RATIO: f32 = 0.8;
+
+/// True when a shape is a label (Ya / Tidak …) rather than a step symbol, judged by
+/// geometry, never by its words: a text box without an outline of its own, or a box
+/// holding text that is clearly lower than the table's usual process and terminator
+/// boxes. A box carrying the step number, a letter or "Mulai" is the step's symbol.
+fn is_label_shape(s: &Shape, usual_height: Option<f32>) -> bool {
     if s.text_box {
         return true;
     }
-    if s.kind == ShapeKind::Process && !s.text.trim().is_empty() {
-        let words = s.text.split_whitespace().count();
-        return words <= 3;
+    if s.kind != ShapeKind::Process || s.text.trim().is_empty() {
+        return false;
     }
-    false
+    match (s.bbox, usual_height) {
+        (Some(b), Some(h)) => b.h < h * LABEL_HEIGHT_RATIO,
+        _ => false,
+    }
+}
+
+/// The median height of the process and terminator boxes of table `block` (None when
+/// it has none with a size).
+fn usual_box_height(section: &Section, block: usize) -> Option<f32> {
+    let mut hs: Vec<f32> = section
+        .shapes
+        .iter()
+        .filter(|s| matches!(s.anchor, crate::model::Anchor::Cell { block: b, .. } if b == block))
+        .filter(|s| matches!(s.kind, ShapeKind::Process | ShapeKind::Terminator) && !s.text_box)
+        .filter_map(|s| s.bbox.map(|b| b.h))
+        .collect();
+    hs.sort_by(f32::total_cmp);
+    hs.get(hs.len() / 2).copied()
 }
 
 /// The step symbol a shape kind stands for.
@@ -441,8 +464,9 @@ pub fn symbol_of(kind: ShapeKind) -> Option<Symbol> {
 
 /// The step shapes (symbols, not arrows or labels) standing in `rows` of table `block`.
 pub fn step_shapes(section: &Section, block: usize, rows: std::ops::Range<usize>) -> Vec<&Shape> {
+    let usual = usual_box_height(section, block);
     rows.flat_map(|r| section.shapes_in_row(block, r))
-        .filter(|s| symbol_of(s.kind).is_some() && !is_label_shape(s))
+        .filter(|s| symbol_of(s.kind).is_some() && !is_label_shape(s, usual))
         .collect()
 }
 

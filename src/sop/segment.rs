@@ -14,7 +14,7 @@ use regex::Regex;
 use super::grid::Grid;
 use super::identity::{self, FieldValue, OrgHeader};
 use super::procedure::{self, ActorSource, Header, RawStep, RowKind};
-use super::record::Identity;
+use super::record::{Identity, Symbol};
 use super::text::Dewrap;
 use super::vocab::{Context, IdentityField, Vocabulary};
 use crate::model::{Block, Cell, CellValue, Document, Paragraph, Section, Table};
@@ -44,9 +44,45 @@ pub struct Draft {
     pub unread_labels: Vec<String>,
 }
 
+/// Fewest identity values read before numbered paragraphs count as the SOP's steps
+/// without a procedure heading: an identity block, not a lone "Nomor : …" of a letter
+/// whose numbered list cites laws.
+const MIN_IDENTITY_BLOCK: usize = 3;
+
+/// Fewest identity values (besides a number or title) that make a draft without steps
+/// an SOP of its own: an identity block whose procedure is a picture or missing. A lone
+/// label line ("Nomor: …" in a letter) is not an identity block.
+const MIN_IDENTITY_ONLY_FIELDS: usize = 4;
+
 impl Draft {
     fn has_steps(&self) -> bool {
         !self.steps.is_empty()
+    }
+
+    /// True when the draft holds a readable SOP identity block (a number or a title
+    /// read from its label, and enough other identity values) though no steps.
+    pub fn is_identity_only(&self) -> bool {
+        let id = &self.identity;
+        !self.has_steps()
+            && self.has_identity
+            && (id.number.is_some() || id.title.is_some())
+            && self.identity_fields >= MIN_IDENTITY_ONLY_FIELDS
+    }
+
+    /// True when `steps` (with `actors`) open with this draft's last step again: the
+    /// same number and the same actors (a step carried over a page break and repeated).
+    fn repeated_by(&self, actors: &[String], steps: &[RawStep]) -> bool {
+        let (Some(last), Some(first)) = (self.steps.last(), steps.first()) else {
+            return false;
+        };
+        let same_actors = actors.is_empty() || self.actors.is_empty() || actors == self.actors;
+        last.no.is_some() && first.no == last.no && same_actors
+    }
+
+    /// True when `steps` continue this draft's numbering under as many actor columns,
+    /// whatever the columns are called.
+    fn renumbered_by(&self, actors: &[String], steps: &[RawStep]) -> bool {
+        actors.len() == self.actors.len() && self.continued_by(&[], steps)
     }
 
     /// True when `steps` (with `actors`) continue this draft's numbering.
@@ -63,6 +99,33 @@ impl Draft {
 
 static NUMBERED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*\(?(\d{1,3})[.)]\s*(\S.*)$").expect("static regex"));
+
+static SECTION_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:[A-Z]|[IVXL]{1,5})[.)]\s+(\S.*)$").expect("static regex"));
+
+/// The heading text of a lettered narrative section ("B. DASAR HUKUM / REFERENSI",
+/// "IV. PERINGATAN"): a letter or Roman numeral, then a short upper-case heading.
+fn section_heading(t: &str) -> Option<&str> {
+    let rest = SECTION_HEADING.captures(t)?.get(1)?.as_str().trim();
+    let words = rest.split_whitespace().count();
+    let letters: Vec<char> = rest.chars().filter(|c| c.is_alphabetic()).collect();
+    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+    let heading = (1..=14).contains(&words)
+        && letters.len() >= 4
+        && upper * 10 >= letters.len() * 8
+        && !rest.ends_with(':');
+    heading.then_some(rest)
+}
+
+/// The identity field a narrative section heading names: the whole heading, or one of
+/// its parts split at `/` or `,` ("KOMPETENSI / KUALIFIKASI PELAKSANA").
+fn section_field(heading: &str, vocab: &Vocabulary) -> Option<IdentityField> {
+    identity::whole_label(heading, vocab).or_else(|| {
+        heading
+            .split(['/', ','])
+            .find_map(|part| identity::whole_label(part.trim(), vocab))
+    })
+}
 
 /// True when a short line reads as a heading / SOP title (mostly upper case, a few
 /// words, no label colon, not a marker).
@@ -102,6 +165,19 @@ struct Builder<'v> {
     /// The column layout of the last procedure table, for a continuation table on a
     /// later page that does not repeat the header.
     last_layout: Option<TableLayout>,
+    /// The identity list a lettered narrative section is filling ("B. DASAR HUKUM"),
+    /// with its lines so far: it takes lines again after a page header interrupts it.
+    section: Option<(IdentityField, FieldValue)>,
+    /// True inside a lettered narrative section that is neither an identity field nor
+    /// the procedure: its numbered lists (aims, definitions) are never steps.
+    in_prose_section: bool,
+    /// True right after a cover's title line: a title-like line next continues it.
+    title_more: bool,
+    /// True while a table drawn on the previous procedure table's grid is read.
+    same_grid: bool,
+    /// True right after the "STANDAR OPERASIONAL PROSEDUR" heading line: a title-like
+    /// line next is the SOP's name.
+    title_next: bool,
 }
 
 /// A procedure table's header with the grid it was read from (column count and widths).
@@ -168,6 +244,37 @@ impl TableLayout {
     }
 }
 
+/// A header repeated on a later page with some actor names missing (printed faintly,
+/// over a shape, or cut): the columns the previous header named on the same grid keep
+/// their names. Only when every actor column `h` names is one of the previous header's.
+fn fill_actor_gaps(h: &mut Header, prev: &Header) {
+    if h.actor_cols.is_empty()
+        || !h
+            .actor_cols
+            .iter()
+            .all(|(c, _)| prev.actor_cols.iter().any(|(p, _)| p == c))
+    {
+        return;
+    }
+    let taken = [
+        h.no_col,
+        h.req_col,
+        h.time_col,
+        h.out_col,
+        h.notes_col,
+        h.actor_text_col,
+    ];
+    for (c, a) in &prev.actor_cols {
+        let free = *c != h.act_col
+            && !taken.contains(&Some(*c))
+            && !h.actor_cols.iter().any(|(x, _)| x == c);
+        if free {
+            h.actor_cols.push((*c, a.clone()));
+        }
+    }
+    h.actor_cols.sort_by_key(|(c, _)| *c);
+}
+
 /// The x offset of each column from the table's left edge, or None without widths.
 fn starts(widths: &[f32]) -> Option<Vec<f32>> {
     if widths.is_empty() {
@@ -204,15 +311,22 @@ impl<'v> Builder<'v> {
             in_procedure: false,
             in_cell: false,
             last_layout: None,
+            section: None,
+            in_prose_section: false,
+            title_next: false,
+            title_more: false,
+            same_grid: false,
         }
     }
 
     fn finish(&mut self) {
         let d = std::mem::take(&mut self.cur);
-        if d.has_steps() {
+        if d.has_steps() || d.is_identity_only() {
             self.done.push(d);
         }
         self.in_procedure = false;
+        self.section = None;
+        self.in_prose_section = false;
     }
 
     fn org_header(&mut self, h: OrgHeader) {
@@ -228,6 +342,14 @@ impl<'v> Builder<'v> {
     }
 
     fn identity(&mut self, field: IdentityField, value: FieldValue) {
+        if identity::is_scalar(field) && identity::is_set(&self.cur.identity, field) {
+            // The same value again (a page header repeated on every page) is no new SOP.
+            let mut again = self.cur.identity.clone();
+            identity::apply(&mut again, field, &value, self.vocab);
+            if again == self.cur.identity {
+                return;
+            }
+        }
         let list_after_steps = !identity::is_scalar(field)
             && field != IdentityField::ApprovedBy
             && !identity::is_set(&self.cur.identity, field);
@@ -250,13 +372,33 @@ impl<'v> Builder<'v> {
         }
     }
 
-    fn steps(&mut self, actors: Vec<String>, steps: Vec<RawStep>, narrative: bool) {
+    fn steps(&mut self, actors: Vec<String>, mut steps: Vec<RawStep>, narrative: bool) {
         if steps.is_empty() {
             return;
+        }
+        if self.cur.repeated_by(&actors, &steps) && !steps.is_empty() {
+            // The last step printed again at the top of the next page ("continued …"):
+            // one step, whose missing parts the repeat may fill.
+            let again = steps.remove(0);
+            if let Some(last) = self.cur.steps.last_mut() {
+                merge_repeat(last, again);
+            }
+            if steps.is_empty() {
+                return;
+            }
         }
         if self.cur.has_steps() {
             if self.cur.continued_by(&actors, &steps) {
                 self.cur.steps.extend(steps);
+                return;
+            }
+            if self.same_grid && self.cur.renumbered_by(&actors, &steps) {
+                // The same table on the next page with an actor header printed
+                // differently (a stray glyph, a renamed column): the first page's names.
+                let names = self.cur.actors.clone();
+                self.cur
+                    .steps
+                    .extend(steps.into_iter().map(|s| rename_actors(s, &actors, &names)));
                 return;
             }
             self.finish();
@@ -271,11 +413,43 @@ impl<'v> Builder<'v> {
         self.cur.actors = actors;
         self.cur.steps = steps;
         self.cur.narrative = narrative;
+        self.section = None;
     }
 
     fn close_open(&mut self) {
         if let Some((f, v)) = self.open.take() {
-            self.identity(f, v);
+            if self.section.as_ref().is_some_and(|(sf, _)| *sf == f) {
+                // A narrative section's list, whole so far (it may have been cut by a
+                // page header): replaces what the section gave before.
+                identity::apply(&mut self.cur.identity, f, &v, self.vocab);
+                self.cur.has_identity = true;
+                self.cur.identity_fields += 1;
+                self.section = Some((f, v));
+            } else {
+                self.identity(f, v);
+            }
+        }
+    }
+
+    /// A lettered narrative section heading: an identity list field opens, any other
+    /// section (aims, definitions, scope) ends the field and holds no steps.
+    fn section_start(&mut self, heading: &str) {
+        self.close_open();
+        self.flush_narrative();
+        self.in_procedure = is_procedure_marker(heading);
+        match section_field(heading, self.vocab) {
+            Some(f) if !identity::is_scalar(f) && f != IdentityField::ApprovedBy => {
+                if self.cur.has_steps() {
+                    self.finish();
+                }
+                self.in_prose_section = false;
+                self.section = Some((f, FieldValue::default()));
+                self.open = Some((f, FieldValue::default()));
+            }
+            _ => {
+                self.section = None;
+                self.in_prose_section = !self.in_procedure;
+            }
         }
     }
 
@@ -337,20 +511,36 @@ impl<'v> Builder<'v> {
             }
             self.end_org();
         }
+        let title_next = std::mem::take(&mut self.title_next);
+        let title_more = std::mem::take(&mut self.title_more);
         if self.vocab.is_sop_heading(text) {
             self.close_open();
+            self.title_next = !self.in_cell;
             return;
         }
         if self.vocab.is_procedure_heading(text) {
             self.close_open();
             self.flush_narrative();
             self.in_procedure = true;
+            self.in_prose_section = false;
+            self.section = None;
+            return;
+        }
+        if !self.in_cell
+            && let Some(heading) = section_heading(text)
+        {
+            self.section_start(heading);
             return;
         }
         if let Some((f, rest)) = identity::split_label_line(text, self.vocab) {
             self.flush_narrative();
             self.close_open();
             self.in_procedure = false;
+            if !self.in_cell {
+                // a label line of a page header cell does not end the narrative section
+                self.in_prose_section = false;
+                self.section = None;
+            }
             let v = FieldValue::from_text(&rest);
             if identity::is_scalar(f) && !rest.trim().is_empty() {
                 self.identity(f, v);
@@ -373,6 +563,14 @@ impl<'v> Builder<'v> {
             return;
         }
         let numbered = p.list.is_some() || NUMBERED.is_match(text);
+        if self.open.is_none()
+            && !self.in_cell
+            && !self.in_procedure
+            && let Some((f, v)) = self.section.clone()
+        {
+            // the section's list goes on after a page header
+            self.open = Some((f, v));
+        }
         if let Some((f, v)) = self.open.as_mut()
             && !self.in_procedure
         {
@@ -393,14 +591,31 @@ impl<'v> Builder<'v> {
             && !heading
             && !self.in_cell
             && (self.in_procedure
-                || self.cur.identity.number.is_some()
-                || self.cur.identity_fields >= 3)
+                || (!self.in_prose_section && self.cur.identity_fields >= MIN_IDENTITY_BLOCK))
         {
             self.narrative.push(p.clone());
             return;
         }
         self.flush_narrative();
         if looks_like_title(text, self.vocab) {
+            let cover = !self.cur.has_steps() && !self.in_cell;
+            if title_more && cover {
+                // the cover's name wrapped onto another line
+                if let Some(t) = self.cur.title_hint.as_mut() {
+                    t.push(' ');
+                    t.push_str(&text.split_whitespace().collect::<Vec<_>>().join(" "));
+                }
+                self.title_more = true;
+                return;
+            }
+            if title_next && cover {
+                // The line under the "STANDAR OPERASIONAL PROSEDUR" heading of a cover
+                // names the SOP, whatever heading came before it.
+                self.cur.title_hint = None;
+                self.title(text);
+                self.title_more = true;
+                return;
+            }
             self.title(text);
         }
     }
@@ -433,9 +648,17 @@ impl<'v> Builder<'v> {
 
     fn table(&mut self, section: &Section, block: usize, table: &Table) {
         self.settle();
+        self.title_more = false;
         let grid = Grid::new(table);
         let continued = self.continuation_header(table, &grid);
         let joined = continued.is_some();
+        // Drawn on the previous procedure table's grid (a later page of it, header
+        // repeated or not): its top rows may still belong to that table's last step.
+        let same_grid = self
+            .last_layout
+            .as_ref()
+            .is_some_and(|l| l.header_for(table).is_some());
+        self.same_grid = same_grid;
         let raw = table;
         let table = &grid;
         let mut consumed = vec![false; table.rows.len()];
@@ -446,7 +669,10 @@ impl<'v> Builder<'v> {
                 r += 1;
                 continue;
             }
-            if let Some(h) = procedure::detect_header(table, r, self.vocab) {
+            if let Some(mut h) = procedure::detect_header(table, r, self.vocab) {
+                if let Some(prev) = self.last_layout.as_ref().and_then(|l| l.header_for(raw)) {
+                    fill_actor_gaps(&mut h, &prev);
+                }
                 if let Some((ph, st)) = current.take() {
                     self.emit_table(&ph, st);
                 }
@@ -491,17 +717,59 @@ impl<'v> Builder<'v> {
             if let Some((h, steps)) = current.as_mut() {
                 match procedure::read_row(section, block, table, h, r, self.vocab, &self.dewrap) {
                     RowKind::Step(mut s) => {
-                        if h.no_col.is_none() && s.no.is_none() {
+                        // No number column, or the number column merged into the
+                        // Kegiatan cell of this row: the number leads the text.
+                        let merged_no = h.no_col.is_some_and(|nc| {
+                            let at = |c: usize| table.cell_at(r, c).map(|x| (x.row, x.col));
+                            at(nc).is_some() && at(nc) == at(h.act_col)
+                        });
+                        if (h.no_col.is_none() || merged_no) && s.no.is_none() {
                             split_leading_number(&mut s);
+                            if s.no.is_none()
+                                && let Some(c) = table.cell_at(r, h.act_col)
+                            {
+                                renumber_after_heading(&mut s, &c.text);
+                            }
                         }
-                        steps.push(s);
+                        // A row without a number at the top of a later page of a numbered
+                        // table: the rest of the last step, cut by the page break (its
+                        // symbol too, unless that is only the page's connector).
+                        let carries_on =
+                            s.no.is_none() && h.no_col.is_some() && steps.is_empty() && same_grid;
+                        let header_actors = h.actors();
+                        match self.cur.steps.last_mut() {
+                            Some(last) if carries_on && last.no.is_some() => {
+                                let s = if header_actors.len() == self.cur.actors.len() {
+                                    rename_actors(s, &header_actors, &self.cur.actors)
+                                } else {
+                                    s
+                                };
+                                carry_over(last, s);
+                            }
+                            _ => steps.push(s),
+                        }
                     }
                     RowKind::Continuation(t) => {
+                        // A numbered Kegiatan text with no symbol in its row: the next
+                        // step, whose symbol the page break moved to the next page.
+                        let last_no = steps
+                            .last()
+                            .or_else(|| {
+                                (joined || same_grid)
+                                    .then(|| self.cur.steps.last())
+                                    .flatten()
+                            })
+                            .and_then(|s| s.no);
+                        if let Some(step) = next_numbered(&t, last_no) {
+                            steps.push(with_mutu_baku(step, table, h, r, &self.dewrap));
+                            r += 1;
+                            continue;
+                        }
                         // The top of a continuation table may end the previous page's
                         // last step (a row split by the page break).
                         let last = match steps.last_mut() {
                             Some(last) => Some(last),
-                            None if joined => self.cur.steps.last_mut(),
+                            None if joined || same_grid => self.cur.steps.last_mut(),
                             None => None,
                         };
                         if let Some(last) = last {
@@ -519,6 +787,7 @@ impl<'v> Builder<'v> {
         if let Some((ph, st)) = current.take() {
             self.emit_table(&ph, st);
         }
+        self.same_grid = false;
     }
 
     fn emit_table(&mut self, h: &Header, steps: Vec<RawStep>) {
@@ -590,7 +859,8 @@ impl<'v> Builder<'v> {
     /// whose value is in the cell below, and `Label : value` lines inside one cell.
     fn identity_row(&mut self, table: &Grid, r: usize, consumed: &mut [bool]) {
         let Some(row) = table.rows.get(r) else { return };
-        let cells: Vec<&Cell> = row.cells.iter().collect();
+        // A cell holding only the colon between a label and its value is no value.
+        let cells: Vec<&Cell> = row.cells.iter().filter(|c| c.text.trim() != ":").collect();
         let mut skip_next = false;
         for (i, c) in cells.iter().enumerate() {
             if std::mem::take(&mut skip_next) {
@@ -675,6 +945,17 @@ impl<'v> Builder<'v> {
                 continue;
             }
             let fixed = self.dewrap.fix(&c.text).into_owned();
+            let joined = fixed.split_whitespace().collect::<Vec<_>>().join(" ");
+            if fixed.trim().contains('\n')
+                && looks_like_title(&joined)
+                && !fixed.lines().any(|l| {
+                    identity::is_gov_line(l) || identity::split_label_line(l, self.vocab).is_some()
+                })
+            {
+                // A title wrapped over lines in a header block cell.
+                self.title(&joined);
+                continue;
+            }
             self.text_lines(&fixed);
         }
     }
@@ -698,7 +979,7 @@ impl<'v> Builder<'v> {
 
     fn section_end(&mut self) {
         self.settle();
-        if self.cur.has_steps() {
+        if self.cur.has_steps() || self.cur.is_identity_only() {
             self.finish();
         }
         self.in_procedure = false;
@@ -820,6 +1101,140 @@ fn looks_like_sentence(t: &str) -> bool {
     letters.len() >= 6 && lower * 2 > letters.len()
 }
 
+/// Most words of a short line heading a Kegiatan cell before the step's number (a
+/// "continued ..." note on the page after a break).
+const MAX_CELL_HEADING_WORDS: usize = 3;
+
+/// A Kegiatan cell whose first line is a short note and whose second line starts with
+/// the step number ("Lanjutan ..." / "3. Menerima …"): the number and the text after it.
+fn renumber_after_heading(s: &mut RawStep, cell_text: &str) {
+    let mut lines = cell_text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let (Some(first), Some(second)) = (lines.next(), lines.next()) else {
+        return;
+    };
+    if first.split_whitespace().count() > MAX_CELL_HEADING_WORDS || NUMBERED.is_match(first) {
+        return;
+    }
+    let Some(c) = NUMBERED.captures(second) else {
+        return;
+    };
+    let Some(no) = c.get(1).and_then(|m| m.as_str().parse().ok()) else {
+        return;
+    };
+    let rest: Vec<&str> = std::iter::once(c.get(2).map_or("", |m| m.as_str()))
+        .chain(lines)
+        .collect();
+    s.no = Some(no);
+    s.activity = rest.join(" ");
+}
+
+/// A row's text that opens with the step number after `last_no`: that step, with no
+/// actor and no symbol yet.
+fn next_numbered(text: &str, last_no: Option<u32>) -> Option<RawStep> {
+    let c = NUMBERED.captures(text)?;
+    let no: u32 = c.get(1)?.as_str().parse().ok()?;
+    if Some(no) != last_no.and_then(|n| n.checked_add(1)) {
+        return None;
+    }
+    Some(RawStep {
+        no: Some(no),
+        activity: c.get(2)?.as_str().to_string(),
+        actors: Vec::new(),
+        source: ActorSource::None,
+        symbol: None,
+        requirements: None,
+        time: None,
+        output: None,
+        notes: None,
+        label_branches: Vec::new(),
+    })
+}
+
+/// `s` with the Mutu Baku and Keterangan cells of row `r` under `h`.
+fn with_mutu_baku(mut s: RawStep, table: &Grid, h: &Header, r: usize, dw: &Dewrap) -> RawStep {
+    let text = |col: Option<usize>| -> Option<String> {
+        let c = table.cell_at(r, col?).filter(|c| c.row == r)?;
+        let t = dw
+            .fix(&c.text)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        (!t.is_empty()).then_some(t)
+    };
+    s.requirements = text(h.req_col);
+    s.time = text(h.time_col);
+    s.output = text(h.out_col);
+    s.notes = text(h.notes_col);
+    s
+}
+
+/// `s` with each actor named in `from` renamed to the name at the same position of `to`.
+fn rename_actors(mut s: RawStep, from: &[String], to: &[String]) -> RawStep {
+    for a in &mut s.actors {
+        if let Some(name) = from.iter().position(|f| f == a).and_then(|i| to.get(i)) {
+            *a = name.clone();
+        }
+    }
+    s
+}
+
+/// The part of a step printed on the next page (`rest`) joined to the step: its text
+/// appended; its symbol and actors added unless the symbol is only a connector.
+fn carry_over(last: &mut RawStep, rest: RawStep) {
+    if !rest.activity.trim().is_empty() {
+        last.activity.push(' ');
+        last.activity.push_str(rest.activity.trim());
+    }
+    if matches!(
+        rest.symbol,
+        None | Some(Symbol::Connector) | Some(Symbol::Offpage)
+    ) {
+        return;
+    }
+    if last.symbol.is_none() {
+        last.symbol = rest.symbol;
+    }
+    for a in rest.actors {
+        if !last.actors.contains(&a) {
+            last.actors.push(a);
+        }
+    }
+}
+
+/// Folds a repeated step into the one it repeats: actors joined, empty Mutu Baku parts
+/// filled; of the repeat's text, what follows the words it repeats (the step's opening
+/// sentence) is appended: the items the first page had no room for.
+fn merge_repeat(last: &mut RawStep, again: RawStep) {
+    let old: Vec<&str> = last.activity.split_whitespace().collect();
+    let new: Vec<&str> = again.activity.split_whitespace().collect();
+    let common = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
+    if common > 0 && common < new.len() {
+        let rest = new.get(common..).unwrap_or_default().join(" ");
+        if !last.activity.contains(&rest) {
+            last.activity.push(' ');
+            last.activity.push_str(&rest);
+        }
+    }
+    for a in again.actors {
+        if !last.actors.contains(&a) {
+            last.actors.push(a);
+        }
+    }
+    for (slot, v) in [
+        (&mut last.requirements, again.requirements),
+        (&mut last.time, again.time),
+        (&mut last.output, again.output),
+        (&mut last.notes, again.notes),
+    ] {
+        if slot.is_none() {
+            *slot = v;
+        }
+    }
+    if last.symbol.is_none() {
+        last.symbol = again.symbol;
+    }
+}
+
 /// "1. Menetapkan …" in a Kegiatan cell with no No column: the number moves to `no`.
 fn split_leading_number(s: &mut RawStep) {
     if let Some(c) = NUMBERED.captures(&s.activity) {
@@ -850,7 +1265,49 @@ pub fn segment(doc: &Document, vocab: &Vocabulary) -> Vec<Draft> {
         }
         b.section_end();
     }
-    b.into_drafts()
+    fold_reprints(b.into_drafts())
+}
+
+/// Fewest leading words of two first steps that must agree for one procedure to be a
+/// reprint of the other.
+const REPRINT_WORDS: usize = 6;
+
+/// The first words of a step's text, lower case, without punctuation.
+fn lead_words(s: &RawStep) -> Vec<String> {
+    s.activity
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(REPRINT_WORDS)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// A procedure printed twice in one file (a corrected copy appended after the first):
+/// a draft with no identity of its own whose steps open with the same first step as
+/// the draft before it is that draft's procedure again. The longer printing is kept,
+/// under the first draft's identity.
+fn fold_reprints(drafts: Vec<Draft>) -> Vec<Draft> {
+    let mut out: Vec<Draft> = Vec::with_capacity(drafts.len());
+    for d in drafts {
+        let reprint = !d.has_identity
+            && out.last().is_some_and(|prev| {
+                let (Some(a), Some(b)) = (prev.steps.first(), d.steps.first()) else {
+                    return false;
+                };
+                let lead = lead_words(a);
+                lead.len() >= REPRINT_WORDS && lead == lead_words(b)
+            });
+        match out.last_mut() {
+            Some(prev) if reprint => {
+                if d.steps.len() > prev.steps.len() {
+                    prev.steps = d.steps;
+                    prev.actors = d.actors;
+                }
+            }
+            _ => out.push(d),
+        }
+    }
+    out
 }
 
 /// True when any step of `draft` found its actors from the given source.

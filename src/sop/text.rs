@@ -96,6 +96,41 @@ impl Dewrap {
         l2.chars().count() <= 3 && !SHORT_WORDS.contains(&l2.as_str())
     }
 
+    /// How a line ending in a hyphen joins the next one when the hyphen breaks a word:
+    /// `Some(true)` drops the hyphen (the two halves make a word the document uses:
+    /// "do-" / "kumen"), `Some(false)` keeps it (a hyphenated word: "perundang-" /
+    /// "undangan"); None when the break is no word break (no hyphen, a dash standing
+    /// alone, or an upper-case line that makes no known word).
+    fn hyphen_join(&self, a: &str, b: &str) -> Option<bool> {
+        let w1 = a.split_whitespace().last()?;
+        let w2 = b.split_whitespace().next()?;
+        let stem = w1.strip_suffix('-')?;
+        if !stem.chars().last().is_some_and(char::is_alphabetic) {
+            return None;
+        }
+        let first = w2.chars().next()?;
+        if !first.is_alphabetic() {
+            return None;
+        }
+        let stem_core: String = stem
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphabetic())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let w2_core: String = w2.chars().take_while(|c| c.is_alphabetic()).collect();
+        let glued = format!("{stem_core}{w2_core}").to_lowercase();
+        if self.words.contains(&glued) {
+            Some(true)
+        } else if first.is_lowercase() {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
     /// `text` with word-splitting line breaks removed (other breaks kept).
     pub fn fix<'a>(&self, text: &'a str) -> Cow<'a, str> {
         if !self.active || !text.contains('\n') {
@@ -105,7 +140,14 @@ impl Dewrap {
         let mut prev: Option<&str> = None;
         for line in text.split('\n') {
             if let Some(p) = prev {
-                if self.splits_word(p, line) {
+                if let Some(drop_hyphen) = self.hyphen_join(p, line) {
+                    let trimmed_len = out.trim_end().len();
+                    out.truncate(trimmed_len);
+                    if drop_hyphen {
+                        out.pop();
+                    }
+                    out.push_str(line.trim_start());
+                } else if self.splits_word(p, line) {
                     let trimmed_len = out.trim_end().len();
                     out.truncate(trimmed_len);
                     out.push_str(line.trim_start());
@@ -147,5 +189,30 @@ mod tests {
         assert_eq!(d.fix("Dikirim\nke alamat"), "Dikirim\nke alamat");
         assert_eq!(d.fix("Daerah\nb. Undang"), "Daerah\nb. Undang");
         assert_eq!(d.fix("Daerah\ndr. Dewi"), "Daerah\ndr. Dewi");
+    }
+
+    #[test]
+    fn rejoins_hyphenated_wraps() {
+        let d = Dewrap {
+            active: true,
+            words: ["dokumen", "dokumentasi", "arsip"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        };
+        // a word broken by the printer's hyphen: the hyphen goes
+        assert_eq!(d.fix("atas do-\nkumen yang"), "atas dokumen yang");
+        assert_eq!(
+            d.fix("BIDANG DOKUMEN-\nTASI PPID"),
+            "BIDANG DOKUMENTASI PPID"
+        );
+        // a hyphenated word wrapped at its hyphen: the hyphen stays
+        assert_eq!(
+            d.fix("peraturan perundang-\nundangan"),
+            "peraturan perundang-undangan"
+        );
+        // a dash standing alone, or an unknown upper-case pair, is no word break
+        assert_eq!(d.fix("Hari H -\nH+8"), "Hari H -\nH+8");
+        assert_eq!(d.fix("PPID-\nKALTIM"), "PPID-\nKALTIM");
     }
 }

@@ -102,6 +102,8 @@ pub struct Vocabulary {
     date_month_first: Option<Regex>,
     date_numeric: Option<Regex>,
     date_iso: Option<Regex>,
+    /// A month name and a year with no day ("Juni 2019").
+    date_month_year: Option<Regex>,
 }
 
 impl Default for Vocabulary {
@@ -140,6 +142,7 @@ impl Vocabulary {
             date_month_first: None,
             date_numeric: Regex::new(DATE_NUMERIC).ok(),
             date_iso: Regex::new(DATE_ISO).ok(),
+            date_month_year: None,
         }
     }
 
@@ -219,6 +222,18 @@ impl Vocabulary {
                 .map_err(|e| invalid("time.toml", format!("month names: {e}")))?,
             )
         };
+        let date_month_year = if time.months.is_empty() {
+            None
+        } else {
+            let months: Vec<String> = time.months.keys().cloned().collect();
+            Some(
+                Regex::new(&format!(
+                    r"(?i)\b({})\.?\s*[-./ ,]?\s*(\d{{4}})\b",
+                    alternation(&months)
+                ))
+                .map_err(|e| invalid("time.toml", format!("month names: {e}")))?,
+            )
+        };
         let date_numeric =
             Some(Regex::new(DATE_NUMERIC).map_err(|e| invalid("time.toml", e.to_string()))?);
         let date_iso = Some(Regex::new(DATE_ISO).map_err(|e| invalid("time.toml", e.to_string()))?);
@@ -236,6 +251,7 @@ impl Vocabulary {
             date_month_first,
             date_numeric,
             date_iso,
+            date_month_year,
         })
     }
 
@@ -696,6 +712,10 @@ impl Vocabulary {
                 return Some(iso);
             }
         }
+        // A month and a year without a day: `YYYY-MM` (SPEC), never an invented day.
+        if let Some(ym) = self.month_year(w) {
+            return Some(ym);
+        }
         // An Excel date serial written as a number.
         if let Ok(serial) = w.parse::<f64>()
             && (20_000.0..=80_000.0).contains(&serial)
@@ -703,6 +723,42 @@ impl Vocabulary {
             return excel_serial_date(serial);
         }
         None
+    }
+}
+
+/// Numeric month and year: `06/2019`, `6-2019`.
+const DATE_MONTH_YEAR_NUMERIC: &str = r"^\s*(\d{1,2})\s*[-/.]\s*(\d{4})\s*$";
+
+/// [`DATE_MONTH_YEAR_NUMERIC`] compiled once.
+static MONTH_YEAR_NUMERIC: std::sync::LazyLock<Option<Regex>> =
+    std::sync::LazyLock::new(|| Regex::new(DATE_MONTH_YEAR_NUMERIC).ok());
+
+impl Vocabulary {
+    /// A date written as month and year only ("Juni 2019", "06/2019") as `YYYY-MM`.
+    fn month_year(&self, w: &str) -> Option<String> {
+        let named = self.date_month_year.as_ref().and_then(|re| {
+            re.captures_iter(w).find_map(|c| {
+                // a day written before the month ("31 Februari 2019") is a full date,
+                // which was not a real day: no month-year either
+                let start = c.get(0)?.start();
+                let before = w.get(..start)?.trim_end();
+                if before.ends_with(|ch: char| ch.is_ascii_digit()) {
+                    return None;
+                }
+                let word = c.get(1)?.as_str().to_lowercase();
+                let m = *self.time.months.get(word.trim_end_matches('.'))?;
+                let y = year_of(c.get(2)?.as_str())?;
+                Some((y, m))
+            })
+        });
+        let numeric = || {
+            let c = MONTH_YEAR_NUMERIC.as_ref()?.captures(w)?;
+            let m: u32 = c.get(1)?.as_str().parse().ok()?;
+            let y = year_of(c.get(2)?.as_str())?;
+            Some((y, m))
+        };
+        let (y, m) = named.or_else(numeric)?;
+        (1..=12).contains(&m).then(|| format!("{y:04}-{m:02}"))
     }
 }
 
@@ -715,6 +771,7 @@ fn year_of(s: &str) -> Option<i32> {
         _ => None,
     }
 }
+
 
 #[cfg(test)]
 mod tests {

@@ -143,6 +143,8 @@ pub struct PageContent {
     pub glyphs: Vec<Glyph>,
     /// Painted paths in drawing order.
     pub paths: Vec<PathObj>,
+    /// Placed raster images (image XObjects): the four corners of each in page space.
+    pub images: Vec<[Pt; 4]>,
 }
 
 #[derive(Clone)]
@@ -435,6 +437,18 @@ impl<'d> Interpreter<'d> {
         };
         let is_form = matches!(stream.dict.get(b"Subtype"), Ok(Object::Name(n)) if n == b"Form");
         if !is_form {
+            let is_image =
+                matches!(stream.dict.get(b"Subtype"), Ok(Object::Name(n)) if n == b"Image");
+            if is_image && run.out.images.len() < MAX_PATHS {
+                // An image fills the unit square of the current matrix.
+                let m = run.gs.ctm;
+                run.out.images.push([
+                    m.apply(0.0, 0.0),
+                    m.apply(1.0, 0.0),
+                    m.apply(0.0, 1.0),
+                    m.apply(1.0, 1.0),
+                ]);
+            }
             return Ok(());
         }
         if depth >= MAX_FORM_DEPTH || run.forms_open.contains(&id) {

@@ -9,9 +9,10 @@
 //! Text placement works word by word (a word never straddles two cells): a word whose
 //! centre lies inside a flowchart symbol (inside the diamond itself for a decision)
 //! belongs to the symbol (`Shape::text`), never to the cell. In a table that holds
-//! symbols, a word is a branch label ("Ya", "Tidak", "Y/T") when it is small (below
-//! 80 % of the table's usual text size) or when it stands in an actor column (a column
-//! holding symbols) at or below the first symbol's row; each label line becomes a
+//! symbols, a word at or below the first symbol's row is a branch label ("Ya",
+//! "Tidak", "Y/T") when it is small (below 80 % of the table's usual text size) or
+//! when it stands in an actor column (a column holding symbols); header rows above the
+//! first symbol keep their text however small it is printed; each label line becomes a
 //! `Shape` of kind Process with `text_box: true` and geometry `pdf:label`, anchored
 //! by its centre, and stays out of the cell text. A small box drawn tight around
 //! label-size text is likewise a text box (`pdf:label-box`). The FPDF e-signature
@@ -188,7 +189,9 @@ pub fn add_page(
     // Text: into shapes, cells, labels or free lines.
     let sizes = grid_text_sizes(&drawn.glyphs, &grids);
     // Per grid: the columns holding symbols and the first row holding one. Actor
-    // columns hold only symbols in step rows, so text there is a branch label.
+    // columns hold only symbols in step rows, so text there is a branch label. A
+    // connector circle does not start the step rows: a page's continuation connector
+    // may be drawn over the repeated header.
     let symbol_cols: Vec<(Vec<bool>, usize)> = grids
         .iter()
         .map(|g| {
@@ -200,16 +203,28 @@ pub fn add_page(
                     if let Some(slot) = cols.get_mut(cell.col) {
                         *slot = true;
                     }
-                    first = first.min(cell.row);
+                    if !matches!(s.kind, ShapeKind::Connector | ShapeKind::OffPage) {
+                        first = first.min(cell.row);
+                    }
                 }
             }
             (cols, first)
         })
         .collect();
+    // A symbol standing above its grid's first step row lies over the header: the
+    // header's words are not its text.
+    let over_header = |s: &Cand| {
+        let c = s.bbox.centre();
+        grids.iter().zip(&symbol_cols).any(|(g, (_, first))| {
+            g.cell_index_at(c.x, c.y)
+                .and_then(|i| g.cells.get(i))
+                .is_some_and(|cell| cell.row < *first)
+        })
+    };
     let symbols: Vec<usize> = shapes
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.kind != ShapeKind::Arrow)
+        .filter(|(_, s)| s.kind != ShapeKind::Arrow && !over_header(s))
         .map(|(i, _)| i)
         .collect();
     let mut in_shape: HashMap<usize, Vec<&Glyph>> = HashMap::new();
@@ -246,17 +261,16 @@ pub fn add_page(
                     .get(gi)
                     .map(|(c, f)| (c.as_slice(), *f))
                     .unwrap_or((&[], usize::MAX));
-                let in_symbol_column =
-                    grids
-                        .get(gi)
-                        .and_then(|g| g.cells.get(ci))
-                        .is_some_and(|cell| {
-                            cell.row >= first
-                                && (cell.col..cell.col + cell.col_span)
-                                    .all(|k| cols.get(k).copied().unwrap_or(false))
-                        });
+                let grid_cell = grids.get(gi).and_then(|g| g.cells.get(ci));
+                // Rows above the first symbol are the header, whatever its text size.
+                let below_first = grid_cell.is_some_and(|cell| cell.row >= first);
+                let in_symbol_column = grid_cell.is_some_and(|cell| {
+                    below_first
+                        && (cell.col..cell.col + cell.col_span)
+                            .all(|k| cols.get(k).copied().unwrap_or(false))
+                });
                 let small = size < usual * LABEL_RATIO;
-                if first != usize::MAX && small {
+                if first != usize::MAX && small && below_first {
                     labels.entry(gi).or_default().extend(word);
                 } else if first != usize::MAX && in_symbol_column {
                     column_words.push((gi, ci, c, word));
@@ -402,7 +416,39 @@ pub fn add_page(
             });
         }
     }
+    add_images(section, &drawn.images, page, anchor_of);
     Ok(())
+}
+
+/// Smallest side, in points, of a placed image worth keeping in the model (icons, QR
+/// codes and bullets below it are decoration).
+const MIN_IMAGE_SIDE: f32 = 24.0;
+
+/// Placed raster images as shapes of kind Other with geometry `pdf:image` (a pasted
+/// screenshot of a flowchart, a scanned page), so the SOP reader can tell a procedure
+/// drawn as a picture from a missing one.
+fn add_images(
+    section: &mut Section,
+    images: &[[Pt; 4]],
+    page: u32,
+    anchor_of: impl Fn(Point) -> Anchor,
+) {
+    for corners in images {
+        let bbox = shape::bbox(corners);
+        if bbox.w < MIN_IMAGE_SIDE || bbox.h < MIN_IMAGE_SIDE {
+            continue;
+        }
+        section.shapes.push(Shape {
+            kind: ShapeKind::Other,
+            geometry: "pdf:image".into(),
+            text: String::new(),
+            text_box: false,
+            anchor: anchor_of(bbox.centre()),
+            bbox: Some(bbox),
+            line: None,
+            page: Some(page),
+        });
+    }
 }
 
 /// The box of a word (from the top of its em to its baseline).

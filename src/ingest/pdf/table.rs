@@ -339,8 +339,32 @@ pub fn grids(rulings: Vec<Seg>, words: &[Rect]) -> Vec<Grid> {
     out
 }
 
+/// Least depth in points of a row left open at the bottom of a grid (its borders run on
+/// below the last horizontal ruling) for that row to count.
+const MIN_OPEN_ROW: f32 = 6.0;
+
+/// The bottom of a last row that a page break left without its closing ruling: the
+/// lowest end of the vertical borders when the two outermost borders (and so the whole
+/// width of the table) run at least [`MIN_OPEN_ROW`] below the last horizontal line.
+fn open_bottom(ys: &[f32], vs: &[Seg]) -> Option<f32> {
+    let last = *ys.last()?;
+    let left = vs.iter().map(|s| s.at).fold(f32::MAX, f32::min);
+    let right = vs.iter().map(|s| s.at).fold(f32::MIN, f32::max);
+    let reach = |x: f32| {
+        vs.iter()
+            .filter(|s| (s.at - x).abs() <= SNAP)
+            .map(|s| s.b)
+            .fold(f32::MIN, f32::max)
+    };
+    let bottom = reach(left).min(reach(right));
+    (bottom > last + MIN_OPEN_ROW).then_some(bottom)
+}
+
 fn build_grid(hs: &[Seg], vs: &[Seg], words: &[Rect]) -> Option<Grid> {
-    let ys = snap(hs.iter().map(|s| s.at).collect());
+    let mut ys = snap(hs.iter().map(|s| s.at).collect());
+    if let Some(bottom) = open_bottom(&ys, vs) {
+        ys.push(bottom);
+    }
     let xs = snap(vs.iter().map(|s| s.at).collect());
     if ys.len() < 2 || xs.len() < 2 {
         return None;
