@@ -436,7 +436,7 @@ impl<'v> Builder<'v> {
     fn section_start(&mut self, heading: &str) {
         self.close_open();
         self.flush_narrative();
-        self.in_procedure = is_procedure_marker(heading);
+        self.in_procedure = self.vocab.is_procedure_heading(heading);
         match section_field(heading, self.vocab) {
             Some(f) if !identity::is_scalar(f) && f != IdentityField::ApprovedBy => {
                 if self.cur.has_steps() {
@@ -947,9 +947,9 @@ impl<'v> Builder<'v> {
             let fixed = self.dewrap.fix(&c.text).into_owned();
             let joined = fixed.split_whitespace().collect::<Vec<_>>().join(" ");
             if fixed.trim().contains('\n')
-                && looks_like_title(&joined)
+                && looks_like_title(&joined, self.vocab)
                 && !fixed.lines().any(|l| {
-                    identity::is_gov_line(l) || identity::split_label_line(l, self.vocab).is_some()
+                    self.vocab.is_gov_line(l) || identity::split_label_line(l, self.vocab).is_some()
                 })
             {
                 // A title wrapped over lines in a header block cell.
