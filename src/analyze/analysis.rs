@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io;
 
 use super::agencies::{
-    AgencySummary, AgencyTally, CodeCounts, FolderAgencies, SeverityCounts, agency_name,
+    AgencySummary, AgencyTally, CodeCounts, ErrorAgencies, SeverityCounts, agency_name,
 };
 use super::collisions::{self, Collisions};
 use super::duplicates::{DuplicateGroup, DuplicateIndex, Interner, step_key};
@@ -72,7 +72,6 @@ impl Analysis {
     ) -> io::Result<Analysis> {
         let mut a = Analysis::default();
         let mut tally = AgencyTally::default();
-        let mut folders = FolderAgencies::default();
         let mut coll = Collisions::new();
         let mut dups = DuplicateIndex::new(&rules.findings.duplicates);
         // Per SOP ordinal: its agency (number in `names`) and whether it has an error.
@@ -86,7 +85,6 @@ impl Analysis {
                 a.findings.add(f.severity);
             }
             tally.add_sop(&s, &own);
-            folders.learn(&s);
             let key = step_key(&s);
             coll.add_keyed(&s, &key);
             dups.add_keyed(&s, &key);
@@ -106,7 +104,7 @@ impl Analysis {
             }
         }
         drop(facts);
-        let ea = folders.finish(input.manifest.clone(), input.failed_agencies.clone());
+        let ea = ErrorAgencies::new(input.manifest.clone(), input.failed_agencies.clone());
         for e in input.errors {
             let agency = ea.agency_of(&e.path);
             tally.add_failed(agency.clone());
