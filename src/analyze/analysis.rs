@@ -15,6 +15,7 @@ use super::agencies::{
 use super::collisions::{self, Collisions};
 use super::duplicates::{DuplicateGroup, DuplicateIndex, Interner, step_key};
 use super::findings;
+use super::rules_loop::{LoopEntry, RulesLoop};
 use super::source::SopSource;
 use crate::batch::agency::AgencyMap;
 use crate::rules::Rules;
@@ -51,7 +52,7 @@ pub struct Analysis {
     pub steps: usize,
     /// Findings by severity, cross-file ones included.
     pub findings: SeverityCounts,
-    /// Per agency, ranked by completeness (with the trend when a previous run is known).
+    /// Per agency, ranked by quality score (with the trend when a previous run is known).
     pub agencies: Vec<AgencySummary>,
     /// Findings per agency by severity and code.
     pub codes: HashMap<String, CodeCounts>,
@@ -59,6 +60,10 @@ pub struct Analysis {
     pub duplicates: Vec<DuplicateGroup>,
     /// The failed files with their agencies, in the order given.
     pub failed: Vec<AttributedError>,
+    /// What the rules did not know, most frequent first.
+    pub rules_loop: Vec<LoopEntry>,
+    /// Occurrences of unknown texts past the tally's cap.
+    pub rules_loop_dropped: usize,
     /// The `number-collision` finding of each colliding SOP, by id.
     collisions: HashMap<Box<str>, Finding>,
 }
@@ -77,6 +82,7 @@ impl Analysis {
         // Per SOP ordinal: its agency (number in `names`) and whether it has an error.
         let mut facts: Vec<(u32, bool)> = Vec::new();
         let mut names = Interner::default();
+        let mut unknown = RulesLoop::default();
         source.each(&mut |s: Sop| {
             let own = findings::check(&s, rules);
             a.sops += 1;
@@ -85,6 +91,7 @@ impl Analysis {
                 a.findings.add(f.severity);
             }
             tally.add_sop(&s, &own);
+            unknown.add_sop(&s, agency_name(&s), &own);
             let key = step_key(&s);
             coll.add_keyed(&s, &key);
             dups.add_keyed(&s, &key);
@@ -123,6 +130,8 @@ impl Analysis {
             }
         }
         a.duplicates = dups.finish();
+        a.rules_loop_dropped = unknown.dropped;
+        a.rules_loop = unknown.finish();
         Ok(a)
     }
 

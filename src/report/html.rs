@@ -13,6 +13,7 @@ use std::io;
 use super::flowchart;
 use super::json::Report;
 use crate::analyze::Analysis;
+use crate::analyze::rules_loop;
 use crate::analyze::agencies::{
     AgencySummary, ERRORS_PER_SOP_HALF, SeverityCounts, W_ERRORS, W_IDENTITY, W_READABLE,
     W_STEPS, W_WARNINGS, WARNINGS_PER_SOP_HALF, NO_AGENCY, agency_name, sop_completeness,
@@ -202,13 +203,13 @@ details.sop{margin-left:18px}
 .diff tr.add td.a,.diff tr.del td.b{background:#f3f4f6}
 .filter{margin:4px 0 8px;padding:5px 8px;width:280px;max-width:100%;box-sizing:border-box;border:1px solid #c6d0da;border-radius:4px}
 .tw{overflow-x:auto;max-width:100%}
-td,summary,p,li{overflow-wrap:anywhere}
+td,summary,p,li,dd{overflow-wrap:break-word}
+td.opd{min-width:8em}
 nav{display:flex;flex-wrap:wrap;gap:4px 0}
 svg.flow{font-size:11px;font-family:inherit;display:block}
 svg.flow text.br{font-size:10px;fill:#8a4b00;font-weight:600}
 svg.chart{font-size:12px;font-family:inherit;display:block;max-width:100%;height:auto}
-.sopbody{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}
-.sopbody>.tw{flex:1 1 420px}
+.sopbody>.tw{margin:8px 0}
 dl.idn{display:grid;grid-template-columns:minmax(110px,max-content) 1fr;gap:2px 12px;margin:6px 0;font-size:14px}
 dl.idn dt{color:#5b6b7b}dl.idn dd{margin:0}
 .ocr{background:#7b4fa0;color:#fff;border-radius:3px;padding:0 5px;font-size:12px}
@@ -216,12 +217,14 @@ td.tm{font-size:13px}
 td.tm div{margin:2px 0}
 .formula{background:#f4f8fb;padding:8px 12px;border-radius:4px;font-size:14px}
 .detail{font-size:12px;color:#6b7b8b}
+pre{margin:2px 0;font-size:12px;background:#f0f3f6;padding:4px 6px;border-radius:3px;white-space:pre-wrap}
 @media (max-width:640px){
  header,nav{padding-left:12px;padding-right:12px}
  main{padding:8px 8px 32px}
  section{padding:12px 10px}
  .bar{width:70px}
  details.sop{margin-left:4px}
+ .card{flex-basis:100px;padding:6px 10px}
  .card b{font-size:20px}
 }
 @media print{
@@ -501,9 +504,11 @@ pub fn duplicate_group(
 /// the reference and this many more).
 pub const VARIANTS_FETCHED: usize = 1 + MAX_VARIANTS_SHOWN;
 
-/// Writes the end of the duplicates section, the failed files and the end of the page.
-pub fn end(w: &mut dyn io::Write, r: &Report) -> io::Result<()> {
+/// Writes the end of the duplicates section, what the rules did not know, the failed
+/// files and the end of the page.
+pub fn end(w: &mut dyn io::Write, r: &Report, analysis: &Analysis) -> io::Result<()> {
     let mut h = String::from("</section>\n");
+    rules_loop(&mut h, analysis);
     failed(&mut h, r);
     let _ = write!(h, "</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n");
     w.write_all(h.as_bytes())
@@ -555,9 +560,9 @@ fn summary(h: &mut String, r: &Report, analysis: &Analysis) {
 /// Height of one bar row of a chart, px.
 const CHART_ROW_H: u32 = 22;
 /// Width of the label column of the findings-by-code chart, px.
-const CHART_LABEL_W: u32 = 300;
+const CHART_LABEL_W: u32 = 230;
 /// Width of the longest bar of a chart, px.
-const CHART_BAR_W: u32 = 360;
+const CHART_BAR_W: u32 = 280;
 
 /// The findings of the whole archive by code, as a horizontal bar chart, most frequent
 /// first.
@@ -592,16 +597,17 @@ fn codes_chart(h: &mut String, analysis: &Analysis) {
         let _ = write!(
             h,
             "<g class=\"code\" data-code=\"{}\" data-count=\"{n}\"><text x=\"{}\" y=\"{}\" \
-             text-anchor=\"end\">{} ({})</text><rect x=\"{CHART_LABEL_W}\" y=\"{}\" \
-             width=\"{bw}\" height=\"{}\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text></g>",
+             text-anchor=\"end\">{}</text><rect x=\"{CHART_LABEL_W}\" y=\"{}\" \
+             width=\"{bw}\" height=\"{}\" fill=\"{}\"><title>{}</title></rect>\
+             <text x=\"{}\" y=\"{}\">{}</text></g>",
             esc(code),
             CHART_LABEL_W - 6,
             y + 15,
             code_label(code),
-            esc(code),
             y + 3,
             CHART_ROW_H - 6,
             severity_color(*sev),
+            esc(code),
             CHART_LABEL_W + bw + 5,
             y + 15,
             num(*n)
@@ -771,7 +777,7 @@ fn agencies(h: &mut String, r: &Report) {
     for a in &r.agencies {
         let _ = write!(
             h,
-            "<tr class=\"opd-row\"><td class=\"n\" data-v=\"{}\">{}</td><td>{}</td>\
+            "<tr class=\"opd-row\"><td class=\"n\" data-v=\"{}\">{}</td><td class=\"opd\">{}</td>\
              <td class=\"kel\" data-v=\"{}\">{}</td>\
              <td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td>\
              <td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td>\
@@ -1142,6 +1148,73 @@ fn side_by_side(h: &mut String, a: &Sop, b: &Sop) {
         );
     }
     h.push_str("</tbody></table></div>\n");
+}
+
+/// Most entries the rules-loop section lists (report.xlsx, sheet Aturan, has them all).
+const MAX_LOOP_SHOWN: usize = 200;
+
+/// The Indonesian name of a rules-loop kind.
+pub fn loop_kind_label(kind: &str) -> String {
+    match kind {
+        "unknown-actor" => "Pelaksana tidak dikenal".to_string(),
+        "unread-label" => "Label identitas tidak terbaca".to_string(),
+        rules_loop::UNREAD_TIME => "Waktu tidak terbaca".to_string(),
+        "unknown-header" => "Judul kolom tidak dikenal".to_string(),
+        other => match code_label(other) {
+            "Temuan lain" => other.to_string(),
+            l => l.to_string(),
+        },
+    }
+}
+
+/// What the rules did not know, with the TOML lines that teach them.
+fn rules_loop(h: &mut String, analysis: &Analysis) {
+    let entries = &analysis.rules_loop;
+    let _ = write!(
+        h,
+        "<section id=\"aturan\"><h2>Kosakata yang belum dikenal aturan ({})</h2>\
+         <p class=\"muted\">Tambahkan baris TOML di bawah ke berkas bernama sama di folder \
+         aturan lokal (dipakai dengan <code>--rules FOLDER</code>); proses malam berikutnya \
+         membaca ulang semua berkas dengan aturan baru. Ganti kata berhuruf kapital (FIELD, \
+         UNIT, ROLE) dengan nilai yang tepat.</p>",
+        num(entries.len())
+    );
+    if entries.is_empty() {
+        h.push_str("<p>Tidak ada kosakata baru.</p></section>\n");
+        return;
+    }
+    h.push_str(
+        "<div class=\"tw\"><table id=\"tabel-aturan\" class=\"sortable\"><thead><tr>\
+         <th>Jenis</th><th>Teks dalam dokumen</th><th class=\"n\">Jumlah</th><th>OPD</th>\
+         <th>Contoh SOP</th><th>Baris TOML</th></tr></thead><tbody>",
+    );
+    for e in entries.iter().take(MAX_LOOP_SHOWN) {
+        let (file, lines) = rules_loop::toml_lines(e);
+        let _ = write!(
+            h,
+            "<tr class=\"loop\" data-kind=\"{}\"><td>{}</td><td>{}</td>\
+             <td class=\"n\" data-v=\"{}\">{}</td><td>{}</td><td>{}</td>\
+             <td><b>{}</b><pre>{}</pre></td></tr>",
+            esc(&e.kind),
+            esc(&loop_kind_label(&e.kind)),
+            esc(&e.text),
+            e.count,
+            num(e.count),
+            esc(&e.agencies.iter().cloned().collect::<Vec<_>>().join("; ")),
+            esc(&e.example),
+            esc(file),
+            esc(&lines)
+        );
+    }
+    h.push_str("</tbody></table></div>");
+    if entries.len() > MAX_LOOP_SHOWN {
+        let _ = write!(
+            h,
+            "<p class=\"muted\">… dan {} lainnya di report.xlsx (lembar Aturan).</p>",
+            num(entries.len() - MAX_LOOP_SHOWN)
+        );
+    }
+    h.push_str("</section>\n");
 }
 
 fn failed(h: &mut String, r: &Report) {

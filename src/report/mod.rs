@@ -245,11 +245,12 @@ pub fn write_from(
         }
         dup_sheet.finish().map_err(xlsx_err)?;
     }
-    html::end(&mut page, &frame).map_err(io_err("report.html"))?;
+    html::end(&mut page, &frame, &analysis).map_err(io_err("report.html"))?;
 
     // The workbook is saved beside its final name and renamed, like the other files.
     let xlsx_path = out.join("report.xlsx");
     let xlsx_tmp = out.join(".report.xlsx.partial");
+    book.rules_loop(&analysis.rules_loop).map_err(xlsx_err)?;
     book.finish(&frame, &xlsx_tmp).map_err(xlsx_err)?;
 
     json_file

@@ -11,7 +11,8 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet,
 
 use super::html::{Member, code_label, error_kind_label, severity_label};
 use super::json::{FindingRow, Report};
-use super::html::read_by_ocr;
+use super::html::{loop_kind_label, read_by_ocr};
+use crate::analyze::rules_loop::{LoopEntry, toml_lines};
 use crate::analyze::agencies::agency_name;
 use crate::analyze::date::Date;
 use crate::analyze::duplicates::{DuplicateGroup, DuplicateKind};
@@ -453,6 +454,39 @@ impl Book {
             &self.bold,
         )?;
         Ok(DuplicatesSheet { s, pct: &self.pct })
+    }
+
+    /// Writes the Aturan sheet: what the rules did not know, with the TOML lines to add.
+    pub fn rules_loop(&mut self, entries: &[LoopEntry]) -> Result<(), XlsxError> {
+        let mut s = Sheet::new(
+            self.wb.add_worksheet_with_constant_memory()?,
+            "Aturan",
+            &[
+                ("Jenis", 28.0),
+                ("Teks dalam dokumen", 40.0),
+                ("Jumlah", 9.0),
+                ("OPD", 40.0),
+                ("Contoh SOP", 44.0),
+                ("Berkas aturan", 14.0),
+                ("Baris TOML", 60.0),
+            ],
+            &self.bold,
+        )?;
+        for e in entries {
+            if !s.next_row()? {
+                break;
+            }
+            let (file, lines) = toml_lines(e);
+            s.text(0, &loop_kind_label(&e.kind))?;
+            s.text(1, &e.text)?;
+            s.num(2, e.count as f64)?;
+            s.text(3, &e.agencies.iter().cloned().collect::<Vec<_>>().join("; "))?;
+            s.text(4, &e.example)?;
+            s.text(5, file)?;
+            s.text(6, &lines)?;
+            s.end_row();
+        }
+        s.finish()
     }
 
     /// Writes the Gagal sheet and saves the workbook to `path`.
