@@ -24,6 +24,8 @@ const SHAPE_W: u32 = 84;
 const SHAPE_H: u32 = 28;
 /// Half-diagonal of a decision diamond, px (horizontal; vertical is [`SHAPE_H`]/2 + 4).
 const DIAMOND_W: u32 = 44;
+/// Half-width of an arrowhead, px.
+const ARROW: u32 = 4;
 /// Characters of an actor's name shown per header line.
 const HEAD_CHARS: usize = 17;
 /// The lane label of steps without an actor.
@@ -118,8 +120,8 @@ fn head_lines(name: &str) -> (String, String) {
     (first, rest)
 }
 
-/// Writes the SOP's swimlane flowchart as one `<svg>` element; `uid` makes its marker id
-/// unique on the page. Nothing is written for an SOP without steps.
+/// Writes the SOP's swimlane flowchart as one `<svg>` element; `uid` numbers it on the
+/// page. Nothing is written for an SOP without steps.
 pub fn svg(h: &mut String, sop: &Sop, uid: usize) {
     if sop.steps.is_empty() {
         return;
@@ -131,9 +133,7 @@ pub fn svg(h: &mut String, sop: &Sop, uid: usize) {
         h,
         "<svg class=\"flow\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" \
          height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" \
-         aria-label=\"Diagram alir\"><defs><marker id=\"a{uid}\" viewBox=\"0 0 8 8\" \
-         refX=\"7\" refY=\"4\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\">\
-         <path d=\"M0,0L8,4L0,8z\" fill=\"#33475b\"/></marker></defs>"
+         aria-label=\"Diagram alir\" data-sop=\"{uid}\">"
     );
     // Lanes and their headers.
     for (i, name) in lanes.iter().enumerate() {
@@ -171,26 +171,40 @@ pub fn svg(h: &mut String, sop: &Sop, uid: usize) {
             let Some(t) = sop.steps.get(j) else { continue };
             let (x2, y2) = center(j, lane_of(&lanes, t));
             let half = SHAPE_H / 2;
-            let d = if j > i {
+            let (d, head) = if j > i {
+                // Down to a later step, its arrowhead pointing down onto the shape.
                 let mid = y1 + ROW_H / 2;
-                format!(
-                    "M{x1},{}V{mid}H{x2}V{}",
-                    y1 + half,
-                    y2.saturating_sub(half + 1)
+                let end = y2.saturating_sub(half);
+                (
+                    format!("M{x1},{}V{mid}H{x2}V{end}", y1 + half),
+                    format!(
+                        "M{},{}L{x2},{end}L{},{}z",
+                        x2.saturating_sub(ARROW),
+                        end.saturating_sub(ARROW + 2),
+                        x2 + ARROW,
+                        end.saturating_sub(ARROW + 2)
+                    ),
                 )
             } else {
-                // Back to an earlier step: out to the right edge of the lane, up, and in.
+                // Back to an earlier step: out to the right of the lanes, up, and in from
+                // the right, its arrowhead pointing left.
                 let side = x1.max(x2) + SHAPE_W / 2 + 10;
-                format!(
-                    "M{},{y1}H{side}V{y2}H{}",
-                    x1 + SHAPE_W / 2,
-                    x2 + SHAPE_W / 2 + 1
+                let end = x2 + SHAPE_W / 2;
+                (
+                    format!("M{},{y1}H{side}V{y2}H{end}", x1 + SHAPE_W / 2),
+                    format!(
+                        "M{},{}L{end},{y2}L{},{}z",
+                        end + ARROW + 2,
+                        y2.saturating_sub(ARROW),
+                        end + ARROW + 2,
+                        y2 + ARROW
+                    ),
                 )
             };
             let _ = write!(
                 h,
-                "<path d=\"{d}\" fill=\"none\" stroke=\"#33475b\" stroke-width=\"1.2\" \
-                 marker-end=\"url(#a{uid})\"/>"
+                "<path d=\"{d}\" fill=\"none\" stroke=\"#33475b\" stroke-width=\"1.2\"/>\
+                 <path class=\"ah\" d=\"{head}\" fill=\"#33475b\"/>"
             );
             if !label.is_empty() {
                 let _ = write!(
@@ -316,6 +330,6 @@ mod tests {
         assert!(h.contains("data-step=\"2\" data-lane=\"1\""));
         assert!(h.contains("data-step=\"3\" data-lane=\"2\""));
         assert!(h.contains(">Ya</text>") && h.contains(">Tidak</text>"));
-        assert_eq!(h.matches("marker-end").count(), 3);
+        assert_eq!(h.matches("class=\"ah\"").count(), 3);
     }
 }
