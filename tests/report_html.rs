@@ -268,7 +268,10 @@ fn ranking_follows_the_documented_score_and_failed_files_stay_with_their_opd() {
     let gagal = &html[html.find("id=\"gagal\"").unwrap()..];
     assert!(gagal.contains("<td>lepas.pdf</td><td><span class=\"muted\">tanpa OPD</span>"));
     assert!(gagal.contains("terkunci kata sandi"));
-    assert!(gagal.contains("the PDF is encrypted"), "technical detail kept");
+    assert!(
+        gagal.contains("the PDF is encrypted"),
+        "technical detail kept"
+    );
     // The ranking rows show the components.
     let rows: Vec<&str> = html.split("<tr class=\"opd-row\">").skip(1).collect();
     assert_eq!(rows.len(), 3);
@@ -291,7 +294,9 @@ fn phone_width_and_findings_by_code_chart() {
         serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
     let mut want: BTreeMap<String, usize> = BTreeMap::new();
     for f in v["findings"].as_array().unwrap() {
-        *want.entry(f["code"].as_str().unwrap().to_string()).or_default() += 1;
+        *want
+            .entry(f["code"].as_str().unwrap().to_string())
+            .or_default() += 1;
     }
     let mut got: BTreeMap<String, usize> = BTreeMap::new();
     let mut order = Vec::new();
@@ -355,7 +360,10 @@ fn report_xlsx_has_the_sop_sheet_with_real_dates() {
             other => panic!("{other:?}"),
         })
         .collect();
-    assert_eq!(steps.iter().sum::<f64>(), (SURAT_MASUK.len() + 2 * CUTI.len()) as f64);
+    assert_eq!(
+        steps.iter().sum::<f64>(),
+        (SURAT_MASUK.len() + 2 * CUTI.len()) as f64
+    );
     // The as-of date of Ringkasan is a date.
     let s = wb.worksheet_range("Ringkasan").unwrap();
     let as_of = (0..s.height() as u32)

@@ -245,7 +245,15 @@ fn report_xlsx_has_its_sheets_and_no_formulas() {
     );
     let sop = wb.worksheet_range("SOP").unwrap();
     assert!((1..5).any(|r| cell(&sop, r, 2) == HOSTILE));
-    for name in ["Ringkasan", "OPD", "Temuan", "SOP", "Duplikat", "Aturan", "Gagal"] {
+    for name in [
+        "Ringkasan",
+        "OPD",
+        "Temuan",
+        "SOP",
+        "Duplikat",
+        "Aturan",
+        "Gagal",
+    ] {
         let f = wb.worksheet_formula(name).unwrap();
         assert!(
             f.used_cells().all(|(_, _, s)| s.is_empty()),

@@ -114,7 +114,9 @@ pub fn toml_lines(e: &LoopEntry) -> (&'static str, String) {
         ),
         "unread-label" => (
             "labels.toml",
-            format!("extend_defaults = true\n[fields]\nFIELD = [{text}]  # FIELD: number, title, unit, created, ..."),
+            format!(
+                "extend_defaults = true\n[fields]\nFIELD = [{text}]  # FIELD: number, title, unit, created, ..."
+            ),
         ),
         UNREAD_TIME => (
             "time.toml",

@@ -21,9 +21,9 @@ impl Progress {
     pub fn new(mode: ProgressMode, total: u64) -> Self {
         let bar = (mode == ProgressMode::Auto && std::io::stderr().is_terminal()).then(|| {
             let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-            if let Ok(style) = ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} files  {rate}  ETA {eta}  {msg}",
-            ) {
+            if let Ok(style) =
+                ProgressStyle::with_template("{bar:40} {pos}/{len} files  {rate}  ETA {eta}  {msg}")
+            {
                 // The rate as a whole number of files per second.
                 let style = style.with_key(
                     "rate",

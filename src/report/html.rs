@@ -13,12 +13,12 @@ use std::io;
 use super::flowchart;
 use super::json::Report;
 use crate::analyze::Analysis;
-use crate::analyze::rules_loop;
 use crate::analyze::agencies::{
-    AgencySummary, ERRORS_PER_SOP_HALF, SeverityCounts, W_ERRORS, W_IDENTITY, W_READABLE,
-    W_STEPS, W_WARNINGS, WARNINGS_PER_SOP_HALF, NO_AGENCY, agency_name, sop_completeness,
+    AgencySummary, ERRORS_PER_SOP_HALF, NO_AGENCY, SeverityCounts, W_ERRORS, W_IDENTITY,
+    W_READABLE, W_STEPS, W_WARNINGS, WARNINGS_PER_SOP_HALF, agency_name, sop_completeness,
 };
 use crate::analyze::duplicates::{DuplicateGroup, DuplicateKind, normalise};
+use crate::analyze::rules_loop;
 use crate::analyze::source::SopSource;
 use crate::error::ErrorKind;
 use crate::rules::Rules;
@@ -593,7 +593,9 @@ fn codes_chart(h: &mut String, analysis: &Analysis) {
     );
     for (i, (code, n, sev)) in rows.iter().enumerate() {
         let y = CHART_ROW_H * i as u32;
-        let bw = ((*n as f64 / max as f64) * f64::from(CHART_BAR_W)).round().max(1.0) as u32;
+        let bw = ((*n as f64 / max as f64) * f64::from(CHART_BAR_W))
+            .round()
+            .max(1.0) as u32;
         let _ = write!(
             h,
             "<g class=\"code\" data-code=\"{}\" data-count=\"{n}\"><text x=\"{}\" y=\"{}\" \

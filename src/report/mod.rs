@@ -220,9 +220,14 @@ pub fn write_from(
     {
         // The SOP sheet is filled as the page walks the SOPs agency by agency.
         let mut sop_sheet = book.sops().map_err(xlsx_err)?;
-        html::findings(&mut page, &frame, &analysis, source, rules, &mut |s: &Sop| {
-            sop_sheet.row(s).map_err(std::io::Error::other)
-        })
+        html::findings(
+            &mut page,
+            &frame,
+            &analysis,
+            source,
+            rules,
+            &mut |s: &Sop| sop_sheet.row(s).map_err(std::io::Error::other),
+        )
         .map_err(io_err("report.html"))?;
         sop_sheet.finish().map_err(xlsx_err)?;
     }

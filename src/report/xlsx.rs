@@ -10,12 +10,12 @@ use std::path::Path;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 use super::html::{Member, code_label, error_kind_label, severity_label};
-use super::json::{FindingRow, Report};
 use super::html::{loop_kind_label, read_by_ocr};
-use crate::analyze::rules_loop::{LoopEntry, toml_lines};
+use super::json::{FindingRow, Report};
 use crate::analyze::agencies::agency_name;
 use crate::analyze::date::Date;
 use crate::analyze::duplicates::{DuplicateGroup, DuplicateKind};
+use crate::analyze::rules_loop::{LoopEntry, toml_lines};
 use crate::sop::record::{Severity, Sop};
 
 /// Excel's limit on the characters of one cell.
@@ -480,7 +480,10 @@ impl Book {
             s.text(0, &loop_kind_label(&e.kind))?;
             s.text(1, &e.text)?;
             s.num(2, e.count as f64)?;
-            s.text(3, &e.agencies.iter().cloned().collect::<Vec<_>>().join("; "))?;
+            s.text(
+                3,
+                &e.agencies.iter().cloned().collect::<Vec<_>>().join("; "),
+            )?;
             s.text(4, &e.example)?;
             s.text(5, file)?;
             s.text(6, &lines)?;
