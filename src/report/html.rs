@@ -117,7 +117,7 @@ pub fn num(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);
@@ -879,7 +879,7 @@ fn sop_details(h: &mut String, s: &Sop, uid: usize, budget: &mut usize) {
     let _ = write!(
         h,
         "<details class=\"sop\" data-sop=\"{}\"><summary><b>{}</b> {}{} <span class=\"muted\">· \
-         {}{} · {} langkah · {} temuan ({} kesalahan, {} peringatan) · {}</span></summary>",
+         {} · {} langkah · {} temuan ({} kesalahan, {} peringatan) · {}</span></summary>",
         esc(&s.id),
         esc(s.identity.number.as_deref().unwrap_or("tanpa nomor")),
         esc(title),
@@ -893,7 +893,6 @@ fn sop_details(h: &mut String, s: &Sop, uid: usize, budget: &mut usize) {
         } else {
             dates
         },
-        "",
         num(s.steps.len()),
         num(s.findings.len()),
         num(count(Severity::Error)),
