@@ -203,14 +203,22 @@ fn cell(r: &calamine::Range<Data>, row: u32, col: u32) -> String {
 }
 
 #[test]
-fn report_xlsx_has_five_sheets_and_no_formulas() {
+fn report_xlsx_has_its_sheets_and_no_formulas() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path());
     let bytes = std::fs::read(dir.path().join("report.xlsx")).unwrap();
     let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
     assert_eq!(
         wb.sheet_names(),
-        vec!["Ringkasan", "OPD", "Temuan", "Duplikat", "Gagal"]
+        vec![
+            "Ringkasan",
+            "OPD",
+            "Temuan",
+            "SOP",
+            "Duplikat",
+            "Aturan",
+            "Gagal"
+        ]
     );
 
     let opd = wb.worksheet_range("OPD").unwrap();
@@ -235,7 +243,17 @@ fn report_xlsx_has_five_sheets_and_no_formulas() {
         cell(&gagal, 1, 3),
         "=HYPERLINK(\"http://example.invalid\",\"klik\")"
     );
-    for name in ["Ringkasan", "OPD", "Temuan", "Duplikat", "Gagal"] {
+    let sop = wb.worksheet_range("SOP").unwrap();
+    assert!((1..5).any(|r| cell(&sop, r, 2) == HOSTILE));
+    for name in [
+        "Ringkasan",
+        "OPD",
+        "Temuan",
+        "SOP",
+        "Duplikat",
+        "Aturan",
+        "Gagal",
+    ] {
         let f = wb.worksheet_formula(name).unwrap();
         assert!(
             f.used_cells().all(|(_, _, s)| s.is_empty()),
@@ -376,10 +394,14 @@ fn report_html_renders_in_headless_chromium() {
     // The agency rows, in rank order, with their bars.
     let rows: Vec<&str> = dom.split("<tr class=\"opd-row\">").skip(1).collect();
     assert_eq!(rows.len(), 3);
-    assert!(rows[0].contains("<td>Dinas Kesehatan</td>") && rows[0].contains("96,7%"));
-    assert!(rows[1].contains("<td>Dinas Pendidikan</td>") && rows[1].contains("80,0%"));
-    assert!(rows[2].contains("<td>Kecamatan Baru</td>") && rows[2].contains("0,0%"));
-    assert!(rows[0].contains("style=\"width:96.7%\""));
+    assert!(rows[0].contains("<td class=\"opd\">Dinas Kesehatan</td>"));
+    assert!(rows[1].contains("<td class=\"opd\">Dinas Pendidikan</td>"));
+    assert!(rows[2].contains("<td class=\"opd\">Kecamatan Baru</td>") && rows[2].contains("0,0 %"));
+    // The score bar: identity 1, steps 13/15, no errors per SOP... (see agencies.rs).
+    let v: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
+    let first = v["agencies"][0]["score"].as_f64().unwrap();
+    assert!(rows[0].contains(&format!("style=\"width:{:.1}%\"", first * 100.0)));
 
     let png = dir.path().join("shot.png");
     let profile = tempfile::tempdir().unwrap();

@@ -5,12 +5,24 @@
 //! identity fields that are present (those with a `missing-*` code), and the share of step
 //! attributes — actor, time, output — present over all its steps (0 for an SOP without
 //! steps). An agency's completeness is the mean over its SOPs (0 for an agency whose
-//! files all failed). Agencies are ranked by completeness, highest first, ties by name
-//! (files without an agency last).
+//! files all failed).
+//!
+//! Agencies are ranked by a quality score, 0–1, highest first, ties by name:
+//!
+//! ```text
+//! score = W_IDENTITY × identity share + W_STEPS × step share
+//!       + W_ERRORS   × 1 / (1 + errors per SOP / ERRORS_PER_SOP_HALF)
+//!       + W_WARNINGS × 1 / (1 + warnings per SOP / WARNINGS_PER_SOP_HALF)
+//!       + W_READABLE × (1 − share of the agency's files that could not be read)
+//! ```
+//!
+//! (an agency without any SOP scores only its readable share, which is 0). SOPs without an
+//! agency are not ranked (rank 0, last); failed files without an agency are left out of
+//! the agencies and listed only as failed files.
 //!
 //! A failed file (errors.jsonl holds only its path) counts for the agency the caller
-//! already knows for it (the run's manifest, or an earlier report), else for the agency of
-//! the SOPs read from the same first folder, else for the agency its first folder names.
+//! already knows for it (the run's manifest, or an earlier report), else for the agency the
+//! manifest or its first folder names; never for another agency's SOPs next to it.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -71,14 +83,71 @@ pub struct AgencySummary {
     pub findings: SeverityCounts,
     /// Mean completeness of its SOPs, 0–1 (see the module docs).
     pub completeness: f64,
+    /// Mean share of the mandatory identity fields present, 0–1.
+    #[serde(default)]
+    pub identity_completeness: f64,
+    /// Mean share of step attributes (actor, time, output) present, 0–1.
+    #[serde(default)]
+    pub step_completeness: f64,
+    /// `error` findings per SOP.
+    #[serde(default)]
+    pub errors_per_sop: f64,
+    /// `warning` findings per SOP.
+    #[serde(default)]
+    pub warnings_per_sop: f64,
+    /// Share of the agency's files that could not be read, 0–1.
+    #[serde(default)]
+    pub unreadable_share: f64,
+    /// The quality score the ranking orders by, 0–1 (see the module docs).
+    #[serde(default)]
+    pub score: f64,
     /// Findings now minus findings at the previous run (negative: fewer); absent when
     /// there was no previous run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub findings_change: Option<i64>,
 }
 
-/// Completeness of one SOP, 0–1 (see the module docs).
-pub fn sop_completeness(sop: &Sop) -> f64 {
+/// Weight of the identity share in the score.
+pub const W_IDENTITY: f64 = 0.25;
+/// Weight of the step share in the score.
+pub const W_STEPS: f64 = 0.25;
+/// Weight of the error component in the score.
+pub const W_ERRORS: f64 = 0.2;
+/// Weight of the warning component in the score.
+pub const W_WARNINGS: f64 = 0.1;
+/// Weight of the readable share of files in the score.
+pub const W_READABLE: f64 = 0.2;
+/// Errors per SOP at which the error component is one half.
+pub const ERRORS_PER_SOP_HALF: f64 = 1.0;
+/// Warnings per SOP at which the warning component is one half.
+pub const WARNINGS_PER_SOP_HALF: f64 = 5.0;
+
+/// The five weighted components of an agency's score, each 0–1 before weighting.
+pub fn score_components(a: &AgencySummary) -> [(f64, f64); 5] {
+    let has_sops = a.sops > 0;
+    let on = |x: f64| if has_sops { x } else { 0.0 };
+    [
+        (W_IDENTITY, on(a.identity_completeness)),
+        (W_STEPS, on(a.step_completeness)),
+        (
+            W_ERRORS,
+            on(1.0 / (1.0 + a.errors_per_sop / ERRORS_PER_SOP_HALF)),
+        ),
+        (
+            W_WARNINGS,
+            on(1.0 / (1.0 + a.warnings_per_sop / WARNINGS_PER_SOP_HALF)),
+        ),
+        (W_READABLE, 1.0 - a.unreadable_share),
+    ]
+}
+
+/// The quality score of an agency, 0–1 (see the module docs).
+pub fn score(a: &AgencySummary) -> f64 {
+    score_components(a).iter().map(|(w, x)| w * x).sum()
+}
+
+/// Identity share and step share of one SOP, each 0–1 (see the module docs).
+pub fn sop_shares(sop: &Sop) -> (f64, f64) {
     let id = identity_presence(sop);
     let id_share = id.iter().filter(|p| **p).count() as f64 / id.len() as f64;
     let step_share = if sop.steps.is_empty() {
@@ -95,6 +164,12 @@ pub fn sop_completeness(sop: &Sop) -> f64 {
             .sum();
         present_attrs as f64 / (3 * sop.steps.len()) as f64
     };
+    (id_share, step_share)
+}
+
+/// Completeness of one SOP, 0–1 (see the module docs).
+pub fn sop_completeness(sop: &Sop) -> f64 {
+    let (id_share, step_share) = sop_shares(sop);
     (id_share + step_share) / 2.0
 }
 
@@ -111,48 +186,12 @@ pub fn agency_name(sop: &Sop) -> &str {
         .unwrap_or(NO_AGENCY)
 }
 
-/// Learns, one SOP at a time, which agency each first folder of the archive holds.
-#[derive(Debug, Default)]
-pub struct FolderAgencies {
-    counts: HashMap<String, BTreeMap<String, usize>>,
-}
-
-impl FolderAgencies {
-    /// Counts the SOP's agency for its first folder.
-    pub fn learn(&mut self, s: &Sop) {
-        if let Some((first, _)) = s.source.path.split_once('/') {
-            let by_agency = match self.counts.get_mut(first) {
-                Some(m) => m,
-                None => self.counts.entry(first.to_string()).or_default(),
-            };
-            match by_agency.get_mut(agency_name(s)) {
-                Some(n) => *n += 1,
-                None => {
-                    by_agency.insert(agency_name(s).to_string(), 1);
-                }
-            }
-        }
-    }
-
+impl ErrorAgencies {
     /// The attribution of failed files: `known` (path → agency, e.g. from an earlier
     /// report) first, then `manifest` (the archive's `agencies.csv`, empty when unknown),
-    /// then each first folder's most frequent agency.
-    pub fn finish(self, manifest: AgencyMap, known: HashMap<String, String>) -> ErrorAgencies {
-        let by_folder = self
-            .counts
-            .into_iter()
-            .filter_map(|(folder, m)| {
-                let best = m
-                    .into_iter()
-                    .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))?;
-                Some((folder, best.0))
-            })
-            .collect();
-        ErrorAgencies {
-            manifest,
-            known,
-            by_folder,
-        }
+    /// then the agency the first folder names.
+    pub fn new(manifest: AgencyMap, known: HashMap<String, String>) -> Self {
+        ErrorAgencies { manifest, known }
     }
 }
 
@@ -161,7 +200,6 @@ impl FolderAgencies {
 pub struct ErrorAgencies {
     manifest: AgencyMap,
     known: HashMap<String, String>,
-    by_folder: HashMap<String, String>,
 }
 
 impl ErrorAgencies {
@@ -170,19 +208,10 @@ impl ErrorAgencies {
         if let Some(a) = self.known.get(path) {
             return a.clone();
         }
-        let from_folder = AgencyMap::default().resolve(path);
-        let from_manifest = self.manifest.resolve(path);
-        if from_manifest != from_folder
-            && let Some(a) = from_manifest
-        {
-            return a;
-        }
-        if let Some((first, _)) = path.split_once('/')
-            && let Some(a) = self.by_folder.get(first)
-        {
-            return a.clone();
-        }
-        from_folder.unwrap_or_else(|| NO_AGENCY.to_string())
+        self.manifest
+            .resolve(path)
+            .or_else(|| AgencyMap::default().resolve(path))
+            .unwrap_or_else(|| NO_AGENCY.to_string())
     }
 }
 
@@ -199,7 +228,8 @@ struct Acc {
     with_errors: usize,
     findings: SeverityCounts,
     codes: CodeCounts,
-    completeness_sum: f64,
+    identity_sum: f64,
+    steps_sum: f64,
 }
 
 /// Per-agency figures fed one SOP at a time: only counters stay in memory.
@@ -239,7 +269,9 @@ impl AgencyTally {
             a.findings.add(f.severity);
             *a.codes.entry((f.severity, f.code.clone())).or_default() += 1;
         }
-        a.completeness_sum += sop_completeness(s);
+        let (id_share, step_share) = sop_shares(s);
+        a.identity_sum += id_share;
+        a.steps_sum += step_share;
     }
 
     /// Counts a finding added to an SOP of `agency` after [`add_sop`](Self::add_sop);
@@ -263,7 +295,14 @@ impl AgencyTally {
         let mut codes = HashMap::new();
         let mut out: Vec<AgencySummary> = Vec::with_capacity(self.acc.len());
         for (agency, a) in self.acc {
-            out.push(AgencySummary {
+            if agency == NO_AGENCY && a.sops == 0 {
+                // Failed files without an agency are listed as failed files only.
+                codes.insert(agency, a.codes);
+                continue;
+            }
+            let per_sop = |x: f64| if a.sops == 0 { 0.0 } else { x / a.sops as f64 };
+            let files = a.files.len() + a.failed;
+            let mut summary = AgencySummary {
                 rank: 0,
                 agency: agency.clone(),
                 files: a.files.len() + a.failed,
@@ -272,23 +311,31 @@ impl AgencyTally {
                 steps: a.steps,
                 sops_with_errors: a.with_errors,
                 findings: a.findings,
-                completeness: if a.sops == 0 {
+                completeness: round4(per_sop((a.identity_sum + a.steps_sum) / 2.0)),
+                identity_completeness: round4(per_sop(a.identity_sum)),
+                step_completeness: round4(per_sop(a.steps_sum)),
+                errors_per_sop: round4(per_sop(a.findings.error as f64)),
+                warnings_per_sop: round4(per_sop(a.findings.warning as f64)),
+                unreadable_share: if files == 0 {
                     0.0
                 } else {
-                    round4(a.completeness_sum / a.sops as f64)
+                    round4(a.failed as f64 / files as f64)
                 },
+                score: 0.0,
                 findings_change: None,
-            });
+            };
+            summary.score = round4(score(&summary));
+            out.push(summary);
             codes.insert(agency, a.codes);
         }
         out.sort_by(|a, b| {
-            b.completeness
-                .total_cmp(&a.completeness)
-                .then_with(|| (a.agency == NO_AGENCY).cmp(&(b.agency == NO_AGENCY)))
+            (a.agency == NO_AGENCY)
+                .cmp(&(b.agency == NO_AGENCY))
+                .then_with(|| b.score.total_cmp(&a.score))
                 .then_with(|| a.agency.cmp(&b.agency))
         });
         for (i, a) in out.iter_mut().enumerate() {
-            a.rank = i + 1;
+            a.rank = if a.agency == NO_AGENCY { 0 } else { i + 1 };
         }
         Tallies {
             summaries: out,

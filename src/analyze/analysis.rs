@@ -10,11 +10,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::io;
 
 use super::agencies::{
-    AgencySummary, AgencyTally, CodeCounts, FolderAgencies, SeverityCounts, agency_name,
+    AgencySummary, AgencyTally, CodeCounts, ErrorAgencies, SeverityCounts, agency_name,
 };
 use super::collisions::{self, Collisions};
 use super::duplicates::{DuplicateGroup, DuplicateIndex, Interner, step_key};
 use super::findings;
+use super::rules_loop::{LoopEntry, RulesLoop};
 use super::source::SopSource;
 use crate::batch::agency::AgencyMap;
 use crate::rules::Rules;
@@ -51,7 +52,7 @@ pub struct Analysis {
     pub steps: usize,
     /// Findings by severity, cross-file ones included.
     pub findings: SeverityCounts,
-    /// Per agency, ranked by completeness (with the trend when a previous run is known).
+    /// Per agency, ranked by quality score (with the trend when a previous run is known).
     pub agencies: Vec<AgencySummary>,
     /// Findings per agency by severity and code.
     pub codes: HashMap<String, CodeCounts>,
@@ -59,6 +60,10 @@ pub struct Analysis {
     pub duplicates: Vec<DuplicateGroup>,
     /// The failed files with their agencies, in the order given.
     pub failed: Vec<AttributedError>,
+    /// What the rules did not know, most frequent first.
+    pub rules_loop: Vec<LoopEntry>,
+    /// Occurrences of unknown texts past the tally's cap.
+    pub rules_loop_dropped: usize,
     /// The `number-collision` finding of each colliding SOP, by id.
     collisions: HashMap<Box<str>, Finding>,
 }
@@ -72,12 +77,12 @@ impl Analysis {
     ) -> io::Result<Analysis> {
         let mut a = Analysis::default();
         let mut tally = AgencyTally::default();
-        let mut folders = FolderAgencies::default();
         let mut coll = Collisions::new();
         let mut dups = DuplicateIndex::new(&rules.findings.duplicates);
         // Per SOP ordinal: its agency (number in `names`) and whether it has an error.
         let mut facts: Vec<(u32, bool)> = Vec::new();
         let mut names = Interner::default();
+        let mut unknown = RulesLoop::default();
         source.each(&mut |s: Sop| {
             let own = findings::check(&s, rules);
             a.sops += 1;
@@ -86,7 +91,7 @@ impl Analysis {
                 a.findings.add(f.severity);
             }
             tally.add_sop(&s, &own);
-            folders.learn(&s);
+            unknown.add_sop(&s, agency_name(&s), &own);
             let key = step_key(&s);
             coll.add_keyed(&s, &key);
             dups.add_keyed(&s, &key);
@@ -106,7 +111,7 @@ impl Analysis {
             }
         }
         drop(facts);
-        let ea = folders.finish(input.manifest.clone(), input.failed_agencies.clone());
+        let ea = ErrorAgencies::new(input.manifest.clone(), input.failed_agencies.clone());
         for e in input.errors {
             let agency = ea.agency_of(&e.path);
             tally.add_failed(agency.clone());
@@ -125,6 +130,8 @@ impl Analysis {
             }
         }
         a.duplicates = dups.finish();
+        a.rules_loop_dropped = unknown.dropped;
+        a.rules_loop = unknown.finish();
         Ok(a)
     }
 

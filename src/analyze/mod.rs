@@ -6,6 +6,7 @@ pub mod date;
 pub mod duplicates;
 pub mod findings;
 pub mod policy;
+pub mod rules_loop;
 
 pub mod analysis;
 pub mod collisions;

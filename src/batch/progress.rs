@@ -21,9 +21,16 @@ impl Progress {
     pub fn new(mode: ProgressMode, total: u64) -> Self {
         let bar = (mode == ProgressMode::Auto && std::io::stderr().is_terminal()).then(|| {
             let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-            if let Ok(style) = ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} files  {per_sec}  ETA {eta}  {msg}",
-            ) {
+            if let Ok(style) =
+                ProgressStyle::with_template("{bar:40} {pos}/{len} files  {rate}  ETA {eta}  {msg}")
+            {
+                // The rate as a whole number of files per second.
+                let style = style.with_key(
+                    "rate",
+                    |st: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{:.0} files/s", st.per_sec());
+                    },
+                );
                 b.set_style(style);
             }
             b
@@ -77,7 +84,8 @@ impl Progress {
         match self.mode {
             ProgressMode::Quiet => {}
             ProgressMode::Auto => eprintln!(
-                "sopap: {} files ({} read, {} unchanged, {} removed), {} SOPs, {} files failed{}{}",
+                "sopap: {} files ({} read, {} unchanged, {} removed), {} SOPs, {} files failed{}{}; \
+                 report.html, report.xlsx, report.json, sops.jsonl, errors.jsonl",
                 res.files,
                 res.read,
                 res.skipped,

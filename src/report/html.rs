@@ -10,10 +10,15 @@
 use std::fmt::Write;
 use std::io;
 
+use super::flowchart;
 use super::json::Report;
 use crate::analyze::Analysis;
-use crate::analyze::agencies::{agency_name, sop_completeness};
+use crate::analyze::agencies::{
+    AgencySummary, ERRORS_PER_SOP_HALF, NO_AGENCY, SeverityCounts, W_ERRORS, W_IDENTITY,
+    W_READABLE, W_STEPS, W_WARNINGS, WARNINGS_PER_SOP_HALF, agency_name, sop_completeness,
+};
 use crate::analyze::duplicates::{DuplicateGroup, DuplicateKind, normalise};
+use crate::analyze::rules_loop;
 use crate::analyze::source::SopSource;
 use crate::error::ErrorKind;
 use crate::rules::Rules;
@@ -102,9 +107,57 @@ pub fn error_kind_label(k: ErrorKind) -> &'static str {
     }
 }
 
-/// A share as an Indonesian percentage ("63,2%").
+/// A share as an Indonesian percentage ("63,2 %").
 pub fn percent(x: f64) -> String {
-    format!("{:.1}%", x * 100.0).replace('.', ",")
+    format!("{} %", dec(x * 100.0, 1))
+}
+
+/// A whole number with Indonesian thousands separators ("1.706").
+pub fn num(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A number with `places` decimals, Indonesian style ("1.706,5").
+pub fn dec(x: f64, places: usize) -> String {
+    let text = format!("{:.*}", places, x.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((text.as_str(), ""));
+    let mut out = String::new();
+    if x < 0.0 && text.chars().any(|c| c != '0' && c != '.') {
+        out.push('-');
+    }
+    out.push_str(&num(int.parse::<usize>().unwrap_or(0)));
+    if !frac.is_empty() {
+        out.push(',');
+        out.push_str(frac);
+    }
+    out
+}
+
+/// A longer Indonesian explanation of a failure kind, for the person who must act.
+pub fn error_kind_help(k: ErrorKind) -> &'static str {
+    match k {
+        ErrorKind::Corrupt => "Berkas rusak atau terpotong; minta salinan asli dari OPD.",
+        ErrorKind::Encrypted => {
+            "Berkas dikunci kata sandi; minta OPD mengirim versi tanpa kata sandi."
+        }
+        ErrorKind::Unsupported => {
+            "Format berkas tidak didukung (bukan Word, Excel, ODS atau PDF); simpan ulang \
+             dalam salah satu format itu."
+        }
+        ErrorKind::TooLarge => "Berkas melebihi batas ukuran baca; periksa isinya.",
+        ErrorKind::Timeout => "Pembacaan berkas melebihi batas waktu; periksa isinya.",
+        ErrorKind::NoSopFound => {
+            "Tidak ditemukan SOP: berkas hasil pindai tanpa teks, atau bukan dokumen SOP AP."
+        }
+    }
 }
 
 const STYLE: &str = r#"
@@ -148,7 +201,42 @@ details.sop{margin-left:18px}
 .diff tr.del td.a{background:#fde2e0}
 .diff tr.add td.b{background:#dff3e4}
 .diff tr.add td.a,.diff tr.del td.b{background:#f3f4f6}
-.filter{margin:4px 0 8px;padding:5px 8px;width:280px;border:1px solid #c6d0da;border-radius:4px}
+.filter{margin:4px 0 8px;padding:5px 8px;width:280px;max-width:100%;box-sizing:border-box;border:1px solid #c6d0da;border-radius:4px}
+.tw{overflow-x:auto;max-width:100%}
+td,summary,p,li,dd{overflow-wrap:break-word}
+td.opd{min-width:8em}
+nav{display:flex;flex-wrap:wrap;gap:4px 0}
+svg.flow{font-size:11px;font-family:inherit;display:block}
+svg.flow text.br{font-size:10px;fill:#8a4b00;font-weight:600}
+svg.chart{font-size:12px;font-family:inherit;display:block;max-width:100%;height:auto}
+.sopbody>.tw{margin:8px 0}
+dl.idn{display:grid;grid-template-columns:minmax(110px,max-content) 1fr;gap:2px 12px;margin:6px 0;font-size:14px}
+dl.idn dt{color:#5b6b7b}dl.idn dd{margin:0}
+.ocr{background:#7b4fa0;color:#fff;border-radius:3px;padding:0 5px;font-size:12px}
+td.tm{font-size:13px}
+td.tm div{margin:2px 0}
+.formula{background:#f4f8fb;padding:8px 12px;border-radius:4px;font-size:14px}
+.detail{font-size:12px;color:#6b7b8b}
+pre{margin:2px 0;font-size:12px;background:#f0f3f6;padding:4px 6px;border-radius:3px;white-space:pre-wrap}
+@media (max-width:640px){
+ header,nav{padding-left:12px;padding-right:12px}
+ main{padding:8px 8px 32px}
+ section{padding:12px 10px}
+ .bar{width:70px}
+ details.sop{margin-left:4px}
+ .card{flex-basis:100px;padding:6px 10px}
+ .card b{font-size:20px}
+}
+@media print{
+ body{background:#fff}
+ nav,.filter{display:none}
+ main{padding:0;max-width:none}
+ section{box-shadow:none;padding:0}
+ details.opd{break-before:page}
+ details::details-content{content-visibility:visible;display:contents}
+ .tw{overflow:visible}
+ tr,svg.flow{break-inside:avoid}
+}
 code{font-size:13px;background:#f0f3f6;padding:0 3px;border-radius:3px}
 "#;
 
@@ -167,6 +255,9 @@ document.querySelectorAll('table.sortable').forEach(function(t){
       rows.forEach(function(r){b.appendChild(r);});
     });
   });
+});
+window.addEventListener('beforeprint',function(){
+  document.querySelectorAll('details').forEach(function(d){d.open=true;});
 });
 document.querySelectorAll('input.filter').forEach(function(inp){
   var t=document.getElementById(inp.dataset.table);
@@ -205,8 +296,9 @@ fn flush_if_full(h: &mut String, w: &mut dyn io::Write) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes the head of the page, the summary and the agency ranking.
-pub fn begin(w: &mut dyn io::Write, report: &Report) -> io::Result<()> {
+/// Writes the head of the page, the summary (with the findings-by-code chart) and the
+/// agency ranking.
+pub fn begin(w: &mut dyn io::Write, report: &Report, analysis: &Analysis) -> io::Result<()> {
     let mut h = String::with_capacity(64 * 1024);
     let sm = &report.summary;
     let _ = write!(
@@ -217,94 +309,85 @@ pub fn begin(w: &mut dyn io::Write, report: &Report) -> io::Result<()> {
          <header><h1>Laporan Analisis SOP Administrasi Pemerintahan</h1>\
          <p>Tanggal acuan {} · {} OPD · {} SOP · {} berkas</p></header>\n\
          <nav><a href=\"#ringkasan\">Ringkasan</a><a href=\"#opd\">Peringkat OPD</a>\
-         <a href=\"#temuan\">Temuan</a><a href=\"#duplikat\">Duplikat</a>\
-         <a href=\"#gagal\">Berkas gagal</a></nav>\n<main>\n",
+         <a href=\"#temuan\">SOP per OPD</a><a href=\"#aturan\">Kosakata baru</a>\
+         <a href=\"#duplikat\">Duplikat</a><a href=\"#gagal\">Berkas gagal</a></nav>\n<main>\n",
         esc(&sm.as_of),
         esc(&sm.as_of),
-        sm.agencies,
-        sm.sops,
-        sm.files
+        num(sm.agencies),
+        num(sm.sops),
+        num(sm.files)
     );
-    summary(&mut h, report);
+    summary(&mut h, report, analysis);
     agencies(&mut h, report);
     w.write_all(h.as_bytes())
 }
 
-/// Writes the findings per agency and per SOP, reading each agency's SOPs from `source`
-/// (their findings set by `analysis`).
+/// Writes every SOP per agency: the agency's findings by code, then each SOP as a
+/// `<details>` that opens to its identity, its steps with their findings and its drawn
+/// flowchart. The SOPs are read from `source` one agency at a time (their findings set
+/// by `analysis`), and each is also handed to `each_sop` (the SOP sheet of report.xlsx).
 pub fn findings(
     w: &mut dyn io::Write,
     r: &Report,
     analysis: &Analysis,
     source: &dyn SopSource,
     rules: &Rules,
+    each_sop: &mut dyn FnMut(&Sop) -> io::Result<()>,
 ) -> io::Result<()> {
     let mut budget = MAX_FINDING_ROWS;
+    let mut uid = 0usize;
     let mut h = String::with_capacity(FLUSH_AT + 16 * 1024);
     h.push_str(
-        "<section id=\"temuan\"><h2>Temuan per OPD dan per SOP</h2>\
+        "<section id=\"temuan\"><h2>SOP per OPD</h2>\
          <p class=\"muted\">Klik nama OPD untuk membuka daftar SOP-nya, lalu klik SOP untuk \
-         melihat temuannya.</p>\n",
+         melihat identitas, langkah kegiatan dengan temuannya, dan diagram alir yang dibaca \
+         sopap. Bandingkan dengan dokumen aslinya.</p>\n",
     );
     for a in &r.agencies {
         let _ = write!(
             h,
-            "<details class=\"opd\"><summary>{}. {} — {} SOP, {} kesalahan, {} peringatan, {} \
+            "<details class=\"opd\"><summary>{} {} — {} SOP, {} kesalahan, {} peringatan, {} \
              informasi</summary>",
-            a.rank,
+            if a.rank > 0 {
+                format!("{}.", a.rank)
+            } else {
+                "–".to_string()
+            },
             esc(&a.agency),
-            a.sops,
-            a.findings.error,
-            a.findings.warning,
-            a.findings.info
+            num(a.sops),
+            num(a.findings.error),
+            num(a.findings.warning),
+            num(a.findings.info)
         );
         if let Some(per_code) = analysis.codes.get(&a.agency)
             && !per_code.is_empty()
         {
             h.push_str(
-                "<table class=\"codes\"><thead><tr><th>Tingkat</th><th>Jenis temuan</th>\
-                 <th>Kode</th><th class=\"n\">Jumlah</th></tr></thead><tbody>",
+                "<div class=\"tw\"><table class=\"codes\"><thead><tr><th>Tingkat</th>\
+                 <th>Jenis temuan</th><th>Kode</th><th class=\"n\">Jumlah</th></tr></thead><tbody>",
             );
             for ((sev, code), n) in per_code {
                 let _ = write!(
                     h,
                     "<tr><td><span class=\"sev {}\">{}</span></td><td>{}</td><td><code>{}</code>\
-                     </td><td class=\"n\">{n}</td></tr>",
+                     </td><td class=\"n\">{}</td></tr>",
                     severity_class(*sev),
                     severity_label(*sev),
                     code_label(code),
-                    esc(code)
+                    esc(code),
+                    num(*n)
                 );
             }
-            h.push_str("</tbody></table>\n");
+            h.push_str("</tbody></table></div>\n");
         }
-        let mut clean = 0usize;
-        let mut clean_list = String::new();
         if a.sops > 0 {
             source.each_of_agency(&a.agency, &mut |mut s: Sop| {
                 analysis.apply(&mut s, rules);
-                if s.findings.is_empty() {
-                    if clean > 0 {
-                        clean_list.push_str("; ");
-                    }
-                    clean += 1;
-                    let _ = write!(
-                        clean_list,
-                        "{} <span>({})</span>",
-                        esc(s.identity.title.as_deref().unwrap_or("(tanpa nama)")),
-                        esc(&s.id)
-                    );
-                } else {
-                    sop_details(&mut h, &s, &mut budget);
-                }
+                each_sop(&s)?;
+                uid += 1;
+                sop_details(&mut h, &s, uid, &mut budget);
                 flush_if_full(&mut h, w)
             })?;
-        }
-        if clean > 0 {
-            let _ = write!(
-                h,
-                "<p class=\"muted\">{clean} SOP tanpa temuan: {clean_list}</p>"
-            );
         }
         h.push_str("</details>\n");
         flush_if_full(&mut h, w)?;
@@ -376,7 +459,7 @@ pub fn duplicate_group(
     let _ = write!(
         h,
         "<details class=\"dup {kind}\"><summary><b>Kelompok {}</b>: {} — {} SOP dari {} OPD, \
-         {label}, kemiripan {}</summary>\n<table><thead><tr><th>SOP</th><th>OPD</th>\
+         {label}, kemiripan {}</summary>\n<div class=\"tw\"><table><thead><tr><th>SOP</th><th>OPD</th>\
          <th>Nama SOP</th><th>Nomor</th></tr></thead><tbody>",
         g + 1,
         esc(title),
@@ -399,7 +482,7 @@ pub fn duplicate_group(
         );
         flush_if_full(&mut h, w)?;
     }
-    h.push_str("</tbody></table>\n");
+    h.push_str("</tbody></table></div>\n");
     if let Some(reference) = reference {
         for v in variants.iter().skip(1).take(MAX_VARIANTS_SHOWN) {
             let Some(v) = v else { continue };
@@ -421,15 +504,17 @@ pub fn duplicate_group(
 /// the reference and this many more).
 pub const VARIANTS_FETCHED: usize = 1 + MAX_VARIANTS_SHOWN;
 
-/// Writes the end of the duplicates section, the failed files and the end of the page.
-pub fn end(w: &mut dyn io::Write, r: &Report) -> io::Result<()> {
+/// Writes the end of the duplicates section, what the rules did not know, the failed
+/// files and the end of the page.
+pub fn end(w: &mut dyn io::Write, r: &Report, analysis: &Analysis) -> io::Result<()> {
     let mut h = String::from("</section>\n");
+    rules_loop(&mut h, analysis);
     failed(&mut h, r);
     let _ = write!(h, "</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n");
     w.write_all(h.as_bytes())
 }
 
-fn summary(h: &mut String, r: &Report) {
+fn summary(h: &mut String, r: &Report, analysis: &Analysis) {
     let s = &r.summary;
     let cards: [(usize, &str); 9] = [
         (s.files, "berkas dibaca"),
@@ -446,30 +531,137 @@ fn summary(h: &mut String, r: &Report) {
     for (n, label) in cards {
         let _ = write!(
             h,
-            "<div class=\"card\"><b>{n}</b><span>{label}</span></div>"
+            "<div class=\"card\"><b>{}</b><span>{label}</span></div>",
+            num(n)
         );
     }
     h.push_str("</div>");
-    if let (Some(best), Some(worst)) = (r.agencies.first(), r.agencies.last())
-        && r.agencies.len() > 1
+    let ranked: Vec<&AgencySummary> = r.agencies.iter().filter(|a| a.rank > 0).collect();
+    if let (Some(best), Some(worst)) = (ranked.first(), ranked.last())
+        && ranked.len() > 1
     {
         let _ = write!(
             h,
-            "<p>Kelengkapan tertinggi: <b>{}</b> ({}). Kelengkapan terendah: <b>{}</b> ({}). \
+            "<p>Skor mutu tertinggi: <b>{}</b> ({}). Skor mutu terendah: <b>{}</b> ({}). \
              {} SOP termasuk dalam {} kelompok duplikat.</p>",
             esc(&best.agency),
-            percent(best.completeness),
+            percent(best.score),
             esc(&worst.agency),
-            percent(worst.completeness),
-            s.duplicate_sops,
-            s.duplicate_groups
+            percent(worst.score),
+            num(s.duplicate_sops),
+            num(s.duplicate_groups)
         );
     }
     trend(h, r);
-    h.push_str(
-        "<p class=\"muted\">Kelengkapan = rata-rata per SOP dari (a) bagian identitas wajib yang \
-         terisi dan (b) atribut langkah (pelaksana, waktu, output) yang terisi.</p></section>\n",
+    codes_chart(h, analysis);
+    h.push_str("</section>\n");
+}
+
+/// Height of one bar row of a chart, px.
+const CHART_ROW_H: u32 = 22;
+/// Width of the label column of the findings-by-code chart, px.
+const CHART_LABEL_W: u32 = 230;
+/// Width of the longest bar of a chart, px.
+const CHART_BAR_W: u32 = 280;
+
+/// The findings of the whole archive by code, as a horizontal bar chart, most frequent
+/// first.
+fn codes_chart(h: &mut String, analysis: &Analysis) {
+    let mut by_code: std::collections::BTreeMap<&str, (usize, Severity)> = Default::default();
+    for per_code in analysis.codes.values() {
+        for ((sev, code), n) in per_code {
+            let e = by_code.entry(code.as_str()).or_insert((0, *sev));
+            e.0 += n;
+            e.1 = e.1.min(*sev);
+        }
+    }
+    let mut rows: Vec<(&str, usize, Severity)> =
+        by_code.into_iter().map(|(c, (n, s))| (c, n, s)).collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    h.push_str("<h3>Temuan menurut jenis</h3>");
+    let Some(max) = rows.first().map(|r| r.1.max(1)) else {
+        h.push_str("<p>Tidak ada temuan.</p>");
+        return;
+    };
+    let width = CHART_LABEL_W + CHART_BAR_W + 70;
+    let height = CHART_ROW_H * rows.len() as u32 + 4;
+    let _ = write!(
+        h,
+        "<div class=\"tw\"><svg class=\"chart codes\" xmlns=\"http://www.w3.org/2000/svg\" \
+         width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" \
+         aria-label=\"Temuan menurut jenis\">"
     );
+    for (i, (code, n, sev)) in rows.iter().enumerate() {
+        let y = CHART_ROW_H * i as u32;
+        let bw = ((*n as f64 / max as f64) * f64::from(CHART_BAR_W))
+            .round()
+            .max(1.0) as u32;
+        let _ = write!(
+            h,
+            "<g class=\"code\" data-code=\"{}\" data-count=\"{n}\"><text x=\"{}\" y=\"{}\" \
+             text-anchor=\"end\">{}</text><rect x=\"{CHART_LABEL_W}\" y=\"{}\" \
+             width=\"{bw}\" height=\"{}\" fill=\"{}\"><title>{}</title></rect>\
+             <text x=\"{}\" y=\"{}\">{}</text></g>",
+            esc(code),
+            CHART_LABEL_W - 6,
+            y + 15,
+            code_label(code),
+            y + 3,
+            CHART_ROW_H - 6,
+            severity_color(*sev),
+            esc(code),
+            CHART_LABEL_W + bw + 5,
+            y + 15,
+            num(*n)
+        );
+    }
+    h.push_str("</svg></div>");
+}
+
+fn severity_color(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "#c0392b",
+        Severity::Warning => "#d99a1e",
+        Severity::Info => "#5b7c99",
+    }
+}
+
+/// Width of the stacked severity bar of the agency with the most findings, px.
+const STACK_W: u32 = 160;
+
+/// An agency's findings by severity as one stacked bar, scaled to `max` findings.
+fn stacked(f: &SeverityCounts, max: usize) -> String {
+    let mut out = format!(
+        "<svg class=\"chart sev\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{STACK_W}\" \
+         height=\"14\" viewBox=\"0 0 {STACK_W} 14\" role=\"img\" aria-label=\"{} kesalahan, \
+         {} peringatan, {} informasi\">",
+        num(f.error),
+        num(f.warning),
+        num(f.info)
+    );
+    let mut x = 0.0;
+    for (n, sev) in [
+        (f.error, Severity::Error),
+        (f.warning, Severity::Warning),
+        (f.info, Severity::Info),
+    ] {
+        if n == 0 {
+            continue;
+        }
+        let w = n as f64 / max.max(1) as f64 * f64::from(STACK_W);
+        let _ = write!(
+            out,
+            "<rect class=\"{}\" x=\"{x:.1}\" y=\"0\" width=\"{w:.1}\" height=\"14\" fill=\"{}\">\
+             <title>{} {}</title></rect>",
+            severity_class(sev),
+            severity_color(sev),
+            num(n),
+            severity_label(sev).to_lowercase()
+        );
+        x += w;
+    }
+    out.push_str("</svg>");
+    out
 }
 
 /// Most agencies the summary names in the trend since the previous run.
@@ -479,8 +671,8 @@ const MAX_TREND_NAMED: usize = 10;
 pub fn change_text(change: i64) -> String {
     match change {
         0 => "tidak berubah".to_string(),
-        c if c < 0 => format!("{} temuan lebih sedikit", c.unsigned_abs()),
-        c => format!("{c} temuan lebih banyak"),
+        c if c < 0 => format!("{} temuan lebih sedikit", num(c.unsigned_abs() as usize)),
+        c => format!("{} temuan lebih banyak", num(c as usize)),
     }
 }
 
@@ -496,9 +688,29 @@ fn trend(h: &mut String, r: &Report) {
         esc(prev),
         match total {
             0 => "tidak berubah".to_string(),
-            t if t < 0 => format!("berkurang {}", t.unsigned_abs()),
-            t => format!("bertambah {t}"),
+            t if t < 0 => format!("berkurang {}", num(t.unsigned_abs() as usize)),
+            t => format!("bertambah {}", num(t as usize)),
         }
+    );
+    let now = r.summary.findings.total();
+    let before = (now as i64 - total).max(0) as usize;
+    let max = now.max(before).max(1);
+    let bar_w = |n: usize| (n as f64 / max as f64 * f64::from(CHART_BAR_W)).round() as u32;
+    let _ = write!(
+        h,
+        "<svg class=\"chart trend\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" \
+         height=\"48\" viewBox=\"0 0 {w} 48\" role=\"img\" aria-label=\"Tren temuan\">\
+         <text x=\"0\" y=\"15\">Sebelumnya</text><rect x=\"90\" y=\"4\" width=\"{}\" \
+         height=\"15\" fill=\"#9fb3c8\"/><text x=\"{}\" y=\"15\">{}</text>\
+         <text x=\"0\" y=\"39\">Sekarang</text><rect x=\"90\" y=\"28\" width=\"{}\" \
+         height=\"15\" fill=\"#2b6cb0\"/><text x=\"{}\" y=\"39\">{}</text></svg>",
+        bar_w(before),
+        95 + bar_w(before),
+        num(before),
+        bar_w(now),
+        95 + bar_w(now),
+        num(now),
+        w = 90 + CHART_BAR_W + 70
     );
     let mut changed: Vec<(&str, i64)> = r
         .agencies
@@ -529,47 +741,81 @@ fn trend(h: &mut String, r: &Report) {
 }
 
 fn agencies(h: &mut String, r: &Report) {
-    h.push_str(
-        "<section id=\"opd\"><h2>Peringkat OPD menurut kelengkapan</h2>\
+    let _ = write!(
+        h,
+        "<section id=\"opd\"><h2>Peringkat OPD menurut skor mutu</h2>\
+         <p class=\"formula\">Skor mutu = {} × kelengkapan identitas + {} × kelengkapan langkah \
+         (pelaksana, waktu, output) + {} × 1 / (1 + kesalahan per SOP / {}) + {} × 1 / (1 + \
+         peringatan per SOP / {}) + {} × (1 − bagian berkas yang tidak terbaca). OPD tanpa SOP \
+         terbaca hanya mendapat bagian berkas terbaca. Berkas gagal dihitung untuk OPD yang \
+         disebut folder atau manifesnya; berkas tanpa OPD tidak ikut peringkat dan tercantum di \
+         <a href=\"#gagal\">Berkas gagal</a>.</p>\
          <input class=\"filter\" data-table=\"tabel-opd\" placeholder=\"Saring OPD…\" \
-         aria-label=\"Saring OPD\">\
+         aria-label=\"Saring OPD\"><div class=\"tw\">\
          <table id=\"tabel-opd\" class=\"sortable\"><thead><tr><th class=\"n\">#</th>\
-         <th>OPD</th><th class=\"n\">Berkas</th><th class=\"n\">Gagal</th><th class=\"n\">SOP</th>\
-         <th class=\"n\">Langkah</th><th class=\"n\">Kesalahan</th><th class=\"n\">Peringatan</th>\
-         <th class=\"n\">Informasi</th><th>Kelengkapan</th>",
+         <th>OPD</th><th>Skor mutu</th><th class=\"n\">Identitas</th><th class=\"n\">Langkah</th>\
+         <th class=\"n\">Kesalahan per SOP</th><th class=\"n\">Peringatan per SOP</th>\
+         <th class=\"n\">Tak terbaca</th><th class=\"n\">Berkas</th><th class=\"n\">SOP</th>\
+         <th>Temuan (kesalahan · peringatan · informasi)</th>",
+        dec(W_IDENTITY, 2),
+        dec(W_STEPS, 2),
+        dec(W_ERRORS, 2),
+        dec(ERRORS_PER_SOP_HALF, 0),
+        dec(W_WARNINGS, 2),
+        dec(WARNINGS_PER_SOP_HALF, 0),
+        dec(W_READABLE, 2)
     );
     let trend = r.summary.previous_run.is_some();
     if trend {
         h.push_str("<th class=\"n\">Perubahan temuan</th>");
     }
     h.push_str("</tr></thead><tbody>\n");
+    let max = r
+        .agencies
+        .iter()
+        .map(|a| a.findings.total())
+        .max()
+        .unwrap_or(0);
     for a in &r.agencies {
         let _ = write!(
             h,
-            "<tr class=\"opd-row\"><td class=\"n\" data-v=\"{}\">{}</td><td>{}</td>\
+            "<tr class=\"opd-row\"><td class=\"n\" data-v=\"{}\">{}</td><td class=\"opd\">{}</td>\
+             <td class=\"kel\" data-v=\"{}\">{}</td>\
              <td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td>\
              <td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td>\
+             <td class=\"n\" data-v=\"{}\">{} <span class=\"muted\">({} dari {})</span></td>\
              <td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td>\
-             <td class=\"n\" data-v=\"{}\">{}</td><td class=\"kel\" data-v=\"{}\">{}</td>",
+             <td data-v=\"{}\">{} <span class=\"muted\">{} · {} · {}</span></td>",
             a.rank,
-            a.rank,
+            if a.rank > 0 {
+                a.rank.to_string()
+            } else {
+                "–".to_string()
+            },
             esc(&a.agency),
+            a.score,
+            bar(a.score),
+            a.identity_completeness,
+            percent(a.identity_completeness),
+            a.step_completeness,
+            percent(a.step_completeness),
+            a.errors_per_sop,
+            dec(a.errors_per_sop, 1),
+            a.warnings_per_sop,
+            dec(a.warnings_per_sop, 1),
+            a.unreadable_share,
+            percent(a.unreadable_share),
+            num(a.failed_files),
+            num(a.files),
             a.files,
-            a.files,
-            a.failed_files,
-            a.failed_files,
+            num(a.files),
             a.sops,
-            a.sops,
-            a.steps,
-            a.steps,
-            a.findings.error,
-            a.findings.error,
-            a.findings.warning,
-            a.findings.warning,
-            a.findings.info,
-            a.findings.info,
-            a.completeness,
-            bar(a.completeness)
+            num(a.sops),
+            a.findings.total(),
+            stacked(&a.findings, max),
+            num(a.findings.error),
+            num(a.findings.warning),
+            num(a.findings.info)
         );
         if trend {
             let c = a.findings_change.unwrap_or(0);
@@ -577,51 +823,185 @@ fn agencies(h: &mut String, r: &Report) {
         }
         h.push_str("</tr>\n");
     }
-    h.push_str("</tbody></table></section>\n");
+    h.push_str("</tbody></table></div></section>\n");
 }
 
-fn sop_details(h: &mut String, s: &Sop, budget: &mut usize) {
+/// Whether the SOP's file was read by OCR: its format name says so (`pdf+ocr`, `ocr`).
+pub fn read_by_ocr(s: &Sop) -> bool {
+    s.source.format.to_ascii_lowercase().contains("ocr")
+}
+
+/// The identity fields shown in an SOP's section, with their Indonesian labels.
+fn identity_rows(s: &Sop) -> Vec<(&'static str, String)> {
+    let id = &s.identity;
+    let list = |v: &[String]| v.join("; ");
+    let mut rows = vec![
+        ("Nomor SOP", id.number.clone().unwrap_or_default()),
+        ("Nama SOP", id.title.clone().unwrap_or_default()),
+        ("Unit", id.unit.clone().unwrap_or_default()),
+        ("Tanggal pembuatan", id.created.clone().unwrap_or_default()),
+        ("Tanggal revisi", id.revised.clone().unwrap_or_default()),
+        ("Tanggal efektif", id.effective.clone().unwrap_or_default()),
+    ];
+    if let Some(a) = &id.approved_by {
+        let who = [&a.position, &a.name, &a.nip]
+            .iter()
+            .filter_map(|x| x.as_deref())
+            .collect::<Vec<_>>()
+            .join(", ");
+        rows.push(("Disahkan oleh", who));
+    } else {
+        rows.push(("Disahkan oleh", String::new()));
+    }
+    rows.extend([
+        ("Dasar hukum", list(&id.legal_basis)),
+        ("Kualifikasi pelaksana", list(&id.qualifications)),
+        ("Keterkaitan", list(&id.related_sops)),
+        ("Peralatan/perlengkapan", list(&id.equipment)),
+        ("Peringatan", list(&id.warnings)),
+        ("Pencatatan dan pendataan", list(&id.records)),
+    ]);
+    rows
+}
+
+fn sop_details(h: &mut String, s: &Sop, uid: usize, budget: &mut usize) {
     let title = s.identity.title.as_deref().unwrap_or("(tanpa nama)");
     let count = |sev| s.findings.iter().filter(|f| f.severity == sev).count();
+    let dates = [
+        ("dibuat", &s.identity.created),
+        ("revisi", &s.identity.revised),
+        ("efektif", &s.identity.effective),
+    ]
+    .iter()
+    .filter_map(|(l, d)| Some(format!("{l} {}", esc(d.as_deref()?))))
+    .collect::<Vec<_>>()
+    .join(", ");
     let _ = write!(
         h,
-        "<details class=\"sop\"><summary><b>{}</b> <span class=\"muted\">{} · {} · \
-         kelengkapan {}</span> — {} kesalahan, {} peringatan, {} informasi</summary>",
-        esc(title),
+        "<details class=\"sop\" data-sop=\"{}\"><summary><b>{}</b> {}{} <span class=\"muted\">· \
+         {} · {} langkah · {} temuan ({} kesalahan, {} peringatan) · {}</span></summary>",
         esc(&s.id),
         esc(s.identity.number.as_deref().unwrap_or("tanpa nomor")),
-        percent(sop_completeness(s)),
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Info)
+        esc(title),
+        if read_by_ocr(s) {
+            " <span class=\"ocr\">OCR</span>"
+        } else {
+            ""
+        },
+        if dates.is_empty() {
+            "tanpa tanggal".to_string()
+        } else {
+            dates
+        },
+        num(s.steps.len()),
+        num(s.findings.len()),
+        num(count(Severity::Error)),
+        num(count(Severity::Warning)),
+        esc(&s.source.path)
     );
-    if s.findings.len() > *budget {
-        *budget = 0;
-        h.push_str(
-            "<p class=\"muted\">Rincian temuan SOP ini ada di report.xlsx (lembar Temuan) dan \
-             report.json: halaman ini sudah memuat batas rincian.</p></details>\n",
-        );
-        return;
-    }
-    *budget -= s.findings.len();
-    h.push_str(
-        "<table><thead><tr><th>Tingkat</th><th class=\"n\">Langkah</th><th>Jenis</th>\
-         <th>Pesan</th></tr></thead><tbody>",
-    );
-    for f in &s.findings {
+    h.push_str("<dl class=\"idn\">");
+    for (label, value) in identity_rows(s) {
         let _ = write!(
             h,
-            "<tr><td><span class=\"sev {}\">{}</span></td><td class=\"n\">{}</td><td>{}</td>\
-             <td>{}</td></tr>",
-            severity_class(f.severity),
-            severity_label(f.severity),
-            f.step.map(|n| n.to_string()).unwrap_or_default(),
-            code_label(&f.code),
-            esc(&f.message)
+            "<dt>{label}</dt><dd>{}</dd>",
+            if value.trim().is_empty() {
+                "<span class=\"muted\">—</span>".to_string()
+            } else {
+                esc(&value)
+            }
         );
     }
-    h.push_str("</tbody></table>");
-    h.push_str("</details>\n");
+    let _ = write!(
+        h,
+        "<dt>Berkas</dt><dd>{} <span class=\"muted\">({}{}, kelengkapan {})</span></dd></dl>",
+        esc(&s.source.path),
+        esc(&s.source.format),
+        if read_by_ocr(s) {
+            ", dibaca dengan OCR"
+        } else {
+            ""
+        },
+        percent(sop_completeness(s))
+    );
+    let show_findings = s.findings.len() <= *budget;
+    *budget = budget.saturating_sub(s.findings.len());
+    if show_findings {
+        let general: Vec<_> = s.findings.iter().filter(|f| f.step.is_none()).collect();
+        if !general.is_empty() {
+            h.push_str("<ul class=\"fnd\">");
+            for f in general {
+                let _ = write!(
+                    h,
+                    "<li><span class=\"sev {}\">{}</span> {}</li>",
+                    severity_class(f.severity),
+                    severity_label(f.severity),
+                    esc(&f.message)
+                );
+            }
+            h.push_str("</ul>");
+        }
+    } else {
+        h.push_str(
+            "<p class=\"muted\">Rincian temuan SOP ini ada di report.xlsx (lembar Temuan) dan \
+             report.json: halaman ini sudah memuat batas rincian.</p>",
+        );
+    }
+    if s.steps.is_empty() {
+        h.push_str("<p>Tidak ada langkah kegiatan yang terbaca.</p></details>\n");
+        return;
+    }
+    h.push_str(
+        "<div class=\"sopbody\"><div class=\"tw\"><table class=\"steps\"><thead><tr>\
+         <th class=\"n\">No</th><th>Kegiatan</th><th>Pelaksana</th><th>Mutu Baku</th>\
+         <th>Keterangan</th><th>Temuan</th></tr></thead><tbody>",
+    );
+    for st in &s.steps {
+        let mut mutu = Vec::new();
+        for (label, v) in [
+            ("Kelengkapan", &st.requirements),
+            ("Waktu", &st.time),
+            ("Output", &st.output),
+        ] {
+            if let Some(v) = v.as_deref().filter(|v| !v.trim().is_empty()) {
+                mutu.push(format!("<b>{label}:</b> {}", esc(v)));
+            }
+        }
+        let mut notes = esc(st.notes.as_deref().unwrap_or(""));
+        for (label, target) in [("Ya", st.if_yes), ("Tidak", st.if_no)] {
+            if let Some(t) = target {
+                if !notes.is_empty() {
+                    notes.push_str("<br>");
+                }
+                let _ = write!(notes, "{label} → {t}");
+            }
+        }
+        let _ = write!(
+            h,
+            "<tr data-step=\"{}\"><td class=\"n\">{}</td><td>{}</td><td class=\"act\">{}</td>\
+             <td>{}</td><td>{}</td><td class=\"tm\">",
+            st.no,
+            st.no,
+            esc(&st.activity),
+            esc(&st.actors.join(", ")),
+            mutu.join("<br>"),
+            notes
+        );
+        if show_findings {
+            for f in s.findings.iter().filter(|f| f.step == Some(st.no)) {
+                let _ = write!(
+                    h,
+                    "<div><span class=\"sev {}\">{}</span> {}</div>",
+                    severity_class(f.severity),
+                    severity_label(f.severity),
+                    esc(&f.message)
+                );
+            }
+        }
+        h.push_str("</td></tr>");
+    }
+    h.push_str("</tbody></table></div><div class=\"tw\">");
+    flowchart::svg(h, s, uid);
+    h.push_str("</div></div></details>\n");
 }
 
 /// One row of a side-by-side comparison: a step of the reference, of the variant, or both.
@@ -743,7 +1123,7 @@ fn side_by_side(h: &mut String, a: &Sop, b: &Sop) {
     let _ = write!(
         h,
         "<h3>{} <span class=\"muted\">({})</span> ↔ {} <span class=\"muted\">({})</span>: {} \
-         langkah berbeda</h3><table class=\"diff\"><thead><tr><th class=\"no\">No</th>\
+         langkah berbeda</h3><div class=\"tw\"><table class=\"diff\"><thead><tr><th class=\"no\">No</th>\
          <th>Acuan: {}</th><th class=\"no\">No</th><th>Varian: {}</th></tr></thead><tbody>",
         esc(&a.id),
         esc(agency_name(a)),
@@ -768,35 +1148,110 @@ fn side_by_side(h: &mut String, a: &Sop, b: &Sop) {
              <td class=\"no\">{yn}</td><td class=\"txt b\">{yt}</td></tr>"
         );
     }
-    h.push_str("</tbody></table>\n");
+    h.push_str("</tbody></table></div>\n");
+}
+
+/// Most entries the rules-loop section lists (report.xlsx, sheet Aturan, has them all).
+const MAX_LOOP_SHOWN: usize = 200;
+
+/// The Indonesian name of a rules-loop kind.
+pub fn loop_kind_label(kind: &str) -> String {
+    match kind {
+        "unknown-actor" => "Pelaksana tidak dikenal".to_string(),
+        "unread-label" => "Label identitas tidak terbaca".to_string(),
+        rules_loop::UNREAD_TIME => "Waktu tidak terbaca".to_string(),
+        "unknown-header" => "Judul kolom tidak dikenal".to_string(),
+        other => match code_label(other) {
+            "Temuan lain" => other.to_string(),
+            l => l.to_string(),
+        },
+    }
+}
+
+/// What the rules did not know, with the TOML lines that teach them.
+fn rules_loop(h: &mut String, analysis: &Analysis) {
+    let entries = &analysis.rules_loop;
+    let _ = write!(
+        h,
+        "<section id=\"aturan\"><h2>Kosakata yang belum dikenal aturan ({})</h2>\
+         <p class=\"muted\">Tambahkan baris TOML di bawah ke berkas bernama sama di folder \
+         aturan lokal (dipakai dengan <code>--rules FOLDER</code>); proses malam berikutnya \
+         membaca ulang semua berkas dengan aturan baru. Ganti kata berhuruf kapital (FIELD, \
+         UNIT, ROLE) dengan nilai yang tepat.</p>",
+        num(entries.len())
+    );
+    if entries.is_empty() {
+        h.push_str("<p>Tidak ada kosakata baru.</p></section>\n");
+        return;
+    }
+    h.push_str(
+        "<div class=\"tw\"><table id=\"tabel-aturan\" class=\"sortable\"><thead><tr>\
+         <th>Jenis</th><th>Teks dalam dokumen</th><th class=\"n\">Jumlah</th><th>OPD</th>\
+         <th>Contoh SOP</th><th>Baris TOML</th></tr></thead><tbody>",
+    );
+    for e in entries.iter().take(MAX_LOOP_SHOWN) {
+        let (file, lines) = rules_loop::toml_lines(e);
+        let _ = write!(
+            h,
+            "<tr class=\"loop\" data-kind=\"{}\"><td>{}</td><td>{}</td>\
+             <td class=\"n\" data-v=\"{}\">{}</td><td>{}</td><td>{}</td>\
+             <td><b>{}</b><pre>{}</pre></td></tr>",
+            esc(&e.kind),
+            esc(&loop_kind_label(&e.kind)),
+            esc(&e.text),
+            e.count,
+            num(e.count),
+            esc(&e.agencies.iter().cloned().collect::<Vec<_>>().join("; ")),
+            esc(&e.example),
+            esc(file),
+            esc(&lines)
+        );
+    }
+    h.push_str("</tbody></table></div>");
+    if entries.len() > MAX_LOOP_SHOWN {
+        let _ = write!(
+            h,
+            "<p class=\"muted\">… dan {} lainnya di report.xlsx (lembar Aturan).</p>",
+            num(entries.len() - MAX_LOOP_SHOWN)
+        );
+    }
+    h.push_str("</section>\n");
 }
 
 fn failed(h: &mut String, r: &Report) {
     let _ = write!(
         h,
-        "<section id=\"gagal\"><h2>Berkas yang gagal dibaca ({})</h2>",
-        r.failed.len()
+        "<section id=\"gagal\"><h2>Berkas gagal ({})</h2>",
+        num(r.failed.len())
     );
     if r.failed.is_empty() {
         h.push_str("<p>Semua berkas terbaca.</p></section>\n");
         return;
     }
     h.push_str(
-        "<table id=\"tabel-gagal\" class=\"sortable\"><thead><tr><th>Berkas</th><th>OPD</th>\
-         <th>Jenis</th><th>Keterangan</th></tr></thead><tbody>",
+        "<p class=\"muted\">Setiap berkas dihitung untuk OPD yang disebut folder atau manifesnya; \
+         berkas tanpa OPD tidak ikut peringkat. Pesan teknis (juga di errors.jsonl) ada di baris \
+         rincian.</p><div class=\"tw\"><table id=\"tabel-gagal\" class=\"sortable\"><thead><tr>\
+         <th>Berkas</th><th>OPD</th><th>Alasan</th></tr></thead><tbody>",
     );
     for e in &r.failed {
         let _ = write!(
             h,
-            "<tr><td>{}</td><td>{}</td><td>{} <code>{}</code></td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td><b>{}</b>: {}<div class=\"detail\">Rincian teknis \
+             (<code>{}</code>): {}</div></td></tr>",
             esc(&e.path),
-            esc(&e.agency),
+            if e.agency == NO_AGENCY {
+                "<span class=\"muted\">tanpa OPD</span>".to_string()
+            } else {
+                esc(&e.agency)
+            },
             error_kind_label(e.kind),
+            error_kind_help(e.kind),
             e.kind.name(),
             esc(&e.message)
         );
     }
-    h.push_str("</tbody></table></section>\n");
+    h.push_str("</tbody></table></div></section>\n");
 }
 
 #[cfg(test)]

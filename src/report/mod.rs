@@ -2,6 +2,7 @@
 //! people, in Bahasa Indonesia, one self-contained file) and `report.xlsx` (for the
 //! spreadsheet they keep working in). Every file is written atomically.
 
+pub mod flowchart;
 pub mod html;
 pub mod json;
 pub mod jsonl;
@@ -215,8 +216,21 @@ pub fn write_from(
     let html_path = out.join("report.html");
     let mut page =
         AtomicFile::create(&html_path).map_err(|e| ReportError::from_batch(e, &html_path))?;
-    html::begin(&mut page, &frame).map_err(io_err("report.html"))?;
-    html::findings(&mut page, &frame, &analysis, source, rules).map_err(io_err("report.html"))?;
+    html::begin(&mut page, &frame, &analysis).map_err(io_err("report.html"))?;
+    {
+        // The SOP sheet is filled as the page walks the SOPs agency by agency.
+        let mut sop_sheet = book.sops().map_err(xlsx_err)?;
+        html::findings(
+            &mut page,
+            &frame,
+            &analysis,
+            source,
+            rules,
+            &mut |s: &Sop| sop_sheet.row(s).map_err(std::io::Error::other),
+        )
+        .map_err(io_err("report.html"))?;
+        sop_sheet.finish().map_err(xlsx_err)?;
+    }
     html::duplicates_begin(&mut page, &frame).map_err(io_err("report.html"))?;
     {
         let mut dup_sheet = book.duplicates().map_err(xlsx_err)?;
@@ -236,11 +250,12 @@ pub fn write_from(
         }
         dup_sheet.finish().map_err(xlsx_err)?;
     }
-    html::end(&mut page, &frame).map_err(io_err("report.html"))?;
+    html::end(&mut page, &frame, &analysis).map_err(io_err("report.html"))?;
 
     // The workbook is saved beside its final name and renamed, like the other files.
     let xlsx_path = out.join("report.xlsx");
     let xlsx_tmp = out.join(".report.xlsx.partial");
+    book.rules_loop(&analysis.rules_loop).map_err(xlsx_err)?;
     book.finish(&frame, &xlsx_tmp).map_err(xlsx_err)?;
 
     json_file

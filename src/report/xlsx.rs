@@ -10,11 +10,32 @@ use std::path::Path;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 use super::html::{Member, code_label, error_kind_label, severity_label};
+use super::html::{loop_kind_label, read_by_ocr};
 use super::json::{FindingRow, Report};
+use crate::analyze::agencies::agency_name;
+use crate::analyze::date::Date;
 use crate::analyze::duplicates::{DuplicateGroup, DuplicateKind};
+use crate::analyze::rules_loop::{LoopEntry, toml_lines};
+use crate::sop::record::{Severity, Sop};
 
 /// Excel's limit on the characters of one cell.
 const MAX_CELL_CHARS: usize = 32_767;
+/// rust_xlsxwriter's paper size code of A4.
+const PAPER_A4: u8 = 9;
+/// The number format of date cells (day-month-year, as written in Indonesia).
+const DATE_FORMAT: &str = "dd-mm-yyyy";
+
+/// An ISO date (`YYYY-MM-DD`) as an Excel date, None when the text is not one.
+fn excel_date(text: &str) -> Option<ExcelDateTime> {
+    let d = Date::parse_iso(text.trim()).ok()?;
+    ExcelDateTime::from_ymd(
+        u16::try_from(d.year).ok()?,
+        u8::try_from(d.month).ok()?,
+        u8::try_from(d.day).ok()?,
+    )
+    .ok()
+}
+
 /// Excel's limit on rows per sheet.
 const MAX_ROWS: u32 = 1_048_576;
 
@@ -48,6 +69,11 @@ impl<'a> Sheet<'a> {
             ws.set_column_width(c, *w)?;
         }
         ws.set_freeze_panes(1, 0)?;
+        // Prints legibly: landscape, one page wide, the header row on every page.
+        ws.set_landscape();
+        ws.set_print_fit_to_pages(1, 0);
+        ws.set_repeat_rows(0, 0)?;
+        ws.set_paper_size(PAPER_A4);
         Ok(Sheet {
             ws,
             row: 1,
@@ -102,6 +128,57 @@ pub struct Book {
     wb: Workbook,
     bold: Format,
     pct: Format,
+    date: Format,
+}
+
+/// The SOP sheet, open while the page walks the SOPs: one row per SOP.
+pub struct SopSheet<'a> {
+    s: Sheet<'a>,
+    date: &'a Format,
+}
+
+impl SopSheet<'_> {
+    /// Writes the row of one SOP whose findings are set.
+    pub fn row(&mut self, sop: &Sop) -> Result<(), XlsxError> {
+        let s = &mut self.s;
+        if !s.next_row()? {
+            return Ok(());
+        }
+        let id = &sop.identity;
+        s.text(0, agency_name(sop))?;
+        s.text(1, id.number.as_deref().unwrap_or(""))?;
+        s.text(2, id.title.as_deref().unwrap_or(""))?;
+        for (col, d) in [(3u16, &id.created), (4, &id.revised), (5, &id.effective)] {
+            let Some(text) = d.as_deref() else { continue };
+            match excel_date(text) {
+                Some(date) => {
+                    s.ws.write_datetime_with_format(s.row, col, &date, self.date)?;
+                }
+                None => s.text(col, text)?,
+            }
+        }
+        s.num(6, sop.steps.len() as f64)?;
+        s.num(7, sop.actors.len() as f64)?;
+        s.text(8, &sop.actors.join("; "))?;
+        for (col, sev) in [
+            (9u16, Severity::Error),
+            (10, Severity::Warning),
+            (11, Severity::Info),
+        ] {
+            let n = sop.findings.iter().filter(|f| f.severity == sev).count();
+            s.num(col, n as f64)?;
+        }
+        s.text(12, &sop.source.path)?;
+        s.text(13, if read_by_ocr(sop) { "ya" } else { "tidak" })?;
+        s.text(14, &sop.id)?;
+        s.end_row();
+        Ok(())
+    }
+
+    /// Ends the sheet (its autofilter).
+    pub fn finish(self) -> Result<(), XlsxError> {
+        self.s.finish()
+    }
 }
 
 /// The Temuan sheet, open while the SOPs stream.
@@ -197,6 +274,7 @@ impl Book {
             wb,
             bold: Format::new().set_bold(),
             pct: Format::new().set_num_format("0.0%"),
+            date: Format::new().set_num_format(DATE_FORMAT),
         };
         book.summary(report)?;
         book.agencies(report)?;
@@ -229,7 +307,12 @@ impl Book {
             s.end_row();
         }
         s.text(0, "Tanggal acuan")?;
-        s.text(1, &sm.as_of)?;
+        match excel_date(&sm.as_of) {
+            Some(d) => {
+                s.ws.write_datetime_with_format(s.row, 1, &d, &self.date)?;
+            }
+            None => s.text(1, &sm.as_of)?,
+        }
         s.end_row();
         if let Some(prev) = &sm.previous_run {
             s.text(0, "Proses sebelumnya")?;
@@ -253,6 +336,12 @@ impl Book {
             ("Peringatan", 11.0),
             ("Informasi", 11.0),
             ("Kelengkapan", 13.0),
+            ("Skor mutu", 11.0),
+            ("Kelengkapan identitas", 13.0),
+            ("Kelengkapan langkah", 13.0),
+            ("Kesalahan per SOP", 11.0),
+            ("Peringatan per SOP", 11.0),
+            ("Berkas tak terbaca", 11.0),
         ];
         if trend {
             headers.push(("Perubahan temuan", 18.0));
@@ -278,8 +367,18 @@ impl Book {
             s.num(8, a.findings.warning as f64)?;
             s.num(9, a.findings.info as f64)?;
             s.ws.write_number_with_format(s.row, 10, a.completeness, &self.pct)?;
+            for (col, v) in [
+                (11u16, a.score),
+                (12, a.identity_completeness),
+                (13, a.step_completeness),
+                (16, a.unreadable_share),
+            ] {
+                s.ws.write_number_with_format(s.row, col, v, &self.pct)?;
+            }
+            s.num(14, a.errors_per_sop)?;
+            s.num(15, a.warnings_per_sop)?;
             if let Some(c) = a.findings_change {
-                s.num(11, c as f64)?;
+                s.num(17, c as f64)?;
             }
             s.end_row();
         }
@@ -306,6 +405,36 @@ impl Book {
         Ok(FindingsSheet { s })
     }
 
+    /// Opens the SOP sheet.
+    pub fn sops(&mut self) -> Result<SopSheet<'_>, XlsxError> {
+        let s = Sheet::new(
+            self.wb.add_worksheet_with_constant_memory()?,
+            "SOP",
+            &[
+                ("OPD", 32.0),
+                ("Nomor SOP", 24.0),
+                ("Nama SOP", 44.0),
+                ("Tanggal pembuatan", 14.0),
+                ("Tanggal revisi", 14.0),
+                ("Tanggal efektif", 14.0),
+                ("Langkah", 9.0),
+                ("Jumlah pelaksana", 10.0),
+                ("Pelaksana", 44.0),
+                ("Kesalahan", 10.0),
+                ("Peringatan", 10.0),
+                ("Informasi", 10.0),
+                ("Berkas", 50.0),
+                ("OCR", 7.0),
+                ("ID SOP", 44.0),
+            ],
+            &self.bold,
+        )?;
+        Ok(SopSheet {
+            s,
+            date: &self.date,
+        })
+    }
+
     /// Opens the Duplikat sheet.
     pub fn duplicates(&mut self) -> Result<DuplicatesSheet<'_>, XlsxError> {
         let s = Sheet::new(
@@ -325,6 +454,42 @@ impl Book {
             &self.bold,
         )?;
         Ok(DuplicatesSheet { s, pct: &self.pct })
+    }
+
+    /// Writes the Aturan sheet: what the rules did not know, with the TOML lines to add.
+    pub fn rules_loop(&mut self, entries: &[LoopEntry]) -> Result<(), XlsxError> {
+        let mut s = Sheet::new(
+            self.wb.add_worksheet_with_constant_memory()?,
+            "Aturan",
+            &[
+                ("Jenis", 28.0),
+                ("Teks dalam dokumen", 40.0),
+                ("Jumlah", 9.0),
+                ("OPD", 40.0),
+                ("Contoh SOP", 44.0),
+                ("Berkas aturan", 14.0),
+                ("Baris TOML", 60.0),
+            ],
+            &self.bold,
+        )?;
+        for e in entries {
+            if !s.next_row()? {
+                break;
+            }
+            let (file, lines) = toml_lines(e);
+            s.text(0, &loop_kind_label(&e.kind))?;
+            s.text(1, &e.text)?;
+            s.num(2, e.count as f64)?;
+            s.text(
+                3,
+                &e.agencies.iter().cloned().collect::<Vec<_>>().join("; "),
+            )?;
+            s.text(4, &e.example)?;
+            s.text(5, file)?;
+            s.text(6, &lines)?;
+            s.end_row();
+        }
+        s.finish()
     }
 
     /// Writes the Gagal sheet and saves the workbook to `path`.

@@ -1,0 +1,373 @@
+//! report.html as headless Chromium renders it: every SOP with its steps and drawn
+//! flowchart, the quality ranking as documented, failed files charged to their own OPD,
+//! no sideways scroll on a 390 px phone, the findings-by-code chart; and the SOP sheet of
+//! report.xlsx re-read with calamine.
+
+mod report_support;
+
+use std::collections::BTreeMap;
+use std::io::Cursor;
+use std::path::Path;
+use std::process::Command;
+
+use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use report_support::{CUTI, SURAT_MASUK, rules, sop};
+use serde_json::Value;
+use sopap::analyze::agencies::{AgencySummary, score};
+use sopap::error::ErrorKind;
+use sopap::report::write_all;
+use sopap::sop::record::{FileError, Sop, Symbol};
+
+/// Dinas Kesehatan: two complete SOPs (one with a decision). Dinas Pendidikan: one SOP
+/// without identity and with steps lacking actors, and one failed file. Kecamatan Baru:
+/// only a failed file. One failed file at the archive root (no OPD).
+fn archive() -> (Vec<Sop>, Vec<FileError>) {
+    let s1 = sop(
+        "dinas-kesehatan/surat.docx",
+        "Dinas Kesehatan",
+        "Pengelolaan Surat Masuk",
+        "800/1/2024",
+        SURAT_MASUK,
+    );
+    let mut s2 = sop(
+        "dinas-kesehatan/cuti.docx",
+        "Dinas Kesehatan",
+        "Pelayanan Cuti Pegawai",
+        "800/2/2024",
+        CUTI,
+    );
+    if let Some(st) = s2.steps.get_mut(1) {
+        st.symbol = Some(Symbol::Decision);
+        st.if_yes = Some(3);
+        st.if_no = Some(1);
+        st.next.clear();
+    }
+    let mut s3 = sop(
+        "dinas-pendidikan/cuti.xlsx",
+        "Dinas Pendidikan",
+        "Cuti",
+        "",
+        CUTI,
+    );
+    s3.source.format = "xlsx".into();
+    s3.identity.number = None;
+    s3.identity.legal_basis.clear();
+    s3.identity.approved_by = None;
+    for st in s3.steps.iter_mut().take(3) {
+        st.actors.clear();
+    }
+    let mut sops = vec![s1, s2, s3];
+    sops.sort_by(|a, b| a.id.cmp(&b.id));
+    let errors = vec![
+        FileError {
+            path: "dinas-pendidikan/rusak.docx".into(),
+            kind: ErrorKind::Corrupt,
+            message: "zip: invalid central directory".into(),
+        },
+        FileError {
+            path: "kecamatan-baru/scan.pdf".into(),
+            kind: ErrorKind::NoSopFound,
+            message: "the PDF has no text layer: it is a scan and needs OCR before it can be read"
+                .into(),
+        },
+        FileError {
+            path: "lepas.pdf".into(),
+            kind: ErrorKind::Encrypted,
+            message: "the PDF is encrypted".into(),
+        },
+    ];
+    (sops, errors)
+}
+
+fn write(dir: &Path) -> (Vec<Sop>, Vec<FileError>) {
+    let (sops, errors) = archive();
+    write_all(dir, 6, &sops, &errors, &rules()).unwrap();
+    (sops, errors)
+}
+
+/// Headless Chromium, or None (with a notice) when it is absent outside CI.
+fn chromium() -> Option<&'static str> {
+    let bin = "/usr/bin/chromium";
+    if Path::new(bin).exists() {
+        return Some(bin);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("{bin} is missing under CI: install chromium (see .ci/run)");
+    }
+    eprintln!("NOTICE: {bin} is absent and CI is unset: skipping the Chromium render test");
+    None
+}
+
+/// Runs headless Chromium on `url` with `args` and gives the dumped DOM.
+fn dump(bin: &str, url: &str, args: &[&str]) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new("timeout")
+        .arg("120")
+        .arg(bin)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+        ])
+        .args(args)
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--dump-dom")
+        .arg(url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The DOM of `page` after Chromium loaded it.
+fn rendered(bin: &str, page: &Path) -> String {
+    dump(
+        bin,
+        &format!("file://{}", page.display()),
+        &["--window-size=1280,900"],
+    )
+}
+
+/// (viewport width, page scroll width) of `page` shown `width` px wide. Headless
+/// Chromium's window is at least 500 px wide, so the page is shown in an iframe of that
+/// width (its own viewport, media queries included).
+fn widths(bin: &str, page: &Path, width: u32) -> (String, String) {
+    let wrapper = page.with_file_name("phone.html");
+    let name = page.file_name().unwrap().to_str().unwrap();
+    std::fs::write(
+        &wrapper,
+        format!(
+            "<html><body style=\"margin:0\"><iframe src=\"{name}\" \
+             style=\"width:{width}px;height:900px;border:0\" onload=\"var d=this.contentDocument\
+             .documentElement;document.documentElement.setAttribute('data-vw',\
+             this.contentWindow.innerWidth);document.documentElement.setAttribute('data-sw',\
+             d.scrollWidth)\"></iframe></body></html>"
+        ),
+    )
+    .unwrap();
+    let dom = dump(
+        bin,
+        &format!("file://{}", wrapper.display()),
+        &["--window-size=800,1000", "--allow-file-access-from-files"],
+    );
+    (html_attr(&dom, "data-vw"), html_attr(&dom, "data-sw"))
+}
+
+/// The attribute `name` of the `<html>` element of a dumped DOM.
+fn html_attr(dom: &str, name: &str) -> String {
+    let start = dom.find("<html").unwrap();
+    let head = &dom[start..start + dom[start..].find('>').unwrap()];
+    let at = head
+        .find(&format!("{name}=\""))
+        .unwrap_or_else(|| panic!("no {name} in {head}"))
+        + name.len()
+        + 2;
+    head[at..].split('"').next().unwrap().to_string()
+}
+
+/// The section of one SOP in a page.
+fn sop_section<'a>(dom: &'a str, id: &str) -> &'a str {
+    let start = dom
+        .find(&format!("<details class=\"sop\" data-sop=\"{id}\""))
+        .unwrap_or_else(|| panic!("no section for {id}"));
+    let len = dom[start..].find("</details>").unwrap();
+    &dom[start..start + len]
+}
+
+#[test]
+fn every_sop_shows_its_steps_actors_and_swimlane_flowchart() {
+    let Some(bin) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (sops, _) = write(dir.path());
+    let dom = rendered(bin, &dir.path().join("report.html"));
+    for s in &sops {
+        let sec = sop_section(&dom, &s.id);
+        // Its steps and actors in the steps table.
+        for st in &s.steps {
+            assert!(sec.contains(&st.activity), "{}: {}", s.id, st.activity);
+            for a in &st.actors {
+                assert!(sec.contains(a), "{}: {a}", s.id);
+            }
+        }
+        // One shape per step, in the lane of its actor.
+        assert_eq!(sec.matches("<g class=\"step ").count(), s.steps.len());
+        let lanes = sopap::report::flowchart::lanes(s);
+        for st in &s.steps {
+            let lane = match st.actors.first() {
+                Some(a) => lanes.iter().position(|l| l == a).unwrap(),
+                None => lanes.len() - 1,
+            };
+            assert!(
+                sec.contains(&format!("data-step=\"{}\" data-lane=\"{lane}\"", st.no)),
+                "{} step {} lane {lane}",
+                s.id,
+                st.no
+            );
+        }
+    }
+    let surat = sop_section(&dom, "dinas-kesehatan/surat.docx#1");
+    assert!(surat.contains("<g class=\"step terminator\" data-step=\"1\" data-lane=\"0\""));
+    assert!(surat.contains("<g class=\"step process\" data-step=\"2\" data-lane=\"1\""));
+    assert!(surat.contains(">Kepala Sub Bagian<"), "lane header");
+    let cuti = sop_section(&dom, "dinas-kesehatan/cuti.docx#1");
+    assert!(cuti.contains("<g class=\"step decision\" data-step=\"2\""));
+    assert!(cuti.contains(">Ya</text>") && cuti.contains(">Tidak</text>"));
+    // Findings next to their steps: step 1 of the Pendidikan SOP has no actor.
+    let pend = sop_section(&dom, "dinas-pendidikan/cuti.xlsx#1");
+    let row = &pend[pend.find("<tr data-step=\"1\">").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("Kesalahan"), "{row}");
+    assert!(pend.contains("tanpa nomor"));
+}
+
+#[test]
+fn ranking_follows_the_documented_score_and_failed_files_stay_with_their_opd() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path());
+    let v: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
+    let agencies: Vec<AgencySummary> = serde_json::from_value(v["agencies"].clone()).unwrap();
+    let names: Vec<&str> = agencies.iter().map(|a| a.agency.as_str()).collect();
+    // No pseudo-agency for the root file: it is only a failed file.
+    assert_eq!(
+        names,
+        ["Dinas Kesehatan", "Dinas Pendidikan", "Kecamatan Baru"]
+    );
+    for (i, a) in agencies.iter().enumerate() {
+        assert_eq!(a.rank, i + 1);
+        assert!((a.score - score(a)).abs() < 1e-3, "{}", a.agency);
+    }
+    assert!(agencies[0].score > agencies[1].score && agencies[1].score > agencies[2].score);
+    // Components: Dinas Pendidikan has 1 of 2 files unreadable; Kecamatan Baru 1 of 1.
+    assert_eq!(agencies[1].unreadable_share, 0.5);
+    assert_eq!(agencies[1].failed_files, 1);
+    assert_eq!(agencies[2].unreadable_share, 1.0);
+    assert_eq!(agencies[2].score, 0.0);
+    assert_eq!(agencies[0].errors_per_sop, 0.0);
+    // Each failed file with its own folder's OPD, the root one with none.
+    let failed: BTreeMap<&str, &str> = v["failed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap(), f["agency"].as_str().unwrap()))
+        .collect();
+    assert_eq!(failed["dinas-pendidikan/rusak.docx"], "Dinas Pendidikan");
+    assert_eq!(failed["kecamatan-baru/scan.pdf"], "Kecamatan Baru");
+    assert_eq!(failed["lepas.pdf"], "(tanpa OPD)");
+
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    let gagal = &html[html.find("id=\"gagal\"").unwrap()..];
+    assert!(gagal.contains("<td>lepas.pdf</td><td><span class=\"muted\">tanpa OPD</span>"));
+    assert!(gagal.contains("terkunci kata sandi"));
+    assert!(
+        gagal.contains("the PDF is encrypted"),
+        "technical detail kept"
+    );
+    // The ranking rows show the components.
+    let rows: Vec<&str> = html.split("<tr class=\"opd-row\">").skip(1).collect();
+    assert_eq!(rows.len(), 3);
+    assert!(rows[1].contains("50,0 %"), "{}", rows[1]);
+}
+
+#[test]
+fn phone_width_and_findings_by_code_chart() {
+    let Some(bin) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path());
+    let page = dir.path().join("report.html");
+    let (viewport, scroll) = widths(bin, &page, 390);
+    assert_eq!(viewport, "390");
+    assert_eq!(scroll, "390", "sideways scroll at 390 px");
+    let dom = rendered(bin, &page);
+
+    // The chart lists every code with its count, most frequent first.
+    let v: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
+    let mut want: BTreeMap<String, usize> = BTreeMap::new();
+    for f in v["findings"].as_array().unwrap() {
+        *want
+            .entry(f["code"].as_str().unwrap().to_string())
+            .or_default() += 1;
+    }
+    let mut got: BTreeMap<String, usize> = BTreeMap::new();
+    let mut order = Vec::new();
+    for part in dom.split("<g class=\"code\" data-code=\"").skip(1) {
+        let code = part.split('"').next().unwrap().to_string();
+        let count: usize = part
+            .split("data-count=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        order.push(count);
+        got.insert(code, count);
+    }
+    assert!(!want.is_empty());
+    assert_eq!(got, want);
+    assert!(order.windows(2).all(|w| w[0] >= w[1]), "{order:?}");
+}
+
+#[test]
+fn report_xlsx_has_the_sop_sheet_with_real_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path());
+    let bytes = std::fs::read(dir.path().join("report.xlsx")).unwrap();
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    assert!(wb.sheet_names().contains(&"SOP".to_string()));
+    assert!(wb.sheet_names().contains(&"Aturan".to_string()));
+    let r = wb.worksheet_range("SOP").unwrap();
+    assert_eq!(r.height(), 4, "header and one row per SOP");
+    let text = |row: u32, col: u32| match r.get_value((row, col)) {
+        Some(Data::String(s)) => s.clone(),
+        other => format!("{other:?}"),
+    };
+    assert_eq!(text(0, 0), "OPD");
+    let mut rows: Vec<(String, String)> = (1..4).map(|i| (text(i, 0), text(i, 2))).collect();
+    rows.sort();
+    assert_eq!(
+        rows,
+        [
+            ("Dinas Kesehatan".into(), "Pelayanan Cuti Pegawai".into()),
+            ("Dinas Kesehatan".into(), "Pengelolaan Surat Masuk".into()),
+            ("Dinas Pendidikan".into(), "Cuti".into()),
+        ]
+    );
+    // Created 2024-01-02 and effective 2024-02-01 are date cells.
+    for row in 1..4 {
+        match r.get_value((row, 3)) {
+            // Excel's serial day of 2024-01-02.
+            Some(Data::DateTime(d)) => assert_eq!(d.as_f64(), 45_293.0),
+            other => panic!("created is not a date: {other:?}"),
+        }
+        assert!(matches!(r.get_value((row, 5)), Some(Data::DateTime(_))));
+        assert_eq!(text(row, 13), "tidak");
+    }
+    let steps: Vec<f64> = (1..4)
+        .map(|i| match r.get_value((i, 6)) {
+            Some(Data::Float(f)) => *f,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        steps.iter().sum::<f64>(),
+        (SURAT_MASUK.len() + 2 * CUTI.len()) as f64
+    );
+    // The as-of date of Ringkasan is a date.
+    let s = wb.worksheet_range("Ringkasan").unwrap();
+    let as_of = (0..s.height() as u32)
+        .find(|&i| matches!(s.get_value((i, 0)), Some(Data::String(t)) if t == "Tanggal acuan"))
+        .unwrap();
+    assert!(matches!(s.get_value((as_of, 1)), Some(Data::DateTime(_))));
+}
