@@ -143,10 +143,11 @@ fn xlsx_has_identity_table_and_drawing() {
 fn bpmn_has_lanes_events_tasks_and_gateway() {
     let x = String::from_utf8(render(&sample(), Format::Bpmn).unwrap()).unwrap();
     assert_eq!(x.matches("<bpmn:lane ").count(), 3);
-    // Step 1 is looped back to, so it is a task after a "Mulai" start event.
+    // Every step is a task (terminators too) between a start and an end event.
     assert!(x.contains("<bpmn:startEvent id=\"Start_1\" name=\"Mulai\">"));
     assert!(x.contains("<bpmn:task id=\"Step_1\" name=\"Mengajukan permohonan cuti\">"));
-    assert!(x.contains("<bpmn:endEvent id=\"Step_4\""));
+    assert!(x.contains("<bpmn:task id=\"Step_4\""));
+    assert!(x.contains("sourceRef=\"Step_4\" targetRef=\"End_1\""));
     assert!(x.contains("<bpmn:exclusiveGateway id=\"Step_2\""));
     assert!(x.contains("name=\"Ya\" sourceRef=\"Step_2\" targetRef=\"Step_3\""));
     assert!(x.contains("name=\"Tidak\" sourceRef=\"Step_2\" targetRef=\"Step_1\""));
