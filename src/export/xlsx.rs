@@ -353,8 +353,15 @@ fn drawing_xml(plan: &FlowPlan, geo: &Geometry) -> String {
             s.rect.x, s.rect.y, s.rect.w, s.rect.h, preset(s.symbol)
         ));
     }
+    let rects: std::collections::HashMap<(usize, usize), Rect> = plan
+        .shapes
+        .iter()
+        .map(|s| ((s.step, s.col), s.rect))
+        .collect();
     for c in &plan.connectors {
         id += 1;
+        let side = side_to_side(c, &rects);
+        let c = side.as_ref().unwrap_or(c);
         let flips = format!(
             "{}{}",
             if c.flip_h { " flipH=\"1\"" } else { "" },
@@ -402,6 +409,46 @@ fn drawing_xml(plan: &FlowPlan, geo: &Geometry) -> String {
     }
     x.push_str("</xdr:wsDr>");
     x
+}
+
+/// A connector down to another column as LibreOffice Calc draws it: it reroutes every
+/// attached bent connector as out of one side, across at half way, into the facing side
+/// (Excel's `bentConnector3`), so an elbow into the target's top would arrive sideways.
+/// The same route is drawn here, for both programs to agree. `None` for other
+/// connectors (straight, loops, up to a higher row), which keep the plan's geometry.
+fn side_to_side(
+    c: &layout::PlacedConnector,
+    rects: &std::collections::HashMap<(usize, usize), Rect>,
+) -> Option<layout::PlacedConnector> {
+    if c.prst != "bentConnector2" || c.flip_v {
+        return None;
+    }
+    let src = rects.get(&(c.step, c.col))?;
+    let dst = rects.get(&c.to)?;
+    let right = dst.cx() > src.cx();
+    let (x1, x2) = if right {
+        (src.x + src.w, dst.x)
+    } else {
+        (src.x, dst.x + dst.w)
+    };
+    let (y1, y2) = (src.cy(), dst.cy());
+    let mut out = c.clone();
+    out.prst = "bentConnector3";
+    out.adj = None;
+    out.flip_h = !right;
+    out.flip_v = false;
+    out.rect = Rect {
+        x: x1.min(x2),
+        y: y1.min(y2),
+        w: (x2 - x1).abs().max(1),
+        h: (y2 - y1).abs(),
+    };
+    out.sites = if right {
+        (layout::SITE_RIGHT, layout::SITE_LEFT)
+    } else {
+        (layout::SITE_LEFT, layout::SITE_RIGHT)
+    };
+    Some(out)
 }
 
 /// Copies the package `bytes`, with `xl/drawings/drawing1.xml` replaced by `drawing`.
