@@ -36,9 +36,10 @@ const LINE_PX: i64 = 15;
 /// Width of an external label (gateway and event names, below their shape).
 const LABEL_W: i64 = PITCH - 20;
 /// Least lane height, and the room kept above and below a lane's content (pixels):
-/// the top one holds over-the-top routes and annotations, the bottom one back flows.
+/// the top one holds over-the-top routes, annotations and gateway names (written above
+/// the gateway, clear of the back flow that leaves its bottom), the bottom one back flows.
 const LANE_MIN_H: i64 = 160;
-const LANE_TOP: i64 = 70;
+const LANE_TOP: i64 = 110;
 const LANE_BOTTOM: i64 = 50;
 /// Vertical distance between two parallel routes in a lane's top or bottom band.
 const TRACK_STEP: i64 = 8;
@@ -615,11 +616,15 @@ fn write_di(x: &mut String, g: &Graph, heights: &[i64]) {
         );
         let lh = label_height(n);
         if lh > 0 {
+            let ly = if n.kind == Kind::Gateway {
+                by - lh - 6
+            } else {
+                by + h + 6
+            };
             let _ = write!(
                 x,
-                "<bpmndi:BPMNLabel><dc:Bounds x=\"{}\" y=\"{}\" width=\"{LABEL_W}\" height=\"{lh}\"/></bpmndi:BPMNLabel>",
+                "<bpmndi:BPMNLabel><dc:Bounds x=\"{}\" y=\"{ly}\" width=\"{LABEL_W}\" height=\"{lh}\"/></bpmndi:BPMNLabel>",
                 bx + w / 2 - LABEL_W / 2,
-                by + h + 6
             );
         }
         let _ = writeln!(x, "</bpmndi:BPMNShape>");
