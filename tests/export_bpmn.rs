@@ -64,14 +64,19 @@ fn check_archive(archive: &Path) -> Option<usize> {
                 if let Some(n) = s.if_no.and_then(idx) {
                     assert_eq!(t.no, Some(n));
                 }
-                let name = |t: Option<usize>| t.map_or("End_1".to_string(), |t| format!("Step_{}", t + 1));
+                let name =
+                    |t: Option<usize>| t.map_or("End_1".to_string(), |t| format!("Step_{}", t + 1));
                 branches.push(serde_json::json!([i + 1, "Ya", name(t.yes)]));
                 branches.push(serde_json::json!([i + 1, "Tidak", name(t.no)]));
                 "gateway"
             } else {
                 "task"
             };
-            let performers = if kd == "task" { s.actors.clone() } else { Vec::new() };
+            let performers = if kd == "task" {
+                s.actors.clone()
+            } else {
+                Vec::new()
+            };
             steps.push(serde_json::json!([s.activity, lane, kd, performers]));
         }
         items.push(serde_json::json!({
@@ -105,6 +110,9 @@ fn corpus_bpmn_validates_and_matches_lanes_tasks_gateways() {
 #[test]
 fn real_bpmn_gateways_have_both_branches_and_run() {
     if let Some(gateways) = check_archive(&PathBuf::from(REAL)) {
-        assert!(gateways >= 20, "only {gateways} decisions in ../shared/real");
+        assert!(
+            gateways >= 20,
+            "only {gateways} decisions in ../shared/real"
+        );
     }
 }

@@ -120,7 +120,10 @@ fn export_writes_an_index_and_removes_stale_files_of_an_earlier_export() {
     assert!(run().status.success());
     let csv = std::fs::read_to_string(to.path().join("index.csv")).unwrap();
     let mut lines = csv.lines();
-    assert_eq!(lines.next(), Some("sop_id,source,agency,number,title,files"));
+    assert_eq!(
+        lines.next(),
+        Some("sop_id,source,agency,number,title,files")
+    );
     let first = lines.next().unwrap();
     assert!(first.starts_with("a/cuti.docx#1,a/cuti.docx,Dinas Kesehatan,800/12/2020,Pelayanan Cuti,dinas-kesehatan/pelayanan-cuti-"), "{first}");
     assert!(first.ends_with(".docx"), "{first}");

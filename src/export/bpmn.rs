@@ -281,7 +281,12 @@ fn build_graph(sop: &Sop) -> Graph {
             assumption,
         })
     };
-    push(0, node(if sop.steps.is_empty() { None } else { Some(0) }), None, None);
+    push(
+        0,
+        node(if sop.steps.is_empty() { None } else { Some(0) }),
+        None,
+        None,
+    );
     for (i, s) in sop.steps.iter().enumerate() {
         let from = i + 1;
         if s.symbol == Some(Symbol::Decision) {
@@ -631,8 +636,7 @@ fn write_di(x: &mut String, g: &Graph, heights: &[i64]) {
     }
     // Parallel routes in one band get their own track.
     let mut top_tracks: std::collections::HashMap<usize, i64> = std::collections::HashMap::new();
-    let mut bottom_tracks: std::collections::HashMap<usize, i64> =
-        std::collections::HashMap::new();
+    let mut bottom_tracks: std::collections::HashMap<usize, i64> = std::collections::HashMap::new();
     for f in &g.flows {
         let (Some(a), Some(b)) = (g.nodes.get(f.from), g.nodes.get(f.to)) else {
             continue;
@@ -655,8 +659,7 @@ fn write_di(x: &mut String, g: &Graph, heights: &[i64]) {
         for (px, py) in &pts {
             let _ = write!(x, "<di:waypoint x=\"{px}\" y=\"{py}\"/>");
         }
-        if let (Some(name), Some(&(px, py)), Some(&(_, qy))) = (f.name, pts.first(), pts.get(1))
-        {
+        if let (Some(name), Some(&(px, py)), Some(&(_, qy))) = (f.name, pts.first(), pts.get(1)) {
             // Beside the first segment: above a horizontal one, to the right (Ya) or
             // left (Tidak) of a vertical one, so two exits of one side stay apart.
             let w = 34;

@@ -15,11 +15,11 @@ use docx_rs::{
     VAlignType, VMergeType, WidthType,
 };
 
-use super::{ExportError, ExportMeta};
 use super::layout::{
     self, EMU_PER_TWIP, FlowPlan, PlacedConnector, PlacedShape, Rect, identity_rows, preset,
     xml_escape,
 };
+use super::{ExportError, ExportMeta};
 use crate::sop::record::Sop;
 
 /// Page width and height, landscape A4, in twips.
@@ -165,7 +165,10 @@ pub fn core_properties(sop: &Sop, meta: &ExportMeta) -> String {
     if let Some(n) = &sop.identity.number {
         x.push_str(&format!("<dc:subject>{}</dc:subject>", xml_escape(n)));
     }
-    x.push_str(&format!("<dc:creator>{}</dc:creator>", xml_escape(&creator(sop))));
+    x.push_str(&format!(
+        "<dc:creator>{}</dc:creator>",
+        xml_escape(&creator(sop))
+    ));
     x.push_str(&format!(
         "<dc:description>{}</dc:description><dc:language>id-ID</dc:language>",
         xml_escape(&description(sop))

@@ -167,7 +167,8 @@ pub fn to_csv(entries: &[Entry]) -> String {
 /// why otherwise.
 pub fn write(to: &Path, entries: &[Entry]) -> Result<(), (PathBuf, String)> {
     std::fs::create_dir_all(to).map_err(|e| (to.to_path_buf(), e.to_string()))?;
-    let json = serde_json::to_vec_pretty(entries).map_err(|e| (to.join(INDEX_JSON), e.to_string()))?;
+    let json =
+        serde_json::to_vec_pretty(entries).map_err(|e| (to.join(INDEX_JSON), e.to_string()))?;
     for (name, bytes) in [
         (INDEX_JSON, json),
         (INDEX_CSV, to_csv(entries).into_bytes()),

@@ -216,10 +216,12 @@ pub fn export_run(out: &Path, formats: &[Format], to: &Path) -> Result<ExportSum
         }
         entries.push(index::Entry::new(&sop, written));
     }
-    let (removed, unknown) = index::clean_stale(to, &earlier, &summary.files)
-        .map_err(|(path, e)| ExportError::Write {
-            path,
-            message: e.to_string(),
+    let (removed, unknown) =
+        index::clean_stale(to, &earlier, &summary.files).map_err(|(path, e)| {
+            ExportError::Write {
+                path,
+                message: e.to_string(),
+            }
         })?;
     summary.removed = removed;
     summary.unknown = unknown;

@@ -15,8 +15,8 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
-use super::{ExportError, ExportMeta};
 use super::layout::{self, FlowPlan, Rect, identity_rows, preset, xml_escape};
+use super::{ExportError, ExportMeta};
 use crate::sop::record::Sop;
 
 /// EMU per Excel pixel.
