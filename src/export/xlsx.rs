@@ -43,8 +43,8 @@ pub fn to_xlsx(sop: &Sop) -> Result<Vec<u8>, ExportError> {
 /// description as the .docx ([`super::docx::core_properties`]).
 fn properties(sop: &Sop, meta: &ExportMeta) -> DocProperties {
     let mut p = DocProperties::new()
-        .set_author(&super::docx::creator(sop))
-        .set_comment(&super::docx::description(sop));
+        .set_author(super::docx::creator(sop))
+        .set_comment(super::docx::description(sop));
     if let Some(t) = &sop.identity.title {
         p = p.set_title(t);
     }
