@@ -179,9 +179,9 @@ fn xlsx_connectors_reference_their_shapes() {
             assert!(ids.contains(&id), "{tag}{id} is not a shape");
         }
     }
-    // Across to a column on the right: right site of the source, top of the target.
+    // Down to a column on the right: right site of the source, left site of the target.
     assert!(drawing.contains("idx=\"3\"/><a:endCxn"));
-    assert!(drawing.contains("idx=\"0\"/></xdr:cNvCxnSpPr>"));
+    assert!(drawing.contains("idx=\"1\"/></xdr:cNvCxnSpPr>"));
 }
 
 #[test]
