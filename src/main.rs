@@ -255,6 +255,18 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             for (id, format, message) in &res.failed {
                 eprintln!("sopap: {id}: not exported as {}: {message}", format.ext());
             }
+            for f in &res.removed {
+                eprintln!(
+                    "sopap: removed stale file of an earlier export: {}",
+                    f.display()
+                );
+            }
+            for f in &res.unknown {
+                eprintln!(
+                    "sopap: file not written by this export (left in place): {}",
+                    f.display()
+                );
+            }
             Ok(if res.failed.is_empty() {
                 ExitCode::SUCCESS
             } else {

@@ -143,13 +143,65 @@ fn xlsx_has_identity_table_and_drawing() {
 fn bpmn_has_lanes_events_tasks_and_gateway() {
     let x = String::from_utf8(render(&sample(), Format::Bpmn).unwrap()).unwrap();
     assert_eq!(x.matches("<bpmn:lane ").count(), 3);
-    // Step 1 is looped back to, so it is a task after a "Mulai" start event.
+    // Every step is a task (terminators too) between a start and an end event.
     assert!(x.contains("<bpmn:startEvent id=\"Start_1\" name=\"Mulai\">"));
     assert!(x.contains("<bpmn:task id=\"Step_1\" name=\"Mengajukan permohonan cuti\">"));
-    assert!(x.contains("<bpmn:endEvent id=\"Step_4\""));
+    assert!(x.contains("<bpmn:task id=\"Step_4\""));
+    assert!(x.contains("sourceRef=\"Step_4\" targetRef=\"End_1\""));
     assert!(x.contains("<bpmn:exclusiveGateway id=\"Step_2\""));
     assert!(x.contains("name=\"Ya\" sourceRef=\"Step_2\" targetRef=\"Step_3\""));
     assert!(x.contains("name=\"Tidak\" sourceRef=\"Step_2\" targetRef=\"Step_1\""));
     assert!(x.contains("Waktu: 15 menit"));
     assert!(x.contains("bpmnElement=\"Step_3\""));
+}
+
+#[test]
+fn xlsx_connectors_reference_their_shapes() {
+    let bytes = render(&sample(), Format::Xlsx).unwrap();
+    let drawing = part(&bytes, "xl/drawings/drawing1.xml");
+    // Every connector names the shape it starts at and the one it ends at, and those
+    // ids are symbols of the same drawing.
+    let ids: Vec<&str> = drawing
+        .split("<xdr:sp ")
+        .skip(1)
+        .filter_map(|s| s.split("cNvPr id=\"").nth(1))
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    let cxns: Vec<&str> = drawing.split("<xdr:cxnSp").skip(1).collect();
+    assert_eq!(cxns.len(), 4);
+    for c in cxns {
+        for tag in ["<a:stCxn id=\"", "<a:endCxn id=\""] {
+            let id = c
+                .split(tag)
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .unwrap_or_else(|| panic!("{tag} missing in {c}"));
+            assert!(ids.contains(&id), "{tag}{id} is not a shape");
+        }
+    }
+    // Down to a column on the right: right site of the source, left site of the target.
+    assert!(drawing.contains("idx=\"3\"/><a:endCxn"));
+    assert!(drawing.contains("idx=\"1\"/></xdr:cNvCxnSpPr>"));
+}
+
+#[test]
+fn documents_carry_title_number_source_and_as_of_in_their_properties() {
+    let mut sop = sample();
+    sop.source.path = "dinas-kesehatan/cuti.docx".into();
+    let meta = sopap::export::ExportMeta {
+        as_of: Some("2026-12-01".into()),
+    };
+    let docx = sopap::export::render_with(&sop, Format::Docx, &meta).unwrap();
+    let core = part(&docx, "docProps/core.xml");
+    assert!(core.contains("<dc:title>Pelayanan Cuti Pegawai</dc:title>"));
+    assert!(core.contains("<dc:subject>800/12/SOP/DINKES/2019</dc:subject>"));
+    assert!(core.contains("<dc:creator>Dinas Kesehatan (sopap)</dc:creator>"));
+    assert!(core.contains("2026-12-01T00:00:00Z</dcterms:created>"));
+    assert!(core.contains("dinas-kesehatan/cuti.docx"));
+    let xlsx = sopap::export::render_with(&sop, Format::Xlsx, &meta).unwrap();
+    let core = part(&xlsx, "docProps/core.xml");
+    assert!(core.contains("Pelayanan Cuti Pegawai</dc:title>"));
+    assert!(core.contains("800/12/SOP/DINKES/2019</dc:subject>"));
+    assert!(core.contains("2026-12-01T00:00:00Z</dcterms:created>"));
+    assert!(core.contains("dinas-kesehatan/cuti.docx"));
 }

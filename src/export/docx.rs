@@ -15,11 +15,11 @@ use docx_rs::{
     VAlignType, VMergeType, WidthType,
 };
 
-use super::ExportError;
 use super::layout::{
     self, EMU_PER_TWIP, FlowPlan, PlacedConnector, PlacedShape, Rect, identity_rows, preset,
     xml_escape,
 };
+use super::{ExportError, ExportMeta};
 use crate::sop::record::Sop;
 
 /// Page width and height, landscape A4, in twips.
@@ -144,8 +144,65 @@ fn margins() -> TableCellMargins {
     TableCellMargins::new().margin(0, CELL_MAR as usize, 0, CELL_MAR as usize)
 }
 
-/// Renders `sop` as a .docx.
+/// Renders `sop` as a .docx without run meta.
 pub fn to_docx(sop: &Sop) -> Result<Vec<u8>, ExportError> {
+    to_docx_with(sop, &ExportMeta::default())
+}
+
+/// The document properties (`docProps/core.xml`): title, subject (the SOP number),
+/// creator, created (the run's as-of date) and a description naming the source file.
+pub fn core_properties(sop: &Sop, meta: &ExportMeta) -> String {
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<cp:coreProperties \
+         xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" \
+         xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" \
+         xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" \
+         xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">",
+    );
+    if let Some(t) = &sop.identity.title {
+        x.push_str(&format!("<dc:title>{}</dc:title>", xml_escape(t)));
+    }
+    if let Some(n) = &sop.identity.number {
+        x.push_str(&format!("<dc:subject>{}</dc:subject>", xml_escape(n)));
+    }
+    x.push_str(&format!(
+        "<dc:creator>{}</dc:creator>",
+        xml_escape(&creator(sop))
+    ));
+    x.push_str(&format!(
+        "<dc:description>{}</dc:description><dc:language>id-ID</dc:language>",
+        xml_escape(&description(sop))
+    ));
+    if let Some(d) = &meta.as_of {
+        x.push_str(&format!(
+            "<dcterms:created xsi:type=\"dcterms:W3CDTF\">{}T00:00:00Z</dcterms:created>\
+             <dcterms:modified xsi:type=\"dcterms:W3CDTF\">{}T00:00:00Z</dcterms:modified>",
+            xml_escape(d),
+            xml_escape(d)
+        ));
+    }
+    x.push_str("</cp:coreProperties>");
+    x
+}
+
+/// The documents' creator: the agency where known, and the tool.
+pub fn creator(sop: &Sop) -> String {
+    match &sop.agency {
+        Some(a) => format!("{a} (sopap)"),
+        None => "sopap".to_string(),
+    }
+}
+
+/// The documents' description: where the SOP was read from.
+pub fn description(sop: &Sop) -> String {
+    format!(
+        "Dimigrasikan oleh sopap dari berkas sumber {} (SOP ke-{} dalam berkas).",
+        sop.source.path, sop.source.index
+    )
+}
+
+/// Renders `sop` as a .docx, with the run's `meta` in the document properties.
+pub fn to_docx_with(sop: &Sop, meta: &ExportMeta) -> Result<Vec<u8>, ExportError> {
     let err = |what: &'static str, message: String| ExportError::Docx {
         sop: sop.id.clone(),
         what,
@@ -259,7 +316,8 @@ pub fn to_docx(sop: &Sop) -> Result<Vec<u8>, ExportError> {
         y += h;
     }
     let plan = layout::plan_flow(sop, &cols, &rows);
-    finish_document(raw.into_inner(), &plan, &cols, &rows).map_err(|m| err("drawings", m))
+    let core = core_properties(sop, meta);
+    finish_document(raw.into_inner(), &plan, &cols, &rows, &core).map_err(|m| err("drawings", m))
 }
 
 /// The procedure table: two header rows (merged "Pelaksana" and "Mutu Baku"), one row
@@ -360,6 +418,7 @@ fn finish_document(
     plan: &FlowPlan,
     cols: &[(i64, i64)],
     rows: &[(i64, i64)],
+    core: &str,
 ) -> Result<Vec<u8>, String> {
     let mut zin = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
@@ -374,6 +433,8 @@ fn finish_document(
         if name == "word/document.xml" {
             let xml = String::from_utf8(data).map_err(|e| e.to_string())?;
             data = rewrite_document(&xml, plan, cols, rows).into_bytes();
+        } else if name == "docProps/core.xml" {
+            data = core.as_bytes().to_vec();
         }
         out.start_file(name, opts).map_err(|e| e.to_string())?;
         out.write_all(&data).map_err(|e| e.to_string())?;

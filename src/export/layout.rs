@@ -223,7 +223,21 @@ pub struct PlacedConnector {
     pub adj: Option<i64>,
     /// A branch label ("Ya" / "Tidak") and its text box.
     pub label: Option<(&'static str, Rect)>,
+    /// The target step (index in `sop.steps`) and its actor column.
+    pub to: (usize, usize),
+    /// Connection sites the line starts and ends at, DrawingML's numbering of the
+    /// flowchart presets: [`SITE_TOP`], [`SITE_LEFT`], [`SITE_BOTTOM`], [`SITE_RIGHT`].
+    pub sites: (u32, u32),
 }
+
+/// Connection site at the top centre of a flowchart symbol (`a:cxn` index).
+pub const SITE_TOP: u32 = 0;
+/// Connection site at the left middle of a flowchart symbol.
+pub const SITE_LEFT: u32 = 1;
+/// Connection site at the bottom centre of a flowchart symbol.
+pub const SITE_BOTTOM: u32 = 2;
+/// Connection site at the right middle of a flowchart symbol.
+pub const SITE_RIGHT: u32 = 3;
 
 /// The flowchart drawn in a procedure table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -312,8 +326,9 @@ pub fn plan_flow(sop: &Sop, cols: &[(i64, i64)], rows: &[(i64, i64)]) -> FlowPla
             } else {
                 None
             };
-            plan.connectors
-                .push(connect(si, ci, src, tc, dst, ti > si, label));
+            let mut c = connect(si, ci, src, tc, dst, ti > si, label);
+            c.to = (ti, tc);
+            plan.connectors.push(c);
         }
     }
     plan
@@ -353,6 +368,8 @@ fn connect(
         prst: "straightConnector1",
         adj: None,
         label: None,
+        to: (step, dc),
+        sites: (SITE_BOTTOM, SITE_TOP),
     };
     let (lx, ly);
     if sc == dc && forward {
@@ -375,6 +392,7 @@ fn connect(
         }
         let xm = x1.max(x2) + LOOP_OUT;
         c.prst = "bentConnector3";
+        c.sites = (SITE_RIGHT, SITE_RIGHT);
         c.rect = Rect {
             x: x1.min(x2),
             y: y1.min(y2),
@@ -401,6 +419,10 @@ fn connect(
         };
         let (x2, y2) = (dst.cx(), if down { dst.y } else { dst.y + dst.h });
         c.prst = "bentConnector2";
+        c.sites = (
+            if right { SITE_RIGHT } else { SITE_LEFT },
+            if down { SITE_TOP } else { SITE_BOTTOM },
+        );
         c.rect = Rect {
             x: x1.min(x2),
             y: y1.min(y2),

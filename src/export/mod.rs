@@ -8,6 +8,7 @@
 
 pub mod bpmn;
 pub mod docx;
+pub mod index;
 pub mod layout;
 pub mod names;
 pub mod xlsx;
@@ -113,11 +114,40 @@ impl Format {
     }
 }
 
-/// Renders one SOP in one format, to bytes.
+/// What an export knows beyond the SOP: written into the documents' properties.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ExportMeta {
+    /// The run's as-of date (ISO), the documents' creation date; `None` leaves it unset.
+    pub as_of: Option<String>,
+}
+
+impl ExportMeta {
+    /// The meta of the run whose output folder is `out`: its as-of date from
+    /// `report.json` (`summary.as_of`), when that file is there and says so.
+    pub fn of_run(out: &Path) -> ExportMeta {
+        let as_of = std::fs::read(out.join("report.json"))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|v| {
+                v.get("summary")
+                    .and_then(|s| s.get("as_of"))
+                    .and_then(|d| d.as_str())
+                    .map(str::to_string)
+            });
+        ExportMeta { as_of }
+    }
+}
+
+/// Renders one SOP in one format, to bytes (no run meta: creation date unset).
 pub fn render(sop: &Sop, format: Format) -> Result<Vec<u8>, ExportError> {
+    render_with(sop, format, &ExportMeta::default())
+}
+
+/// Renders one SOP in one format, to bytes, with the run's `meta` in the properties.
+pub fn render_with(sop: &Sop, format: Format, meta: &ExportMeta) -> Result<Vec<u8>, ExportError> {
     match format {
-        Format::Docx => docx::to_docx(sop),
-        Format::Xlsx => xlsx::to_xlsx(sop),
+        Format::Docx => docx::to_docx_with(sop, meta),
+        Format::Xlsx => xlsx::to_xlsx_with(sop, meta),
         Format::Bpmn => Ok(bpmn::to_bpmn(sop).into_bytes()),
     }
 }
@@ -132,6 +162,12 @@ pub struct ExportSummary {
     /// SOPs (id and format) that could not be rendered, with the reason; the export
     /// goes on without them.
     pub failed: Vec<(String, Format, String)>,
+    /// Files of an earlier export into the same folder (listed in its index) that this
+    /// export did not write again, removed so that no stale file stays mixed in.
+    pub removed: Vec<PathBuf>,
+    /// Export files in the folder that no index lists (written by hand or by an export
+    /// older than the index): left in place, listed so that the user can decide.
+    pub unknown: Vec<PathBuf>,
 }
 
 /// Exports every SOP of `OUT/sops.jsonl` (`out` is the run's output folder) in each of
@@ -146,6 +182,9 @@ pub fn export_run(out: &Path, formats: &[Format], to: &Path) -> Result<ExportSum
     })?;
     let mut namer = names::Namer::default();
     let mut summary = ExportSummary::default();
+    let meta = ExportMeta::of_run(out);
+    let earlier = index::read_earlier(to);
+    let mut entries = Vec::new();
     for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
         let line = line.map_err(|source| ExportError::Read {
             path: path.clone(),
@@ -161,8 +200,9 @@ pub fn export_run(out: &Path, formats: &[Format], to: &Path) -> Result<ExportSum
         })?;
         summary.sops += 1;
         let rel = namer.name_for(&sop);
+        let mut written = Vec::new();
         for &f in formats {
-            let bytes = match render(&sop, f) {
+            let bytes = match render_with(&sop, f, &meta) {
                 Ok(b) => b,
                 Err(e) => {
                     summary.failed.push((sop.id.clone(), f, e.to_string()));
@@ -171,9 +211,21 @@ pub fn export_run(out: &Path, formats: &[Format], to: &Path) -> Result<ExportSum
             };
             let rel_file = rel.with_extension(f.ext());
             write_file(&to.join(&rel_file), &bytes)?;
+            written.push(rel_file.clone());
             summary.files.push(rel_file);
         }
+        entries.push(index::Entry::new(&sop, written));
     }
+    let (removed, unknown) =
+        index::clean_stale(to, &earlier, &summary.files).map_err(|(path, e)| {
+            ExportError::Write {
+                path,
+                message: e.to_string(),
+            }
+        })?;
+    summary.removed = removed;
+    summary.unknown = unknown;
+    index::write(to, &entries).map_err(|(path, message)| ExportError::Write { path, message })?;
     Ok(summary)
 }
 

@@ -10,10 +10,13 @@
 
 use std::io::{Cursor, Read, Write};
 
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Shape, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Shape, Workbook, Worksheet,
+    XlsxError,
+};
 
-use super::ExportError;
 use super::layout::{self, FlowPlan, Rect, identity_rows, preset, xml_escape};
+use super::{ExportError, ExportMeta};
 use crate::sop::record::Sop;
 
 /// EMU per Excel pixel.
@@ -31,8 +34,35 @@ const LINE_PX: u16 = 16;
 /// Header rows' heights, pixels (the second grows with the longest actor name).
 const HEAD_PX: [u16; 2] = [24, 48];
 
-/// Renders `sop` as a .xlsx.
+/// Renders `sop` as a .xlsx without run meta.
 pub fn to_xlsx(sop: &Sop) -> Result<Vec<u8>, ExportError> {
+    to_xlsx_with(sop, &ExportMeta::default())
+}
+
+/// The workbook properties: the same title, subject, creator, creation date and
+/// description as the .docx ([`super::docx::core_properties`]).
+fn properties(sop: &Sop, meta: &ExportMeta) -> DocProperties {
+    let mut p = DocProperties::new()
+        .set_author(super::docx::creator(sop))
+        .set_comment(super::docx::description(sop));
+    if let Some(t) = &sop.identity.title {
+        p = p.set_title(t);
+    }
+    if let Some(n) = &sop.identity.number {
+        p = p.set_subject(n);
+    }
+    if let Some(d) = meta
+        .as_of
+        .as_deref()
+        .and_then(|d| ExcelDateTime::parse_from_str(d).ok())
+    {
+        p = p.set_creation_datetime(&d);
+    }
+    p
+}
+
+/// Renders `sop` as a .xlsx, with the run's `meta` in the workbook properties.
+pub fn to_xlsx_with(sop: &Sop, meta: &ExportMeta) -> Result<Vec<u8>, ExportError> {
     let err = |what: &'static str| {
         let id = sop.id.clone();
         move |e: XlsxError| ExportError::Xlsx {
@@ -42,6 +72,7 @@ pub fn to_xlsx(sop: &Sop) -> Result<Vec<u8>, ExportError> {
         }
     };
     let mut wb = Workbook::new();
+    wb.set_properties(&properties(sop, meta));
     let ws = wb.add_worksheet();
     ws.set_name("SOP").map_err(err("sheet"))?;
     let geo = write_sop_sheet(ws, sop).map_err(err("sheet SOP"))?;
@@ -307,8 +338,12 @@ fn drawing_xml(plan: &FlowPlan, geo: &Geometry) -> String {
          xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\">",
     );
     let mut id = 1u32;
+    // Shape id of each step's first symbol, for the connectors' connection references.
+    let mut shape_ids: std::collections::HashMap<(usize, usize), u32> =
+        std::collections::HashMap::new();
     for s in &plan.shapes {
         id += 1;
+        shape_ids.entry((s.step, s.col)).or_insert(id);
         x.push_str(&anchor(geo, s.rect));
         x.push_str(&format!(
             "<xdr:sp macro=\"\" textlink=\"\"><xdr:nvSpPr><xdr:cNvPr id=\"{id}\" name=\"Flowchart {id}\"/>\
@@ -318,8 +353,15 @@ fn drawing_xml(plan: &FlowPlan, geo: &Geometry) -> String {
             s.rect.x, s.rect.y, s.rect.w, s.rect.h, preset(s.symbol)
         ));
     }
+    let rects: std::collections::HashMap<(usize, usize), Rect> = plan
+        .shapes
+        .iter()
+        .map(|s| ((s.step, s.col), s.rect))
+        .collect();
     for c in &plan.connectors {
         id += 1;
+        let side = side_to_side(c, &rects);
+        let c = side.as_ref().unwrap_or(c);
         let flips = format!(
             "{}{}",
             if c.flip_h { " flipH=\"1\"" } else { "" },
@@ -329,10 +371,18 @@ fn drawing_xml(plan: &FlowPlan, geo: &Geometry) -> String {
             Some(a) => format!("<a:avLst><a:gd name=\"adj1\" fmla=\"val {a}\"/></a:avLst>"),
             None => "<a:avLst/>".to_string(),
         };
+        // Attached to its shapes: Excel and LibreOffice keep the ends on the sites.
+        let mut links = String::new();
+        if let Some(sid) = shape_ids.get(&(c.step, c.col)) {
+            links.push_str(&format!("<a:stCxn id=\"{sid}\" idx=\"{}\"/>", c.sites.0));
+        }
+        if let Some(eid) = shape_ids.get(&c.to) {
+            links.push_str(&format!("<a:endCxn id=\"{eid}\" idx=\"{}\"/>", c.sites.1));
+        }
         x.push_str(&anchor(geo, c.rect));
         x.push_str(&format!(
             "<xdr:cxnSp macro=\"\"><xdr:nvCxnSpPr><xdr:cNvPr id=\"{id}\" name=\"Connector {id}\"/>\
-             <xdr:cNvCxnSpPr/></xdr:nvCxnSpPr><xdr:spPr><a:xfrm{flips}><a:off x=\"{}\" y=\"{}\"/>\
+             <xdr:cNvCxnSpPr>{links}</xdr:cNvCxnSpPr></xdr:nvCxnSpPr><xdr:spPr><a:xfrm{flips}><a:off x=\"{}\" y=\"{}\"/>\
              <a:ext cx=\"{}\" cy=\"{}\"/></a:xfrm><a:prstGeom prst=\"{}\">{av}</a:prstGeom>\
              <a:ln w=\"9525\"><a:solidFill><a:srgbClr val=\"000000\"/></a:solidFill>\
              <a:tailEnd type=\"triangle\" w=\"med\" len=\"med\"/></a:ln></xdr:spPr></xdr:cxnSp>\
@@ -359,6 +409,46 @@ fn drawing_xml(plan: &FlowPlan, geo: &Geometry) -> String {
     }
     x.push_str("</xdr:wsDr>");
     x
+}
+
+/// A connector down to another column as LibreOffice Calc draws it: it reroutes every
+/// attached bent connector as out of one side, across at half way, into the facing side
+/// (Excel's `bentConnector3`), so an elbow into the target's top would arrive sideways.
+/// The same route is drawn here, for both programs to agree. `None` for other
+/// connectors (straight, loops, up to a higher row), which keep the plan's geometry.
+fn side_to_side(
+    c: &layout::PlacedConnector,
+    rects: &std::collections::HashMap<(usize, usize), Rect>,
+) -> Option<layout::PlacedConnector> {
+    if c.prst != "bentConnector2" || c.flip_v {
+        return None;
+    }
+    let src = rects.get(&(c.step, c.col))?;
+    let dst = rects.get(&c.to)?;
+    let right = dst.cx() > src.cx();
+    let (x1, x2) = if right {
+        (src.x + src.w, dst.x)
+    } else {
+        (src.x, dst.x + dst.w)
+    };
+    let (y1, y2) = (src.cy(), dst.cy());
+    let mut out = c.clone();
+    out.prst = "bentConnector3";
+    out.adj = None;
+    out.flip_h = !right;
+    out.flip_v = false;
+    out.rect = Rect {
+        x: x1.min(x2),
+        y: y1.min(y2),
+        w: (x2 - x1).abs().max(1),
+        h: (y2 - y1).abs(),
+    };
+    out.sites = if right {
+        (layout::SITE_RIGHT, layout::SITE_LEFT)
+    } else {
+        (layout::SITE_LEFT, layout::SITE_RIGHT)
+    };
+    Some(out)
 }
 
 /// Copies the package `bytes`, with `xl/drawings/drawing1.xml` replaced by `drawing`.
