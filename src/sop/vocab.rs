@@ -772,7 +772,6 @@ fn year_of(s: &str) -> Option<i32> {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
