@@ -42,6 +42,9 @@ pub struct Draft {
     identity_fields: usize,
     /// Label-shaped lines of the identity block that no rule knows, as written.
     pub unread_labels: Vec<String>,
+    /// Every identity value read, as written: the same label and value printed again
+    /// (a page header repeated on every page) is no new SOP, whatever the field.
+    values_seen: Vec<(IdentityField, FieldValue)>,
 }
 
 /// Fewest identity values read before numbered paragraphs count as the SOP's steps
@@ -342,6 +345,16 @@ impl<'v> Builder<'v> {
     }
 
     fn identity(&mut self, field: IdentityField, value: FieldValue) {
+        if !value.is_empty()
+            && self
+                .cur
+                .values_seen
+                .iter()
+                .any(|(f, v)| *f == field && *v == value)
+        {
+            return;
+        }
+        self.cur.values_seen.push((field, value.clone()));
         if identity::is_scalar(field) && identity::is_set(&self.cur.identity, field) {
             // The same value again (a page header repeated on every page) is no new SOP.
             let mut again = self.cur.identity.clone();
@@ -550,6 +563,8 @@ impl<'v> Builder<'v> {
             return;
         }
         if !self.in_procedure
+            && !self.in_prose_section
+            && self.section.is_none()
             && !self.cur.has_steps()
             && (self.open.is_some() || self.cur.has_identity)
             && let Some(label) = unknown_label(text, self.vocab)
