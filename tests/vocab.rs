@@ -285,7 +285,9 @@ fn column_roles() {
         Some(ColumnRole::Notes)
     );
     assert_eq!(v.column_role("Waktu/Output"), None);
-    assert_eq!(v.column_role("Pelaksana/Staf"), None);
+    // Synonyms of one role combined in one label (issue 13): "Staf" is an alias of
+    // "Pelaksana", so the combination names the actor group.
+    assert_eq!(v.column_role("Pelaksana/Staf"), Some(ColumnRole::Actors));
     assert_eq!(v.column_role("Kepala Dinas"), None);
     assert_eq!(v.column_role("15 menit"), None);
 }
