@@ -270,23 +270,13 @@ impl Vocabulary {
 
     /// The role of a procedure-table column header, or None.
     pub fn column_role(&self, header: &str) -> Option<ColumnRole> {
-        self.column_role_in(header, Context::Alone)
+        self.headers.lookup(header)
     }
 
     /// The role of a header in `ctx` ([`Context::Supported`] inside a header row with
     /// other known roles).
-    ///
-    /// The actor group header ("Pelaksana") is read only as a whole label: an actor's own
-    /// column is often named with that word and another ("PPID Pelaksana",
-    /// "Pelaksana / Staf"), and a combination must not turn it into the group header.
     pub fn column_role_in(&self, header: &str, ctx: Context) -> Option<ColumnRole> {
-        match self.headers.lookup_in(header, ctx) {
-            Some(ColumnRole::Actors) => self
-                .headers
-                .lookup_whole_in(header, ctx)
-                .filter(|r| *r == ColumnRole::Actors),
-            role => role,
-        }
+        self.headers.lookup_in(header, ctx)
     }
 
     /// True when a line is the document-type heading ("STANDAR OPERASIONAL PROSEDUR"),

@@ -92,16 +92,6 @@ impl<T: Copy + PartialEq> KeyTable<T> {
 
     /// The role a text names in `ctx`.
     pub(super) fn lookup_in(&self, text: &str, ctx: Context) -> Option<T> {
-        self.lookup_with(text, ctx, true)
-    }
-
-    /// The role a text names in `ctx` as one label, never as a combination of parts.
-    pub(super) fn lookup_whole_in(&self, text: &str, ctx: Context) -> Option<T> {
-        self.lookup_with(text, ctx, false)
-    }
-
-    /// Steps 1, 2 and 4, then step 3 (combined labels) when `combine` is set.
-    fn lookup_with(&self, text: &str, ctx: Context, combine: bool) -> Option<T> {
         if text.chars().count() > MAX_LABEL_CHARS {
             return None;
         }
@@ -129,7 +119,7 @@ impl<T: Copy + PartialEq> KeyTable<T> {
         {
             return Some(v);
         }
-        if combine { self.combined(t, ctx) } else { None }
+        self.combined(t, ctx)
     }
 
     /// True when every digit of `t` sits in trailing "ke-N" numbering ("Revisi ke-2").
