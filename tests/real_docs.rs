@@ -9,6 +9,8 @@
 
 use std::path::PathBuf;
 
+mod support;
+
 use sopap::error::ErrorKind;
 use sopap::ingest::limits::Limits;
 use sopap::model::{
@@ -20,18 +22,10 @@ use sopap::sop::record::{Sop, Symbol};
 
 // ------------------------------------------------------------------ real documents
 
-/// The real-document folder, or None (with one printed line) when it is absent outside
-/// CI. Under `CI=true` a missing folder fails the test.
+/// The real-document folder, or None (with one printed line, through the shared test
+/// support) when it is absent outside CI. Under `CI=true` a missing folder fails the test.
 fn real_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/real"));
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{} is missing under CI", dir.display());
-    }
-    eprintln!("../shared/real not found at {}: skipped", dir.display());
-    None
+    support::shared_or_skip(support::REAL).then(|| PathBuf::from(support::REAL))
 }
 
 /// The SOPs of one real file through the whole pipeline (findings included), or its
