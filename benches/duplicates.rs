@@ -152,6 +152,7 @@ fn make_sop(id: usize, a: usize, title: &str, acts: &[String]) -> Sop {
             format: "docx".into(),
             sha256: String::new(),
             index: 1,
+            ocr: false,
         },
         agency: Some(format!("OPD {a:02}")),
         identity: Identity {

@@ -56,6 +56,8 @@ pub struct Document {
     pub format: Option<Format>,
     /// Sections in reading order: a Word body, a spreadsheet sheet, or a PDF document.
     pub sections: Vec<Section>,
+    /// True when any part of the document was read from pixels by OCR (SPEC: `source.ocr`).
+    pub ocr: bool,
 }
 
 /// An ordered part of a document: the body of a Word document, one sheet of a workbook,

@@ -49,6 +49,7 @@ pub fn process_bytes(
             format: format.to_string(),
             sha256: sha.clone(),
             index,
+            ocr: doc.ocr,
         };
         if ctx.agency.is_some() || s.agency.is_none() {
             s.agency = ctx.agency.clone();

@@ -82,6 +82,7 @@ fn shape(kind: ShapeKind, block: usize, row: usize, col: usize) -> Shape {
 fn doc(blocks: Vec<Block>, shapes: Vec<Shape>) -> Document {
     Document {
         format: None,
+        ocr: false,
         sections: vec![Section {
             name: None,
             blocks,

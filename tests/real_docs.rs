@@ -425,6 +425,7 @@ fn iso_style_fixture() -> Document {
     ];
     Document {
         format: Some(Format::Pdf),
+        ocr: false,
         sections: vec![Section {
             name: None,
             blocks,
@@ -468,6 +469,7 @@ fn fixture_letter_with_a_law_list_is_no_sop() {
     let rules = Rules::defaults().unwrap();
     let doc = Document {
         format: Some(Format::Pdf),
+        ocr: false,
         sections: vec![Section {
             name: None,
             blocks: vec![
@@ -496,6 +498,7 @@ fn fixture_identity_only_sop_is_kept() {
     let rules = Rules::defaults().unwrap();
     let doc = Document {
         format: Some(Format::Docx),
+        ocr: false,
         sections: vec![Section {
             name: None,
             blocks: vec![table(
@@ -556,6 +559,7 @@ fn fixture_narrative_branch_back_to_an_earlier_actor() {
     let rules = Rules::defaults().unwrap();
     let doc = Document {
         format: Some(Format::Docx),
+        ocr: false,
         sections: vec![Section {
             name: None,
             blocks: vec![

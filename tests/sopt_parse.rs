@@ -175,6 +175,7 @@ fn flowchart_table_with_shapes_and_two_col_identity() {
     ];
     let doc = Document {
         format: None,
+        ocr: false,
         sections: vec![Section {
             name: None,
             blocks: vec![
@@ -246,6 +247,7 @@ fn book_of_two_sops_and_a_continued_table() {
     );
     let doc = Document {
         format: None,
+        ocr: false,
         sections: vec![Section {
             name: None,
             blocks: vec![
@@ -348,6 +350,7 @@ fn sheets_with_identity_above_the_table_are_one_sop_each() {
     };
     let doc = Document {
         format: None,
+        ocr: false,
         sections: vec![sheet("SOP/1", "Satu"), sheet("SOP/2", "Dua")],
     };
     let sops = parse(&doc, &rules());
@@ -365,6 +368,7 @@ fn sheets_with_identity_above_the_table_are_one_sop_each() {
 fn numbered_paragraphs_after_prosedur_are_a_narrative() {
     let doc = Document {
         format: None,
+        ocr: false,
         sections: vec![Section {
             name: None,
             blocks: vec![
@@ -408,6 +412,7 @@ fn numbered_paragraphs_after_prosedur_are_a_narrative() {
 fn a_letter_is_not_an_sop() {
     let doc = Document {
         format: None,
+        ocr: false,
         sections: vec![Section {
             name: None,
             blocks: vec![

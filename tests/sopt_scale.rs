@@ -42,6 +42,7 @@ fn doc(n: usize) -> Document {
     }
     Document {
         format: None,
+        ocr: false,
         sections: vec![Section {
             name: None,
             blocks: vec![Block::Table(Table {

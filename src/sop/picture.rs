@@ -49,6 +49,7 @@ mod tests {
     fn doc(shapes: Vec<Shape>) -> Document {
         Document {
             format: None,
+            ocr: false,
             sections: vec![Section {
                 shapes,
                 ..Section::default()

@@ -40,6 +40,9 @@ pub struct Source {
     pub sha256: String,
     /// 1-based index of the SOP inside its file, in reading order.
     pub index: u32,
+    /// True when any part of the SOP was read from pixels by OCR.
+    #[serde(default)]
+    pub ocr: bool,
 }
 
 /// How an SOP's procedure is written.

@@ -64,6 +64,7 @@ pub fn sop(path: &str, agency: &str, title: &str, number: &str, acts: &[&str]) -
             format: "docx".into(),
             sha256: "0".repeat(64),
             index: 1,
+            ocr: false,
         },
         agency: Some(agency.into()),
         layout: Layout::FlowchartTable,

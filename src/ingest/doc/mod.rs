@@ -77,6 +77,7 @@ pub fn read_streams(
     );
     Ok(Document {
         format: None,
+        ocr: false,
         sections: vec![Section {
             name: None,
             blocks: built.blocks,

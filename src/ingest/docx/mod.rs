@@ -67,6 +67,7 @@ pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
     let shapes = place::place(&body, &styles, budget)?;
     Ok(Document {
         format: Some(Format::Docx),
+        ocr: false,
         sections: vec![Section {
             name: None,
             blocks: body.blocks,

@@ -143,8 +143,18 @@ pub struct PageContent {
     pub glyphs: Vec<Glyph>,
     /// Painted paths in drawing order.
     pub paths: Vec<PathObj>,
-    /// Placed raster images (image XObjects): the four corners of each in page space.
-    pub images: Vec<[Pt; 4]>,
+    /// Placed raster images (image XObjects) in drawing order.
+    pub images: Vec<PlacedImage>,
+}
+
+/// One image XObject drawn on a page: where it lands and which object holds its pixels
+/// (for a reader that decodes them, such as OCR).
+#[derive(Clone, Copy, Debug)]
+pub struct PlacedImage {
+    /// The image's unit square mapped to page space: (0,0), (1,0), (0,1), (1,1).
+    pub corners: [Pt; 4],
+    /// The image XObject's object id.
+    pub id: lopdf::ObjectId,
 }
 
 #[derive(Clone)]
@@ -442,12 +452,15 @@ impl<'d> Interpreter<'d> {
             if is_image && run.out.images.len() < MAX_PATHS {
                 // An image fills the unit square of the current matrix.
                 let m = run.gs.ctm;
-                run.out.images.push([
-                    m.apply(0.0, 0.0),
-                    m.apply(1.0, 0.0),
-                    m.apply(0.0, 1.0),
-                    m.apply(1.0, 1.0),
-                ]);
+                run.out.images.push(PlacedImage {
+                    corners: [
+                        m.apply(0.0, 0.0),
+                        m.apply(1.0, 0.0),
+                        m.apply(0.0, 1.0),
+                        m.apply(1.0, 1.0),
+                    ],
+                    id,
+                });
             }
             return Ok(());
         }

@@ -20,7 +20,7 @@
 
 use std::collections::HashMap;
 
-use super::content::{Glyph, PageContent, PathObj, Pt};
+use super::content::{Glyph, PageContent, PathObj, PlacedImage, Pt};
 use super::shape::{self, Outline};
 use super::table::{self, Grid, Seg};
 use super::text::{self, Line};
@@ -429,12 +429,12 @@ const MIN_IMAGE_SIDE: f32 = 24.0;
 /// drawn as a picture from a missing one.
 fn add_images(
     section: &mut Section,
-    images: &[[Pt; 4]],
+    images: &[PlacedImage],
     page: u32,
     anchor_of: impl Fn(Point) -> Anchor,
 ) {
-    for corners in images {
-        let bbox = shape::bbox(corners);
+    for image in images {
+        let bbox = shape::bbox(&image.corners);
         if bbox.w < MIN_IMAGE_SIDE || bbox.h < MIN_IMAGE_SIDE {
             continue;
         }

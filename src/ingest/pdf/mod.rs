@@ -46,6 +46,7 @@ pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
     mark_repeated_headers(&mut section);
     Ok(Document {
         format: None,
+        ocr: false,
         sections: vec![section],
     })
 }
