@@ -917,3 +917,34 @@ fn narrative_wrapped_lines_join_their_item() {
     );
     assert_eq!(steps[2].actors, vec!["Kepala Dinas"]);
 }
+
+#[test]
+fn label_with_its_value_below_in_one_cell_is_no_wrapped_label() {
+    use sopap::sop::identity::whole_label;
+    let v = vocab();
+    // a label wrapped in its cell is still the label
+    assert_eq!(whole_label("Unit\nKerja", &v), Some(IdentityField::Unit));
+    assert_eq!(
+        whole_label("Keterkaitan dengan\nSOP lain", &v),
+        Some(IdentityField::RelatedSops)
+    );
+    // a list item or a phrase under the label is its value, not part of the label
+    assert_eq!(
+        whole_label("Peralatan/Perlengkapan\n- Komputer\n- Printer", &v),
+        None
+    );
+    assert_eq!(
+        whole_label("Keterkaitan\nSOP Penanganan Pengaduan Masyarakat", &v),
+        None
+    );
+}
+
+#[test]
+fn english_ive_ending_and_a_typo_on_top() {
+    let v = vocab();
+    // "-ive" reads as "-if"; one typo more is still one typo away
+    for l in ["Tanggal Efective", "Tanggal Effective", "Tanggal Efecxive"] {
+        assert_eq!(v.identity_label(l), Some(IdentityField::Effective), "{l}");
+    }
+    assert_eq!(v.identity_label("Nomer SOP"), Some(IdentityField::Number));
+}

@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::normalise::strip_list_marker;
 use super::record::{Approver, Identity};
 use super::vocab::{Context, IdentityField, Vocabulary};
 
@@ -75,6 +76,9 @@ pub fn whole_label_in(text: &str, vocab: &Vocabulary, ctx: Context) -> Option<Id
         {
             return None;
         }
+        if value_below_label(&lines, vocab, ctx) {
+            return None;
+        }
         clean_label(&lines.join(" "))
     } else {
         clean_label(text)
@@ -86,6 +90,25 @@ pub fn whole_label_in(text: &str, vocab: &Vocabulary, ctx: Context) -> Option<Id
         return None;
     }
     vocab.identity_label_in(&t, ctx)
+}
+
+/// Most words of a line continuing a label wrapped in its cell ("Unit" / "Kerja",
+/// "Keterkaitan dengan" / "SOP lain"); a longer line under a label is its value.
+const MAX_LABEL_WRAP_WORDS: usize = 2;
+
+/// True when the first of a cell's lines is a label by itself and a later line reads as
+/// its value, not as the label's wrap: a list item (a bullet, a dash, a letter or number
+/// before a dot) or more words than a wrap has ("Keterkaitan" / "SOP Penanganan
+/// Pengaduan Masyarakat").
+fn value_below_label(lines: &[&str], vocab: &Vocabulary, ctx: Context) -> bool {
+    let Some((first, rest)) = lines.split_first() else {
+        return false;
+    };
+    vocab.identity_label_in(&clean_label(first), ctx).is_some()
+        && rest.iter().any(|l| {
+            strip_list_marker(l) != l.trim_start()
+                || l.split_whitespace().count() > MAX_LABEL_WRAP_WORDS
+        })
 }
 
 /// Splits a `Label : value` line whose label the vocabulary knows: the field and the

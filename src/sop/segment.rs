@@ -951,6 +951,11 @@ impl<'v> Builder<'v> {
                 self.identity(f, value);
                 continue;
             }
+            if let Some((f, value)) = label_then_value(&c.text, self.vocab) {
+                // The label on the first line, its value on the lines below, one cell.
+                self.identity(f, FieldValue::from_text(&self.dewrap.fix(value)));
+                continue;
+            }
             if let Some(part) = approver_part(&c.text, self.vocab) {
                 // "Nama" / "NIP" in their own rows under "Disahkan oleh"
                 if let Some(x) = cells.get(i + 1).copied() {
@@ -1060,6 +1065,25 @@ fn is_label_cell(c: &Cell, vocab: &Vocabulary) -> bool {
         || label_then_value
         || identity::whole_label(&c.text, vocab).is_some()
         || (first.contains(':') && identity::split_label_line(first, vocab).is_some())
+}
+
+/// A cell holding a label alone on its first line and its value on the lines below
+/// ("Peralatan" / "Komputer" / "Printer"): the field and the value's text. None when any
+/// later line is itself a label line or a government line (a whole identity block
+/// written in one cell is read line by line instead).
+fn label_then_value<'t>(text: &'t str, vocab: &Vocabulary) -> Option<(IdentityField, &'t str)> {
+    let t = text.trim();
+    let (first, rest) = t.split_once('\n')?;
+    if first.contains(':') || rest.trim().is_empty() {
+        return None;
+    }
+    let f = identity::whole_label(first, vocab)?;
+    let plain = rest.lines().all(|l| {
+        identity::split_label_line(l, vocab).is_none()
+            && !vocab.is_gov_line(l)
+            && approver_part(l, vocab).is_none()
+    });
+    plain.then_some((f, rest))
 }
 
 /// True when a row has an identity label cell.
