@@ -23,6 +23,7 @@ pub const DEFAULT_FILES: &[(&str, &str)] = &[
     ("decisions.toml", include_str!("../rules/decisions.toml")),
     ("findings.toml", include_str!("../rules/findings.toml")),
     ("document.toml", include_str!("../rules/document.toml")),
+    ("agencies.toml", include_str!("../rules/agencies.toml")),
 ];
 
 /// A malformed or unreadable rules file.

@@ -380,10 +380,12 @@ fn read_capped(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
 /// store, and writes `sops.jsonl`, `errors.jsonl` and the reports into `opts.out`.
 pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
     let files = list_files(&opts.archive)?;
-    let agencies = AgencyMap::load(&opts.archive).map_err(|source| BatchError::Archive {
-        path: opts.archive.join("agencies.csv"),
-        source,
-    })?;
+    let agencies = AgencyMap::load(&opts.archive)
+        .map_err(|source| BatchError::Archive {
+            path: opts.archive.join("agencies.csv"),
+            source,
+        })?
+        .with_names(rules.vocab.agency_names().clone());
     std::fs::create_dir_all(&opts.out).map_err(|source| BatchError::Output {
         path: opts.out.clone(),
         source,
@@ -430,6 +432,7 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
     // flight, not the archive, in memory, and no worker waits for a batch boundary.
     let batch_size = opts.batch_size.max(1);
     let (tx, rx) = std::sync::mpsc::sync_channel::<Outcome>(batch_size * 2);
+    let settle = &agencies;
     let (read, unchanged, store) = std::thread::scope(|scope| {
         let writer = scope.spawn(move || -> Result<(usize, usize, Store), BatchError> {
             let mut store = store;
@@ -441,8 +444,11 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
                         unchanged += 1;
                         store.touch(&rel, mtime_ns)?;
                     }
-                    Outcome::Read(rel, st, r) => {
+                    Outcome::Read(rel, st, mut r) => {
                         read += 1;
+                        if let Ok(sops) = &mut r {
+                            settle.settle(&rel, sops);
+                        }
                         batch.push((rel, st, r));
                         if batch.len() >= batch_size {
                             store.save_batch(&batch)?;
@@ -457,7 +463,7 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
         todo.par_iter().for_each_with(tx, |tx, (abs, rel, meta)| {
             let ctx = FileContext {
                 rel_path: (*rel).clone(),
-                agency: agencies.resolve(rel),
+                agency: agencies.manifest_agency(rel),
             };
             let o = visit(
                 abs,

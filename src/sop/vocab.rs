@@ -12,6 +12,7 @@
 //! dates and marks live here.
 
 mod actors;
+mod agencies;
 mod decisions;
 mod document;
 mod files;
@@ -25,6 +26,8 @@ use regex::Regex;
 use super::normalise::{collapse_ws, excel_serial_date, iso_date, name_key};
 use crate::rules::{RuleSource, RulesError};
 use actors::ActorVocab;
+use agencies::AgenciesFile;
+pub use agencies::{AgencyNames, FolderName};
 use decisions::{DecisionVocab, alternation};
 use document::{DocumentFile, DocumentVocab, norm, starts_with_word};
 use files::{HeadersFile, LabelsFile, MarksFile, invalid, load_file};
@@ -96,6 +99,7 @@ pub struct Vocabulary {
     time: TimeVocab,
     decisions: DecisionVocab,
     doc: DocumentVocab,
+    agencies: AgencyNames,
     approver_name: Option<Regex>,
     approver_nip: Option<Regex>,
     date_named: Option<Regex>,
@@ -136,6 +140,7 @@ impl Vocabulary {
             },
             decisions: DecisionVocab::default(),
             doc: DocumentVocab::default(),
+            agencies: AgencyNames::default(),
             approver_name: None,
             approver_nip: None,
             date_named: None,
@@ -180,6 +185,7 @@ impl Vocabulary {
         let time = TimeVocab::build(load_file(src, "time.toml")?)?;
         let decisions = DecisionVocab::build(load_file(src, "decisions.toml")?)?;
         let doc = DocumentVocab::build(load_file::<DocumentFile>(src, "document.toml")?);
+        let agencies = AgencyNames::build(load_file::<AgenciesFile>(src, "agencies.toml")?);
         let approver_name = (!doc.approver_name_labels.is_empty())
             .then(|| {
                 Regex::new(&format!(
@@ -245,6 +251,7 @@ impl Vocabulary {
             time,
             decisions,
             doc,
+            agencies,
             approver_name,
             approver_nip,
             date_named,
@@ -398,6 +405,11 @@ impl Vocabulary {
             || self
                 .approver_name_value(line)
                 .is_some_and(|v| !v.is_empty())
+    }
+
+    /// How archive folder names are read as agency names (`rules/agencies.toml`).
+    pub fn agency_names(&self) -> &AgencyNames {
+        &self.agencies
     }
 
     /// True when a word stays in lower case inside a title-cased name ("dan").
