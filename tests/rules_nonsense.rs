@@ -150,6 +150,25 @@ fn probes(name: &str) -> Vec<(&'static str, Probe)> {
                 v.is_approver_name_label("Nama")
             }),
         ],
+        "agencies.toml" => vec![
+            ("an acronym folder is written out", |v| {
+                v.agency_names().folder_name("BPKAD").name
+                    == "Badan Pengelolaan Keuangan dan Aset Daerah"
+            }),
+            ("an abbreviated unit type is written out", |v| {
+                v.agency_names().folder_name("Kec. Wenang").name == "Kecamatan Wenang"
+            }),
+            ("a small word stays lower case in a folder name", |v| {
+                v.agency_names()
+                    .folder_name("dinas-pemuda-dan-olahraga-kota")
+                    .name
+                    .contains(" dan ")
+            }),
+            ("a roman numeral is a number in words", |v| {
+                v.agency_names()
+                    .abbreviates("Kel Kakaskasen I", "Kelurahan Kakaskasen Satu")
+            }),
+        ],
         _ => Vec::new(),
     }
 }
