@@ -98,9 +98,16 @@ fn wording_variations_make_one_near_group() {
         CUTI,
     );
     let groups = find(&[base, v1, v2, copy, other], &DuplicateRules::default());
-    assert_eq!(groups.len(), 1, "{groups:#?}");
+    // the near group, and the identical pair inside it listed on its own (SPEC)
+    assert_eq!(groups.len(), 2, "{groups:#?}");
     let g = &groups[0];
     assert_eq!(g.kind, DuplicateKind::Near);
+    let inner = &groups[1];
+    assert_eq!(inner.kind, DuplicateKind::Identical);
+    assert_eq!(inner.similarity, 1.0);
+    assert_eq!(inner.sops, vec!["a/surat.docx#1", "d/surat.docx#1"]);
+    assert_eq!(inner.agencies, vec!["Dinas A", "Dinas D"]);
+    assert_eq!(inner.variants, vec!["a/surat.docx#1"]);
     assert_eq!(
         g.sops,
         vec![
@@ -256,21 +263,49 @@ fn groups_are_exactly_the_families_at_scale() {
     let t = std::time::Instant::now();
     let groups = find(&sops, &DuplicateRules::default());
     eprintln!("{} SOPs grouped in {:?}", sops.len(), t.elapsed());
+    let (near, identical): (Vec<_>, Vec<_>) =
+        groups.iter().partition(|g| g.kind == DuplicateKind::Near);
     assert_eq!(
-        groups.len(),
+        near.len(),
         families,
         "{:?}",
-        groups.iter().map(|g| g.sops.len()).collect::<Vec<_>>()
+        near.iter().map(|g| g.sops.len()).collect::<Vec<_>>()
     );
-    for g in &groups {
-        assert_eq!(g.sops.len(), agencies);
-        assert_eq!(g.kind, DuplicateKind::Near);
-        assert_eq!(g.variants.len(), 3);
-        let fam: std::collections::HashSet<&str> = g
-            .sops
+    let family_of = |g: &sopap::analyze::duplicates::DuplicateGroup| {
+        g.sops
             .iter()
-            .map(|id| id.split('/').nth(1).unwrap())
-            .collect();
-        assert_eq!(fam.len(), 1, "a group mixes families: {:?}", g.sops);
+            .map(|id| id.split('/').nth(1).unwrap_or("").to_string())
+            .collect::<std::collections::HashSet<String>>()
+    };
+    for g in &near {
+        assert_eq!(g.sops.len(), agencies);
+        assert_eq!(g.variants.len(), 3);
+        assert_eq!(
+            family_of(g).len(),
+            1,
+            "a group mixes families: {:?}",
+            g.sops
+        );
     }
+    // each family's three identical classes are listed on their own too
+    assert_eq!(identical.len(), families * 3);
+    let mut per_family: std::collections::HashMap<String, usize> = Default::default();
+    for g in &identical {
+        let fam = family_of(g);
+        assert_eq!(
+            fam.len(),
+            1,
+            "an identical group mixes families: {:?}",
+            g.sops
+        );
+        assert_eq!(g.similarity, 1.0);
+        assert_eq!(g.variants.len(), 1);
+        for f in fam {
+            *per_family.entry(f).or_default() += g.sops.len();
+        }
+    }
+    assert!(
+        per_family.values().all(|&n| n == agencies),
+        "{per_family:?}"
+    );
 }

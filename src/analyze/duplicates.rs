@@ -429,36 +429,23 @@ impl<'r> DuplicateIndex<'r> {
             let r = groups.find(c);
             comp.entry(r).or_default().push(c);
         }
-        let mut out = Vec::new();
-        for (root, cls) in comp {
-            let mut members: Vec<u32> = cls
-                .iter()
-                .filter_map(|&c| classes.get(c as usize))
-                .flatten()
-                .copied()
-                .collect();
+        // A group of members: their agencies, and None when the rules leave it out.
+        let group = |mut members: Vec<u32>,
+                     variants: Vec<String>,
+                     kind: DuplicateKind,
+                     similarity: f64|
+         -> Option<DuplicateGroup> {
             if members.len() < 2 {
-                continue;
+                return None;
             }
             members.sort_unstable();
             let mut agencies: Vec<&str> = members.iter().map(|&o| agency_of(o)).collect();
             agencies.sort_unstable();
             agencies.dedup();
             if !rules.same_agency && agencies.len() < 2 {
-                continue;
+                return None;
             }
-            let variants = cls
-                .iter()
-                .filter_map(|&c| classes.get(c as usize)?.first())
-                .filter_map(|&o| id_of(o))
-                .collect();
-            let (kind, similarity) = if cls.len() == 1 {
-                (DuplicateKind::Identical, 1.0)
-            } else {
-                let m = groups.min_sim.get(root as usize).copied().unwrap_or(1.0);
-                (DuplicateKind::Near, (m * 1000.0).floor() / 1000.0)
-            };
-            out.push(DuplicateGroup {
+            Some(DuplicateGroup {
                 sops: members.iter().filter_map(|&o| id_of(o)).collect(),
                 similarity,
                 kind,
@@ -468,7 +455,36 @@ impl<'r> DuplicateIndex<'r> {
                     .map(str::to_string)
                     .collect(),
                 variants,
-            });
+            })
+        };
+        let mut out = Vec::new();
+        for (root, cls) in comp {
+            let members: Vec<u32> = cls
+                .iter()
+                .filter_map(|&c| classes.get(c as usize))
+                .flatten()
+                .copied()
+                .collect();
+            let variants = cls
+                .iter()
+                .filter_map(|&c| classes.get(c as usize)?.first())
+                .filter_map(|&o| id_of(o))
+                .collect();
+            if cls.len() == 1 {
+                out.extend(group(members, variants, DuplicateKind::Identical, 1.0));
+                continue;
+            }
+            let m = groups.min_sim.get(root as usize).copied().unwrap_or(1.0);
+            let similarity = (m * 1000.0).floor() / 1000.0;
+            out.extend(group(members, variants, DuplicateKind::Near, similarity));
+            // each identical class inside the near group is listed on its own too (SPEC)
+            for &c in &cls {
+                let Some(class) = classes.get(c as usize) else {
+                    continue;
+                };
+                let variant = class.first().and_then(|&o| id_of(o)).into_iter().collect();
+                out.extend(group(class.clone(), variant, DuplicateKind::Identical, 1.0));
+            }
         }
         out.sort_by(|a, b| {
             b.sops
