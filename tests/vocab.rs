@@ -948,3 +948,18 @@ fn english_ive_ending_and_a_typo_on_top() {
     }
     assert_eq!(v.identity_label("Nomer SOP"), Some(IdentityField::Number));
 }
+
+#[test]
+fn acronyms_in_actor_names_keep_their_capitals() {
+    let v = vocab();
+    // a name in capitals: acronyms stay, words are title-cased
+    assert_eq!(v.canonical_actor("KPA"), "KPA");
+    assert_eq!(v.canonical_actor("PPTK"), "PPTK");
+    assert_eq!(v.canonical_actor("OPERATOR SPPD"), "Operator SPPD");
+    // a syllable acronym in a name in capitals reads as a word ("Simda")
+    assert_eq!(v.canonical_actor("OPERATOR SIMDA"), "Operator Simda");
+    assert_eq!(v.canonical_actor("ADMIN"), "Admin");
+    // the document's own mixed capitalisation is kept
+    assert_eq!(v.canonical_actor("Operator SIMDA"), "Operator SIMDA");
+    assert_eq!(v.canonical_actor("Petugas eKinerja"), "Petugas eKinerja");
+}

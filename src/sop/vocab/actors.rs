@@ -29,6 +29,9 @@ pub(super) struct ActorVocab {
     pub(super) heads: Vec<(Vec<String>, String)>,
     pub(super) honorifics: HashSet<String>,
     pub(super) agency_words: HashSet<String>,
+    /// Keys of every word the actor rules write (titles, expansions, agency words): a
+    /// word among them is a word, never an acronym.
+    pub(super) rule_words: HashSet<String>,
 }
 
 /// A word of an expanded name.
@@ -101,6 +104,16 @@ impl ActorVocab {
             v.heads.push((words, canon));
         }
         v.heads.sort_by_key(|h| std::cmp::Reverse(h.0.len()));
+        let rule_words = f
+            .titles
+            .iter()
+            .chain(f.abbreviations.values())
+            .chain(f.word_abbreviations.values())
+            .chain(&f.agency_words)
+            .flat_map(|t| t.split_whitespace().map(name_key).collect::<Vec<_>>())
+            .filter(|k| !k.is_empty())
+            .collect();
+        v.rule_words = rule_words;
         Ok(v)
     }
 
@@ -202,7 +215,11 @@ impl ActorVocab {
         let key = keys.join(" ");
         let known = self.known_from(&keys, &key, fuzzy);
         // A local title keeps its words as written; only title abbreviations expand.
-        let display = display_name(&self.expand(&words, false), is_all_caps(text));
+        let display = display_name(
+            &self.expand(&words, false),
+            is_all_caps(text),
+            &self.rule_words,
+        );
         Resolved { known, display }
     }
 
@@ -278,14 +295,34 @@ pub(super) fn starts_with_words(keys: &[&str], prefix: &[String]) -> bool {
     keys.len() >= prefix.len() && keys.iter().zip(prefix).all(|(a, b)| *a == b.as_str())
 }
 
+/// Longest word read as an acronym in a name written all in capitals ("PPK", "KPA").
+const MAX_ACRONYM_LETTERS: usize = 5;
+/// Fewest consonants per vowel of such an acronym: "KPA" has two for one, a word such
+/// as "ADMIN" or "LURAH" fewer.
+const MIN_ACRONYM_CONSONANTS_PER_VOWEL: usize = 2;
+
+/// True when an upper-case word of a name in capitals is an acronym to keep as written:
+/// short, mostly consonants, and no word the actor rules write.
+fn is_acronym(word: &str, rule_words: &HashSet<String>) -> bool {
+    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+    let vowels = letters
+        .iter()
+        .filter(|c| matches!(c.to_ascii_lowercase(), 'a' | 'e' | 'i' | 'o' | 'u'))
+        .count();
+    is_all_caps(word)
+        && letters.len() <= MAX_ACRONYM_LETTERS
+        && letters.len() - vowels >= MIN_ACRONYM_CONSONANTS_PER_VOWEL * vowels
+        && !rule_words.contains(&name_key(word))
+}
+
 /// Writes an expanded name: rule words as the rule writes them, other words as written
-/// (in title case when the whole name was in capitals); `/` and parentheses hug their
-/// neighbours.
-pub(super) fn display_name(exp: &[Expanded], caps: bool) -> String {
+/// (in title case when the whole name was in capitals, acronyms aside: "KPA"); `/` and
+/// parentheses hug their neighbours.
+pub(super) fn display_name(exp: &[Expanded], caps: bool, rule_words: &HashSet<String>) -> String {
     let mut s = String::new();
     let mut glue = true;
     for (i, w) in exp.iter().enumerate() {
-        let text = if !w.from_rule && caps {
+        let text = if !w.from_rule && caps && !is_acronym(&w.text, rule_words) {
             title_case_word(&w.text, i == 0)
         } else {
             w.text.clone()
