@@ -146,6 +146,14 @@ fn probes(name: &str) -> Vec<(&'static str, Probe)> {
             ("the procedure heading is known", |v| {
                 v.is_procedure_heading("URAIAN PROSEDUR")
             }),
+            ("a wrapped line starting with dan is not glued", |v| {
+                let doc = sopap::model::Document {
+                    format: Some(sopap::model::Format::Pdf),
+                    ..Default::default()
+                };
+                sopap::sop::text::Dewrap::for_document(&doc, v).fix("Surat\ndan berkas")
+                    == "Surat\ndan berkas"
+            }),
             ("Nama is an approver sub-label", |v| {
                 v.is_approver_name_label("Nama")
             }),

@@ -1294,7 +1294,7 @@ fn narrative_steps(paras: &[Paragraph], vocab: &Vocabulary) -> Vec<RawStep> {
 
 /// Cuts `doc` into SOP drafts in reading order.
 pub fn segment(doc: &Document, vocab: &Vocabulary) -> Vec<Draft> {
-    let mut b = Builder::new(vocab, Dewrap::for_document(doc));
+    let mut b = Builder::new(vocab, Dewrap::for_document(doc, vocab));
     for section in &doc.sections {
         for (i, block) in section.blocks.iter().enumerate() {
             match block {

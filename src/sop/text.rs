@@ -8,14 +8,8 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
+use super::vocab::Vocabulary;
 use crate::model::{Block, Document, Format};
-
-/// Short Indonesian words that may start a wrapped line on their own.
-const SHORT_WORDS: &[&str] = &[
-    "di", "ke", "dan", "yg", "dg", "ya", "per", "dsb", "dll", "rp", "no", "tgl", "kab", "kec",
-    "kel", "sk", "spt", "hps", "ba", "bap", "oleh", "ada", "itu", "ini", "hal", "cap", "map",
-    "sub", "tim", "jam", "hari", "atau", "bagi", "pada", "dari", "agar", "jika",
-];
 
 /// Glues words a wrap split, for one document.
 #[derive(Debug, Default)]
@@ -24,6 +18,9 @@ pub struct Dewrap {
     active: bool,
     /// Lower-case words seen in the document.
     words: HashSet<String>,
+    /// Short words that may start a wrapped line on their own (`rules/document.toml`
+    /// `wrap_words`).
+    short: HashSet<String>,
 }
 
 fn tokens(s: &str) -> impl Iterator<Item = String> + '_ {
@@ -33,8 +30,9 @@ fn tokens(s: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 impl Dewrap {
-    /// Prepares the fixer for `doc` (inactive for formats that do not wrap).
-    pub fn for_document(doc: &Document) -> Self {
+    /// Prepares the fixer for `doc` (inactive for formats that do not wrap); `vocab`
+    /// names the short words that stand on their own at a line's start.
+    pub fn for_document(doc: &Document, vocab: &Vocabulary) -> Self {
         if doc.format != Some(Format::Pdf) {
             return Dewrap::default();
         }
@@ -56,6 +54,7 @@ impl Dewrap {
         Dewrap {
             active: true,
             words,
+            short: vocab.wrap_words().clone(),
         }
     }
 
@@ -90,10 +89,10 @@ impl Dewrap {
             .collect();
         let glued = format!("{w1_core}{w2_core}").to_lowercase();
         let l2 = w2_core.to_lowercase();
-        if self.words.contains(&glued) && !SHORT_WORDS.contains(&l2.as_str()) {
+        if self.words.contains(&glued) && !self.short.contains(&l2) {
             return true;
         }
-        l2.chars().count() <= 3 && !SHORT_WORDS.contains(&l2.as_str())
+        l2.chars().count() <= 3 && !self.short.contains(&l2)
     }
 
     /// How a line ending in a hyphen joins the next one when the hyphen breaks a word:
@@ -176,6 +175,7 @@ mod tests {
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
+            short: Vocabulary::default().wrap_words().clone(),
         };
         assert_eq!(d.fix("Surat\npermohona\nn cuti"), "Surat\npermohonan cuti");
         assert_eq!(
@@ -199,6 +199,7 @@ mod tests {
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
+            short: Vocabulary::default().wrap_words().clone(),
         };
         // a word broken by the printer's hyphen: the hyphen goes
         assert_eq!(d.fix("atas do-\nkumen yang"), "atas dokumen yang");

@@ -412,6 +412,12 @@ impl Vocabulary {
         &self.agencies
     }
 
+    /// Short words that may start a wrapped line on their own ("dan", "ke"), lower case
+    /// (`rules/document.toml` `wrap_words`).
+    pub fn wrap_words(&self) -> &std::collections::HashSet<String> {
+        &self.doc.wrap_words
+    }
+
     /// True when a word stays in lower case inside a title-cased name ("dan").
     pub fn is_small_word(&self, word: &str) -> bool {
         self.doc.small_words.contains(&word.to_lowercase())

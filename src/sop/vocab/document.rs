@@ -36,6 +36,8 @@ pub(super) struct DocumentFile {
     pub(super) small_words: Vec<String>,
     #[serde(default)]
     pub(super) title_prefixes: Vec<String>,
+    #[serde(default)]
+    pub(super) wrap_words: Vec<String>,
 }
 
 /// Document words, normalised (lower case, spaces collapsed).
@@ -55,6 +57,8 @@ pub(super) struct DocumentVocab {
     pub(super) small_words: Vec<String>,
     /// Title prefixes as lower-case words, longest first.
     pub(super) title_prefixes: Vec<Vec<String>>,
+    /// Short words that may start a wrapped line on their own, lower case.
+    pub(super) wrap_words: std::collections::HashSet<String>,
 }
 
 /// A phrase as compared: lower case, spaces collapsed.
@@ -100,6 +104,7 @@ impl DocumentVocab {
                 p.sort_by_key(|w: &Vec<String>| std::cmp::Reverse(w.len()));
                 p
             },
+            wrap_words: norm_all(f.wrap_words).into_iter().collect(),
         }
     }
 }
