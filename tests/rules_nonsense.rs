@@ -102,6 +102,9 @@ fn probes(name: &str) -> Vec<(&'static str, Probe)> {
             ("Kepala Dinas is a known title", |v| {
                 v.is_known_actor("Kepala Dinas")
             }),
+            ("dan stays lower case in a name written in capitals", |v| {
+                v.canonical_actor("PETUGAS LOKET DAN ARSIP") == "Petugas Loket dan Arsip"
+            }),
         ],
         "labels.toml" => vec![
             ("Nomor SOP is a label", |v| {

@@ -150,14 +150,11 @@ pub fn edit_distance_within(a: &str, b: &str, max: usize) -> Option<usize> {
     prev.last().copied().filter(|d| *d <= max)
 }
 
-/// Small words kept in lower case by [`title_case_word`] unless first.
-const SMALL_WORDS: &[&str] = &["dan", "atau", "di", "ke", "dari", "untuk", "pada", "yang"];
-
-/// A word in title case (`KEPALA` → `Kepala`); small words (`dan`) in lower case unless
-/// `first`.
-pub fn title_case_word(w: &str, first: bool) -> String {
+/// A word in title case (`KEPALA` → `Kepala`); a small word (`is_small`: "dan") in
+/// lower case unless `first`.
+pub fn title_case_word(w: &str, first: bool, is_small: impl Fn(&str) -> bool) -> String {
     let lower = w.to_lowercase();
-    if !first && SMALL_WORDS.contains(&lower.as_str()) {
+    if !first && is_small(&lower) {
         return lower;
     }
     let mut cs = lower.chars();
@@ -319,8 +316,10 @@ mod tests {
 
     #[test]
     fn title_case() {
-        assert_eq!(title_case_word("KEPALA", true), "Kepala");
-        assert_eq!(title_case_word("DAN", false), "dan");
+        let small = |w: &str| w == "dan";
+        assert_eq!(title_case_word("KEPALA", true, small), "Kepala");
+        assert_eq!(title_case_word("DAN", false, small), "dan");
+        assert_eq!(title_case_word("DAN", true, small), "Dan");
         assert!(is_all_caps("PRAMU BAKTI"));
         assert!(!is_all_caps("Pramu BAKTI"));
     }

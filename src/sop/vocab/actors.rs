@@ -32,6 +32,8 @@ pub(super) struct ActorVocab {
     /// Keys of every word the actor rules write (titles, expansions, agency words): a
     /// word among them is a word, never an acronym.
     pub(super) rule_words: HashSet<String>,
+    /// Words kept in lower case inside a title-cased name ("dan"), lower case.
+    pub(super) small_words: HashSet<String>,
 }
 
 /// A word of an expanded name.
@@ -114,6 +116,7 @@ impl ActorVocab {
             .filter(|k| !k.is_empty())
             .collect();
         v.rule_words = rule_words;
+        v.small_words = f.small_words.iter().map(|w| w.to_lowercase()).collect();
         Ok(v)
     }
 
@@ -215,11 +218,7 @@ impl ActorVocab {
         let key = keys.join(" ");
         let known = self.known_from(&keys, &key, fuzzy);
         // A local title keeps its words as written; only title abbreviations expand.
-        let display = display_name(
-            &self.expand(&words, false),
-            is_all_caps(text),
-            &self.rule_words,
-        );
+        let display = display_name(&self.expand(&words, false), is_all_caps(text), self);
         Resolved { known, display }
     }
 
@@ -318,12 +317,12 @@ fn is_acronym(word: &str, rule_words: &HashSet<String>) -> bool {
 /// Writes an expanded name: rule words as the rule writes them, other words as written
 /// (in title case when the whole name was in capitals, acronyms aside: "KPA"); `/` and
 /// parentheses hug their neighbours.
-pub(super) fn display_name(exp: &[Expanded], caps: bool, rule_words: &HashSet<String>) -> String {
+pub(super) fn display_name(exp: &[Expanded], caps: bool, rules: &ActorVocab) -> String {
     let mut s = String::new();
     let mut glue = true;
     for (i, w) in exp.iter().enumerate() {
-        let text = if !w.from_rule && caps && !is_acronym(&w.text, rule_words) {
-            title_case_word(&w.text, i == 0)
+        let text = if !w.from_rule && caps && !is_acronym(&w.text, &rules.rule_words) {
+            title_case_word(&w.text, i == 0, |x| rules.small_words.contains(x))
         } else {
             w.text.clone()
         };

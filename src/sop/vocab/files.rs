@@ -22,6 +22,8 @@ pub(super) struct ActorsFile {
     #[serde(default)]
     pub(super) agency_words: Vec<String>,
     #[serde(default)]
+    pub(super) small_words: Vec<String>,
+    #[serde(default)]
     pub(super) abbreviations: BTreeMap<String, String>,
     #[serde(default)]
     pub(super) word_abbreviations: BTreeMap<String, String>,
