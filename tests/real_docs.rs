@@ -156,9 +156,6 @@ fn kaltim_steps_over_page_breaks_stay_one_step() {
 }
 
 #[test]
-#[ignore = "regressed when #13's role matcher met #14's fold of a flowchart printed twice: \
-            the second printing's first page opens with a step numbered 1 and is not folded \
-            (SOP Penanganan Keberatan gives 2 SOPs); open in #14"]
 fn kaltim_flowchart_printed_twice_is_one_sop() {
     let Some(dir) = real_dir() else { return };
     for (rel, number, steps) in [

@@ -415,6 +415,12 @@ impl<'v> Builder<'v> {
                 return;
             }
             self.finish();
+            // A procedure that starts with no identity block of its own (the flowchart
+            // printed again, a later part of it): the page header its pages repeat is
+            // the SOP's before it, no new SOP.
+            if let Some(prev) = self.done.last() {
+                self.cur.values_seen = prev.values_seen.clone();
+            }
         } else if !self.cur.has_identity
             && let Some(last) = self.done.last_mut()
             && last.continued_by(&actors, &steps)
@@ -712,11 +718,15 @@ impl<'v> Builder<'v> {
                 continue;
             }
             let label_row = if let Some((h, _)) = current.as_ref() {
-                // a numbered row of a procedure table is a step, whatever its words
+                // a numbered row of a procedure table is a step, whatever its words: a
+                // number in the No column, or leading the Kegiatan text
                 let numbered = h
                     .no_col
                     .and_then(|c| table.cell_at(r, c))
-                    .is_some_and(|c| c.row == r && procedure::step_number(&c.text).is_some());
+                    .is_some_and(|c| c.row == r && procedure::step_number(&c.text).is_some())
+                    || table
+                        .cell_at(r, h.act_col)
+                        .is_some_and(|c| c.row == r && NUMBERED.is_match(&c.text));
                 !numbered && row_has_label(table, r, self.vocab)
             } else {
                 row_has_label(table, r, self.vocab) || has_label_line(table, r, self.vocab)
@@ -747,10 +757,11 @@ impl<'v> Builder<'v> {
                             }
                         }
                         // A row without a number at the top of a later page of a numbered
-                        // table: the rest of the last step, cut by the page break (its
-                        // symbol too, unless that is only the page's connector).
-                        let carries_on =
-                            s.no.is_none() && h.no_col.is_some() && steps.is_empty() && same_grid;
+                        // table (a No column, or numbers leading the Kegiatan text): the
+                        // rest of the last step, cut by the page break (its symbol too,
+                        // unless that is only the page's connector). The last step's own
+                        // number (checked below) says the table is numbered.
+                        let carries_on = s.no.is_none() && steps.is_empty() && same_grid;
                         let header_actors = h.actors();
                         match self.cur.steps.last_mut() {
                             Some(last) if carries_on && last.no.is_some() => {
@@ -759,7 +770,7 @@ impl<'v> Builder<'v> {
                                 } else {
                                     s
                                 };
-                                carry_over(last, s);
+                                carry_over(last, s, &self.dewrap);
                             }
                             _ => steps.push(s),
                         }
@@ -1219,10 +1230,11 @@ fn rename_actors(mut s: RawStep, from: &[String], to: &[String]) -> RawStep {
 
 /// The part of a step printed on the next page (`rest`) joined to the step: its text
 /// appended; its symbol and actors added unless the symbol is only a connector.
-fn carry_over(last: &mut RawStep, rest: RawStep) {
+fn carry_over(last: &mut RawStep, rest: RawStep, dw: &Dewrap) {
     if !rest.activity.trim().is_empty() {
-        last.activity.push(' ');
-        last.activity.push_str(rest.activity.trim());
+        // the page break is a line break: a word it hyphenated is one word again
+        let both = format!("{}\n{}", last.activity.trim_end(), rest.activity.trim());
+        last.activity = dw.fix(&both).replace('\n', " ");
     }
     if matches!(
         rest.symbol,
