@@ -17,7 +17,8 @@
 //!
 //! Known limits: list numbers are not written into the text (ODF stores none);
 //! annotations and tracked-change history are skipped; row heights are the rows'
-//! minimum heights, so a shape stays in its anchor row.
+//! minimum heights, so a shape far below its anchor may stand a row too low; the
+//! decision's back arrow of LibreOffice's bent connectors is not yet read as a branch.
 
 mod place;
 mod walk;

@@ -1,6 +1,7 @@
 //! Placement of .odt shapes: an offset from the anchor cell's left edge becomes a
 //! position from the table's left edge (the column widths summed), and the shape
-//! stands in the column holding its centre, in its anchor row.
+//! stands in the column holding its centre, and in the row holding it when every row
+//! has a known height (else in its anchor row).
 
 use crate::model::{Anchor, Point, Rect, Shape, ShapeKind};
 
@@ -21,6 +22,8 @@ fn place_one(p: &Placed, body: &Body) -> Shape {
             let dy = g.row_start(row);
             let centre_x = f64::from(s.rect.x + s.rect.w / 2.0) + dx;
             let col = g.locate_col(centre_x).unwrap_or(col);
+            let centre_y = f64::from(s.rect.y + s.rect.h / 2.0) + dy;
+            let row = g.locate_row(centre_y, row);
             (Anchor::Cell { block, row, col }, dx as f32, dy as f32)
         }
         _ => (Anchor::Free, 0.0, 0.0),

@@ -38,6 +38,22 @@ impl Geom {
         self.rows.iter().take(row).sum()
     }
 
+    /// The row holding `y`, walked from the rows' heights; `anchor` when some row has
+    /// no known height or `y` lies outside the table.
+    pub(super) fn locate_row(&self, y: f64, anchor: usize) -> usize {
+        if self.rows.iter().any(|h| *h <= 0.0) {
+            return anchor;
+        }
+        let mut edge = 0.0;
+        for (i, h) in self.rows.iter().enumerate() {
+            edge += h;
+            if y < edge {
+                return if y >= 0.0 { i } else { anchor };
+            }
+        }
+        anchor
+    }
+
     /// The grid column holding `x`, when `x` lies within the table.
     pub(super) fn locate_col(&self, x: f64) -> Option<usize> {
         let mut edge = 0.0;
