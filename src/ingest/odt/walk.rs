@@ -329,7 +329,7 @@ impl Walker {
                         ..Default::default()
                     });
                 }
-                t.col = t.col.saturating_add(col_span);
+                t.col = t.col.saturating_add(1);
             }
             return;
         }
@@ -341,7 +341,8 @@ impl Walker {
             paras: Vec::new(),
             depth,
         });
-        t.col = t.col.saturating_add(col_span.max(repeat));
+        // The columns a span covers come as `table:covered-table-cell` elements.
+        t.col = t.col.saturating_add(repeat);
     }
 
     /// Draw elements: a shape opens (unless one is already being read); its geometry
