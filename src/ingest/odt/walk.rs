@@ -520,7 +520,7 @@ impl Walker {
         let Some(t) = self.tables.last_mut() else {
             return;
         };
-        if !t.cell.as_ref().is_some_and(|c| c.depth == d) {
+        if t.cell.as_ref().is_none_or(|c| c.depth != d) {
             return;
         }
         let Some(c) = t.cell.take() else {
