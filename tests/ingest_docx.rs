@@ -1004,3 +1004,178 @@ fn floating_table_offsets_margin_shapes() {
     let doc = read_bytes(&docx(&page, &[]));
     assert_eq!(cell_of(&body(&doc).shapes[0]), (0, 0, 2));
 }
+
+// ---- OpenDocument text (.odt), read like .docx -------------------------------------
+
+/// True where LibreOffice is installed (the .odt documents are made with it).
+fn soffice_installed() -> bool {
+    std::process::Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// (activity, actors, symbol) of every step of every SOP of `doc`.
+fn step_signature(doc: &Document) -> Vec<(String, Vec<String>, String)> {
+    let rules = sopap::rules::Rules::defaults().unwrap();
+    sopap::sop::parse(doc, &rules)
+        .iter()
+        .flat_map(|s| s.steps.iter())
+        .map(|st| {
+            let v = serde_json::to_value(st).unwrap();
+            (
+                v["activity"].as_str().unwrap_or("").to_string(),
+                v["actors"]
+                    .as_array()
+                    .map(|a| a.iter().map(|x| x.to_string()).collect())
+                    .unwrap_or_default(),
+                v["symbol"].to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn odt_from_libreoffice_reads_like_its_docx() {
+    if !soffice_installed() {
+        eprintln!("skipped: soffice not installed");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("sopap-odt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for name in [
+        "lo_incell_surat_masuk_2023",
+        "lo_group_pengadaan_langsung_2013",
+    ] {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/docx")
+            .join(format!("{name}.docx"));
+        let st = std::process::Command::new("soffice")
+            .args(["--headless", "--convert-to", "odt", "--outdir"])
+            .arg(&dir)
+            .arg(&src)
+            .output()
+            .unwrap();
+        assert!(st.status.success(), "soffice failed: {st:?}");
+        let odt = std::fs::read(dir.join(format!("{name}.odt"))).unwrap();
+        let docx = std::fs::read(&src).unwrap();
+        let a = ingest::read(&docx, &Budget::default()).unwrap();
+        let b = ingest::read(&odt, &Budget::default()).unwrap();
+        assert_eq!(b.format, Some(sopap::model::Format::Odt));
+        // The flowchart's shapes are read from the cells.
+        assert!(
+            b.sections[0]
+                .shapes
+                .iter()
+                .any(|s| s.kind == ShapeKind::Decision)
+        );
+        let (sa, sb) = (step_signature(&a), step_signature(&b));
+        assert!(sa.len() >= 7, "{name}: {sa:?}");
+        assert_eq!(sa, sb, "{name}: steps, actors and symbols differ");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// An ODF package: the stored mimetype first, then `content.xml` and extra parts.
+fn odf(mime: &str, content: &str, extra: &[(&str, &str)]) -> Vec<u8> {
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    z.start_file("mimetype", stored).unwrap();
+    z.write_all(mime.as_bytes()).unwrap();
+    z.start_file("content.xml", stored).unwrap();
+    z.write_all(content.as_bytes()).unwrap();
+    for (name, text) in extra {
+        z.start_file(*name, stored).unwrap();
+        z.write_all(text.as_bytes()).unwrap();
+    }
+    z.finish().unwrap().into_inner()
+}
+
+const ODT_MIME: &str = "application/vnd.oasis.opendocument.text";
+const ODT_NS: &str = r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0""#;
+
+#[test]
+fn odt_tables_spans_paragraphs_and_shapes() {
+    let body = r#"<text:p>Judul <text:s text:c="2"/>satu</text:p><text:p/>
+      <table:table table:name="T"><table:table-column table:style-name="C1" table:number-columns-repeated="3"/>
+      <table:table-header-rows><table:table-row>
+        <table:table-cell table:number-columns-spanned="2"><text:p>Kepala</text:p></table:table-cell><table:covered-table-cell/>
+        <table:table-cell><text:p>X</text:p></table:table-cell></table:table-row></table:table-header-rows>
+      <table:table-row><table:table-cell><text:p>a</text:p><text:p>b</text:p></table:table-cell>
+        <table:table-cell><text:p><draw:custom-shape svg:x="1in" svg:y="0.1in" svg:width="0.4in" svg:height="0.2in"><text:p>Ya</text:p><draw:enhanced-geometry draw:type="flowchart-decision"/></draw:custom-shape></text:p></table:table-cell>
+        <table:table-cell/></table:table-row></table:table>"#;
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODT_NS}><office:automatic-styles><style:style style:name="C1" style:family="table-column"><style:table-column-properties style:column-width="1in"/></style:style></office:automatic-styles><office:body><office:text>{body}</office:text></office:body></office:document-content>"#
+    );
+    let doc = ingest::read(&odf(ODT_MIME, &content, &[]), &Budget::default()).unwrap();
+    let sec = &doc.sections[0];
+    assert!(
+        matches!(&sec.blocks[0], Block::Paragraph(p) if p.text == "Judul   satu"),
+        "{:?}",
+        sec.blocks[0]
+    );
+    let Block::Table(t) = &sec.blocks[1] else {
+        panic!("no table: {:?}", sec.blocks)
+    };
+    assert_eq!(t.n_cols, 3);
+    assert!(t.rows[0].repeat_header);
+    assert_eq!(t.rows[0].cells[0].col_span, 2);
+    assert_eq!(t.rows[0].cells[1].col, 2);
+    assert_eq!(t.rows[1].cells[0].text, "a\nb");
+    assert_eq!(
+        t.rows[1].cells[1].text, "",
+        "shape text stays out of the cell"
+    );
+    // Offset 1 in from column 1's left edge (1 in): the centre stands in column 2.
+    let s = &sec.shapes[0];
+    assert_eq!((s.kind, s.text.as_str()), (ShapeKind::Decision, "Ya"));
+    assert!(
+        matches!(
+            s.anchor,
+            Anchor::Cell {
+                block: 1,
+                row: 1,
+                col: 2
+            }
+        ),
+        "{:?}",
+        s.anchor
+    );
+}
+
+#[test]
+fn encrypted_odf_is_encrypted() {
+    let manifest = r#"<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data manifest:checksum-type="SHA1/1K"/></manifest:file-entry></manifest:manifest>"#;
+    for mime in [ODT_MIME, "application/vnd.oasis.opendocument.spreadsheet"] {
+        let bytes = odf(
+            mime,
+            "\u{1}\u{2}garbage",
+            &[("META-INF/manifest.xml", manifest)],
+        );
+        let err = ingest::read(&bytes, &Budget::default()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Encrypted, "{mime}: {err}");
+    }
+}
+
+#[test]
+fn doctype_without_entities_is_read_with_entities_refused() {
+    let ok = format!(
+        r#"<?xml version="1.0"?><!DOCTYPE office:document-content PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "office.dtd"><office:document-content {ODT_NS}><office:body><office:text><text:p>Isi</text:p></office:text></office:body></office:document-content>"#
+    );
+    let doc = ingest::read(&odf(ODT_MIME, &ok, &[]), &Budget::default()).unwrap();
+    assert!(matches!(&doc.sections[0].blocks[0], Block::Paragraph(p) if p.text == "Isi"));
+    let evil = ok.replace(r#""office.dtd">"#, r#""office.dtd" [<!ENTITY a "aaaa">]>"#);
+    let err = ingest::read(&odf(ODT_MIME, &evil, &[]), &Budget::default()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Corrupt);
+    assert!(err.to_string().contains("entity"), "{err}");
+}
+
+#[test]
+fn word_1_and_2_files_name_their_version() {
+    let mut w2 = vec![0xDB, 0xA5, 0x2D, 0x00];
+    w2.resize(512, 0);
+    let err = ingest::read(&w2, &Budget::default()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported);
+    assert!(err.to_string().contains("Word for Windows 2.0"), "{err}");
+}

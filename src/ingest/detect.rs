@@ -24,6 +24,11 @@ pub fn detect(bytes: &[u8]) -> Result<Format, IngestError> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         return detect_ole(bytes);
     }
+    if let Some(version) = flat_word_version(bytes) {
+        return Err(IngestError::Unsupported(format!(
+            "{version} document: versions older than Word 97 are not read; save it as .docx"
+        )));
+    }
     Err(IngestError::Unsupported(describe_unknown(bytes)))
 }
 
@@ -33,8 +38,36 @@ fn is_pdf(bytes: &[u8]) -> bool {
     head.windows(5).any(|w| w == b"%PDF-")
 }
 
+/// A Word for Windows 1.x/2.0 file is no OLE container: its FIB starts the file, with
+/// `wIdent` 0xA59B (Word 1.x) or 0xA5DB (Word 2.0).
+fn flat_word_version(bytes: &[u8]) -> Option<&'static str> {
+    match bytes.get(..2)? {
+        [0x9B, 0xA5] => Some("Word for Windows 1.x"),
+        [0xDB, 0xA5] => Some("Word for Windows 2.0"),
+        _ => None,
+    }
+}
+
+/// The most bytes of `META-INF/manifest.xml` read to look for encryption data.
+const MAX_MANIFEST_BYTES: u64 = 4 << 20;
+
+/// True when an ODF package's manifest declares encrypted parts
+/// (`manifest:encryption-data`): the parts are unreadable without the password.
+fn odf_encrypted(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> bool {
+    use std::io::Read;
+    let Ok(f) = zip.by_name("META-INF/manifest.xml") else {
+        return false;
+    };
+    let mut head = Vec::new();
+    if f.take(MAX_MANIFEST_BYTES).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    const MARK: &[u8] = b"encryption-data";
+    head.windows(MARK.len()).any(|w| w == MARK)
+}
+
 fn detect_zip(bytes: &[u8]) -> Result<Format, IngestError> {
-    let zip = zip::ZipArchive::new(Cursor::new(bytes))
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| IngestError::corrupt("zip directory", e))?;
     let has = |n: &str| zip.index_for_name(n).is_some();
     if has("word/document.xml") {
@@ -44,11 +77,15 @@ fn detect_zip(bytes: &[u8]) -> Result<Format, IngestError> {
         return Ok(Format::Xlsx);
     }
     if has("content.xml") {
+        if odf_encrypted(&mut zip) {
+            return Err(IngestError::Encrypted(
+                "an OpenDocument file whose parts are encrypted (password-protected)".into(),
+            ));
+        }
         // The mimetype part is stored uncompressed first; its text sits in the raw bytes.
         let head = &bytes[..bytes.len().min(256)];
-        let is_text = head
-            .windows(40)
-            .any(|w| w == b"application/vnd.oasis.opendocument.text");
+        const TEXT_MIME: &[u8] = b"application/vnd.oasis.opendocument.text";
+        let is_text = head.windows(TEXT_MIME.len()).any(|w| w == TEXT_MIME);
         return Ok(if is_text { Format::Odt } else { Format::Ods });
     }
     // An OOXML package whose main part has another name: follow [Content_Types].xml.

@@ -8,6 +8,7 @@ pub mod detect;
 pub mod doc;
 pub mod docx;
 pub mod limits;
+pub mod odt;
 pub mod pdf;
 pub mod sheet;
 pub mod xml;
@@ -37,11 +38,7 @@ pub fn read_as(format: Format, bytes: &[u8], budget: &Budget) -> Result<Document
         Format::Xlsx | Format::Xls | Format::Ods => sheet::read(format, bytes, budget)?,
         Format::Pdf => pdf::read(bytes, budget)?,
         Format::Doc => doc::read(bytes, budget)?,
-        Format::Odt => {
-            return Err(IngestError::Unsupported(
-                "OpenDocument text (.odt) is not read yet; save it as .docx".into(),
-            ));
-        }
+        Format::Odt => odt::read(bytes, budget)?,
     };
     doc.format = Some(format);
     Ok(doc)

@@ -1,4 +1,4 @@
-//! Guards for XML parts read with quick-xml: no DTDs (billion laughs), bounded nesting
+//! Guards for XML parts read with quick-xml: no entity declarations (billion laughs), bounded nesting
 //! depth and element count, periodic time checks.
 
 use quick_xml::events::Event;
@@ -30,7 +30,7 @@ impl<'b> XmlGuard<'b> {
         self.depth
     }
 
-    /// Checks one event: refuses a DOCTYPE, too deep a nesting, too many elements, and
+    /// Checks one event: refuses a DOCTYPE declaring entities, too deep a nesting, too many elements, and
     /// a spent time budget.
     pub fn check(&mut self, ev: &Event<'_>) -> Result<(), IngestError> {
         match ev {
@@ -49,10 +49,10 @@ impl<'b> XmlGuard<'b> {
             }
             Event::Empty(_) => self.count()?,
             Event::End(_) => self.depth = self.depth.saturating_sub(1),
-            Event::DocType(_) => {
+            Event::DocType(d) if declares_entities(d.as_ref().as_bytes()) => {
                 return Err(IngestError::corrupt(
                     self.part.clone(),
-                    "XML declares a DTD, which OOXML and ODF forbid (entity expansion attack)",
+                    "XML declares a DTD with entity declarations, which OOXML and ODF forbid (entity expansion attack)",
                 ));
             }
             _ => {}
@@ -73,6 +73,16 @@ impl<'b> XmlGuard<'b> {
         }
         Ok(())
     }
+}
+
+/// True when a DOCTYPE's text declares entities (general or parameter). A DOCTYPE that
+/// only names its root or an external DTD (OpenOffice.org 2 manifests, Basic macro
+/// modules) expands nothing: quick-xml never loads an external DTD.
+fn declares_entities(doctype: &[u8]) -> bool {
+    const MARK: &[u8] = b"<!ENTITY";
+    doctype
+        .windows(MARK.len())
+        .any(|w| w.eq_ignore_ascii_case(MARK))
 }
 
 /// Walks a whole XML part through an [`XmlGuard`] without building anything: a cheap

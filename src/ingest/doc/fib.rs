@@ -9,6 +9,21 @@ use crate::error::IngestError;
 const W_IDENT: u16 = 0xA5EC;
 /// The lowest `nFib` of Word 97 and later (earlier versions use another layout).
 const NFIB_WORD97: u16 = 0x00C1;
+/// The `nFib` Word 6.0 writes (Word 95 writes 0x68 and later, up to Word 97's).
+const NFIB_WORD6: u16 = 0x0065;
+/// The first `nFib` of Word 95 (Word for Windows 7.0).
+const NFIB_WORD95: u16 = 0x0068;
+
+/// The Word version that writes `nFib` (for one older than Word 97).
+fn pre97_version(n_fib: u16) -> &'static str {
+    if n_fib >= NFIB_WORD95 {
+        "Word 95"
+    } else if n_fib >= NFIB_WORD6 {
+        "Word 6.0"
+    } else {
+        "Word 2.0 or earlier"
+    }
+}
 
 /// Index of `fcPlcfSed`/`lcbPlcfSed` in FibRgFcLcb97 (section descriptors).
 pub(crate) const PAIR_PLCF_SED: usize = 6;
@@ -78,7 +93,8 @@ pub(crate) fn parse(wd: &[u8]) -> Result<Fib, IngestError> {
     }
     if n_fib < NFIB_WORD97 {
         return Err(IngestError::Unsupported(format!(
-            "Word document version nFib {n_fib:#x} is older than Word 97"
+            "{} document (nFib {n_fib:#x}): versions older than Word 97 are not read; save it as .docx",
+            pre97_version(n_fib)
         )));
     }
     let which_table_1 = flags & 0x0200 != 0;

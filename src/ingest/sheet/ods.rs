@@ -61,7 +61,7 @@ pub fn length_pt(s: &str) -> Option<f64> {
 }
 
 /// Maps an ODF `draw:type` (LibreOffice names, or `ooxml-` prefixed DrawingML names).
-fn kind_of_odf_type(t: &str) -> ShapeKind {
+pub(crate) fn kind_of_odf_type(t: &str) -> ShapeKind {
     if let Some(p) = t.strip_prefix("ooxml-") {
         return kind_of_preset(p);
     }
@@ -77,16 +77,22 @@ fn kind_of_odf_type(t: &str) -> ShapeKind {
     }
 }
 
-/// A shape read from `content.xml`, before placement.
-struct RawShape {
-    kind: ShapeKind,
-    geometry: String,
-    text: String,
-    text_box: bool,
+/// A shape read from an ODF `content.xml` (spreadsheet or text), before placement.
+pub(crate) struct RawShape {
+    /// The symbol kind.
+    pub(crate) kind: ShapeKind,
+    /// The producer's geometry name.
+    pub(crate) geometry: String,
+    /// The shape's own text.
+    pub(crate) text: String,
+    /// True for a `draw:text-box`.
+    pub(crate) text_box: bool,
     /// Rectangle in points: cell-relative when `cell` is set, else absolute.
-    rect: Rect,
-    cell: Option<(u32, u32)>,
-    line: Option<(Point, Point)>,
+    pub(crate) rect: Rect,
+    /// The anchor cell (row, column), where the shape is anchored in one.
+    pub(crate) cell: Option<(u32, u32)>,
+    /// For `draw:line` and `draw:connector`: start and end points.
+    pub(crate) line: Option<(Point, Point)>,
 }
 
 /// What `content.xml` says about one sheet.
@@ -118,8 +124,8 @@ struct ShapeBuild {
     shape: RawShape,
 }
 
-/// Reads a shape element's geometry attributes.
-fn start_shape(e: &BytesStart<'_>, local: &str, cell: Option<(u32, u32)>) -> RawShape {
+/// Reads a shape element's geometry attributes (`local` is the element's local name).
+pub(crate) fn start_shape(e: &BytesStart<'_>, local: &str, cell: Option<(u32, u32)>) -> RawShape {
     let len = |n: &str| attr(e, n).and_then(|v| length_pt(&v)).unwrap_or(0.0);
     let (mut x, mut y) = (len("x"), len("y"));
     if attr(e, "x").is_none()
