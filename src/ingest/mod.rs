@@ -9,6 +9,7 @@ pub mod doc;
 pub mod docx;
 pub mod limits;
 pub mod pdf;
+pub mod raster;
 pub mod sheet;
 pub mod xml;
 pub mod zipped;
