@@ -10,6 +10,8 @@
 pub mod build;
 pub mod layout;
 pub mod ocr;
+pub mod read;
+pub mod source;
 
 use crate::model::ShapeKind;
 
@@ -55,6 +57,11 @@ pub struct RasterTable {
     pub cells: Vec<RasterCell>,
     /// The table's outline.
     pub bbox: PxRect,
+    // (added by A: column widths and row heights for the model's table)
+    /// Column boundaries in pixels, left to right (`cols + 1` values).
+    pub xs: Vec<f32>,
+    /// Row boundaries in pixels, top to bottom (`rows + 1` values).
+    pub ys: Vec<f32>,
 }
 
 /// A closed flowchart shape (or a connector line) found in a picture.
