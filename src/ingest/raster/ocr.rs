@@ -55,37 +55,6 @@ pub enum OcrError {
     Io(#[from] std::io::Error),
 }
 
-/// The engine settings of `rules/ocr.toml` `[engine]`.
-#[derive(Clone, Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EngineRules {
-    /// Language packs joined with '+'.
-    pub languages: String,
-    /// Page segmentation mode.
-    pub psm: u8,
-    /// Resolution the crops are declared to have.
-    pub dpi: u32,
-    /// Mean word confidence under which a box is reported as doubtful.
-    pub min_confidence: f32,
-    /// Wall-time limit of one engine call, in seconds.
-    pub timeout_seconds: u64,
-    /// White margin in pixels around each crop.
-    pub margin: u32,
-}
-
-impl Default for EngineRules {
-    fn default() -> Self {
-        EngineRules {
-            languages: "eng".into(),
-            psm: 6,
-            dpi: 300,
-            min_confidence: 70.0,
-            timeout_seconds: 60,
-            margin: 8,
-        }
-    }
-}
-
 /// The confusion folds of `rules/ocr.toml` `[folds]`.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -104,16 +73,39 @@ pub struct FoldRules {
     pub number_confusions: Vec<[String; 2]>,
 }
 
-/// Everything `rules/ocr.toml` holds.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
+/// Everything `rules/ocr.toml` holds: how the engine is called, and its folds.
+#[derive(Clone, Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OcrRules {
-    /// How the engine is called.
-    #[serde(default)]
-    pub engine: EngineRules,
-    /// How its confusions are folded.
+    /// Language packs joined with '+'.
+    pub languages: String,
+    /// Page segmentation mode.
+    pub psm: u8,
+    /// Resolution the crops are declared to have.
+    pub dpi: u32,
+    /// Mean word confidence under which a box is reported as doubtful.
+    pub min_confidence: f32,
+    /// Wall-time limit of one engine call, in seconds.
+    pub timeout_seconds: u64,
+    /// White margin in pixels around each crop.
+    pub margin: u32,
+    /// How the engine's confusions are folded.
     #[serde(default)]
     pub folds: FoldRules,
+}
+
+impl Default for OcrRules {
+    fn default() -> Self {
+        OcrRules {
+            languages: "eng".into(),
+            psm: 6,
+            dpi: 300,
+            min_confidence: 70.0,
+            timeout_seconds: 60,
+            margin: 8,
+            folds: FoldRules::default(),
+        }
+    }
 }
 
 impl OcrRules {
@@ -262,7 +254,6 @@ impl Engine {
             .map(|l| l.trim().to_string())
             .collect();
         let langs: Vec<String> = rules
-            .engine
             .languages
             .split('+')
             .map(|l| l.trim().to_string())
@@ -287,7 +278,7 @@ impl Engine {
     /// Reads the text of every box of `img`, in order, in one engine call; a box with
     /// no area or no ink reads as empty text without confidence.
     pub fn read_boxes(&self, img: &GrayImage, boxes: &[PxRect]) -> Result<Vec<OcrText>, OcrError> {
-        let limit = Duration::from_secs(self.rules.engine.timeout_seconds.max(1));
+        let limit = Duration::from_secs(self.rules.timeout_seconds.max(1));
         self.read_boxes_within(img, boxes, limit)
     }
 
@@ -300,14 +291,14 @@ impl Engine {
         limit: Duration,
     ) -> Result<Vec<OcrText>, OcrError> {
         let limit = limit.min(Duration::from_secs(
-            self.rules.engine.timeout_seconds.max(1),
+            self.rules.timeout_seconds.max(1),
         ));
         let dir = tempfile::Builder::new().prefix("sopap-ocr").tempdir()?;
         // Pages of the batch → index of the box they hold.
         let mut page_box: Vec<usize> = Vec::new();
         let mut list = String::new();
         for (i, b) in boxes.iter().enumerate() {
-            let Some(crop) = crop_with_margin(img, b, self.rules.engine.margin) else {
+            let Some(crop) = crop_with_margin(img, b, self.rules.margin) else {
                 continue;
             };
             let path = dir.path().join(format!("b{i:05}.png"));
@@ -346,9 +337,9 @@ impl Engine {
             .arg("-l")
             .arg(self.langs.join("+"))
             .arg("--psm")
-            .arg(self.rules.engine.psm.to_string())
+            .arg(self.rules.psm.to_string())
             .arg("--dpi")
-            .arg(self.rules.engine.dpi.to_string())
+            .arg(self.rules.dpi.to_string())
             .arg("tsv")
             // One thread per engine: files are already read in parallel.
             .env("OMP_THREAD_LIMIT", "1")

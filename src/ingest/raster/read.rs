@@ -132,7 +132,7 @@ fn read_picture(
         .read_boxes_within(&layout.image, &boxes, budget.remaining())
         .map_err(|e| engine_error(e, budget))?;
     report.engine_seconds += started.elapsed().as_secs_f64();
-    let min = engine.rules().engine.min_confidence;
+    let min = engine.rules().min_confidence;
     for (i, t) in texts.iter().enumerate() {
         let Some(c) = t.confidence else { continue };
         confs.push(c);
