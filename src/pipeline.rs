@@ -5,9 +5,10 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::error::ErrorKind;
+use crate::error::{ErrorKind, IngestError};
 use crate::ingest::raster::read::{NotRead, PictureReport, read_pdf_pictures};
 use crate::ingest::{self, limits::Budget, limits::Limits};
+use crate::model::Document;
 use crate::rules::{Rules, hex};
 use crate::sop::{self, record::FileError, record::Sop};
 
@@ -35,21 +36,10 @@ pub fn process_bytes(
     };
     let sha = hex(&Sha256::digest(bytes));
     let budget = Budget::new(limits.clone());
-    let mut doc = ingest::read(bytes, &budget).map_err(|e| fail(e.kind(), e.to_string()))?;
+    let (doc, mut sops, ocr) =
+        read_document(bytes, rules, &budget).map_err(|e| fail(e.kind(), e.to_string()))?;
     let format = doc.format.map(|f| f.name()).unwrap_or("unknown");
-    let mut sops = sop::parse(&doc, rules);
     let pictured = sop::picture::has_procedure_picture(&doc);
-    let ocr = if pictured && sops.iter().all(|s| s.steps.is_empty()) {
-        let wanted = sop::picture::procedure_pdf_pictures(&doc);
-        let report = read_pdf_pictures(&mut doc, bytes, &wanted, &rules.ocr, &budget)
-            .map_err(|e| fail(e.kind(), e.to_string()))?;
-        if report.read > 0 {
-            sops = sop::parse(&doc, rules);
-        }
-        Some(report)
-    } else {
-        None
-    };
     if sops.is_empty() {
         let why = sop::explain_no_sop(&doc);
         let why = match ocr.as_ref().and_then(|r| r.not_read.as_ref()) {
@@ -79,6 +69,28 @@ pub fn process_bytes(
         }
     }
     Ok(sops)
+}
+
+/// Reads `bytes` into the document model and its SOPs; where the text gives no steps
+/// but the document holds a picture the size of a procedure table, the pictures are
+/// read by OCR into the model and the SOPs parsed again (with what OCR reported).
+pub fn read_document(
+    bytes: &[u8],
+    rules: &Rules,
+    budget: &Budget,
+) -> Result<(Document, Vec<Sop>, Option<PictureReport>), IngestError> {
+    let mut doc = ingest::read(bytes, budget)?;
+    let mut sops = sop::parse(&doc, rules);
+    let pictured = sop::picture::has_procedure_picture(&doc);
+    if !pictured || sops.iter().any(|s| !s.steps.is_empty()) {
+        return Ok((doc, sops, None));
+    }
+    let wanted = sop::picture::procedure_pdf_pictures(&doc);
+    let report = read_pdf_pictures(&mut doc, bytes, &wanted, &rules.ocr, budget)?;
+    if report.read > 0 {
+        sops = sop::parse(&doc, rules);
+    }
+    Ok((doc, sops, Some(report)))
 }
 
 /// The finding of an SOP whose procedure is a picture.

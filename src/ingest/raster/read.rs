@@ -146,8 +146,19 @@ fn read_picture(
         }
     }
     let mut section = Section::default();
-    // Until the model builder lands, every box read becomes lines of text.
-    push_lines(&mut section, &texts, picture.page);
+    if whole.is_some() {
+        push_lines(&mut section, &texts, picture.page);
+    } else {
+        let (cell_text, free_text) = texts.split_at(cells.len().min(texts.len()));
+        super::build::to_model(
+            &layout,
+            cell_text,
+            free_text,
+            picture.placement,
+            picture.page,
+            &mut section,
+        );
+    }
     Ok(section)
 }
 
