@@ -109,6 +109,9 @@ const PICTURE_READ: &str = "Tabel prosedur (diagram alir) berupa gambar, bukan t
 const PICTURE_READ_NO_STEPS: &str = "Tabel prosedur (diagram alir) berupa gambar, bukan \
      teks; gambar dibaca dengan OCR, tetapi langkah-langkahnya tidak ditemukan";
 
+/// Introduces why a picture was not read.
+const CAUSE: &str = "Penyebab";
+
 /// The reason given when the OCR engine is not installed.
 const ENGINE_MISSING: &str = "mesin OCR tidak terpasang";
 
@@ -139,10 +142,10 @@ fn picture_message(has_steps: bool, ocr: Option<&PictureReport>) -> String {
     let Some(report) = ocr.filter(|r| r.read > 0) else {
         return match ocr.and_then(|r| r.not_read.as_ref()) {
             Some(NotRead::Engine(detail)) => {
-                format!("{PICTURE_NOT_READ} ({ENGINE_MISSING}: {detail})")
+                format!("{PICTURE_NOT_READ} {CAUSE}: {ENGINE_MISSING} ({detail}).")
             }
             Some(NotRead::Picture(detail)) => {
-                format!("{PICTURE_NOT_READ} ({PICTURE_UNDECODED}: {detail})")
+                format!("{PICTURE_NOT_READ} {CAUSE}: {PICTURE_UNDECODED} ({detail}).")
             }
             None => PICTURE_NOT_READ.to_string(),
         };
