@@ -290,36 +290,52 @@ impl Engine {
         boxes: &[PxRect],
         limit: Duration,
     ) -> Result<Vec<OcrText>, OcrError> {
-        let limit = limit.min(Duration::from_secs(
-            self.rules.timeout_seconds.max(1),
-        ));
+        let mut all = self.read_pictures(&[(img, boxes)], limit)?;
+        Ok(all.pop().unwrap_or_default())
+    }
+
+    /// Reads the boxes of several pictures (the pictures of one file) in ONE engine
+    /// call: the engine's start and model load are paid once per file. Returns the
+    /// texts picture by picture, box by box.
+    pub fn read_pictures(
+        &self,
+        jobs: &[(&GrayImage, &[PxRect])],
+        limit: Duration,
+    ) -> Result<Vec<Vec<OcrText>>, OcrError> {
+        let limit = limit.min(Duration::from_secs(self.rules.timeout_seconds.max(1)));
         let dir = tempfile::Builder::new().prefix("sopap-ocr").tempdir()?;
-        // Pages of the batch → index of the box they hold.
-        let mut page_box: Vec<usize> = Vec::new();
+        // Pages of the batch → (picture, box) they hold.
+        let mut page_box: Vec<(usize, usize)> = Vec::new();
         let mut list = String::new();
-        for (i, b) in boxes.iter().enumerate() {
-            let Some(crop) = crop_with_margin(img, b, self.rules.margin) else {
-                continue;
-            };
-            let path = dir.path().join(format!("b{i:05}.png"));
-            crop.save(&path)
-                .map_err(|e| OcrError::Failed(format!("writing crop {i}: {e}")))?;
-            list.push_str(&path.to_string_lossy());
-            list.push('\n');
-            page_box.push(i);
+        for (p, (img, boxes)) in jobs.iter().enumerate() {
+            for (i, b) in boxes.iter().enumerate() {
+                let Some(crop) = crop_with_margin(img, b, self.rules.margin) else {
+                    continue;
+                };
+                let path = dir.path().join(format!("p{p:03}b{i:05}.png"));
+                crop.save(&path)
+                    .map_err(|e| OcrError::Failed(format!("writing crop {p}/{i}: {e}")))?;
+                list.push_str(&path.to_string_lossy());
+                list.push('\n');
+                page_box.push((p, i));
+            }
         }
-        let mut out = vec![OcrText::default(); boxes.len()];
+        let mut out: Vec<Vec<OcrText>> = jobs
+            .iter()
+            .map(|(_, boxes)| vec![OcrText::default(); boxes.len()])
+            .collect();
         if page_box.is_empty() {
             return Ok(out);
         }
         let list_path = dir.path().join("boxes.txt");
         std::fs::write(&list_path, list)?;
         let tsv = self.run(dir.path(), &list_path, limit)?;
+        keep_for_benchmark(dir.path());
         for (page, words) in parse_tsv(&tsv) {
             let Some(slot) = page
                 .checked_sub(1)
                 .and_then(|p| page_box.get(p))
-                .and_then(|&i| out.get_mut(i))
+                .and_then(|&(p, i)| out.get_mut(p).and_then(|v| v.get_mut(i)))
             else {
                 continue;
             };
@@ -376,6 +392,38 @@ impl Engine {
             )));
         }
         Ok(tsv)
+    }
+}
+
+/// Environment variable naming a folder where each engine call's crops and list file
+/// are kept (for `benches/ocr_bench.py`, which times the engine alone on them).
+pub const KEEP_ENV: &str = "SOPAP_OCR_KEEP";
+
+/// Copies the call's crops and list (paths rewritten) into a new folder under
+/// `$SOPAP_OCR_KEEP`, when it is set; best effort.
+fn keep_for_benchmark(dir: &Path) {
+    let Some(keep) = std::env::var_os(KEEP_ENV).map(PathBuf::from) else {
+        return;
+    };
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let to = keep.join(format!("call-{}-{stamp}", std::process::id()));
+    if std::fs::create_dir_all(&to).is_err() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let _ = std::fs::copy(e.path(), to.join(e.file_name()));
+    }
+    let from = dir.to_string_lossy().to_string();
+    if let Ok(list) = std::fs::read_to_string(to.join("boxes.txt")) {
+        let _ = std::fs::write(
+            to.join("boxes.txt"),
+            list.replace(&from, &to.to_string_lossy()),
+        );
     }
 }
 

@@ -95,9 +95,33 @@ pub fn read_pdf_pictures(
         report.not_read = Some(NotRead::Picture(format!("page {}: {}", u.page, u.reason)));
     }
     let mut confs: Vec<f32> = Vec::new();
-    for picture in &pictures {
-        budget.check_time("ocr")?;
-        let section = read_picture(&engine, picture, budget, &mut report, &mut confs)?;
+    let plans: Vec<Plan> = pictures
+        .iter()
+        .map(|p| {
+            budget.check_time("ocr layout")?;
+            Ok(Plan::of(p))
+        })
+        .collect::<Result<_, IngestError>>()?;
+    let jobs: Vec<(&image::GrayImage, &[PxRect])> = plans
+        .iter()
+        .map(|p| (&p.layout.image, p.boxes.as_slice()))
+        .collect();
+    let started = std::time::Instant::now();
+    let engine_min = engine.rules().min_confidence;
+    let texts = engine
+        .read_pictures(&jobs, budget.remaining())
+        .map_err(|e| engine_error(e, budget))?;
+    report.engine_seconds += started.elapsed().as_secs_f64();
+    for ((picture, plan), texts) in pictures.iter().zip(&plans).zip(&texts) {
+        note_confidence(
+            &mut report,
+            &mut confs,
+            picture.page,
+            plan,
+            texts,
+            engine_min,
+        );
+        let section = plan.section(picture, texts);
         if let Some(target) = doc.sections.first_mut() {
             splice(target, section, picture.page);
         }
@@ -108,58 +132,75 @@ pub fn read_pdf_pictures(
     Ok(report)
 }
 
-/// One picture: geometry, one engine call for all its boxes, the model section.
-fn read_picture(
-    engine: &Engine,
-    picture: &Picture,
-    budget: &Budget,
+/// One picture's geometry and the boxes its engine call reads.
+struct Plan {
+    layout: RasterLayout,
+    /// Grid row and column of each table cell, in the boxes' order.
+    cells: Vec<(usize, usize)>,
+    /// Cell text boxes, then free text lines, then (with neither) the whole picture.
+    boxes: Vec<PxRect>,
+    /// Whether the whole picture is read as one box.
+    whole: bool,
+}
+
+impl Plan {
+    fn of(picture: &Picture) -> Plan {
+        let layout = super::layout::analyse(&picture.image);
+        let cell_list: Vec<&super::RasterCell> =
+            layout.tables.iter().flat_map(|t| &t.cells).collect();
+        let cells = cell_list.iter().map(|c| (c.row, c.col)).collect();
+        let whole = whole_picture_box(&layout);
+        let mut boxes: Vec<PxRect> = cell_list
+            .iter()
+            .map(|c| c.text_box.unwrap_or_default())
+            .collect();
+        boxes.extend(layout.free_text.iter().copied());
+        boxes.extend(whole);
+        Plan {
+            layout,
+            cells,
+            boxes,
+            whole: whole.is_some(),
+        }
+    }
+
+    /// The model section of the picture read as `texts`.
+    fn section(&self, picture: &Picture, texts: &[OcrText]) -> Section {
+        let mut section = Section::default();
+        if self.whole {
+            push_lines(&mut section, texts, picture.page);
+        } else {
+            let (cell_text, free_text) = texts.split_at(self.cells.len().min(texts.len()));
+            super::build::to_model(
+                &self.layout,
+                cell_text,
+                free_text,
+                picture.placement,
+                picture.page,
+                &mut section,
+            );
+        }
+        section
+    }
+}
+
+/// Adds the picture's word confidences to `confs` and its doubtful boxes to `report`.
+fn note_confidence(
     report: &mut PictureReport,
     confs: &mut Vec<f32>,
-) -> Result<Section, IngestError> {
-    let layout = super::layout::analyse(&picture.image);
-    let cells: Vec<(usize, usize, PxRect)> = layout
-        .tables
-        .iter()
-        .flat_map(|t| &t.cells)
-        .map(|c| (c.row, c.col, c.text_box.unwrap_or_default()))
-        .collect();
-    let whole = whole_picture_box(&layout);
-    let mut boxes: Vec<PxRect> = cells.iter().map(|(_, _, b)| *b).collect();
-    boxes.extend(layout.free_text.iter().copied());
-    boxes.extend(whole);
-    let started = std::time::Instant::now();
-    let texts = engine
-        .read_boxes_within(&layout.image, &boxes, budget.remaining())
-        .map_err(|e| engine_error(e, budget))?;
-    report.engine_seconds += started.elapsed().as_secs_f64();
-    let min = engine.rules().min_confidence;
+    page: u32,
+    plan: &Plan,
+    texts: &[OcrText],
+    min: f32,
+) {
     for (i, t) in texts.iter().enumerate() {
         let Some(c) = t.confidence else { continue };
         confs.push(c);
         if c < min && !t.text.trim().is_empty() {
-            note_doubtful(
-                report,
-                picture.page,
-                cells.get(i).map(|(r, c, _)| (r + 1, c + 1)),
-                t,
-            );
+            let cell = plan.cells.get(i).map(|(r, c)| (r + 1, c + 1));
+            note_doubtful(report, page, cell, t);
         }
     }
-    let mut section = Section::default();
-    if whole.is_some() {
-        push_lines(&mut section, &texts, picture.page);
-    } else {
-        let (cell_text, free_text) = texts.split_at(cells.len().min(texts.len()));
-        super::build::to_model(
-            &layout,
-            cell_text,
-            free_text,
-            picture.placement,
-            picture.page,
-            &mut section,
-        );
-    }
-    Ok(section)
 }
 
 /// With neither a table nor a text line found, the whole picture is read as one box
