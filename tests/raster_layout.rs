@@ -159,3 +159,75 @@ fn strokes() {
         );
     }
 }
+
+/// A picture drawn here: a 3×4 grid, a terminator, a process box and a diamond in
+/// the actor columns, a connector between them, and text-like blobs in the first column.
+fn drawn_flowchart() -> RgbImage {
+    let mut img = RgbImage::from_pixel(900, 420, Rgb([255, 255, 255]));
+    let mut ink = |x0: u32, y0: u32, x1: u32, y1: u32| {
+        for y in y0..=y1 {
+            for x in x0..=x1 {
+                img.put_pixel(x, y, Rgb([0, 0, 0]));
+            }
+        }
+    };
+    // Grid: columns at 20, 300, 500, 700, 880; rows at 20, 80, 250, 400.
+    for x in [20, 300, 500, 700, 878] {
+        ink(x, 20, x + 2, 402);
+    }
+    for y in [20, 80, 250, 400] {
+        ink(20, y, 880, y + 2);
+    }
+    // Letters: small blocks in the first column of every row.
+    for (row_y, n) in [(40, 6), (110, 10), (280, 8)] {
+        for i in 0..n {
+            let x = 40 + i * 18;
+            ink(x, row_y, x + 10, row_y + 14);
+            ink(x + 3, row_y + 4, x + 7, row_y + 10);
+        }
+    }
+    // Process box in column 1, row 1 (outline 3 px).
+    ink(340, 130, 460, 132);
+    ink(340, 190, 460, 192);
+    ink(340, 130, 342, 192);
+    ink(458, 130, 460, 192);
+    // Diamond in column 2, row 2.
+    let (cx, cy, r) = (600i32, 325i32, 45i32);
+    for y in (cy - r)..=(cy + r) {
+        let half = r - (y - cy).abs();
+        for x in [cx - half, cx + half] {
+            ink((x - 1).max(0) as u32, y as u32, (x + 1) as u32, y as u32);
+        }
+    }
+    // Connector: from the box's right edge to above the diamond, then down.
+    ink(461, 160, 600, 161);
+    ink(599, 160, 600, 278);
+    img
+}
+
+#[test]
+fn a_drawn_flowchart_gives_its_grid_symbols_and_connector() {
+    let layout = analyse(&drawn_flowchart());
+    let [table] = &layout.tables[..] else {
+        panic!("one table expected, got {}", layout.tables.len());
+    };
+    assert_eq!((table.rows, table.cols), (3, 4));
+    assert_eq!(table.cells.len(), 12);
+    let kinds: Vec<ShapeKind> = layout
+        .shapes
+        .iter()
+        .filter(|s| s.kind != ShapeKind::Arrow)
+        .map(|s| s.kind)
+        .collect();
+    assert!(kinds.contains(&ShapeKind::Process), "{kinds:?}");
+    assert!(kinds.contains(&ShapeKind::Decision), "{kinds:?}");
+    assert!(
+        layout.shapes.iter().any(|s| s.kind == ShapeKind::Arrow),
+        "the connector is found"
+    );
+    // The first column's cells hold text; the box's cell does not.
+    let first = table.cells.iter().find(|c| c.row == 1 && c.col == 0);
+    assert!(first.and_then(|c| c.text_box).is_some());
+    let boxed = table.cells.iter().find(|c| c.row == 1 && c.col == 1);
+    assert!(boxed.is_some_and(|c| c.text_box.is_none()));
+}
