@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 
 use sopap::batch::{self, ProgressMode, RunOptions, worker};
 use sopap::error::ErrorKind;
-use sopap::ingest::{self, limits::Budget, limits::Limits};
+use sopap::ingest::{limits::Budget, limits::Limits};
 use sopap::pipeline::{FileContext, process_bytes};
 use sopap::rules::Rules;
 use sopap::sop::record::FileError;
@@ -204,8 +204,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Cmd::Dump { file } => {
             let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let rules = load_rules(cli.rules.as_ref())?;
             let budget = Budget::new(Limits::default());
-            let doc = ingest::read(&bytes, &budget)
+            // The model as the parser last saw it: pictures read by OCR where needed.
+            let (doc, _, _) = sopap::pipeline::read_document(&bytes, &rules, &budget)
                 .map_err(|e| format!("{}: {} ({})", file.display(), e, e.kind()))?;
             emit!(
                 "{}",

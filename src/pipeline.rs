@@ -5,8 +5,10 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::error::ErrorKind;
+use crate::error::{ErrorKind, IngestError};
+use crate::ingest::raster::read::{NotRead, PictureReport, read_pdf_pictures};
 use crate::ingest::{self, limits::Budget, limits::Limits};
+use crate::model::Document;
 use crate::rules::{Rules, hex};
 use crate::sop::{self, record::FileError, record::Sop};
 
@@ -34,13 +36,19 @@ pub fn process_bytes(
     };
     let sha = hex(&Sha256::digest(bytes));
     let budget = Budget::new(limits.clone());
-    let doc = ingest::read(bytes, &budget).map_err(|e| fail(e.kind(), e.to_string()))?;
+    let (doc, mut sops, ocr) =
+        read_document(bytes, rules, &budget).map_err(|e| fail(e.kind(), e.to_string()))?;
     let format = doc.format.map(|f| f.name()).unwrap_or("unknown");
-    let mut sops = sop::parse(&doc, rules);
-    if sops.is_empty() {
-        return Err(fail(ErrorKind::NoSopFound, sop::explain_no_sop(&doc)));
-    }
     let pictured = sop::picture::has_procedure_picture(&doc);
+    if sops.is_empty() {
+        let why = sop::explain_no_sop(&doc);
+        let why = match ocr.as_ref().and_then(|r| r.not_read.as_ref()) {
+            Some(not_read) => format!("{why}; {not_read}"),
+            None if doc.ocr => format!("{why} (pictures read by OCR)"),
+            None => why,
+        };
+        return Err(fail(ErrorKind::NoSopFound, why));
+    }
     for (i, s) in sops.iter_mut().enumerate() {
         let index = i as u32 + 1;
         s.id = format!("{}#{}", ctx.rel_path, index);
@@ -55,11 +63,34 @@ pub fn process_bytes(
             s.agency = ctx.agency.clone();
         }
         s.findings = crate::analyze::findings::check(s, rules);
-        if s.steps.is_empty() && pictured {
-            push_finding(s, rules, PROCEDURE_AS_IMAGE, PICTURE_NOT_READ);
+        if pictured && (s.steps.is_empty() || doc.ocr) {
+            let message = picture_message(!s.steps.is_empty(), ocr.as_ref());
+            push_finding(s, rules, PROCEDURE_AS_IMAGE, &message);
         }
     }
     Ok(sops)
+}
+
+/// Reads `bytes` into the document model and its SOPs; where the text gives no steps
+/// but the document holds a picture the size of a procedure table, the pictures are
+/// read by OCR into the model and the SOPs parsed again (with what OCR reported).
+pub fn read_document(
+    bytes: &[u8],
+    rules: &Rules,
+    budget: &Budget,
+) -> Result<(Document, Vec<Sop>, Option<PictureReport>), IngestError> {
+    let mut doc = ingest::read(bytes, budget)?;
+    let mut sops = sop::parse(&doc, rules);
+    let pictured = sop::picture::has_procedure_picture(&doc);
+    if !pictured || sops.iter().any(|s| !s.steps.is_empty()) {
+        return Ok((doc, sops, None));
+    }
+    let wanted = sop::picture::procedure_pdf_pictures(&doc);
+    let report = read_pdf_pictures(&mut doc, bytes, &wanted, &rules.ocr, budget)?;
+    if report.read > 0 {
+        sops = sop::parse(&doc, rules);
+    }
+    Ok((doc, sops, Some(report)))
 }
 
 /// The finding of an SOP whose procedure is a picture.
@@ -69,6 +100,102 @@ const PROCEDURE_AS_IMAGE: &str = "procedure-as-image";
 const PICTURE_NOT_READ: &str = "Tabel prosedur (diagram alir) berupa gambar, bukan teks; \
      langkah-langkahnya belum terbaca karena gambar tidak dibaca dengan OCR. Ketik ulang \
      tabel prosedur sebagai teks atau baca berkas ini dengan OCR.";
+
+/// Its message's opening when OCR read the picture into steps.
+const PICTURE_READ: &str = "Tabel prosedur (diagram alir) berupa gambar, bukan teks; \
+     langkah-langkahnya dibaca dengan OCR";
+
+/// Its message's opening when OCR read the picture but found no steps in it.
+const PICTURE_READ_NO_STEPS: &str = "Tabel prosedur (diagram alir) berupa gambar, bukan \
+     teks; gambar dibaca dengan OCR, tetapi langkah-langkahnya tidak ditemukan";
+
+/// Introduces why a picture was not read.
+const CAUSE: &str = "Penyebab";
+
+/// The reason given when the OCR engine is not installed.
+const ENGINE_MISSING: &str = "mesin OCR tidak terpasang";
+
+/// The reason given when the picture's pixels could not be decoded.
+const PICTURE_UNDECODED: &str = "gambar tidak dapat diurai";
+
+/// Advice closing a message on a picture read by OCR.
+const CHECK_OCR: &str = "Periksa hasil baca OCR terhadap dokumen aslinya.";
+
+/// Introduces the cells read with low confidence.
+const DOUBTFUL_CELLS: &str = "Hasil OCR kurang yakin pada";
+
+/// Names a table cell: row then column.
+const CELL_AT: [&str; 2] = ["baris", "kolom"];
+
+/// Names a page.
+const PAGE: &str = "halaman";
+
+/// Names the confidence figure.
+const CONFIDENCE: &str = "keyakinan";
+
+/// Joins a count of further items ("dan 3 lainnya").
+const AND_MORE: [&str; 2] = ["dan", "lainnya"];
+
+/// The `procedure-as-image` message: read by OCR (with its confidence and the cells it
+/// doubts) or not, and why not.
+fn picture_message(has_steps: bool, ocr: Option<&PictureReport>) -> String {
+    let Some(report) = ocr.filter(|r| r.read > 0) else {
+        return match ocr.and_then(|r| r.not_read.as_ref()) {
+            Some(NotRead::Engine(detail)) => {
+                format!("{PICTURE_NOT_READ} {CAUSE}: {ENGINE_MISSING} ({detail}).")
+            }
+            Some(NotRead::Picture(detail)) => {
+                format!("{PICTURE_NOT_READ} {CAUSE}: {PICTURE_UNDECODED} ({detail}).")
+            }
+            None => PICTURE_NOT_READ.to_string(),
+        };
+    };
+    let opening = if has_steps {
+        PICTURE_READ
+    } else {
+        PICTURE_READ_NO_STEPS
+    };
+    let mut out = opening.to_string();
+    if let Some(c) = report.confidence {
+        out.push_str(&format!(" ({CONFIDENCE} rata-rata {})", percent(c)));
+    }
+    out.push('.');
+    if !report.doubtful.is_empty() {
+        let named: Vec<String> = report
+            .doubtful
+            .iter()
+            .map(|d| {
+                let place = match d.cell {
+                    Some((r, c)) => {
+                        format!("{PAGE} {}, {} {r}, {} {c}", d.page, CELL_AT[0], CELL_AT[1])
+                    }
+                    None => format!("{PAGE} {}", d.page),
+                };
+                format!(
+                    "{place} «{}» ({CONFIDENCE} {})",
+                    d.text,
+                    percent(d.confidence)
+                )
+            })
+            .collect();
+        out.push_str(&format!(" {DOUBTFUL_CELLS}: {}", named.join("; ")));
+        if report.doubtful_more > 0 {
+            out.push_str(&format!(
+                " {} {} {}",
+                AND_MORE[0], report.doubtful_more, AND_MORE[1]
+            ));
+        }
+        out.push('.');
+    }
+    out.push(' ');
+    out.push_str(CHECK_OCR);
+    out
+}
+
+/// A confidence 0–100 the Indonesian way ("87,5 %").
+fn percent(x: f32) -> String {
+    format!("{:.1} %", x).replace('.', ",")
+}
 
 /// Adds finding `code` to `sop` with the rules' severity (none when the rules switch it
 /// off).

@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
 use crate::analyze::policy::FindingRules;
+use crate::ingest::raster::ocr::OcrRules;
 use crate::sop::vocab::Vocabulary;
 
 /// The rule files and their embedded defaults.
@@ -24,6 +25,7 @@ pub const DEFAULT_FILES: &[(&str, &str)] = &[
     ("findings.toml", include_str!("../rules/findings.toml")),
     ("document.toml", include_str!("../rules/document.toml")),
     ("agencies.toml", include_str!("../rules/agencies.toml")),
+    ("ocr.toml", include_str!("../rules/ocr.toml")),
 ];
 
 /// A malformed or unreadable rules file.
@@ -180,6 +182,8 @@ pub struct Rules {
     pub vocab: Vocabulary,
     /// Severities and thresholds of findings.
     pub findings: FindingRules,
+    /// How pictured text is read (engine settings, confusion folds).
+    pub ocr: OcrRules,
     /// Hash of the rule files in force (see [`RuleSource::fingerprint`]).
     pub fingerprint: String,
 }
@@ -198,6 +202,7 @@ impl Rules {
         Ok(Rules {
             vocab: Vocabulary::load(src)?,
             findings: FindingRules::load(src)?,
+            ocr: src.parse("ocr.toml")?,
             fingerprint: src.fingerprint()?,
         })
     }

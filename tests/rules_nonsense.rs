@@ -189,8 +189,8 @@ fn every_vocabulary_file_governs_what_it_names() {
     let defaults = Rules::defaults().unwrap().vocab;
     let mut checked = 0;
     for (name, _) in DEFAULT_FILES {
-        if *name == "findings.toml" {
-            continue; // not vocabulary: severities, checked below
+        if *name == "findings.toml" || *name == "ocr.toml" {
+            continue; // not the parser's vocabulary: severities and OCR, checked below
         }
         let ps = probes(name);
         assert!(!ps.is_empty(), "no probe for rules file {name}");
@@ -214,4 +214,19 @@ fn nonsense_findings_file_is_refused_not_ignored() {
     let src = RuleSource::default().with_text("findings.toml", nonsense_file("findings.toml"));
     let e = Rules::from_source(&src).expect_err("nonsense severities accepted");
     assert!(e.to_string().contains("findings.toml"), "{e}");
+}
+
+#[test]
+fn ocr_file_governs_the_confusion_folds() {
+    // Built in: a confused reading of a domain word is folded back to it.
+    let defaults = Rules::defaults().unwrap().ocr;
+    assert_eq!(defaults.fold("PeIaksana"), "Pelaksana");
+    assert_eq!(defaults.fold("l."), "1.");
+    assert_eq!(defaults.languages, "ind+eng");
+    // Nonsense words: the same reading stays as read (no word hidden in Rust).
+    let src = RuleSource::default().with_text("ocr.toml", nonsense_file("ocr.toml"));
+    let scrambled = Rules::from_source(&src).unwrap().ocr;
+    assert_eq!(scrambled.fold("PeIaksana"), "PeIaksana");
+    assert_eq!(scrambled.fold("l."), "l.");
+    assert_ne!(scrambled.languages, "ind+eng");
 }

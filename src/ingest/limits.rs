@@ -74,6 +74,11 @@ impl Budget {
         }
     }
 
+    /// Time left of the file's budget (zero once it has run out).
+    pub fn remaining(&self) -> Duration {
+        self.deadline.saturating_duration_since(Instant::now())
+    }
+
     /// Accounts `n` more inflated bytes, failing with `too-large` past the total cap.
     pub fn add_inflated(&self, n: u64, what: &str) -> Result<(), IngestError> {
         let total = self.inflated.get().saturating_add(n);

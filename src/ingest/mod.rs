@@ -10,6 +10,7 @@ pub mod docx;
 pub mod limits;
 pub mod odt;
 pub mod pdf;
+pub mod raster;
 pub mod sheet;
 pub mod xml;
 pub mod zipped;

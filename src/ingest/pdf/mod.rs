@@ -97,7 +97,9 @@ fn mark_repeated_headers(section: &mut Section) {
     }
 }
 
-fn load(bytes: &[u8], budget: &Budget) -> Result<PdfDoc, IngestError> {
+/// Loads the PDF, decrypting it with the empty password where it can (also used by the
+/// pixel reader, `ingest::raster::source`).
+pub(crate) fn load(bytes: &[u8], budget: &Budget) -> Result<PdfDoc, IngestError> {
     let opts = || LoadOptions {
         max_decompressed_size: Some(budget.limits.max_part_bytes as usize),
         ..LoadOptions::default()
@@ -131,7 +133,7 @@ fn map_load_error(e: lopdf::Error) -> IngestError {
 }
 
 /// The page objects in order, walking the page tree with a visited set and a depth limit.
-fn page_list(doc: &PdfDoc, budget: &Budget) -> Result<Vec<ObjectId>, IngestError> {
+pub(crate) fn page_list(doc: &PdfDoc, budget: &Budget) -> Result<Vec<ObjectId>, IngestError> {
     let root = doc
         .catalog()
         .ok()
@@ -183,9 +185,9 @@ fn page_list(doc: &PdfDoc, budget: &Budget) -> Result<Vec<ObjectId>, IngestError
     Ok(out)
 }
 
-struct PageInfo<'d> {
-    resources: Option<&'d Dictionary>,
-    base: Matrix,
+pub(crate) struct PageInfo<'d> {
+    pub(crate) resources: Option<&'d Dictionary>,
+    pub(crate) base: Matrix,
     width: f32,
 }
 
@@ -202,7 +204,7 @@ fn inherited<'d>(doc: &'d PdfDoc, page: ObjectId, key: &[u8]) -> Option<&'d Obje
     None
 }
 
-fn page_info(doc: &PdfDoc, page: ObjectId) -> PageInfo<'_> {
+pub(crate) fn page_info(doc: &PdfDoc, page: ObjectId) -> PageInfo<'_> {
     let resources = inherited(doc, page, b"Resources").and_then(|o| o.as_dict().ok());
     let mut bx = [0.0f32, 0.0, 595.0, 842.0];
     if let Some(Object::Array(a)) =
@@ -234,7 +236,11 @@ fn page_info(doc: &PdfDoc, page: ObjectId) -> PageInfo<'_> {
 }
 
 /// The page's content streams, decoded and concatenated.
-fn page_content(doc: &PdfDoc, page: ObjectId, budget: &Budget) -> Result<Vec<u8>, IngestError> {
+pub(crate) fn page_content(
+    doc: &PdfDoc,
+    page: ObjectId,
+    budget: &Budget,
+) -> Result<Vec<u8>, IngestError> {
     let mut out = Vec::new();
     let limit = budget.limits.max_part_bytes as usize;
     for id in doc.get_page_contents(page) {

@@ -1,0 +1,266 @@
+//! From a picture's layout and OCR text to the document model, in page coordinates:
+//! tables of cells with text and spans, symbols anchored to the cell holding their
+//! centre (as the vector PDF reader anchors them), and paragraphs for text outside the
+//! tables, all in top-to-bottom order.
+
+use super::{OcrText, PxRect, RasterLayout, RasterShape, RasterTable};
+use crate::model::{
+    Anchor, Block, Cell, Paragraph, Point, Rect, Row, Section, Shape, ShapeKind, Table,
+};
+
+/// Text in an actor column below the first symbol is a branch label ("Ya", "Tidak")
+/// when it has at most this many characters (longer text is a cell's real content).
+const MAX_LABEL_CHARS: usize = 24;
+
+/// From the picture's pixels to page points.
+#[derive(Clone, Copy, Debug)]
+struct Placement {
+    x: f32,
+    y: f32,
+    sx: f32,
+    sy: f32,
+}
+
+impl Placement {
+    fn new(layout: &RasterLayout, at: Rect) -> Placement {
+        let w = layout.image.width().max(1) as f32;
+        let h = layout.image.height().max(1) as f32;
+        Placement {
+            x: at.x,
+            y: at.y,
+            sx: at.w / w,
+            sy: at.h / h,
+        }
+    }
+
+    fn rect(&self, r: PxRect) -> Rect {
+        Rect {
+            x: self.x + r.x as f32 * self.sx,
+            y: self.y + r.y as f32 * self.sy,
+            w: r.w as f32 * self.sx,
+            h: r.h as f32 * self.sy,
+        }
+    }
+
+    fn point(&self, p: (u32, u32)) -> Point {
+        Point {
+            x: self.x + p.0 as f32 * self.sx,
+            y: self.y + p.1 as f32 * self.sy,
+        }
+    }
+}
+
+/// Pushes the picture's tables, symbols and free text lines into `section`:
+/// `cell_text` holds the OCR text of every cell, table by table in the layout's order;
+/// `free_text` that of `layout.free_text`; `placement` is the picture's box on the page
+/// in points.
+pub fn to_model(
+    layout: &RasterLayout,
+    cell_text: &[OcrText],
+    free_text: &[OcrText],
+    placement: Rect,
+    page: u32,
+    section: &mut Section,
+) {
+    let at = Placement::new(layout, placement);
+    let mut texts = cell_text.iter();
+    let mut lines = layout.free_text.iter().zip(free_text).peekable();
+    let mut labels: Vec<Shape> = Vec::new();
+    let mut blocks_of_tables: Vec<usize> = Vec::new();
+    for table in &layout.tables {
+        while let Some((b, t)) = lines.next_if(|(b, _)| b.y < table.bbox.y) {
+            push_line(section, &at, *b, t, page);
+        }
+        let own: Vec<&OcrText> = texts.by_ref().take(table.cells.len()).collect();
+        let symbol_cols = symbol_columns(table, &layout.shapes);
+        let (model, table_labels) = table_model(table, &own, &symbol_cols, &at, page);
+        blocks_of_tables.push(section.blocks.len());
+        labels.extend(
+            table_labels
+                .into_iter()
+                .map(|(row, col, text, bbox)| Shape {
+                    kind: ShapeKind::Process,
+                    geometry: "raster:label".into(),
+                    text,
+                    text_box: true,
+                    anchor: Anchor::Cell {
+                        block: section.blocks.len(),
+                        row,
+                        col,
+                    },
+                    bbox: Some(bbox),
+                    line: None,
+                    page: Some(page),
+                }),
+        );
+        section.blocks.push(Block::Table(model));
+    }
+    for (b, t) in lines {
+        push_line(section, &at, *b, t, page);
+    }
+    for s in &layout.shapes {
+        let anchor = anchor_of(layout, &blocks_of_tables, s);
+        section.shapes.push(shape(s, anchor, &at, page));
+    }
+    section.shapes.extend(labels);
+}
+
+fn push_line(section: &mut Section, _at: &Placement, _b: PxRect, t: &OcrText, page: u32) {
+    let text = t.text.trim();
+    if text.is_empty() {
+        return;
+    }
+    section.blocks.push(Block::Paragraph(Paragraph {
+        text: text.to_string(),
+        page: Some(page),
+        ..Paragraph::default()
+    }));
+}
+
+/// Per column: whether a symbol (not a connector line) stands in it, and the first
+/// row holding one.
+fn symbol_columns(table: &RasterTable, shapes: &[RasterShape]) -> (Vec<bool>, usize) {
+    let mut cols = vec![false; table.cols];
+    let mut first = usize::MAX;
+    for s in shapes.iter().filter(|s| s.kind != ShapeKind::Arrow) {
+        if let Some(c) = cell_at(table, centre(s.bbox)) {
+            if let Some(slot) = cols.get_mut(c.1) {
+                *slot = true;
+            }
+            if !matches!(s.kind, ShapeKind::Connector | ShapeKind::OffPage) {
+                first = first.min(c.0);
+            }
+        }
+    }
+    (cols, first)
+}
+
+/// The grid cell (row, col) of the table's cell holding `p`.
+fn cell_at(table: &RasterTable, p: (f32, f32)) -> Option<(usize, usize)> {
+    let slot = |edges: &[f32], v: f32| {
+        edges
+            .windows(2)
+            .position(|w| matches!(w, [a, b] if v >= *a && v < *b))
+    };
+    let r = slot(&table.ys, p.1)?;
+    let c = slot(&table.xs, p.0)?;
+    table
+        .cells
+        .iter()
+        .find(|k| r >= k.row && r < k.row + k.row_span && c >= k.col && c < k.col + k.col_span)
+        .map(|k| (k.row, k.col))
+}
+
+fn centre(r: PxRect) -> (f32, f32) {
+    (r.x as f32 + r.w as f32 / 2.0, r.y as f32 + r.h as f32 / 2.0)
+}
+
+/// A label found in a cell: (row, col, text, box in points).
+type Label = (usize, usize, String, Rect);
+
+/// The model table of `table` with its cells' text, and the branch labels taken out of
+/// actor columns.
+fn table_model(
+    table: &RasterTable,
+    texts: &[&OcrText],
+    symbols: &(Vec<bool>, usize),
+    at: &Placement,
+    page: u32,
+) -> (Table, Vec<Label>) {
+    let (cols, first) = symbols;
+    let edge = |v: &[f32], i: usize| v.get(i).copied().unwrap_or(0.0);
+    let mut rows: Vec<Row> = (0..table.rows)
+        .map(|r| Row {
+            height: Some((edge(&table.ys, r + 1) - edge(&table.ys, r)) * at.sy),
+            page: Some(page),
+            ..Row::default()
+        })
+        .collect();
+    let mut labels: Vec<Label> = Vec::new();
+    for (i, c) in table.cells.iter().enumerate() {
+        let text = texts
+            .get(i)
+            .map(|t| t.text.trim().to_string())
+            .unwrap_or_default();
+        let in_actor_col = c.col_span == 1 && cols.get(c.col).copied().unwrap_or(false);
+        let label = in_actor_col
+            && c.row >= *first
+            && !text.is_empty()
+            && text.chars().count() <= MAX_LABEL_CHARS;
+        let text = if label {
+            let bbox = at.rect(c.text_box.unwrap_or(c.bbox));
+            labels.push((c.row, c.col, text, bbox));
+            String::new()
+        } else {
+            text
+        };
+        if let Some(row) = rows.get_mut(c.row) {
+            row.cells.push(Cell {
+                row: c.row,
+                col: c.col,
+                row_span: c.row_span,
+                col_span: c.col_span,
+                text,
+                value: None,
+            });
+        }
+    }
+    let model = Table {
+        rows,
+        n_cols: table.cols,
+        col_widths: table
+            .xs
+            .windows(2)
+            .map(|w| match w {
+                [a, b] => (b - a) * at.sx,
+                _ => 0.0,
+            })
+            .collect(),
+        page: Some(page),
+    };
+    (model, labels)
+}
+
+/// The anchor of a symbol: the cell holding its centre, in the table's block.
+fn anchor_of(layout: &RasterLayout, blocks: &[usize], s: &RasterShape) -> Anchor {
+    let c = match s.line {
+        Some([a, b]) => ((a.0 + b.0) as f32 / 2.0, (a.1 + b.1) as f32 / 2.0),
+        None => centre(s.bbox),
+    };
+    for (t, block) in layout.tables.iter().zip(blocks) {
+        if let Some((row, col)) = cell_at(t, c) {
+            return Anchor::Cell {
+                block: *block,
+                row,
+                col,
+            };
+        }
+    }
+    Anchor::Free
+}
+
+/// The geometry name of a symbol read from pixels, for diagnostics.
+fn geometry(kind: ShapeKind) -> &'static str {
+    match kind {
+        ShapeKind::Terminator => "raster:rounded-rect",
+        ShapeKind::Process => "raster:rect",
+        ShapeKind::Decision => "raster:diamond",
+        ShapeKind::Connector => "raster:circle",
+        ShapeKind::OffPage => "raster:pentagon",
+        ShapeKind::Arrow => "raster:line",
+        ShapeKind::Other => "raster:other",
+    }
+}
+
+fn shape(s: &RasterShape, anchor: Anchor, at: &Placement, page: u32) -> Shape {
+    Shape {
+        kind: s.kind,
+        geometry: geometry(s.kind).to_string(),
+        text: String::new(),
+        text_box: false,
+        anchor,
+        bbox: Some(at.rect(s.bbox)),
+        line: s.line.map(|[a, b]| (at.point(a), at.point(b))),
+        page: Some(page),
+    }
+}

@@ -1,0 +1,137 @@
+//! Cleaning a picture before its geometry is read: red spell-check squiggles out, gray,
+//! deskewed, upscaled where its text is small, then binarised.
+
+use image::{GrayImage, Luma, RgbImage};
+use imageproc::contrast::otsu_level;
+use imageproc::geometric_transformations::{Border, Interpolation, rotate_about_center};
+use imageproc::region_labelling::Connectivity;
+
+use super::LayoutConfig;
+use super::bitmap::{Ink, components};
+
+/// How much redder than its green and blue a pixel must be to count as a spell-check
+/// squiggle (Word draws them pure red over black text).
+const RED_MARGIN: u8 = 70;
+
+/// The smallest red channel value of a squiggle pixel.
+const RED_MIN: u8 = 140;
+
+/// Pictures are measured for skew on a copy shrunk to at most this many pixels a side.
+const SKEW_SAMPLE_SIDE: u32 = 900;
+
+/// Step of the coarse skew search, in degrees.
+const SKEW_STEP: f32 = 0.1;
+
+/// Skews smaller than this (degrees) are left alone: rotating costs sharpness.
+const SKEW_MIN: f32 = 0.08;
+
+/// The picture in gray with red squiggles painted as paper.
+pub fn gray_without_squiggles(picture: &RgbImage) -> GrayImage {
+    GrayImage::from_fn(picture.width(), picture.height(), |x, y| {
+        let [r, g, b] = picture.get_pixel(x, y).0;
+        if r >= RED_MIN && r.saturating_sub(g.max(b)) >= RED_MARGIN {
+            return Luma([255]);
+        }
+        let l = (u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114) / 1000;
+        Luma([l.min(255) as u8])
+    })
+}
+
+/// The ink threshold of a gray picture (Otsu's level; never darker than mid-gray's
+/// lower half so a blank picture does not turn to ink).
+pub fn threshold(gray: &GrayImage) -> u8 {
+    otsu_level(gray).clamp(64, 224)
+}
+
+/// The picture's skew in degrees (positive: its lines fall to the right), measured as
+/// the angle whose row projection of the ink is sharpest, within ±`cfg.max_skew_degrees`.
+pub fn skew(gray: &GrayImage, thr: u8, cfg: &LayoutConfig) -> f32 {
+    let step = (gray.width().max(gray.height()) / SKEW_SAMPLE_SIDE).max(1);
+    let mut pts: Vec<(f32, f32)> = Vec::new();
+    for y in (0..gray.height()).step_by(step as usize) {
+        for x in (0..gray.width()).step_by(step as usize) {
+            if gray.get_pixel(x, y).0[0] < thr {
+                pts.push(((x / step) as f32, (y / step) as f32));
+            }
+        }
+    }
+    if pts.is_empty() {
+        return 0.0;
+    }
+    let rows = (gray.height() / step) as usize + 2;
+    let sharpness = |deg: f32| -> f64 {
+        let t = deg.to_radians().tan();
+        let pad = (rows as f32 * 0.1 + (gray.width() / step) as f32 * t.abs()) as usize + 2;
+        let mut hist = vec![0u32; rows + 2 * pad];
+        for &(x, y) in &pts {
+            let r = (y - x * t).round() as i64 + pad as i64;
+            if let Some(h) = usize::try_from(r).ok().and_then(|r| hist.get_mut(r)) {
+                *h += 1;
+            }
+        }
+        hist.iter().map(|&c| f64::from(c) * f64::from(c)).sum()
+    };
+    let best = |lo: f32, hi: f32, step: f32| -> f32 {
+        let n = ((hi - lo) / step).round() as i32;
+        (0..=n)
+            .map(|i| lo + i as f32 * step)
+            .map(|d| (d, sharpness(d)))
+            .fold((0.0f32, f64::MIN), |a, b| if b.1 > a.1 { b } else { a })
+            .0
+    };
+    let max = cfg.max_skew_degrees;
+    let coarse = best(-max, max, SKEW_STEP);
+    best(coarse - SKEW_STEP, coarse + SKEW_STEP, SKEW_STEP / 5.0)
+}
+
+/// The picture rotated by `-degrees` (undoing a measured skew), paper filling the edges.
+pub fn deskew(gray: &GrayImage, degrees: f32) -> GrayImage {
+    if degrees.abs() < SKEW_MIN {
+        return gray.clone();
+    }
+    rotate_about_center(
+        gray,
+        -degrees.to_radians(),
+        Interpolation::Bilinear,
+        Border::Constant(Luma([255])),
+    )
+}
+
+/// Whether a skew is large enough to be undone.
+pub fn worth_deskewing(degrees: f32) -> bool {
+    degrees.abs() >= SKEW_MIN
+}
+
+/// Smallest height of a component counted as a letter, in pixels.
+const MIN_GLYPH_PX: u32 = 4;
+
+/// Letters are at most this wide for their height (wider blobs are words or lines).
+const MAX_GLYPH_ASPECT: u32 = 2;
+
+/// The usual height of a letter in pixels: the median height of the letter-sized
+/// components (0 when the picture has none).
+pub fn text_height(ink: &Ink) -> f32 {
+    let (comps, _) = components(ink, true, Connectivity::Eight);
+    let max_h = (ink.h / 12).max(MIN_GLYPH_PX + 1);
+    let mut hs: Vec<u32> = comps
+        .iter()
+        .map(|c| c.bbox)
+        .filter(|b| {
+            b.h >= MIN_GLYPH_PX && b.h <= max_h && b.w <= b.h * MAX_GLYPH_ASPECT && b.w >= 2
+        })
+        .map(|b| b.h)
+        .collect();
+    if hs.is_empty() {
+        return 0.0;
+    }
+    hs.sort_unstable();
+    hs.get(hs.len() / 2).map(|&h| h as f32).unwrap_or(0.0)
+}
+
+/// The picture scaled by `factor` (smooth, so binarising it afterwards gives clean
+/// strokes).
+pub fn upscale(gray: &GrayImage, factor: f32) -> GrayImage {
+    let w = (gray.width() as f32 * factor).round().max(1.0) as u32;
+    let h = (gray.height() as f32 * factor).round().max(1.0) as u32;
+    image::imageops::resize(gray, w, h, image::imageops::FilterType::Triangle)
+}

@@ -1,0 +1,108 @@
+//! Geometry of a picture: cleaning ([`clean`]), straight strokes ([`segments`]), the
+//! table grid ([`grid`]), flowchart symbols and connectors ([`shapes`]) and where text
+//! stands ([`text`]).
+
+pub mod bitmap;
+pub mod clean;
+pub mod grid;
+pub mod segments;
+pub mod shapes;
+pub mod text;
+
+use super::{PxRect, RasterLayout};
+use bitmap::{Ink, grow};
+
+/// Settings of the geometry stage.
+#[derive(Clone, Debug)]
+pub struct LayoutConfig {
+    /// Largest skew undone, in degrees either way.
+    pub max_skew_degrees: f32,
+    /// Pictures whose letters are shorter than this (pixels) are upscaled before reading.
+    pub small_text_px: f32,
+    /// The upscale factor for small text.
+    pub upscale: f32,
+}
+
+impl Default for LayoutConfig {
+    fn default() -> Self {
+        LayoutConfig {
+            max_skew_degrees: 3.0,
+            small_text_px: 12.0,
+            upscale: 2.0,
+        }
+    }
+}
+
+/// Letter height assumed when a picture has no letters to measure.
+const FALLBACK_TEXT_PX: f32 = 12.0;
+/// Strokes shorter than this many letter heights are letters' parts, not lines.
+const MIN_STROKE: f32 = 1.0;
+/// Strokes thicker than this share of a letter height are filled areas, not lines.
+const MAX_STROKE_THICK: f32 = 0.45;
+/// Breaks along a stroke up to this share of a letter height are bridged (scan dropouts).
+const STROKE_GAP: f32 = 0.25;
+/// How far a ruling line's end may miss the line it meets, in letter heights.
+const MEET_TOL: f32 = 0.35;
+
+/// Finds the tables, cells and shapes of `picture` with the default settings.
+pub fn analyse(picture: &image::RgbImage) -> RasterLayout {
+    analyse_with(picture, &LayoutConfig::default())
+}
+
+/// Finds the tables, cells and shapes of `picture`.
+pub fn analyse_with(picture: &image::RgbImage, cfg: &LayoutConfig) -> RasterLayout {
+    let (ink, scale, skew) = cleaned(picture, cfg);
+    let th = match clean::text_height(&ink) {
+        h if h > 0.0 => h,
+        _ => FALLBACK_TEXT_PX,
+    };
+    let strokes = segments::strokes(
+        &ink,
+        ((th * MIN_STROKE).round() as u32).max(6),
+        ((th * MAX_STROKE_THICK).round() as u32).max(3),
+        ((th * STROKE_GAP).round() as u32).max(1),
+    );
+    let tol = (th * MEET_TOL).max(3.0);
+    let strokes = segments::join_collinear(strokes, tol, (th * STROKE_GAP * 2.0) as u32);
+    let grids = grid::find(&strokes, ink.w, tol);
+    let mut rest = ink.clone();
+    for line in grids.iter().flat_map(|g| &g.lines) {
+        rest.clear_rect(grow(line.rect(), 1));
+    }
+    let mut shapes = Vec::new();
+    for g in &grids {
+        shapes.extend(shapes::find(&rest, g, &strokes, th));
+    }
+    let text_ink = text::text_ink(&rest, &shapes, th);
+    let mut tables: Vec<_> = grids.into_iter().map(|g| g.table).collect();
+    for t in &mut tables {
+        text::cell_boxes(&text_ink, t, th);
+    }
+    let boxes: Vec<PxRect> = tables.iter().map(|t| t.bbox).collect();
+    let free_text = text::free_lines(&rest, &boxes, th);
+    RasterLayout {
+        image: ink.to_gray(),
+        scale,
+        skew_degrees: skew,
+        tables,
+        shapes,
+        free_text,
+    }
+}
+
+/// The cleaned ink of a picture, the upscale factor applied and the skew undone.
+fn cleaned(picture: &image::RgbImage, cfg: &LayoutConfig) -> (Ink, f32, f32) {
+    let mut gray = clean::gray_without_squiggles(picture);
+    let thr = clean::threshold(&gray);
+    let skew = clean::skew(&gray, thr, cfg);
+    if clean::worth_deskewing(skew) {
+        gray = clean::deskew(&gray, skew);
+    }
+    let ink = Ink::from_gray(&gray, thr);
+    let th = clean::text_height(&ink);
+    if th > 0.0 && th < cfg.small_text_px && cfg.upscale > 1.0 {
+        let big = clean::upscale(&gray, cfg.upscale);
+        return (Ink::from_gray(&big, thr), cfg.upscale, skew);
+    }
+    (ink, 1.0, skew)
+}

@@ -1,0 +1,195 @@
+//! Straight ink strokes: horizontal and vertical runs of ink merged across the stroke's
+//! thickness and across small breaks (a scan's dropped pixels).
+
+use super::bitmap::Ink;
+use crate::ingest::raster::PxRect;
+
+/// A straight horizontal or vertical stroke.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Seg {
+    /// True for a horizontal stroke.
+    pub horiz: bool,
+    /// Its position across (the y of a horizontal stroke, the x of a vertical one), at
+    /// the stroke's middle.
+    pub pos: f32,
+    /// Start along the stroke.
+    pub lo: u32,
+    /// End along the stroke (inclusive).
+    pub hi: u32,
+    /// Thickness in pixels.
+    pub thick: u32,
+}
+
+impl Seg {
+    /// Length along the stroke.
+    pub fn len(&self) -> u32 {
+        self.hi - self.lo + 1
+    }
+
+    /// Always false: a stroke has at least one pixel (for clippy's `len` convention).
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// The pixels it covers.
+    pub fn rect(&self) -> PxRect {
+        let half = self.thick as f32 / 2.0;
+        let across = (self.pos - half).round().max(0.0) as u32;
+        if self.horiz {
+            PxRect {
+                x: self.lo,
+                y: across,
+                w: self.len(),
+                h: self.thick,
+            }
+        } else {
+            PxRect {
+                x: across,
+                y: self.lo,
+                w: self.thick,
+                h: self.len(),
+            }
+        }
+    }
+}
+
+/// A run of ink along one pixel line.
+#[derive(Clone, Copy, Debug)]
+struct Run {
+    line: u32,
+    lo: u32,
+    hi: u32,
+}
+
+/// A stroke being grown across its thickness.
+struct Growing {
+    first: u32,
+    last: u32,
+    lo: u32,
+    hi: u32,
+    /// Ink pixels in its runs.
+    area: u32,
+}
+
+/// Every horizontal and vertical stroke at least `min_len` long and at most `max_thick`
+/// thick; breaks up to `gap` pixels along a line are bridged.
+pub fn strokes(ink: &Ink, min_len: u32, max_thick: u32, gap: u32) -> Vec<Seg> {
+    let mut out = along(ink, true, min_len, max_thick, gap);
+    out.extend(along(ink, false, min_len, max_thick, gap));
+    out
+}
+
+fn along(ink: &Ink, horiz: bool, min_len: u32, max_thick: u32, gap: u32) -> Vec<Seg> {
+    let (lines, length) = if horiz {
+        (ink.h, ink.w)
+    } else {
+        (ink.w, ink.h)
+    };
+    let at = |line: u32, i: u32| {
+        if horiz {
+            ink.get(i64::from(i), i64::from(line))
+        } else {
+            ink.get(i64::from(line), i64::from(i))
+        }
+    };
+    let mut runs: Vec<Run> = Vec::new();
+    for line in 0..lines {
+        let mut start: Option<u32> = None;
+        let mut last_ink = 0u32;
+        for i in 0..=length {
+            let on = i < length && at(line, i);
+            if on {
+                if start.is_none() {
+                    start = Some(i);
+                }
+                last_ink = i;
+            } else if let Some(s) = start
+                && (i >= length || i - last_ink > gap)
+            {
+                if last_ink + 1 - s >= min_len {
+                    runs.push(Run {
+                        line,
+                        lo: s,
+                        hi: last_ink,
+                    });
+                }
+                start = None;
+            }
+        }
+    }
+    merge_runs(&runs, horiz, max_thick)
+}
+
+/// Runs on neighbouring lines overlapping by at least this share of the shorter one
+/// belong to one stroke.
+const RUN_OVERLAP: f32 = 0.5;
+
+fn merge_runs(runs: &[Run], horiz: bool, max_thick: u32) -> Vec<Seg> {
+    let mut done: Vec<Growing> = Vec::new();
+    let mut open: Vec<Growing> = Vec::new();
+    for r in runs {
+        let (still, closed): (Vec<Growing>, Vec<Growing>) =
+            open.into_iter().partition(|g| g.last + 1 >= r.line);
+        done.extend(closed);
+        open = still;
+        let overlap = |g: &Growing| {
+            let o = r.hi.min(g.hi) as f32 - r.lo.max(g.lo) as f32 + 1.0;
+            let shorter = (r.hi - r.lo).min(g.hi - g.lo) as f32 + 1.0;
+            g.last + 1 == r.line && o >= shorter * RUN_OVERLAP
+        };
+        if let Some(g) = open.iter_mut().find(|g| overlap(g)) {
+            g.last = r.line;
+            g.lo = g.lo.min(r.lo);
+            g.hi = g.hi.max(r.hi);
+            g.area += r.hi - r.lo + 1;
+        } else {
+            open.push(Growing {
+                first: r.line,
+                last: r.line,
+                lo: r.lo,
+                hi: r.hi,
+                area: r.hi - r.lo + 1,
+            });
+        }
+    }
+    done.extend(open);
+    // A scanned line bows across several pixel lines over its length: its mean
+    // thickness (ink over length), not its spread, tells it from a filled area.
+    done.into_iter()
+        .filter(|g| g.area <= max_thick * (g.hi - g.lo + 1))
+        .map(|g| Seg {
+            horiz,
+            pos: (g.first + g.last) as f32 / 2.0 + 0.5,
+            lo: g.lo,
+            hi: g.hi,
+            thick: g.last - g.first + 1,
+        })
+        .collect()
+}
+
+/// Collinear strokes (same position within `tol` and their half thickness: a scanned
+/// line bows) with a break of at most `gap`
+/// between them, joined into one.
+pub fn join_collinear(mut segs: Vec<Seg>, tol: f32, gap: u32) -> Vec<Seg> {
+    segs.sort_by_key(|s| (s.horiz, s.lo));
+    let mut out: Vec<Seg> = Vec::new();
+    for s in segs {
+        let joined = out.iter_mut().find(|o| {
+            o.horiz == s.horiz
+                && (o.pos - s.pos).abs() <= tol + o.thick.max(s.thick) as f32 / 2.0
+                && s.lo <= o.hi + gap + 1
+                && s.hi + gap + 1 >= o.lo
+        });
+        match joined {
+            Some(o) => {
+                let (la, lb) = (o.len() as f32, s.len() as f32);
+                o.pos = (o.pos * la + s.pos * lb) / (la + lb);
+                o.lo = o.lo.min(s.lo);
+                o.hi = o.hi.max(s.hi);
+                o.thick = o.thick.max(s.thick);
+            }
+            None => out.push(s),
+        }
+    }
+    out
+}

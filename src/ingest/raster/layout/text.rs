@@ -1,0 +1,125 @@
+//! Where text is: per cell, the ink left once ruling lines, symbols and connectors are
+//! masked out; outside the tables, letter-sized ink grouped into lines.
+
+use imageproc::region_labelling::Connectivity;
+
+use super::bitmap::{self, Ink, components, grow};
+use crate::ingest::raster::{PxRect, RasterShape, RasterTable};
+
+/// Ink blobs taller than this many letter heights are not text (a stamp, a frame edge).
+const MAX_TEXT_HEIGHT: f32 = 3.0;
+/// Blobs smaller than this share of a letter's square are specks.
+const MIN_SPECK: f32 = 0.03;
+/// A text box is padded by this many pixels for the OCR engine.
+const PAD: u32 = 3;
+/// Letters of one line overlap vertically by at least this share of the smaller one.
+const LINE_OVERLAP: f32 = 0.4;
+/// Words of one line are at most this many letter heights apart.
+const WORD_GAP: f32 = 2.5;
+/// Blobs at most this many letter heights tall count as letters outside tables.
+const MIN_LETTER: f32 = 0.4;
+
+/// Fills each cell's `text_box` from `text_ink` (ink without ruling lines, symbols and
+/// connectors).
+pub fn cell_boxes(text_ink: &Ink, table: &mut RasterTable, th: f32) {
+    for cell in &mut table.cells {
+        let inner = cell.bbox;
+        let crop = text_ink.crop(inner);
+        let (comps, _) = components(&crop, true, Connectivity::Eight);
+        let min_area = (th * th * MIN_SPECK).max(3.0);
+        let boxes: Vec<PxRect> = comps
+            .iter()
+            .filter(|c| c.area as f32 >= min_area && c.bbox.h as f32 <= MAX_TEXT_HEIGHT * th)
+            .map(|c| c.bbox)
+            .collect();
+        cell.text_box = boxes.iter().copied().reduce(bitmap::union).map(|b| {
+            let g = grow(b, PAD);
+            let g = PxRect {
+                x: g.x + inner.x,
+                y: g.y + inner.y,
+                w: g.w.min(inner.w + 2 * PAD),
+                h: g.h.min(inner.h + 2 * PAD),
+            };
+            // Keep the padded box inside the cell.
+            let x0 = g.x.max(inner.x);
+            let y0 = g.y.max(inner.y);
+            let x1 = (g.x + g.w).min(inner.x + inner.w);
+            let y1 = (g.y + g.h).min(inner.y + inner.h);
+            PxRect {
+                x: x0,
+                y: y0,
+                w: x1.saturating_sub(x0).max(1),
+                h: y1.saturating_sub(y0).max(1),
+            }
+        });
+    }
+}
+
+/// The ink of text: `rest` (ink without ruling lines) less symbols and connectors, and
+/// less an arrowhead's probe at each connector's head.
+pub fn text_ink(rest: &Ink, shapes: &[RasterShape], th: f32) -> Ink {
+    let mut ink = rest.clone();
+    let probe = ((th * 0.8).round() as u32).max(4);
+    for s in shapes {
+        ink.clear_rect(grow(s.bbox, 2));
+        if let Some([_, head]) = s.line {
+            ink.clear_rect(PxRect {
+                x: head.0.saturating_sub(probe),
+                y: head.1.saturating_sub(probe),
+                w: 2 * probe,
+                h: 2 * probe,
+            });
+        }
+    }
+    ink
+}
+
+/// Text lines outside every table, top to bottom.
+pub fn free_lines(ink: &Ink, tables: &[PxRect], th: f32) -> Vec<PxRect> {
+    let mut outside = ink.clone();
+    for t in tables {
+        outside.clear_rect(grow(*t, 2));
+    }
+    let (comps, _) = components(&outside, true, Connectivity::Eight);
+    let min_area = (th * th * MIN_SPECK).max(3.0);
+    let mut letters: Vec<PxRect> = comps
+        .iter()
+        .filter(|c| {
+            let h = c.bbox.h as f32;
+            c.area as f32 >= min_area
+                && h >= MIN_LETTER * th
+                && h <= MAX_TEXT_HEIGHT * th
+                && c.bbox.w < ink.w / 2
+        })
+        .map(|c| c.bbox)
+        .collect();
+    letters.sort_by_key(|b| (b.y + b.h / 2, b.x));
+    let mut lines: Vec<(PxRect, u32)> = Vec::new();
+    for b in letters {
+        let joined = lines.iter_mut().rev().take(8).find(|(l, _)| {
+            let o = (l.y + l.h).min(b.y + b.h) as f32 - l.y.max(b.y) as f32;
+            let gap = if b.x > l.x + l.w {
+                (b.x - l.x - l.w) as f32
+            } else if l.x > b.x + b.w {
+                (l.x - b.x - b.w) as f32
+            } else {
+                0.0
+            };
+            o >= LINE_OVERLAP * l.h.min(b.h) as f32 && gap <= WORD_GAP * th
+        });
+        match joined {
+            Some((l, n)) => {
+                *l = bitmap::union(*l, b);
+                *n += 1;
+            }
+            None => lines.push((b, 1)),
+        }
+    }
+    let mut out: Vec<PxRect> = lines
+        .into_iter()
+        .filter(|(l, n)| *n >= 2 && l.w as f32 >= th)
+        .map(|(l, _)| bitmap::clip(grow(l, PAD), ink.w, ink.h))
+        .collect();
+    out.sort_by_key(|b| (b.y, b.x));
+    out
+}

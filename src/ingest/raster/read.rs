@@ -1,0 +1,378 @@
+//! Reading the pictures of a document into its model: the hook between a text reader
+//! that found a procedure drawn as a picture and the pixel reader.
+//!
+//! Stages per picture: decode and turn upright ([`source`](super::source)); find its
+//! grid, cells and shapes ([`layout`](super::layout)); read every cell's text in one
+//! engine call ([`ocr`](super::ocr)); place tables, shapes and text lines in the page's
+//! coordinates ([`build`](super::build)), spliced into the section after the blocks of
+//! the pages before it, so every later stage runs unchanged.
+
+use crate::error::IngestError;
+use crate::ingest::limits::Budget;
+use crate::model::{Anchor, Block, Document, Paragraph, Rect, Section};
+
+use super::ocr::{Engine, OcrError, OcrRules};
+use super::source::{self, Picture};
+use super::{OcrText, PxRect, RasterLayout};
+
+/// Most doubtful cells named in one report (the rest are counted).
+const MAX_DOUBTFUL_NAMED: usize = 5;
+/// Longest excerpt of a doubtful cell's text in the report, in characters.
+const DOUBTFUL_EXCERPT_CHARS: usize = 40;
+
+/// What reading the pictures of one document gave (the finding's material).
+#[derive(Clone, Debug, Default)]
+pub struct PictureReport {
+    /// Pictures whose text was read.
+    pub read: usize,
+    /// Mean word confidence over every box read (0–100), if any word was read.
+    pub confidence: Option<f32>,
+    /// Boxes read below the rules' confidence threshold: where, what, how sure.
+    pub doubtful: Vec<Doubtful>,
+    /// Doubtful boxes beyond the ones named.
+    pub doubtful_more: usize,
+    /// Why some or all pictures were not read.
+    pub not_read: Option<NotRead>,
+    /// Seconds spent inside the OCR engine.
+    pub engine_seconds: f64,
+}
+
+/// Why a picture was not read.
+#[derive(Clone, Debug)]
+pub enum NotRead {
+    /// The OCR engine (or its language model) is not installed: the detail names the
+    /// packages.
+    Engine(String),
+    /// The picture's pixels could not be decoded: the detail names the encoding.
+    Picture(String),
+}
+
+impl std::fmt::Display for NotRead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotRead::Engine(d) | NotRead::Picture(d) => f.write_str(d),
+        }
+    }
+}
+
+/// A box the engine read with low confidence.
+#[derive(Clone, Debug)]
+pub struct Doubtful {
+    /// Page of the picture.
+    pub page: u32,
+    /// 1-based grid row and column when the box is a table cell.
+    pub cell: Option<(usize, usize)>,
+    /// The start of the text read.
+    pub text: String,
+    /// Its mean word confidence.
+    pub confidence: f32,
+}
+
+/// Reads the pictures at `wanted` (page, box in points, as the model recorded them) of
+/// the PDF `bytes` into `doc`'s first section; `doc.ocr` is set when any was read.
+/// A missing engine or an undecodable picture is reported, not an error; the engine
+/// running past the file's time budget is (`timeout`, for this file only).
+pub fn read_pdf_pictures(
+    doc: &mut Document,
+    bytes: &[u8],
+    wanted: &[(u32, Rect)],
+    rules: &OcrRules,
+    budget: &Budget,
+) -> Result<PictureReport, IngestError> {
+    let mut report = PictureReport::default();
+    if wanted.is_empty() {
+        return Ok(report);
+    }
+    let engine = match Engine::detect_with(rules.clone()) {
+        Ok(e) => e,
+        Err(e) => {
+            report.not_read = Some(NotRead::Engine(e.to_string()));
+            return Ok(report);
+        }
+    };
+    let (pictures, undecoded) = source::pdf_pictures(bytes, wanted, budget)?;
+    if let Some(u) = undecoded.first() {
+        report.not_read = Some(NotRead::Picture(format!("page {}: {}", u.page, u.reason)));
+    }
+    let mut confs: Vec<f32> = Vec::new();
+    let plans: Vec<Plan> = pictures
+        .iter()
+        .map(|p| {
+            budget.check_time("ocr layout")?;
+            Ok(Plan::of(p))
+        })
+        .collect::<Result<_, IngestError>>()?;
+    let jobs: Vec<(&image::GrayImage, &[PxRect])> = plans
+        .iter()
+        .map(|p| (&p.layout.image, p.boxes.as_slice()))
+        .collect();
+    let started = std::time::Instant::now();
+    let engine_min = engine.rules().min_confidence;
+    let texts = engine
+        .read_pictures(&jobs, budget.remaining())
+        .map_err(|e| engine_error(e, budget))?;
+    report.engine_seconds += started.elapsed().as_secs_f64();
+    for ((picture, plan), texts) in pictures.iter().zip(&plans).zip(&texts) {
+        note_confidence(
+            &mut report,
+            &mut confs,
+            picture.page,
+            plan,
+            texts,
+            engine_min,
+        );
+        let section = plan.section(picture, texts);
+        if let Some(target) = doc.sections.first_mut() {
+            splice(target, section, picture.page);
+        }
+        report.read += 1;
+    }
+    report.confidence = (!confs.is_empty()).then(|| confs.iter().sum::<f32>() / confs.len() as f32);
+    doc.ocr |= report.read > 0;
+    Ok(report)
+}
+
+/// One picture's geometry and the boxes its engine call reads.
+struct Plan {
+    layout: RasterLayout,
+    /// Grid row and column of each table cell, in the boxes' order.
+    cells: Vec<(usize, usize)>,
+    /// Cell text boxes, then free text lines, then (with neither) the whole picture.
+    boxes: Vec<PxRect>,
+    /// Whether the whole picture is read as one box.
+    whole: bool,
+}
+
+impl Plan {
+    fn of(picture: &Picture) -> Plan {
+        let layout = super::layout::analyse(&picture.image);
+        let cell_list: Vec<&super::RasterCell> =
+            layout.tables.iter().flat_map(|t| &t.cells).collect();
+        let cells = cell_list.iter().map(|c| (c.row, c.col)).collect();
+        let whole = whole_picture_box(&layout);
+        let mut boxes: Vec<PxRect> = cell_list
+            .iter()
+            .map(|c| c.text_box.unwrap_or_default())
+            .collect();
+        boxes.extend(layout.free_text.iter().copied());
+        boxes.extend(whole);
+        Plan {
+            layout,
+            cells,
+            boxes,
+            whole: whole.is_some(),
+        }
+    }
+
+    /// The model section of the picture read as `texts`.
+    fn section(&self, picture: &Picture, texts: &[OcrText]) -> Section {
+        let mut section = Section::default();
+        if self.whole {
+            push_lines(&mut section, texts, picture.page);
+        } else {
+            let (cell_text, free_text) = texts.split_at(self.cells.len().min(texts.len()));
+            super::build::to_model(
+                &self.layout,
+                cell_text,
+                free_text,
+                picture.placement,
+                picture.page,
+                &mut section,
+            );
+        }
+        section
+    }
+}
+
+/// Adds the picture's word confidences to `confs` and its doubtful boxes to `report`.
+fn note_confidence(
+    report: &mut PictureReport,
+    confs: &mut Vec<f32>,
+    page: u32,
+    plan: &Plan,
+    texts: &[OcrText],
+    min: f32,
+) {
+    for (i, t) in texts.iter().enumerate() {
+        let Some(c) = t.confidence else { continue };
+        confs.push(c);
+        if c < min && !t.text.trim().is_empty() {
+            let cell = plan.cells.get(i).map(|(r, c)| (r + 1, c + 1));
+            note_doubtful(report, page, cell, t);
+        }
+    }
+}
+
+/// With neither a table nor a text line found, the whole picture is read as one box
+/// (its lines become paragraphs): the reading is then at least searchable.
+fn whole_picture_box(layout: &RasterLayout) -> Option<PxRect> {
+    (layout.tables.is_empty() && layout.free_text.is_empty()).then(|| PxRect {
+        x: 0,
+        y: 0,
+        w: layout.image.width(),
+        h: layout.image.height(),
+    })
+}
+
+/// The engine's failure as the file's error: a time limit is `timeout`.
+fn engine_error(e: OcrError, budget: &Budget) -> IngestError {
+    match e {
+        OcrError::Timeout(_) => IngestError::Timeout(format!("ocr: {e}")),
+        other => {
+            // Any other failure of one picture is the file's: the budget check names
+            // a run-out time first.
+            budget
+                .check_time("ocr")
+                .err()
+                .unwrap_or_else(|| IngestError::corrupt("ocr", other))
+        }
+    }
+}
+
+fn note_doubtful(report: &mut PictureReport, page: u32, cell: Option<(usize, usize)>, t: &OcrText) {
+    if report.doubtful.len() >= MAX_DOUBTFUL_NAMED {
+        report.doubtful_more += 1;
+        return;
+    }
+    let text: String = t
+        .text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(DOUBTFUL_EXCERPT_CHARS)
+        .collect();
+    report.doubtful.push(Doubtful {
+        page,
+        cell,
+        text,
+        confidence: t.confidence.unwrap_or(0.0),
+    });
+}
+
+/// Text lines read outside any table, as paragraphs of `page`.
+fn push_lines(section: &mut Section, texts: &[OcrText], page: u32) {
+    for line in texts.iter().flat_map(|t| t.text.lines()) {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        section.blocks.push(Block::Paragraph(Paragraph {
+            text: line.to_string(),
+            page: Some(page),
+            ..Paragraph::default()
+        }));
+    }
+}
+
+/// Puts `read`'s blocks into `target` after the blocks of pages up to `page` (before
+/// those of later pages), and its shapes with their cell anchors moved along; anchors
+/// of `target`'s shapes in blocks after the insertion point move too.
+fn splice(target: &mut Section, read: Section, page: u32) {
+    let at = target
+        .blocks
+        .iter()
+        .rposition(|b| block_page(b).is_some_and(|p| p <= page))
+        .map_or_else(
+            || {
+                target
+                    .blocks
+                    .iter()
+                    .position(|b| block_page(b).is_some_and(|p| p > page))
+                    .unwrap_or(target.blocks.len())
+            },
+            |i| i + 1,
+        );
+    let n = read.blocks.len();
+    for s in &mut target.shapes {
+        if let Anchor::Cell { block, .. } = &mut s.anchor
+            && *block >= at
+        {
+            *block += n;
+        }
+    }
+    target.blocks.splice(at..at, read.blocks);
+    target.shapes.extend(read.shapes.into_iter().map(|mut s| {
+        if let Anchor::Cell { block, .. } = &mut s.anchor {
+            *block += at;
+        }
+        s
+    }));
+}
+
+fn block_page(b: &Block) -> Option<u32> {
+    match b {
+        Block::Paragraph(p) => p.page,
+        Block::Table(t) => t.page,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Shape, ShapeKind, Table};
+
+    fn para(text: &str, page: u32) -> Block {
+        Block::Paragraph(Paragraph {
+            text: text.into(),
+            page: Some(page),
+            ..Paragraph::default()
+        })
+    }
+
+    fn table(page: u32) -> Block {
+        Block::Table(Table {
+            page: Some(page),
+            ..Table::default()
+        })
+    }
+
+    fn shape_in(block: usize) -> Shape {
+        Shape {
+            kind: ShapeKind::Process,
+            geometry: String::new(),
+            text: String::new(),
+            text_box: false,
+            anchor: Anchor::Cell {
+                block,
+                row: 0,
+                col: 0,
+            },
+            bbox: None,
+            line: None,
+            page: None,
+        }
+    }
+
+    #[test]
+    fn a_read_picture_lands_after_its_page_and_anchors_follow() {
+        let mut target = Section {
+            blocks: vec![
+                para("identitas", 1),
+                table(1),
+                para("halaman dua", 2),
+                table(2),
+            ],
+            shapes: vec![shape_in(1), shape_in(3)],
+            ..Section::default()
+        };
+        let read = Section {
+            blocks: vec![table(1)],
+            shapes: vec![shape_in(0)],
+            ..Section::default()
+        };
+        splice(&mut target, read, 1);
+        assert_eq!(target.blocks.len(), 5);
+        assert!(matches!(&target.blocks[2], Block::Table(t) if t.page == Some(1)));
+        let anchors: Vec<usize> = target
+            .shapes
+            .iter()
+            .filter_map(|s| match s.anchor {
+                Anchor::Cell { block, .. } => Some(block),
+                Anchor::Free => None,
+            })
+            .collect();
+        // The page-1 table keeps 1, the page-2 table moves to 4, the new one is 2.
+        assert_eq!(anchors, vec![1, 4, 2]);
+    }
+}

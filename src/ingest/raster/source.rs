@@ -1,0 +1,369 @@
+//! Getting the pictures out of a document: PDF image XObjects with their placement on
+//! the page, decoded to pixels and turned upright.
+//!
+//! Decoded: DCT (JPEG, through the `image` crate) and any filter chain lopdf inflates
+//! (Flate, LZW, RunLength, ASCII…) holding 1, 2, 4 or 8-bit Gray, RGB, CMYK, ICC-based
+//! or Indexed samples, with `/Decode` inversion and image masks. `/SMask` is ignored (the
+//! picture is read on white paper). JPX, JBIG2 and CCITT pictures are reported as not
+//! read, naming their encoding.
+
+use image::{GrayImage, RgbImage};
+use lopdf::{Dictionary, Document as PdfDoc, Object, ObjectId};
+
+use crate::error::IngestError;
+use crate::ingest::limits::Budget;
+use crate::ingest::pdf::content::{Interpreter, PlacedImage};
+use crate::ingest::pdf::font::{deref, num};
+use crate::model::Rect;
+
+/// Largest side in pixels of a picture worth decoding (a bigger one is refused as
+/// hostile; an A3 page scanned at 600 dpi is about 10 000 px).
+const MAX_SIDE: u32 = 20_000;
+
+/// A placed picture is the one wanted when its box is within this many points of the
+/// box the model recorded for it.
+const PLACEMENT_TOLERANCE: f32 = 1.0;
+
+/// One picture of a page, decoded and upright as it appears on the page.
+#[derive(Debug)]
+pub struct Picture {
+    /// 1-based page number.
+    pub page: u32,
+    /// Where the picture lies on the page, in points (top-left origin).
+    pub placement: Rect,
+    /// Its pixels, rotated so that up on the page is up in the image.
+    pub image: RgbImage,
+}
+
+/// A picture that could not be decoded, and why (for the finding).
+#[derive(Debug)]
+pub struct Undecoded {
+    /// 1-based page number.
+    pub page: u32,
+    /// What stopped it: the encoding, a broken stream.
+    pub reason: String,
+}
+
+/// The pictures of a PDF at the wanted places (`(page, box)` as the model recorded
+/// them), decoded; a picture that cannot be decoded is listed with its reason.
+pub fn pdf_pictures(
+    bytes: &[u8],
+    wanted: &[(u32, Rect)],
+    budget: &Budget,
+) -> Result<(Vec<Picture>, Vec<Undecoded>), IngestError> {
+    let doc = crate::ingest::pdf::load(bytes, budget)?;
+    let pages = crate::ingest::pdf::page_list(&doc, budget)?;
+    let mut interp = Interpreter::new(&doc, budget);
+    let mut out = Vec::new();
+    let mut failed = Vec::new();
+    let mut page_nos: Vec<u32> = wanted.iter().map(|(p, _)| *p).collect();
+    page_nos.dedup();
+    for page_no in page_nos {
+        budget.check_time("pdf pictures")?;
+        let Some(&page_id) = usize::try_from(page_no)
+            .ok()
+            .and_then(|p| p.checked_sub(1))
+            .and_then(|p| pages.get(p))
+        else {
+            continue;
+        };
+        let info = crate::ingest::pdf::page_info(&doc, page_id);
+        let content = crate::ingest::pdf::page_content(&doc, page_id, budget)?;
+        let drawn = interp.run_page(&content, info.resources, info.base)?;
+        for placed in &drawn.images {
+            let placement = crate::ingest::pdf::shape::bbox(&placed.corners);
+            let is_wanted = wanted
+                .iter()
+                .any(|(p, r)| *p == page_no && same_box(r, &placement));
+            if !is_wanted {
+                continue;
+            }
+            match decode(&doc, placed.id, budget) {
+                Ok(img) => out.push(Picture {
+                    page: page_no,
+                    placement,
+                    image: upright(img, placed),
+                }),
+                Err(reason) => failed.push(Undecoded {
+                    page: page_no,
+                    reason,
+                }),
+            }
+        }
+    }
+    Ok((out, failed))
+}
+
+fn same_box(a: &Rect, b: &Rect) -> bool {
+    (a.x - b.x).abs() <= PLACEMENT_TOLERANCE
+        && (a.y - b.y).abs() <= PLACEMENT_TOLERANCE
+        && (a.w - b.w).abs() <= PLACEMENT_TOLERANCE
+        && (a.h - b.h).abs() <= PLACEMENT_TOLERANCE
+}
+
+/// Turns the decoded pixels so that the image's top row is at the top of the page: the
+/// direction its rows run on the page (its "right") decides the quarter turn.
+fn upright(img: RgbImage, placed: &PlacedImage) -> RgbImage {
+    let [_, _, top_left, top_right] = placed.corners;
+    let (dx, dy) = (top_right.x - top_left.x, top_right.y - top_left.y);
+    if dx.abs() >= dy.abs() {
+        if dx >= 0.0 {
+            img
+        } else {
+            image::imageops::rotate180(&img)
+        }
+    } else if dy > 0.0 {
+        // Rows run down the page: the picture is turned a quarter clockwise.
+        image::imageops::rotate90(&img)
+    } else {
+        image::imageops::rotate270(&img)
+    }
+}
+
+/// Decodes image XObject `id` to RGB pixels, or says why not.
+pub fn decode(doc: &PdfDoc, id: ObjectId, budget: &Budget) -> Result<RgbImage, String> {
+    let stream = doc
+        .get_object(id)
+        .and_then(|o| o.as_stream())
+        .map_err(|e| format!("image object {} {}: {e}", id.0, id.1))?;
+    let dict = &stream.dict;
+    let filters: Vec<Vec<u8>> = stream
+        .filters()
+        .map(|f| f.into_iter().map(<[u8]>::to_vec).collect())
+        .unwrap_or_default();
+    let int = |key: &[u8]| deref(doc, dict.get(key).ok()).and_then(num);
+    let width = int(b"Width").unwrap_or(0.0) as u32;
+    let height = int(b"Height").unwrap_or(0.0) as u32;
+    if width == 0 || height == 0 || width > MAX_SIDE || height > MAX_SIDE {
+        return Err(format!("image of {width}×{height} pixels"));
+    }
+    budget
+        .add_inflated(u64::from(width) * u64::from(height) * 3, "pdf picture")
+        .map_err(|e| e.to_string())?;
+    match filters.last().map(Vec::as_slice) {
+        Some(b"DCTDecode") if filters.len() == 1 => {
+            image::load_from_memory_with_format(&stream.content, image::ImageFormat::Jpeg)
+                .map(|i| i.to_rgb8())
+                .map_err(|e| format!("JPEG picture: {e}"))
+        }
+        Some(f @ (b"DCTDecode" | b"JPXDecode" | b"JBIG2Decode" | b"CCITTFaxDecode")) => {
+            Err(format!(
+                "picture encoded as {} (not read)",
+                String::from_utf8_lossy(f)
+            ))
+        }
+        _ => {
+            let limit = usize::try_from(budget.limits.max_part_bytes).unwrap_or(usize::MAX);
+            let raw = stream
+                .decompressed_content_with_limit(limit)
+                .map_err(|e| format!("picture stream: {e}"))?;
+            samples_to_rgb(doc, dict, &raw, width, height)
+        }
+    }
+}
+
+/// Raw samples (after the stream's filters) to RGB, following the image dictionary's
+/// colour space, bit depth and /Decode.
+fn samples_to_rgb(
+    doc: &PdfDoc,
+    dict: &Dictionary,
+    raw: &[u8],
+    width: u32,
+    height: u32,
+) -> Result<RgbImage, String> {
+    let is_mask = matches!(dict.get(b"ImageMask"), Ok(Object::Boolean(true)));
+    let bpc = if is_mask {
+        1
+    } else {
+        deref(doc, dict.get(b"BitsPerComponent").ok())
+            .and_then(num)
+            .unwrap_or(8.0) as u32
+    };
+    if !matches!(bpc, 1 | 2 | 4 | 8) {
+        return Err(format!("{bpc} bits per sample"));
+    }
+    let space = if is_mask {
+        Space::Gray
+    } else {
+        colour_space(doc, deref(doc, dict.get(b"ColorSpace").ok()))?
+    };
+    let comps = space.components();
+    let invert = is_mask
+        || deref(doc, dict.get(b"Decode").ok())
+            .and_then(|o| o.as_array().ok())
+            .and_then(|a| a.first())
+            .and_then(num)
+            .is_some_and(|first| first > 0.5);
+    let row_bits = width as usize * comps * bpc as usize;
+    let row_bytes = row_bits.div_ceil(8);
+    if raw.len() < row_bytes * height as usize {
+        return Err("picture stream shorter than its size".into());
+    }
+    let max = (1u32 << bpc) - 1;
+    let sample = |row: &[u8], i: usize| -> u8 {
+        let bit = i * bpc as usize;
+        let byte = row.get(bit / 8).copied().unwrap_or(0);
+        let v = if bpc == 8 {
+            u32::from(byte)
+        } else {
+            let shift = 8 - bpc as usize - bit % 8;
+            (u32::from(byte) >> shift) & max
+        };
+        (v * 255 / max) as u8
+    };
+    let mut img = RgbImage::new(width, height);
+    for (y, row) in raw.chunks(row_bytes).take(height as usize).enumerate() {
+        for x in 0..width as usize {
+            let s: Vec<u8> = (0..comps).map(|c| sample(row, x * comps + c)).collect();
+            let mut px = space.to_rgb(&s, bpc);
+            if invert {
+                px = px.map(|v| 255 - v);
+            }
+            img.put_pixel(x as u32, y as u32, image::Rgb(px));
+        }
+    }
+    Ok(img)
+}
+
+/// The colour spaces a picture's samples can be in.
+enum Space {
+    Gray,
+    Rgb,
+    Cmyk,
+    /// A palette of RGB triples, indexed by the sample.
+    Indexed(Vec<[u8; 3]>),
+}
+
+impl Space {
+    fn components(&self) -> usize {
+        match self {
+            Space::Gray | Space::Indexed(_) => 1,
+            Space::Rgb => 3,
+            Space::Cmyk => 4,
+        }
+    }
+
+    /// One pixel's samples (each scaled to 0–255) to RGB.
+    fn to_rgb(&self, s: &[u8], bpc: u32) -> [u8; 3] {
+        let at = |i: usize| s.get(i).copied().unwrap_or(0);
+        match self {
+            Space::Gray => [at(0); 3],
+            Space::Rgb => [at(0), at(1), at(2)],
+            Space::Cmyk => {
+                let k = 255 - u32::from(at(3));
+                let c = |v: u8| ((255 - u32::from(v)) * k / 255) as u8;
+                [c(at(0)), c(at(1)), c(at(2))]
+            }
+            Space::Indexed(palette) => {
+                // The sample was scaled to 0–255: back to the palette index.
+                let max = (1u32 << bpc) - 1;
+                let idx = (u32::from(at(0)) * max / 255) as usize;
+                palette.get(idx).copied().unwrap_or([255; 3])
+            }
+        }
+    }
+}
+
+fn colour_space(doc: &PdfDoc, obj: Option<&Object>) -> Result<Space, String> {
+    let Some(obj) = obj else {
+        return Ok(Space::Gray);
+    };
+    if let Ok(name) = obj.as_name() {
+        return match name {
+            b"DeviceGray" | b"CalGray" | b"G" => Ok(Space::Gray),
+            b"DeviceRGB" | b"CalRGB" | b"RGB" => Ok(Space::Rgb),
+            b"DeviceCMYK" | b"CMYK" => Ok(Space::Cmyk),
+            other => Err(format!(
+                "colour space {} (not read)",
+                String::from_utf8_lossy(other)
+            )),
+        };
+    }
+    let arr = obj.as_array().map_err(|_| "colour space".to_string())?;
+    let kind = arr.first().and_then(|o| o.as_name().ok()).unwrap_or(b"");
+    match kind {
+        b"ICCBased" => {
+            let n = arr
+                .get(1)
+                .and_then(|o| deref(doc, Some(o)))
+                .and_then(|o| o.as_stream().ok())
+                .and_then(|s| s.dict.get(b"N").ok())
+                .and_then(num)
+                .unwrap_or(3.0) as u32;
+            Ok(match n {
+                1 => Space::Gray,
+                4 => Space::Cmyk,
+                _ => Space::Rgb,
+            })
+        }
+        b"CalRGB" | b"Lab" => Ok(Space::Rgb),
+        b"CalGray" => Ok(Space::Gray),
+        b"Indexed" | b"I" => {
+            let base = colour_space(doc, arr.get(1).and_then(|o| deref(doc, Some(o))))?;
+            let lookup: Vec<u8> = match arr.get(3).and_then(|o| deref(doc, Some(o))) {
+                Some(Object::String(s, _)) => s.clone(),
+                Some(Object::Stream(s)) => s.decompressed_content().unwrap_or_default(),
+                _ => Vec::new(),
+            };
+            let n = base.components();
+            let palette = lookup
+                .chunks(n)
+                .filter(|c| c.len() == n)
+                .map(|c| base.to_rgb(c, 8))
+                .collect();
+            Ok(Space::Indexed(palette))
+        }
+        other => Err(format!(
+            "colour space {} (not read)",
+            String::from_utf8_lossy(other)
+        )),
+    }
+}
+
+/// The grey picture the OCR engine reads (luma of `rgb`).
+pub fn to_gray(rgb: &RgbImage) -> GrayImage {
+    image::DynamicImage::ImageRgb8(rgb.clone()).to_luma8()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::pdf::content::Pt;
+
+    fn placed(corners: [(f32, f32); 4]) -> PlacedImage {
+        PlacedImage {
+            corners: corners.map(|(x, y)| Pt { x, y }),
+            id: (1, 0),
+        }
+    }
+
+    #[test]
+    fn a_picture_placed_turned_is_turned_upright() {
+        let mut img = RgbImage::new(4, 2);
+        img.put_pixel(0, 0, image::Rgb([0, 0, 0]));
+        // Upright: (0,0)→bottom-left … (1,1)→top-right, y down the page.
+        let up = upright(
+            img.clone(),
+            &placed([(0., 20.), (40., 20.), (0., 0.), (40., 0.)]),
+        );
+        assert_eq!(up.dimensions(), (4, 2));
+        // Rows running down the page: a quarter turn clockwise.
+        let turned = upright(img, &placed([(0., 0.), (0., 40.), (20., 0.), (20., 40.)]));
+        assert_eq!(turned.dimensions(), (2, 4));
+        assert_eq!(turned.get_pixel(1, 0), &image::Rgb([0, 0, 0]));
+    }
+
+    #[test]
+    fn one_bit_gray_samples_with_decode_inverted() {
+        let doc = PdfDoc::with_version("1.5");
+        let mut dict = Dictionary::new();
+        dict.set("BitsPerComponent", 1);
+        dict.set("ColorSpace", Object::Name(b"DeviceGray".to_vec()));
+        dict.set("Decode", vec![Object::Integer(1), Object::Integer(0)]);
+        // 8 pixels: 1 0 0 0 0 0 0 1 → inverted: black … black.
+        let img = samples_to_rgb(&doc, &dict, &[0b1000_0001], 8, 1).unwrap();
+        assert_eq!(img.get_pixel(0, 0), &image::Rgb([0, 0, 0]));
+        assert_eq!(img.get_pixel(1, 0), &image::Rgb([255, 255, 255]));
+        assert_eq!(img.get_pixel(7, 0), &image::Rgb([0, 0, 0]));
+    }
+}

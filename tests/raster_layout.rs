@@ -1,0 +1,233 @@
+//! The raster geometry stage (`ingest::raster::layout::analyse`) on pictures drawn here
+//! and on the real scans and pasted flowcharts of `../shared/real`.
+
+mod support;
+
+use image::{Rgb, RgbImage};
+use sopap::ingest::raster::layout::analyse;
+use sopap::ingest::raster::{PxRect, RasterLayout};
+use sopap::model::ShapeKind;
+
+/// Draws `layout` over its cleaned picture (cells green, text boxes blue, symbols red,
+/// connectors magenta) into `out`.
+fn overlay(layout: &RasterLayout, out: &str) {
+    let img = &layout.image;
+    let mut rgb = RgbImage::from_fn(img.width(), img.height(), |x, y| {
+        let v = img.get_pixel(x, y).0[0];
+        Rgb([v, v, v])
+    });
+    let mut frame = |r: PxRect, c: [u8; 3]| {
+        for x in r.x..r.x + r.w {
+            for y in [r.y, r.y + r.h.saturating_sub(1)] {
+                if x < rgb.width() && y < rgb.height() {
+                    rgb.put_pixel(x, y, Rgb(c));
+                }
+            }
+        }
+        for y in r.y..r.y + r.h {
+            for x in [r.x, r.x + r.w.saturating_sub(1)] {
+                if x < rgb.width() && y < rgb.height() {
+                    rgb.put_pixel(x, y, Rgb(c));
+                }
+            }
+        }
+    };
+    for t in &layout.tables {
+        for c in &t.cells {
+            frame(c.bbox, [0, 200, 0]);
+            if let Some(b) = c.text_box {
+                frame(b, [0, 0, 255]);
+            }
+        }
+    }
+    for s in &layout.shapes {
+        let c = if s.kind == ShapeKind::Arrow {
+            [255, 0, 255]
+        } else {
+            [255, 0, 0]
+        };
+        frame(s.bbox, c);
+    }
+    for b in &layout.free_text {
+        frame(*b, [255, 160, 0]);
+    }
+    let _ = rgb.save(out);
+}
+
+/// A one-line summary per table and the symbol counts.
+fn summary(layout: &RasterLayout) -> String {
+    let mut s = format!("scale {} skew {:.2}; ", layout.scale, layout.skew_degrees);
+    for t in &layout.tables {
+        s += &format!(
+            "table {}x{} ({} cells) at {:?}; ",
+            t.rows,
+            t.cols,
+            t.cells.len(),
+            t.bbox
+        );
+    }
+    for k in [
+        ShapeKind::Terminator,
+        ShapeKind::Process,
+        ShapeKind::Decision,
+        ShapeKind::Connector,
+        ShapeKind::OffPage,
+        ShapeKind::Arrow,
+    ] {
+        let n = layout.shapes.iter().filter(|s| s.kind == k).count();
+        s += &format!("{k:?} {n} ");
+    }
+    s += &format!("; free lines {}", layout.free_text.len());
+    s
+}
+
+/// Development aid: `RASTER_DUMP="a.jpg b.png" cargo test --release --test raster_layout
+/// dump -- --ignored --nocapture` prints each picture's layout and writes an overlay
+/// next to it in /tmp.
+#[test]
+#[ignore = "development aid: dumps the layout of the pictures named in RASTER_DUMP"]
+fn dump() {
+    let Ok(list) = std::env::var("RASTER_DUMP") else {
+        return;
+    };
+    for arg in list.split_whitespace() {
+        let (path, turn) = arg.split_once('@').unwrap_or((arg, ""));
+        let Ok(img) = image::open(path) else {
+            println!("{path}: cannot open");
+            continue;
+        };
+        let img = match turn {
+            "90" => img.rotate90(),
+            "270" => img.rotate270(),
+            _ => img,
+        };
+        let t = std::time::Instant::now();
+        let layout = analyse(&img.to_rgb8());
+        println!(
+            "{path}: {} ({:.2}s)",
+            summary(&layout),
+            t.elapsed().as_secs_f32()
+        );
+        let name = std::path::Path::new(path)
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
+        overlay(&layout, &format!("/tmp/i16a/ov_{name}.png"));
+    }
+}
+
+/// Development aid: stroke statistics of the pictures in RASTER_DUMP.
+#[test]
+#[ignore = "development aid"]
+fn strokes() {
+    use sopap::ingest::raster::layout::{bitmap::Ink, clean, segments};
+    let Ok(list) = std::env::var("RASTER_DUMP") else {
+        return;
+    };
+    for path in list.split_whitespace() {
+        let Ok(img) = image::open(path) else { continue };
+        let gray = clean::gray_without_squiggles(&img.to_rgb8());
+        let thr = clean::threshold(&gray);
+        let ink = Ink::from_gray(&gray, thr);
+        let th = clean::text_height(&ink);
+        if let Ok(c) = std::env::var("RASTER_CROP") {
+            let v: Vec<u32> = c.split(',').filter_map(|x| x.parse().ok()).collect();
+            if let [x, y, w, h] = v[..] {
+                let g = ink.to_gray();
+                let _ = image::imageops::crop_imm(&g, x, y, w, h)
+                    .to_image()
+                    .save("/tmp/i16a/crop.png");
+                let _ = image::imageops::crop_imm(&gray, x, y, w, h)
+                    .to_image()
+                    .save("/tmp/i16a/cropg.png");
+            }
+        }
+        let s = segments::strokes(&ink, th as u32, (th * 0.45) as u32, (th * 0.25) as u32);
+        let s = segments::join_collinear(s, th * 0.35, (th * 0.5) as u32);
+        let mut hs: Vec<u32> = s.iter().filter(|s| s.horiz).map(|s| s.len()).collect();
+        let mut vs: Vec<u32> = s.iter().filter(|s| !s.horiz).map(|s| s.len()).collect();
+        hs.sort_unstable();
+        vs.sort_unstable();
+        hs.reverse();
+        vs.reverse();
+        println!(
+            "{path}: thr {thr} th {th} H {} {:?} V {} {:?}",
+            hs.len(),
+            &hs[..hs.len().min(12)],
+            vs.len(),
+            &vs[..vs.len().min(12)]
+        );
+    }
+}
+
+/// A picture drawn here: a 3×4 grid, a terminator, a process box and a diamond in
+/// the actor columns, a connector between them, and text-like blobs in the first column.
+fn drawn_flowchart() -> RgbImage {
+    let mut img = RgbImage::from_pixel(900, 420, Rgb([255, 255, 255]));
+    let mut ink = |x0: u32, y0: u32, x1: u32, y1: u32| {
+        for y in y0..=y1 {
+            for x in x0..=x1 {
+                img.put_pixel(x, y, Rgb([0, 0, 0]));
+            }
+        }
+    };
+    // Grid: columns at 20, 300, 500, 700, 880; rows at 20, 80, 250, 400.
+    for x in [20, 300, 500, 700, 878] {
+        ink(x, 20, x + 2, 402);
+    }
+    for y in [20, 80, 250, 400] {
+        ink(20, y, 880, y + 2);
+    }
+    // Letters: small blocks in the first column of every row.
+    for (row_y, n) in [(40, 6), (110, 10), (280, 8)] {
+        for i in 0..n {
+            let x = 40 + i * 18;
+            ink(x, row_y, x + 10, row_y + 14);
+            ink(x + 3, row_y + 4, x + 7, row_y + 10);
+        }
+    }
+    // Process box in column 1, row 1 (outline 3 px).
+    ink(340, 130, 460, 132);
+    ink(340, 190, 460, 192);
+    ink(340, 130, 342, 192);
+    ink(458, 130, 460, 192);
+    // Diamond in column 2, row 2.
+    let (cx, cy, r) = (600i32, 325i32, 45i32);
+    for y in (cy - r)..=(cy + r) {
+        let half = r - (y - cy).abs();
+        for x in [cx - half, cx + half] {
+            ink((x - 1).max(0) as u32, y as u32, (x + 1) as u32, y as u32);
+        }
+    }
+    // Connector: from the box's right edge to above the diamond, then down.
+    ink(461, 160, 600, 161);
+    ink(599, 160, 600, 278);
+    img
+}
+
+#[test]
+fn a_drawn_flowchart_gives_its_grid_symbols_and_connector() {
+    let layout = analyse(&drawn_flowchart());
+    let [table] = &layout.tables[..] else {
+        panic!("one table expected, got {}", layout.tables.len());
+    };
+    assert_eq!((table.rows, table.cols), (3, 4));
+    assert_eq!(table.cells.len(), 12);
+    let kinds: Vec<ShapeKind> = layout
+        .shapes
+        .iter()
+        .filter(|s| s.kind != ShapeKind::Arrow)
+        .map(|s| s.kind)
+        .collect();
+    assert!(kinds.contains(&ShapeKind::Process), "{kinds:?}");
+    assert!(kinds.contains(&ShapeKind::Decision), "{kinds:?}");
+    assert!(
+        layout.shapes.iter().any(|s| s.kind == ShapeKind::Arrow),
+        "the connector is found"
+    );
+    // The first column's cells hold text; the box's cell does not.
+    let first = table.cells.iter().find(|c| c.row == 1 && c.col == 0);
+    assert!(first.and_then(|c| c.text_box).is_some());
+    let boxed = table.cells.iter().find(|c| c.row == 1 && c.col == 1);
+    assert!(boxed.is_some_and(|c| c.text_box.is_none()));
+}
