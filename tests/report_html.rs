@@ -517,3 +517,25 @@ fn a_large_run_draws_each_flowchart_when_its_sop_opens() {
     // A closed SOP stays inert text.
     assert!(sop_section(&dom, "uji-2/sop-2.docx#1").contains("<noscript class=\"lazy\">"));
 }
+
+#[test]
+fn an_sop_without_any_identity_shows_one_line_instead_of_a_column_of_dashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut sops, errors) = archive();
+    let piece = sops
+        .iter_mut()
+        .find(|s| s.id == "dinas-kesehatan/surat.docx#1")
+        .unwrap();
+    piece.identity = Default::default();
+    write_all(dir.path(), 6, &sops, &errors, &rules()).unwrap();
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    let sec = sop_section(&html, "dinas-kesehatan/surat.docx#1");
+    assert!(sec.contains("<dt>Identitas</dt><dd><span class=\"muted\">tidak ada isian"));
+    assert!(!sec.contains("<dt>Nomor SOP</dt>"));
+    assert!(sec.contains("<dt>Berkas</dt><dd>dinas-kesehatan/surat.docx"));
+    // Its steps are still all there.
+    assert_eq!(sec.matches("<tr data-step=").count(), SURAT_MASUK.len());
+    // A complete SOP keeps every identity row.
+    let cuti = sop_section(&html, "dinas-kesehatan/cuti.docx#1");
+    assert!(cuti.contains("<dt>Nomor SOP</dt><dd>"));
+}

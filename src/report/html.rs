@@ -942,14 +942,24 @@ fn sop_details(h: &mut String, s: &Sop, uid: usize, budget: &mut usize, lazy: bo
 /// findings of each step, and the drawn flowchart.
 fn sop_body(h: &mut String, s: &Sop, uid: usize, budget: &mut usize) {
     h.push_str("<dl class=\"idn\">");
-    for (label, value) in identity_rows(s) {
+    let rows = identity_rows(s);
+    let blank = rows.iter().all(|(_, v)| v.trim().is_empty());
+    if blank {
+        // One line instead of fourteen dashes (typically a piece of a document whose
+        // identity page was not found with it).
+        h.push_str(
+            "<dt>Identitas</dt><dd><span class=\"muted\">tidak ada isian identitas yang \
+             terbaca</span></dd>",
+        );
+    }
+    for (label, value) in rows.iter().filter(|_| !blank) {
         let _ = write!(
             h,
             "<dt>{label}</dt><dd>{}</dd>",
             if value.trim().is_empty() {
                 "<span class=\"muted\">—</span>".to_string()
             } else {
-                esc(&value)
+                esc(value)
             }
         );
     }
