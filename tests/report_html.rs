@@ -243,7 +243,7 @@ fn ranking_follows_the_documented_score_and_failed_files_stay_with_their_opd() {
         ["Dinas Kesehatan", "Dinas Pendidikan", "Kecamatan Baru"]
     );
     for (i, a) in agencies.iter().enumerate() {
-        assert_eq!(a.rank, i + 1);
+        assert_eq!(a.rank, Some(i + 1));
         assert!((a.score - score(a)).abs() < 1e-3, "{}", a.agency);
     }
     assert!(agencies[0].score > agencies[1].score && agencies[1].score > agencies[2].score);
@@ -370,4 +370,172 @@ fn report_xlsx_has_the_sop_sheet_with_real_dates() {
         .find(|&i| matches!(s.get_value((i, 0)), Some(Data::String(t)) if t == "Tanggal acuan"))
         .unwrap();
     assert!(matches!(s.get_value((as_of, 1)), Some(Data::DateTime(_))));
+}
+
+#[test]
+fn an_sop_read_by_ocr_is_marked_in_its_section_its_list_line_and_the_sop_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut sops, errors) = archive();
+    // The format stays "docx": the record's own flag is what marks it.
+    let scanned = sops
+        .iter_mut()
+        .find(|s| s.id == "dinas-kesehatan/cuti.docx#1")
+        .unwrap();
+    scanned.source.ocr = true;
+    write_all(dir.path(), 6, &sops, &errors, &rules()).unwrap();
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    let cuti = sop_section(&html, "dinas-kesehatan/cuti.docx#1");
+    let summary = &cuti[..cuti.find("</summary>").unwrap()];
+    assert!(
+        summary.contains("<span class=\"ocr\">OCR</span>"),
+        "{summary}"
+    );
+    assert!(cuti.contains("(docx, dibaca dengan OCR"), "{cuti}");
+    let surat = sop_section(&html, "dinas-kesehatan/surat.docx#1");
+    assert!(!surat.contains("OCR"), "only the OCR-read SOP is marked");
+
+    let bytes = std::fs::read(dir.path().join("report.xlsx")).unwrap();
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let r = wb.worksheet_range("SOP").unwrap();
+    let ocr: BTreeMap<String, String> = (1..r.height() as u32)
+        .map(|i| {
+            let cell = |c: u32| match r.get_value((i, c)) {
+                Some(Data::String(s)) => s.clone(),
+                other => format!("{other:?}"),
+            };
+            (cell(2), cell(13))
+        })
+        .collect();
+    assert_eq!(ocr["Pelayanan Cuti Pegawai"], "ya");
+    assert_eq!(ocr["Pengelolaan Surat Masuk"], "tidak");
+}
+
+#[test]
+fn sops_without_an_agency_are_not_ranked_and_their_rank_is_null() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut sops, errors) = archive();
+    let mut loose = sop("lepas.docx", "x", "Tanpa OPD", "1/2024", SURAT_MASUK);
+    loose.agency = None;
+    sops.push(loose);
+    write_all(dir.path(), 7, &sops, &errors, &rules()).unwrap();
+    let v: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
+    let agencies = v["agencies"].as_array().unwrap();
+    let last = agencies.last().unwrap();
+    assert_eq!(last["agency"], "(tanpa OPD)");
+    assert!(last["rank"].is_null(), "{last}");
+    let ranks: Vec<u64> = agencies.iter().filter_map(|a| a["rank"].as_u64()).collect();
+    assert_eq!(ranks, [1, 2, 3]);
+    // The page shows a dash, never 0, and the all-failed OPD's per-SOP figures as dashes.
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    let rows: Vec<&str> = html.split("<tr class=\"opd-row\">").skip(1).collect();
+    assert!(
+        rows[3].starts_with("<td class=\"n\" data-v=\""),
+        "{}",
+        rows[3]
+    );
+    assert!(rows[3].contains(">–</td>"), "{}", rows[3]);
+    assert!(rows[2].contains("Kecamatan Baru"));
+    assert!(
+        rows[2].contains("Belum ada SOP yang terbaca"),
+        "{}",
+        rows[2]
+    );
+    // The xlsx OPD sheet leaves the rank cell empty.
+    let bytes = std::fs::read(dir.path().join("report.xlsx")).unwrap();
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let r = wb.worksheet_range("OPD").unwrap();
+    let row = (1..r.height() as u32)
+        .find(|&i| matches!(r.get_value((i, 1)), Some(Data::String(s)) if s == "(tanpa OPD)"))
+        .unwrap();
+    assert!(matches!(r.get_value((row, 0)), None | Some(Data::Empty)));
+    assert!(matches!(r.get_value((1, 0)), Some(Data::Float(f)) if *f == 1.0));
+}
+
+/// A run larger than the lazy threshold: generated SOPs over a few OPDs.
+fn large_run() -> Vec<Sop> {
+    let n = sopap::report::html::LAZY_FLOWCHART_MIN_SOPS + 1;
+    (0..n)
+        .map(|i| {
+            let opd = format!("Dinas Uji {}", i % 7);
+            let acts = if i % 2 == 0 { SURAT_MASUK } else { CUTI };
+            sop(
+                &format!("uji-{}/sop-{i}.docx", i % 7),
+                &opd,
+                &format!("Prosedur Uji {i}"),
+                &format!("{i}/2025"),
+                acts,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_large_run_draws_each_flowchart_when_its_sop_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let sops = large_run();
+    write_all(dir.path(), sops.len(), &sops, &[], &rules()).unwrap();
+    let page = dir.path().join("report.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    // Every SOP's section is in a noscript: markup without JavaScript, built on opening
+    // with it.
+    let first = sop_section(&html, "uji-0/sop-0.docx#1");
+    assert!(first.contains("</summary><noscript class=\"lazy\"><dl class=\"idn\">"));
+    assert_eq!(
+        html.matches("<noscript class=\"lazy\">").count(),
+        sops.len()
+    );
+    // JavaScript off, a noscript is ordinary markup: the steps, actors and flowchart.
+    // (Headless Chromium cannot dump a page with scripts disabled, so it is read as
+    // written.)
+    for a in SURAT_MASUK {
+        assert!(first.contains(a), "{a}");
+    }
+    assert!(first.contains("<td class=\"act\">Kepala Sub Bagian Umum dan Kepegawaian</td>"));
+    assert!(first.contains("<g class=\"step terminator\" data-step=\"1\" data-lane=\"0\""));
+    assert!(first.ends_with("</noscript>"), "{first}");
+    let Some(bin) = chromium() else { return };
+    // Open one OPD and one of its SOPs as a person would; the SVG is built on opening.
+    let mut opened = html.clone();
+    opened.push_str(
+        "<script>var d=document.querySelector('details.sop[data-sop=\"uji-1/sop-1.docx#1\"]');\
+         d.parentElement.open=true;d.open=true;</script>",
+    );
+    let page2 = dir.path().join("opened.html");
+    std::fs::write(&page2, opened).unwrap();
+    let dom = dump(
+        bin,
+        &format!("file://{}", page2.display()),
+        &["--window-size=1280,900", "--virtual-time-budget=5000"],
+    );
+    let sec = sop_section(&dom, "uji-1/sop-1.docx#1");
+    assert!(!sec.contains("<noscript"), "built on opening");
+    assert_eq!(sec.matches("<g class=\"step ").count(), CUTI.len());
+    assert!(sec.contains("<g class=\"step terminator\" data-step=\"1\" data-lane=\"0\""));
+    assert!(sec.contains("<g class=\"step process\" data-step=\"2\" data-lane=\"1\""));
+    assert!(sec.contains("Menerbitkan surat izin cuti pegawai"));
+    // A closed SOP stays inert text.
+    assert!(sop_section(&dom, "uji-2/sop-2.docx#1").contains("<noscript class=\"lazy\">"));
+}
+
+#[test]
+fn an_sop_without_any_identity_shows_one_line_instead_of_a_column_of_dashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut sops, errors) = archive();
+    let piece = sops
+        .iter_mut()
+        .find(|s| s.id == "dinas-kesehatan/surat.docx#1")
+        .unwrap();
+    piece.identity = Default::default();
+    write_all(dir.path(), 6, &sops, &errors, &rules()).unwrap();
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    let sec = sop_section(&html, "dinas-kesehatan/surat.docx#1");
+    assert!(sec.contains("<dt>Identitas</dt><dd><span class=\"muted\">tidak ada isian"));
+    assert!(!sec.contains("<dt>Nomor SOP</dt>"));
+    assert!(sec.contains("<dt>Berkas</dt><dd>dinas-kesehatan/surat.docx"));
+    // Its steps are still all there.
+    assert_eq!(sec.matches("<tr data-step=").count(), SURAT_MASUK.len());
+    // A complete SOP keeps every identity row.
+    let cuti = sop_section(&html, "dinas-kesehatan/cuti.docx#1");
+    assert!(cuti.contains("<dt>Nomor SOP</dt><dd>"));
 }

@@ -17,7 +17,7 @@
 //! ```
 //!
 //! (an agency without any SOP scores only its readable share, which is 0). SOPs without an
-//! agency are not ranked (rank 0, last); failed files without an agency are left out of
+//! agency are not ranked (rank `null`, last); failed files without an agency are left out of
 //! the agencies and listed only as failed files.
 //!
 //! A failed file (errors.jsonl holds only its path) counts for the agency the caller
@@ -65,8 +65,9 @@ impl SeverityCounts {
 /// The figures of one agency (one entry of `report.json`'s `agencies`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AgencySummary {
-    /// 1-based rank by completeness.
-    pub rank: usize,
+    /// 1-based rank by quality score; `null` for the SOPs without an agency, which are
+    /// not ranked.
+    pub rank: Option<usize>,
     /// The agency name.
     pub agency: String,
     /// Files of the agency: files that gave SOPs plus files that failed.
@@ -303,7 +304,7 @@ impl AgencyTally {
             let per_sop = |x: f64| if a.sops == 0 { 0.0 } else { x / a.sops as f64 };
             let files = a.files.len() + a.failed;
             let mut summary = AgencySummary {
-                rank: 0,
+                rank: None,
                 agency: agency.clone(),
                 files: a.files.len() + a.failed,
                 failed_files: a.failed,
@@ -335,7 +336,7 @@ impl AgencyTally {
                 .then_with(|| a.agency.cmp(&b.agency))
         });
         for (i, a) in out.iter_mut().enumerate() {
-            a.rank = if a.agency == NO_AGENCY { 0 } else { i + 1 };
+            a.rank = (a.agency != NO_AGENCY).then_some(i + 1);
         }
         Tallies {
             summaries: out,

@@ -256,7 +256,16 @@ document.querySelectorAll('table.sortable').forEach(function(t){
     });
   });
 });
+function drawFlows(root){
+  root.querySelectorAll('noscript.lazy').forEach(function(s){
+    s.insertAdjacentHTML('afterend',s.textContent);s.parentNode.removeChild(s);});
+}
+document.addEventListener('toggle',function(e){
+  var d=e.target;
+  if(d.open&&d.classList&&d.classList.contains('sop'))drawFlows(d);
+},true);
 window.addEventListener('beforeprint',function(){
+  drawFlows(document);
   document.querySelectorAll('details').forEach(function(d){d.open=true;});
 });
 document.querySelectorAll('input.filter').forEach(function(inp){
@@ -283,6 +292,16 @@ fn bar(x: f64) -> String {
         percent(x)
     )
 }
+
+/// Above this many SOPs in a run, the inside of each SOP's section (identity, steps
+/// table, flowchart) is written in a `<noscript>`: with JavaScript on the browser keeps it
+/// as inert text and the page builds it when the SOP opens (or before printing); with
+/// JavaScript off it is ordinary markup. Building 5,000 SOPs' tables and SVGs with the
+/// page held Chromium's DOMContentLoaded for seconds. Below it the page is fully built.
+pub const LAZY_FLOWCHART_MIN_SOPS: usize = 1_000;
+
+/// The class of the `<noscript>` holding an SOP's section until it opens.
+pub const LAZY_CLASS: &str = "lazy";
 
 /// Flushes the page buffer to the file once it holds this much.
 const FLUSH_AT: usize = 256 * 1024;
@@ -336,6 +355,7 @@ pub fn findings(
 ) -> io::Result<()> {
     let mut budget = MAX_FINDING_ROWS;
     let mut uid = 0usize;
+    let lazy = r.summary.sops > LAZY_FLOWCHART_MIN_SOPS;
     let mut h = String::with_capacity(FLUSH_AT + 16 * 1024);
     h.push_str(
         "<section id=\"temuan\"><h2>SOP per OPD</h2>\
@@ -348,11 +368,7 @@ pub fn findings(
             h,
             "<details class=\"opd\"><summary>{} {} — {} SOP, {} kesalahan, {} peringatan, {} \
              informasi</summary>",
-            if a.rank > 0 {
-                format!("{}.", a.rank)
-            } else {
-                "–".to_string()
-            },
+            a.rank.map_or_else(|| "–".to_string(), |r| format!("{r}.")),
             esc(&a.agency),
             num(a.sops),
             num(a.findings.error),
@@ -385,7 +401,7 @@ pub fn findings(
                 analysis.apply(&mut s, rules);
                 each_sop(&s)?;
                 uid += 1;
-                sop_details(&mut h, &s, uid, &mut budget);
+                sop_details(&mut h, &s, uid, &mut budget, lazy);
                 flush_if_full(&mut h, w)
             })?;
         }
@@ -536,7 +552,7 @@ fn summary(h: &mut String, r: &Report, analysis: &Analysis) {
         );
     }
     h.push_str("</div>");
-    let ranked: Vec<&AgencySummary> = r.agencies.iter().filter(|a| a.rank > 0).collect();
+    let ranked: Vec<&AgencySummary> = r.agencies.iter().filter(|a| a.rank.is_some()).collect();
     if let (Some(best), Some(worst)) = (ranked.first(), ranked.last())
         && ranked.len() > 1
     {
@@ -786,23 +802,19 @@ fn agencies(h: &mut String, r: &Report) {
              <td class=\"n\" data-v=\"{}\">{} <span class=\"muted\">({} dari {})</span></td>\
              <td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td>\
              <td data-v=\"{}\">{} <span class=\"muted\">{} · {} · {}</span></td>",
-            a.rank,
-            if a.rank > 0 {
-                a.rank.to_string()
-            } else {
-                "–".to_string()
-            },
+            a.rank.unwrap_or(usize::MAX),
+            a.rank.map_or_else(|| "–".to_string(), |r| r.to_string()),
             esc(&a.agency),
             a.score,
             bar(a.score),
             a.identity_completeness,
-            percent(a.identity_completeness),
+            per_sop(a, percent(a.identity_completeness)),
             a.step_completeness,
-            percent(a.step_completeness),
+            per_sop(a, percent(a.step_completeness)),
             a.errors_per_sop,
-            dec(a.errors_per_sop, 1),
+            per_sop(a, dec(a.errors_per_sop, 1)),
             a.warnings_per_sop,
-            dec(a.warnings_per_sop, 1),
+            per_sop(a, dec(a.warnings_per_sop, 1)),
             a.unreadable_share,
             percent(a.unreadable_share),
             num(a.failed_files),
@@ -826,9 +838,21 @@ fn agencies(h: &mut String, r: &Report) {
     h.push_str("</tbody></table></div></section>\n");
 }
 
-/// Whether the SOP's file was read by OCR: its format name says so (`pdf+ocr`, `ocr`).
+/// A per-SOP figure of an agency as shown, or a dash with a hint when the agency has no
+/// SOP read (the figure would be 0 only because nothing was read, not because the SOPs are
+/// poor).
+fn per_sop(a: &AgencySummary, shown: String) -> String {
+    if a.sops == 0 {
+        "<span class=\"muted\" title=\"Belum ada SOP yang terbaca\">–</span>".to_string()
+    } else {
+        shown
+    }
+}
+
+/// Whether the SOP was read by OCR: its record says so (`source.ocr`), or its format name
+/// does (`pdf+ocr`, `ocr`).
 pub fn read_by_ocr(s: &Sop) -> bool {
-    s.source.format.to_ascii_lowercase().contains("ocr")
+    s.source.ocr || s.source.format.to_ascii_lowercase().contains("ocr")
 }
 
 /// The identity fields shown in an SOP's section, with their Indonesian labels.
@@ -864,7 +888,9 @@ fn identity_rows(s: &Sop) -> Vec<(&'static str, String)> {
     rows
 }
 
-fn sop_details(h: &mut String, s: &Sop, uid: usize, budget: &mut usize) {
+/// One SOP's `<details>`: its summary line, identity, findings, steps table and flowchart
+/// (drawn when it opens if `lazy`, see [`LAZY_FLOWCHART_MIN_SOPS`]).
+fn sop_details(h: &mut String, s: &Sop, uid: usize, budget: &mut usize, lazy: bool) {
     let title = s.identity.title.as_deref().unwrap_or("(tanpa nama)");
     let count = |sev| s.findings.iter().filter(|f| f.severity == sev).count();
     let dates = [
@@ -899,15 +925,41 @@ fn sop_details(h: &mut String, s: &Sop, uid: usize, budget: &mut usize) {
         num(count(Severity::Warning)),
         esc(&s.source.path)
     );
+    if lazy {
+        // Inert text while JavaScript runs (drawn when the SOP opens), ordinary markup
+        // when it does not. Every text inside is escaped (no `<` of its own), so the
+        // markup never holds `</noscript`.
+        let _ = write!(h, "<noscript class=\"{LAZY_CLASS}\">");
+        sop_body(h, s, uid, budget);
+        h.push_str("</noscript>");
+    } else {
+        sop_body(h, s, uid, budget);
+    }
+    h.push_str("</details>\n");
+}
+
+/// The inside of an SOP's section: identity, general findings, steps table with the
+/// findings of each step, and the drawn flowchart.
+fn sop_body(h: &mut String, s: &Sop, uid: usize, budget: &mut usize) {
     h.push_str("<dl class=\"idn\">");
-    for (label, value) in identity_rows(s) {
+    let rows = identity_rows(s);
+    let blank = rows.iter().all(|(_, v)| v.trim().is_empty());
+    if blank {
+        // One line instead of fourteen dashes (typically a piece of a document whose
+        // identity page was not found with it).
+        h.push_str(
+            "<dt>Identitas</dt><dd><span class=\"muted\">tidak ada isian identitas yang \
+             terbaca</span></dd>",
+        );
+    }
+    for (label, value) in rows.iter().filter(|_| !blank) {
         let _ = write!(
             h,
             "<dt>{label}</dt><dd>{}</dd>",
             if value.trim().is_empty() {
                 "<span class=\"muted\">—</span>".to_string()
             } else {
-                esc(&value)
+                esc(value)
             }
         );
     }
@@ -947,7 +999,7 @@ fn sop_details(h: &mut String, s: &Sop, uid: usize, budget: &mut usize) {
         );
     }
     if s.steps.is_empty() {
-        h.push_str("<p>Tidak ada langkah kegiatan yang terbaca.</p></details>\n");
+        h.push_str("<p>Tidak ada langkah kegiatan yang terbaca.</p>");
         return;
     }
     h.push_str(
@@ -1001,7 +1053,7 @@ fn sop_details(h: &mut String, s: &Sop, uid: usize, budget: &mut usize) {
     }
     h.push_str("</tbody></table></div><div class=\"tw\">");
     flowchart::svg(h, s, uid);
-    h.push_str("</div></div></details>\n");
+    h.push_str("</div></div>");
 }
 
 /// One row of a side-by-side comparison: a step of the reference, of the variant, or both.

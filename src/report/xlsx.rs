@@ -356,7 +356,9 @@ impl Book {
             if !s.next_row()? {
                 break;
             }
-            s.num(0, a.rank as f64)?;
+            if let Some(rank) = a.rank {
+                s.num(0, rank as f64)?;
+            }
             s.text(1, &a.agency)?;
             s.num(2, a.files as f64)?;
             s.num(3, a.failed_files as f64)?;
