@@ -10,16 +10,16 @@
 use std::io::{Cursor, Read, Write};
 
 use docx_rs::{
-    AlignmentType, BreakType, Docx, HeightRule, LineSpacing, PageMargin, PageOrientationType,
-    Paragraph, Run, RunFonts, Table, TableCell, TableCellMargins, TableLayoutType, TableRow,
-    VAlignType, VMergeType, WidthType,
+    AlignmentType, BreakType, Docx, HeightRule, LineSpacing, LineSpacingType, PageMargin,
+    PageOrientationType, Paragraph, Run, RunFonts, Table, TableCell, TableCellMargins,
+    TableLayoutType, TableRow, VAlignType, VMergeType, WidthType,
 };
 
 use super::layout::{
     self, EMU_PER_TWIP, FlowPlan, PlacedConnector, PlacedShape, Rect, identity_rows, preset,
     xml_escape,
 };
-use super::{ExportError, ExportMeta};
+use super::{ExportError, ExportMeta, offpage};
 use crate::sop::record::Sop;
 
 /// Page width and height, landscape A4, in twips.
@@ -254,14 +254,20 @@ pub fn to_docx_with(sop: &Sop, meta: &ExportMeta) -> Result<Vec<u8>, ExportError
             .margins(margins()),
     );
 
-    // Procedure table on a new page.
+    // Procedure table on a new page, one table per page (see [`Paging`]).
     doc = doc.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)));
     if let Some(t) = &sop.identity.title {
         doc = doc.add_paragraph(bold_par(&t.to_uppercase(), AlignmentType::Center));
     }
     let widths = column_widths(sop.actors.len());
-    let heights = row_heights(sop, &widths);
-    doc = doc.add_table(procedure_table(sop, &widths, &heights));
+    let paging = Paging::of(sop, &widths);
+    let n_pages = paging.pages.last().map_or(1, |p| p + 1);
+    for page in 0..n_pages {
+        if page > 0 {
+            doc = doc.add_paragraph(page_start());
+        }
+        doc = doc.add_table(procedure_table(sop, &widths, &paging, page));
+    }
 
     // Catatan Migrasi.
     doc = doc
@@ -301,7 +307,31 @@ pub fn to_docx_with(sop: &Sop, meta: &ExportMeta) -> Result<Vec<u8>, ExportError
         .pack(&mut raw)
         .map_err(|e| err("package", e.to_string()))?;
 
-    // Flowchart plan in EMU from the table's top-left.
+    let cols = actor_cols(sop, &widths);
+    let (rows, bands) = paging.rows();
+    let mut plan = layout::plan_flow(sop, &cols, &bands);
+    plan.marks = offpage::split_at_pages(&mut plan, &paging.pages);
+    let core = core_properties(sop, meta);
+    finish_document(raw.into_inner(), &plan, &cols, &rows, &core).map_err(|m| err("drawings", m))
+}
+
+/// The paragraph that starts each later page of the procedure table: a forced break,
+/// one point high, so that the page holds exactly the rows [`Paging`] gave it.
+fn page_start() -> Paragraph {
+    Paragraph::new()
+        .page_break_before(true)
+        .line_spacing(
+            LineSpacing::new()
+                .before(0)
+                .after(0)
+                .line_rule(LineSpacingType::Exact)
+                .line(20),
+        )
+        .size(2)
+}
+
+/// The actor columns' (left, width), EMU from the procedure table's left edge.
+fn actor_cols(sop: &Sop, widths: &[i64]) -> Vec<(i64, i64)> {
     let n = sop.actors.len();
     let mut x = W_NO + W_ACT;
     let mut cols = Vec::with_capacity(n);
@@ -309,20 +339,96 @@ pub fn to_docx_with(sop: &Sop, meta: &ExportMeta) -> Result<Vec<u8>, ExportError
         cols.push((x * EMU_PER_TWIP, w * EMU_PER_TWIP));
         x += w;
     }
-    let mut y = HEAD_ROWS[0] + actor_header_height(sop, &widths);
-    let mut rows = Vec::with_capacity(heights.len());
-    for h in &heights {
-        rows.push((y * EMU_PER_TWIP, h * EMU_PER_TWIP));
-        y += h;
-    }
-    let plan = layout::plan_flow(sop, &cols, &rows);
-    let core = core_properties(sop, meta);
-    finish_document(raw.into_inner(), &plan, &cols, &rows, &core).map_err(|m| err("drawings", m))
+    cols
 }
 
-/// The procedure table: two header rows (merged "Pelaksana" and "Mutu Baku"), one row
-/// per step with marker runs in the actor cells that get a symbol.
-fn procedure_table(sop: &Sop, widths: &[i64], heights: &[i64]) -> Table {
+/// Room left on a page for rows, kept back from the page's full height, twips: what an
+/// estimate of row heights may miss (borders, a renderer's rounding).
+const PAGE_SAFETY: i64 = 400;
+/// Most rounds of growing rows for off-page marks and paginating again.
+const PAGING_ROUNDS: usize = 6;
+
+/// The procedure table cut into pages: every step row's height (twips, with room for
+/// off-page marks), its page, and the marks' room.
+struct Paging {
+    /// Header rows' height, twips.
+    head: i64,
+    /// Row heights, twips.
+    heights: Vec<i64>,
+    /// Page of each row (0 = the table's first page).
+    pages: Vec<usize>,
+    /// Room for off-page marks in each row.
+    room: Vec<offpage::MarkRoom>,
+}
+
+impl Paging {
+    /// Paginates `sop`'s rows, growing the rows that get an off-page mark until the
+    /// pages stand still (rooms only grow, so this ends).
+    fn of(sop: &Sop, widths: &[i64]) -> Paging {
+        let base = row_heights(sop, widths);
+        let head = HEAD_ROWS[0] + actor_header_height(sop, widths);
+        let title = sop.identity.title.as_deref().map_or(0, |t| {
+            let pt = (PAGE_W - 2 * MARGIN) as f64 / 20.0;
+            i64::from(layout::estimate_lines(&t.to_uppercase(), pt, 8.0)) * LINE_TW
+        });
+        let page = PAGE_H - 2 * MARGIN - PAGE_SAFETY - head;
+        let (first, next) = (page - title - LINE_TW, page - LINE_TW);
+        let cols = actor_cols(sop, widths);
+        let mut p = Paging {
+            head,
+            heights: base.clone(),
+            pages: Vec::new(),
+            room: vec![offpage::MarkRoom::default(); base.len()],
+        };
+        for _ in 0..PAGING_ROUNDS {
+            p.heights = base
+                .iter()
+                .zip(&p.room)
+                .map(|(h, r)| h + (r.above + r.below + EMU_PER_TWIP - 1) / EMU_PER_TWIP)
+                .collect();
+            p.pages = offpage::paginate(&p.heights, first, next);
+            let (_, bands) = p.rows();
+            let plan = layout::plan_flow(sop, &cols, &bands);
+            let need = offpage::room_for(base.len(), &offpage::crossings(&plan, &p.pages));
+            let grown: Vec<offpage::MarkRoom> = p
+                .room
+                .iter()
+                .zip(&need)
+                .map(|(a, b)| offpage::MarkRoom {
+                    above: a.above.max(b.above),
+                    below: a.below.max(b.below),
+                })
+                .collect();
+            if grown == p.room {
+                break;
+            }
+            p.room = grown;
+        }
+        p
+    }
+
+    /// Each row's (top, height) and the band inside it where its symbol stands (the
+    /// row less the marks' room), EMU. Rows of one page are contiguous; every page
+    /// starts below its header.
+    fn rows(&self) -> (Vec<(i64, i64)>, Vec<(i64, i64)>) {
+        let mut rows = Vec::with_capacity(self.heights.len());
+        let mut bands = Vec::with_capacity(self.heights.len());
+        let mut y = self.head;
+        for (i, h) in self.heights.iter().enumerate() {
+            let (top, h) = (y * EMU_PER_TWIP, h * EMU_PER_TWIP);
+            let r = self.room.get(i).copied().unwrap_or_default();
+            rows.push((top, h));
+            bands.push((top + r.above, (h - r.above - r.below).max(0)));
+            y += self.heights.get(i).copied().unwrap_or(0);
+        }
+        (rows, bands)
+    }
+}
+
+/// The procedure table's part on `page`: two header rows (merged "Pelaksana" and "Mutu
+/// Baku"), one row per step of that page with marker runs in the actor cells that get
+/// a symbol.
+fn procedure_table(sop: &Sop, widths: &[i64], paging: &Paging, page: usize) -> Table {
     let n = sop.actors.len().max(1);
     let w = |i: usize| widths.get(i).copied().unwrap_or(W_ACTOR_MIN);
     let actor_total: i64 = (0..n).map(|i| w(2 + i)).sum();
@@ -378,6 +484,9 @@ fn procedure_table(sop: &Sop, widths: &[i64], heights: &[i64]) -> Table {
         .cant_split();
     let mut rows = vec![row1, row2];
     for (si, s) in sop.steps.iter().enumerate() {
+        if paging.pages.get(si) != Some(&page) {
+            continue;
+        }
         let mut cells = vec![
             cell(w(0)).add_paragraph(bold_par(&s.no.to_string(), AlignmentType::Center)),
             text_cell(w(1), &s.activity),
@@ -398,7 +507,7 @@ fn procedure_table(sop: &Sop, widths: &[i64], heights: &[i64]) -> Table {
         for (i, t) in layout::step_texts(s).iter().enumerate() {
             cells.push(text_cell(w(2 + n + i), t));
         }
-        let h = heights.get(si).copied().unwrap_or(MIN_ROW);
+        let h = paging.heights.get(si).copied().unwrap_or(MIN_ROW);
         rows.push(
             TableRow::new(cells)
                 .row_height(h as f32)
@@ -475,6 +584,13 @@ fn rewrite_document(
             entry.push_str(&label_run(text, rect, o, id));
         }
     }
+    for m in &plan.marks {
+        id += 1;
+        let o = origin(m.step, m.col);
+        runs.entry((m.step, m.col))
+            .or_default()
+            .push_str(&mark_run(m, o, id));
+    }
     let mut out = String::with_capacity(xml.len() + runs.values().map(String::len).sum::<usize>());
     let mut rest = xml;
     // Markers: `<w:r>…<w:t …>§SOPAPSHAPE-s-c§</w:t></w:r>` → drawing runs.
@@ -540,6 +656,27 @@ fn symbol_run(s: &PlacedShape, o: (i64, i64), id: u32) -> String {
         s.rect.w,
         s.rect.h,
         preset(s.symbol)
+    ));
+    x.push_str(ANCHOR_CLOSE);
+    x
+}
+
+/// An off-page connector symbol with its pair's number inside.
+fn mark_run(m: &offpage::OffPageMark, o: (i64, i64), id: u32) -> String {
+    let mut x = anchor_open(m.rect, o, id, "Off-page Connector");
+    x.push_str(&format!(
+        "<wps:cNvSpPr/><wps:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{w}\" cy=\"{h}\"/>\
+         </a:xfrm><a:prstGeom prst=\"{prst}\"><a:avLst/></a:prstGeom><a:solidFill>\
+         <a:srgbClr val=\"FFFFFF\"/></a:solidFill><a:ln w=\"9525\"><a:solidFill>\
+         <a:srgbClr val=\"000000\"/></a:solidFill></a:ln></wps:spPr><wps:txbx><w:txbxContent>\
+         <w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\"/><w:jc w:val=\"center\"/></w:pPr>\
+         <w:r><w:rPr><w:sz w:val=\"12\"/></w:rPr><w:t>{n}</w:t></w:r></w:p></w:txbxContent>\
+         </wps:txbx><wps:bodyPr rot=\"0\" vert=\"horz\" wrap=\"square\" lIns=\"0\" tIns=\"0\" \
+         rIns=\"0\" bIns=\"0\" anchor=\"t\"/>",
+        w = m.rect.w,
+        h = m.rect.h,
+        prst = preset(crate::sop::record::Symbol::Offpage),
+        n = m.number,
     ));
     x.push_str(ANCHOR_CLOSE);
     x
