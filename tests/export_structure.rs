@@ -209,7 +209,11 @@ fn documents_carry_title_number_source_and_as_of_in_their_properties() {
 /// A long SOP whose flow runs over several pages: `n` steps going round three actors,
 /// step 6 a decision looping back to step 2.
 fn long_sop(n: u32) -> Sop {
-    let actors = ["Pengadministrasi Umum", "Kepala Sub Bagian Umum", "Sekretaris"];
+    let actors = [
+        "Pengadministrasi Umum",
+        "Kepala Sub Bagian Umum",
+        "Sekretaris",
+    ];
     let mut steps: Vec<Step> = (1..=n)
         .map(|no| Step {
             no,
@@ -289,7 +293,10 @@ fn docx_flow_over_pages_ends_and_restarts_at_numbered_off_page_pairs() {
     assert_eq!(numbers.first().map(String::as_str), Some("1"));
     // Each page is its own table with the header; the later ones start on a new page.
     assert_eq!(doc.matches("<w:tblHeader />").count(), 2 * pages.len());
-    assert_eq!(doc.matches("<w:pageBreakBefore />").count(), pages.len() - 1);
+    assert_eq!(
+        doc.matches("<w:pageBreakBefore />").count(),
+        pages.len() - 1
+    );
     // A short SOP has no mark at all.
     let short = part(
         &render(&long_sop(7), Format::Docx).unwrap(),

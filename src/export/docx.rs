@@ -48,7 +48,38 @@ const HEAD_ROWS: [i64; 2] = [400, 600];
 /// Height of one line of 7 pt text, twips (actor names).
 const SMALL_LINE_TW: i64 = 180;
 
-/// Height of the second header row: room for the longest actor name, wrapped.
+/// Narrowest Kegiatan column, twips: what it may give up so that actor names fit.
+const W_ACT_MIN: i64 = 2_200;
+/// Actor-name font sizes tried in turn, half-points (7 pt down to 5 pt): the largest at
+/// which every word of the name fits its column is used.
+const ACTOR_FONTS: [usize; 5] = [14, 13, 12, 11, 10];
+/// Width of an average bold glyph, in em (generous, so that a word judged to fit does).
+const BOLD_EM: f64 = 0.62;
+
+/// Width in twips the longest word of `name` takes at `half_pt`.
+fn longest_word_tw(name: &str, half_pt: usize) -> i64 {
+    let chars = name
+        .split_whitespace()
+        .map(|w| w.chars().count())
+        .max()
+        .unwrap_or(0);
+    // half-points × 10 = twips per em.
+    (chars as f64 * BOLD_EM * half_pt as f64 * 10.0).ceil() as i64
+}
+
+/// The font (half-points) of an actor name in a column `width` twips wide: the largest
+/// of [`ACTOR_FONTS`] at which no word is broken, else the smallest.
+fn actor_font(name: &str, width: i64) -> usize {
+    let room = width - 2 * CELL_MAR;
+    ACTOR_FONTS
+        .iter()
+        .copied()
+        .find(|&f| longest_word_tw(name, f) <= room)
+        .unwrap_or(ACTOR_FONTS[ACTOR_FONTS.len() - 1])
+}
+
+/// Height of the second header row: room for the longest actor name, wrapped at word
+/// boundaries in its font.
 fn actor_header_height(sop: &Sop, widths: &[i64]) -> i64 {
     let lines = sop
         .actors
@@ -56,8 +87,10 @@ fn actor_header_height(sop: &Sop, widths: &[i64]) -> i64 {
         .enumerate()
         .map(|(i, a)| {
             let w = widths.get(2 + i).copied().unwrap_or(W_ACTOR_MIN);
+            let font = actor_font(a, w) as f64 / 2.0;
             let pt = (w - 2 * CELL_MAR) as f64 / 20.0;
-            i64::from(layout::estimate_lines(a, pt, 7.0))
+            // estimate_lines takes 0.55 em per glyph; bold needs BOLD_EM.
+            i64::from(layout::estimate_lines(a, pt, font * BOLD_EM / 0.55))
         })
         .max()
         .unwrap_or(1);
@@ -65,14 +98,26 @@ fn actor_header_height(sop: &Sop, widths: &[i64]) -> i64 {
 }
 
 /// The procedure table's column widths (twips): No, Kegiatan, actors…, Mutu Baku ×3,
-/// Keterangan.
-pub fn column_widths(n_actors: usize) -> Vec<i64> {
+/// Keterangan. The actor columns share what is left; when a word of an actor name
+/// would not fit even at the largest actor font, Kegiatan gives up width (down to
+/// [`W_ACT_MIN`]) so that names wrap between words.
+pub fn column_widths(actors: &[String]) -> Vec<i64> {
     let usable = PAGE_W - 2 * MARGIN;
-    let fixed = W_NO + W_ACT + W_MUTU.iter().sum::<i64>() + W_KET;
-    let n = n_actors.max(1) as i64;
-    let actor = ((usable - fixed) / n).max(W_ACTOR_MIN);
-    let mut w = vec![W_NO, W_ACT];
-    w.extend(std::iter::repeat_n(actor, n_actors.max(1)));
+    let others = W_NO + W_MUTU.iter().sum::<i64>() + W_KET;
+    let n = actors.len().max(1) as i64;
+    let need = actors
+        .iter()
+        .map(|a| longest_word_tw(a, ACTOR_FONTS[0]) + 2 * CELL_MAR)
+        .max()
+        .unwrap_or(0);
+    let share = |act: i64| ((usable - others - act) / n).max(W_ACTOR_MIN);
+    let mut act = W_ACT;
+    if share(act) < need {
+        act = (usable - others - need * n).clamp(W_ACT_MIN, W_ACT);
+    }
+    let actor = share(act);
+    let mut w = vec![W_NO, act];
+    w.extend(std::iter::repeat_n(actor, actors.len().max(1)));
     w.extend(W_MUTU);
     w.push(W_KET);
     w
@@ -259,7 +304,7 @@ pub fn to_docx_with(sop: &Sop, meta: &ExportMeta) -> Result<Vec<u8>, ExportError
     if let Some(t) = &sop.identity.title {
         doc = doc.add_paragraph(bold_par(&t.to_uppercase(), AlignmentType::Center));
     }
-    let widths = column_widths(sop.actors.len());
+    let widths = column_widths(&sop.actors);
     let paging = Paging::of(sop, &widths);
     let n_pages = paging.pages.last().map_or(1, |p| p + 1);
     for page in 0..n_pages {
@@ -333,7 +378,7 @@ fn page_start() -> Paragraph {
 /// The actor columns' (left, width), EMU from the procedure table's left edge.
 fn actor_cols(sop: &Sop, widths: &[i64]) -> Vec<(i64, i64)> {
     let n = sop.actors.len();
-    let mut x = W_NO + W_ACT;
+    let mut x = widths.iter().take(2).sum::<i64>();
     let mut cols = Vec::with_capacity(n);
     for w in widths.iter().skip(2).take(n) {
         cols.push((x * EMU_PER_TWIP, w * EMU_PER_TWIP));
@@ -457,8 +502,9 @@ fn procedure_table(sop: &Sop, widths: &[i64], paging: &Paging, page: usize) -> T
             .add_paragraph(Paragraph::new()),
     ];
     for i in 0..n {
-        // Actor names one point smaller: narrow columns wrap long words less.
+        // Actor names smaller than the table text, small enough that no word breaks.
         let name = sop.actors.get(i).map(String::as_str).unwrap_or("");
+        let font = actor_font(name, w(2 + i));
         cells2.push(
             cell(w(2 + i))
                 .vertical_align(VAlignType::Center)
@@ -466,7 +512,7 @@ fn procedure_table(sop: &Sop, widths: &[i64], paging: &Paging, page: usize) -> T
                     Paragraph::new()
                         .line_spacing(LineSpacing::new().before(0).after(0))
                         .align(AlignmentType::Center)
-                        .add_run(Run::new().add_text(name).size(FONT - 2).bold()),
+                        .add_run(Run::new().add_text(name).size(font).bold()),
                 ),
         );
     }
