@@ -387,6 +387,9 @@ fn actor_cols(sop: &Sop, widths: &[i64]) -> Vec<(i64, i64)> {
     cols
 }
 
+/// (top, height) spans of rows, EMU.
+type Spans = Vec<(i64, i64)>;
+
 /// Room left on a page for rows, kept back from the page's full height, twips: what an
 /// estimate of row heights may miss (borders, a renderer's rounding).
 const PAGE_SAFETY: i64 = 400;
@@ -455,7 +458,7 @@ impl Paging {
     /// Each row's (top, height) and the band inside it where its symbol stands (the
     /// row less the marks' room), EMU. Rows of one page are contiguous; every page
     /// starts below its header.
-    fn rows(&self) -> (Vec<(i64, i64)>, Vec<(i64, i64)>) {
+    fn rows(&self) -> (Spans, Spans) {
         let mut rows = Vec::with_capacity(self.heights.len());
         let mut bands = Vec::with_capacity(self.heights.len());
         let mut y = self.head;
