@@ -49,7 +49,7 @@ const HEAD_ROWS: [i64; 2] = [400, 600];
 const SMALL_LINE_TW: i64 = 180;
 
 /// Narrowest Kegiatan column, twips: what it may give up so that actor names fit.
-const W_ACT_MIN: i64 = 2_200;
+const W_ACT_MIN: i64 = 2_000;
 /// Actor-name font sizes tried in turn, half-points (7 pt down to 5 pt): the largest at
 /// which every word of the name fits its column is used.
 const ACTOR_FONTS: [usize; 5] = [14, 13, 12, 11, 10];
@@ -769,4 +769,41 @@ fn label_run(text: &str, rect: Rect, o: (i64, i64), id: u32) -> String {
     ));
     x.push_str(ANCHOR_CLOSE);
     x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eight_actor_names_fit_their_columns_without_breaking_a_word() {
+        let actors: Vec<String> = [
+            "Pemohon",
+            "Petugas Loket",
+            "Kepala Seksi Pelayanan Umum",
+            "Pelaksana",
+            "Kepala Sub Bagian Umum dan Kepegawaian",
+            "Sekretaris Camat",
+            "Camat",
+            "Bendahara Pengeluaran",
+        ]
+        .map(String::from)
+        .to_vec();
+        let w = column_widths(&actors);
+        assert_eq!(w.len(), 2 + 8 + 4);
+        assert!(w[1] < W_ACT, "Kegiatan gave width to the actors");
+        let total = w.iter().sum::<i64>();
+        assert!(total <= PAGE_W - 2 * MARGIN && total > PAGE_W - 2 * MARGIN - 8);
+        for (i, a) in actors.iter().enumerate() {
+            let f = actor_font(a, w[2 + i]);
+            assert!(
+                longest_word_tw(a, f) <= w[2 + i] - 2 * CELL_MAR,
+                "{a} at {f}"
+            );
+        }
+        // Few actors: full Kegiatan width and the largest actor font.
+        let two = column_widths(&actors[..2]);
+        assert_eq!(two[1], W_ACT);
+        assert_eq!(actor_font("Kepegawaian", two[2]), ACTOR_FONTS[0]);
+    }
 }
