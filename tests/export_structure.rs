@@ -205,3 +205,102 @@ fn documents_carry_title_number_source_and_as_of_in_their_properties() {
     assert!(core.contains("2026-12-01T00:00:00Z</dcterms:created>"));
     assert!(core.contains("dinas-kesehatan/cuti.docx"));
 }
+
+/// A long SOP whose flow runs over several pages: `n` steps going round three actors,
+/// step 6 a decision looping back to step 2.
+fn long_sop(n: u32) -> Sop {
+    let actors = [
+        "Pengadministrasi Umum",
+        "Kepala Sub Bagian Umum",
+        "Sekretaris",
+    ];
+    let mut steps: Vec<Step> = (1..=n)
+        .map(|no| Step {
+            no,
+            activity: format!("Kegiatan nomor {no} yang cukup panjang untuk dua baris teks"),
+            actors: vec![actors[(no as usize / 2) % 3].to_string()],
+            symbol: Some(match no {
+                1 => Symbol::Terminator,
+                6 => Symbol::Decision,
+                x if x == n => Symbol::Terminator,
+                _ => Symbol::Process,
+            }),
+            next: if no < n { vec![no + 1] } else { vec![] },
+            ..Default::default()
+        })
+        .collect();
+    steps[5].if_yes = Some(7);
+    steps[5].if_no = Some(2);
+    steps[5].next = vec![7, 2];
+    Sop {
+        id: "x/panjang.docx#1".into(),
+        actors: actors.iter().map(|a| a.to_string()).collect(),
+        steps,
+        ..Default::default()
+    }
+}
+
+/// The off-page marks (number) in each step row of each procedure-table page.
+fn marks_per_page(doc: &str) -> Vec<Vec<Vec<String>>> {
+    // Tables: the identity table first, then one per procedure page (the last table,
+    // Catatan Migrasi, has no step rows with drawings and is dropped by the caller).
+    doc.split("<w:tbl>")
+        .skip(2)
+        .map(|t| {
+            t.split("<w:tr>")
+                .skip(3) // before the first row, two header rows
+                .map(|row| {
+                    row.split("name=\"Off-page Connector")
+                        .skip(1)
+                        .filter_map(|m| {
+                            let t = m.split("<w:t>").nth(1)?;
+                            Some(t.split('<').next()?.to_string())
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn docx_flow_over_pages_ends_and_restarts_at_numbered_off_page_pairs() {
+    let sop = long_sop(24);
+    let doc = part(&render(&sop, Format::Docx).unwrap(), "word/document.xml");
+    let pages: Vec<_> = marks_per_page(&doc)
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect();
+    assert!(pages.len() >= 2, "24 steps fill more than one page");
+    assert_eq!(
+        pages.iter().map(Vec::len).sum::<usize>(),
+        24,
+        "every step on one page"
+    );
+    // Every page ends with an outgoing mark in its last row and the next page starts
+    // with the incoming mark of the same number in its first row.
+    for (i, pair) in pages.windows(2).enumerate() {
+        let last = pair[0].last().unwrap();
+        let first = pair[1].first().unwrap();
+        assert_eq!(last.len(), 1, "page {i}: one mark under its last step");
+        assert_eq!(first, last, "page {}: starts at mark {last:?}", i + 1);
+    }
+    let numbers: Vec<String> = pages.iter().flatten().flatten().cloned().collect();
+    let mut distinct = numbers.clone();
+    distinct.dedup();
+    assert_eq!(numbers.len(), 2 * (pages.len() - 1), "one pair per break");
+    assert_eq!(distinct.len(), numbers.len() / 2);
+    assert_eq!(numbers.first().map(String::as_str), Some("1"));
+    // Each page is its own table with the header; the later ones start on a new page.
+    assert_eq!(doc.matches("<w:tblHeader />").count(), 2 * pages.len());
+    assert_eq!(
+        doc.matches("<w:pageBreakBefore />").count(),
+        pages.len() - 1
+    );
+    // A short SOP has no mark at all.
+    let short = part(
+        &render(&long_sop(7), Format::Docx).unwrap(),
+        "word/document.xml",
+    );
+    assert!(!short.contains("Off-page Connector"));
+}

@@ -10,16 +10,16 @@
 use std::io::{Cursor, Read, Write};
 
 use docx_rs::{
-    AlignmentType, BreakType, Docx, HeightRule, LineSpacing, PageMargin, PageOrientationType,
-    Paragraph, Run, RunFonts, Table, TableCell, TableCellMargins, TableLayoutType, TableRow,
-    VAlignType, VMergeType, WidthType,
+    AlignmentType, BreakType, Docx, HeightRule, LineSpacing, LineSpacingType, PageMargin,
+    PageOrientationType, Paragraph, Run, RunFonts, Table, TableCell, TableCellMargins,
+    TableLayoutType, TableRow, VAlignType, VMergeType, WidthType,
 };
 
 use super::layout::{
     self, EMU_PER_TWIP, FlowPlan, PlacedConnector, PlacedShape, Rect, identity_rows, preset,
     xml_escape,
 };
-use super::{ExportError, ExportMeta};
+use super::{ExportError, ExportMeta, offpage};
 use crate::sop::record::Sop;
 
 /// Page width and height, landscape A4, in twips.
@@ -48,7 +48,38 @@ const HEAD_ROWS: [i64; 2] = [400, 600];
 /// Height of one line of 7 pt text, twips (actor names).
 const SMALL_LINE_TW: i64 = 180;
 
-/// Height of the second header row: room for the longest actor name, wrapped.
+/// Narrowest Kegiatan column, twips: what it may give up so that actor names fit.
+const W_ACT_MIN: i64 = 2_000;
+/// Actor-name font sizes tried in turn, half-points (7 pt down to 5 pt): the largest at
+/// which every word of the name fits its column is used.
+const ACTOR_FONTS: [usize; 5] = [14, 13, 12, 11, 10];
+/// Width of an average bold glyph, in em (generous, so that a word judged to fit does).
+const BOLD_EM: f64 = 0.62;
+
+/// Width in twips the longest word of `name` takes at `half_pt`.
+fn longest_word_tw(name: &str, half_pt: usize) -> i64 {
+    let chars = name
+        .split_whitespace()
+        .map(|w| w.chars().count())
+        .max()
+        .unwrap_or(0);
+    // half-points × 10 = twips per em.
+    (chars as f64 * BOLD_EM * half_pt as f64 * 10.0).ceil() as i64
+}
+
+/// The font (half-points) of an actor name in a column `width` twips wide: the largest
+/// of [`ACTOR_FONTS`] at which no word is broken, else the smallest.
+fn actor_font(name: &str, width: i64) -> usize {
+    let room = width - 2 * CELL_MAR;
+    ACTOR_FONTS
+        .iter()
+        .copied()
+        .find(|&f| longest_word_tw(name, f) <= room)
+        .unwrap_or(ACTOR_FONTS[ACTOR_FONTS.len() - 1])
+}
+
+/// Height of the second header row: room for the longest actor name, wrapped at word
+/// boundaries in its font.
 fn actor_header_height(sop: &Sop, widths: &[i64]) -> i64 {
     let lines = sop
         .actors
@@ -56,8 +87,10 @@ fn actor_header_height(sop: &Sop, widths: &[i64]) -> i64 {
         .enumerate()
         .map(|(i, a)| {
             let w = widths.get(2 + i).copied().unwrap_or(W_ACTOR_MIN);
+            let font = actor_font(a, w) as f64 / 2.0;
             let pt = (w - 2 * CELL_MAR) as f64 / 20.0;
-            i64::from(layout::estimate_lines(a, pt, 7.0))
+            // estimate_lines takes 0.55 em per glyph; bold needs BOLD_EM.
+            i64::from(layout::estimate_lines(a, pt, font * BOLD_EM / 0.55))
         })
         .max()
         .unwrap_or(1);
@@ -65,14 +98,26 @@ fn actor_header_height(sop: &Sop, widths: &[i64]) -> i64 {
 }
 
 /// The procedure table's column widths (twips): No, Kegiatan, actors…, Mutu Baku ×3,
-/// Keterangan.
-pub fn column_widths(n_actors: usize) -> Vec<i64> {
+/// Keterangan. The actor columns share what is left; when a word of an actor name
+/// would not fit even at the largest actor font, Kegiatan gives up width (down to
+/// [`W_ACT_MIN`]) so that names wrap between words.
+pub fn column_widths(actors: &[String]) -> Vec<i64> {
     let usable = PAGE_W - 2 * MARGIN;
-    let fixed = W_NO + W_ACT + W_MUTU.iter().sum::<i64>() + W_KET;
-    let n = n_actors.max(1) as i64;
-    let actor = ((usable - fixed) / n).max(W_ACTOR_MIN);
-    let mut w = vec![W_NO, W_ACT];
-    w.extend(std::iter::repeat_n(actor, n_actors.max(1)));
+    let others = W_NO + W_MUTU.iter().sum::<i64>() + W_KET;
+    let n = actors.len().max(1) as i64;
+    let need = actors
+        .iter()
+        .map(|a| longest_word_tw(a, ACTOR_FONTS[0]) + 2 * CELL_MAR)
+        .max()
+        .unwrap_or(0);
+    let share = |act: i64| ((usable - others - act) / n).max(W_ACTOR_MIN);
+    let mut act = W_ACT;
+    if share(act) < need {
+        act = (usable - others - need * n).clamp(W_ACT_MIN, W_ACT);
+    }
+    let actor = share(act);
+    let mut w = vec![W_NO, act];
+    w.extend(std::iter::repeat_n(actor, actors.len().max(1)));
     w.extend(W_MUTU);
     w.push(W_KET);
     w
@@ -254,14 +299,20 @@ pub fn to_docx_with(sop: &Sop, meta: &ExportMeta) -> Result<Vec<u8>, ExportError
             .margins(margins()),
     );
 
-    // Procedure table on a new page.
+    // Procedure table on a new page, one table per page (see [`Paging`]).
     doc = doc.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)));
     if let Some(t) = &sop.identity.title {
         doc = doc.add_paragraph(bold_par(&t.to_uppercase(), AlignmentType::Center));
     }
-    let widths = column_widths(sop.actors.len());
-    let heights = row_heights(sop, &widths);
-    doc = doc.add_table(procedure_table(sop, &widths, &heights));
+    let widths = column_widths(&sop.actors);
+    let paging = Paging::of(sop, &widths);
+    let n_pages = paging.pages.last().map_or(1, |p| p + 1);
+    for page in 0..n_pages {
+        if page > 0 {
+            doc = doc.add_paragraph(page_start());
+        }
+        doc = doc.add_table(procedure_table(sop, &widths, &paging, page));
+    }
 
     // Catatan Migrasi.
     doc = doc
@@ -301,28 +352,131 @@ pub fn to_docx_with(sop: &Sop, meta: &ExportMeta) -> Result<Vec<u8>, ExportError
         .pack(&mut raw)
         .map_err(|e| err("package", e.to_string()))?;
 
-    // Flowchart plan in EMU from the table's top-left.
+    let cols = actor_cols(sop, &widths);
+    let (rows, bands) = paging.rows();
+    let mut plan = layout::plan_flow(sop, &cols, &bands);
+    plan.marks = offpage::split_at_pages(&mut plan, &paging.pages);
+    let core = core_properties(sop, meta);
+    finish_document(raw.into_inner(), &plan, &cols, &rows, &core).map_err(|m| err("drawings", m))
+}
+
+/// The paragraph that starts each later page of the procedure table: a forced break,
+/// one point high, so that the page holds exactly the rows [`Paging`] gave it.
+fn page_start() -> Paragraph {
+    Paragraph::new()
+        .page_break_before(true)
+        .line_spacing(
+            LineSpacing::new()
+                .before(0)
+                .after(0)
+                .line_rule(LineSpacingType::Exact)
+                .line(20),
+        )
+        .size(2)
+}
+
+/// The actor columns' (left, width), EMU from the procedure table's left edge.
+fn actor_cols(sop: &Sop, widths: &[i64]) -> Vec<(i64, i64)> {
     let n = sop.actors.len();
-    let mut x = W_NO + W_ACT;
+    let mut x = widths.iter().take(2).sum::<i64>();
     let mut cols = Vec::with_capacity(n);
     for w in widths.iter().skip(2).take(n) {
         cols.push((x * EMU_PER_TWIP, w * EMU_PER_TWIP));
         x += w;
     }
-    let mut y = HEAD_ROWS[0] + actor_header_height(sop, &widths);
-    let mut rows = Vec::with_capacity(heights.len());
-    for h in &heights {
-        rows.push((y * EMU_PER_TWIP, h * EMU_PER_TWIP));
-        y += h;
-    }
-    let plan = layout::plan_flow(sop, &cols, &rows);
-    let core = core_properties(sop, meta);
-    finish_document(raw.into_inner(), &plan, &cols, &rows, &core).map_err(|m| err("drawings", m))
+    cols
 }
 
-/// The procedure table: two header rows (merged "Pelaksana" and "Mutu Baku"), one row
-/// per step with marker runs in the actor cells that get a symbol.
-fn procedure_table(sop: &Sop, widths: &[i64], heights: &[i64]) -> Table {
+/// (top, height) spans of rows, EMU.
+type Spans = Vec<(i64, i64)>;
+
+/// Room left on a page for rows, kept back from the page's full height, twips: what an
+/// estimate of row heights may miss (borders, a renderer's rounding).
+const PAGE_SAFETY: i64 = 400;
+/// Most rounds of growing rows for off-page marks and paginating again.
+const PAGING_ROUNDS: usize = 6;
+
+/// The procedure table cut into pages: every step row's height (twips, with room for
+/// off-page marks), its page, and the marks' room.
+struct Paging {
+    /// Header rows' height, twips.
+    head: i64,
+    /// Row heights, twips.
+    heights: Vec<i64>,
+    /// Page of each row (0 = the table's first page).
+    pages: Vec<usize>,
+    /// Room for off-page marks in each row.
+    room: Vec<offpage::MarkRoom>,
+}
+
+impl Paging {
+    /// Paginates `sop`'s rows, growing the rows that get an off-page mark until the
+    /// pages stand still (rooms only grow, so this ends).
+    fn of(sop: &Sop, widths: &[i64]) -> Paging {
+        let base = row_heights(sop, widths);
+        let head = HEAD_ROWS[0] + actor_header_height(sop, widths);
+        let title = sop.identity.title.as_deref().map_or(0, |t| {
+            let pt = (PAGE_W - 2 * MARGIN) as f64 / 20.0;
+            i64::from(layout::estimate_lines(&t.to_uppercase(), pt, 8.0)) * LINE_TW
+        });
+        let page = PAGE_H - 2 * MARGIN - PAGE_SAFETY - head;
+        let (first, next) = (page - title - LINE_TW, page - LINE_TW);
+        let cols = actor_cols(sop, widths);
+        let mut p = Paging {
+            head,
+            heights: base.clone(),
+            pages: Vec::new(),
+            room: vec![offpage::MarkRoom::default(); base.len()],
+        };
+        for _ in 0..PAGING_ROUNDS {
+            p.heights = base
+                .iter()
+                .zip(&p.room)
+                .map(|(h, r)| h + (r.above + r.below + EMU_PER_TWIP - 1) / EMU_PER_TWIP)
+                .collect();
+            p.pages = offpage::paginate(&p.heights, first, next);
+            let (_, bands) = p.rows();
+            let plan = layout::plan_flow(sop, &cols, &bands);
+            let need = offpage::room_for(base.len(), &offpage::crossings(&plan, &p.pages));
+            let grown: Vec<offpage::MarkRoom> = p
+                .room
+                .iter()
+                .zip(&need)
+                .map(|(a, b)| offpage::MarkRoom {
+                    above: a.above.max(b.above),
+                    below: a.below.max(b.below),
+                })
+                .collect();
+            if grown == p.room {
+                break;
+            }
+            p.room = grown;
+        }
+        p
+    }
+
+    /// Each row's (top, height) and the band inside it where its symbol stands (the
+    /// row less the marks' room), EMU. Rows of one page are contiguous; every page
+    /// starts below its header.
+    fn rows(&self) -> (Spans, Spans) {
+        let mut rows = Vec::with_capacity(self.heights.len());
+        let mut bands = Vec::with_capacity(self.heights.len());
+        let mut y = self.head;
+        for (i, h) in self.heights.iter().enumerate() {
+            let (top, h) = (y * EMU_PER_TWIP, h * EMU_PER_TWIP);
+            let r = self.room.get(i).copied().unwrap_or_default();
+            rows.push((top, h));
+            bands.push((top + r.above, (h - r.above - r.below).max(0)));
+            y += self.heights.get(i).copied().unwrap_or(0);
+        }
+        (rows, bands)
+    }
+}
+
+/// The procedure table's part on `page`: two header rows (merged "Pelaksana" and "Mutu
+/// Baku"), one row per step of that page with marker runs in the actor cells that get
+/// a symbol.
+fn procedure_table(sop: &Sop, widths: &[i64], paging: &Paging, page: usize) -> Table {
     let n = sop.actors.len().max(1);
     let w = |i: usize| widths.get(i).copied().unwrap_or(W_ACTOR_MIN);
     let actor_total: i64 = (0..n).map(|i| w(2 + i)).sum();
@@ -351,8 +505,9 @@ fn procedure_table(sop: &Sop, widths: &[i64], heights: &[i64]) -> Table {
             .add_paragraph(Paragraph::new()),
     ];
     for i in 0..n {
-        // Actor names one point smaller: narrow columns wrap long words less.
+        // Actor names smaller than the table text, small enough that no word breaks.
         let name = sop.actors.get(i).map(String::as_str).unwrap_or("");
+        let font = actor_font(name, w(2 + i));
         cells2.push(
             cell(w(2 + i))
                 .vertical_align(VAlignType::Center)
@@ -360,7 +515,7 @@ fn procedure_table(sop: &Sop, widths: &[i64], heights: &[i64]) -> Table {
                     Paragraph::new()
                         .line_spacing(LineSpacing::new().before(0).after(0))
                         .align(AlignmentType::Center)
-                        .add_run(Run::new().add_text(name).size(FONT - 2).bold()),
+                        .add_run(Run::new().add_text(name).size(font).bold()),
                 ),
         );
     }
@@ -378,6 +533,9 @@ fn procedure_table(sop: &Sop, widths: &[i64], heights: &[i64]) -> Table {
         .cant_split();
     let mut rows = vec![row1, row2];
     for (si, s) in sop.steps.iter().enumerate() {
+        if paging.pages.get(si) != Some(&page) {
+            continue;
+        }
         let mut cells = vec![
             cell(w(0)).add_paragraph(bold_par(&s.no.to_string(), AlignmentType::Center)),
             text_cell(w(1), &s.activity),
@@ -398,7 +556,7 @@ fn procedure_table(sop: &Sop, widths: &[i64], heights: &[i64]) -> Table {
         for (i, t) in layout::step_texts(s).iter().enumerate() {
             cells.push(text_cell(w(2 + n + i), t));
         }
-        let h = heights.get(si).copied().unwrap_or(MIN_ROW);
+        let h = paging.heights.get(si).copied().unwrap_or(MIN_ROW);
         rows.push(
             TableRow::new(cells)
                 .row_height(h as f32)
@@ -475,6 +633,13 @@ fn rewrite_document(
             entry.push_str(&label_run(text, rect, o, id));
         }
     }
+    for m in &plan.marks {
+        id += 1;
+        let o = origin(m.step, m.col);
+        runs.entry((m.step, m.col))
+            .or_default()
+            .push_str(&mark_run(m, o, id));
+    }
     let mut out = String::with_capacity(xml.len() + runs.values().map(String::len).sum::<usize>());
     let mut rest = xml;
     // Markers: `<w:r>…<w:t …>§SOPAPSHAPE-s-c§</w:t></w:r>` → drawing runs.
@@ -545,6 +710,27 @@ fn symbol_run(s: &PlacedShape, o: (i64, i64), id: u32) -> String {
     x
 }
 
+/// An off-page connector symbol with its pair's number inside.
+fn mark_run(m: &offpage::OffPageMark, o: (i64, i64), id: u32) -> String {
+    let mut x = anchor_open(m.rect, o, id, "Off-page Connector");
+    x.push_str(&format!(
+        "<wps:cNvSpPr/><wps:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{w}\" cy=\"{h}\"/>\
+         </a:xfrm><a:prstGeom prst=\"{prst}\"><a:avLst/></a:prstGeom><a:solidFill>\
+         <a:srgbClr val=\"FFFFFF\"/></a:solidFill><a:ln w=\"9525\"><a:solidFill>\
+         <a:srgbClr val=\"000000\"/></a:solidFill></a:ln></wps:spPr><wps:txbx><w:txbxContent>\
+         <w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\"/><w:jc w:val=\"center\"/></w:pPr>\
+         <w:r><w:rPr><w:sz w:val=\"12\"/></w:rPr><w:t>{n}</w:t></w:r></w:p></w:txbxContent>\
+         </wps:txbx><wps:bodyPr rot=\"0\" vert=\"horz\" wrap=\"square\" lIns=\"0\" tIns=\"0\" \
+         rIns=\"0\" bIns=\"0\" anchor=\"t\"/>",
+        w = m.rect.w,
+        h = m.rect.h,
+        prst = preset(crate::sop::record::Symbol::Offpage),
+        n = m.number,
+    ));
+    x.push_str(ANCHOR_CLOSE);
+    x
+}
+
 fn connector_run(c: &PlacedConnector, o: (i64, i64), id: u32) -> String {
     let mut x = anchor_open(c.rect, o, id, "Connector");
     let flips = format!(
@@ -583,4 +769,41 @@ fn label_run(text: &str, rect: Rect, o: (i64, i64), id: u32) -> String {
     ));
     x.push_str(ANCHOR_CLOSE);
     x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eight_actor_names_fit_their_columns_without_breaking_a_word() {
+        let actors: Vec<String> = [
+            "Pemohon",
+            "Petugas Loket",
+            "Kepala Seksi Pelayanan Umum",
+            "Pelaksana",
+            "Kepala Sub Bagian Umum dan Kepegawaian",
+            "Sekretaris Camat",
+            "Camat",
+            "Bendahara Pengeluaran",
+        ]
+        .map(String::from)
+        .to_vec();
+        let w = column_widths(&actors);
+        assert_eq!(w.len(), 2 + 8 + 4);
+        assert!(w[1] < W_ACT, "Kegiatan gave width to the actors");
+        let total = w.iter().sum::<i64>();
+        assert!(total <= PAGE_W - 2 * MARGIN && total > PAGE_W - 2 * MARGIN - 8);
+        for (i, a) in actors.iter().enumerate() {
+            let f = actor_font(a, w[2 + i]);
+            assert!(
+                longest_word_tw(a, f) <= w[2 + i] - 2 * CELL_MAR,
+                "{a} at {f}"
+            );
+        }
+        // Few actors: full Kegiatan width and the largest actor font.
+        let two = column_widths(&actors[..2]);
+        assert_eq!(two[1], W_ACT);
+        assert_eq!(actor_font("Kepegawaian", two[2]), ACTOR_FONTS[0]);
+    }
 }

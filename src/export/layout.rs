@@ -246,6 +246,9 @@ pub struct FlowPlan {
     pub shapes: Vec<PlacedShape>,
     /// One connector per `next` link between drawn steps.
     pub connectors: Vec<PlacedConnector>,
+    /// Off-page connector symbols where a paged writer split a link at a page break
+    /// (see [`super::offpage`]); empty for an unpaged drawing.
+    pub marks: Vec<super::offpage::OffPageMark>,
 }
 
 /// The DrawingML preset of a symbol.
@@ -326,7 +329,7 @@ pub fn plan_flow(sop: &Sop, cols: &[(i64, i64)], rows: &[(i64, i64)]) -> FlowPla
             } else {
                 None
             };
-            let mut c = connect(si, ci, src, tc, dst, ti > si, label);
+            let mut c = connect(si, ci, src, tc == ci, dst, ti > si, label);
             c.to = (ti, tc);
             plan.connectors.push(c);
         }
@@ -349,12 +352,30 @@ const LABEL_W: i64 = 320_040;
 const LABEL_H: i64 = 137_160;
 const LOOP_OUT: i64 = 182_880;
 
-/// The connector from `src` (column `sc`) to `dst` (column `dc`).
-fn connect(
+/// A connector from `src` (step `step`, column `sc`) to `dst` in column `dc` that is
+/// no step of its own (an off-page mark): straight when the two stand one above the
+/// other, an elbow otherwise.
+pub fn link(
     step: usize,
     sc: usize,
     src: Rect,
     dc: usize,
+    dst: Rect,
+    label: Option<&'static str>,
+) -> PlacedConnector {
+    let aligned = (src.cx() - dst.cx()).abs() < EMU_PER_PT;
+    let mut c = connect(step, sc, src, aligned, dst, dst.y >= src.y, label);
+    c.to = (step, dc);
+    c
+}
+
+/// The connector from `src` (column `sc`) to `dst`; `same_col` when `dst` stands in
+/// the same column.
+fn connect(
+    step: usize,
+    sc: usize,
+    src: Rect,
+    same_col: bool,
     dst: Rect,
     forward: bool,
     label: Option<&'static str>,
@@ -368,11 +389,11 @@ fn connect(
         prst: "straightConnector1",
         adj: None,
         label: None,
-        to: (step, dc),
+        to: (step, sc),
         sites: (SITE_BOTTOM, SITE_TOP),
     };
     let (lx, ly);
-    if sc == dc && forward {
+    if same_col && forward {
         // Straight down from the bottom centre to the top centre.
         let y1 = src.y + src.h;
         c.rect = Rect {
@@ -383,7 +404,7 @@ fn connect(
         };
         lx = src.cx() + 22_860;
         ly = y1;
-    } else if sc == dc {
+    } else if same_col {
         // Back loop on the right side: out, up, in.
         let (x1, y1) = (src.x + src.w, src.cy());
         let (mut x2, y2) = (dst.x + dst.w, dst.cy());

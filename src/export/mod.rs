@@ -11,6 +11,7 @@ pub mod docx;
 pub mod index;
 pub mod layout;
 pub mod names;
+pub mod offpage;
 pub mod xlsx;
 
 use std::io::BufRead;
