@@ -159,8 +159,14 @@ type Extent = (u32, u32, u32, u32, u32);
 /// Connected components of the pixels of `mask` equal to `value` (ink when true, paper
 /// when false), with their label image.
 pub fn components(mask: &Ink, value: bool, conn: Connectivity) -> (Vec<Component>, Labels) {
-    let img = GrayImage::from_fn(mask.w, mask.h, |x, y| {
-        Luma([u8::from(mask.get(i64::from(x), i64::from(y)) == value)])
+    // One background column is added on the right: imageproc 0.27 sizes its label forest
+    // by the pixel count while numbering labels from 1, so a picture where every pixel is
+    // its own component (a dithered scan, a 1-pixel crop) overruns it. With the padding
+    // there are always fewer labels than pixels; the column itself is never labelled.
+    let img = GrayImage::from_fn(mask.w.saturating_add(1), mask.h, |x, y| {
+        Luma([u8::from(
+            x < mask.w && mask.get(i64::from(x), i64::from(y)) == value,
+        )])
     });
     let labels = connected_components(&img, conn, Luma([0u8]));
     let mut boxes: Vec<Option<Extent>> = Vec::new();
@@ -205,5 +211,43 @@ impl Labels {
     /// The label at (x, y) (0 for the other value or outside).
     pub fn at(&self, x: u32, y: u32) -> u32 {
         self.0.get_pixel_checked(x, y).map(|p| p.0[0]).unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A one-pixel crop of ink (a cell reduced to a dot) is one component, not a panic
+    /// inside the labeller.
+    #[test]
+    fn one_pixel_ink_is_one_component() {
+        let mut ink = Ink::new(1, 1);
+        ink.set(0, 0, true);
+        let (comps, labels) = components(&ink, true, Connectivity::Four);
+        assert_eq!(comps.len(), 1);
+        assert_eq!(
+            comps.first().map(|c| (c.area, c.bbox.w, c.bbox.h)),
+            Some((1, 1, 1))
+        );
+        assert_eq!(labels.at(0, 0), comps.first().map_or(0, |c| c.label));
+    }
+
+    /// Paper components of a ring: the hole and the outside are two, measured without the
+    /// padding column the labeller is given.
+    #[test]
+    fn ring_gives_hole_and_outside() {
+        let mut ink = Ink::new(5, 5);
+        for i in 1..4 {
+            ink.set(i, 1, true);
+            ink.set(i, 3, true);
+            ink.set(1, i, true);
+            ink.set(3, i, true);
+        }
+        let (comps, _) = components(&ink, false, Connectivity::Four);
+        let mut areas: Vec<u32> = comps.iter().map(|c| c.area).collect();
+        areas.sort_unstable();
+        assert_eq!(areas, vec![1, 16]);
+        assert!(comps.iter().all(|c| c.bbox.x + c.bbox.w <= 5));
     }
 }
