@@ -5,11 +5,16 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use sopap::batch::{self, ProgressMode, RunOptions, worker};
-use sopap::error::ErrorKind;
+use sopap::Rules;
+use sopap::analyze::date::DateError;
+use sopap::batch::worker::WorkerError;
+use sopap::batch::{self, BatchError, ProgressMode, RunOptions, worker};
+use sopap::error::{ErrorKind, IngestError};
+use sopap::export::ExportError;
 use sopap::ingest::{limits::Budget, limits::Limits};
 use sopap::pipeline::{FileContext, process_bytes};
-use sopap::rules::Rules;
+use sopap::report::ReportError;
+use sopap::rules::RulesError;
 use sopap::sop::record::FileError;
 
 /// Prints a line on stdout; a reader that closed the pipe (`sopap dump F | head`) ends
@@ -20,14 +25,107 @@ macro_rules! emit {
     };
 }
 
-/// Writes one line to stdout, exiting quietly when the pipe is closed.
-fn print_out(text: &str) -> Result<(), String> {
+/// Writes one line to stdout; a closed pipe comes back as [`CliError::Stdout`], which
+/// `main` turns into a quiet success.
+fn print_out(text: &str) -> Result<(), CliError> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    match writeln!(out, "{text}").and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
-        Err(e) => Err(format!("cannot write to stdout: {e}")),
+    writeln!(out, "{text}")
+        .and_then(|()| out.flush())
+        .map_err(CliError::Stdout)
+}
+
+/// Why a command failed, each variant keeping the error that caused it.
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    /// A command-line value is unusable.
+    #[error("{0}")]
+    Usage(String),
+    /// `--as-of` is no date.
+    #[error("--as-of")]
+    AsOf(#[source] DateError),
+    /// The rules cannot be loaded.
+    #[error(transparent)]
+    Rules(#[from] RulesError),
+    /// The archive to run is not a folder.
+    #[error("{} is not a folder", .0.display())]
+    NotAFolder(PathBuf),
+    /// The executable to start workers from cannot be found.
+    #[error("cannot find the sopap executable for workers")]
+    Exe(#[source] std::io::Error),
+    /// The batch failed as a whole.
+    #[error(transparent)]
+    Batch(#[from] BatchError),
+    /// A file named on the command line cannot be read.
+    #[error("{}", .path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file named on the command line cannot be read as a document.
+    #[error("{}", .path.display())]
+    Ingest {
+        /// The file.
+        path: PathBuf,
+        /// What the reader said, with its kind.
+        #[source]
+        source: KindedIngestError,
+    },
+    /// Standard output cannot be written (a closed pipe included).
+    #[error("cannot write to stdout")]
+    Stdout(#[source] std::io::Error),
+    /// A value cannot be written as JSON.
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    /// The reports cannot be rebuilt.
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    /// The export failed as a whole.
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    /// The worker loop failed.
+    #[error(transparent)]
+    Worker(#[from] WorkerError),
+}
+
+/// An ingest error shown with its kind in brackets, as `sopap dump` always printed it.
+#[derive(Debug, thiserror::Error)]
+#[error("{0} ({kind})", kind = .0.kind())]
+struct KindedIngestError(#[source] IngestError);
+
+impl CliError {
+    /// True when the error comes from a reader that closed our standard output: the
+    /// output was not wanted any more, which is no failure (ripgrep's rule).
+    fn is_broken_pipe(&self) -> bool {
+        let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(self);
+        while let Some(e) = cur {
+            if let Some(io) = e.downcast_ref::<std::io::Error>()
+                && io.kind() == std::io::ErrorKind::BrokenPipe
+            {
+                return true;
+            }
+            cur = e.source();
+        }
+        false
+    }
+
+    /// The message with its causes, `a: b: c`; a cause whose text the message already
+    /// holds (errors that print their source) is not repeated.
+    fn chain(&self) -> String {
+        let mut text = self.to_string();
+        let mut cur = std::error::Error::source(self);
+        while let Some(e) = cur {
+            let part = e.to_string();
+            if !text.contains(&part) {
+                text.push_str(": ");
+                text.push_str(&part);
+            }
+            cur = e.source();
+        }
+        text
     }
 }
 
@@ -122,27 +220,28 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("sopap: error: {e}");
+            eprintln!("sopap: error: {}", e.chain());
             ExitCode::from(2)
         }
     }
 }
 
-fn load_rules(dir: Option<&PathBuf>) -> Result<Rules, String> {
-    Rules::load(dir.map(|p| p.as_path())).map_err(|e| e.to_string())
+fn load_rules(dir: Option<&PathBuf>) -> Result<Rules, CliError> {
+    Ok(Rules::load(dir.map(|p| p.as_path()))?)
 }
 
 /// Sets the findings' as-of date from `--as-of`, when given.
-fn set_as_of(rules: &mut Rules, as_of: Option<&str>) -> Result<(), String> {
+fn set_as_of(rules: &mut Rules, as_of: Option<&str>) -> Result<(), CliError> {
     if let Some(text) = as_of {
         rules.findings.as_of =
-            sopap::analyze::date::Date::parse_iso(text).map_err(|e| format!("--as-of: {e}"))?;
+            sopap::analyze::date::Date::parse_iso(text).map_err(CliError::AsOf)?;
     }
     Ok(())
 }
 
-fn run(cli: Cli) -> Result<ExitCode, String> {
+fn run(cli: Cli) -> Result<ExitCode, CliError> {
     match cli.cmd {
         Cmd::Run {
             archive,
@@ -160,14 +259,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let mut rules = load_rules(cli.rules.as_ref())?;
             set_as_of(&mut rules, as_of.as_deref())?;
             if !archive.is_dir() {
-                return Err(format!("{} is not a folder", archive.display()));
+                return Err(CliError::NotAFolder(archive));
             }
             let mut opts = RunOptions::new(archive, out);
             opts.engine_version = engine_version();
             opts.full = full;
             if !in_process {
-                let exe = std::env::current_exe()
-                    .map_err(|e| format!("cannot find the sopap executable for workers: {e}"))?;
+                let exe = std::env::current_exe().map_err(CliError::Exe)?;
                 let mut cfg = worker::WorkerConfig::new(exe, cli.rules.clone());
                 cfg.memory_bytes = worker_memory_mib.saturating_mul(1 << 20);
                 cfg.wall_time = std::time::Duration::from_secs(worker_seconds.max(1));
@@ -181,7 +279,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 ProgressMode::Auto
             };
             let archive_path = opts.archive.clone();
-            let res = batch::run(&opts, &rules).map_err(|e| e.to_string())?;
+            let res = batch::run(&opts, &rules)?;
             if res.files == 0 {
                 let msg = format!(
                     "the archive {} holds no files to read",
@@ -203,38 +301,40 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             })
         }
         Cmd::Dump { file } => {
-            let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let bytes = std::fs::read(&file).map_err(|source| CliError::Read {
+                path: file.clone(),
+                source,
+            })?;
             let rules = load_rules(cli.rules.as_ref())?;
             let budget = Budget::new(Limits::default());
             // The model as the parser last saw it: pictures read by OCR where needed.
-            let (doc, _, _) = sopap::pipeline::read_document(&bytes, &rules, &budget)
-                .map_err(|e| format!("{}: {} ({})", file.display(), e, e.kind()))?;
-            emit!(
-                "{}",
-                serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?
-            );
+            let (doc, _, _) =
+                sopap::pipeline::read_document(&bytes, &rules, &budget).map_err(|e| {
+                    CliError::Ingest {
+                        path: file.clone(),
+                        source: KindedIngestError(e),
+                    }
+                })?;
+            emit!("{}", serde_json::to_string_pretty(&doc)?);
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Parse { file } => {
             let rules = load_rules(cli.rules.as_ref())?;
-            let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let bytes = std::fs::read(&file).map_err(|source| CliError::Read {
+                path: file.clone(),
+                source,
+            })?;
             let ctx = FileContext {
                 rel_path: file.to_string_lossy().replace('\\', "/"),
                 agency: None,
             };
             match process_bytes(&ctx, &bytes, &rules, &Limits::default()) {
                 Ok(sops) => {
-                    emit!(
-                        "{}",
-                        serde_json::to_string_pretty(&sops).map_err(|e| e.to_string())?
-                    );
+                    emit!("{}", serde_json::to_string_pretty(&sops)?);
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => {
-                    emit!(
-                        "{}",
-                        serde_json::to_string_pretty(&e).map_err(|e| e.to_string())?
-                    );
+                    emit!("{}", serde_json::to_string_pretty(&e)?);
                     Ok(ExitCode::from(1))
                 }
             }
@@ -242,12 +342,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Cmd::Report { out, as_of } => {
             let mut rules = load_rules(cli.rules.as_ref())?;
             set_as_of(&mut rules, as_of.as_deref())?;
-            sopap::report::rebuild(&out, &rules).map_err(|e| e.to_string())?;
+            sopap::report::rebuild(&out, &rules)?;
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Export { out, format, to } => {
-            let formats = sopap::export::Format::parse_list(&format).map_err(|e| e.to_string())?;
-            let res = sopap::export::export_run(&out, &formats, &to).map_err(|e| e.to_string())?;
+            let formats = sopap::export::Format::parse_list(&format)?;
+            let res = sopap::export::export_run(&out, &formats, &to)?;
             eprintln!(
                 "sopap: exported {} SOPs to {} files in {}",
                 res.sops,
@@ -276,15 +376,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             })
         }
         Cmd::Worker => {
-            worker::serve(cli.rules.as_deref()).map_err(|e| e.to_string())?;
+            worker::serve(cli.rules.as_deref())?;
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Schema => {
             let schema = schemars::schema_for!(sopap::sop::record::Sop);
-            emit!(
-                "{}",
-                serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())?
-            );
+            emit!("{}", serde_json::to_string_pretty(&schema)?);
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -298,7 +395,7 @@ enum FailOn {
 }
 
 impl FailOn {
-    fn parse(s: &str) -> Result<Self, String> {
+    fn parse(s: &str) -> Result<Self, CliError> {
         match s {
             "any" => Ok(FailOn::Any),
             "never" => Ok(FailOn::Never),
@@ -309,10 +406,10 @@ impl FailOn {
                         k.into(),
                     ))
                     .map_err(|_| {
-                        format!(
+                        CliError::Usage(format!(
                             "--fail-on: unknown error kind {k:?} (any, never, or a list of \
                                  corrupt, encrypted, unsupported, too-large, timeout, no-sop-found)"
-                        )
+                        ))
                     })?;
                     kinds.push(kind);
                 }

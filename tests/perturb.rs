@@ -13,9 +13,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+use sopap::Rules;
 use sopap::ingest::{self, limits::Budget};
 use sopap::model::{Anchor, Block, Cell, Document, Paragraph, Table};
-use sopap::rules::Rules;
 use sopap::sop::{self, identity, vocab::Vocabulary};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/archive");
