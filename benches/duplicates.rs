@@ -6,9 +6,9 @@
 
 use std::time::Instant;
 
+use sopap::Rules;
 use sopap::analyze::duplicates::{DuplicateKind, find};
 use sopap::analyze::policy::DuplicateRules;
-use sopap::rules::Rules;
 use sopap::sop::record::{Identity, Sop, Source, Step};
 
 const AGENCIES: usize = 40;

@@ -25,7 +25,7 @@ fn main() {
             return;
         }
         let archive = PathBuf::from(support::ARCHIVE);
-        let rules = sopap::rules::Rules::defaults().expect("built-in rules");
+        let rules = sopap::Rules::defaults().expect("built-in rules");
         sopap::batch::run(&sopap::batch::RunOptions::new(&archive, &out), &rules)
             .expect("corpus run");
     }

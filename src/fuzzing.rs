@@ -11,10 +11,11 @@ use std::io::{Cursor, Write};
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use crate::analyze::Rules;
 use crate::error::IngestError;
 use crate::ingest::{self, doc, limits::Budget, limits::Limits};
 use crate::model::{Block, Document, Format};
-use crate::rules::{DEFAULT_FILES, RuleSource, Rules, RulesError};
+use crate::rules::{DEFAULT_FILES, RuleSource, RulesError};
 
 /// The per-input time budget of the fuzz targets (shorter than the batch default, so a
 /// reader that ignores its budget shows up as a libFuzzer timeout, not a slow run).

@@ -1,15 +1,20 @@
 //! The `sopap` command line: a thin layer over the library's stages.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use sopap::batch::{self, ProgressMode, RunOptions, worker};
-use sopap::error::ErrorKind;
+use sopap::Rules;
+use sopap::analyze::date::DateError;
+use sopap::batch::worker::WorkerError;
+use sopap::batch::{self, BatchError, ProgressMode, RunOptions, worker};
+use sopap::error::{ErrorKind, IngestError};
+use sopap::export::ExportError;
 use sopap::ingest::{limits::Budget, limits::Limits};
 use sopap::pipeline::{FileContext, process_bytes};
-use sopap::rules::Rules;
+use sopap::report::ReportError;
+use sopap::rules::RulesError;
 use sopap::sop::record::FileError;
 
 /// Prints a line on stdout; a reader that closed the pipe (`sopap dump F | head`) ends
@@ -20,14 +25,107 @@ macro_rules! emit {
     };
 }
 
-/// Writes one line to stdout, exiting quietly when the pipe is closed.
-fn print_out(text: &str) -> Result<(), String> {
+/// Writes one line to stdout; a closed pipe comes back as [`CliError::Stdout`], which
+/// `main` turns into a quiet success.
+fn print_out(text: &str) -> Result<(), CliError> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    match writeln!(out, "{text}").and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
-        Err(e) => Err(format!("cannot write to stdout: {e}")),
+    writeln!(out, "{text}")
+        .and_then(|()| out.flush())
+        .map_err(CliError::Stdout)
+}
+
+/// Why a command failed, each variant keeping the error that caused it.
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    /// A command-line value is unusable.
+    #[error("{0}")]
+    Usage(String),
+    /// `--as-of` is no date.
+    #[error("--as-of")]
+    AsOf(#[source] DateError),
+    /// The rules cannot be loaded.
+    #[error(transparent)]
+    Rules(#[from] RulesError),
+    /// The archive to run is not a folder.
+    #[error("{} is not a folder", .0.display())]
+    NotAFolder(PathBuf),
+    /// The executable to start workers from cannot be found.
+    #[error("cannot find the sopap executable for workers")]
+    Exe(#[source] std::io::Error),
+    /// The batch failed as a whole.
+    #[error(transparent)]
+    Batch(#[from] BatchError),
+    /// A file named on the command line cannot be read.
+    #[error("{}", .path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file named on the command line cannot be read as a document.
+    #[error("{}", .path.display())]
+    Ingest {
+        /// The file.
+        path: PathBuf,
+        /// What the reader said, with its kind.
+        #[source]
+        source: KindedIngestError,
+    },
+    /// Standard output cannot be written (a closed pipe included).
+    #[error("cannot write to stdout")]
+    Stdout(#[source] std::io::Error),
+    /// A value cannot be written as JSON.
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    /// The reports cannot be rebuilt.
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    /// The export failed as a whole.
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    /// The worker loop failed.
+    #[error(transparent)]
+    Worker(#[from] WorkerError),
+}
+
+/// An ingest error shown with its kind in brackets, as `sopap dump` always printed it.
+#[derive(Debug, thiserror::Error)]
+#[error("{0} ({kind})", kind = .0.kind())]
+struct KindedIngestError(#[source] IngestError);
+
+impl CliError {
+    /// True when the error comes from a reader that closed our standard output: the
+    /// output was not wanted any more, which is no failure (ripgrep's rule).
+    fn is_broken_pipe(&self) -> bool {
+        let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(self);
+        while let Some(e) = cur {
+            if let Some(io) = e.downcast_ref::<std::io::Error>()
+                && io.kind() == std::io::ErrorKind::BrokenPipe
+            {
+                return true;
+            }
+            cur = e.source();
+        }
+        false
+    }
+
+    /// The message with its causes, `a: b: c`; a cause whose text the message already
+    /// holds (errors that print their source) is not repeated.
+    fn chain(&self) -> String {
+        let mut text = self.to_string();
+        let mut cur = std::error::Error::source(self);
+        while let Some(e) = cur {
+            let part = e.to_string();
+            if !text.contains(&part) {
+                text.push_str(": ");
+                text.push_str(&part);
+            }
+            cur = e.source();
+        }
+        text
     }
 }
 
@@ -42,44 +140,48 @@ struct Cli {
     cmd: Cmd,
 }
 
+// The options of `sopap run` (no doc comment: clap would take it for the help text).
+#[derive(clap::Args, Debug)]
+struct RunArgs {
+    /// The archive root: ARCHIVE/<OPD folder>/**/<file>.
+    archive: PathBuf,
+    /// The output folder.
+    #[arg(long)]
+    out: PathBuf,
+    /// Date the findings are measured against (stale SOPs, dates in the future);
+    /// default today. Set it for reproducible runs.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<String>,
+    /// Print nothing but errors of the run itself.
+    #[arg(long, conflicts_with = "json_log")]
+    quiet: bool,
+    /// Log one JSON line per failed file and a JSON summary (for schedulers).
+    #[arg(long)]
+    json_log: bool,
+    /// Read every file again, ignoring the state store.
+    #[arg(long)]
+    full: bool,
+    /// Which failed files make the exit status 1: `any` (default), `never`, or a
+    /// comma-separated list of error kinds (e.g. `corrupt,timeout`).
+    #[arg(long, default_value = "any", value_name = "WHEN")]
+    fail_on: String,
+    /// Parse files in the run's own threads instead of isolated worker processes
+    /// (faster to start; a file that aborts the reader then aborts the run).
+    #[arg(long)]
+    in_process: bool,
+    /// Memory (address space) one worker may use while reading a file, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = worker::DEFAULT_MEMORY_BYTES >> 20)]
+    worker_memory_mib: u64,
+    /// Wall time one file may hold a worker, in seconds; past it the worker is
+    /// killed and the file is `too-large`.
+    #[arg(long, value_name = "SECS", default_value_t = worker::DEFAULT_WALL_TIME.as_secs())]
+    worker_seconds: u64,
+}
+
 #[derive(Subcommand, Debug)]
 enum Cmd {
     /// Read a whole archive and write sops.jsonl, errors.jsonl and the reports to OUT.
-    Run {
-        /// The archive root: ARCHIVE/<OPD folder>/**/<file>.
-        archive: PathBuf,
-        /// The output folder.
-        #[arg(long)]
-        out: PathBuf,
-        /// Date the findings are measured against (stale SOPs, dates in the future);
-        /// default today. Set it for reproducible runs.
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        as_of: Option<String>,
-        /// Print nothing but errors of the run itself.
-        #[arg(long, conflicts_with = "json_log")]
-        quiet: bool,
-        /// Log one JSON line per failed file and a JSON summary (for schedulers).
-        #[arg(long)]
-        json_log: bool,
-        /// Read every file again, ignoring the state store.
-        #[arg(long)]
-        full: bool,
-        /// Which failed files make the exit status 1: `any` (default), `never`, or a
-        /// comma-separated list of error kinds (e.g. `corrupt,timeout`).
-        #[arg(long, default_value = "any", value_name = "WHEN")]
-        fail_on: String,
-        /// Parse files in the run's own threads instead of isolated worker processes
-        /// (faster to start; a file that aborts the reader then aborts the run).
-        #[arg(long)]
-        in_process: bool,
-        /// Memory (address space) one worker may use while reading a file, in MiB.
-        #[arg(long, value_name = "MIB", default_value_t = worker::DEFAULT_MEMORY_BYTES >> 20)]
-        worker_memory_mib: u64,
-        /// Wall time one file may hold a worker, in seconds; past it the worker is
-        /// killed and the file is `too-large`.
-        #[arg(long, value_name = "SECS", default_value_t = worker::DEFAULT_WALL_TIME.as_secs())]
-        worker_seconds: u64,
-    },
+    Run(RunArgs),
     /// Serve files to a parent `sopap run` over stdin/stdout (internal).
     #[command(hide = true)]
     Worker,
@@ -122,172 +224,190 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("sopap: error: {e}");
+            eprintln!("sopap: error: {}", e.chain());
             ExitCode::from(2)
         }
     }
 }
 
-fn load_rules(dir: Option<&PathBuf>) -> Result<Rules, String> {
-    Rules::load(dir.map(|p| p.as_path())).map_err(|e| e.to_string())
+fn load_rules(dir: Option<&PathBuf>) -> Result<Rules, CliError> {
+    Ok(Rules::load(dir.map(|p| p.as_path()))?)
 }
 
 /// Sets the findings' as-of date from `--as-of`, when given.
-fn set_as_of(rules: &mut Rules, as_of: Option<&str>) -> Result<(), String> {
+fn set_as_of(rules: &mut Rules, as_of: Option<&str>) -> Result<(), CliError> {
     if let Some(text) = as_of {
         rules.findings.as_of =
-            sopap::analyze::date::Date::parse_iso(text).map_err(|e| format!("--as-of: {e}"))?;
+            sopap::analyze::date::Date::parse_iso(text).map_err(CliError::AsOf)?;
     }
     Ok(())
 }
 
-fn run(cli: Cli) -> Result<ExitCode, String> {
+fn run(cli: Cli) -> Result<ExitCode, CliError> {
+    let rules_dir = cli.rules.as_ref();
     match cli.cmd {
-        Cmd::Run {
-            archive,
-            out,
-            quiet,
-            json_log,
-            full,
-            fail_on,
-            as_of,
-            in_process,
-            worker_memory_mib,
-            worker_seconds,
-        } => {
-            let fail_on = FailOn::parse(&fail_on)?;
-            let mut rules = load_rules(cli.rules.as_ref())?;
-            set_as_of(&mut rules, as_of.as_deref())?;
-            if !archive.is_dir() {
-                return Err(format!("{} is not a folder", archive.display()));
-            }
-            let mut opts = RunOptions::new(archive, out);
-            opts.engine_version = engine_version();
-            opts.full = full;
-            if !in_process {
-                let exe = std::env::current_exe()
-                    .map_err(|e| format!("cannot find the sopap executable for workers: {e}"))?;
-                let mut cfg = worker::WorkerConfig::new(exe, cli.rules.clone());
-                cfg.memory_bytes = worker_memory_mib.saturating_mul(1 << 20);
-                cfg.wall_time = std::time::Duration::from_secs(worker_seconds.max(1));
-                opts.isolation = worker::Isolation::Workers(cfg);
-            }
-            opts.progress = if quiet {
-                ProgressMode::Quiet
-            } else if json_log {
-                ProgressMode::JsonLog
-            } else {
-                ProgressMode::Auto
-            };
-            let archive_path = opts.archive.clone();
-            let res = batch::run(&opts, &rules).map_err(|e| e.to_string())?;
-            if res.files == 0 {
-                let msg = format!(
-                    "the archive {} holds no files to read",
-                    archive_path.display()
-                );
-                if json_log {
-                    eprintln!(
-                        "{}",
-                        serde_json::json!({"event": "archive-empty", "message": msg})
-                    );
-                } else {
-                    eprintln!("sopap: {msg}");
-                }
-            }
-            Ok(if fail_on.fails(&res.errors) {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
-        }
-        Cmd::Dump { file } => {
-            let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-            let rules = load_rules(cli.rules.as_ref())?;
-            let budget = Budget::new(Limits::default());
-            // The model as the parser last saw it: pictures read by OCR where needed.
-            let (doc, _, _) = sopap::pipeline::read_document(&bytes, &rules, &budget)
-                .map_err(|e| format!("{}: {} ({})", file.display(), e, e.kind()))?;
-            emit!(
-                "{}",
-                serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Cmd::Parse { file } => {
-            let rules = load_rules(cli.rules.as_ref())?;
-            let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-            let ctx = FileContext {
-                rel_path: file.to_string_lossy().replace('\\', "/"),
-                agency: None,
-            };
-            match process_bytes(&ctx, &bytes, &rules, &Limits::default()) {
-                Ok(sops) => {
-                    emit!(
-                        "{}",
-                        serde_json::to_string_pretty(&sops).map_err(|e| e.to_string())?
-                    );
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(e) => {
-                    emit!(
-                        "{}",
-                        serde_json::to_string_pretty(&e).map_err(|e| e.to_string())?
-                    );
-                    Ok(ExitCode::from(1))
-                }
-            }
-        }
-        Cmd::Report { out, as_of } => {
-            let mut rules = load_rules(cli.rules.as_ref())?;
-            set_as_of(&mut rules, as_of.as_deref())?;
-            sopap::report::rebuild(&out, &rules).map_err(|e| e.to_string())?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Cmd::Export { out, format, to } => {
-            let formats = sopap::export::Format::parse_list(&format).map_err(|e| e.to_string())?;
-            let res = sopap::export::export_run(&out, &formats, &to).map_err(|e| e.to_string())?;
-            eprintln!(
-                "sopap: exported {} SOPs to {} files in {}",
-                res.sops,
-                res.files.len(),
-                to.display()
-            );
-            for (id, format, message) in &res.failed {
-                eprintln!("sopap: {id}: not exported as {}: {message}", format.ext());
-            }
-            for f in &res.removed {
-                eprintln!(
-                    "sopap: removed stale file of an earlier export: {}",
-                    f.display()
-                );
-            }
-            for f in &res.unknown {
-                eprintln!(
-                    "sopap: file not written by this export (left in place): {}",
-                    f.display()
-                );
-            }
-            Ok(if res.failed.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            })
-        }
+        Cmd::Run(args) => cmd_run(args, rules_dir),
+        Cmd::Dump { file } => cmd_dump(&file, rules_dir),
+        Cmd::Parse { file } => cmd_parse(&file, rules_dir),
+        Cmd::Report { out, as_of } => cmd_report(&out, as_of.as_deref(), rules_dir),
+        Cmd::Export { out, format, to } => cmd_export(&out, &format, &to),
         Cmd::Worker => {
-            worker::serve(cli.rules.as_deref()).map_err(|e| e.to_string())?;
+            worker::serve(cli.rules.as_deref())?;
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Schema => {
             let schema = schemars::schema_for!(sopap::sop::record::Sop);
-            emit!(
-                "{}",
-                serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())?
-            );
+            emit!("{}", serde_json::to_string_pretty(&schema)?);
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `sopap run`: the whole archive through the batch.
+fn cmd_run(args: RunArgs, rules_dir: Option<&PathBuf>) -> Result<ExitCode, CliError> {
+    let RunArgs {
+        archive,
+        out,
+        quiet,
+        json_log,
+        full,
+        fail_on,
+        as_of,
+        in_process,
+        worker_memory_mib,
+        worker_seconds,
+    } = args;
+    let fail_on = FailOn::parse(&fail_on)?;
+    let mut rules = load_rules(rules_dir)?;
+    set_as_of(&mut rules, as_of.as_deref())?;
+    if !archive.is_dir() {
+        return Err(CliError::NotAFolder(archive));
+    }
+    let mut opts = RunOptions::new(archive, out);
+    opts.engine_version = engine_version();
+    opts.full = full;
+    if !in_process {
+        let exe = std::env::current_exe().map_err(CliError::Exe)?;
+        let mut cfg = worker::WorkerConfig::new(exe, rules_dir.cloned());
+        cfg.memory_bytes = worker_memory_mib.saturating_mul(1 << 20);
+        cfg.wall_time = std::time::Duration::from_secs(worker_seconds.max(1));
+        opts.isolation = worker::Isolation::Workers(cfg);
+    }
+    opts.progress = if quiet {
+        ProgressMode::Quiet
+    } else if json_log {
+        ProgressMode::JsonLog
+    } else {
+        ProgressMode::Auto
+    };
+    let archive_path = opts.archive.clone();
+    let res = batch::run(&opts, &rules)?;
+    if res.files == 0 {
+        let msg = format!(
+            "the archive {} holds no files to read",
+            archive_path.display()
+        );
+        if json_log {
+            eprintln!(
+                "{}",
+                serde_json::json!({"event": "archive-empty", "message": msg})
+            );
+        } else {
+            eprintln!("sopap: {msg}");
+        }
+    }
+    Ok(if fail_on.fails(&res.errors) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `sopap dump`: one file's document model as JSON.
+fn cmd_dump(file: &Path, rules_dir: Option<&PathBuf>) -> Result<ExitCode, CliError> {
+    let bytes = std::fs::read(file).map_err(|source| CliError::Read {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    let rules = load_rules(rules_dir)?;
+    let budget = Budget::new(Limits::default());
+    // The model as the parser last saw it: pictures read by OCR where needed.
+    let (doc, _, _) =
+        sopap::pipeline::read_document(&bytes, &rules, &budget).map_err(|e| CliError::Ingest {
+            path: file.to_path_buf(),
+            source: KindedIngestError(e),
+        })?;
+    emit!("{}", serde_json::to_string_pretty(&doc)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `sopap parse`: one file's SOPs (or its error line) as JSON.
+fn cmd_parse(file: &Path, rules_dir: Option<&PathBuf>) -> Result<ExitCode, CliError> {
+    let rules = load_rules(rules_dir)?;
+    let bytes = std::fs::read(file).map_err(|source| CliError::Read {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    let ctx = FileContext {
+        rel_path: file.to_string_lossy().replace('\\', "/"),
+        agency: None,
+    };
+    match process_bytes(&ctx, &bytes, &rules, &Limits::default()) {
+        Ok(sops) => {
+            emit!("{}", serde_json::to_string_pretty(&sops)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            emit!("{}", serde_json::to_string_pretty(&e)?);
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+/// `sopap report`: the reports rebuilt from an earlier run's output folder.
+fn cmd_report(
+    out: &Path,
+    as_of: Option<&str>,
+    rules_dir: Option<&PathBuf>,
+) -> Result<ExitCode, CliError> {
+    let mut rules = load_rules(rules_dir)?;
+    set_as_of(&mut rules, as_of)?;
+    sopap::report::rebuild(out, &rules)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `sopap export`: every SOP of an earlier run as standard-format documents.
+fn cmd_export(out: &Path, format: &str, to: &Path) -> Result<ExitCode, CliError> {
+    let formats = sopap::export::Format::parse_list(format)?;
+    let res = sopap::export::export_run(out, &formats, to)?;
+    eprintln!(
+        "sopap: exported {} SOPs to {} files in {}",
+        res.sops,
+        res.files.len(),
+        to.display()
+    );
+    for (id, format, message) in &res.failed {
+        eprintln!("sopap: {id}: not exported as {}: {message}", format.ext());
+    }
+    for f in &res.removed {
+        eprintln!(
+            "sopap: removed stale file of an earlier export: {}",
+            f.display()
+        );
+    }
+    for f in &res.unknown {
+        eprintln!(
+            "sopap: file not written by this export (left in place): {}",
+            f.display()
+        );
+    }
+    Ok(if res.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// Which failed files make `run` exit with status 1.
@@ -298,7 +418,7 @@ enum FailOn {
 }
 
 impl FailOn {
-    fn parse(s: &str) -> Result<Self, String> {
+    fn parse(s: &str) -> Result<Self, CliError> {
         match s {
             "any" => Ok(FailOn::Any),
             "never" => Ok(FailOn::Never),
@@ -309,10 +429,10 @@ impl FailOn {
                         k.into(),
                     ))
                     .map_err(|_| {
-                        format!(
+                        CliError::Usage(format!(
                             "--fail-on: unknown error kind {k:?} (any, never, or a list of \
                                  corrupt, encrypted, unsupported, too-large, timeout, no-sop-found)"
-                        )
+                        ))
                     })?;
                     kinds.push(kind);
                 }

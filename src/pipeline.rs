@@ -5,12 +5,13 @@
 
 use sha2::{Digest, Sha256};
 
+use crate::analyze::Rules;
 use crate::error::{ErrorKind, IngestError};
 use crate::ingest::raster::read::{NotRead, PictureReport, read_pdf_pictures};
 use crate::ingest::{self, limits::Budget, limits::Limits};
 use crate::model::Document;
-use crate::rules::{Rules, hex};
-use crate::sop::{self, record::FileError, record::Sop};
+use crate::rules::hex;
+use crate::sop::{self, record::FileError, record::FindingCode, record::Sop};
 
 /// What the pipeline knows of a file before reading it.
 #[derive(Clone, Debug)]
@@ -94,7 +95,7 @@ pub fn read_document(
 }
 
 /// The finding of an SOP whose procedure is a picture.
-const PROCEDURE_AS_IMAGE: &str = "procedure-as-image";
+const PROCEDURE_AS_IMAGE: FindingCode = FindingCode::ProcedureAsImage;
 
 /// Its message when no OCR engine read the picture.
 const PICTURE_NOT_READ: &str = "Tabel prosedur (diagram alir) berupa gambar, bukan teks; \
@@ -199,10 +200,10 @@ fn percent(x: f32) -> String {
 
 /// Adds finding `code` to `sop` with the rules' severity (none when the rules switch it
 /// off).
-fn push_finding(sop: &mut Sop, rules: &Rules, code: &str, message: &str) {
+fn push_finding(sop: &mut Sop, rules: &Rules, code: FindingCode, message: &str) {
     if let Some(severity) = rules.findings.severity(code) {
         sop.findings.push(sop::record::Finding {
-            code: code.to_string(),
+            code,
             severity,
             step: None,
             message: message.to_string(),

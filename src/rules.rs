@@ -10,10 +10,6 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
-use crate::analyze::policy::FindingRules;
-use crate::ingest::raster::ocr::OcrRules;
-use crate::sop::vocab::Vocabulary;
-
 /// The rule files and their embedded defaults.
 pub const DEFAULT_FILES: &[(&str, &str)] = &[
     ("actors.toml", include_str!("../rules/actors.toml")),
@@ -70,7 +66,7 @@ pub enum RulesError {
 
 /// Checks an override folder: it exists, and every file in it (hidden files aside) is
 /// named like one of the rule files.
-fn check_rules_dir(dir: &Path) -> Result<(), RulesError> {
+pub fn check_rules_dir(dir: &Path) -> Result<(), RulesError> {
     let folder_err = |path: &Path, message: String| RulesError::Folder {
         path: path.to_path_buf(),
         message,
@@ -174,45 +170,6 @@ impl RuleSource {
     }
 }
 
-/// All rules the pipeline uses.
-#[derive(Debug)]
-pub struct Rules {
-    /// Vocabulary of the SOP parser (actor titles, labels, headers, marks, time units,
-    /// decision cues).
-    pub vocab: Vocabulary,
-    /// Severities and thresholds of findings.
-    pub findings: FindingRules,
-    /// How pictured text is read (engine settings, confusion folds).
-    pub ocr: OcrRules,
-    /// Hash of the rule files in force (see [`RuleSource::fingerprint`]).
-    pub fingerprint: String,
-}
-
-impl Rules {
-    /// Loads the rules: embedded defaults, overridden by files in `dir`.
-    pub fn load(dir: Option<&Path>) -> Result<Self, RulesError> {
-        if let Some(dir) = dir {
-            check_rules_dir(dir)?;
-        }
-        Rules::from_source(&RuleSource::new(dir))
-    }
-
-    /// Loads the rules from a [`RuleSource`].
-    pub fn from_source(src: &RuleSource) -> Result<Self, RulesError> {
-        Ok(Rules {
-            vocab: Vocabulary::load(src)?,
-            findings: FindingRules::load(src)?,
-            ocr: src.parse("ocr.toml")?,
-            fingerprint: src.fingerprint()?,
-        })
-    }
-
-    /// The embedded default rules.
-    pub fn defaults() -> Result<Self, RulesError> {
-        Rules::load(None)
-    }
-}
-
 /// Lower-case hex of bytes.
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
@@ -227,12 +184,6 @@ pub fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn defaults_load() {
-        let r = Rules::defaults();
-        assert!(r.is_ok(), "{:?}", r.err());
-    }
 
     #[test]
     fn malformed_override_names_file_and_line() {

@@ -6,9 +6,9 @@ use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
+use sopap::Rules;
 use sopap::batch::{RunOptions, run};
 use sopap::error::ErrorKind;
-use sopap::rules::Rules;
 
 fn good() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/archive/Kel. Tikala/SOP SKTM.docx")

@@ -4,11 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
+use sopap::Rules;
 use sopap::batch::state::{FileState, Store};
 use sopap::batch::{RunOptions, run};
 use sopap::ingest::limits::Limits;
 use sopap::pipeline::FileContext;
-use sopap::rules::Rules;
 
 use sopap::batch::OUTPUTS;
 
@@ -191,7 +191,7 @@ fn one_run_at_a_time_per_output_folder_and_leftovers_of_a_killed_run_are_removed
     let opts = RunOptions::new(&archive, &out);
     let r = rules("2026-11-25");
 
-    let held = sopap::batch::output::lock_out(&out).unwrap();
+    let held = sopap::batch::lock::lock_out(&out).unwrap();
     let busy = run(&opts, &r).unwrap_err();
     assert!(matches!(busy, sopap::batch::BatchError::Busy(_)), "{busy}");
     assert!(busy.to_string().contains("another sopap run"));

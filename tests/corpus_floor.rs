@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
+use sopap::Rules;
 use sopap::batch::{self, RunOptions};
-use sopap::rules::Rules;
 
 #[macro_use]
 mod support;

@@ -10,9 +10,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use sopap::Rules;
 use sopap::batch::{self, RunOptions};
 use sopap::export::bpmn::{decision_targets, to_bpmn};
-use sopap::rules::Rules;
 use sopap::sop::record::{Sop, Symbol};
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/archive");

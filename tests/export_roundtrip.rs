@@ -5,11 +5,11 @@
 
 use std::path::PathBuf;
 
+use sopap::Rules;
 use sopap::batch::{self, RunOptions};
 use sopap::export::{Format, names::Namer, render};
 use sopap::ingest::limits::Limits;
 use sopap::pipeline::{FileContext, process_bytes};
-use sopap::rules::Rules;
 use sopap::sop::record::Sop;
 
 mod support;

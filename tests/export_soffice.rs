@@ -5,10 +5,10 @@
 use std::path::Path;
 use std::process::Command;
 
+use sopap::Rules;
 use sopap::export::{Format, render};
 use sopap::ingest::limits::Limits;
 use sopap::pipeline::{FileContext, process_bytes};
-use sopap::rules::Rules;
 use sopap::sop::record::Sop;
 
 #[macro_use]

@@ -62,7 +62,7 @@ fn sample() -> Sop {
         ],
         steps,
         findings: vec![Finding {
-            code: "missing-legal-basis".into(),
+            code: sopap::sop::record::FindingCode::MissingLegalBasis,
             severity: Severity::Warning,
             step: None,
             message: "Dasar Hukum belum diisi.".into(),

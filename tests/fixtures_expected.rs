@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+mod support;
+
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
 const SYMBOLS: [&str; 5] = ["terminator", "process", "decision", "connector", "offpage"];
 const ERROR_KINDS: [&str; 6] = [
@@ -33,22 +35,6 @@ fn files(v: &Value) -> &serde_json::Map<String, Value> {
     v["files"].as_object().unwrap()
 }
 
-fn walk(dir: &Path, root: &Path, out: &mut BTreeSet<String>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            walk(&path, root, out);
-        } else {
-            let rel = path
-                .strip_prefix(root)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            out.insert(rel);
-        }
-    }
-}
-
 fn zip_part(rel: &str, part: &str) -> String {
     let file = File::open(archive().join(rel)).unwrap();
     let mut zip = zip::ZipArchive::new(file).unwrap();
@@ -63,8 +49,10 @@ fn zip_part(rel: &str, part: &str) -> String {
 #[test]
 fn every_listed_file_exists_and_every_file_is_listed() {
     let v = expected();
-    let mut on_disk = BTreeSet::new();
-    walk(&archive(), &archive(), &mut on_disk);
+    let mut on_disk: BTreeSet<String> =
+        support::relative_names(&archive(), &support::all_files_under(&archive()))
+            .into_iter()
+            .collect();
     on_disk.remove("agencies.csv");
     let listed: BTreeSet<String> = files(&v).keys().cloned().collect();
     assert_eq!(listed, on_disk);

@@ -1017,7 +1017,7 @@ fn soffice_installed() -> bool {
 
 /// (activity, actors, symbol) of every step of every SOP of `doc`.
 fn step_signature(doc: &Document) -> Vec<(String, Vec<String>, String)> {
-    let rules = sopap::rules::Rules::defaults().unwrap();
+    let rules = sopap::Rules::defaults().unwrap();
     sopap::sop::parse(doc, &rules)
         .iter()
         .flat_map(|s| s.steps.iter())

@@ -17,10 +17,10 @@ use std::process::Command;
 
 use image::{Rgb, RgbImage};
 use lopdf::{Document as PdfDoc, Object, Stream, dictionary};
+use sopap::Rules;
 use sopap::ingest::limits::Limits;
 use sopap::ingest::raster::ocr::Engine;
 use sopap::pipeline::{FileContext, process_bytes};
-use sopap::rules::Rules;
 use sopap::sop::record::Sop;
 
 /// Steps, actors and symbols a rendered page must give back (share of the text

@@ -1,9 +1,9 @@
 //! A procedure table continued on a later page without its header (a page break in a
 //! PDF), and page-break connectors beside a step's symbol.
 
+use sopap::Rules;
 use sopap::ingest::{self, limits::Budget};
 use sopap::model::{Anchor, Block, Cell, Document, Row, Section, Shape, ShapeKind, Table};
-use sopap::rules::Rules;
 use sopap::sop::parse;
 use sopap::sop::record::Symbol;
 

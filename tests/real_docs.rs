@@ -11,13 +11,13 @@ use std::path::PathBuf;
 
 mod support;
 
+use sopap::Rules;
 use sopap::error::ErrorKind;
 use sopap::ingest::limits::Limits;
 use sopap::model::{
     Anchor, Block, Cell, Document, Format, Paragraph, Rect, Row, Section, Shape, ShapeKind, Table,
 };
 use sopap::pipeline::{FileContext, process_bytes};
-use sopap::rules::Rules;
 use sopap::sop::record::{Sop, Symbol};
 
 // ------------------------------------------------------------------ real documents

@@ -3,8 +3,9 @@
 mod report_support;
 
 use report_support::{CUTI, SURAT_MASUK, codes, rules, rules_with, sop};
+use sopap::Rules;
 use sopap::analyze::{cross_findings, findings::check};
-use sopap::rules::{Rules, RulesError};
+use sopap::rules::RulesError;
 use sopap::sop::record::{Severity, Symbol};
 
 fn c(code: &str, step: Option<u32>) -> (String, Option<u32>) {

@@ -422,7 +422,7 @@ fn report_html_renders_in_headless_chromium() {
 
 #[test]
 fn failed_files_count_for_the_manifest_agency_and_keep_it_on_rebuild() {
-    use sopap::batch::agency::AgencyMap;
+    use sopap::analyze::agency::AgencyMap;
     use sopap::report::{ReportContext, write_all_with};
     let dir = tempfile::tempdir().unwrap();
     let r = rules();

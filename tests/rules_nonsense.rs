@@ -3,7 +3,8 @@
 //! recognised, while the built-in file recognises it. A word the parser still knew
 //! under a nonsense file would be a word hidden in Rust.
 
-use sopap::rules::{DEFAULT_FILES, RuleSource, Rules};
+use sopap::Rules;
+use sopap::rules::{DEFAULT_FILES, RuleSource};
 use sopap::sop::vocab::Vocabulary;
 
 /// Nonsense words, one per distinct string of a file (the same string gets the same

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use serde_json::Value;
+use sopap::Rules;
 use sopap::ingest::{self, limits::Budget, limits::Limits};
-use sopap::rules::Rules;
 use sopap::sop::parse;
 use sopap::sop::record::{Sop, Symbol};
 

@@ -1,9 +1,9 @@
 //! SOP parsing on hand-built document models: segmentation, identity, procedure tables.
 
+use sopap::Rules;
 use sopap::model::{
     Anchor, Block, Cell, CellValue, Document, Paragraph, Row, Section, Shape, ShapeKind, Table,
 };
-use sopap::rules::Rules;
 use sopap::sop::parse;
 use sopap::sop::record::{Layout, Symbol};
 

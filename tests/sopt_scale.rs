@@ -2,8 +2,8 @@
 
 use std::time::Instant;
 
+use sopap::Rules;
 use sopap::model::{Block, Cell, Document, Row, Section, Table};
-use sopap::rules::Rules;
 use sopap::sop::parse;
 
 fn cell(row: usize, col: usize, rs: usize, cs: usize, t: &str) -> Cell {

@@ -2,8 +2,9 @@
 //! time in minutes, dates, decision cues and branches, `--rules` overrides, and the
 //! narrative reader on hand-built paragraphs and tables.
 
+use sopap::Rules;
 use sopap::model::{Cell, ListInfo, Paragraph, Row, Table};
-use sopap::rules::{RuleSource, Rules, RulesError};
+use sopap::rules::{RuleSource, RulesError};
 use sopap::sop::narrative::{parse_paragraphs, parse_table, sentence_actor};
 use sopap::sop::record::Symbol;
 use sopap::sop::vocab::{ColumnRole, IdentityField, Vocabulary};

@@ -28,9 +28,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::agency::AgencyMap;
 use super::findings::{identity_presence, present};
-use crate::batch::agency::AgencyMap;
-use crate::sop::record::{Finding, Severity, Sop};
+use crate::sop::record::{Finding, FindingCode, Severity, Sop};
 
 /// The name shown for SOPs and files without an agency.
 pub const NO_AGENCY: &str = "(tanpa OPD)";
@@ -217,7 +217,7 @@ impl ErrorAgencies {
 }
 
 /// Findings of one agency counted by severity and code.
-pub type CodeCounts = BTreeMap<(Severity, String), usize>;
+pub type CodeCounts = BTreeMap<(Severity, FindingCode), usize>;
 
 #[derive(Default)]
 struct Acc {
@@ -268,7 +268,7 @@ impl AgencyTally {
         }
         for f in findings {
             a.findings.add(f.severity);
-            *a.codes.entry((f.severity, f.code.clone())).or_default() += 1;
+            *a.codes.entry((f.severity, f.code)).or_default() += 1;
         }
         let (id_share, step_share) = sop_shares(s);
         a.identity_sum += id_share;
@@ -280,7 +280,7 @@ impl AgencyTally {
     pub fn add_finding(&mut self, agency: &str, f: &Finding, first_error: bool) {
         let a = self.acc(agency);
         a.findings.add(f.severity);
-        *a.codes.entry((f.severity, f.code.clone())).or_default() += 1;
+        *a.codes.entry((f.severity, f.code)).or_default() += 1;
         if first_error && f.severity == Severity::Error {
             a.with_errors += 1;
         }

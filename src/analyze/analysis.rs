@@ -9,17 +9,17 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io;
 
+use super::Rules;
 use super::agencies::{
     AgencySummary, AgencyTally, CodeCounts, ErrorAgencies, SeverityCounts, agency_name,
 };
+use super::agency::AgencyMap;
 use super::collisions::{self, Collisions};
 use super::duplicates::{DuplicateGroup, DuplicateIndex, Interner, step_key};
 use super::findings;
 use super::rules_loop::{LoopEntry, RulesLoop};
 use super::source::SopSource;
-use crate::batch::agency::AgencyMap;
-use crate::rules::Rules;
-use crate::sop::record::{FileError, Finding, Severity, Sop};
+use crate::sop::record::{FileError, Finding, FindingCode, Severity, Sop};
 
 /// What the analysis is told beyond the SOPs.
 #[derive(Clone, Debug, Default)]
@@ -99,7 +99,7 @@ impl Analysis {
             facts.push((idx, own.iter().any(|f| f.severity == Severity::Error)));
             Ok(())
         })?;
-        if let Some(severity) = rules.findings.severity("number-collision") {
+        if let Some(severity) = rules.findings.severity(FindingCode::NumberCollision) {
             for c in coll.finish(severity) {
                 let Some(fact) = facts.get_mut(c.ord as usize) else {
                     continue;

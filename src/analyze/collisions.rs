@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 
 use super::duplicates::{hash128, normalise, step_key};
-use crate::sop::record::{Finding, Severity, Sop};
+use crate::sop::record::{Finding, FindingCode, Severity, Sop};
 
 /// Most other SOPs a `number-collision` message names before "dan N lainnya".
 const NAMED_IN_MESSAGE: usize = 3;
@@ -148,7 +148,7 @@ impl Collisions {
                     ord: m.ord,
                     id: m.id.clone(),
                     finding: Finding {
-                        code: "number-collision".into(),
+                        code: FindingCode::NumberCollision,
                         severity,
                         step: None,
                         message: format!(
@@ -169,7 +169,7 @@ impl Collisions {
 pub fn insert(findings: &mut Vec<Finding>, f: Finding) {
     let at = findings
         .iter()
-        .position(|f| f.step.is_some() || f.code == "no-steps")
+        .position(|f| f.step.is_some() || f.code == FindingCode::NoSteps)
         .unwrap_or(findings.len());
     findings.insert(at, f);
 }

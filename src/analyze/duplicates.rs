@@ -361,64 +361,8 @@ impl<'r> DuplicateIndex<'r> {
             shingle_sets,
             ..
         } = self;
-        // 3. signatures and band keys.
-        let mut bands: Vec<(u64, u32)> = shingle_sets
-            .par_iter()
-            .enumerate()
-            .filter(|(_, sh)| !sh.is_empty())
-            .flat_map_iter(|(c, sh)| {
-                let sig = signature(sh);
-                (0..BANDS).map(move |b| {
-                    let mut h = mix(b as u64 + 1);
-                    for v in sig.get(b * ROWS..(b + 1) * ROWS).unwrap_or(&[]) {
-                        h = mix(h ^ v);
-                    }
-                    (h, c as u32)
-                })
-            })
-            .collect();
-        bands.par_sort_unstable();
-
-        // 4. exact checks of bucket members against the bucket's leaders.
-        let t = rules.near_similarity;
-        let mut groups = Groups::new(classes.len());
-        let mut leaders: Vec<u32> = Vec::with_capacity(MAX_LEADERS);
-        for bucket in bands.chunk_by(|a, b| a.0 == b.0) {
-            if bucket.len() < 2 {
-                continue;
-            }
-            leaders.clear();
-            for &(_, c) in bucket {
-                let sc = shingle_sets
-                    .get(c as usize)
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]);
-                let mut joined = false;
-                for &l in &leaders {
-                    if groups.find(l) == groups.find(c) {
-                        joined = true;
-                        break;
-                    }
-                    let sl = shingle_sets
-                        .get(l as usize)
-                        .map(Vec::as_slice)
-                        .unwrap_or(&[]);
-                    let (small, big) = (sc.len().min(sl.len()), sc.len().max(sl.len()));
-                    if big == 0 || (small as f64) < t * big as f64 {
-                        continue;
-                    }
-                    let sim = jaccard(sc, sl);
-                    if sim >= t {
-                        groups.union(l, c, sim);
-                        joined = true;
-                        break;
-                    }
-                }
-                if !joined && leaders.len() < MAX_LEADERS {
-                    leaders.push(c);
-                }
-            }
-        }
+        let bands = band_keys(&shingle_sets);
+        let mut groups = join_buckets(&bands, &shingle_sets, rules.near_similarity, classes.len());
         drop(shingle_sets);
 
         // Components.
@@ -494,6 +438,73 @@ impl<'r> DuplicateIndex<'r> {
         });
         out
     }
+}
+
+/// Stage 3 of [`DuplicateIndex::finish`]: the MinHash signature of every class's shingle
+/// set cut into bands, as sorted (band key, class) pairs; classes sharing a key are
+/// candidates.
+fn band_keys(shingle_sets: &[Vec<u32>]) -> Vec<(u64, u32)> {
+    let mut bands: Vec<(u64, u32)> = shingle_sets
+        .par_iter()
+        .enumerate()
+        .filter(|(_, sh)| !sh.is_empty())
+        .flat_map_iter(|(c, sh)| {
+            let sig = signature(sh);
+            (0..BANDS).map(move |b| {
+                let mut h = mix(b as u64 + 1);
+                for v in sig.get(b * ROWS..(b + 1) * ROWS).unwrap_or(&[]) {
+                    h = mix(h ^ v);
+                }
+                (h, c as u32)
+            })
+        })
+        .collect();
+    bands.par_sort_unstable();
+    bands
+}
+
+/// Stage 4 of [`DuplicateIndex::finish`]: the members of each band bucket checked exactly
+/// (Jaccard at least `t`) against the bucket's leaders and joined into groups.
+fn join_buckets(bands: &[(u64, u32)], shingle_sets: &[Vec<u32>], t: f64, classes: usize) -> Groups {
+    let mut groups = Groups::new(classes);
+    let mut leaders: Vec<u32> = Vec::with_capacity(MAX_LEADERS);
+    let set = |c: u32| {
+        shingle_sets
+            .get(c as usize)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    };
+    for bucket in bands.chunk_by(|a, b| a.0 == b.0) {
+        if bucket.len() < 2 {
+            continue;
+        }
+        leaders.clear();
+        for &(_, c) in bucket {
+            let sc = set(c);
+            let mut joined = false;
+            for &l in &leaders {
+                if groups.find(l) == groups.find(c) {
+                    joined = true;
+                    break;
+                }
+                let sl = set(l);
+                let (small, big) = (sc.len().min(sl.len()), sc.len().max(sl.len()));
+                if big == 0 || (small as f64) < t * big as f64 {
+                    continue;
+                }
+                let sim = jaccard(sc, sl);
+                if sim >= t {
+                    groups.union(l, c, sim);
+                    joined = true;
+                    break;
+                }
+            }
+            if !joined && leaders.len() < MAX_LEADERS {
+                leaders.push(c);
+            }
+        }
+    }
+    groups
 }
 
 #[cfg(test)]

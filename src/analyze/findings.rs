@@ -17,19 +17,19 @@
 //!   vocabulary reads its activity as a question. It lacks branches when it has neither
 //!   `if_yes` nor `if_no` and fewer than two `next` steps.
 
-use crate::rules::Rules;
-use crate::sop::record::{Finding, Sop, Step, Symbol};
+use super::Rules;
+use crate::sop::record::{Finding, FindingCode, Sop, Step, Symbol};
 
 use super::date::Date;
 
 /// Identity list fields checked for presence: (code, label in the SOP form).
-const LIST_FIELDS: &[(&str, &str)] = &[
-    ("missing-legal-basis", "Dasar Hukum"),
-    ("missing-qualifications", "Kualifikasi Pelaksana"),
-    ("missing-related-sops", "Keterkaitan"),
-    ("missing-equipment", "Peralatan/Perlengkapan"),
-    ("missing-warnings", "Peringatan"),
-    ("missing-records", "Pencatatan dan Pendataan"),
+const LIST_FIELDS: &[(FindingCode, &str)] = &[
+    (FindingCode::MissingLegalBasis, "Dasar Hukum"),
+    (FindingCode::MissingQualifications, "Kualifikasi Pelaksana"),
+    (FindingCode::MissingRelatedSops, "Keterkaitan"),
+    (FindingCode::MissingEquipment, "Peralatan/Perlengkapan"),
+    (FindingCode::MissingWarnings, "Peringatan"),
+    (FindingCode::MissingRecords, "Pencatatan dan Pendataan"),
 ];
 
 /// Collects findings, dropping codes the rules switch off.
@@ -39,10 +39,10 @@ struct Out<'a> {
 }
 
 impl Out<'_> {
-    fn push(&mut self, code: &str, step: Option<u32>, message: String) {
+    fn push(&mut self, code: FindingCode, step: Option<u32>, message: String) {
         if let Some(severity) = self.rules.findings.severity(code) {
             self.list.push(Finding {
-                code: code.to_string(),
+                code,
                 severity,
                 step,
                 message,
@@ -100,9 +100,9 @@ pub fn check(sop: &Sop, rules: &Rules) -> Vec<Finding> {
     for f in sop
         .findings
         .iter()
-        .filter(|f| super::policy::READING_CODES.contains(&f.code.as_str()))
+        .filter(|f| super::policy::READING_CODES.contains(&f.code))
     {
-        out.push(&f.code, f.step, f.message.clone());
+        out.push(f.code, f.step, f.message.clone());
     }
     check_identity(sop, &mut out);
     check_dates(sop, &mut out);
@@ -114,28 +114,28 @@ fn check_identity(sop: &Sop, out: &mut Out<'_>) {
     let id = &sop.identity;
     if !present(id.number.as_deref()) {
         out.push(
-            "missing-number",
+            FindingCode::MissingNumber,
             None,
             "Nomor SOP belum diisi; isi Nomor SOP sesuai penomoran naskah dinas.".into(),
         );
     }
     if !present(id.title.as_deref()) {
         out.push(
-            "missing-title",
+            FindingCode::MissingTitle,
             None,
             "Nama SOP belum diisi; tuliskan nama prosedur pada halaman identitas.".into(),
         );
     }
     if !approval_present(sop) {
         out.push(
-            "missing-approval",
+            FindingCode::MissingApproval,
             None,
             "Pengesahan (Disahkan oleh: jabatan, nama, NIP) belum diisi.".into(),
         );
     }
     if !present(id.effective.as_deref()) {
         out.push(
-            "missing-effective-date",
+            FindingCode::MissingEffectiveDate,
             None,
             "Tanggal Efektif belum diisi; cantumkan tanggal mulai berlakunya SOP.".into(),
         );
@@ -151,7 +151,7 @@ fn check_identity(sop: &Sop, out: &mut Out<'_>) {
     for ((code, label), items) in LIST_FIELDS.iter().zip(lists) {
         if !present_list(items) {
             out.push(
-                code,
+                *code,
                 None,
                 format!("Bagian \"{label}\" pada halaman identitas SOP belum diisi."),
             );
@@ -180,17 +180,17 @@ fn check_dates(sop: &Sop, out: &mut Out<'_>) {
         };
         match Date::parse_iso_partial(text) {
             Err(_) => out.push(
-                "invalid-date",
+                FindingCode::InvalidDate,
                 None,
                 format!("{label} \"{text}\" bukan tanggal yang sah; tulis ulang tanggalnya."),
             ),
             Ok(d) if d > as_of => out.push(
-                "invalid-date",
+                FindingCode::InvalidDate,
                 None,
                 format!("{label} {d} melewati tanggal acuan {as_of}; periksa kembali tanggalnya."),
             ),
             Ok(d) if d < earliest => out.push(
-                "invalid-date",
+                FindingCode::InvalidDate,
                 None,
                 format!(
                     "{label} {d} lebih awal dari tahun {}; periksa kembali tanggalnya.",
@@ -215,7 +215,7 @@ fn check_dates(sop: &Sop, out: &mut Out<'_>) {
         let limit = as_of.years_before(fr.review_years);
         if latest < limit {
             out.push(
-                "stale",
+                FindingCode::Stale,
                 None,
                 format!(
                     "SOP terakhir berlaku/direvisi {latest}, lebih dari {} tahun sebelum {as_of}; \
@@ -239,7 +239,7 @@ fn check_procedure(sop: &Sop, out: &mut Out<'_>) {
     let rules = out.rules;
     if sop.steps.is_empty() {
         out.push(
-            "no-steps",
+            FindingCode::NoSteps,
             None,
             "SOP tidak memiliki langkah kegiatan; lengkapi tabel prosedur (Kegiatan, \
              Pelaksana, Mutu Baku)."
@@ -250,21 +250,21 @@ fn check_procedure(sop: &Sop, out: &mut Out<'_>) {
         let n = step.no;
         if step.actors.iter().all(|a| a.trim().is_empty()) {
             out.push(
-                "step-without-actor",
+                FindingCode::StepWithoutActor,
                 Some(n),
                 format!("Langkah {n} belum memiliki pelaksana; tandai kolom pelaksananya."),
             );
         }
         if !present(step.time.as_deref()) {
             out.push(
-                "step-without-time",
+                FindingCode::StepWithoutTime,
                 Some(n),
                 format!("Langkah {n} belum memiliki mutu baku waktu."),
             );
         }
         if !present(step.output.as_deref()) {
             out.push(
-                "step-without-output",
+                FindingCode::StepWithoutOutput,
                 Some(n),
                 format!("Langkah {n} belum memiliki mutu baku output."),
             );
@@ -275,7 +275,7 @@ fn check_procedure(sop: &Sop, out: &mut Out<'_>) {
             && step.next.len() < 2
         {
             out.push(
-                "decision-without-branches",
+                FindingCode::DecisionWithoutBranches,
                 Some(n),
                 format!(
                     "Langkah {n} adalah keputusan tetapi belum menunjukkan langkah lanjutan \
@@ -297,7 +297,7 @@ fn check_terminators(sop: &Sop, out: &mut Out<'_>) {
     };
     if first.symbol != Some(Symbol::Terminator) {
         out.push(
-            "missing-start",
+            FindingCode::MissingStart,
             Some(first.no),
             format!(
                 "Langkah {} (awal prosedur) tidak digambar dengan simbol terminator (mulai).",
@@ -312,7 +312,7 @@ fn check_terminators(sop: &Sop, out: &mut Out<'_>) {
     if !has_end {
         let last = sop.steps.last().map(|s| s.no);
         out.push(
-            "missing-end",
+            FindingCode::MissingEnd,
             last,
             "Prosedur tidak diakhiri simbol terminator (selesai); gambarkan akhir prosedur.".into(),
         );
@@ -333,7 +333,7 @@ fn check_actors(sop: &Sop, out: &mut Out<'_>) {
         }
         if !rules.vocab.is_known_actor(a) {
             out.push(
-                "unknown-actor",
+                FindingCode::UnknownActor,
                 None,
                 format!(
                     "Pelaksana \"{a}\" tidak ada dalam daftar jabatan; periksa penulisannya \
@@ -345,7 +345,7 @@ fn check_actors(sop: &Sop, out: &mut Out<'_>) {
     let max = rules.findings.max_actors;
     if sop.actors.len() > max {
         out.push(
-            "too-many-actors",
+            FindingCode::TooManyActors,
             None,
             format!(
                 "SOP melibatkan {} pelaksana (lebih dari {max}); pertimbangkan memecah \

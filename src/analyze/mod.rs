@@ -2,11 +2,13 @@
 //! per-agency figures.
 
 pub mod agencies;
+pub mod agency;
 pub mod date;
 pub mod duplicates;
 pub mod findings;
 pub mod policy;
 pub mod rules_loop;
+pub mod ruleset;
 
 pub mod analysis;
 pub mod collisions;
@@ -14,9 +16,9 @@ pub mod source;
 
 pub use analysis::Analysis;
 pub use collisions::number_key;
+pub use ruleset::Rules;
 
-use crate::rules::Rules;
-use crate::sop::record::Sop;
+use crate::sop::record::{FindingCode, Sop};
 
 /// Computes every SOP's findings for this run: its own findings ([`findings::check`]),
 /// then the ones that need every SOP of the run (`number-collision`, see [`collisions`]).
@@ -29,7 +31,7 @@ pub fn cross_findings(sops: &mut [Sop], rules: &Rules) {
     for s in sops.iter_mut() {
         s.findings = findings::check(s, rules);
     }
-    let Some(severity) = rules.findings.severity("number-collision") else {
+    let Some(severity) = rules.findings.severity(FindingCode::NumberCollision) else {
         return;
     };
     let mut c = collisions::Collisions::new();

@@ -13,48 +13,48 @@ use serde::Deserialize;
 
 use super::date::Date;
 use crate::rules::{RuleSource, RulesError};
-use crate::sop::record::Severity;
+use crate::sop::record::{FindingCode, Severity};
 
 /// The name of the rules file.
 pub const FILE: &str = "findings.toml";
 
 /// Every finding code (SPEC.md) with its built-in severity.
-pub const CODES: &[(&str, Severity)] = &[
-    ("missing-number", Severity::Error),
-    ("missing-title", Severity::Error),
-    ("missing-legal-basis", Severity::Warning),
-    ("missing-approval", Severity::Warning),
-    ("missing-effective-date", Severity::Warning),
-    ("missing-qualifications", Severity::Info),
-    ("missing-related-sops", Severity::Info),
-    ("missing-equipment", Severity::Info),
-    ("missing-warnings", Severity::Info),
-    ("missing-records", Severity::Info),
-    ("invalid-date", Severity::Error),
-    ("stale", Severity::Warning),
-    ("number-collision", Severity::Error),
-    ("no-steps", Severity::Error),
-    ("step-without-actor", Severity::Error),
-    ("step-without-time", Severity::Warning),
-    ("step-without-output", Severity::Warning),
-    ("decision-without-branches", Severity::Error),
-    ("missing-start", Severity::Warning),
-    ("missing-end", Severity::Warning),
-    ("unknown-actor", Severity::Info),
-    ("too-many-actors", Severity::Info),
-    ("unread-label", Severity::Info),
-    ("procedure-as-image", Severity::Warning),
+pub const CODES: &[(FindingCode, Severity)] = &[
+    (FindingCode::MissingNumber, Severity::Error),
+    (FindingCode::MissingTitle, Severity::Error),
+    (FindingCode::MissingLegalBasis, Severity::Warning),
+    (FindingCode::MissingApproval, Severity::Warning),
+    (FindingCode::MissingEffectiveDate, Severity::Warning),
+    (FindingCode::MissingQualifications, Severity::Info),
+    (FindingCode::MissingRelatedSops, Severity::Info),
+    (FindingCode::MissingEquipment, Severity::Info),
+    (FindingCode::MissingWarnings, Severity::Info),
+    (FindingCode::MissingRecords, Severity::Info),
+    (FindingCode::InvalidDate, Severity::Error),
+    (FindingCode::Stale, Severity::Warning),
+    (FindingCode::NumberCollision, Severity::Error),
+    (FindingCode::NoSteps, Severity::Error),
+    (FindingCode::StepWithoutActor, Severity::Error),
+    (FindingCode::StepWithoutTime, Severity::Warning),
+    (FindingCode::StepWithoutOutput, Severity::Warning),
+    (FindingCode::DecisionWithoutBranches, Severity::Error),
+    (FindingCode::MissingStart, Severity::Warning),
+    (FindingCode::MissingEnd, Severity::Warning),
+    (FindingCode::UnknownActor, Severity::Info),
+    (FindingCode::TooManyActors, Severity::Info),
+    (FindingCode::UnreadLabel, Severity::Info),
+    (FindingCode::ProcedureAsImage, Severity::Warning),
 ];
 
 /// Codes the parser attaches while reading (not recomputed by the checks); they are kept
 /// when the findings of an SOP are computed again.
-pub const READING_CODES: &[&str] = &["unread-label"];
+pub const READING_CODES: &[FindingCode] = &[FindingCode::UnreadLabel];
 
 /// Severity of every finding code, thresholds of the checks, and the as-of date.
 #[derive(Clone, Debug)]
 pub struct FindingRules {
     /// Severity per code; a code absent here is switched off.
-    severity: BTreeMap<String, Severity>,
+    severity: BTreeMap<FindingCode, Severity>,
     /// An SOP whose latest effective or revision date is more than this many years before
     /// the as-of date is `stale`.
     pub review_years: u32,
@@ -95,7 +95,7 @@ impl Default for DuplicateRules {
 impl Default for FindingRules {
     fn default() -> Self {
         FindingRules {
-            severity: CODES.iter().map(|(c, s)| (c.to_string(), *s)).collect(),
+            severity: CODES.iter().copied().collect(),
             review_years: 3,
             max_actors: 7,
             earliest_year: 1945,
@@ -143,18 +143,23 @@ impl FindingRules {
             message,
         };
         let mut rules = FindingRules::default();
-        for (code, level) in &shape.severity {
-            if !CODES.iter().any(|(c, _)| c == code) {
+        for (name, level) in &shape.severity {
+            let Some(code) = FindingCode::parse(name).filter(|c| CODES.iter().any(|(k, _)| k == c))
+            else {
                 return Err(invalid(format!(
-                    "unknown finding code {code:?} in [severity]; known codes: {}",
-                    CODES.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
+                    "unknown finding code {name:?} in [severity]; known codes: {}",
+                    CODES
+                        .iter()
+                        .map(|(c, _)| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )));
-            }
+            };
             match level.trim().to_ascii_lowercase().as_str() {
-                "error" => rules.severity.insert(code.clone(), Severity::Error),
-                "warning" => rules.severity.insert(code.clone(), Severity::Warning),
-                "info" => rules.severity.insert(code.clone(), Severity::Info),
-                "off" => rules.severity.remove(code),
+                "error" => rules.severity.insert(code, Severity::Error),
+                "warning" => rules.severity.insert(code, Severity::Warning),
+                "info" => rules.severity.insert(code, Severity::Info),
+                "off" => rules.severity.remove(&code),
                 other => {
                     return Err(invalid(format!(
                         "severity of {code} is {other:?}; use error, warning, info or off"
@@ -194,8 +199,8 @@ impl FindingRules {
     }
 
     /// The severity of `code`, or None when the rules switch it off.
-    pub fn severity(&self, code: &str) -> Option<Severity> {
-        self.severity.get(code).copied()
+    pub fn severity(&self, code: FindingCode) -> Option<Severity> {
+        self.severity.get(&code).copied()
     }
 }
 
@@ -214,7 +219,7 @@ mod tests {
         for (code, sev) in CODES {
             let level = shape
                 .severity
-                .get(*code)
+                .get(code.as_str())
                 .unwrap_or_else(|| panic!("{code}"));
             let want = match sev {
                 Severity::Error => "error",
@@ -224,5 +229,11 @@ mod tests {
             assert_eq!(level, want, "{code}");
         }
         assert_eq!(shape.severity.len(), CODES.len());
+        for code in FindingCode::ALL {
+            assert!(
+                CODES.iter().any(|(c, _)| *c == code),
+                "{code} has no severity"
+            );
+        }
     }
 }

@@ -74,10 +74,12 @@ impl RulesLoop {
     /// Tallies one SOP of `agency` with its `findings`.
     pub fn add_sop(&mut self, s: &Sop, agency: &str, findings: &[Finding]) {
         for f in findings {
-            if UNKNOWN_PREFIXES.iter().any(|p| f.code.starts_with(p))
+            if UNKNOWN_PREFIXES
+                .iter()
+                .any(|p| f.code.as_str().starts_with(p))
                 && let Some(text) = quoted(&f.message)
             {
-                self.add(&f.code, text, agency, &s.id);
+                self.add(f.code.as_str(), text, agency, &s.id);
             }
         }
         for st in &s.steps {
@@ -154,7 +156,7 @@ mod tests {
             ..Default::default()
         };
         let f = Finding {
-            code: "unknown-actor".into(),
+            code: crate::sop::record::FindingCode::UnknownActor,
             severity: Severity::Info,
             step: None,
             message: "Pelaksana \"Juru Pungut\" tidak ada dalam daftar jabatan.".into(),

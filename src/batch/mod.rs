@@ -1,8 +1,7 @@
 //! The batch: walk an archive, run every file through the pipeline in parallel, and
 //! write `sops.jsonl` and `errors.jsonl` (SPEC.md).
 
-pub mod agency;
-pub mod output;
+pub mod lock;
 pub mod progress;
 pub mod state;
 pub mod worker;
@@ -13,12 +12,14 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
+use crate::analyze::Rules;
+use crate::analyze::agency::AgencyMap;
 use crate::error::ErrorKind;
 use crate::ingest::limits::Limits;
+use crate::output;
 use crate::pipeline::{FileContext, process_bytes};
-use crate::rules::{Rules, hex};
+use crate::rules::hex;
 use crate::sop::record::{FileError, Sop};
-use agency::AgencyMap;
 use state::{FileState, OUTPUTS_KEY, Store};
 use worker::{Isolation, Pool};
 
@@ -107,6 +108,9 @@ pub enum BatchError {
     /// The reports could not be written.
     #[error("cannot write the reports: {0}")]
     Report(String),
+    /// The reports could not be written, with the report stage's error.
+    #[error("cannot write the reports: {0}")]
+    Reports(#[source] crate::report::ReportError),
     /// The state store failed.
     #[error(transparent)]
     Store(#[from] state::StoreError),
@@ -124,6 +128,15 @@ pub enum BatchError {
         /// The I/O error.
         source: std::io::Error,
     },
+}
+
+impl From<output::OutputError> for BatchError {
+    fn from(e: output::OutputError) -> Self {
+        BatchError::Output {
+            path: e.path,
+            source: e.source,
+        }
+    }
 }
 
 /// Entries of the archive to account for, as (absolute path, relative `/` path),
@@ -390,12 +403,12 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
         path: opts.out.clone(),
         source,
     })?;
-    let _lock = output::lock_out(&opts.out)?;
+    let _lock = lock::lock_out(&opts.out)?;
     let pool = match &opts.isolation {
         Isolation::InProcess => None,
         Isolation::Workers(cfg) => Some(Pool::start(cfg.clone(), &opts.limits, rules)?),
     };
-    output::remove_leftovers(&opts.out);
+    lock::remove_leftovers(&opts.out);
     let store = Store::open(&opts.out)?;
     let known = if opts.full {
         Default::default()
@@ -557,7 +570,7 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
         &report_ctx,
         crate::report::WriteOptions { sops_jsonl: true },
     )
-    .map_err(|e| BatchError::Report(e.to_string()))?;
+    .map_err(BatchError::Reports)?;
     res.sops = analysis.sops;
     store.set_meta(OUTPUTS_KEY, &outputs_key)?;
     record_run(&store, &res, Some(analysis.findings_by_agency()))?;

@@ -20,10 +20,10 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use crate::analyze::Rules;
 use crate::error::ErrorKind;
 use crate::ingest::limits::Limits;
 use crate::pipeline::FileContext;
-use crate::rules::Rules;
 use crate::sop::record::{FileError, Sop};
 
 /// The hidden subcommand that runs a worker.

@@ -174,7 +174,7 @@ pub fn write(to: &Path, entries: &[Entry]) -> Result<(), (PathBuf, String)> {
         (INDEX_CSV, to_csv(entries).into_bytes()),
     ] {
         let path = to.join(name);
-        crate::batch::output::write_atomic(&path, &bytes).map_err(|e| (path, e.to_string()))?;
+        crate::output::write_atomic(&path, &bytes).map_err(|e| (path, e.to_string()))?;
     }
     Ok(())
 }

@@ -513,7 +513,7 @@ pub fn findings_lines(sop: &Sop) -> Vec<[String; 4]> {
                 crate::sop::record::Severity::Info => "info",
             };
             [
-                f.code.clone(),
+                f.code.to_string(),
                 sev.to_string(),
                 f.step.map(|s| s.to_string()).unwrap_or_default(),
                 f.message.clone(),

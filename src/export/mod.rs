@@ -239,5 +239,5 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| werr(e.to_string()))?;
     }
-    crate::batch::output::write_atomic(path, bytes).map_err(|e| werr(e.to_string()))
+    crate::output::write_atomic(path, bytes).map_err(|e| werr(e.to_string()))
 }

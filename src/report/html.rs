@@ -13,6 +13,7 @@ use std::io;
 use super::flowchart;
 use super::json::Report;
 use crate::analyze::Analysis;
+use crate::analyze::Rules;
 use crate::analyze::agencies::{
     AgencySummary, ERRORS_PER_SOP_HALF, NO_AGENCY, SeverityCounts, W_ERRORS, W_IDENTITY,
     W_READABLE, W_STEPS, W_WARNINGS, WARNINGS_PER_SOP_HALF, agency_name, sop_completeness,
@@ -21,8 +22,7 @@ use crate::analyze::duplicates::{DuplicateGroup, DuplicateKind, normalise};
 use crate::analyze::rules_loop;
 use crate::analyze::source::SopSource;
 use crate::error::ErrorKind;
-use crate::rules::Rules;
-use crate::sop::record::{Severity, Sop, Step};
+use crate::sop::record::{FindingCode, Severity, Sop, Step};
 
 /// Most variants of one duplicate group compared side by side with the reference.
 const MAX_VARIANTS_SHOWN: usize = 5;
@@ -66,32 +66,34 @@ fn severity_class(s: Severity) -> &'static str {
     }
 }
 
-/// A short Indonesian description of a finding code.
-pub fn code_label(code: &str) -> &'static str {
+/// A short Indonesian description of a finding code: one arm per code, no fallback, so
+/// a new code does not compile until it has its label.
+pub fn code_label(code: FindingCode) -> &'static str {
     match code {
-        "missing-number" => "Nomor SOP kosong",
-        "missing-title" => "Nama SOP kosong",
-        "missing-legal-basis" => "Dasar Hukum kosong",
-        "missing-approval" => "Pengesahan kosong",
-        "missing-effective-date" => "Tanggal Efektif kosong",
-        "missing-qualifications" => "Kualifikasi Pelaksana kosong",
-        "missing-related-sops" => "Keterkaitan kosong",
-        "missing-equipment" => "Peralatan/Perlengkapan kosong",
-        "missing-warnings" => "Peringatan kosong",
-        "missing-records" => "Pencatatan dan Pendataan kosong",
-        "invalid-date" => "Tanggal tidak sah",
-        "stale" => "Perlu direviu (kedaluwarsa)",
-        "number-collision" => "Nomor SOP dipakai ganda",
-        "no-steps" => "Tanpa langkah kegiatan",
-        "step-without-actor" => "Langkah tanpa pelaksana",
-        "step-without-time" => "Langkah tanpa mutu baku waktu",
-        "step-without-output" => "Langkah tanpa mutu baku output",
-        "decision-without-branches" => "Keputusan tanpa cabang Ya/Tidak",
-        "missing-start" => "Tanpa simbol mulai",
-        "missing-end" => "Tanpa simbol selesai",
-        "unknown-actor" => "Pelaksana tidak dikenal",
-        "too-many-actors" => "Pelaksana terlalu banyak",
-        _ => "Temuan lain",
+        FindingCode::MissingNumber => "Nomor SOP kosong",
+        FindingCode::MissingTitle => "Nama SOP kosong",
+        FindingCode::MissingLegalBasis => "Dasar Hukum kosong",
+        FindingCode::MissingApproval => "Pengesahan kosong",
+        FindingCode::MissingEffectiveDate => "Tanggal Efektif kosong",
+        FindingCode::MissingQualifications => "Kualifikasi Pelaksana kosong",
+        FindingCode::MissingRelatedSops => "Keterkaitan kosong",
+        FindingCode::MissingEquipment => "Peralatan/Perlengkapan kosong",
+        FindingCode::MissingWarnings => "Peringatan kosong",
+        FindingCode::MissingRecords => "Pencatatan dan Pendataan kosong",
+        FindingCode::InvalidDate => "Tanggal tidak sah",
+        FindingCode::Stale => "Perlu direviu (kedaluwarsa)",
+        FindingCode::NumberCollision => "Nomor SOP dipakai ganda",
+        FindingCode::NoSteps => "Tanpa langkah kegiatan",
+        FindingCode::StepWithoutActor => "Langkah tanpa pelaksana",
+        FindingCode::StepWithoutTime => "Langkah tanpa mutu baku waktu",
+        FindingCode::StepWithoutOutput => "Langkah tanpa mutu baku output",
+        FindingCode::DecisionWithoutBranches => "Keputusan tanpa cabang Ya/Tidak",
+        FindingCode::MissingStart => "Tanpa simbol mulai",
+        FindingCode::MissingEnd => "Tanpa simbol selesai",
+        FindingCode::UnknownActor => "Pelaksana tidak dikenal",
+        FindingCode::TooManyActors => "Pelaksana terlalu banyak",
+        FindingCode::UnreadLabel => "Label identitas tidak terbaca",
+        FindingCode::ProcedureAsImage => "Prosedur berupa gambar",
     }
 }
 
@@ -389,8 +391,8 @@ pub fn findings(
                      </td><td class=\"n\">{}</td></tr>",
                     severity_class(*sev),
                     severity_label(*sev),
-                    code_label(code),
-                    esc(code),
+                    code_label(*code),
+                    esc(code.as_str()),
                     num(*n)
                 );
             }
@@ -583,17 +585,18 @@ const CHART_BAR_W: u32 = 280;
 /// The findings of the whole archive by code, as a horizontal bar chart, most frequent
 /// first.
 fn codes_chart(h: &mut String, analysis: &Analysis) {
-    let mut by_code: std::collections::BTreeMap<&str, (usize, Severity)> = Default::default();
+    let mut by_code: std::collections::BTreeMap<FindingCode, (usize, Severity)> =
+        Default::default();
     for per_code in analysis.codes.values() {
         for ((sev, code), n) in per_code {
-            let e = by_code.entry(code.as_str()).or_insert((0, *sev));
+            let e = by_code.entry(*code).or_insert((0, *sev));
             e.0 += n;
             e.1 = e.1.min(*sev);
         }
     }
-    let mut rows: Vec<(&str, usize, Severity)> =
+    let mut rows: Vec<(FindingCode, usize, Severity)> =
         by_code.into_iter().map(|(c, (n, s))| (c, n, s)).collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     h.push_str("<h3>Temuan menurut jenis</h3>");
     let Some(max) = rows.first().map(|r| r.1.max(1)) else {
         h.push_str("<p>Tidak ada temuan.</p>");
@@ -618,14 +621,14 @@ fn codes_chart(h: &mut String, analysis: &Analysis) {
              text-anchor=\"end\">{}</text><rect x=\"{CHART_LABEL_W}\" y=\"{}\" \
              width=\"{bw}\" height=\"{}\" fill=\"{}\"><title>{}</title></rect>\
              <text x=\"{}\" y=\"{}\">{}</text></g>",
-            esc(code),
+            esc(code.as_str()),
             CHART_LABEL_W - 6,
             y + 15,
-            code_label(code),
+            code_label(*code),
             y + 3,
             CHART_ROW_H - 6,
             severity_color(*sev),
-            esc(code),
+            esc(code.as_str()),
             CHART_LABEL_W + bw + 5,
             y + 15,
             num(*n)
@@ -1213,10 +1216,8 @@ pub fn loop_kind_label(kind: &str) -> String {
         "unread-label" => "Label identitas tidak terbaca".to_string(),
         rules_loop::UNREAD_TIME => "Waktu tidak terbaca".to_string(),
         "unknown-header" => "Judul kolom tidak dikenal".to_string(),
-        other => match code_label(other) {
-            "Temuan lain" => other.to_string(),
-            l => l.to_string(),
-        },
+        other => FindingCode::parse(other)
+            .map_or_else(|| other.to_string(), |c| code_label(c).to_string()),
     }
 }
 

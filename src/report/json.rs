@@ -10,13 +10,13 @@ use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
 
+use crate::analyze::Rules;
 use crate::analyze::agencies::{self, AgencySummary, SeverityCounts};
 use crate::analyze::analysis::{Analysis, AnalysisInput};
 use crate::analyze::duplicates::DuplicateGroup;
 use crate::analyze::source::SliceSource;
 use crate::error::ErrorKind;
-use crate::rules::Rules;
-use crate::sop::record::{FileError, Severity, Sop};
+use crate::sop::record::{FileError, FindingCode, Severity, Sop};
 
 /// The whole report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -81,7 +81,7 @@ pub struct FindingRow {
     /// The SOP's agency.
     pub agency: String,
     /// The finding code.
-    pub code: String,
+    pub code: FindingCode,
     /// Its severity.
     pub severity: Severity,
     /// The step concerned, if any.
@@ -117,7 +117,7 @@ pub fn rows(s: &Sop) -> impl Iterator<Item = FindingRow> + '_ {
     s.findings.iter().map(move |f| FindingRow {
         sop: s.id.clone(),
         agency: agency.to_string(),
-        code: f.code.clone(),
+        code: f.code,
         severity: f.severity,
         step: f.step,
         message: f.message.clone(),
@@ -280,7 +280,7 @@ mod tests {
             r.findings.push(FindingRow {
                 sop: format!("a.docx#{i}"),
                 agency: "Dinas Sosial".into(),
-                code: "step-missing-time".into(),
+                code: FindingCode::StepWithoutTime,
                 severity: Severity::Warning,
                 step: Some(i as u32),
                 message: "Langkah \"x\" tanpa waktu.\n".into(),

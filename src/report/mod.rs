@@ -15,12 +15,11 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 
 use crate::analyze::Analysis;
+use crate::analyze::Rules;
+use crate::analyze::agency::AgencyMap;
 use crate::analyze::analysis::AnalysisInput;
 use crate::analyze::source::{SliceSource, SopSource};
-use crate::batch::BatchError;
-use crate::batch::agency::AgencyMap;
-use crate::batch::output::AtomicFile;
-use crate::rules::Rules;
+use crate::output::{AtomicFile, OutputError};
 use crate::sop::record::{FileError, Sop};
 
 /// A failure to write or rebuild the reports.
@@ -54,16 +53,11 @@ pub enum ReportError {
     },
 }
 
-impl ReportError {
-    fn from_batch(e: BatchError, path: &Path) -> Self {
-        match e {
-            BatchError::Output { path, source } | BatchError::Archive { path, source } => {
-                ReportError::Io { path, source }
-            }
-            other => ReportError::Io {
-                path: path.to_path_buf(),
-                source: std::io::Error::other(other.to_string()),
-            },
+impl From<OutputError> for ReportError {
+    fn from(e: OutputError) -> Self {
+        ReportError::Io {
+            path: e.path,
+            source: e.source,
         }
     }
 }
@@ -177,15 +171,14 @@ pub fn write_from(
 
     // Findings, in id order: report.json, the Temuan sheet and sops.jsonl together.
     let json_path = out.join("report.json");
-    let json_file =
-        AtomicFile::create(&json_path).map_err(|e| ReportError::from_batch(e, &json_path))?;
+    let json_file = AtomicFile::create(&json_path).map_err(ReportError::from)?;
     // Indented for people while small; compact when large (a province-sized run has
     // millions of findings, and indentation would add a third to the file).
     let pretty = analysis.findings.total() <= PRETTY_JSON_MAX_FINDINGS;
     let mut jw = json::Writer::begin(json_file, &frame, pretty).map_err(io_err("report.json"))?;
     let sops_path = out.join("sops.jsonl");
     let mut sops_file = if opts.sops_jsonl {
-        Some(AtomicFile::create(&sops_path).map_err(|e| ReportError::from_batch(e, &sops_path))?)
+        Some(AtomicFile::create(&sops_path).map_err(ReportError::from)?)
     } else {
         None
     };
@@ -214,8 +207,7 @@ pub fn write_from(
 
     // The page: findings per agency, then the duplicate groups (with the Duplikat sheet).
     let html_path = out.join("report.html");
-    let mut page =
-        AtomicFile::create(&html_path).map_err(|e| ReportError::from_batch(e, &html_path))?;
+    let mut page = AtomicFile::create(&html_path).map_err(ReportError::from)?;
     html::begin(&mut page, &frame, &analysis).map_err(io_err("report.html"))?;
     {
         // The SOP sheet is filled as the page walks the SOPs agency by agency.
@@ -258,15 +250,11 @@ pub fn write_from(
     book.rules_loop(&analysis.rules_loop).map_err(xlsx_err)?;
     book.finish(&frame, &xlsx_tmp).map_err(xlsx_err)?;
 
-    json_file
-        .commit()
-        .map_err(|e| ReportError::from_batch(e, &json_path))?;
+    json_file.commit().map_err(ReportError::from)?;
     if let Some(f) = sops_file {
-        f.commit()
-            .map_err(|e| ReportError::from_batch(e, &sops_path))?;
+        f.commit().map_err(ReportError::from)?;
     }
-    page.commit()
-        .map_err(|e| ReportError::from_batch(e, &html_path))?;
+    page.commit().map_err(ReportError::from)?;
     std::fs::rename(&xlsx_tmp, &xlsx_path).map_err(io_err("report.xlsx"))?;
     Ok(analysis)
 }

@@ -196,8 +196,8 @@ impl FindingsSheet<'_> {
         s.text(0, &f.agency)?;
         s.text(1, &f.sop)?;
         s.text(2, title.unwrap_or(""))?;
-        s.text(3, &f.code)?;
-        s.text(4, code_label(&f.code))?;
+        s.text(3, f.code.as_str())?;
+        s.text(4, code_label(f.code))?;
         s.text(5, severity_label(f.severity))?;
         if let Some(n) = f.step {
             s.num(6, f64::from(n))?;

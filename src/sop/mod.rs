@@ -18,15 +18,26 @@ pub mod text;
 pub mod vocab;
 
 use crate::model::Document;
-use crate::rules::Rules;
 use procedure::ActorSource;
-use record::{Layout, Sop};
+use record::{FindingCode, Layout, Severity, Sop};
+use vocab::Vocabulary;
+
+/// What the SOP parser needs from the rules of a run: the vocabulary, and the severity
+/// of the reading findings it writes. The run's combined rules implement it; the parser
+/// does not depend on the stages that build the rest of them.
+pub trait SopRules {
+    /// The parser's vocabulary (actor titles, labels, headers, marks, time units,
+    /// decision cues).
+    fn vocab(&self) -> &Vocabulary;
+    /// The severity of finding `code`, or None when the rules switch it off.
+    fn severity(&self, code: FindingCode) -> Option<Severity>;
+}
 
 /// Finds every SOP in `doc` and returns them in reading order, with identity, actors,
 /// steps and layout filled. `id`, `source` and (unless the document names it) `agency`
 /// are left for the caller, which knows the file.
-pub fn parse(doc: &Document, rules: &Rules) -> Vec<Sop> {
-    let vocab = &rules.vocab;
+pub fn parse<R: SopRules + ?Sized>(doc: &Document, rules: &R) -> Vec<Sop> {
+    let vocab = rules.vocab();
     let drafts = segment::segment(doc, vocab);
     let doc_agency = drafts.iter().find_map(|d| d.agency.clone());
     drafts
@@ -72,18 +83,21 @@ pub fn parse(doc: &Document, rules: &Rules) -> Vec<Sop> {
 }
 
 /// The finding code of a label-shaped identity line no rule knows (SPEC.md).
-pub const UNREAD_LABEL: &str = "unread-label";
+pub const UNREAD_LABEL: FindingCode = FindingCode::UnreadLabel;
 
 /// One `unread-label` finding per unknown label, its text in the message (unless the
 /// rules switch the code off).
-fn unread_label_findings(labels: &[String], rules: &Rules) -> Vec<record::Finding> {
-    let Some(severity) = rules.findings.severity(UNREAD_LABEL) else {
+fn unread_label_findings<R: SopRules + ?Sized>(
+    labels: &[String],
+    rules: &R,
+) -> Vec<record::Finding> {
+    let Some(severity) = rules.severity(UNREAD_LABEL) else {
         return Vec::new();
     };
     labels
         .iter()
         .map(|l| record::Finding {
-            code: UNREAD_LABEL.to_string(),
+            code: UNREAD_LABEL,
             severity,
             step: None,
             message: format!(

@@ -161,11 +161,162 @@ pub enum Severity {
     Info,
 }
 
+/// A finding code (SPEC.md), written as its kebab-case name (`step-without-time`).
+///
+/// Ordered by that name, so maps keyed by codes keep the order they had as strings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingCode {
+    /// `missing-number`: The identity page gives no SOP number.
+    MissingNumber,
+    /// `missing-title`: The identity page gives no SOP title.
+    MissingTitle,
+    /// `missing-legal-basis`: No legal basis (Dasar Hukum).
+    MissingLegalBasis,
+    /// `missing-approval`: No approval (name, NIP or position of the signatory).
+    MissingApproval,
+    /// `missing-effective-date`: No effective date.
+    MissingEffectiveDate,
+    /// `missing-qualifications`: No implementer qualifications.
+    MissingQualifications,
+    /// `missing-related-sops`: No related SOPs.
+    MissingRelatedSops,
+    /// `missing-equipment`: No equipment.
+    MissingEquipment,
+    /// `missing-warnings`: No warnings.
+    MissingWarnings,
+    /// `missing-records`: No records and data keeping.
+    MissingRecords,
+    /// `invalid-date`: A date that cannot be (before the earliest year, in the future, out of order).
+    InvalidDate,
+    /// `stale`: Not reviewed within the review period.
+    Stale,
+    /// `number-collision`: Another SOP of the same agency has the same number.
+    NumberCollision,
+    /// `no-steps`: The procedure has no steps.
+    NoSteps,
+    /// `step-without-actor`: A step names no implementer.
+    StepWithoutActor,
+    /// `step-without-time`: A step gives no time standard.
+    StepWithoutTime,
+    /// `step-without-output`: A step gives no output standard.
+    StepWithoutOutput,
+    /// `decision-without-branches`: A decision without both of its branches.
+    DecisionWithoutBranches,
+    /// `missing-start`: The flow has no start symbol.
+    MissingStart,
+    /// `missing-end`: The flow has no end symbol.
+    MissingEnd,
+    /// `unknown-actor`: An implementer no actor rule knows.
+    UnknownActor,
+    /// `too-many-actors`: More implementers than the threshold.
+    TooManyActors,
+    /// `unread-label`: A label-shaped identity line no rule knows (written while reading).
+    UnreadLabel,
+    /// `procedure-as-image`: The procedure is a picture whose steps could not all be read.
+    ProcedureAsImage,
+}
+
+impl FindingCode {
+    /// Every code, in the order SPEC.md lists them.
+    pub const ALL: [FindingCode; 24] = [
+        FindingCode::MissingNumber,
+        FindingCode::MissingTitle,
+        FindingCode::MissingLegalBasis,
+        FindingCode::MissingApproval,
+        FindingCode::MissingEffectiveDate,
+        FindingCode::MissingQualifications,
+        FindingCode::MissingRelatedSops,
+        FindingCode::MissingEquipment,
+        FindingCode::MissingWarnings,
+        FindingCode::MissingRecords,
+        FindingCode::InvalidDate,
+        FindingCode::Stale,
+        FindingCode::NumberCollision,
+        FindingCode::NoSteps,
+        FindingCode::StepWithoutActor,
+        FindingCode::StepWithoutTime,
+        FindingCode::StepWithoutOutput,
+        FindingCode::DecisionWithoutBranches,
+        FindingCode::MissingStart,
+        FindingCode::MissingEnd,
+        FindingCode::UnknownActor,
+        FindingCode::TooManyActors,
+        FindingCode::UnreadLabel,
+        FindingCode::ProcedureAsImage,
+    ];
+
+    /// The code as SPEC.md writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingCode::MissingNumber => "missing-number",
+            FindingCode::MissingTitle => "missing-title",
+            FindingCode::MissingLegalBasis => "missing-legal-basis",
+            FindingCode::MissingApproval => "missing-approval",
+            FindingCode::MissingEffectiveDate => "missing-effective-date",
+            FindingCode::MissingQualifications => "missing-qualifications",
+            FindingCode::MissingRelatedSops => "missing-related-sops",
+            FindingCode::MissingEquipment => "missing-equipment",
+            FindingCode::MissingWarnings => "missing-warnings",
+            FindingCode::MissingRecords => "missing-records",
+            FindingCode::InvalidDate => "invalid-date",
+            FindingCode::Stale => "stale",
+            FindingCode::NumberCollision => "number-collision",
+            FindingCode::NoSteps => "no-steps",
+            FindingCode::StepWithoutActor => "step-without-actor",
+            FindingCode::StepWithoutTime => "step-without-time",
+            FindingCode::StepWithoutOutput => "step-without-output",
+            FindingCode::DecisionWithoutBranches => "decision-without-branches",
+            FindingCode::MissingStart => "missing-start",
+            FindingCode::MissingEnd => "missing-end",
+            FindingCode::UnknownActor => "unknown-actor",
+            FindingCode::TooManyActors => "too-many-actors",
+            FindingCode::UnreadLabel => "unread-label",
+            FindingCode::ProcedureAsImage => "procedure-as-image",
+        }
+    }
+
+    /// The code named `name` (as SPEC.md writes it), if there is one.
+    pub fn parse(name: &str) -> Option<FindingCode> {
+        FindingCode::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for FindingCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialOrd for FindingCode {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for FindingCode {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialEq<str> for FindingCode {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for FindingCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// One gap or problem found in an SOP.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Finding {
     /// The finding code (SPEC.md), e.g. `step-without-time`.
-    pub code: String,
+    pub code: FindingCode,
     /// Severity from the rules.
     pub severity: Severity,
     /// The step concerned, if any.
@@ -183,4 +334,24 @@ pub struct FileError {
     pub kind: ErrorKind,
     /// What went wrong, for a person.
     pub message: String,
+}
+
+#[cfg(test)]
+mod finding_code_tests {
+    use super::FindingCode;
+
+    #[test]
+    fn codes_serialise_as_spec_names() {
+        for c in FindingCode::ALL {
+            let json = serde_json::to_string(&c).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", c.as_str()));
+            assert_eq!(FindingCode::parse(c.as_str()), Some(c));
+        }
+        assert_eq!(FindingCode::StepWithoutTime.as_str(), "step-without-time");
+        assert_eq!(
+            FindingCode::MissingRelatedSops.as_str(),
+            "missing-related-sops"
+        );
+        assert_eq!(FindingCode::parse("step-missing-time"), None);
+    }
 }

@@ -1,8 +1,8 @@
 //! Builders of SOP records for the report tests (no parser needed).
 #![allow(dead_code)]
 
+use sopap::Rules;
 use sopap::analyze::date::Date;
-use sopap::rules::Rules;
 use sopap::sop::record::{Approver, Identity, Layout, Sop, Source, Step, Symbol};
 
 /// Default rules with a fixed as-of date, with `unknown-actor` switched off (the actor
@@ -119,6 +119,6 @@ pub const CUTI: &[&str] = &[
 pub fn codes(sop: &Sop) -> Vec<(String, Option<u32>)> {
     sop.findings
         .iter()
-        .map(|f| (f.code.clone(), f.step))
+        .map(|f| (f.code.to_string(), f.step))
         .collect()
 }

@@ -96,7 +96,28 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Every file under `dir`, sorted, recursively, `_hostile/` folders included (tests that
+/// want the refusal cases too); empty when `dir` is absent.
+pub fn all_files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    walk_with(dir, true, &mut out);
+    out
+}
+
+/// The paths of `files` relative to `root`, with `/` separators.
+pub fn relative_names(root: &Path, files: &[PathBuf]) -> Vec<String> {
+    files
+        .iter()
+        .filter_map(|p| p.strip_prefix(root).ok())
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect()
+}
+
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    walk_with(dir, false, out);
+}
+
+fn walk_with(dir: &Path, hostile: bool, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -104,8 +125,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     entries.sort();
     for p in entries {
         if p.is_dir() {
-            if !p.ends_with("_hostile") {
-                walk(&p, out);
+            if hostile || !p.ends_with("_hostile") {
+                walk_with(&p, hostile, out);
             }
         } else if p.is_file() {
             out.push(p);

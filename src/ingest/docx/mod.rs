@@ -29,7 +29,6 @@ mod numbering;
 mod place;
 mod shapes;
 mod styles;
-mod xmlutil;
 
 use crate::error::IngestError;
 use crate::ingest::limits::Budget;
@@ -104,9 +103,9 @@ fn main_part(pkg: &mut Package<'_>, budget: &Budget) -> Result<String, IngestErr
         guard.check(&ev)?;
         match &ev {
             quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
-                let is_main =
-                    xmlutil::attr(e, "Type").is_some_and(|t| t.ends_with("/officeDocument"));
-                if is_main && let Some(target) = xmlutil::attr(e, "Target") {
+                let is_main = crate::ingest::xml::attr_qualified(e, "Type")
+                    .is_some_and(|t| t.ends_with("/officeDocument"));
+                if is_main && let Some(target) = crate::ingest::xml::attr_qualified(e, "Target") {
                     let name = target.trim_start_matches('/').to_string();
                     if pkg.has(&name) {
                         return Ok(name);

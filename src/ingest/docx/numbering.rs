@@ -11,7 +11,7 @@ use quick_xml::events::Event;
 use crate::ingest::limits::Budget;
 use crate::ingest::xml::XmlGuard;
 
-use super::xmlutil::{attr, attr_i64};
+use crate::ingest::xml::{attr_qualified, attr_qualified_i64};
 
 const PART: &str = "word/numbering.xml";
 const LEVELS: usize = 9;
@@ -115,10 +115,10 @@ fn parse(xml: &[u8], budget: &Budget) -> Option<Defs> {
         match &ev {
             Event::Start(e) | Event::Empty(e) => match e.name().0 {
                 "w:abstractNum" => {
-                    abs = attr_i64(e, "w:abstractNumId").map(|id| (id, Vec::new()));
+                    abs = attr_qualified_i64(e, "w:abstractNumId").map(|id| (id, Vec::new()));
                 }
                 "w:lvl" if abs.is_some() => {
-                    let il = attr_i64(e, "w:ilvl").and_then(|v| usize::try_from(v).ok());
+                    let il = attr_qualified_i64(e, "w:ilvl").and_then(|v| usize::try_from(v).ok());
                     lvl = il.filter(|&i| i < LEVELS).map(|i| {
                         (
                             i,
@@ -131,23 +131,26 @@ fn parse(xml: &[u8], budget: &Budget) -> Option<Defs> {
                     });
                 }
                 "w:start" => {
-                    if let (Some((_, l)), Some(v)) = (lvl.as_mut(), attr_i64(e, "w:val")) {
+                    if let (Some((_, l)), Some(v)) = (lvl.as_mut(), attr_qualified_i64(e, "w:val"))
+                    {
                         l.start = v;
                     }
                 }
                 "w:numFmt" => {
-                    if let (Some((_, l)), Some(v)) = (lvl.as_mut(), attr(e, "w:val")) {
+                    if let (Some((_, l)), Some(v)) = (lvl.as_mut(), attr_qualified(e, "w:val")) {
                         l.fmt = v.into_owned();
                     }
                 }
                 "w:lvlText" => {
-                    if let (Some((_, l)), Some(v)) = (lvl.as_mut(), attr(e, "w:val")) {
+                    if let (Some((_, l)), Some(v)) = (lvl.as_mut(), attr_qualified(e, "w:val")) {
                         l.text = v.into_owned();
                     }
                 }
-                "w:num" => num = attr_i64(e, "w:numId").and_then(|v| u32::try_from(v).ok()),
+                "w:num" => {
+                    num = attr_qualified_i64(e, "w:numId").and_then(|v| u32::try_from(v).ok())
+                }
                 "w:abstractNumId" => {
-                    if let (Some(n), Some(a)) = (num, attr_i64(e, "w:val")) {
+                    if let (Some(n), Some(a)) = (num, attr_qualified_i64(e, "w:val")) {
                         defs.nums.insert(n, a);
                     }
                 }

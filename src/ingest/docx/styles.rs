@@ -10,7 +10,7 @@ use crate::error::IngestError;
 use crate::ingest::limits::Budget;
 use crate::ingest::xml::XmlGuard;
 
-use super::xmlutil::{attr, local_is};
+use crate::ingest::xml::{attr_qualified, local_is};
 
 const PART: &str = "word/styles.xml";
 
@@ -56,10 +56,15 @@ impl Styles {
                     let name = e.name().0;
                     match name {
                         "w:style" => {
-                            let is_table = attr(e, "w:type").as_deref() == Some("table");
+                            let is_table = attr_qualified(e, "w:type").as_deref() == Some("table");
                             if is_table && !empty {
-                                let id = attr(e, "w:styleId").unwrap_or_default().into_owned();
-                                if matches!(attr(e, "w:default").as_deref(), Some("1" | "true")) {
+                                let id = attr_qualified(e, "w:styleId")
+                                    .unwrap_or_default()
+                                    .into_owned();
+                                if matches!(
+                                    attr_qualified(e, "w:default").as_deref(),
+                                    Some("1" | "true")
+                                ) {
                                     styles.default_table = Some(id.clone());
                                 }
                                 cur = Some((id, TableStyle::default()));
@@ -67,7 +72,7 @@ impl Styles {
                         }
                         "w:basedOn" => {
                             if let Some((_, ts)) = cur.as_mut() {
-                                ts.based_on = attr(e, "w:val").map(|v| v.into_owned());
+                                ts.based_on = attr_qualified(e, "w:val").map(|v| v.into_owned());
                             }
                         }
                         "w:tblPr" if cur.is_some() && !empty => in_tblpr = true,
@@ -157,8 +162,8 @@ impl Styles {
 
 /// A `w:w` width attribute in twips, when its `w:type` is `dxa` (or absent).
 pub(crate) fn dxa(e: &quick_xml::events::BytesStart<'_>) -> Option<f64> {
-    match attr(e, "w:type").as_deref() {
-        None | Some("dxa") => attr(e, "w:w")?.trim().parse().ok(),
+    match attr_qualified(e, "w:type").as_deref() {
+        None | Some("dxa") => attr_qualified(e, "w:w")?.trim().parse().ok(),
         _ => None,
     }
 }

@@ -7,9 +7,8 @@ use quick_xml::events::{BytesStart, Event};
 
 use crate::error::IngestError;
 use crate::ingest::limits::Budget;
-use crate::ingest::sheet::{
-    GuardedReader, RawShape, attr, attr_num, kind_of_odf_type, length_pt, push_text, start_shape,
-};
+use crate::ingest::sheet::{RawShape, kind_of_odf_type, length_pt, start_shape};
+use crate::ingest::xml::{GuardedReader, attr_local, attr_local_num, push_text};
 use crate::model::{Block, Cell, ListInfo, Paragraph, Row, ShapeKind, Table};
 
 /// The most grid columns a table may declare or reach; cells past it are dropped.
@@ -232,23 +231,23 @@ impl Walker {
     fn style(&mut self, e: &BytesStart<'_>, local: &str) {
         let st = &mut self.styles;
         match local {
-            "style" => st.current = attr(e, "name"),
+            "style" => st.current = attr_local(e, "name"),
             "table-column-properties" => {
                 if let (Some(n), Some(w)) = (
                     st.current.clone(),
-                    attr(e, "column-width").and_then(|v| length_pt(&v)),
+                    attr_local(e, "column-width").and_then(|v| length_pt(&v)),
                 ) {
                     st.col_width.insert(n, w);
                 }
             }
             "table-row-properties" => {
-                let h = attr(e, "row-height").or_else(|| attr(e, "min-row-height"));
+                let h = attr_local(e, "row-height").or_else(|| attr_local(e, "min-row-height"));
                 if let (Some(n), Some(h)) = (st.current.clone(), h.and_then(|v| length_pt(&v))) {
                     st.row_height.insert(n, h);
                 }
             }
             "paragraph-properties" => {
-                if attr(e, "break-before").as_deref() == Some("page")
+                if attr_local(e, "break-before").as_deref() == Some("page")
                     && let Some(n) = st.current.clone()
                 {
                     st.page_break.insert(n);
@@ -269,8 +268,10 @@ impl Walker {
                 });
             }
             "table-column" => {
-                let n: usize = attr_num(e, "number-columns-repeated").unwrap_or(1).max(1);
-                let w = attr(e, "style-name")
+                let n: usize = attr_local_num(e, "number-columns-repeated")
+                    .unwrap_or(1)
+                    .max(1);
+                let w = attr_local(e, "style-name")
                     .and_then(|s| self.styles.col_width.get(&s).copied())
                     .unwrap_or(0.0);
                 if let Some(t) = self.tables.last_mut() {
@@ -284,7 +285,8 @@ impl Walker {
                 }
             }
             "table-row" => {
-                let h = attr(e, "style-name").and_then(|s| self.styles.row_height.get(&s).copied());
+                let h = attr_local(e, "style-name")
+                    .and_then(|s| self.styles.row_height.get(&s).copied());
                 if let Some(t) = self.tables.last_mut() {
                     t.rows.push(Row {
                         repeat_header: t.in_header,
@@ -297,7 +299,9 @@ impl Walker {
             }
             "table-cell" => self.open_cell(e, empty),
             "covered-table-cell" => {
-                let n: usize = attr_num(e, "number-columns-repeated").unwrap_or(1).max(1);
+                let n: usize = attr_local_num(e, "number-columns-repeated")
+                    .unwrap_or(1)
+                    .max(1);
                 if let Some(t) = self.tables.last_mut() {
                     t.col = t.col.saturating_add(n);
                 }
@@ -308,9 +312,13 @@ impl Walker {
 
     /// A `table:table-cell`: an empty element is an empty cell; a full one is read.
     fn open_cell(&mut self, e: &BytesStart<'_>, empty: bool) {
-        let repeat: usize = attr_num(e, "number-columns-repeated").unwrap_or(1).max(1);
-        let row_span: usize = attr_num(e, "number-rows-spanned").unwrap_or(1).max(1);
-        let col_span: usize = attr_num(e, "number-columns-spanned").unwrap_or(1).max(1);
+        let repeat: usize = attr_local_num(e, "number-columns-repeated")
+            .unwrap_or(1)
+            .max(1);
+        let row_span: usize = attr_local_num(e, "number-rows-spanned").unwrap_or(1).max(1);
+        let col_span: usize = attr_local_num(e, "number-columns-spanned")
+            .unwrap_or(1)
+            .max(1);
         let depth = self.depth;
         let Some(t) = self.tables.last_mut() else {
             return;
@@ -371,13 +379,13 @@ impl Walker {
             }
             "enhanced-geometry" => {
                 if let Some(b) = self.shape.as_mut() {
-                    if let Some(t) = attr(e, "type") {
+                    if let Some(t) = attr_local(e, "type") {
                         b.placed.raw.kind = kind_of_odf_type(&t);
                         b.placed.raw.geometry = t;
                     }
                     b.placed.mirror = (
-                        attr(e, "mirror-horizontal").as_deref() == Some("true"),
-                        attr(e, "mirror-vertical").as_deref() == Some("true"),
+                        attr_local(e, "mirror-horizontal").as_deref() == Some("true"),
+                        attr_local(e, "mirror-vertical").as_deref() == Some("true"),
                     );
                 }
             }
@@ -418,8 +426,8 @@ impl Walker {
             }
         } else if local == "p" || local == "h" {
             let page_break =
-                attr(e, "style-name").is_some_and(|s| self.styles.page_break.contains(&s));
-            let heading = (local == "h").then(|| attr_num(e, "outline-level").unwrap_or(1));
+                attr_local(e, "style-name").is_some_and(|s| self.styles.page_break.contains(&s));
+            let heading = (local == "h").then(|| attr_local_num(e, "outline-level").unwrap_or(1));
             if empty {
                 self.pending_break |= page_break;
             } else {
@@ -435,7 +443,7 @@ impl Walker {
         match local {
             "list" if !empty => self.lists += 1,
             "s" => {
-                let n: usize = attr_num(e, "c").unwrap_or(1).clamp(1, MAX_SPACES);
+                let n: usize = attr_local_num(e, "c").unwrap_or(1).clamp(1, MAX_SPACES);
                 if let Some(t) = self.text_sink() {
                     t.extend(std::iter::repeat_n(' ', n));
                 }

@@ -11,7 +11,7 @@ use crate::error::IngestError;
 use crate::ingest::limits::Budget;
 use crate::ingest::sheet::grid::{Axis, EMU_PER_PT};
 use crate::ingest::sheet::outline::Outline;
-use crate::ingest::sheet::xmlutil::{GuardedReader, attr, attr_bool, attr_num, push_text};
+use crate::ingest::xml::{GuardedReader, attr_local, attr_local_bool, attr_local_num, push_text};
 use crate::model::{Anchor, Point, Rect, Shape, ShapeKind};
 
 /// Maps a preset geometry name to a symbol kind.
@@ -175,16 +175,16 @@ pub fn read_drawing(
                     "ext" if anchor.is_some() && depth == anchor_depth + 1 => {
                         if let Some(a) = anchor.as_mut() {
                             a.ext = Some((
-                                attr_num(e, "cx").unwrap_or(0),
-                                attr_num(e, "cy").unwrap_or(0),
+                                attr_local_num(e, "cx").unwrap_or(0),
+                                attr_local_num(e, "cy").unwrap_or(0),
                             ));
                         }
                     }
                     "pos" if anchor.is_some() && depth == anchor_depth + 1 => {
                         if let Some(a) = anchor.as_mut() {
                             a.pos = Some((
-                                attr_num(e, "x").unwrap_or(0),
-                                attr_num(e, "y").unwrap_or(0),
+                                attr_local_num(e, "x").unwrap_or(0),
+                                attr_local_num(e, "y").unwrap_or(0),
                             ));
                         }
                     }
@@ -220,9 +220,9 @@ pub fn read_drawing(
                             .is_some_and(|o| depth == o.depth + 2 || depth == o.depth + 1)
                             && let Some(o) = objs.get_mut(i)
                         {
-                            o.xfrm.flip_h = attr_bool(e, "flipH");
-                            o.xfrm.flip_v = attr_bool(e, "flipV");
-                            o.xfrm.rot = attr_num::<f64>(e, "rot").unwrap_or(0.0) / 60_000.0;
+                            o.xfrm.flip_h = attr_local_bool(e, "flipH");
+                            o.xfrm.flip_v = attr_local_bool(e, "flipV");
+                            o.xfrm.rot = attr_local_num::<f64>(e, "rot").unwrap_or(0.0) / 60_000.0;
                             if !empty {
                                 xfrm_owner = Some(i);
                             }
@@ -231,8 +231,8 @@ pub fn read_drawing(
                     "off" | "ext" | "chOff" | "chExt" if xfrm_owner.is_some() => {
                         let pair = |x: &str, y: &str| {
                             (
-                                attr_num::<f64>(e, x).unwrap_or(0.0),
-                                attr_num::<f64>(e, y).unwrap_or(0.0),
+                                attr_local_num::<f64>(e, x).unwrap_or(0.0),
+                                attr_local_num::<f64>(e, y).unwrap_or(0.0),
                             )
                         };
                         if let Some(o) = xfrm_owner.and_then(|i| objs.get_mut(i)) {
@@ -246,7 +246,7 @@ pub fn read_drawing(
                     }
                     "prstGeom" => {
                         if let Some(o) = objs.last_mut() {
-                            o.prst = attr(e, "prst");
+                            o.prst = attr_local(e, "prst");
                         }
                     }
                     "custGeom" => {
@@ -261,7 +261,9 @@ pub fn read_drawing(
                         {
                             o.path_total += 1;
                             // Guide names (formulas) instead of numbers are skipped.
-                            if let (Some(x), Some(y)) = (attr_num(e, "x"), attr_num(e, "y")) {
+                            if let (Some(x), Some(y)) =
+                                (attr_local_num(e, "x"), attr_local_num(e, "y"))
+                            {
                                 o.path_pts.push((x, y));
                             }
                         }
@@ -273,7 +275,7 @@ pub fn read_drawing(
                     }
                     "cNvSpPr" => {
                         if let Some(o) = objs.last_mut() {
-                            o.text_box = attr_bool(e, "txBox");
+                            o.text_box = attr_local_bool(e, "txBox");
                         }
                     }
                     "p" if !objs.is_empty() => {

@@ -16,7 +16,6 @@ mod outline;
 mod xls;
 mod xls_draw;
 mod xlsx;
-mod xmlutil;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -27,7 +26,6 @@ use crate::model::{Document, Format};
 pub use drawing::kind_of_preset;
 pub use grid::{Axis, col_chars_to_pt};
 pub(crate) use ods::{RawShape, kind_of_odf_type, length_pt, start_shape};
-pub(crate) use xmlutil::{GuardedReader, attr, attr_num, push_text};
 
 /// The most grid positions between a sheet's first and last cell that we let calamine
 /// allocate densely (a hostile sheet with cells at A1 and XFD1048576 would ask for 17

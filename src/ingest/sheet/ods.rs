@@ -17,9 +17,9 @@ use crate::error::IngestError;
 use crate::ingest::limits::Budget;
 use crate::ingest::sheet::drawing::kind_of_preset;
 use crate::ingest::sheet::grid::{Axis, SheetExtras, build_table};
-use crate::ingest::sheet::xmlutil::{GuardedReader, attr, attr_num, push_text};
 use crate::ingest::sheet::{check_dense, shielded};
 use crate::ingest::xml::prescan;
+use crate::ingest::xml::{GuardedReader, attr_local, attr_local_num, push_text};
 use crate::ingest::zipped::Package;
 use crate::model::{Anchor, Block, Document, Point, Rect, Section, Shape, ShapeKind};
 
@@ -126,10 +126,10 @@ struct ShapeBuild {
 
 /// Reads a shape element's geometry attributes (`local` is the element's local name).
 pub(crate) fn start_shape(e: &BytesStart<'_>, local: &str, cell: Option<(u32, u32)>) -> RawShape {
-    let len = |n: &str| attr(e, n).and_then(|v| length_pt(&v)).unwrap_or(0.0);
+    let len = |n: &str| attr_local(e, n).and_then(|v| length_pt(&v)).unwrap_or(0.0);
     let (mut x, mut y) = (len("x"), len("y"));
-    if attr(e, "x").is_none()
-        && let Some(t) = attr(e, "transform")
+    if attr_local(e, "x").is_none()
+        && let Some(t) = attr_local(e, "transform")
         && let Some(i) = t.find("translate")
     {
         // `rotate (…) translate (x y)` for rotated shapes.
@@ -226,14 +226,14 @@ fn scan_content(xml: &[u8], budget: &Budget) -> Result<Vec<OdsSheet>, IngestErro
                 match (prefix, local) {
                     ("style", "style") => {
                         style = Some((
-                            attr(e, "name").unwrap_or_default(),
-                            attr(e, "family").unwrap_or_default(),
+                            attr_local(e, "name").unwrap_or_default(),
+                            attr_local(e, "family").unwrap_or_default(),
                         ));
                     }
                     ("style", "table-column-properties") => {
                         if let (Some((n, _)), Some(w)) = (
                             style.as_ref(),
-                            attr(e, "column-width").and_then(|v| length_pt(&v)),
+                            attr_local(e, "column-width").and_then(|v| length_pt(&v)),
                         ) {
                             col_styles.insert(n.clone(), w);
                         }
@@ -241,7 +241,7 @@ fn scan_content(xml: &[u8], budget: &Budget) -> Result<Vec<OdsSheet>, IngestErro
                     ("style", "table-row-properties") => {
                         if let (Some((n, _)), Some(h)) = (
                             style.as_ref(),
-                            attr(e, "row-height").and_then(|v| length_pt(&v)),
+                            attr_local(e, "row-height").and_then(|v| length_pt(&v)),
                         ) {
                             row_styles.insert(n.clone(), h);
                         }
@@ -251,22 +251,26 @@ fn scan_content(xml: &[u8], budget: &Budget) -> Result<Vec<OdsSheet>, IngestErro
                             sheets.push(s);
                         }
                         cur = Some(OdsSheet {
-                            name: attr(e, "name").unwrap_or_default(),
+                            name: attr_local(e, "name").unwrap_or_default(),
                             ..Default::default()
                         });
                         (row, col_next) = (0, 0);
                     }
                     ("table", "table-column") => {
-                        let n: u64 = attr_num(e, "number-columns-repeated").unwrap_or(1).max(1);
+                        let n: u64 = attr_local_num(e, "number-columns-repeated")
+                            .unwrap_or(1)
+                            .max(1);
                         if let Some(s) = cur.as_mut()
                             && col_next < MAX_COLS
                         {
                             let last = (col_next + n - 1).min(MAX_COLS - 1);
-                            let hidden = attr(e, "visibility").is_some_and(|v| v != "visible");
+                            let hidden =
+                                attr_local(e, "visibility").is_some_and(|v| v != "visible");
                             let w = if hidden {
                                 Some(0.0)
                             } else {
-                                attr(e, "style-name").and_then(|st| col_styles.get(&st).copied())
+                                attr_local(e, "style-name")
+                                    .and_then(|st| col_styles.get(&st).copied())
                             };
                             if let Some(w) = w {
                                 s.col_runs.push((col_next as u32, last as u32, w));
@@ -276,17 +280,21 @@ fn scan_content(xml: &[u8], budget: &Budget) -> Result<Vec<OdsSheet>, IngestErro
                     }
                     ("table", "table-header-rows") if !empty => in_header = true,
                     ("table", "table-row") => {
-                        row_repeat = attr_num(e, "number-rows-repeated").unwrap_or(1).max(1);
+                        row_repeat = attr_local_num(e, "number-rows-repeated")
+                            .unwrap_or(1)
+                            .max(1);
                         col = 0;
                         if let Some(s) = cur.as_mut()
                             && row < MAX_ROWS
                         {
                             let last = (row + row_repeat - 1).min(MAX_ROWS - 1);
-                            let hidden = attr(e, "visibility").is_some_and(|v| v != "visible");
+                            let hidden =
+                                attr_local(e, "visibility").is_some_and(|v| v != "visible");
                             let h = if hidden {
                                 Some(0.0)
                             } else {
-                                attr(e, "style-name").and_then(|st| row_styles.get(&st).copied())
+                                attr_local(e, "style-name")
+                                    .and_then(|st| row_styles.get(&st).copied())
                             };
                             if let Some(h) = h {
                                 s.row_runs.push((row as u32, last as u32, h));
@@ -300,11 +308,16 @@ fn scan_content(xml: &[u8], budget: &Budget) -> Result<Vec<OdsSheet>, IngestErro
                         }
                     }
                     ("table", "table-cell" | "covered-table-cell") => {
-                        let n: u64 = attr_num(e, "number-columns-repeated").unwrap_or(1).max(1);
+                        let n: u64 = attr_local_num(e, "number-columns-repeated")
+                            .unwrap_or(1)
+                            .max(1);
                         let covered = local == "covered-table-cell";
                         if let Some(s) = cur.as_mut() {
-                            let rs: u64 = attr_num(e, "number-rows-spanned").unwrap_or(1).max(1);
-                            let cs: u64 = attr_num(e, "number-columns-spanned").unwrap_or(1).max(1);
+                            let rs: u64 =
+                                attr_local_num(e, "number-rows-spanned").unwrap_or(1).max(1);
+                            let cs: u64 = attr_local_num(e, "number-columns-spanned")
+                                .unwrap_or(1)
+                                .max(1);
                             if !covered && (rs > 1 || cs > 1) && row < MAX_ROWS && col < MAX_COLS {
                                 let er = (row + rs - 1).min(MAX_ROWS - 1);
                                 let ec = (col + cs - 1).min(MAX_COLS - 1);
@@ -313,7 +326,7 @@ fn scan_content(xml: &[u8], budget: &Budget) -> Result<Vec<OdsSheet>, IngestErro
                                     end: (er as u32, ec as u32),
                                 });
                             }
-                            let has_value = attr(e, "value-type").is_some();
+                            let has_value = attr_local(e, "value-type").is_some();
                             if (has_value || !empty) && !covered {
                                 let last_row = row.saturating_add(row_repeat - 1);
                                 let last_col = col.saturating_add(n - 1);
@@ -353,7 +366,7 @@ fn scan_content(xml: &[u8], budget: &Budget) -> Result<Vec<OdsSheet>, IngestErro
                     }
                     ("draw", "enhanced-geometry") => {
                         if let Some(b) = shape.as_mut()
-                            && let Some(t) = attr(e, "type")
+                            && let Some(t) = attr_local(e, "type")
                         {
                             b.shape.kind = kind_of_odf_type(&t);
                             b.shape.geometry = t;

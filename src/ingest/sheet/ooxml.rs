@@ -11,7 +11,7 @@ use quick_xml::events::Event;
 use crate::error::IngestError;
 use crate::ingest::limits::Budget;
 use crate::ingest::sheet::grid::{Axis, base_col_width_pt, col_chars_to_pt};
-use crate::ingest::sheet::xmlutil::{GuardedReader, attr, attr_bool, attr_num, push_text};
+use crate::ingest::xml::{GuardedReader, attr_local, attr_local_bool, attr_local_num, push_text};
 use crate::ingest::zipped::Package;
 
 /// Relationship type suffix of a drawing part.
@@ -101,13 +101,14 @@ pub fn read_rels(
         match rd.next()? {
             Event::Eof => break,
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
-                let (Some(id), Some(target)) = (attr(&e, "Id"), attr(&e, "Target")) else {
+                let (Some(id), Some(target)) = (attr_local(&e, "Id"), attr_local(&e, "Target"))
+                else {
                     continue;
                 };
-                let external = attr(&e, "TargetMode").as_deref() == Some("External");
+                let external = attr_local(&e, "TargetMode").as_deref() == Some("External");
                 out.push(Rel {
                     id,
-                    kind: attr(&e, "Type").unwrap_or_default(),
+                    kind: attr_local(&e, "Type").unwrap_or_default(),
                     target: if external {
                         target
                     } else {
@@ -152,9 +153,9 @@ pub fn read_workbook(pkg: &mut Package<'_>, budget: &Budget) -> Result<Vec<Sheet
         match &ev {
             Event::Eof => break,
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "sheet" => {
-                let name = attr(e, "name").unwrap_or_default();
-                let path =
-                    attr(e, "id").and_then(|id| targets.get(id.as_str()).map(|t| t.to_string()));
+                let name = attr_local(e, "name").unwrap_or_default();
+                let path = attr_local(e, "id")
+                    .and_then(|id| targets.get(id.as_str()).map(|t| t.to_string()));
                 sheets.push(SheetRef {
                     name,
                     path,
@@ -162,9 +163,9 @@ pub fn read_workbook(pkg: &mut Package<'_>, budget: &Budget) -> Result<Vec<Sheet
                 });
             }
             Event::Start(e) if e.local_name().as_ref() == "definedName" => {
-                let name = attr(e, "name").unwrap_or_default();
+                let name = attr_local(e, "name").unwrap_or_default();
                 if name.eq_ignore_ascii_case("_xlnm.Print_Titles") {
-                    in_title = Some((attr_num(e, "localSheetId"), String::new()));
+                    in_title = Some((attr_local_num(e, "localSheetId"), String::new()));
                 }
             }
             Event::End(e) if e.local_name().as_ref() == "definedName" => {
@@ -301,26 +302,28 @@ pub fn scan_sheet(xml: &[u8], budget: &Budget, part: &str) -> Result<SheetMeta, 
         };
         match e.local_name().as_ref() {
             "sheetFormatPr" => {
-                if let Some(h) = attr_num::<f64>(e, "defaultRowHeight") {
+                if let Some(h) = attr_local_num::<f64>(e, "defaultRowHeight") {
                     default_row = h;
                 }
-                default_col = attr_num(e, "defaultColWidth");
-                if let Some(b) = attr_num(e, "baseColWidth") {
+                default_col = attr_local_num(e, "defaultColWidth");
+                if let Some(b) = attr_local_num(e, "baseColWidth") {
                     base_col = b;
                 }
             }
             "col" => {
-                let (Some(min), Some(max)) = (attr_num::<u32>(e, "min"), attr_num::<u32>(e, "max"))
-                else {
+                let (Some(min), Some(max)) = (
+                    attr_local_num::<u32>(e, "min"),
+                    attr_local_num::<u32>(e, "max"),
+                ) else {
                     continue;
                 };
                 let (Some(first), Some(last)) = (min.checked_sub(1), max.checked_sub(1)) else {
                     continue;
                 };
-                let width = if attr_bool(e, "hidden") {
+                let width = if attr_local_bool(e, "hidden") {
                     0.0
                 } else {
-                    match attr_num::<f64>(e, "width") {
+                    match attr_local_num::<f64>(e, "width") {
                         Some(w) => col_chars_to_pt(w),
                         None => continue,
                     }
@@ -332,20 +335,20 @@ pub fn scan_sheet(xml: &[u8], budget: &Budget, part: &str) -> Result<SheetMeta, 
                 check_refs(e, "r", part, |v| {
                     v.parse::<u32>().is_ok_and(|r| (1..=MAX_ROWS).contains(&r))
                 })?;
-                cur_row = attr_num::<u32>(e, "r")
+                cur_row = attr_local_num::<u32>(e, "r")
                     .and_then(|r| r.checked_sub(1))
                     .unwrap_or(next_row);
                 next_row = cur_row.saturating_add(1);
                 next_col = 0;
-                if attr_bool(e, "hidden") {
+                if attr_local_bool(e, "hidden") {
                     row_runs.push((cur_row, cur_row, 0.0));
-                } else if let Some(h) = attr_num::<f64>(e, "ht") {
+                } else if let Some(h) = attr_local_num::<f64>(e, "ht") {
                     row_runs.push((cur_row, cur_row, h));
                 }
             }
             "c" => {
                 check_refs(e, "r", part, |v| cell_in_sheet(v).is_some())?;
-                let (r, c) = attr(e, "r")
+                let (r, c) = attr_local(e, "r")
                     .and_then(|r| parse_cell_ref(&r))
                     .unwrap_or((cur_row, next_col));
                 next_col = c.saturating_add(1);
@@ -356,7 +359,9 @@ pub fn scan_sheet(xml: &[u8], budget: &Budget, part: &str) -> Result<SheetMeta, 
                 max_c = max_c.max(c);
             }
             "mergeCell" => {
-                let Some(rf) = attr(e, "ref") else { continue };
+                let Some(rf) = attr_local(e, "ref") else {
+                    continue;
+                };
                 let (a, b) = rf.split_once(':').unwrap_or((&rf, &rf));
                 if let (Some(s), Some(t)) = (parse_cell_ref(a), parse_cell_ref(b)) {
                     merges.push(Dimensions {
@@ -365,7 +370,7 @@ pub fn scan_sheet(xml: &[u8], budget: &Budget, part: &str) -> Result<SheetMeta, 
                     });
                 }
             }
-            "drawing" => drawing_rid = attr(e, "id"),
+            "drawing" => drawing_rid = attr_local(e, "id"),
             _ => {}
         }
     }

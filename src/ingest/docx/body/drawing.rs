@@ -10,8 +10,8 @@ use super::super::shapes::{
     PT_PER_EMU, VmlStyle, drawingml_kind, int_pair, vml_element_kind, vml_point, vml_spt_kind,
     vml_style, vml_type_number,
 };
-use super::super::xmlutil::{attr, attr_f64, attr_i64};
 use super::{Box64, HFrame, Host, Pass, RawShape, Tag, VFrame};
+use crate::ingest::xml::{attr_qualified, attr_qualified_f64, attr_qualified_i64};
 
 /// `X = sx * x + tx`, `Y = sy * y + ty`: child coordinates of a group to the frame.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -191,7 +191,7 @@ impl Pass<'_> {
                 d.v = VFrame::Inline;
             }
             "wp:anchor"
-                if attr(e, "simplePos")
+                if attr_qualified(e, "simplePos")
                     .as_deref()
                     .is_some_and(|v| v == "1" || v == "true") =>
             {
@@ -200,12 +200,12 @@ impl Pass<'_> {
             }
             "wp:simplePos" if d.h == HFrame::Page && d.v == VFrame::Page => {
                 d.pos = (
-                    attr_f64(e, "x").unwrap_or(0.0) * PT_PER_EMU,
-                    attr_f64(e, "y").unwrap_or(0.0) * PT_PER_EMU,
+                    attr_qualified_f64(e, "x").unwrap_or(0.0) * PT_PER_EMU,
+                    attr_qualified_f64(e, "y").unwrap_or(0.0) * PT_PER_EMU,
                 );
             }
             "wp:positionH" => {
-                d.h = match attr(e, "relativeFrom").as_deref() {
+                d.h = match attr_qualified(e, "relativeFrom").as_deref() {
                     Some("margin") => HFrame::Margin,
                     Some("page" | "leftMargin" | "rightMargin" | "insideMargin")
                     | Some("outsideMargin") => HFrame::Page,
@@ -214,13 +214,15 @@ impl Pass<'_> {
                 };
             }
             "wp:positionV" => {
-                d.v = match attr(e, "relativeFrom").as_deref() {
+                d.v = match attr_qualified(e, "relativeFrom").as_deref() {
                     Some("paragraph" | "line") | None => VFrame::Paragraph,
                     _ => VFrame::Page,
                 };
             }
             "wp:extent" => {
-                if let (Some(cx), Some(cy)) = (attr_f64(e, "cx"), attr_f64(e, "cy")) {
+                if let (Some(cx), Some(cy)) =
+                    (attr_qualified_f64(e, "cx"), attr_qualified_f64(e, "cy"))
+                {
                     d.extent = Some((cx * PT_PER_EMU, cy * PT_PER_EMU));
                 }
             }
@@ -240,12 +242,12 @@ impl Pass<'_> {
             }
             "wps:cNvSpPr" => {
                 if let Some(s) = d.shape.as_mut() {
-                    s.txbox = matches!(attr(e, "txBox").as_deref(), Some("1" | "true"));
+                    s.txbox = matches!(attr_qualified(e, "txBox").as_deref(), Some("1" | "true"));
                 }
             }
             "a:prstGeom" => {
                 if let Some(s) = d.shape.as_mut() {
-                    s.prst = attr(e, "prst").map(|v| v.into_owned());
+                    s.prst = attr_qualified(e, "prst").map(|v| v.into_owned());
                 }
             }
             "a:noFill" if parent == Tag::Ln && grandparent == Tag::SpPr => {
@@ -265,9 +267,9 @@ impl Pass<'_> {
             }
             "a:xfrm" if parent == Tag::SpPr => {
                 if let Some(s) = d.shape.as_mut() {
-                    s.flip_h = matches!(attr(e, "flipH").as_deref(), Some("1" | "true"));
-                    s.flip_v = matches!(attr(e, "flipV").as_deref(), Some("1" | "true"));
-                    s.rot = attr_f64(e, "rot").map_or(0.0, |r| r / 60_000.0);
+                    s.flip_h = matches!(attr_qualified(e, "flipH").as_deref(), Some("1" | "true"));
+                    s.flip_v = matches!(attr_qualified(e, "flipV").as_deref(), Some("1" | "true"));
+                    s.rot = attr_qualified_f64(e, "rot").map_or(0.0, |r| r / 60_000.0);
                 }
             }
             "a:off" | "a:ext" | "a:chOff" | "a:chExt" if parent == Tag::Xfrm => {
@@ -277,8 +279,8 @@ impl Pass<'_> {
                     ("cx", "cy")
                 };
                 let v = (
-                    attr_f64(e, kx).unwrap_or(0.0) * PT_PER_EMU,
-                    attr_f64(e, ky).unwrap_or(0.0) * PT_PER_EMU,
+                    attr_qualified_f64(e, kx).unwrap_or(0.0) * PT_PER_EMU,
+                    attr_qualified_f64(e, ky).unwrap_or(0.0) * PT_PER_EMU,
                 );
                 if grandparent == Tag::SpPr {
                     if let Some(s) = d.shape.as_mut() {
@@ -310,18 +312,20 @@ impl Pass<'_> {
         };
         match name {
             "v:shapetype" => {
-                if let (Some(id), Some(spt)) = (attr(e, "id"), attr_i64(e, "o:spt")) {
+                if let (Some(id), Some(spt)) =
+                    (attr_qualified(e, "id"), attr_qualified_i64(e, "o:spt"))
+                {
                     self.shapetypes
                         .insert(id.into_owned(), u32::try_from(spt).unwrap_or(0));
                 }
             }
             "v:group" if p.shape.is_none() => {
-                let st = vml_style(&attr(e, "style").unwrap_or_default());
+                let st = vml_style(&attr_qualified(e, "style").unwrap_or_default());
                 let (origin, size) = (
-                    attr(e, "coordorigin")
+                    attr_qualified(e, "coordorigin")
                         .and_then(|s| int_pair(&s))
                         .unwrap_or((0.0, 0.0)),
-                    attr(e, "coordsize").and_then(|s| int_pair(&s)),
+                    attr_qualified(e, "coordsize").and_then(|s| int_pair(&s)),
                 );
                 if p.transforms.is_empty() {
                     p.frames = Some(vml_frames(&st, false));
@@ -354,10 +358,10 @@ impl Pass<'_> {
                 let kind = match vml_element_kind(name) {
                     Some(k) => Some((k, name.to_string())),
                     None if name == "v:shape" => {
-                        let spt = attr_i64(e, "o:spt")
+                        let spt = attr_qualified_i64(e, "o:spt")
                             .and_then(|v| u32::try_from(v).ok())
                             .or_else(|| {
-                                let t = attr(e, "type")?;
+                                let t = attr_qualified(e, "type")?;
                                 let id = t.trim().trim_start_matches('#').to_string();
                                 self.shapetypes
                                     .get(&id)
@@ -376,10 +380,13 @@ impl Pass<'_> {
                         kind,
                         text_box: geometry == "202",
                         geometry,
-                        style: vml_style(&attr(e, "style").unwrap_or_default()),
-                        from: attr(e, "from").and_then(|s| vml_point(&s)),
-                        to: attr(e, "to").and_then(|s| vml_point(&s)),
-                        no_line: matches!(attr(e, "stroked").as_deref(), Some("f" | "false")),
+                        style: vml_style(&attr_qualified(e, "style").unwrap_or_default()),
+                        from: attr_qualified(e, "from").and_then(|s| vml_point(&s)),
+                        to: attr_qualified(e, "to").and_then(|s| vml_point(&s)),
+                        no_line: matches!(
+                            attr_qualified(e, "stroked").as_deref(),
+                            Some("f" | "false")
+                        ),
                         text: String::new(),
                     };
                     p.shape = Some(shape);

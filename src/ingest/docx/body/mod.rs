@@ -15,7 +15,9 @@ use crate::model::{Block, ListInfo, Paragraph, ShapeKind};
 
 use super::numbering::Numbering;
 use super::shapes::{PT_PER_EMU, PT_PER_TWIP, SymbolFont, map_symbol_text, sym_char};
-use super::xmlutil::{attr, attr_f64, attr_i64, on_off, resolve_ref};
+use crate::ingest::xml::{
+    attr_qualified, attr_qualified_f64, attr_qualified_i64, resolve_ref, word_on_off,
+};
 
 mod drawing;
 mod table;
@@ -366,7 +368,7 @@ impl Pass<'_> {
             "w:rFonts" if self.parent() == Tag::RPr && self.grandparent() == Tag::R => {
                 self.run_font = ["w:ascii", "w:hAnsi", "w:cs"]
                     .iter()
-                    .find_map(|k| attr(e, k).and_then(|f| SymbolFont::of(&f)));
+                    .find_map(|k| attr_qualified(e, k).and_then(|f| SymbolFont::of(&f)));
             }
             _ => {}
         }
@@ -375,7 +377,7 @@ impl Pass<'_> {
             "mc:AlternateContent" => self.alt.push(false),
             "mc:Choice" => {
                 let taken = self.alt.last().copied().unwrap_or(false);
-                let understood = attr(e, "Requires").is_none_or(|r| requires_ok(&r));
+                let understood = attr_qualified(e, "Requires").is_none_or(|r| requires_ok(&r));
                 if taken || !understood {
                     self.skip(empty);
                     return true;
@@ -458,23 +460,23 @@ impl Pass<'_> {
             "w:p" => self.para = Some(ParaB::default()),
             "w:pStyle" if parent == Tag::PPr && self.grandparent() == Tag::P => {
                 if let Some(p) = self.para.as_mut() {
-                    p.style = attr(e, "w:val").map(|v| v.into_owned());
+                    p.style = attr_qualified(e, "w:val").map(|v| v.into_owned());
                 }
             }
             "w:ilvl" if parent == Tag::NumPr => {
                 if let Some(p) = self.para.as_mut() {
-                    p.ilvl = attr_i64(e, "w:val")
+                    p.ilvl = attr_qualified_i64(e, "w:val")
                         .and_then(|v| u8::try_from(v).ok())
                         .unwrap_or(0);
                 }
             }
             "w:numId" if parent == Tag::NumPr => {
                 if let Some(p) = self.para.as_mut() {
-                    p.num_id = attr_i64(e, "w:val").and_then(|v| u32::try_from(v).ok());
+                    p.num_id = attr_qualified_i64(e, "w:val").and_then(|v| u32::try_from(v).ok());
                 }
             }
             "w:pageBreakBefore" if parent == Tag::PPr => {
-                if on_off(e)
+                if word_on_off(e)
                     && self.tbl_depth == 0
                     && let Some(p) = self.para.as_mut()
                 {
@@ -486,25 +488,25 @@ impl Pass<'_> {
                 self.sect_continuous = false;
             }
             "w:pgSz" if parent == Tag::SectPr => {
-                if let (Some(s), Some(w)) = (self.sect.as_mut(), attr_f64(e, "w:w")) {
+                if let (Some(s), Some(w)) = (self.sect.as_mut(), attr_qualified_f64(e, "w:w")) {
                     s.page_w = w * PT_PER_TWIP;
                 }
             }
             "w:pgMar" if parent == Tag::SectPr => {
                 if let Some(s) = self.sect.as_mut() {
-                    if let Some(l) = attr_f64(e, "w:left") {
+                    if let Some(l) = attr_qualified_f64(e, "w:left") {
                         s.mar_left = l * PT_PER_TWIP;
                     }
-                    if let Some(r) = attr_f64(e, "w:right") {
+                    if let Some(r) = attr_qualified_f64(e, "w:right") {
                         s.mar_right = r * PT_PER_TWIP;
                     }
                 }
             }
             "w:type" if parent == Tag::SectPr => {
-                self.sect_continuous = attr(e, "w:val").as_deref() == Some("continuous");
+                self.sect_continuous = attr_qualified(e, "w:val").as_deref() == Some("continuous");
             }
             "w:br" if parent == Tag::R => {
-                if attr(e, "w:type").as_deref() == Some("page") {
+                if attr_qualified(e, "w:type").as_deref() == Some("page") {
                     self.page_break_in_run();
                 } else {
                     self.push_text("\n");
@@ -748,8 +750,8 @@ fn run_char(e: &BytesStart<'_>, name: &str) -> Option<CharText> {
         "w:cr" | "w:br" => Some(CharText::Static("\n")),
         "w:noBreakHyphen" => Some(CharText::Static("-")),
         "w:sym" => {
-            let font = attr(e, "w:font");
-            let c = sym_char(font.as_deref(), &attr(e, "w:char")?)?;
+            let font = attr_qualified(e, "w:font");
+            let c = sym_char(font.as_deref(), &attr_qualified(e, "w:char")?)?;
             Some(CharText::Char(c.to_string()))
         }
         _ => None,

@@ -7,8 +7,8 @@ use crate::model::{Block, Cell, Paragraph, Row, Table};
 
 use super::super::shapes::PT_PER_TWIP;
 use super::super::styles::dxa;
-use super::super::xmlutil::{attr, attr_f64, attr_i64, on_off};
 use super::{FloatX, Pass, TableGeom, Tag};
+use crate::ingest::xml::{attr_qualified, attr_qualified_f64, attr_qualified_i64, word_on_off};
 
 #[derive(Debug, Default)]
 pub(super) struct CellB {
@@ -65,7 +65,7 @@ pub(super) struct TableB {
 /// A `w:val` count attribute (`gridSpan`, `gridBefore`), bounded to keep hostile
 /// values from blowing the grid up.
 pub(super) fn count_attr(e: &BytesStart<'_>) -> usize {
-    attr_i64(e, "w:val")
+    attr_qualified_i64(e, "w:val")
         .and_then(|v| usize::try_from(v).ok())
         .unwrap_or(0)
         .min(MAX_GRID_COLS)
@@ -235,25 +235,28 @@ impl Pass<'_> {
         };
         match name {
             "w:tblStyle" if parent == Tag::TblPr => {
-                t.style = attr(e, "w:val").map(|v| v.into_owned());
+                t.style = attr_qualified(e, "w:val").map(|v| v.into_owned());
             }
             "w:tblInd" if parent == Tag::TblPr => t.ind = dxa(e),
             "w:tblpPr" if parent == Tag::TblPr => {
-                let page = attr(e, "w:horzAnchor").as_deref() == Some("page");
-                let x = match attr(e, "w:tblpXSpec").as_deref() {
+                let page = attr_qualified(e, "w:horzAnchor").as_deref() == Some("page");
+                let x = match attr_qualified(e, "w:tblpXSpec").as_deref() {
                     Some("center") => Some(FloatX::Center),
                     Some("right" | "outside") => Some(FloatX::Right),
                     Some("left" | "inside") => Some(FloatX::At(0.0)),
-                    _ => attr_f64(e, "w:tblpX").map(|v| FloatX::At(v * PT_PER_TWIP)),
+                    _ => attr_qualified_f64(e, "w:tblpX").map(|v| FloatX::At(v * PT_PER_TWIP)),
                 };
                 t.float_x = x.map(|x| (x, page));
             }
-            "w:jc" if parent == Tag::TblPr => t.jc = attr(e, "w:val").map(|v| v.into_owned()),
+            "w:jc" if parent == Tag::TblPr => {
+                t.jc = attr_qualified(e, "w:val").map(|v| v.into_owned())
+            }
             "w:left" | "w:start" if parent == Tag::TblCellMar && grandparent == Tag::TblPr => {
                 t.cell_mar_left = dxa(e);
             }
             "w:gridCol" if parent == Tag::TblGrid && grandparent == Tag::Tbl => {
-                t.grid.push(attr_f64(e, "w:w").unwrap_or(0.0).max(0.0));
+                t.grid
+                    .push(attr_qualified_f64(e, "w:w").unwrap_or(0.0).max(0.0));
             }
             "w:tr" => {
                 t.row = Some(RowB::default());
@@ -273,15 +276,15 @@ impl Pass<'_> {
             }
             "w:tblHeader" if parent == Tag::TrPr => {
                 if let Some(r) = t.row.as_mut() {
-                    r.repeat_header = on_off(e);
+                    r.repeat_header = word_on_off(e);
                 }
             }
             "w:trHeight" if parent == Tag::TrPr => {
-                let rule = attr(e, "w:hRule");
+                let rule = attr_qualified(e, "w:hRule");
                 if let Some(r) = t.row.as_mut()
                     && rule.as_deref() != Some("auto")
                 {
-                    r.height = attr_f64(e, "w:val").map(|v| v * PT_PER_TWIP);
+                    r.height = attr_qualified_f64(e, "w:val").map(|v| v * PT_PER_TWIP);
                     r.exact = rule.as_deref() == Some("exact");
                 }
             }
@@ -303,7 +306,7 @@ impl Pass<'_> {
             }
             "w:vMerge" if parent == Tag::TcPr => {
                 if let Some(c) = t.cell.as_mut() {
-                    c.vmerge = match attr(e, "w:val").as_deref() {
+                    c.vmerge = match attr_qualified(e, "w:val").as_deref() {
                         Some("restart") => VMerge::Restart,
                         _ => VMerge::Continue,
                     };
@@ -311,7 +314,7 @@ impl Pass<'_> {
             }
             "w:hMerge" if parent == Tag::TcPr => {
                 if let Some(c) = t.cell.as_mut() {
-                    c.hmerge_continue = attr(e, "w:val").as_deref() != Some("restart");
+                    c.hmerge_continue = attr_qualified(e, "w:val").as_deref() != Some("restart");
                 }
             }
             "w:tcW" if parent == Tag::TcPr => {

@@ -1,17 +1,29 @@
 //! Atomic output: every file is written to a temporary name and renamed, so a reader
 //! never sees a half-written output.
+//!
+//! It sits below the stages that write files (the batch, the reports, the exports), so
+//! none of them depends on another for it.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::BatchError;
+/// An output file that could not be written, with the I/O error that stopped it.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {path}: {source}")]
+pub struct OutputError {
+    /// The file.
+    pub path: PathBuf,
+    /// The I/O error.
+    #[source]
+    pub source: std::io::Error,
+}
 
 /// Writes `bytes` to `path` atomically (temporary file in the same folder, then rename).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), BatchError> {
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     let mut f = AtomicFile::create(path)?;
-    f.write_all(bytes).map_err(|source| BatchError::Output {
+    f.write_all(bytes).map_err(|source| OutputError {
         path: path.to_path_buf(),
         source,
     })?;
@@ -19,7 +31,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), BatchError> {
 }
 
 /// Writes one JSON value per line, atomically.
-pub fn write_jsonl<T: Serialize>(path: &Path, items: &[T]) -> Result<(), BatchError> {
+pub fn write_jsonl<T: Serialize>(path: &Path, items: &[T]) -> Result<(), OutputError> {
     let mut buf = Vec::with_capacity(items.len() * 512);
     for it in items {
         // Serialising our own record types cannot fail.
@@ -33,15 +45,15 @@ pub fn write_jsonl<T: Serialize>(path: &Path, items: &[T]) -> Result<(), BatchEr
 /// A file written by streaming to a temporary name in its folder and renamed over the
 /// final name by [`commit`](Self::commit); dropped uncommitted, it leaves nothing.
 pub struct AtomicFile {
-    path: std::path::PathBuf,
+    path: PathBuf,
     out: std::io::BufWriter<tempfile::NamedTempFile>,
 }
 
 impl AtomicFile {
     /// Starts writing `path`.
-    pub fn create(path: &Path) -> Result<Self, BatchError> {
+    pub fn create(path: &Path) -> Result<Self, OutputError> {
         let dir = path.parent().unwrap_or(Path::new("."));
-        let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|source| BatchError::Output {
+        let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|source| OutputError {
             path: path.to_path_buf(),
             source,
         })?;
@@ -57,9 +69,9 @@ impl AtomicFile {
     }
 
     /// Flushes, syncs and renames the file over its final name.
-    pub fn commit(self) -> Result<(), BatchError> {
+    pub fn commit(self) -> Result<(), OutputError> {
         let path = self.path;
-        let err = |source| BatchError::Output {
+        let err = |source| OutputError {
             path: path.clone(),
             source,
         };
@@ -87,44 +99,5 @@ impl Write for AtomicFile {
 
     fn flush(&mut self) -> std::io::Result<()> {
         self.out.flush()
-    }
-}
-
-/// Takes the output folder's lock (`OUT/.sopap.lock`) for the life of the returned file,
-/// so that two runs (an overlapping nightly job, say) never write one folder at once.
-/// The operating system drops the lock when the process ends, even when it is killed.
-pub fn lock_out(out: &Path) -> Result<std::fs::File, BatchError> {
-    let path = out.join(".sopap.lock");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|source| BatchError::Output {
-            path: path.clone(),
-            source,
-        })?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(BatchError::Busy(out.to_path_buf())),
-        Err(std::fs::TryLockError::Error(source)) => Err(BatchError::Output { path, source }),
-    }
-}
-
-/// Removes what a killed run left in the output folder: temporary files of outputs it was
-/// writing (`.tmp*`, named by the `tempfile` crate) and a half-saved workbook. Call it
-/// holding the lock.
-pub fn remove_leftovers(out: &Path) {
-    let Ok(rd) = std::fs::read_dir(out) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        if (name.starts_with(".tmp") || name == ".report.xlsx.partial")
-            && e.file_type().is_ok_and(|t| t.is_file())
-        {
-            let _ = std::fs::remove_file(e.path());
-        }
     }
 }
