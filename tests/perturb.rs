@@ -38,6 +38,7 @@ enum Class {
     SpacerColumn,
     SpacerRow,
     MutuBakuOrder,
+    LabelColumn,
 }
 
 const CLASSES: &[Class] = &[
@@ -53,6 +54,7 @@ const CLASSES: &[Class] = &[
     Class::SpacerColumn,
     Class::SpacerRow,
     Class::MutuBakuOrder,
+    Class::LabelColumn,
 ];
 
 /// The spellings the rules give each role, for combined labels ("X / Y").
@@ -433,6 +435,49 @@ fn label_value_one_cell(doc: &mut Document, v: &Vocabulary) -> bool {
     changed
 }
 
+/// Label cells of the identity grid's label column (the first cell of a row with a
+/// value cell beside it) written without a colon and loosely: the longest word of every
+/// other one vowel-dropped ("Nomor SOP" → "Nmr SOP"), of the rest one letter mistyped.
+fn label_column(doc: &mut Document, v: &Vocabulary) -> bool {
+    let mut changed = false;
+    let mut k = 0usize;
+    for sec in &mut doc.sections {
+        for b in &mut sec.blocks {
+            let Block::Table(t) = b else { continue };
+            for row in &mut t.rows {
+                let filled =
+                    |c: &sopap::model::Cell| !c.text.trim().is_empty() && c.text.trim() != ":";
+                let Some(i) = row.cells.iter().position(filled) else {
+                    continue;
+                };
+                let beside = row.cells.get(i + 1..).is_some_and(|r| r.iter().any(filled));
+                let Some(c) = row.cells.get_mut(i) else {
+                    continue;
+                };
+                let t = c.text.trim();
+                if !beside
+                    || t.contains('\n')
+                    || t.ends_with(':')
+                    || identity::whole_label(t, v).is_none()
+                {
+                    continue;
+                }
+                k += 1;
+                let new = if k % 2 == 1 {
+                    on_longest(t, 5, skeleton)
+                } else {
+                    on_longest(t, 5, typo)
+                };
+                if let Some(n) = new {
+                    c.text = n;
+                    changed = true;
+                }
+            }
+        }
+    }
+    changed
+}
+
 /// The title value: "SOP " before it and the value wrapped in the middle.
 fn title_prefix_wrap(doc: &mut Document, v: &Vocabulary) -> bool {
     use sopap::sop::vocab::IdentityField;
@@ -626,6 +671,7 @@ fn perturb(doc: &mut Document, class: Class, v: &Vocabulary, syn: &Synonyms) -> 
         Class::SpacerColumn => spacer_column(doc, 1),
         Class::SpacerRow => spacer_row(doc),
         Class::MutuBakuOrder => swap_mutu(doc, v),
+        Class::LabelColumn => label_column(doc, v),
     }
 }
 

@@ -106,6 +106,18 @@ fn probes(name: &str) -> Vec<(&'static str, Probe)> {
             ("dan stays lower case in a name written in capitals", |v| {
                 v.canonical_actor("PETUGAS LOKET DAN ARSIP") == "Petugas Loket dan Arsip"
             }),
+            (
+                "the agent after oleh is the actor of a passive sentence",
+                |v| {
+                    sopap::sop::narrative::sentence_actor("Berkas diperiksa oleh Tim Teknis.", v)
+                        .as_deref()
+                        == Some("Tim Teknis")
+                },
+            ),
+            ("the words before an active verb are the actor", |v| {
+                sopap::sop::narrative::sentence_actor("Petugas Jaga menerima berkas", v).as_deref()
+                    == Some("Petugas Jaga")
+            }),
         ],
         "labels.toml" => vec![
             ("Nomor SOP is a label", |v| {
@@ -113,6 +125,9 @@ fn probes(name: &str) -> Vec<(&'static str, Probe)> {
             }),
             ("Dasar Hukum is a label", |v| {
                 v.identity_label("Dasar Hukum").is_some()
+            }),
+            ("Sarana & Prasarana is a label", |v| {
+                v.identity_label("Sarana & Prasarana").is_some()
             }),
         ],
         "headers.toml" => vec![
@@ -160,6 +175,12 @@ fn probes(name: &str) -> Vec<(&'static str, Probe)> {
             }),
             ("Nama is an approver sub-label", |v| {
                 v.is_approver_name_label("Nama")
+            }),
+            ("a closing dan is dropped from a list item", |v| {
+                let lines =
+                    ["1. Undang-Undang Nomor 5; dan", "2. Peraturan Daerah"].map(str::to_string);
+                sopap::sop::identity::split_items(&lines, v)
+                    == ["Undang-Undang Nomor 5", "Peraturan Daerah"]
             }),
         ],
         "agencies.toml" => vec![

@@ -226,6 +226,14 @@ fn identity_label_variants_and_typos() {
         ("Kualifikasi Pelaksanaan:", IdentityField::Qualifications),
         ("Keterkaitan", IdentityField::RelatedSops),
         ("Keterkaitan SOP", IdentityField::RelatedSops),
+        // a shortened qualifier word after the role word
+        ("Keterkaitan dg SOP lain", IdentityField::RelatedSops),
+        ("Keterkaitan dgn SOP Lainnya", IdentityField::RelatedSops),
+        (
+            "Kualifikasi Pelaksana yg diperlukan",
+            IdentityField::Qualifications,
+        ),
+        ("Sarana & Prasarana", IdentityField::Equipment),
         ("Peralatan/Perlengkapan", IdentityField::Equipment),
         ("PERALATAN / PERLENGKAPAN:", IdentityField::Equipment),
         ("Peralatan/Perlengapan", IdentityField::Equipment),

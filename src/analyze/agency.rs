@@ -127,6 +127,68 @@ impl AgencyMap {
     }
 }
 
+/// One change of the folder vote: the SOPs of `path` named `from` are named `to`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rename {
+    /// The file (relative path).
+    pub path: String,
+    /// The agency its SOPs carry now.
+    pub from: String,
+    /// The agency the folder settled on.
+    pub to: String,
+}
+
+impl AgencyMap {
+    /// The agency each folder settles on, once for all its files: where the folder
+    /// abbreviates an organisation header that its documents print (so their SOPs carry
+    /// it, [`AgencyMap::settle`]), the header printed by the most documents names every
+    /// SOP of the folder, those whose documents print none included. `counts` are
+    /// `(path, agency, SOPs)` rows; files under the manifest are left as they are.
+    pub fn folder_vote(&self, counts: &[(String, String, usize)]) -> Vec<Rename> {
+        use std::collections::BTreeMap;
+        // folder → header agency → documents printing it
+        let mut votes: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+        let mut files: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+        for (path, agency, _) in counts {
+            if self.manifest_agency(path).is_some() {
+                continue;
+            }
+            let Some(folder) = Self::folder_of(path) else {
+                continue;
+            };
+            files.entry(folder).or_default().push((path, agency));
+            let named = self.names.folder_name(folder);
+            if named.abbreviated && *agency != named.name {
+                *votes
+                    .entry(folder)
+                    .or_default()
+                    .entry(agency.as_str())
+                    .or_default() += 1;
+            }
+        }
+        let mut out = Vec::new();
+        for (folder, tally) in votes {
+            // most documents first; a tie goes to the longer (more complete) name
+            let Some((winner, _)) = tally
+                .iter()
+                .max_by_key(|(name, n)| (**n, name.chars().count(), std::cmp::Reverse(**name)))
+            else {
+                continue;
+            };
+            for (path, agency) in files.get(folder).map(Vec::as_slice).unwrap_or(&[]) {
+                if agency != winner {
+                    out.push(Rename {
+                        path: path.to_string(),
+                        from: agency.to_string(),
+                        to: winner.to_string(),
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,5 +290,47 @@ mod settle_tests {
             settled(&map(""), "a.docx", Some("Dinas Sosial")).as_deref(),
             Some("Dinas Sosial")
         );
+    }
+
+    fn row(path: &str, agency: &str, n: usize) -> (String, String, usize) {
+        (path.to_string(), agency.to_string(), n)
+    }
+
+    #[test]
+    fn a_folder_settles_on_the_header_most_documents_print() {
+        let m = map("");
+        for folder in ["Kel Kakaskasen I", "KEL. KAKASKASEN I", "kel-kakaskasen-i"] {
+            let plain = m.names.folder_name(folder).name;
+            let header = "Kelurahan Kakaskasen Satu";
+            let counts = vec![
+                row(&format!("{folder}/a.xlsx"), header, 3),
+                row(&format!("{folder}/b.xlsx"), &plain, 2),
+                row(&format!("{folder}/2021/c.xlsx"), header, 1),
+                row(&format!("{folder}/d.docx"), "Kelurahan Kakaskasen", 1),
+            ];
+            let renames = m.folder_vote(&counts);
+            let to: Vec<(&str, &str)> = renames
+                .iter()
+                .map(|r| (r.path.as_str(), r.to.as_str()))
+                .collect();
+            assert_eq!(
+                to,
+                vec![
+                    (format!("{folder}/b.xlsx").as_str(), header),
+                    (format!("{folder}/d.docx").as_str(), header)
+                ],
+                "{folder}"
+            );
+        }
+        // a folder written out, a manifest folder and a root file are not voted on
+        let m = map("path_prefix,agency\nDinkes,Dinas Kesehatan\n");
+        let counts = vec![
+            row("dinas-sosial/a.docx", "Dinas Sosial", 1),
+            row("dinas-sosial/b.docx", "Dinas Sosial Kota X", 1),
+            row("Dinkes/a.docx", "Dinas Kesehatan", 1),
+            row("Dinkes/b.docx", "Dinas Kesehatan Kota", 1),
+            row("a.docx", "Dinas Sosial", 1),
+        ];
+        assert!(m.folder_vote(&counts).is_empty());
     }
 }

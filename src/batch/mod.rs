@@ -504,6 +504,10 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
     // The files are read: the workers are no longer needed while the reports are written.
     drop(pool);
     let mut store = store;
+    // Each folder settles on one agency name for all its files.
+    for r in agencies.folder_vote(&store.agencies_by_path()?) {
+        store.rename_agency(&r.path, &r.from, &r.to)?;
+    }
     skipped += unchanged;
     let present: std::collections::HashSet<&str> = files.iter().map(|(_, r)| r.as_str()).collect();
     let deleted = store.drop_missing(&present)? as usize;

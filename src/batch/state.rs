@@ -234,6 +234,64 @@ impl Store {
         tx.commit().map_err(err)
     }
 
+    /// How many SOPs each file holds per agency: `(path, agency, count)` rows.
+    pub fn agencies_by_path(&self) -> Result<Vec<(String, String, usize)>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT path, agency, COUNT(*) FROM sops GROUP BY path, agency ORDER BY path")
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?.max(0) as usize,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Sets the agency of the SOPs of `path` whose agency is `from` to `to` (the stored
+    /// record too); the number of SOPs changed.
+    pub fn rename_agency(&mut self, path: &str, from: &str, to: &str) -> Result<usize, StoreError> {
+        let path_buf = self.path.clone();
+        let err = |source| StoreError {
+            path: path_buf.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(err)?;
+        let rows: Vec<(String, String)> = {
+            let mut st = tx
+                .prepare("SELECT id, json FROM sops WHERE path = ?1 AND agency = ?2")
+                .map_err(err)?;
+            let q = st
+                .query_map(params![path, from], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(err)?;
+            q.collect::<Result<Vec<_>, _>>().map_err(err)?
+        };
+        let mut changed = 0;
+        for (id, json) in rows {
+            let Ok(mut sop) = serde_json::from_str::<Sop>(&json) else {
+                continue;
+            };
+            sop.agency = Some(to.to_string());
+            let Ok(json) = serde_json::to_string(&sop) else {
+                continue;
+            };
+            tx.execute(
+                "UPDATE sops SET agency = ?1, json = ?2 WHERE id = ?3",
+                params![to, json, id],
+            )
+            .map_err(err)?;
+            tx.execute("DELETE FROM meta WHERE key = ?1", params![OUTPUTS_KEY])
+                .map_err(err)?;
+            changed += 1;
+        }
+        tx.commit().map_err(err)?;
+        Ok(changed)
+    }
+
     /// Updates only the mtime of a file whose content is unchanged.
     pub fn touch(&self, rel: &str, mtime_ns: i64) -> Result<(), StoreError> {
         self.conn

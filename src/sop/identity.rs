@@ -172,12 +172,12 @@ pub fn apply(
         IdentityField::Revised => identity.revised = date_of(value, vocab),
         IdentityField::Effective => identity.effective = date_of(value, vocab),
         IdentityField::ApprovedBy => identity.approved_by = parse_approver(&value.lines, vocab),
-        IdentityField::LegalBasis => identity.legal_basis = split_items(&value.lines),
-        IdentityField::Qualifications => identity.qualifications = split_items(&value.lines),
-        IdentityField::RelatedSops => identity.related_sops = split_items(&value.lines),
-        IdentityField::Equipment => identity.equipment = split_items(&value.lines),
-        IdentityField::Warnings => identity.warnings = split_items(&value.lines),
-        IdentityField::Records => identity.records = split_items(&value.lines),
+        IdentityField::LegalBasis => identity.legal_basis = split_items(&value.lines, vocab),
+        IdentityField::Qualifications => identity.qualifications = split_items(&value.lines, vocab),
+        IdentityField::RelatedSops => identity.related_sops = split_items(&value.lines, vocab),
+        IdentityField::Equipment => identity.equipment = split_items(&value.lines, vocab),
+        IdentityField::Warnings => identity.warnings = split_items(&value.lines, vocab),
+        IdentityField::Records => identity.records = split_items(&value.lines, vocab),
     }
 }
 
@@ -235,9 +235,10 @@ static ENUM: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Splits list lines into items: one item per numbered / lettered / bulleted line,
-/// numbering and a trailing `;` dropped, `-` and empty lines skipped. An unnumbered line
-/// after a numbered item continues that item (a wrapped line).
-pub fn split_items(lines: &[String]) -> Vec<String> {
+/// numbering, a trailing `;` and a closing conjunction ("; dan", `rules/document.toml`)
+/// dropped, `-` and empty lines skipped. An unnumbered line after a numbered item
+/// continues that item (a wrapped line).
+pub fn split_items(lines: &[String], vocab: &Vocabulary) -> Vec<String> {
     let mut items: Vec<String> = Vec::new();
     let mut last_enumerated = false;
     for line in lines {
@@ -266,7 +267,7 @@ pub fn split_items(lines: &[String]) -> Vec<String> {
     }
     items
         .iter()
-        .map(|i| clean_item(i))
+        .map(|i| clean_item(i, vocab))
         .filter(|i| !is_blank(i))
         .collect()
 }
@@ -279,13 +280,16 @@ fn wraps(prev: &str, next: &str) -> bool {
         && !prev.trim_end().ends_with([';', '.'])
 }
 
-fn clean_item(s: &str) -> String {
+/// An item without trailing `;` `,` and without a closing conjunction ("…; dan").
+fn clean_item(s: &str, vocab: &Vocabulary) -> String {
     let mut t = s.trim();
     loop {
         let before = t;
         t = t.trim_end_matches([';', ',', ' ']).trim();
-        if let Some(x) = t.strip_suffix("; dan").or_else(|| t.strip_suffix(" dan")) {
-            t = x.trim();
+        if let Some((head, last)) = t.rsplit_once(' ')
+            && vocab.is_list_conjunction(last)
+        {
+            t = head.trim();
         }
         if t == before {
             break;
@@ -412,14 +416,17 @@ mod tests {
 
     #[test]
     fn items_drop_numbering_bullets_and_semicolons() {
-        let v = split_items(&lines(&[
-            "",
-            "1. Undang-Undang Nomor 23 Tahun 2014;",
-            "2) Peraturan Pemerintah Nomor 11; dan",
-            "• Kartu kendali",
-            "- Buku agenda",
-            "a. Map arsip",
-        ]));
+        let v = split_items(
+            &lines(&[
+                "",
+                "1. Undang-Undang Nomor 23 Tahun 2014;",
+                "2) Peraturan Pemerintah Nomor 11; dan",
+                "• Kartu kendali",
+                "- Buku agenda",
+                "a. Map arsip",
+            ]),
+            &Vocabulary::default(),
+        );
         assert_eq!(
             v,
             vec![
@@ -430,17 +437,20 @@ mod tests {
                 "Map arsip"
             ]
         );
-        assert!(split_items(&lines(&["-"])).is_empty());
-        assert!(split_items(&lines(&["–"])).is_empty());
+        assert!(split_items(&lines(&["-"]), &Vocabulary::default()).is_empty());
+        assert!(split_items(&lines(&["–"]), &Vocabulary::default()).is_empty());
     }
 
     #[test]
     fn wrapped_item_line_continues_the_item() {
-        let v = split_items(&lines(&[
-            "1. Peraturan Menteri Dalam Negeri Nomor 54 Tahun 2009 tentang",
-            "Tata Naskah Dinas",
-            "2. Undang-Undang Nomor 43 Tahun 2009",
-        ]));
+        let v = split_items(
+            &lines(&[
+                "1. Peraturan Menteri Dalam Negeri Nomor 54 Tahun 2009 tentang",
+                "Tata Naskah Dinas",
+                "2. Undang-Undang Nomor 43 Tahun 2009",
+            ]),
+            &Vocabulary::default(),
+        );
         assert_eq!(v.len(), 2);
         assert_eq!(
             v[0],
@@ -450,10 +460,13 @@ mod tests {
 
     #[test]
     fn unnumbered_sentence_wrapped_in_two_lines_is_one_item() {
-        let v = split_items(&lines(&[
-            "Apabila SOP ini tidak dilaksanakan, pelayanan administrasi menjadi",
-            "terhambat",
-        ]));
+        let v = split_items(
+            &lines(&[
+                "Apabila SOP ini tidak dilaksanakan, pelayanan administrasi menjadi",
+                "terhambat",
+            ]),
+            &Vocabulary::default(),
+        );
         assert_eq!(
             v,
             vec!["Apabila SOP ini tidak dilaksanakan, pelayanan administrasi menjadi terhambat"]

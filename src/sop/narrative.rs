@@ -252,10 +252,9 @@ pub fn sentence_actor(text: &str, vocab: &Vocabulary) -> Option<String> {
         return Some(actor);
     }
     let words: Vec<&str> = text.split_whitespace().collect();
-    let oleh = words.iter().position(|w| {
-        w.trim_matches(|c: char| !c.is_alphabetic())
-            .eq_ignore_ascii_case("oleh")
-    });
+    let oleh = words
+        .iter()
+        .position(|w| vocab.is_agent_word(w.trim_matches(|c: char| !c.is_alphabetic())));
     if let Some(i) = oleh {
         let rest = words.get(i + 1..).unwrap_or(&[]).join(" ");
         if let Some((actor, _)) = vocab.actor_at_start(&rest) {
@@ -266,11 +265,11 @@ pub fn sentence_actor(text: &str, vocab: &Vocabulary) -> Option<String> {
         return Some(actor);
     }
     // An unknown subject before the first verb.
-    let verb = words.iter().position(|w| is_verb(w));
+    let verb = words.iter().position(|w| is_verb(w, vocab));
     if let Some(k) = verb
         && (1..=5).contains(&k)
         && oleh.is_none()
-        && !is_passive(words.get(k).copied().unwrap_or(""))
+        && !is_passive(words.get(k).copied().unwrap_or(""), vocab)
     {
         let subject = words.get(..k)?.join(" ");
         return Some(vocab.canonical_actor(&subject));
@@ -321,16 +320,21 @@ fn trailing_actor(text: &str, vocab: &Vocabulary) -> Option<String> {
     vocab.is_known_actor(&canon).then_some(canon)
 }
 
-/// A word that reads as an Indonesian verb (active me-/ber- or passive di-).
-fn is_verb(w: &str) -> bool {
-    let l = w.to_lowercase();
-    l.chars().count() > 4 && (l.starts_with("me") || l.starts_with("ber") || is_passive(&l))
+/// Fewest letters of an active verb: a shorter word with the prefix is a noun or a name.
+const MIN_ACTIVE_VERB_CHARS: usize = 5;
+/// Fewest letters of a passive verb ("dibuat"): a shorter one is a preposition or a noun.
+const MIN_PASSIVE_VERB_CHARS: usize = 6;
+
+/// A word that reads as a verb: an active or a passive verb prefix
+/// (`rules/actors.toml`) on a word long enough to carry one.
+fn is_verb(w: &str, vocab: &Vocabulary) -> bool {
+    (w.chars().count() >= MIN_ACTIVE_VERB_CHARS && vocab.has_active_verb_prefix(w))
+        || is_passive(w, vocab)
 }
 
-/// A passive di- verb ("ditandatangani").
-fn is_passive(w: &str) -> bool {
-    let l = w.to_lowercase();
-    l.chars().count() > 5 && l.starts_with("di") && !l.starts_with("dinas")
+/// A passive verb ("ditandatangani").
+fn is_passive(w: &str, vocab: &Vocabulary) -> bool {
+    w.chars().count() >= MIN_PASSIVE_VERB_CHARS && vocab.has_passive_verb_prefix(w)
 }
 
 /// Symbols, branches and `next` for numbered items (corpus conventions): first and last
@@ -387,10 +391,13 @@ mod tests {
 
     #[test]
     fn verbs() {
-        assert!(is_verb("menerima"));
-        assert!(is_verb("ditandatangani"));
-        assert!(!is_verb("Dinas"));
-        assert!(!is_verb("Tim"));
+        let v = Vocabulary::default();
+        assert!(is_verb("menerima", &v));
+        assert!(is_verb("ditandatangani", &v));
+        assert!(is_verb("Berkoordinasi", &v));
+        assert!(!is_verb("Dinas", &v));
+        assert!(!is_verb("Tim", &v));
+        assert!(!is_verb("Meja", &v));
     }
 
     #[test]

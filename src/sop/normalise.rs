@@ -88,15 +88,14 @@ pub fn strip_list_marker(s: &str) -> &str {
     }
 }
 
-/// The compact key of a label or header: lower case, `&` read as `dan`, only letters
-/// and digits kept, `folds` applied (each `(from, to)` in order), doubled letters
-/// written once. `"Tgl. Pembuatan :"` → `tglpembuatan`; `"Kelengkapa n"` → `kelengkapan`.
+/// The compact key of a label or header: lower case, only letters and digits kept,
+/// `folds` applied (each `(from, to)` in order; a fold from `&` reads the sign as a word,
+/// `rules/labels.toml`), doubled letters written once. `"Tgl. Pembuatan :"` →
+/// `tglpembuatan`; `"Kelengkapa n"` → `kelengkapan`.
 pub fn compact_key(s: &str, folds: &[(String, String)]) -> String {
     let mut k = String::with_capacity(s.len());
     for ch in s.chars() {
-        if ch == '&' {
-            k.push_str("dan");
-        } else if ch.is_alphanumeric() {
+        if ch == '&' || ch.is_alphanumeric() {
             k.extend(ch.to_lowercase());
         }
     }
@@ -107,7 +106,7 @@ pub fn compact_key(s: &str, folds: &[(String, String)]) -> String {
     }
     let mut out = String::with_capacity(k.len());
     let mut prev: Option<char> = None;
-    for ch in k.chars() {
+    for ch in k.chars().filter(|c| c.is_alphanumeric()) {
         if Some(ch) == prev && ch.is_alphabetic() {
             continue;
         }
@@ -268,9 +267,15 @@ mod tests {
             compact_key("Tangal", &folds),
             compact_key("Tanggal", &folds)
         );
+        // the sign is read as a word only through a fold (the rules' vocabulary)
+        let and = vec![("&".to_string(), "and".to_string())];
+        assert_eq!(
+            compact_key("Pencatatan & Pendataan", &and),
+            "pencatatanandpendatan"
+        );
         assert_eq!(
             compact_key("Pencatatan & Pendataan", &[]),
-            "pencatatandanpendatan"
+            "pencatatanpendatan"
         );
     }
 

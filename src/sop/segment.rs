@@ -892,7 +892,7 @@ impl<'v> Builder<'v> {
             if std::mem::take(&mut skip_next) {
                 continue;
             }
-            if let Some(f) = cell_label(c, self.vocab) {
+            if let Some(f) = cell_label(c, self.vocab, in_label_column(&cells, i)) {
                 let right = cells.get(i + 1).copied();
                 // The cell to the right is another label (two label | label halves)
                 // only when it says so with a colon or both name list fields;
@@ -1052,15 +1052,34 @@ fn cell_value(c: &Cell, dw: &Dewrap) -> FieldValue {
     v
 }
 
-/// The identity field a cell's whole text names; a cell ending in a colon is a label
-/// cell by its shape, so its words are read loosely (abbreviations, one typo).
-fn cell_label(c: &Cell, vocab: &Vocabulary) -> Option<IdentityField> {
-    let ctx = if c.text.trim().ends_with(':') {
+/// The identity field a cell's whole text names; a cell ending in a colon, or standing
+/// in the label column (`in_label_column`), is a label cell by its shape or place, so
+/// its words are read loosely (abbreviations, one typo).
+fn cell_label(c: &Cell, vocab: &Vocabulary, in_label_column: bool) -> Option<IdentityField> {
+    let ctx = if in_label_column || c.text.trim().ends_with(':') {
         Context::Supported
     } else {
         Context::Alone
     };
     identity::whole_label_in(&c.text, vocab, ctx)
+}
+
+/// True when `cells[i]` stands where a label stands in an identity grid: the first
+/// non-empty cell of its row, with a value cell (non-empty, not a lone colon) beside it.
+/// Taller cells before it (an organisation header or a logo merged down the grid's
+/// rows) stand beside the grid, not in it.
+fn in_label_column(cells: &[&Cell], i: usize) -> bool {
+    let filled = |c: &&Cell| !c.text.trim().is_empty() && c.text.trim() != ":";
+    let Some(cell) = cells.get(i) else {
+        return false;
+    };
+    let first = cells
+        .iter()
+        .position(|c| filled(c) && c.row_span <= cell.row_span);
+    first == Some(i)
+        && cells
+            .get(i + 1..)
+            .is_some_and(|rest| rest.iter().any(filled))
 }
 
 /// True when a cell's text is an identity label (alone, or opening `Label : value`).
@@ -1100,9 +1119,12 @@ fn label_then_value<'t>(text: &'t str, vocab: &Vocabulary) -> Option<(IdentityFi
 /// True when a row has an identity label cell.
 fn row_has_label(table: &Table, r: usize, vocab: &Vocabulary) -> bool {
     table.rows.get(r).is_some_and(|row| {
-        row.cells
-            .iter()
-            .any(|c| is_label_cell(c, vocab) || approver_part(&c.text, vocab).is_some())
+        let cells: Vec<&Cell> = row.cells.iter().collect();
+        cells.iter().enumerate().any(|(i, c)| {
+            is_label_cell(c, vocab)
+                || approver_part(&c.text, vocab).is_some()
+                || (in_label_column(&cells, i) && cell_label(c, vocab, true).is_some())
+        })
     })
 }
 

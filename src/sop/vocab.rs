@@ -423,6 +423,40 @@ impl Vocabulary {
         self.doc.small_words.contains(&word.to_lowercase())
     }
 
+    /// True when a word closes a list item before the last one ("…; dan"),
+    /// `rules/document.toml` `list_conjunctions`.
+    pub fn is_list_conjunction(&self, word: &str) -> bool {
+        self.doc.list_conjunctions.contains(&word.to_lowercase())
+    }
+
+    /// True when a word comes before the agent of a passive sentence ("oleh"),
+    /// `rules/actors.toml` `agent_words`.
+    pub fn is_agent_word(&self, word: &str) -> bool {
+        self.actors.agent_words.contains(&word.to_lowercase())
+    }
+
+    /// True when a word starts like an active verb (`rules/actors.toml`
+    /// `active_verb_prefixes`), and is not one of `not_verbs`.
+    pub fn has_active_verb_prefix(&self, word: &str) -> bool {
+        self.verb_prefixed(word, &self.actors.active_verb_prefixes)
+    }
+
+    /// True when a word starts like a passive verb (`rules/actors.toml`
+    /// `passive_verb_prefixes`), and is not one of `not_verbs`.
+    pub fn has_passive_verb_prefix(&self, word: &str) -> bool {
+        self.verb_prefixed(word, &self.actors.passive_verb_prefixes)
+    }
+
+    fn verb_prefixed(&self, word: &str, prefixes: &[String]) -> bool {
+        let l = word.to_lowercase();
+        prefixes.iter().any(|p| l.starts_with(p.as_str()))
+            && !self
+                .actors
+                .not_verbs
+                .iter()
+                .any(|n| l.starts_with(n.as_str()))
+    }
+
     /// True when a cell's whole text is an actor mark (√ ✓ v V x X ●).
     pub fn is_mark(&self, text: &str) -> bool {
         let t = text.trim();

@@ -34,6 +34,14 @@ pub(super) struct ActorVocab {
     pub(super) rule_words: HashSet<String>,
     /// Words kept in lower case inside a title-cased name ("dan"), lower case.
     pub(super) small_words: HashSet<String>,
+    /// Words before the agent of a passive sentence ("oleh"), lower case.
+    pub(super) agent_words: HashSet<String>,
+    /// Prefixes of active verbs ("me", "ber"), lower case.
+    pub(super) active_verb_prefixes: Vec<String>,
+    /// Prefixes of passive verbs ("di"), lower case.
+    pub(super) passive_verb_prefixes: Vec<String>,
+    /// Words a verb prefix would misread ("dinas"), lower case.
+    pub(super) not_verbs: Vec<String>,
 }
 
 /// A word of an expanded name.
@@ -117,6 +125,16 @@ impl ActorVocab {
             .collect();
         v.rule_words = rule_words;
         v.small_words = f.small_words.iter().map(|w| w.to_lowercase()).collect();
+        let lower = |ws: &[String]| -> Vec<String> {
+            ws.iter()
+                .map(|w| w.trim().to_lowercase())
+                .filter(|w| !w.is_empty())
+                .collect()
+        };
+        v.agent_words = lower(&f.agent_words).into_iter().collect();
+        v.active_verb_prefixes = lower(&f.active_verb_prefixes);
+        v.passive_verb_prefixes = lower(&f.passive_verb_prefixes);
+        v.not_verbs = lower(&f.not_verbs);
         Ok(v)
     }
 

@@ -35,6 +35,8 @@ pub(super) struct DocumentFile {
     #[serde(default)]
     pub(super) small_words: Vec<String>,
     #[serde(default)]
+    pub(super) list_conjunctions: Vec<String>,
+    #[serde(default)]
     pub(super) title_prefixes: Vec<String>,
     #[serde(default)]
     pub(super) wrap_words: Vec<String>,
@@ -55,6 +57,8 @@ pub(super) struct DocumentVocab {
     pub(super) approver_nip_labels: Vec<String>,
     pub(super) approver_sublabels: Vec<String>,
     pub(super) small_words: Vec<String>,
+    /// Words closing a list item before the last ("dan"), lower case.
+    pub(super) list_conjunctions: Vec<String>,
     /// Title prefixes as lower-case words, longest first.
     pub(super) title_prefixes: Vec<Vec<String>>,
     /// Short words that may start a wrapped line on their own, lower case.
@@ -96,6 +100,7 @@ impl DocumentVocab {
             approver_nip_labels: nips,
             approver_sublabels: sublabels,
             small_words: norm_all(f.small_words),
+            list_conjunctions: norm_all(f.list_conjunctions),
             title_prefixes: {
                 let mut p: Vec<Vec<String>> = norm_all(f.title_prefixes)
                     .iter()

@@ -33,6 +33,14 @@ pub(super) struct ActorsFile {
     pub(super) aliases: BTreeMap<String, String>,
     #[serde(default)]
     pub(super) heads: BTreeMap<String, String>,
+    #[serde(default)]
+    pub(super) agent_words: Vec<String>,
+    #[serde(default)]
+    pub(super) active_verb_prefixes: Vec<String>,
+    #[serde(default)]
+    pub(super) passive_verb_prefixes: Vec<String>,
+    #[serde(default)]
+    pub(super) not_verbs: Vec<String>,
 }
 
 /// `rules/labels.toml`.

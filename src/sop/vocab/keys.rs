@@ -33,6 +33,9 @@ const ABBREVIATION_MIN_LEN: usize = 3;
 /// Share of a word's consonants (doubled letters once) a vowel-dropped abbreviation
 /// must keep: "Tgl" keeps 3 of the 4 of "tanggal".
 const ABBREVIATION_MIN_CONSONANT_SHARE: f64 = 0.6;
+/// Shortest abbreviation of a trailing qualifier word read ("dg" for "dengan"): after a
+/// known role word, two letters suffice.
+const QUALIFIER_ABBREVIATION_MIN_LEN: usize = 2;
 /// Longest text read as a label or header, in characters.
 const MAX_LABEL_CHARS: usize = 60;
 /// Most words an unknown part of a combined label may have ("X / Y" where only X is
@@ -181,7 +184,11 @@ impl<T: Copy + PartialEq> KeyTable<T> {
             let letters: String = key.chars().filter(|c| c.is_alphabetic()).collect();
             let numbering =
                 key.chars().any(|c| c.is_ascii_digit()) && self.qualifiers.contains(&letters);
-            if key.is_empty() || numbering || self.qualifiers.contains(&key) {
+            if key.is_empty()
+                || numbering
+                || self.qualifiers.contains(&key)
+                || self.abbreviates_qualifier(&key)
+            {
                 words.pop();
             } else {
                 break;
@@ -192,6 +199,18 @@ impl<T: Copy + PartialEq> KeyTable<T> {
             .trim_end_matches([':', ' ', '-', '/'])
             .trim()
             .to_string()
+    }
+
+    /// True when `key` shortens a qualifier word, keeping its first letter and some of
+    /// the rest in order ("dg" for "dengan", "yg" for "yang").
+    fn abbreviates_qualifier(&self, key: &str) -> bool {
+        let n = key.chars().count();
+        n >= QUALIFIER_ABBREVIATION_MIN_LEN
+            && self.qualifiers.iter().any(|q| {
+                n < q.chars().count()
+                    && key.chars().next() == q.chars().next()
+                    && is_subsequence(key, q)
+            })
     }
 
     /// Step 3: a combined label. Parts are cut at `/`, `&`, `+`, `,`, `;`, `|` and at
@@ -314,6 +333,12 @@ impl<T: Copy + PartialEq> KeyTable<T> {
         }
         if tie { None } else { best.map(|(_, v)| v) }
     }
+}
+
+/// True when the letters of `a` appear in `b` in order.
+fn is_subsequence(a: &str, b: &str) -> bool {
+    let mut it = b.chars();
+    a.chars().all(|c| it.any(|d| d == c))
 }
 
 /// How `a` abbreviates the word `b`: 1 for a truncation ("ket" of "keterangan"), 2 for
