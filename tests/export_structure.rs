@@ -304,10 +304,11 @@ fn long_sop(n: u32) -> Sop {
 
 /// The off-page marks (number) in each step row of each procedure-table page.
 fn marks_per_page(doc: &str) -> Vec<Vec<Vec<String>>> {
-    // Tables: the identity table first, then one per procedure page (the last table,
-    // Catatan Migrasi, has no step rows with drawings and is dropped by the caller).
+    // Tables: the two identity tables first (label grid, list fields), then one per
+    // procedure page (the last table, Catatan Migrasi, has no step rows with drawings and
+    // is dropped by the caller).
     doc.split("<w:tbl>")
-        .skip(2)
+        .skip(3)
         .map(|t| {
             t.split("<w:tr>")
                 .skip(3) // before the first row, two header rows
