@@ -3,7 +3,7 @@
 prints each file's import warnings and writes a screenshot next to it (FILE.png).
 
 usage: bpmn_render.py NODE_MODULES_DIR FILE.bpmn...
-Set up once with `npm install bpmn-js@18` in a scratch folder. Prints one line per warning
+Set up once with tests/bpmn_js/setup.sh (NODE_MODULES_DIR is then target/bpmn-js/node_modules). Prints one line per warning
 and exits 1 if there is any; prints "ok N" otherwise.
 """
 import html

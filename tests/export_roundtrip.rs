@@ -1,4 +1,4 @@
-//! Round trip: every SOP of the development corpus, exported to .docx and .xlsx and
+//! Round trip: every SOP of the development corpus and of `../shared/real`, exported to .docx and .xlsx and
 //! parsed again by sopap, gives the same identity (dates written "2 Januari 2019" read
 //! back as ISO), actors and steps (activity, actors, symbol, time, minutes, requirements,
 //! output, notes, next, decision branches).
@@ -13,19 +13,25 @@ use sopap::pipeline::{FileContext, process_bytes};
 use sopap::sop::record::Sop;
 
 mod support;
-use support::ARCHIVE;
+use support::{ARCHIVE, REAL};
 
-/// The corpus run, shared by both tests (one pipeline run per test binary).
+/// The SOPs of the corpus run, shared by the tests of this binary.
 fn corpus_sops() -> Option<&'static Vec<Sop>> {
     static SOPS: std::sync::OnceLock<Option<Vec<Sop>>> = std::sync::OnceLock::new();
-    SOPS.get_or_init(run_corpus).as_ref()
+    SOPS.get_or_init(|| run_archive(ARCHIVE)).as_ref()
 }
 
-fn run_corpus() -> Option<Vec<Sop>> {
-    if !support::shared_or_skip(ARCHIVE) {
+/// The SOPs of the run over `../shared/real` (PDFs, scans, other producers).
+fn real_sops() -> Option<&'static Vec<Sop>> {
+    static SOPS: std::sync::OnceLock<Option<Vec<Sop>>> = std::sync::OnceLock::new();
+    SOPS.get_or_init(|| run_archive(REAL)).as_ref()
+}
+
+fn run_archive(archive: &str) -> Option<Vec<Sop>> {
+    if !support::shared_or_skip(archive) {
         return None;
     }
-    let archive = PathBuf::from(ARCHIVE);
+    let archive = PathBuf::from(archive);
     let out = tempfile::tempdir().unwrap();
     let rules = Rules::defaults().unwrap();
     batch::run(&RunOptions::new(&archive, out.path()), &rules).unwrap();
@@ -74,13 +80,10 @@ fn compare(orig: &Sop, back: &Sop) -> Result<(), String> {
     Ok(())
 }
 
-fn round_trip(format: Format) {
-    let Some(sops) = corpus_sops() else { return };
-    assert!(
-        sops.len() > 150,
-        "only {} SOPs in the corpus run",
-        sops.len()
-    );
+/// Every SOP of `sops` (at least `least` of them) exported to `format` and read back.
+fn round_trip(sops: Option<&Vec<Sop>>, least: usize, format: Format) {
+    let Some(sops) = sops else { return };
+    assert!(sops.len() >= least, "only {} SOPs in the run", sops.len());
     let rules = Rules::defaults().unwrap();
     let mut namer = Namer::default();
     let mut failures = Vec::new();
@@ -113,10 +116,20 @@ fn round_trip(format: Format) {
 
 #[test]
 fn docx_round_trip_keeps_identity_actors_and_steps() {
-    round_trip(Format::Docx);
+    round_trip(corpus_sops(), 150, Format::Docx);
 }
 
 #[test]
 fn xlsx_round_trip_keeps_identity_actors_and_steps() {
-    round_trip(Format::Xlsx);
+    round_trip(corpus_sops(), 150, Format::Xlsx);
+}
+
+#[test]
+fn real_docx_round_trip_keeps_identity_actors_and_steps() {
+    round_trip(real_sops(), 40, Format::Docx);
+}
+
+#[test]
+fn real_xlsx_round_trip_keeps_identity_actors_and_steps() {
+    round_trip(real_sops(), 40, Format::Xlsx);
 }

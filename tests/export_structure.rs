@@ -124,6 +124,68 @@ fn docx_has_standard_layout_and_drawingml_flowchart() {
     assert!(doc.contains("Kepala Sub Bagian Umum"));
 }
 
+/// The `n`-th `<w:tbl>` of `doc` (0-based), and its rows.
+fn table(doc: &str, n: usize) -> (String, Vec<String>) {
+    let t = doc
+        .split("<w:tbl>")
+        .nth(n + 1)
+        .and_then(|t| t.split("</w:tbl>").next())
+        .unwrap()
+        .to_string();
+    let rows = t
+        .split("<w:tr>")
+        .skip(1)
+        .map(|r| r.split("</w:tr>").next().unwrap_or("").to_string())
+        .collect();
+    (t, rows)
+}
+
+#[test]
+fn docx_identity_page_is_org_block_label_grid_and_two_column_lists() {
+    let mut sop = sample();
+    sop.identity.legal_basis = vec!["Undang-Undang Nomor 5 Tahun 2014".into()];
+    sop.identity.warnings = vec!["Berkas tidak lengkap dikembalikan".into()];
+    sop.identity.revised = Some("2020-04".into());
+    sop.agency = Some("BKPSDM Kota Tomohon".into());
+    let doc = part(&render(&sop, Format::Docx).unwrap(), "word/document.xml");
+    // First table: organisation block (merged down the rows) | label | value.
+    let (head, rows) = table(&doc, 0);
+    assert_eq!(head.matches("<w:gridCol ").count(), 3);
+    assert_eq!(rows.len(), 7);
+    assert!(rows[0].contains("<w:vMerge w:val=\"restart\" />"));
+    // The agency as the archive names it, acronym kept, in the first row's left cell.
+    assert!(rows[0].contains("<w:t xml:space=\"preserve\">BKPSDM Kota Tomohon</w:t>"));
+    assert!(!doc.contains("BKPSDM KOTA TOMOHON"));
+    let labels = [
+        ("Nomor SOP", "800/12/SOP/DINKES/2019"),
+        ("Tanggal Pembuatan", "2 Januari 2019"),
+        ("Tanggal Revisi", "April 2020"),
+        ("Tanggal Efektif", ""),
+        ("Disahkan oleh", "dr. Ani"),
+        ("Nama SOP", "Pelayanan Cuti Pegawai"),
+    ];
+    for (row, (label, value)) in rows.iter().zip(labels) {
+        assert!(row.contains(label) && row.contains(value), "{label}: {row}");
+        assert!(row.contains("<w:vMerge"), "{label} row beside the block");
+    }
+    // Second table: the list fields two by two, each label above its list.
+    let (lists, rows) = table(&doc, 1);
+    assert_eq!(lists.matches("<w:gridCol ").count(), 2);
+    assert_eq!(rows.len(), 6);
+    let pairs = [
+        ("Dasar Hukum", "Kualifikasi Pelaksana"),
+        ("Keterkaitan", "Peralatan/Perlengkapan"),
+        ("Peringatan", "Pencatatan dan Pendataan"),
+    ];
+    for (k, (left, right)) in pairs.iter().enumerate() {
+        let labels = &rows[2 * k];
+        assert!(labels.find(left) < labels.find(right), "{left} | {right}");
+    }
+    assert!(rows[1].contains("1. Undang-Undang Nomor 5 Tahun 2014"));
+    assert!(rows[3].contains("1. Komputer") && rows[3].contains("2. Printer"));
+    assert!(rows[5].contains("1. Berkas tidak lengkap dikembalikan"));
+}
+
 #[test]
 fn xlsx_has_identity_table_and_drawing() {
     let bytes = render(&sample(), Format::Xlsx).unwrap();
@@ -242,10 +304,11 @@ fn long_sop(n: u32) -> Sop {
 
 /// The off-page marks (number) in each step row of each procedure-table page.
 fn marks_per_page(doc: &str) -> Vec<Vec<Vec<String>>> {
-    // Tables: the identity table first, then one per procedure page (the last table,
-    // Catatan Migrasi, has no step rows with drawings and is dropped by the caller).
+    // Tables: the two identity tables first (label grid, list fields), then one per
+    // procedure page (the last table, Catatan Migrasi, has no step rows with drawings and
+    // is dropped by the caller).
     doc.split("<w:tbl>")
-        .skip(2)
+        .skip(3)
         .map(|t| {
             t.split("<w:tr>")
                 .skip(3) // before the first row, two header rows

@@ -268,36 +268,13 @@ pub fn to_docx_with(sop: &Sop, meta: &ExportMeta) -> Result<Vec<u8>, ExportError
                 .footer(360),
         );
 
-    // Identity page.
-    if let Some(agency) = &sop.agency {
-        doc = doc.add_paragraph(bold_par(&agency.to_uppercase(), AlignmentType::Center));
-    }
-    doc = doc.add_paragraph(Paragraph::new());
+    // Identity page in the standard layout.
     let usable = PAGE_W - 2 * MARGIN;
-    let label_w = 3_600;
-    let value_w = usable - label_w;
-    let rows: Vec<TableRow> = identity_rows(sop)
-        .into_iter()
-        .map(|r| {
-            let mut v = cell(value_w);
-            if r.lines.is_empty() {
-                v = v.add_paragraph(text_par(""));
-            }
-            for l in &r.lines {
-                v = v.add_paragraph(text_par(l));
-            }
-            TableRow::new(vec![
-                cell(label_w).add_paragraph(bold_par(r.label, AlignmentType::Left)),
-                v,
-            ])
-        })
-        .collect();
-    doc = doc.add_table(
-        Table::new(rows)
-            .set_grid(vec![label_w as usize, value_w as usize])
-            .layout(TableLayoutType::Fixed)
-            .margins(margins()),
-    );
+    let (head, lists) = identity_tables(sop, usable);
+    doc = doc
+        .add_table(head)
+        .add_paragraph(text_par(""))
+        .add_table(lists);
 
     // Procedure table on a new page, one table per page (see [`Paging`]).
     doc = doc.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)));
@@ -358,6 +335,102 @@ pub fn to_docx_with(sop: &Sop, meta: &ExportMeta) -> Result<Vec<u8>, ExportError
     plan.marks = offpage::split_at_pages(&mut plan, &paging.pages);
     let core = core_properties(sop, meta);
     finish_document(raw.into_inner(), &plan, &cols, &rows, &core).map_err(|m| err("drawings", m))
+}
+
+/// Width of the organisation block (logo and agency) left of the identity grid, twips.
+const W_ORG: i64 = 5_000;
+/// Width of the identity grid's label column, twips.
+const W_ID_LABEL: i64 = 2_600;
+/// How many of [`identity_rows`] stand in the label/value grid right of the
+/// organisation block (Nomor SOP … Nama SOP and Unit Kerja); the rest are the list
+/// fields of the two-column grid below.
+const ID_GRID_ROWS: usize = 7;
+/// Height left for the logo above the agency name in the organisation block, twips.
+const LOGO_ROOM: i64 = 1_100;
+
+/// The identity page of PermenPANRB 35/2012: the organisation block on the left (room
+/// for the logo, the agency) beside the label/value grid (Nomor SOP, Tanggal
+/// Pembuatan, Tanggal Revisi, Tanggal Efektif, Disahkan oleh, Nama SOP, Unit Kerja);
+/// below it the six list fields two by two, each label above its list (Dasar Hukum |
+/// Kualifikasi Pelaksana, Keterkaitan | Peralatan/Perlengkapan, Peringatan |
+/// Pencatatan dan Pendataan).
+fn identity_tables(sop: &Sop, usable: i64) -> (Table, Table) {
+    let rows = identity_rows(sop);
+    let value_w = usable - W_ORG - W_ID_LABEL;
+    let value_cell = |w: i64, lines: &[String]| {
+        let mut c = cell(w);
+        if lines.is_empty() {
+            c = c.add_paragraph(text_par(""));
+        }
+        for l in lines {
+            c = c.add_paragraph(text_par(l));
+        }
+        c
+    };
+    let grid_rows: Vec<TableRow> = rows
+        .iter()
+        .take(ID_GRID_ROWS)
+        .enumerate()
+        .map(|(i, r)| {
+            let org = if i == 0 {
+                let mut c = cell(W_ORG)
+                    .vertical_merge(VMergeType::Restart)
+                    .vertical_align(VAlignType::Center)
+                    .add_paragraph(
+                        Paragraph::new()
+                            .line_spacing(LineSpacing::new().before(0).after(LOGO_ROOM as u32)),
+                    );
+                // The agency as the archive names it: acronyms and capitalisation kept
+                // (and, upper-cased, it would read as the title of an SOP that has none).
+                if let Some(agency) = &sop.agency {
+                    c = c.add_paragraph(bold_par(agency, AlignmentType::Center));
+                }
+                c
+            } else {
+                cell(W_ORG)
+                    .vertical_merge(VMergeType::Continue)
+                    .add_paragraph(Paragraph::new())
+            };
+            TableRow::new(vec![
+                org,
+                cell(W_ID_LABEL).add_paragraph(bold_par(r.label, AlignmentType::Left)),
+                value_cell(value_w, &r.lines),
+            ])
+        })
+        .collect();
+    let head = Table::new(grid_rows)
+        .set_grid(vec![W_ORG as usize, W_ID_LABEL as usize, value_w as usize])
+        .layout(TableLayoutType::Fixed)
+        .margins(margins());
+
+    let half = usable / 2;
+    let widths = [half, usable - half];
+    let lists: Vec<&layout::IdentityRow> = rows.iter().skip(ID_GRID_ROWS).collect();
+    let mut list_rows = Vec::new();
+    for pair in lists.chunks(2) {
+        list_rows.push(TableRow::new(
+            widths
+                .iter()
+                .enumerate()
+                .map(|(k, &w)| {
+                    let label = pair.get(k).map_or("", |r| r.label);
+                    cell(w).add_paragraph(bold_par(label, AlignmentType::Left))
+                })
+                .collect(),
+        ));
+        list_rows.push(TableRow::new(
+            widths
+                .iter()
+                .enumerate()
+                .map(|(k, &w)| value_cell(w, pair.get(k).map_or(&[][..], |r| &r.lines)))
+                .collect(),
+        ));
+    }
+    let lists = Table::new(list_rows)
+        .set_grid(widths.iter().map(|&w| w as usize).collect())
+        .layout(TableLayoutType::Fixed)
+        .margins(margins());
+    (head, lists)
 }
 
 /// The paragraph that starts each later page of the procedure table: a forced break,
@@ -611,22 +684,30 @@ fn rewrite_document(
     let mut runs: std::collections::HashMap<(usize, usize), String> =
         std::collections::HashMap::new();
     let mut id = 1000u32;
-    let origin = |step: usize, col: usize| {
+    // Every drawing of a step row is anchored in the cell of the row's first symbol (the
+    // step's first actor), in the plan's order: a reader meets the symbols in the order
+    // of the step's actors, and each stands in its own column by its offset.
+    let mut host: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for s in &plan.shapes {
+        host.entry(s.step).or_insert(s.col);
+    }
+    let key = |step: usize, col: usize| (step, host.get(&step).copied().unwrap_or(col));
+    let origin = |(step, col): (usize, usize)| {
         let (cx, _) = cols.get(col).copied().unwrap_or((0, 0));
         let (ry, _) = rows.get(step).copied().unwrap_or((0, 0));
         (cx + CELL_MAR * EMU_PER_TWIP, ry)
     };
     for s in &plan.shapes {
         id += 1;
-        let o = origin(s.step, s.col);
-        runs.entry((s.step, s.col))
-            .or_default()
-            .push_str(&symbol_run(s, o, id));
+        let k = key(s.step, s.col);
+        let o = origin(k);
+        runs.entry(k).or_default().push_str(&symbol_run(s, o, id));
     }
     for c in &plan.connectors {
         id += 1;
-        let o = origin(c.step, c.col);
-        let entry = runs.entry((c.step, c.col)).or_default();
+        let k = key(c.step, c.col);
+        let o = origin(k);
+        let entry = runs.entry(k).or_default();
         entry.push_str(&connector_run(c, o, id));
         if let Some((text, rect)) = c.label {
             id += 1;
@@ -635,10 +716,9 @@ fn rewrite_document(
     }
     for m in &plan.marks {
         id += 1;
-        let o = origin(m.step, m.col);
-        runs.entry((m.step, m.col))
-            .or_default()
-            .push_str(&mark_run(m, o, id));
+        let k = key(m.step, m.col);
+        let o = origin(k);
+        runs.entry(k).or_default().push_str(&mark_run(m, o, id));
     }
     let mut out = String::with_capacity(xml.len() + runs.values().map(String::len).sum::<usize>());
     let mut rest = xml;

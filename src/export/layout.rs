@@ -25,11 +25,12 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// An ISO date (`2019-01-02`) in Indonesian form (`2 Januari 2019`); a text that is not
-/// an ISO date is returned as written.
+/// an ISO date is returned as written, except a month-precision one (`2020-04`), which
+/// reads `April 2020`.
 pub fn tanggal(iso: &str) -> String {
     let mut parts = iso.trim().splitn(3, '-');
     let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
-        return iso.to_string();
+        return month_year(iso);
     };
     match (y.parse::<u32>(), m.parse::<usize>(), d.parse::<u32>()) {
         (Ok(y), Ok(m), Ok(d)) if (1..=31).contains(&d) => {
@@ -38,6 +39,21 @@ pub fn tanggal(iso: &str) -> String {
                 None => iso.to_string(),
             }
         }
+        _ => iso.to_string(),
+    }
+}
+
+/// A month-precision ISO date ("2020-04") as the standard writes it ("April 2020");
+/// anything else unchanged.
+fn month_year(iso: &str) -> String {
+    let Some((y, m)) = iso.trim().split_once('-') else {
+        return iso.to_string();
+    };
+    match (y.parse::<u32>(), m.parse::<usize>()) {
+        (Ok(y), Ok(m)) => match m.checked_sub(1).and_then(|i| MONTHS.get(i)) {
+            Some(name) => format!("{name} {y}"),
+            None => iso.to_string(),
+        },
         _ => iso.to_string(),
     }
 }
@@ -532,6 +548,10 @@ mod tests {
         assert_eq!(tanggal("2023-10-15"), "15 Oktober 2023");
         assert_eq!(tanggal("2023-13-15"), "2023-13-15");
         assert_eq!(tanggal("kemarin"), "kemarin");
+        // Month precision, as some documents give it.
+        assert_eq!(tanggal("2020-04"), "April 2020");
+        assert_eq!(tanggal("2021-12"), "Desember 2021");
+        assert_eq!(tanggal("2021-13"), "2021-13");
     }
 
     #[test]

@@ -143,8 +143,9 @@ fn write_sop_sheet(ws: &mut Worksheet, sop: &Sop) -> Result<Geometry, XlsxError>
         }
         Ok(())
     };
+    // The agency as the archive names it (acronyms kept; not read back as a title).
     if let Some(a) = &sop.agency {
-        ws.merge_range(row, 0, row, last, &a.to_uppercase(), &title)?;
+        ws.merge_range(row, 0, row, last, a, &title)?;
     }
     set_h(ws, row, 20)?;
     row += 1;
