@@ -445,13 +445,16 @@ fn column_number(word: &[&Glyph]) -> Option<u32> {
     t.parse().ok()
 }
 
+/// The column numbers of one cell: each number's centre x and value, left to right.
+type NumbersAt = Vec<(f32, u32)>;
+
 /// Splits the columns of `grid` that a row of column numbers (1 2 3 … under the header)
 /// shows to be two or more columns drawn without a ruling between them: a cell holding
 /// "3 4" is split midway between the two numbers, down the whole table.
 fn split_by_column_numbers(grid: &mut Grid, words: &[Vec<&Glyph>]) {
     for r in 0..grid.n_rows().min(COLUMN_NUMBER_ROWS) {
         // Per cell of the row, left to right: the numbers' centres and values.
-        let mut per_cell: Vec<(usize, usize, Vec<(f32, u32)>)> = Vec::new();
+        let mut per_cell: Vec<(usize, usize, NumbersAt)> = Vec::new();
         let mut plain = true;
         for (ci, cell) in grid.cells.iter().enumerate() {
             if cell.row != r || cell.row_span != 1 {
