@@ -34,6 +34,8 @@ use crate::model::{
 const THIN: f32 = 3.0;
 /// Size ratio below which text in a flowchart table is a branch label.
 const LABEL_RATIO: f32 = 0.8;
+/// Points above a symbol's lower edge where the row it ends in is read.
+const STRADDLE_MARGIN: f32 = 1.0;
 /// Most ruling candidates per page; beyond that the page is a drawing, not a table.
 const MAX_SEGMENTS: usize = 20_000;
 /// Most shape candidates per page.
@@ -209,8 +211,16 @@ pub fn add_page(
                     if let Some(slot) = cols.get_mut(cell.col) {
                         *slot = true;
                     }
+                    // The row holding the symbol's lower edge: a continuation mark
+                    // drawn across the header's bottom ruling does not make the
+                    // header a step row.
+                    let low = s.bbox.y + s.bbox.h - STRADDLE_MARGIN;
+                    let row = g
+                        .cell_index_at(c.x, low)
+                        .and_then(|i| g.cells.get(i))
+                        .map_or(cell.row, |l| l.row.max(cell.row));
                     if !matches!(s.kind, ShapeKind::Connector | ShapeKind::OffPage) {
-                        first = first.min(cell.row);
+                        first = first.min(row);
                     }
                 }
             }
@@ -546,11 +556,10 @@ fn pictured_symbols(
         let Some(pic) = pictures(image) else { continue };
         let (sx, sy) = (pic.width() as f32 / bb.w, pic.height() as f32 / bb.h);
         let text_px = size * LETTER_HEIGHT_SHARE * sy;
-        for s in crate::ingest::raster::layout::picture_symbols(&pic, text_px) {
-            if s.line.is_some() || s.kind == ShapeKind::Arrow {
-                continue;
-            }
-            out.push(Cand {
+        let found: Vec<Cand> = crate::ingest::raster::layout::picture_symbols(&pic, text_px)
+            .into_iter()
+            .filter(|s| s.line.is_none() && s.kind != ShapeKind::Arrow)
+            .map(|s| Cand {
                 kind: s.kind,
                 geometry: pictured_geometry(s.kind),
                 bbox: Rect {
@@ -560,8 +569,9 @@ fn pictured_symbols(
                     h: s.bbox.h as f32 / sy,
                 },
                 line: None,
-            });
-        }
+            })
+            .collect();
+        out.extend(found);
     }
     out
 }
