@@ -628,3 +628,108 @@ fn synthetic_form_drawing_itself_is_corrupt_not_a_hang() {
     assert_eq!(err.kind(), ErrorKind::Corrupt);
     assert!(start.elapsed() < Duration::from_secs(1));
 }
+
+/// A flowchart table whose two actor columns share one ruled column (only the
+/// column-number row "3 4" tells them apart), with the step's box pasted as a picture
+/// over them: black outline on a transparent ground (an /SMask, colours pre-multiplied
+/// against black, as Word writes grouped shapes).
+const OVERLAY_TABLE: &str = "0.5 w \
+    50 700 m 450 700 l S 50 680 m 450 680 l S 50 665 m 450 665 l S 50 600 m 450 600 l S \
+    50 700 m 50 600 l S 80 700 m 80 600 l S 250 700 m 250 600 l S 450 700 m 450 600 l S \
+    BT /F1 9 Tf 55 686 Td (No) Tj ET BT /F1 9 Tf 90 686 Td (Kegiatan) Tj ET \
+    BT /F1 9 Tf 260 686 Td (Petugas) Tj ET BT /F1 9 Tf 370 686 Td (Verifikator) Tj ET \
+    BT /F1 9 Tf 62 668 Td (1) Tj ET BT /F1 9 Tf 160 668 Td (2) Tj ET \
+    BT /F1 9 Tf 295 668 Td (3) Tj ET BT /F1 9 Tf 395 668 Td (4) Tj ET \
+    BT /F1 9 Tf 62 630 Td (1) Tj ET BT /F1 9 Tf 90 630 Td (Memeriksa berkas) Tj ET \
+    q 200 0 0 55 250 605 cm /Im1 Do Q";
+
+/// The overlay picture: `w` × `h` RGB (all black) and its soft mask, opaque only on a
+/// 2-pixel outline of the box `x0..x1` × `y0..y1` (rows from the top).
+fn overlay_picture(w: usize, h: usize, b: (usize, usize, usize, usize)) -> (Vec<u8>, Vec<u8>) {
+    let (x0, x1, y0, y1) = b;
+    let rgb = vec![0u8; w * h * 3];
+    let mut alpha = vec![0u8; w * h];
+    for y in y0..y1 {
+        for x in x0..x1 {
+            if x < x0 + 2 || x + 2 >= x1 || y < y0 + 2 || y + 2 >= y1 {
+                alpha[y * w + x] = 255;
+            }
+        }
+    }
+    (rgb, alpha)
+}
+
+fn overlay_pdf() -> Vec<u8> {
+    use lopdf::{Document as PdfDoc, Object, Stream, dictionary};
+    let (w, h) = (200usize, 55usize);
+    let (rgb, alpha) = overlay_picture(w, h, (130, 185, 12, 42));
+    let mut doc = PdfDoc::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font_id = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+        "Encoding" => "WinAnsiEncoding",
+    });
+    let mask_id = doc.add_object(Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Image", "Width" => w as i64, "Height" => h as i64,
+            "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
+            "Matte" => vec![0.into(), 0.into(), 0.into()],
+        },
+        alpha,
+    ));
+    let image_id = doc.add_object(Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Image", "Width" => w as i64, "Height" => h as i64,
+            "ColorSpace" => "DeviceRGB", "BitsPerComponent" => 8, "SMask" => mask_id,
+        },
+        rgb,
+    ));
+    let res_id = doc.add_object(dictionary! {
+        "Font" => dictionary! { "F1" => font_id },
+        "XObject" => dictionary! { "Im1" => image_id },
+    });
+    let content_id = doc.add_object(Stream::new(
+        dictionary! {},
+        OVERLAY_TABLE.as_bytes().to_vec(),
+    ));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+        "Resources" => res_id,
+        "MediaBox" => vec![0.into(), 0.into(), 600.into(), 800.into()],
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn synthetic_column_numbers_split_a_column_and_a_pictured_box_is_a_symbol() {
+    let doc = ingest::read(&overlay_pdf(), &Budget::default()).unwrap();
+    let (bi, t) = tables(&doc)[0];
+    assert_eq!(t.n_cols, 4, "the \"3 4\" cell splits the actor column");
+    assert_eq!(t.row_texts(0)[2], "Petugas");
+    assert_eq!(t.row_texts(0)[3], "Verifikator");
+    let boxes: Vec<_> = section(&doc)
+        .shapes
+        .iter()
+        .filter(|s| s.kind == ShapeKind::Process)
+        .collect();
+    assert_eq!(boxes.len(), 1, "{:?}", section(&doc).shapes);
+    assert_eq!(
+        boxes[0].anchor,
+        Anchor::Cell {
+            block: bi,
+            row: 2,
+            col: 3
+        },
+        "the box stands in the second actor's column"
+    );
+}

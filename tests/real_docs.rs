@@ -284,6 +284,36 @@ fn bps_vector_pdfs_unchanged_by_the_new_readers() {
     );
 }
 
+/// BPS 005: the flowchart symbols are one picture pasted over the actor columns, and
+/// two actor columns have no ruling between them (only the column-number row "3 4"
+/// shows it). The picture's boxes give each step its actor, the numbers split the
+/// column, and the three pages stay one SOP of 17 steps.
+#[test]
+fn bps_symbols_pasted_as_a_picture_give_the_actors() {
+    let Some(dir) = real_dir() else { return };
+    let sops = run(
+        &dir,
+        "bps-bengkulu/005. SOP Pelaporan Barang Persediaan signed.pdf",
+    )
+    .unwrap();
+    assert_eq!(sops.len(), 1, "one SOP over three flowchart pages");
+    let sop = &sops[0];
+    assert_eq!(sop.steps.len(), 17);
+    assert_eq!(sop.actors.len(), 3, "{:?}", sop.actors);
+    let with_actor = sop.steps.iter().filter(|s| !s.actors.is_empty()).count();
+    assert!(with_actor >= 16, "{with_actor} of 17 steps carry an actor");
+    // step 5 (Menyusun Berita Acara) is the first actor column's alone; step 8
+    // (verification) is the approver's decision
+    let gudang = actors_of(sop, 5);
+    assert_eq!(gudang.len(), 1);
+    assert!(gudang[0].contains("gudang"), "{gudang:?}");
+    let approver = actors_of(sop, 8);
+    assert_eq!(approver.len(), 1);
+    assert!(approver[0].contains("approver"), "{approver:?}");
+    let step8 = sop.steps.iter().find(|s| s.no == 8).unwrap();
+    assert_eq!(step8.symbol, Some(Symbol::Decision));
+}
+
 // -------------------------------------------------------- fixtures in the same styles
 
 fn para(text: &str) -> Block {

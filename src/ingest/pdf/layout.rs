@@ -34,6 +34,8 @@ use crate::model::{
 const THIN: f32 = 3.0;
 /// Size ratio below which text in a flowchart table is a branch label.
 const LABEL_RATIO: f32 = 0.8;
+/// Points above a symbol's lower edge where the row it ends in is read.
+const STRADDLE_MARGIN: f32 = 1.0;
 /// Most ruling candidates per page; beyond that the page is a drawing, not a table.
 const MAX_SEGMENTS: usize = 20_000;
 /// Most shape candidates per page.
@@ -78,6 +80,7 @@ pub fn add_page(
     drawn: PageContent,
     page: u32,
     page_width: f32,
+    pictures: &PictureReader<'_>,
     budget: &Budget,
 ) -> Result<(), IngestError> {
     let mut found = Found::default();
@@ -145,9 +148,14 @@ pub fn add_page(
     let all: Vec<&Glyph> = drawn.glyphs.iter().collect();
     let words = text::words(&all);
     let word_boxes: Vec<Rect> = words.iter().map(|w| word_box(w)).collect();
-    let grids = table::grids(rulings, &word_boxes);
+    let mut grids = table::grids(rulings, &word_boxes);
+    for g in &mut grids {
+        split_by_column_numbers(g, &words);
+    }
 
-    // Shapes: symbols (deduplicated, minus boxes that are really table cells) and arrows.
+    let sizes = grid_text_sizes(&drawn.glyphs, &grids);
+    // Shapes: symbols (deduplicated, minus boxes that are really table cells), symbols
+    // pasted as a picture over a table's columns, and arrows.
     let mut shapes: Vec<Cand> = Vec::new();
     for c in found.shapes {
         if c.bbox.w > page_width * 0.6 || is_grid_box(&grids, &c.bbox) {
@@ -164,6 +172,7 @@ pub fn add_page(
             shapes.push(c);
         }
     }
+    shapes.extend(pictured_symbols(&grids, &sizes, &drawn.images, pictures));
     for st in found.open {
         if !bad_sources.contains(&st.source) {
             continue;
@@ -187,7 +196,6 @@ pub fn add_page(
     }
 
     // Text: into shapes, cells, labels or free lines.
-    let sizes = grid_text_sizes(&drawn.glyphs, &grids);
     // Per grid: the columns holding symbols and the first row holding one. Actor
     // columns hold only symbols in step rows, so text there is a branch label. A
     // connector circle does not start the step rows: a page's continuation connector
@@ -203,8 +211,16 @@ pub fn add_page(
                     if let Some(slot) = cols.get_mut(cell.col) {
                         *slot = true;
                     }
+                    // The row holding the symbol's lower edge: a continuation mark
+                    // drawn across the header's bottom ruling does not make the
+                    // header a step row.
+                    let low = s.bbox.y + s.bbox.h - STRADDLE_MARGIN;
+                    let row = g
+                        .cell_index_at(c.x, low)
+                        .and_then(|i| g.cells.get(i))
+                        .map_or(cell.row, |l| l.row.max(cell.row));
                     if !matches!(s.kind, ShapeKind::Connector | ShapeKind::OffPage) {
-                        first = first.min(cell.row);
+                        first = first.min(row);
                     }
                 }
             }
@@ -418,6 +434,158 @@ pub fn add_page(
     }
     add_images(section, &drawn.images, page, anchor_of);
     Ok(())
+}
+
+/// Rows from a table's top searched for its row of column numbers (1 2 3 …).
+const COLUMN_NUMBER_ROWS: usize = 6;
+
+/// Fewest numbers a row of column numbers holds.
+const MIN_COLUMN_NUMBERS: usize = 3;
+
+/// The value of a column-number word ("3", "(3)", "3.").
+fn column_number(word: &[&Glyph]) -> Option<u32> {
+    let t: String = word.iter().map(|g| g.text.as_str()).collect();
+    let t = t
+        .trim()
+        .trim_start_matches('(')
+        .trim_end_matches([')', '.']);
+    if t.is_empty() || t.len() > 2 || !t.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    t.parse().ok()
+}
+
+/// The column numbers of one cell: each number's centre x and value, left to right.
+type NumbersAt = Vec<(f32, u32)>;
+
+/// Splits the columns of `grid` that a row of column numbers (1 2 3 … under the header)
+/// shows to be two or more columns drawn without a ruling between them: a cell holding
+/// "3 4" is split midway between the two numbers, down the whole table.
+fn split_by_column_numbers(grid: &mut Grid, words: &[Vec<&Glyph>]) {
+    for r in 0..grid.n_rows().min(COLUMN_NUMBER_ROWS) {
+        // Per cell of the row, left to right: the numbers' centres and values.
+        let mut per_cell: Vec<(usize, usize, NumbersAt)> = Vec::new();
+        let mut plain = true;
+        for (ci, cell) in grid.cells.iter().enumerate() {
+            if cell.row != r || cell.row_span != 1 {
+                continue;
+            }
+            let Some(rect) = grid.cell_rect(ci) else {
+                continue;
+            };
+            let mut nums = Vec::new();
+            for w in words {
+                let c = word_centre(w);
+                if shape::contains_pt(&rect, c.x, c.y, 0.0) {
+                    match column_number(w) {
+                        Some(n) => nums.push((c.x, n)),
+                        None => plain = false,
+                    }
+                }
+            }
+            nums.sort_by(|a, b| a.0.total_cmp(&b.0));
+            per_cell.push((cell.col, cell.col_span, nums));
+        }
+        per_cell.sort_by_key(|(col, _, _)| *col);
+        let all: Vec<u32> = per_cell
+            .iter()
+            .flat_map(|(_, _, n)| n.iter().map(|(_, v)| *v))
+            .collect();
+        let consecutive = all.windows(2).all(|w| matches!(w, [a, b] if *b == a + 1));
+        let merged = per_cell
+            .iter()
+            .any(|(_, span, n)| *span == 1 && n.len() > 1);
+        if !plain || !consecutive || all.len() < MIN_COLUMN_NUMBERS || !merged {
+            continue;
+        }
+        // Right to left, so the columns still to split keep their index.
+        for (col, _, nums) in per_cell.iter().rev().filter(|(_, span, _)| *span == 1) {
+            for pair in nums.windows(2).rev() {
+                if let [a, b] = pair {
+                    grid.split_column(*col, (a.0 + b.0) / 2.0);
+                }
+            }
+        }
+        return;
+    }
+}
+
+/// Decodes a placed picture to upright pixels (None when it cannot be decoded).
+pub type PictureReader<'a> = dyn Fn(&PlacedImage) -> Option<image::RgbImage> + 'a;
+
+/// Largest share of a table's width a picture lying over the table may cover and still
+/// be flowchart symbols pasted over some of its columns (wider, it is the table itself,
+/// read by OCR as a pictured procedure).
+const OVERLAY_MAX_WIDTH_SHARE: f32 = 0.6;
+
+/// Share of a font size that a letter's height takes (what the pixel symbol finder
+/// measures its smallest symbol in).
+const LETTER_HEIGHT_SHARE: f32 = 0.7;
+
+/// How far, in points, a picture may stick out of the table it lies over.
+const OVERLAY_SLACK: f32 = 2.0;
+
+/// Flowchart symbols drawn as a picture laid over the body of a text table (a group of
+/// shapes pasted as one picture over the actor columns): the picture is decoded and its
+/// closed outlines found by the pixel reader, then placed on the page like drawn
+/// symbols, so they are anchored to the cells they stand in.
+fn pictured_symbols(
+    grids: &[Grid],
+    sizes: &[f32],
+    images: &[PlacedImage],
+    pictures: &PictureReader<'_>,
+) -> Vec<Cand> {
+    let mut out = Vec::new();
+    for image in images {
+        let bb = shape::bbox(&image.corners);
+        if bb.w < MIN_IMAGE_SIDE || bb.h < MIN_IMAGE_SIDE {
+            continue;
+        }
+        // Over a table, narrower than it, and across its cells (a logo stays in one).
+        let Some(size) = grids.iter().zip(sizes).find_map(|(g, size)| {
+            let r = g.rect();
+            let first = g.cell_index_at(bb.x + OVERLAY_SLACK, bb.y + OVERLAY_SLACK);
+            let last = g.cell_index_at(bb.x + bb.w - OVERLAY_SLACK, bb.y + bb.h - OVERLAY_SLACK);
+            (shape::contains(&r, &bb, OVERLAY_SLACK)
+                && bb.w <= r.w * OVERLAY_MAX_WIDTH_SHARE
+                && first != last)
+                .then_some(*size)
+        }) else {
+            continue;
+        };
+        let Some(pic) = pictures(image) else { continue };
+        let (sx, sy) = (pic.width() as f32 / bb.w, pic.height() as f32 / bb.h);
+        let text_px = size * LETTER_HEIGHT_SHARE * sy;
+        let found: Vec<Cand> = crate::ingest::raster::layout::picture_symbols(&pic, text_px)
+            .into_iter()
+            .filter(|s| s.line.is_none() && s.kind != ShapeKind::Arrow)
+            .map(|s| Cand {
+                kind: s.kind,
+                geometry: pictured_geometry(s.kind),
+                bbox: Rect {
+                    x: bb.x + s.bbox.x as f32 / sx,
+                    y: bb.y + s.bbox.y as f32 / sy,
+                    w: s.bbox.w as f32 / sx,
+                    h: s.bbox.h as f32 / sy,
+                },
+                line: None,
+            })
+            .collect();
+        out.extend(found);
+    }
+    out
+}
+
+/// The geometry name of a symbol found in a picture laid over a table.
+fn pictured_geometry(kind: ShapeKind) -> &'static str {
+    match kind {
+        ShapeKind::Terminator => "pdf:picture-rounded-rect",
+        ShapeKind::Process => "pdf:picture-rect",
+        ShapeKind::Decision => "pdf:picture-diamond",
+        ShapeKind::Connector => "pdf:picture-circle",
+        ShapeKind::OffPage => "pdf:picture-pentagon",
+        ShapeKind::Arrow | ShapeKind::Other => "pdf:picture-other",
+    }
 }
 
 /// Smallest side, in points, of a placed image worth keeping in the model (icons, QR

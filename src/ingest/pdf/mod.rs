@@ -41,7 +41,12 @@ pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
         let info = page_info(&doc, *page_id);
         let content = page_content(&doc, *page_id, budget)?;
         let drawn = interp.run_page(&content, info.resources, info.base)?;
-        layout::add_page(&mut section, drawn, page_no, info.width, budget)?;
+        let pictures = |placed: &content::PlacedImage| {
+            crate::ingest::raster::source::decode(&doc, placed.id, budget)
+                .ok()
+                .map(|img| crate::ingest::raster::source::upright(img, placed))
+        };
+        layout::add_page(&mut section, drawn, page_no, info.width, &pictures, budget)?;
     }
     mark_repeated_headers(&mut section);
     Ok(Document {

@@ -103,6 +103,54 @@ impl Grid {
     }
 }
 
+impl Grid {
+    /// Splits grid column `col` at `x` (a column boundary drawn without a ruling): cells
+    /// one column wide there become two, wider cells cover one more column.
+    pub fn split_column(&mut self, col: usize, x: f32) {
+        let (Some(&l), Some(&r)) = (self.xs.get(col), self.xs.get(col + 1)) else {
+            return;
+        };
+        if x <= l || x >= r {
+            return;
+        }
+        self.xs.insert(col + 1, x);
+        let mut cells = Vec::with_capacity(self.cells.len() + self.n_rows());
+        for c in &self.cells {
+            let covers = c.col <= col && col < c.col + c.col_span;
+            if c.col > col {
+                cells.push(GridCell {
+                    col: c.col + 1,
+                    ..*c
+                });
+            } else if covers && c.col_span == 1 {
+                cells.push(*c);
+                cells.push(GridCell { col: col + 1, ..*c });
+            } else if covers {
+                cells.push(GridCell {
+                    col_span: c.col_span + 1,
+                    ..*c
+                });
+            } else {
+                cells.push(*c);
+            }
+        }
+        cells.sort_by_key(|c| (c.row, c.col));
+        let (nr, nc) = (self.n_rows(), self.n_cols());
+        let mut owner = vec![usize::MAX; nr * nc];
+        for (idx, c) in cells.iter().enumerate() {
+            for rr in c.row..c.row + c.row_span {
+                for cc in c.col..c.col + c.col_span {
+                    if let Some(slot) = owner.get_mut(rr * nc + cc) {
+                        *slot = idx;
+                    }
+                }
+            }
+        }
+        self.cells = cells;
+        self.owner = owner;
+    }
+}
+
 /// The interval index `i` with `bounds[i] <= v < bounds[i+1]`.
 fn interval(bounds: &[f32], v: f32) -> Option<usize> {
     let first = *bounds.first()?;
@@ -569,5 +617,73 @@ mod tests {
         assert_eq!((g.n_rows(), g.n_cols()), (1, 2));
         assert_eq!(g.cells.len(), 2);
         assert_eq!(g.cell_index_at(25.0, 8.0), Some(1));
+    }
+
+    #[test]
+    fn split_column_divides_single_cells_and_widens_spanning_ones() {
+        // 3 columns: a header cell over columns 1..3, then one row of three cells
+        let mut g = collapse(
+            vec![0.0, 10.0, 30.0, 40.0],
+            vec![0.0, 5.0, 10.0],
+            vec![
+                GridCell {
+                    row: 0,
+                    col: 0,
+                    row_span: 1,
+                    col_span: 1,
+                },
+                GridCell {
+                    row: 0,
+                    col: 1,
+                    row_span: 1,
+                    col_span: 2,
+                },
+                GridCell {
+                    row: 1,
+                    col: 0,
+                    row_span: 1,
+                    col_span: 1,
+                },
+                GridCell {
+                    row: 1,
+                    col: 1,
+                    row_span: 1,
+                    col_span: 1,
+                },
+                GridCell {
+                    row: 1,
+                    col: 2,
+                    row_span: 1,
+                    col_span: 1,
+                },
+            ],
+        );
+        g.split_column(1, 20.0);
+        assert_eq!(g.xs, vec![0.0, 10.0, 20.0, 30.0, 40.0]);
+        assert_eq!(g.cells.len(), 6);
+        // the header now spans three columns; the body cell became two
+        let head = g
+            .cell_index_at(25.0, 2.0)
+            .and_then(|i| g.cells.get(i))
+            .copied();
+        assert_eq!(head.map(|c| (c.col, c.col_span)), Some((1, 3)));
+        let left = g
+            .cell_index_at(15.0, 7.0)
+            .and_then(|i| g.cells.get(i))
+            .copied();
+        let right = g
+            .cell_index_at(25.0, 7.0)
+            .and_then(|i| g.cells.get(i))
+            .copied();
+        assert_eq!(left.map(|c| c.col), Some(1));
+        assert_eq!(right.map(|c| c.col), Some(2));
+        let last = g
+            .cell_index_at(35.0, 7.0)
+            .and_then(|i| g.cells.get(i))
+            .copied();
+        assert_eq!(last.map(|c| c.col), Some(3));
+        // outside the column: nothing changes
+        g.split_column(0, 50.0);
+        assert_eq!(g.n_cols(), 4);
     }
 }

@@ -3,8 +3,8 @@
 //!
 //! Decoded: DCT (JPEG, through the `image` crate) and any filter chain lopdf inflates
 //! (Flate, LZW, RunLength, ASCII…) holding 1, 2, 4 or 8-bit Gray, RGB, CMYK, ICC-based
-//! or Indexed samples, with `/Decode` inversion and image masks. `/SMask` is ignored (the
-//! picture is read on white paper). JPX, JBIG2 and CCITT pictures are reported as not
+//! or Indexed samples, with `/Decode` inversion and image masks. A picture with an `/SMask`
+//! is laid on white paper through it. JPX, JBIG2 and CCITT pictures are reported as not
 //! read, naming their encoding.
 
 use image::{GrayImage, RgbImage};
@@ -103,7 +103,7 @@ fn same_box(a: &Rect, b: &Rect) -> bool {
 
 /// Turns the decoded pixels so that the image's top row is at the top of the page: the
 /// direction its rows run on the page (its "right") decides the quarter turn.
-fn upright(img: RgbImage, placed: &PlacedImage) -> RgbImage {
+pub fn upright(img: RgbImage, placed: &PlacedImage) -> RgbImage {
     let [_, _, top_left, top_right] = placed.corners;
     let (dx, dy) = (top_right.x - top_left.x, top_right.y - top_left.y);
     if dx.abs() >= dy.abs() {
@@ -122,6 +122,17 @@ fn upright(img: RgbImage, placed: &PlacedImage) -> RgbImage {
 
 /// Decodes image XObject `id` to RGB pixels, or says why not.
 pub fn decode(doc: &PdfDoc, id: ObjectId, budget: &Budget) -> Result<RgbImage, String> {
+    decode_layer(doc, id, budget, true)
+}
+
+/// Decodes image XObject `id`; `with_mask` lays it on white through its soft mask (a
+/// mask itself is decoded without, so a mask naming a mask never recurses).
+fn decode_layer(
+    doc: &PdfDoc,
+    id: ObjectId,
+    budget: &Budget,
+    with_mask: bool,
+) -> Result<RgbImage, String> {
     let stream = doc
         .get_object(id)
         .and_then(|o| o.as_stream())
@@ -157,9 +168,54 @@ pub fn decode(doc: &PdfDoc, id: ObjectId, budget: &Budget) -> Result<RgbImage, S
             let raw = stream
                 .decompressed_content_with_limit(limit)
                 .map_err(|e| format!("picture stream: {e}"))?;
-            samples_to_rgb(doc, dict, &raw, width, height)
+            let img = samples_to_rgb(doc, dict, &raw, width, height)?;
+            Ok(if with_mask {
+                on_white_paper(doc, dict, img, budget)
+            } else {
+                img
+            })
         }
     }
+}
+
+/// The picture laid on white paper through its `/SMask` (soft mask): a picture pasted
+/// with transparency (a PNG of grouped shapes) stores black where it is see-through,
+/// which read without its mask would be all ink. A mask that cannot be decoded, or of
+/// another size, leaves the picture as it is. With `/Matte` the colours were
+/// pre-multiplied against that colour and are un-multiplied first.
+fn on_white_paper(doc: &PdfDoc, dict: &Dictionary, img: RgbImage, budget: &Budget) -> RgbImage {
+    let Some(mask_id) = dict.get(b"SMask").ok().and_then(|o| o.as_reference().ok()) else {
+        return img;
+    };
+    let Ok(mask) = decode_layer(doc, mask_id, budget, false) else {
+        return img;
+    };
+    if mask.dimensions() != img.dimensions() {
+        return img;
+    }
+    let matte: Option<Vec<f32>> = doc
+        .get_object(mask_id)
+        .and_then(|o| o.as_stream())
+        .ok()
+        .and_then(|s| s.dict.get(b"Matte").ok())
+        .and_then(|o| o.as_array().ok())
+        .map(|a| a.iter().filter_map(num).map(|v| v * 255.0).collect());
+    let mut out = img;
+    for (px, m) in out.pixels_mut().zip(mask.pixels()) {
+        let alpha = f32::from(m.0[0]) / 255.0;
+        for (k, v) in px.0.iter_mut().enumerate() {
+            let mut c = f32::from(*v);
+            if let Some(mt) = matte.as_ref().and_then(|mt| mt.get(k))
+                && alpha > 0.0
+            {
+                c = (mt + (c - mt) / alpha).clamp(0.0, 255.0);
+            }
+            *v = (c * alpha + 255.0 * (1.0 - alpha))
+                .round()
+                .clamp(0.0, 255.0) as u8;
+        }
+    }
+    out
 }
 
 /// Raw samples (after the stream's filters) to RGB, following the image dictionary's

@@ -90,6 +90,17 @@ pub fn analyse_with(picture: &image::RgbImage, cfg: &LayoutConfig) -> RasterLayo
     }
 }
 
+/// The flowchart symbols of a picture holding no table grid (symbols pasted as one
+/// picture over the actor columns of a text table), in the picture's pixels. `text_px`
+/// is the height of the surrounding table's letters in the picture's pixels (the size
+/// below which a closed region is a letter's hole, not a symbol). Neither deskewed nor
+/// upscaled: such a picture is drawn, never scanned.
+pub fn picture_symbols(picture: &image::RgbImage, text_px: f32) -> Vec<super::RasterShape> {
+    let gray = clean::gray_without_squiggles(picture);
+    let ink = Ink::from_gray(&gray, clean::threshold(&gray));
+    shapes::free_symbols(&ink, text_px.max(1.0))
+}
+
 /// The cleaned ink of a picture, the upscale factor applied and the skew undone.
 fn cleaned(picture: &image::RgbImage, cfg: &LayoutConfig) -> (Ink, f32, f32) {
     let mut gray = clean::gray_without_squiggles(picture);

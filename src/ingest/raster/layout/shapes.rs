@@ -59,6 +59,19 @@ pub fn find(rest: &Ink, grid: &Grid, strokes: &[Seg], th: f32) -> Vec<RasterShap
     shapes
 }
 
+/// Symbols of a picture that holds no grid of its own (flowchart symbols pasted as a
+/// picture over a text table's columns): outlined ones, then filled ones not already
+/// found. Coordinates are `ink`'s.
+pub fn free_symbols(ink: &Ink, th: f32) -> Vec<RasterShape> {
+    let mut shapes = outlined(ink, th);
+    for s in solid(ink, th) {
+        if !shapes.iter().any(|o| overlap(o.bbox, s.bbox)) {
+            shapes.push(s);
+        }
+    }
+    shapes
+}
+
 fn overlap(a: PxRect, b: PxRect) -> bool {
     a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
 }
