@@ -43,12 +43,13 @@ pub const CODES: &[(&str, Severity)] = &[
     ("unknown-actor", Severity::Info),
     ("too-many-actors", Severity::Info),
     ("unread-label", Severity::Info),
+    ("unknown-header", Severity::Info),
     ("procedure-as-image", Severity::Warning),
 ];
 
 /// Codes the parser attaches while reading (not recomputed by the checks); they are kept
 /// when the findings of an SOP are computed again.
-pub const READING_CODES: &[&str] = &["unread-label"];
+pub const READING_CODES: &[&str] = &["unread-label", "unknown-header"];
 
 /// Severity of every finding code, thresholds of the checks, and the as-of date.
 #[derive(Clone, Debug)]
