@@ -321,13 +321,13 @@ fn the_rendered_ranking_orders_the_opds_by_the_documented_score() {
     // Dinas D complete but 2 of its 3 files unreadable.
     let mut sops = Vec::new();
     sops.push(sop(
-        "a/1.docx",
+        "dinas-a/1.docx",
         "Dinas A",
         "Surat Masuk",
         "1/A",
         SURAT_MASUK,
     ));
-    let mut b = sop("b/1.docx", "Dinas B", "Cuti", "1/B", CUTI);
+    let mut b = sop("dinas-b/1.docx", "Dinas B", "Cuti", "1/B", CUTI);
     for st in &mut b.steps {
         st.time = None;
         st.minutes = None;
@@ -335,13 +335,13 @@ fn the_rendered_ranking_orders_the_opds_by_the_documented_score() {
     }
     sops.push(b);
     for i in 0..2 {
-        let mut c = sop(&format!("c/{i}.docx"), "Dinas C", "Cuti", "", CUTI);
+        let mut c = sop(&format!("dinas-c/{i}.docx"), "Dinas C", "Cuti", "", CUTI);
         c.identity.number = None;
         c.identity.title = None;
         sops.push(c);
     }
     sops.push(sop(
-        "d/1.docx",
+        "dinas-d/1.docx",
         "Dinas D",
         "Surat Masuk",
         "1/D",
@@ -350,7 +350,7 @@ fn the_rendered_ranking_orders_the_opds_by_the_documented_score() {
     sops.sort_by(|a, b| a.id.cmp(&b.id));
     let errors: Vec<FileError> = (0..2)
         .map(|i| FileError {
-            path: format!("d/rusak-{i}.docx"),
+            path: format!("dinas-d/rusak-{i}.docx"),
             kind: ErrorKind::Corrupt,
             message: "zip: invalid central directory".into(),
         })
