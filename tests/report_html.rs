@@ -319,14 +319,13 @@ fn the_rendered_ranking_orders_the_opds_by_the_documented_score() {
     // Four OPDs, each worse in one component: Dinas A complete; Dinas B its steps
     // without time and output (warnings); Dinas C two SOPs without number (errors);
     // Dinas D complete but 2 of its 3 files unreadable.
-    let mut sops = Vec::new();
-    sops.push(sop(
+    let mut sops = vec![sop(
         "dinas-a/1.docx",
         "Dinas A",
         "Surat Masuk",
         "1/A",
         SURAT_MASUK,
-    ));
+    )];
     let mut b = sop("dinas-b/1.docx", "Dinas B", "Cuti", "1/B", CUTI);
     for st in &mut b.steps {
         st.time = None;
