@@ -59,7 +59,7 @@ fn table(extra: &str, place: Place) -> Table {
     ];
     for (i, (act, actor, time)) in steps.iter().enumerate() {
         let r = i + 1;
-        let mut values = vec![
+        let mut values = [
             (col("No"), format!("{r}")),
             (col("Kegiatan"), act.to_string()),
             (col(actor), "√".to_string()),
