@@ -137,10 +137,19 @@ fn rendered(bin: &str, page: &Path) -> String {
     )
 }
 
-/// (viewport width, page scroll width) of `page` shown `width` px wide. Headless
-/// Chromium's window is at least 500 px wide, so the page is shown in an iframe of that
-/// width (its own viewport, media queries included).
-fn widths(bin: &str, page: &Path, width: u32) -> (String, String) {
+/// What a phone shows of a page: viewport width, page scroll width, the drawn width of
+/// the findings-by-code chart and the height of the ranking's header row, px.
+struct Phone {
+    viewport: String,
+    scroll: String,
+    chart: f64,
+    rank_head: f64,
+}
+
+/// [`Phone`] figures of `page` shown `width` px wide. Headless Chromium's window is at
+/// least 500 px wide, so the page is shown in an iframe of that width (its own viewport,
+/// media queries included).
+fn widths(bin: &str, page: &Path, width: u32) -> Phone {
     let wrapper = page.with_file_name("phone.html");
     let name = page.file_name().unwrap().to_str().unwrap();
     std::fs::write(
@@ -150,7 +159,10 @@ fn widths(bin: &str, page: &Path, width: u32) -> (String, String) {
              style=\"width:{width}px;height:900px;border:0\" onload=\"var d=this.contentDocument\
              .documentElement;document.documentElement.setAttribute('data-vw',\
              this.contentWindow.innerWidth);document.documentElement.setAttribute('data-sw',\
-             d.scrollWidth)\"></iframe></body></html>"
+             d.scrollWidth);var q=function(s){{return this.contentDocument.querySelector(s)\
+             .getBoundingClientRect()}}.bind(this);document.documentElement.setAttribute(\
+             'data-cw',q('svg.chart.codes').width);document.documentElement.setAttribute(\
+             'data-th',q('#tabel-opd thead').height)\"></iframe></body></html>"
         ),
     )
     .unwrap();
@@ -159,7 +171,12 @@ fn widths(bin: &str, page: &Path, width: u32) -> (String, String) {
         &format!("file://{}", wrapper.display()),
         &["--window-size=800,1000", "--allow-file-access-from-files"],
     );
-    (html_attr(&dom, "data-vw"), html_attr(&dom, "data-sw"))
+    Phone {
+        viewport: html_attr(&dom, "data-vw"),
+        scroll: html_attr(&dom, "data-sw"),
+        chart: html_attr(&dom, "data-cw").parse().unwrap(),
+        rank_head: html_attr(&dom, "data-th").parse().unwrap(),
+    }
 }
 
 /// The attribute `name` of the `<html>` element of a dumped DOM.
@@ -215,6 +232,14 @@ fn every_sop_shows_its_steps_actors_and_swimlane_flowchart() {
         }
     }
     let surat = sop_section(&dom, "dinas-kesehatan/surat.docx#1");
+    // Dates as the page writes them: day-month-year (created 2024-01-02, effective
+    // 2024-02-01), in the list line and the identity.
+    let line = &surat[..surat.find("</summary>").unwrap()];
+    assert!(
+        line.contains("dibuat 02-01-2024, efektif 01-02-2024"),
+        "{line}"
+    );
+    assert!(surat.contains("<dt>Tanggal efektif</dt><dd>01-02-2024</dd>"));
     assert!(surat.contains("<g class=\"step terminator\" data-step=\"1\" data-lane=\"0\""));
     assert!(surat.contains("<g class=\"step process\" data-step=\"2\" data-lane=\"1\""));
     assert!(surat.contains(">Kepala Sub Bagian<"), "lane header");
@@ -278,15 +303,121 @@ fn ranking_follows_the_documented_score_and_failed_files_stay_with_their_opd() {
     assert!(rows[1].contains("50,0 %"), "{}", rows[1]);
 }
 
+/// The score as the README documents it, with its published weights and halves.
+fn documented_score(a: &AgencySummary) -> f64 {
+    let with_sops = |x: f64| if a.sops > 0 { x } else { 0.0 };
+    with_sops(0.25 * a.identity_completeness)
+        + with_sops(0.25 * a.step_completeness)
+        + with_sops(0.2 / (1.0 + a.errors_per_sop / 1.0))
+        + with_sops(0.1 / (1.0 + a.warnings_per_sop / 5.0))
+        + 0.2 * (1.0 - a.unreadable_share)
+}
+
+#[test]
+fn the_rendered_ranking_orders_the_opds_by_the_documented_score() {
+    let Some(bin) = chromium() else { return };
+    // Four OPDs, each worse in one component: Dinas A complete; Dinas B its steps
+    // without time and output (warnings); Dinas C two SOPs without number (errors);
+    // Dinas D complete but 2 of its 3 files unreadable.
+    let mut sops = vec![sop(
+        "dinas-a/1.docx",
+        "Dinas A",
+        "Surat Masuk",
+        "1/A",
+        SURAT_MASUK,
+    )];
+    let mut b = sop("dinas-b/1.docx", "Dinas B", "Cuti", "1/B", CUTI);
+    for st in &mut b.steps {
+        st.time = None;
+        st.minutes = None;
+        st.output = None;
+    }
+    sops.push(b);
+    for i in 0..2 {
+        let mut c = sop(&format!("dinas-c/{i}.docx"), "Dinas C", "Cuti", "", CUTI);
+        c.identity.number = None;
+        c.identity.title = None;
+        sops.push(c);
+    }
+    sops.push(sop(
+        "dinas-d/1.docx",
+        "Dinas D",
+        "Surat Masuk",
+        "1/D",
+        SURAT_MASUK,
+    ));
+    sops.sort_by(|a, b| a.id.cmp(&b.id));
+    let errors: Vec<FileError> = (0..2)
+        .map(|i| FileError {
+            path: format!("dinas-d/rusak-{i}.docx"),
+            kind: ErrorKind::Corrupt,
+            message: "zip: invalid central directory".into(),
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    write_all(dir.path(), 7, &sops, &errors, &rules()).unwrap();
+    let v: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
+    let agencies: Vec<AgencySummary> = serde_json::from_value(v["agencies"].clone()).unwrap();
+    let mut want: Vec<(f64, &str)> = agencies
+        .iter()
+        .map(|a| (documented_score(a), a.agency.as_str()))
+        .collect();
+    want.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.1.cmp(y.1)));
+    for a in &agencies {
+        assert!((a.score - documented_score(a)).abs() < 1e-3, "{}", a.agency);
+    }
+    let want: Vec<&str> = want.iter().map(|w| w.1).collect();
+    let d = agencies.iter().find(|a| a.agency == "Dinas D").unwrap();
+    assert_eq!((d.failed_files, d.files), (2, 3));
+    // Each component lowers its OPD: complete first, the unreadable files, the errors,
+    // then the steps without time and output.
+    assert_eq!(want, ["Dinas A", "Dinas D", "Dinas C", "Dinas B"]);
+
+    // The page as Chromium renders it lists the OPDs in that order, ranks 1..4.
+    let dom = rendered(bin, &dir.path().join("report.html"));
+    let table = &dom[dom.find("id=\"tabel-opd\"").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let rows: Vec<&str> = table.split("<tr class=\"opd-row\">").skip(1).collect();
+    let shown: Vec<&str> = rows
+        .iter()
+        .map(|r| {
+            let at = r.find("<td class=\"opd\">").unwrap() + "<td class=\"opd\">".len();
+            r[at..].split('<').next().unwrap()
+        })
+        .collect();
+    assert_eq!(shown, want);
+    for (i, r) in rows.iter().enumerate() {
+        assert!(r.contains(&format!(">{}</td>", i + 1)), "{r}");
+    }
+    // Dinas D's two failed files are its own: 2 of 3 files unreadable.
+    let d = rows.iter().find(|r| r.contains(">Dinas D<")).unwrap();
+    assert!(
+        d.contains("66,7 % <span class=\"muted\">(2 dari 3)</span>"),
+        "{d}"
+    );
+}
+
 #[test]
 fn phone_width_and_findings_by_code_chart() {
     let Some(bin) = chromium() else { return };
     let dir = tempfile::tempdir().unwrap();
     write(dir.path());
     let page = dir.path().join("report.html");
-    let (viewport, scroll) = widths(bin, &page, 390);
-    assert_eq!(viewport, "390");
-    assert_eq!(scroll, "390", "sideways scroll at 390 px");
+    let phone = widths(bin, &page, 390);
+    assert_eq!(phone.viewport, "390");
+    assert_eq!(phone.scroll, "390", "sideways scroll at 390 px");
+    // The chart is drawn at its own size (340 px), not shrunk: its 12 px labels stay
+    // 12 px. The ranking's header is one line of 12 px text, not a column of wrapped words.
+    assert_eq!(
+        phone.chart, 340.0,
+        "findings-by-code chart scaled on a phone"
+    );
+    assert!(
+        phone.rank_head < 40.0,
+        "ranking header {} px tall",
+        phone.rank_head
+    );
     let dom = rendered(bin, &page);
 
     // The chart lists every code with its count, most frequent first.

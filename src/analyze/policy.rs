@@ -43,12 +43,13 @@ pub const CODES: &[(FindingCode, Severity)] = &[
     (FindingCode::UnknownActor, Severity::Info),
     (FindingCode::TooManyActors, Severity::Info),
     (FindingCode::UnreadLabel, Severity::Info),
+    (FindingCode::UnknownHeader, Severity::Info),
     (FindingCode::ProcedureAsImage, Severity::Warning),
 ];
 
 /// Codes the parser attaches while reading (not recomputed by the checks); they are kept
 /// when the findings of an SOP are computed again.
-pub const READING_CODES: &[FindingCode] = &[FindingCode::UnreadLabel];
+pub const READING_CODES: &[FindingCode] = &[FindingCode::UnreadLabel, FindingCode::UnknownHeader];
 
 /// Severity of every finding code, thresholds of the checks, and the as-of date.
 #[derive(Clone, Debug)]

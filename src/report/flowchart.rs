@@ -4,13 +4,28 @@
 //! of its other actors, and arrows to the steps it leads to ("Ya"/"Tidak" on a decision).
 //!
 //! Stages: [`lanes`] (the columns), [`targets`] (the arrows of each step), then
-//! [`svg`] writes the shapes and arrows. The shapes carry `data-step` and `data-lane`, so
+//! [`svg`] writes the shapes and arrows. Colours, strokes and text anchoring come from
+//! the page's stylesheet ([`CSS`]), not from attributes repeated on every shape, so a
+//! page of thousands of flowcharts stays small; arrowheads are relative paths. The shapes carry `data-step` and `data-lane`, so
 //! a test (or a person with the browser's inspector) can check each step's lane.
 
 use std::fmt::Write;
 
 use super::html::esc;
 use crate::sop::record::{Sop, Step, Symbol};
+
+/// The flowchart rules of the page's stylesheet: lane and header fills (alternating),
+/// arrow lines and heads, step shapes (a decision in amber), other-actor marks, labels.
+pub const CSS: &str = "svg.flow text{text-anchor:middle}\
+svg.flow .lane rect{fill:#fafbfc;stroke:#c9d3dd}\
+svg.flow .lane:nth-of-type(even) rect{fill:#f3f6f9}\
+svg.flow .lane rect.hd{fill:#e4ebf2}\
+svg.flow .ar{fill:none;stroke:#33475b;stroke-width:1.2}\
+svg.flow .ah{fill:#33475b}\
+svg.flow .step rect,svg.flow .step circle,svg.flow .step path{fill:#fff;stroke:#123a5e;stroke-width:1.5}\
+svg.flow .decision path{fill:#fff8e6;stroke:#b7791f}\
+svg.flow .also{fill:#5b7c99}\
+";
 
 /// Width of one actor lane, px.
 const LANE_W: u32 = 120;
@@ -131,9 +146,9 @@ pub fn svg(h: &mut String, sop: &Sop, uid: usize) {
     let height = HEAD_H + ROW_H * sop.steps.len() as u32 + 8;
     let _ = write!(
         h,
-        "<svg class=\"flow\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" \
-         height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" \
-         aria-label=\"Diagram alir\" data-sop=\"{uid}\">"
+        "<svg class=\"flow\" width=\"{width}\" height=\"{height}\" \
+         viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"Diagram alir\" \
+         data-sop=\"{uid}\">"
     );
     // Lanes and their headers.
     for (i, name) in lanes.iter().enumerate() {
@@ -141,12 +156,10 @@ pub fn svg(h: &mut String, sop: &Sop, uid: usize) {
         let (l1, l2) = head_lines(name);
         let _ = write!(
             h,
-            "<g class=\"lane\" data-lane=\"{i}\"><rect x=\"{x}\" y=\"0\" width=\"{LANE_W}\" \
-             height=\"{height}\" fill=\"{}\" stroke=\"#c9d3dd\"/><rect x=\"{x}\" y=\"0\" \
-             width=\"{LANE_W}\" height=\"{HEAD_H}\" fill=\"#e4ebf2\" stroke=\"#c9d3dd\"/>\
-             <text x=\"{}\" y=\"18\" text-anchor=\"middle\">{}</text>\
-             <text x=\"{}\" y=\"34\" text-anchor=\"middle\">{}</text><title>{}</title></g>",
-            if i % 2 == 0 { "#fafbfc" } else { "#f3f6f9" },
+            "<g class=\"lane\" data-lane=\"{i}\"><rect x=\"{x}\" width=\"{LANE_W}\" \
+             height=\"{height}\"/><rect class=\"hd\" x=\"{x}\" width=\"{LANE_W}\" \
+             height=\"{HEAD_H}\"/><text x=\"{}\" y=\"18\">{}</text>\
+             <text x=\"{}\" y=\"34\">{}</text><title>{}</title></g>",
             x + LANE_W / 2,
             esc(&l1),
             x + LANE_W / 2,
@@ -177,13 +190,7 @@ pub fn svg(h: &mut String, sop: &Sop, uid: usize) {
                 let end = y2.saturating_sub(half);
                 (
                     format!("M{x1},{}V{mid}H{x2}V{end}", y1 + half),
-                    format!(
-                        "M{},{}L{x2},{end}L{},{}z",
-                        x2.saturating_sub(ARROW),
-                        end.saturating_sub(ARROW + 2),
-                        x2 + ARROW,
-                        end.saturating_sub(ARROW + 2)
-                    ),
+                    format!("M{x2},{end}l-{ARROW},-{}h{}z", ARROW + 2, 2 * ARROW),
                 )
             } else {
                 // Back to an earlier step: out to the right of the lanes, up, and in from
@@ -192,19 +199,12 @@ pub fn svg(h: &mut String, sop: &Sop, uid: usize) {
                 let end = x2 + SHAPE_W / 2;
                 (
                     format!("M{},{y1}H{side}V{y2}H{end}", x1 + SHAPE_W / 2),
-                    format!(
-                        "M{},{}L{end},{y2}L{},{}z",
-                        end + ARROW + 2,
-                        y2.saturating_sub(ARROW),
-                        end + ARROW + 2,
-                        y2 + ARROW
-                    ),
+                    format!("M{end},{y2}l{},-{ARROW}v{}z", ARROW + 2, 2 * ARROW),
                 )
             };
             let _ = write!(
                 h,
-                "<path d=\"{d}\" fill=\"none\" stroke=\"#33475b\" stroke-width=\"1.2\"/>\
-                 <path class=\"ah\" d=\"{head}\" fill=\"#33475b\"/>"
+                "<path class=\"ar\" d=\"{d}\"/><path class=\"ah\" d=\"{head}\"/>"
             );
             if !label.is_empty() {
                 let _ = write!(
@@ -239,42 +239,28 @@ pub fn svg(h: &mut String, sop: &Sop, uid: usize) {
                 let _ = write!(
                     h,
                     "<rect x=\"{x}\" y=\"{y}\" width=\"{SHAPE_W}\" height=\"{SHAPE_H}\" \
-                     rx=\"14\" fill=\"#fff\" stroke=\"#123a5e\" stroke-width=\"1.5\"/>"
+                     rx=\"14\"/>"
                 );
             }
             Symbol::Decision => {
                 let dh = SHAPE_H / 2 + 4;
                 let _ = write!(
                     h,
-                    "<path d=\"M{cx},{}L{},{cy}L{cx},{}L{},{cy}z\" fill=\"#fff8e6\" \
-                     stroke=\"#b7791f\" stroke-width=\"1.5\"/>",
-                    cy - dh,
-                    cx + DIAMOND_W,
-                    cy + dh,
-                    cx - DIAMOND_W
+                    "<path d=\"M{cx},{}l{DIAMOND_W},{dh}l-{DIAMOND_W},{dh}l-{DIAMOND_W},-{dh}z\"/>",
+                    cy - dh
                 );
             }
             Symbol::Connector | Symbol::Offpage => {
-                let _ = write!(
-                    h,
-                    "<circle cx=\"{cx}\" cy=\"{cy}\" r=\"12\" fill=\"#fff\" stroke=\"#123a5e\" \
-                     stroke-width=\"1.5\"/>"
-                );
+                let _ = write!(h, "<circle cx=\"{cx}\" cy=\"{cy}\" r=\"12\"/>");
             }
             Symbol::Process => {
                 let _ = write!(
                     h,
-                    "<rect x=\"{x}\" y=\"{y}\" width=\"{SHAPE_W}\" height=\"{SHAPE_H}\" \
-                     fill=\"#fff\" stroke=\"#123a5e\" stroke-width=\"1.5\"/>"
+                    "<rect x=\"{x}\" y=\"{y}\" width=\"{SHAPE_W}\" height=\"{SHAPE_H}\"/>"
                 );
             }
         }
-        let _ = write!(
-            h,
-            "<text x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{}</text></g>",
-            cy + 4,
-            s.no
-        );
+        let _ = write!(h, "<text x=\"{cx}\" y=\"{}\">{}</text></g>", cy + 4, s.no);
         // The step's other actors: a small mark in their lanes.
         for a in s.actors.iter().skip(1) {
             if let Some(l) = lanes.iter().position(|x| x == a.trim())
@@ -283,7 +269,7 @@ pub fn svg(h: &mut String, sop: &Sop, uid: usize) {
                 let (mx, my) = center(i, l);
                 let _ = write!(
                     h,
-                    "<circle class=\"also\" cx=\"{mx}\" cy=\"{my}\" r=\"5\" fill=\"#5b7c99\"/>"
+                    "<circle class=\"also\" cx=\"{mx}\" cy=\"{my}\" r=\"5\"/>"
                 );
             }
         }

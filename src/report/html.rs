@@ -93,6 +93,7 @@ pub fn code_label(code: FindingCode) -> &'static str {
         FindingCode::UnknownActor => "Pelaksana tidak dikenal",
         FindingCode::TooManyActors => "Pelaksana terlalu banyak",
         FindingCode::UnreadLabel => "Label identitas tidak terbaca",
+        FindingCode::UnknownHeader => "Judul kolom tidak dikenal",
         FindingCode::ProcedureAsImage => "Prosedur berupa gambar",
     }
 }
@@ -162,6 +163,9 @@ pub fn error_kind_help(k: ErrorKind) -> &'static str {
     }
 }
 
+/// The flowchart rules of the stylesheet (colours and strokes of every SVG shape).
+const FLOW_CSS: &str = flowchart::CSS;
+
 const STYLE: &str = r#"
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:0;color:#1d2733;background:#f4f6f8;line-height:1.45}
 header{background:#123a5e;color:#fff;padding:20px 32px}
@@ -209,7 +213,7 @@ td,summary,p,li,dd{overflow-wrap:break-word}
 td.opd{min-width:8em}
 nav{display:flex;flex-wrap:wrap;gap:4px 0}
 svg.flow{font-size:11px;font-family:inherit;display:block}
-svg.flow text.br{font-size:10px;fill:#8a4b00;font-weight:600}
+svg.flow text.br{font-size:10px;fill:#8a4b00;font-weight:600;text-anchor:start}
 svg.chart{font-size:12px;font-family:inherit;display:block;max-width:100%;height:auto}
 .sopbody>.tw{margin:8px 0}
 dl.idn{display:grid;grid-template-columns:minmax(110px,max-content) 1fr;gap:2px 12px;margin:6px 0;font-size:14px}
@@ -228,6 +232,7 @@ pre{margin:2px 0;font-size:12px;background:#f0f3f6;padding:4px 6px;border-radius
  details.sop{margin-left:4px}
  .card{flex-basis:100px;padding:6px 10px}
  .card b{font-size:20px}
+ #tabel-opd th{white-space:nowrap;font-size:12px;padding:4px 6px}
 }
 @media print{
  body{background:#fff}
@@ -326,14 +331,14 @@ pub fn begin(w: &mut dyn io::Write, report: &Report, analysis: &Analysis) -> io:
         h,
         "<!DOCTYPE html>\n<html lang=\"id\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>Laporan SOP AP — {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
+         <title>Laporan SOP AP — {}</title>\n<style>{STYLE}{FLOW_CSS}</style>\n</head>\n<body>\n\
          <header><h1>Laporan Analisis SOP Administrasi Pemerintahan</h1>\
          <p>Tanggal acuan {} · {} OPD · {} SOP · {} berkas</p></header>\n\
          <nav><a href=\"#ringkasan\">Ringkasan</a><a href=\"#opd\">Peringkat OPD</a>\
          <a href=\"#temuan\">SOP per OPD</a><a href=\"#aturan\">Kosakata baru</a>\
          <a href=\"#duplikat\">Duplikat</a><a href=\"#gagal\">Berkas gagal</a></nav>\n<main>\n",
         esc(&sm.as_of),
-        esc(&sm.as_of),
+        esc(&id_date(&sm.as_of)),
         num(sm.agencies),
         num(sm.sops),
         num(sm.files)
@@ -575,15 +580,19 @@ fn summary(h: &mut String, r: &Report, analysis: &Analysis) {
     h.push_str("</section>\n");
 }
 
-/// Height of one bar row of a chart, px.
-const CHART_ROW_H: u32 = 22;
-/// Width of the label column of the findings-by-code chart, px.
-const CHART_LABEL_W: u32 = 230;
+/// Height of one row of the findings-by-code chart, px: its label line over its bar.
+const CHART_ROW_H: u32 = 34;
+/// Height of a bar of the findings-by-code chart, px.
+const CHART_BAR_H: u32 = 12;
 /// Width of the longest bar of a chart, px.
 const CHART_BAR_W: u32 = 280;
+/// Room right of the longest bar for its count, px. With [`CHART_BAR_W`] the chart is
+/// 340 px wide: it fits a 390 px phone unscaled, so its 12 px labels stay 12 px.
+const CHART_COUNT_W: u32 = 60;
 
 /// The findings of the whole archive by code, as a horizontal bar chart, most frequent
-/// first.
+/// first: each code's label on a line of its own above its bar (so the chart is narrow
+/// enough for a phone), the count after the bar.
 fn codes_chart(h: &mut String, analysis: &Analysis) {
     let mut by_code: std::collections::BTreeMap<FindingCode, (usize, Severity)> =
         Default::default();
@@ -602,7 +611,7 @@ fn codes_chart(h: &mut String, analysis: &Analysis) {
         h.push_str("<p>Tidak ada temuan.</p>");
         return;
     };
-    let width = CHART_LABEL_W + CHART_BAR_W + 70;
+    let width = CHART_BAR_W + CHART_COUNT_W;
     let height = CHART_ROW_H * rows.len() as u32 + 4;
     let _ = write!(
         h,
@@ -617,20 +626,17 @@ fn codes_chart(h: &mut String, analysis: &Analysis) {
             .max(1.0) as u32;
         let _ = write!(
             h,
-            "<g class=\"code\" data-code=\"{}\" data-count=\"{n}\"><text x=\"{}\" y=\"{}\" \
-             text-anchor=\"end\">{}</text><rect x=\"{CHART_LABEL_W}\" y=\"{}\" \
-             width=\"{bw}\" height=\"{}\" fill=\"{}\"><title>{}</title></rect>\
-             <text x=\"{}\" y=\"{}\">{}</text></g>",
+            "<g class=\"code\" data-code=\"{}\" data-count=\"{n}\"><text y=\"{}\">{}</text>\
+             <rect y=\"{}\" width=\"{bw}\" height=\"{CHART_BAR_H}\" fill=\"{}\">\
+             <title>{}</title></rect><text x=\"{}\" y=\"{}\">{}</text></g>",
             esc(code.as_str()),
-            CHART_LABEL_W - 6,
-            y + 15,
+            y + 13,
             code_label(*code),
-            y + 3,
-            CHART_ROW_H - 6,
+            y + 17,
             severity_color(*sev),
             esc(code.as_str()),
-            CHART_LABEL_W + bw + 5,
-            y + 15,
+            bw + 5,
+            y + 17 + CHART_BAR_H - 1,
             num(*n)
         );
     }
@@ -858,6 +864,25 @@ pub fn read_by_ocr(s: &Sop) -> bool {
     s.source.ocr || s.source.format.to_ascii_lowercase().contains("ocr")
 }
 
+/// An ISO date (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`) as the page writes dates: day, month
+/// and year joined by hyphens (`05-12-2026`, `12-2026`); any other text as it is.
+pub fn id_date(iso: &str) -> String {
+    let t = iso.trim();
+    let parts: Vec<&str> = t.split('-').collect();
+    let digits = |p: &&str| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit());
+    let shaped = parts.iter().all(digits)
+        && parts.first().is_some_and(|y| y.len() == 4)
+        && parts.iter().skip(1).all(|p| p.len() == 2);
+    if !shaped || parts.len() > 3 {
+        return t.to_string();
+    }
+    parts.iter().rev().copied().collect::<Vec<_>>().join("-")
+}
+
+fn id_date_opt(iso: Option<&str>) -> String {
+    iso.map(id_date).unwrap_or_default()
+}
+
 /// The identity fields shown in an SOP's section, with their Indonesian labels.
 fn identity_rows(s: &Sop) -> Vec<(&'static str, String)> {
     let id = &s.identity;
@@ -866,9 +891,9 @@ fn identity_rows(s: &Sop) -> Vec<(&'static str, String)> {
         ("Nomor SOP", id.number.clone().unwrap_or_default()),
         ("Nama SOP", id.title.clone().unwrap_or_default()),
         ("Unit", id.unit.clone().unwrap_or_default()),
-        ("Tanggal pembuatan", id.created.clone().unwrap_or_default()),
-        ("Tanggal revisi", id.revised.clone().unwrap_or_default()),
-        ("Tanggal efektif", id.effective.clone().unwrap_or_default()),
+        ("Tanggal pembuatan", id_date_opt(id.created.as_deref())),
+        ("Tanggal revisi", id_date_opt(id.revised.as_deref())),
+        ("Tanggal efektif", id_date_opt(id.effective.as_deref())),
     ];
     if let Some(a) = &id.approved_by {
         let who = [&a.position, &a.name, &a.nip]
@@ -902,7 +927,7 @@ fn sop_details(h: &mut String, s: &Sop, uid: usize, budget: &mut usize, lazy: bo
         ("efektif", &s.identity.effective),
     ]
     .iter()
-    .filter_map(|(l, d)| Some(format!("{l} {}", esc(d.as_deref()?))))
+    .filter_map(|(l, d)| Some(format!("{l} {}", esc(&id_date(d.as_deref()?)))))
     .collect::<Vec<_>>()
     .join(", ");
     let _ = write!(
@@ -1310,6 +1335,17 @@ fn failed(h: &mut String, r: &Report) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso_dates_are_written_day_month_year() {
+        assert_eq!(id_date("2026-12-05"), "05-12-2026");
+        assert_eq!(id_date("2019-03"), "03-2019");
+        assert_eq!(id_date("2019"), "2019");
+        // Anything not an ISO date stays as written.
+        assert_eq!(id_date("5 Desember 2026"), "5 Desember 2026");
+        assert_eq!(id_date("2019-3-5"), "2019-3-5");
+        assert_eq!(id_date(""), "");
+    }
 
     fn steps(acts: &[&str]) -> Vec<Step> {
         acts.iter()

@@ -60,7 +60,8 @@ pub fn parse<R: SopRules + ?Sized>(doc: &Document, rules: &R) -> Vec<Sop> {
             if identity.unit.is_none() {
                 identity.unit = d.unit_hint;
             }
-            let findings = unread_label_findings(&d.unread_labels, rules);
+            let mut findings = unread_label_findings(&d.unread_labels, rules);
+            findings.extend(unknown_header_findings(&d.unknown_headers, rules));
             let mut actors = d.actors;
             for s in &d.steps {
                 for a in &s.actors {
@@ -102,6 +103,31 @@ fn unread_label_findings<R: SopRules + ?Sized>(
             step: None,
             message: format!(
                 "Label \"{l}\" pada halaman identitas tidak dikenali; bila label ini adalah isian identitas SOP, tambahkan ejaannya ke rules/labels.toml."
+            ),
+        })
+        .collect()
+}
+
+/// The finding code of a procedure-table header cell no rule knows.
+pub const UNKNOWN_HEADER: FindingCode = FindingCode::UnknownHeader;
+
+/// One `unknown-header` finding per header cell no rule knows, its text in the message
+/// (unless the rules switch the code off).
+fn unknown_header_findings<R: SopRules + ?Sized>(
+    headers: &[String],
+    rules: &R,
+) -> Vec<record::Finding> {
+    let Some(severity) = rules.severity(UNKNOWN_HEADER) else {
+        return Vec::new();
+    };
+    headers
+        .iter()
+        .map(|t| record::Finding {
+            code: UNKNOWN_HEADER,
+            severity,
+            step: None,
+            message: format!(
+                "Judul kolom \"{t}\" pada tabel prosedur tidak dikenali; bila kolom ini berisi bagian langkah (Mutu Baku, Keterangan …), tambahkan ejaannya ke rules/headers.toml."
             ),
         })
         .collect()

@@ -37,6 +37,9 @@ pub struct Header {
     /// A Pelaksana column that holds actor names as text (a two-column Kegiatan |
     /// Pelaksana narrative table) rather than one column per actor.
     pub actor_text_col: Option<usize>,
+    /// Header cells no rule names, as written (one line each): neither a known header
+    /// nor an actor column's name. Reported so staff can add them to `rules/headers.toml`.
+    pub unknown: Vec<String>,
 }
 
 impl Header {
@@ -100,6 +103,14 @@ fn header_text(c: &Cell) -> String {
 /// (abbreviations, one typo in short words): "No", "Kegiatan" and "Wkt" make a header.
 const MIN_ROLES_FOR_SUPPORT: usize = 2;
 
+/// Longest text read as a column header, in characters: a longer cell is prose (a title
+/// or a note spanning the table), not a header.
+const MAX_HEADER_CHARS: usize = 60;
+
+/// A column ruling read as text by OCR: the separator left between the headers of
+/// several columns that came out as one cell.
+const CELL_JOIN: char = '|';
+
 fn role_of(text: &str, vocab: &Vocabulary) -> Option<ColumnRole> {
     role_in(text, vocab, Context::Alone)
 }
@@ -107,7 +118,7 @@ fn role_of(text: &str, vocab: &Vocabulary) -> Option<ColumnRole> {
 /// The role of a header text in `ctx`.
 fn role_in(text: &str, vocab: &Vocabulary, ctx: Context) -> Option<ColumnRole> {
     let t = text.trim().trim_end_matches(':').trim();
-    if t.is_empty() || t.chars().count() > 60 {
+    if t.is_empty() || t.chars().count() > MAX_HEADER_CHARS {
         return None;
     }
     vocab.column_role_in(t, ctx).or_else(|| {
@@ -378,7 +389,48 @@ pub fn detect_header(table: &Grid, r: usize, vocab: &Vocabulary) -> Option<Heade
         }
         h.actor_cols.push((col, actor_name(&nc.text, vocab)));
     }
+    h.unknown = unknown_headers(table, r, end, act_end..first_mutu, vocab, ctx);
     Some(h)
+}
+
+/// The texts of the header cells in rows `first..end` that no rule names in any
+/// context, leaving out the actor columns (`actor_cols`: their names are actors, which
+/// `unknown-actor` reports) and column-number cells.
+fn unknown_headers(
+    table: &Grid,
+    first: usize,
+    end: usize,
+    actor_cols: std::ops::Range<usize>,
+    vocab: &Vocabulary,
+    ctx: Context,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in first..end {
+        for c in row_cells(table, r).into_iter().filter(|c| c.row == r) {
+            let t = header_text(c);
+            let named = |part: &str| {
+                [ctx, Context::Alone, Context::Supported]
+                    .into_iter()
+                    .any(|x| role_in(part, vocab, x).is_some())
+            };
+            // Several known headers in one cell (columns merged by OCR, "A | B | C")
+            // are no unknown word either.
+            let known = named(&t)
+                || (c.col_span > 1 && is_no_and_activity(&t, vocab))
+                || (t.contains(CELL_JOIN) && t.split(CELL_JOIN).all(named));
+            if t.is_empty()
+                || t.chars().count() > MAX_HEADER_CHARS
+                || known
+                || is_column_number(&t)
+                || actor_cols.contains(&c.col)
+                || out.contains(&t)
+            {
+                continue;
+            }
+            out.push(t);
+        }
+    }
+    out
 }
 
 /// True when a cell text is a column-number cell ("1", "(2)", "3.").

@@ -213,13 +213,15 @@ pub enum FindingCode {
     TooManyActors,
     /// `unread-label`: A label-shaped identity line no rule knows (written while reading).
     UnreadLabel,
+    /// `unknown-header`: A procedure-table header cell no rule names (written while reading).
+    UnknownHeader,
     /// `procedure-as-image`: The procedure is a picture whose steps could not all be read.
     ProcedureAsImage,
 }
 
 impl FindingCode {
     /// Every code, in the order SPEC.md lists them.
-    pub const ALL: [FindingCode; 24] = [
+    pub const ALL: [FindingCode; 25] = [
         FindingCode::MissingNumber,
         FindingCode::MissingTitle,
         FindingCode::MissingLegalBasis,
@@ -243,6 +245,7 @@ impl FindingCode {
         FindingCode::UnknownActor,
         FindingCode::TooManyActors,
         FindingCode::UnreadLabel,
+        FindingCode::UnknownHeader,
         FindingCode::ProcedureAsImage,
     ];
 
@@ -272,6 +275,7 @@ impl FindingCode {
             FindingCode::UnknownActor => "unknown-actor",
             FindingCode::TooManyActors => "too-many-actors",
             FindingCode::UnreadLabel => "unread-label",
+            FindingCode::UnknownHeader => "unknown-header",
             FindingCode::ProcedureAsImage => "procedure-as-image",
         }
     }

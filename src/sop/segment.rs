@@ -42,6 +42,8 @@ pub struct Draft {
     identity_fields: usize,
     /// Label-shaped lines of the identity block that no rule knows, as written.
     pub unread_labels: Vec<String>,
+    /// Procedure-table header cells that no rule knows, as written.
+    pub unknown_headers: Vec<String>,
     /// Every identity value read, as written: the same label and value printed again
     /// (a page header repeated on every page) is no new SOP, whatever the field.
     values_seen: Vec<(IdentityField, FieldValue)>,
@@ -243,6 +245,7 @@ impl TableLayout {
             out_col: opt(h.out_col)?,
             notes_col: opt(h.notes_col)?,
             actor_text_col: opt(h.actor_text_col)?,
+            unknown: Vec::new(),
         })
     }
 }
@@ -831,7 +834,23 @@ impl<'v> Builder<'v> {
         } else {
             h.actors()
         };
+        if steps.is_empty() {
+            return;
+        }
         self.steps(actors, steps, narrative);
+        // The draft the steps went to: the current one, else (a continuation) the last.
+        let target = if self.cur.has_steps() {
+            Some(&mut self.cur)
+        } else {
+            self.done.last_mut()
+        };
+        if let Some(d) = target {
+            for t in &h.unknown {
+                if !d.unknown_headers.contains(t) {
+                    d.unknown_headers.push(t.clone());
+                }
+            }
+        }
     }
 
     /// A row outside a procedure table that holds no identity label: an organisation
