@@ -3,6 +3,7 @@
 
 pub mod agency;
 pub mod output;
+pub mod output_set;
 pub mod progress;
 pub mod state;
 pub mod worker;
@@ -396,6 +397,7 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
         Isolation::Workers(cfg) => Some(Pool::start(cfg.clone(), &opts.limits, rules)?),
     };
     output::remove_leftovers(&opts.out);
+    output_set::recover(&opts.out)?;
     let store = Store::open(&opts.out)?;
     let known = if opts.full {
         Default::default()
@@ -537,7 +539,33 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
     // has already removed it; a new as-of date or a lost output has not).
     store.set_meta(OUTPUTS_KEY, "")?;
     bar.stage("analysing and writing the reports");
-    output::write_jsonl(&opts.out.join("errors.jsonl"), &res.errors)?;
+    // The five outputs are written as a new set beside the published one and replace it
+    // in one step (`output_set`): a failure or a kill before then leaves the old set.
+    let staged = output_set::Staged::begin(&opts.out)?;
+    let analysis = match write_outputs(staged.dir(), &store, &res, &agencies, rules) {
+        Ok(a) => a,
+        Err(e) => {
+            staged.discard();
+            return Err(e);
+        }
+    };
+    staged.publish()?;
+    res.sops = analysis.sops;
+    store.set_meta(OUTPUTS_KEY, &outputs_key)?;
+    record_run(&store, &res, Some(analysis.findings_by_agency()))?;
+    bar.finish(&res);
+    Ok(res)
+}
+
+/// Writes errors.jsonl, sops.jsonl and the three reports of the run into `dir`.
+fn write_outputs(
+    dir: &Path,
+    store: &Store,
+    res: &RunResult,
+    agencies: &AgencyMap,
+    rules: &Rules,
+) -> Result<crate::analyze::Analysis, BatchError> {
+    output::write_jsonl(&dir.join("errors.jsonl"), &res.errors)?;
     let report_ctx = crate::report::ReportContext {
         manifest: agencies.clone(),
         previous: store
@@ -548,21 +576,16 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
             }),
         ..Default::default()
     };
-    let analysis = crate::report::write_from(
-        &opts.out,
+    crate::report::write_from(
+        dir,
         res.files,
-        &store,
+        store,
         &res.errors,
         rules,
         &report_ctx,
         crate::report::WriteOptions { sops_jsonl: true },
     )
-    .map_err(|e| BatchError::Report(e.to_string()))?;
-    res.sops = analysis.sops;
-    store.set_meta(OUTPUTS_KEY, &outputs_key)?;
-    record_run(&store, &res, Some(analysis.findings_by_agency()))?;
-    bar.finish(&res);
-    Ok(res)
+    .map_err(|e| BatchError::Report(e.to_string()))
 }
 
 /// The outputs a run writes into OUT; all must exist for a rerun to keep them.

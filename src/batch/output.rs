@@ -65,6 +65,7 @@ impl AtomicFile {
         };
         let tmp = self.out.into_inner().map_err(|e| err(e.into_error()))?;
         tmp.as_file().sync_all().map_err(err)?;
+        super::output_set::injected_failure(&path).map_err(err)?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

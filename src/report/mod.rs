@@ -311,6 +311,27 @@ fn read_jsonl<T: DeserializeOwned>(path: &Path, optional: bool) -> Result<Vec<T>
 /// of distinct source files of the SOPs plus the failed files. Failed files keep the
 /// agency the previous `report.json` gave them (the run knew the manifest).
 pub fn rebuild(out: &Path, rules: &Rules) -> Result<(), ReportError> {
+    // The rebuilt reports are published with the run's sops.jsonl and errors.jsonl as
+    // one new set (`batch::output_set`), so the five outputs still change together.
+    let _lock = crate::batch::output::lock_out(out).map_err(|e| ReportError::from_batch(e, out))?;
+    crate::batch::output_set::recover(out).map_err(|e| ReportError::from_batch(e, out))?;
+    let staged = crate::batch::output_set::Staged::begin(out)
+        .map_err(|e| ReportError::from_batch(e, out))?;
+    let written = rebuild_into(out, staged.dir(), rules);
+    match written {
+        Ok(()) => staged
+            .publish()
+            .map_err(|e| ReportError::from_batch(e, out)),
+        Err(e) => {
+            staged.discard();
+            Err(e)
+        }
+    }
+}
+
+/// Writes the rebuilt reports of `out` into `dir`, with `out`'s sops.jsonl and
+/// errors.jsonl (an empty one when there is none).
+fn rebuild_into(out: &Path, dir: &Path, rules: &Rules) -> Result<(), ReportError> {
     let source = jsonl::JsonlSource::open(&out.join("sops.jsonl"))?;
     let errors: Vec<FileError> = read_jsonl(&out.join("errors.jsonl"), true)?;
     let n = source.files() + errors.len();
@@ -318,8 +339,17 @@ pub fn rebuild(out: &Path, rules: &Rules) -> Result<(), ReportError> {
         failed_agencies: previous_failed_agencies(&out.join("report.json")),
         ..Default::default()
     };
+    let staged = crate::batch::output_set::Staged::carry_into;
+    for name in ["sops.jsonl", "errors.jsonl"] {
+        if !staged(out, dir, name).map_err(|e| ReportError::from_batch(e, &out.join(name)))? {
+            std::fs::write(dir.join(name), b"").map_err(|source| ReportError::Io {
+                path: dir.join(name),
+                source,
+            })?;
+        }
+    }
     write_from(
-        out,
+        dir,
         n,
         &source,
         &errors,
