@@ -163,3 +163,55 @@ fn zip_local_header_disagreeing_with_the_directory_is_corrupt() {
         "{msg}"
     );
 }
+
+/// A PDF whose page tree lists one page object `times` times in /Kids (and, with
+/// `self_kid`, lists the tree node itself among its kids: a real loop).
+fn pdf_with_repeated_page(times: usize, self_kid: bool) -> Vec<u8> {
+    use lopdf::{Object, Stream, dictionary};
+    let mut doc = lopdf::Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font_id = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let content = b"BT /F1 12 Tf 72 700 Td (Menerima berkas permohonan) Tj ET".to_vec();
+    let content_id = doc.add_object(Stream::new(dictionary! {}, content));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page",
+        "Parent" => pages_id,
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        "Contents" => content_id,
+        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font_id } },
+    });
+    let mut kids: Vec<Object> = vec![page_id.into(); times];
+    if self_kid {
+        kids.push(pages_id.into());
+    }
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => kids, "Count" => times as i64,
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn pdf_page_listed_twice_in_kids_is_a_repeated_page_not_a_cycle() {
+    let bytes = pdf_with_repeated_page(2, false);
+    let doc = ingest::read(&bytes, &Budget::default()).unwrap();
+    let text = doc.plain_text();
+    assert_eq!(
+        text.matches("Menerima berkas permohonan").count(),
+        2,
+        "{text}"
+    );
+    // A node among its own kids is still a loop, and corrupt.
+    let bytes = pdf_with_repeated_page(1, true);
+    let err = ingest::read(&bytes, &Budget::default()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Corrupt, "{err}");
+    assert!(err.to_string().contains("cycle"), "{err}");
+}
