@@ -78,10 +78,28 @@ fn killed_run_resumes_to_identical_output() {
     }
     let r = run(&archive, &killed);
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
-    assert_eq!(
-        outputs(&killed),
-        expected,
-        "killed + rerun differs from a clean run"
+    let got = outputs(&killed);
+    let differing: Vec<&str> = got
+        .iter()
+        .zip(&expected)
+        .filter(|(a, b)| a != b)
+        .map(|(a, _)| a.0.as_str())
+        .collect();
+    if let Some((_, e)) = got
+        .iter()
+        .zip(&expected)
+        .find(|(a, _)| a.0 == "errors.jsonl")
+        .filter(|(a, b)| a != b)
+    {
+        eprintln!(
+            "errors.jsonl, killed:\n{}\nclean:\n{}",
+            String::from_utf8_lossy(&got.iter().find(|g| g.0 == "errors.jsonl").unwrap().1),
+            String::from_utf8_lossy(&e.1)
+        );
+    }
+    assert!(
+        differing.is_empty() && got.len() == expected.len(),
+        "killed + rerun differs from a clean run in {differing:?}"
     );
 
     // Nothing changed: same bytes again.

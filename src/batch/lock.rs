@@ -8,21 +8,7 @@ use super::BatchError;
 /// so that two runs (an overlapping nightly job, say) never write one folder at once.
 /// The operating system drops the lock when the process ends, even when it is killed.
 pub fn lock_out(out: &Path) -> Result<std::fs::File, BatchError> {
-    let path = out.join(".sopap.lock");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|source| BatchError::Output {
-            path: path.clone(),
-            source,
-        })?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(BatchError::Busy(out.to_path_buf())),
-        Err(std::fs::TryLockError::Error(source)) => Err(BatchError::Output { path, source }),
-    }
+    crate::output::try_lock_out(out)?.ok_or_else(|| BatchError::Busy(out.to_path_buf()))
 }
 
 /// Removes what a killed run left in the output folder: temporary files of outputs it was

@@ -409,6 +409,7 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
         Isolation::Workers(cfg) => Some(Pool::start(cfg.clone(), &opts.limits, rules)?),
     };
     lock::remove_leftovers(&opts.out);
+    crate::output::set::recover(&opts.out)?;
     let store = Store::open(&opts.out)?;
     let known = if opts.full {
         Default::default()
@@ -554,7 +555,33 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
     // has already removed it; a new as-of date or a lost output has not).
     store.set_meta(OUTPUTS_KEY, "")?;
     bar.stage("analysing and writing the reports");
-    output::write_jsonl(&opts.out.join("errors.jsonl"), &res.errors)?;
+    // The five outputs are written as a new set beside the published one and replace it
+    // in one step (`output::set`): a failure or a kill before then leaves the old set.
+    let staged = crate::output::set::Staged::begin(&opts.out)?;
+    let analysis = match write_outputs(staged.dir(), &store, &res, &agencies, rules) {
+        Ok(a) => a,
+        Err(e) => {
+            staged.discard();
+            return Err(e);
+        }
+    };
+    staged.publish()?;
+    res.sops = analysis.sops;
+    store.set_meta(OUTPUTS_KEY, &outputs_key)?;
+    record_run(&store, &res, Some(analysis.findings_by_agency()))?;
+    bar.finish(&res);
+    Ok(res)
+}
+
+/// Writes errors.jsonl, sops.jsonl and the three reports of the run into `dir`.
+fn write_outputs(
+    dir: &Path,
+    store: &Store,
+    res: &RunResult,
+    agencies: &AgencyMap,
+    rules: &Rules,
+) -> Result<crate::analyze::Analysis, BatchError> {
+    output::write_jsonl(&dir.join("errors.jsonl"), &res.errors)?;
     let report_ctx = crate::report::ReportContext {
         manifest: agencies.clone(),
         previous: store
@@ -565,31 +592,19 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
             }),
         ..Default::default()
     };
-    let analysis = crate::report::write_from(
-        &opts.out,
+    crate::report::write_from(
+        dir,
         res.files,
-        &store,
+        store,
         &res.errors,
         rules,
         &report_ctx,
         crate::report::WriteOptions { sops_jsonl: true },
     )
-    .map_err(BatchError::Reports)?;
-    res.sops = analysis.sops;
-    store.set_meta(OUTPUTS_KEY, &outputs_key)?;
-    record_run(&store, &res, Some(analysis.findings_by_agency()))?;
-    bar.finish(&res);
-    Ok(res)
+    .map_err(BatchError::Reports)
 }
 
-/// The outputs a run writes into OUT; all must exist for a rerun to keep them.
-pub const OUTPUTS: [&str; 5] = [
-    "sops.jsonl",
-    "errors.jsonl",
-    "report.json",
-    "report.html",
-    "report.xlsx",
-];
+pub use crate::output::OUTPUTS;
 
 /// Records the finished run in the store.
 fn record_run(

@@ -14,14 +14,30 @@ use crate::ingest::limits::Budget;
 /// An open zip package over borrowed bytes.
 pub struct Package<'a> {
     archive: ZipArchive<Cursor<&'a [u8]>>,
+    bytes: &'a [u8],
 }
 
+/// Signature opening a zip local file header.
+const LOCAL_HEADER_SIG: &[u8; 4] = b"PK\x03\x04";
+/// Offset of the name length in a local file header (then the extra length, then the
+/// name at [`LOCAL_NAME_AT`]).
+const LOCAL_NAME_LEN_AT: usize = 26;
+/// Offset of the file name in a local file header.
+const LOCAL_NAME_AT: usize = 30;
+
 impl<'a> Package<'a> {
-    /// Opens the zip directory; a damaged directory is `corrupt`.
+    /// Opens the zip directory; a damaged directory, or one listing a part name twice
+    /// (which of the two is the part is anyone's guess), is `corrupt`.
     pub fn open(bytes: &'a [u8]) -> Result<Self, IngestError> {
         let archive = ZipArchive::new(Cursor::new(bytes))
             .map_err(|e| IngestError::corrupt("zip directory", e))?;
-        Ok(Package { archive })
+        if archive.has_duplicate_names() {
+            return Err(IngestError::corrupt(
+                "zip directory",
+                "two entries have the same name",
+            ));
+        }
+        Ok(Package { archive, bytes })
     }
 
     /// True when the package has a part of that name.
@@ -48,6 +64,7 @@ impl<'a> Package<'a> {
             .archive
             .by_index(idx)
             .map_err(|e| IngestError::corrupt(name, e))?;
+        check_local_name(self.bytes, f.header_start(), f.name_raw(), name)?;
         let declared = f.size();
         let compressed = f.compressed_size().max(1);
         if declared > limits.max_part_bytes {
@@ -92,5 +109,48 @@ impl<'a> Package<'a> {
     pub fn read_required(&mut self, name: &str, budget: &Budget) -> Result<Vec<u8>, IngestError> {
         self.read(name, budget)?
             .ok_or_else(|| IngestError::corrupt(name, "part missing from the package"))
+    }
+}
+
+/// The local header of a part must carry the name the central directory gives it: a
+/// package whose two directories disagree was damaged or forged (readers that walk the
+/// local headers would see another document), so it is `corrupt`.
+fn check_local_name(
+    bytes: &[u8],
+    header_start: u64,
+    central: &[u8],
+    name: &str,
+) -> Result<(), IngestError> {
+    let at = usize::try_from(header_start).unwrap_or(usize::MAX);
+    let Some(header) = bytes.get(at..) else {
+        return Err(IngestError::corrupt(
+            name,
+            "local header past the end of the file",
+        ));
+    };
+    if !header.starts_with(LOCAL_HEADER_SIG) {
+        return Err(IngestError::corrupt(
+            name,
+            "no local header where the central directory points",
+        ));
+    }
+    let len = header
+        .get(LOCAL_NAME_LEN_AT..LOCAL_NAME_LEN_AT + 2)
+        .and_then(|b| <[u8; 2]>::try_from(b).ok())
+        .map(|b| usize::from(u16::from_le_bytes(b)))
+        .unwrap_or(0);
+    match header.get(LOCAL_NAME_AT..LOCAL_NAME_AT + len) {
+        Some(local) if local == central => Ok(()),
+        // A non-ASCII name may be given again in a Unicode extra field, which the
+        // central name already reflects: compare plain names only.
+        Some(local) if !local.is_ascii() || !central.is_ascii() => Ok(()),
+        Some(local) => Err(IngestError::corrupt(
+            name,
+            format!(
+                "the local header names the part {:?}: it disagrees with the central directory",
+                String::from_utf8_lossy(local)
+            ),
+        )),
+        None => Err(IngestError::corrupt(name, "local header cut short")),
     }
 }

@@ -299,6 +299,33 @@ fn read_jsonl<T: DeserializeOwned>(path: &Path, optional: bool) -> Result<Vec<T>
 /// of distinct source files of the SOPs plus the failed files. Failed files keep the
 /// agency the previous `report.json` gave them (the run knew the manifest).
 pub fn rebuild(out: &Path, rules: &Rules) -> Result<(), ReportError> {
+    // The rebuilt reports are published with the run's sops.jsonl and errors.jsonl as
+    // one new set (`output::set`), so the five outputs still change together.
+    let _lock = crate::output::try_lock_out(out)?.ok_or_else(|| OutputError {
+        path: out.join(".sopap.lock"),
+        source: std::io::Error::new(
+            std::io::ErrorKind::WouldBlock,
+            "another sopap run is writing this folder",
+        ),
+    })?;
+    crate::output::set::recover(out).map_err(ReportError::from)?;
+    let staged = crate::output::set::Staged::begin(out)
+        .map_err(ReportError::from)?;
+    let written = rebuild_into(out, staged.dir(), rules);
+    match written {
+        Ok(()) => staged
+            .publish()
+            .map_err(ReportError::from),
+        Err(e) => {
+            staged.discard();
+            Err(e)
+        }
+    }
+}
+
+/// Writes the rebuilt reports of `out` into `dir`, with `out`'s sops.jsonl and
+/// errors.jsonl (an empty one when there is none).
+fn rebuild_into(out: &Path, dir: &Path, rules: &Rules) -> Result<(), ReportError> {
     let source = jsonl::JsonlSource::open(&out.join("sops.jsonl"))?;
     let errors: Vec<FileError> = read_jsonl(&out.join("errors.jsonl"), true)?;
     let n = source.files() + errors.len();
@@ -306,8 +333,17 @@ pub fn rebuild(out: &Path, rules: &Rules) -> Result<(), ReportError> {
         failed_agencies: previous_failed_agencies(&out.join("report.json")),
         ..Default::default()
     };
+    let staged = crate::output::set::Staged::carry_into;
+    for name in ["sops.jsonl", "errors.jsonl"] {
+        if !staged(out, dir, name)? {
+            std::fs::write(dir.join(name), b"").map_err(|source| ReportError::Io {
+                path: dir.join(name),
+                source,
+            })?;
+        }
+    }
     write_from(
-        out,
+        dir,
         n,
         &source,
         &errors,

@@ -151,12 +151,6 @@ pub(crate) fn page_list(doc: &PdfDoc, budget: &Budget) -> Result<Vec<ObjectId>, 
     let mut stack = vec![(root, 0usize)];
     while let Some((id, depth)) = stack.pop() {
         budget.check_time("pdf page tree")?;
-        if !seen.insert(id) {
-            return Err(IngestError::corrupt(
-                "pdf page tree",
-                format!("object {} {} appears twice (cycle)", id.0, id.1),
-            ));
-        }
         if depth > MAX_TREE_DEPTH {
             return Err(IngestError::corrupt("pdf page tree", "nested too deep"));
         }
@@ -165,6 +159,14 @@ pub(crate) fn page_list(doc: &PdfDoc, budget: &Budget) -> Result<Vec<ObjectId>, 
         };
         match dict.get(b"Kids") {
             Ok(kids) => {
+                // Only a node with kids can close a loop; a page listed twice in /Kids is
+                // shown twice (the page cap bounds the repeats).
+                if !seen.insert(id) {
+                    return Err(IngestError::corrupt(
+                        "pdf page tree",
+                        format!("object {} {} appears twice (cycle)", id.0, id.1),
+                    ));
+                }
                 let Some(kids) = deref(doc, Some(kids)).and_then(|k| k.as_array().ok()) else {
                     continue;
                 };

@@ -9,6 +9,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+pub mod set;
+
+pub use set::OUTPUTS;
+
 /// An output file that could not be written, with the I/O error that stopped it.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot write {path}: {source}")]
@@ -77,6 +81,7 @@ impl AtomicFile {
         };
         let tmp = self.out.into_inner().map_err(|e| err(e.into_error()))?;
         tmp.as_file().sync_all().map_err(err)?;
+        set::injected_failure(&path).map_err(err)?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -99,5 +104,27 @@ impl Write for AtomicFile {
 
     fn flush(&mut self) -> std::io::Result<()> {
         self.out.flush()
+    }
+}
+
+/// Takes the output folder's lock (`OUT/.sopap.lock`) for the life of the returned file,
+/// so that two writers (an overlapping nightly job, `sopap report` beside a run) never
+/// write one folder at once; `None` when another process holds it. The operating system
+/// drops the lock when the process ends, even when it is killed.
+pub fn try_lock_out(out: &Path) -> Result<Option<std::fs::File>, OutputError> {
+    let path = out.join(".sopap.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|source| OutputError {
+            path: path.clone(),
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(source)) => Err(OutputError { path, source }),
     }
 }
