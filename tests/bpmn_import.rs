@@ -15,7 +15,7 @@ use std::process::Command;
 
 use sopap::batch::{self, RunOptions};
 use sopap::export::bpmn::to_bpmn;
-use sopap::rules::Rules;
+use sopap::Rules;
 use sopap::sop::record::Sop;
 
 const CHROMIUM: &str = "/usr/bin/chromium";

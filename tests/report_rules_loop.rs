@@ -7,7 +7,7 @@ mod report_support;
 
 use sopap::model::{Block, Cell, Document, Row, Section, Table};
 use sopap::report::write_all;
-use sopap::rules::Rules;
+use sopap::Rules;
 use sopap::sop::parse;
 use sopap::sop::record::Sop;
 
