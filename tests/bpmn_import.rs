@@ -13,9 +13,9 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use sopap::Rules;
 use sopap::batch::{self, RunOptions};
 use sopap::export::bpmn::to_bpmn;
-use sopap::Rules;
 use sopap::sop::record::Sop;
 
 const CHROMIUM: &str = "/usr/bin/chromium";

@@ -5,9 +5,9 @@
 
 mod report_support;
 
+use sopap::Rules;
 use sopap::model::{Block, Cell, Document, Row, Section, Table};
 use sopap::report::write_all;
-use sopap::Rules;
 use sopap::sop::parse;
 use sopap::sop::record::Sop;
 

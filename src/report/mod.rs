@@ -309,13 +309,10 @@ pub fn rebuild(out: &Path, rules: &Rules) -> Result<(), ReportError> {
         ),
     })?;
     crate::output::set::recover(out).map_err(ReportError::from)?;
-    let staged = crate::output::set::Staged::begin(out)
-        .map_err(ReportError::from)?;
+    let staged = crate::output::set::Staged::begin(out).map_err(ReportError::from)?;
     let written = rebuild_into(out, staged.dir(), rules);
     match written {
-        Ok(()) => staged
-            .publish()
-            .map_err(ReportError::from),
+        Ok(()) => staged.publish().map_err(ReportError::from),
         Err(e) => {
             staged.discard();
             Err(e)

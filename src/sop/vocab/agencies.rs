@@ -5,6 +5,12 @@
 
 use std::collections::BTreeMap;
 
+/// Longest lower-case folder word read as an acronym ("ppid" → "PPID").
+const MAX_FOLDER_ACRONYM_LETTERS: usize = 4;
+/// Fewest consonants per vowel of such an acronym: "ppid" has three for one, a word
+/// such as "kota" or "desa" fewer.
+const MIN_ACRONYM_CONSONANTS_PER_VOWEL: usize = 2;
+
 use serde::Deserialize;
 
 /// `rules/agencies.toml`.
@@ -154,6 +160,8 @@ impl AgencyNames {
                     lw
                 } else if !shouted && w.chars().any(char::is_uppercase) {
                     w.to_string()
+                } else if !shouted && self.is_lower_acronym(w) {
+                    w.to_uppercase()
                 } else {
                     let mut cs = lw.chars();
                     match cs.next() {
@@ -164,6 +172,25 @@ impl AgencyNames {
             })
             .collect::<Vec<_>>()
             .join(" ")
+    }
+
+    /// True when a word a folder writes in lower case ("ppid", "bps") has the shape of an
+    /// acronym: short, mostly consonants, no numeral, unit type or small word of the rules.
+    fn is_lower_acronym(&self, word: &str) -> bool {
+        let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+        let vowels = letters
+            .iter()
+            .filter(|c| matches!(c.to_ascii_lowercase(), 'a' | 'e' | 'i' | 'o' | 'u'))
+            .count();
+        let key = word.to_lowercase();
+        letters.len() >= 2
+            && letters.len() == word.chars().count()
+            && letters.len() <= MAX_FOLDER_ACRONYM_LETTERS
+            && letters.len() - vowels >= MIN_ACRONYM_CONSONANTS_PER_VOWEL * vowels
+            && word.chars().all(char::is_lowercase)
+            && !self.small_words.contains(&key)
+            && !self.numerals.contains_key(&key)
+            && !self.unit_types.contains_key(&key)
     }
 
     /// A folder name read as an agency name: the acronym table, an abbreviated unit type
@@ -262,6 +289,10 @@ mod tests {
         assert!(!n.folder_name("dinas-sosial").abbreviated);
         assert!(n.folder_name("XYZ").abbreviated);
         assert_eq!(name("XYZ"), "XYZ");
+        // acronym-shaped words of a lower-case folder keep their capitals
+        assert_eq!(name("bps-bengkulu"), "BPS Bengkulu");
+        assert_eq!(name("kaltim-ppid"), "Kaltim PPID");
+        assert_eq!(name("kota-manado"), "Kota Manado");
     }
 
     #[test]
