@@ -92,20 +92,11 @@ fn unread_label_findings<R: SopRules + ?Sized>(
     labels: &[String],
     rules: &R,
 ) -> Vec<record::Finding> {
-    let Some(severity) = rules.severity(UNREAD_LABEL) else {
-        return Vec::new();
-    };
-    labels
-        .iter()
-        .map(|l| record::Finding {
-            code: UNREAD_LABEL,
-            severity,
-            step: None,
-            message: format!(
-                "Label \"{l}\" pada halaman identitas tidak dikenali; bila label ini adalah isian identitas SOP, tambahkan ejaannya ke rules/labels.toml."
-            ),
-        })
-        .collect()
+    reading_findings(UNREAD_LABEL, labels, rules, |l| {
+        format!(
+            "Label \"{l}\" pada halaman identitas tidak dikenali; bila label ini adalah isian identitas SOP, tambahkan ejaannya ke rules/labels.toml."
+        )
+    })
 }
 
 /// The finding code of a procedure-table header cell no rule knows.
@@ -117,18 +108,31 @@ fn unknown_header_findings<R: SopRules + ?Sized>(
     headers: &[String],
     rules: &R,
 ) -> Vec<record::Finding> {
-    let Some(severity) = rules.severity(UNKNOWN_HEADER) else {
+    reading_findings(UNKNOWN_HEADER, headers, rules, |t| {
+        format!(
+            "Judul kolom \"{t}\" pada tabel prosedur tidak dikenali; bila kolom ini berisi bagian langkah (Mutu Baku, Keterangan …), tambahkan ejaannya ke rules/headers.toml."
+        )
+    })
+}
+
+/// One finding of `code` per text the reader met and no rule knew, worded by `message`;
+/// none when the rules switch the code off.
+fn reading_findings<R: SopRules + ?Sized>(
+    code: FindingCode,
+    texts: &[String],
+    rules: &R,
+    message: impl Fn(&str) -> String,
+) -> Vec<record::Finding> {
+    let Some(severity) = rules.severity(code) else {
         return Vec::new();
     };
-    headers
+    texts
         .iter()
         .map(|t| record::Finding {
-            code: UNKNOWN_HEADER,
+            code,
             severity,
             step: None,
-            message: format!(
-                "Judul kolom \"{t}\" pada tabel prosedur tidak dikenali; bila kolom ini berisi bagian langkah (Mutu Baku, Keterangan …), tambahkan ejaannya ke rules/headers.toml."
-            ),
+            message: message(t),
         })
         .collect()
 }

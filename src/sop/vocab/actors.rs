@@ -314,22 +314,29 @@ pub(super) fn starts_with_words(keys: &[&str], prefix: &[String]) -> bool {
 
 /// Longest word read as an acronym in a name written all in capitals ("PPK", "KPA").
 const MAX_ACRONYM_LETTERS: usize = 5;
-/// Fewest consonants per vowel of such an acronym: "KPA" has two for one, a word such
-/// as "ADMIN" or "LURAH" fewer.
-const MIN_ACRONYM_CONSONANTS_PER_VOWEL: usize = 2;
-
 /// True when an upper-case word of a name in capitals is an acronym to keep as written:
 /// short, mostly consonants, and no word the actor rules write.
 fn is_acronym(word: &str, rule_words: &HashSet<String>) -> bool {
+    is_all_caps(word)
+        && acronym_shaped(word, MAX_ACRONYM_LETTERS)
+        && !rule_words.contains(&name_key(word))
+}
+
+/// Fewest consonants per vowel of an acronym: "KPA" has two for one, "ppid" three; a
+/// word such as "ADMIN", "LURAH" or "kota" fewer.
+const MIN_ACRONYM_CONSONANTS_PER_VOWEL: usize = 2;
+
+/// True when `word`'s letters have the shape of an acronym: at most `max_letters` of
+/// them, with [`MIN_ACRONYM_CONSONANTS_PER_VOWEL`] consonants or more per vowel. Shared
+/// by actor names and folder names.
+pub(super) fn acronym_shaped(word: &str, max_letters: usize) -> bool {
     let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
     let vowels = letters
         .iter()
         .filter(|c| matches!(c.to_ascii_lowercase(), 'a' | 'e' | 'i' | 'o' | 'u'))
         .count();
-    is_all_caps(word)
-        && letters.len() <= MAX_ACRONYM_LETTERS
+    letters.len() <= max_letters
         && letters.len() - vowels >= MIN_ACRONYM_CONSONANTS_PER_VOWEL * vowels
-        && !rule_words.contains(&name_key(word))
 }
 
 /// Writes an expanded name: rule words as the rule writes them, other words as written

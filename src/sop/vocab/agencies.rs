@@ -7,9 +7,6 @@ use std::collections::BTreeMap;
 
 /// Longest lower-case folder word read as an acronym ("ppid" → "PPID").
 const MAX_FOLDER_ACRONYM_LETTERS: usize = 4;
-/// Fewest consonants per vowel of such an acronym: "ppid" has three for one, a word
-/// such as "kota" or "desa" fewer.
-const MIN_ACRONYM_CONSONANTS_PER_VOWEL: usize = 2;
 
 use serde::Deserialize;
 
@@ -177,17 +174,10 @@ impl AgencyNames {
     /// True when a word a folder writes in lower case ("ppid", "bps") has the shape of an
     /// acronym: short, mostly consonants, no numeral, unit type or small word of the rules.
     fn is_lower_acronym(&self, word: &str) -> bool {
-        let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
-        let vowels = letters
-            .iter()
-            .filter(|c| matches!(c.to_ascii_lowercase(), 'a' | 'e' | 'i' | 'o' | 'u'))
-            .count();
         let key = word.to_lowercase();
-        letters.len() >= 2
-            && letters.len() == word.chars().count()
-            && letters.len() <= MAX_FOLDER_ACRONYM_LETTERS
-            && letters.len() - vowels >= MIN_ACRONYM_CONSONANTS_PER_VOWEL * vowels
-            && word.chars().all(char::is_lowercase)
+        word.chars().count() >= 2
+            && word.chars().all(|c| c.is_alphabetic() && c.is_lowercase())
+            && super::actors::acronym_shaped(word, MAX_FOLDER_ACRONYM_LETTERS)
             && !self.small_words.contains(&key)
             && !self.numerals.contains_key(&key)
             && !self.unit_types.contains_key(&key)
