@@ -3,18 +3,19 @@
 //!
 //! A new set is written whole into a staging folder `OUT/.sets/<name>/`, then published
 //! with one atomic step: the symbolic link `OUT/.current` is renamed over to point at it.
-//! Each SPEC path `OUT/<output>` is a fixed symbolic link `→ .current/<output>`, so a
-//! reader opening the SPEC paths follows `.current` and sees either the old set or the
-//! new one, whole: a run that fails while writing (disk full) or is killed leaves
-//! `.current` on the old set, and the next start removes the unfinished folder.
+//! Each SPEC path `OUT/<output>` is then a plain file, a hard link to (or, where links
+//! fail, a copy of) the published set's file, each replaced by one rename, so tools that
+//! copy or archive OUT see ordinary files. A run that fails while writing (disk full) or
+//! is killed before `.current` moves leaves the old set; one killed after it has its SPEC
+//! paths brought up to the published set at the next start (roll forward), and the next
+//! start removes unfinished folders.
 //!
-//! Output folders written before sets existed hold plain files; they are taken over at
-//! the next start without ever showing a mixed set: the plain files are hard-linked into
-//! a first set, `.current` is pointed at it, and each plain file is then replaced by its
-//! link (same content before and after). A start after a kill finishes that step.
+//! Output folders written before sets existed hold plain files and no `.current`; they are
+//! taken over at the next start: the plain files are hard-linked into a first set and
+//! `.current` is pointed at it (same content before and after).
 //!
-//! A reader wanting two outputs of one run while a run may publish can resolve
-//! `OUT/.current` once and read both files under the folder it names.
+//! A reader wanting two outputs of one run while a run may publish resolves
+//! `OUT/.current` once and reads both files under the folder it names.
 
 use std::path::{Path, PathBuf};
 
@@ -153,16 +154,13 @@ pub fn current_dir(out: &Path) -> Option<PathBuf> {
     Some(out.join(target))
 }
 
-/// Outputs that are plain files or links not to `.current` (written before sets
-/// existed): gathers what each shows into a first set and publishes it, then points
-/// each name at it. Readers see the same content throughout.
+/// An output folder without a published set whose outputs are plain files (written
+/// before sets existed): gathers them into a first set and publishes it. Readers see
+/// the same content throughout.
 fn adopt_plain_outputs(out: &Path) -> Result<(), OutputError> {
-    let plain: Vec<&str> = OUTPUTS
-        .iter()
-        .copied()
-        .filter(|n| out.join(n).symlink_metadata().is_ok() && !is_our_link(out, n))
-        .collect();
-    if plain.is_empty() {
+    if out.join(CURRENT).symlink_metadata().is_ok()
+        || !OUTPUTS.iter().any(|n| out.join(n).is_file())
+    {
         return Ok(());
     }
     let name = unique_name(ADOPTED_PREFIX);
@@ -170,11 +168,9 @@ fn adopt_plain_outputs(out: &Path) -> Result<(), OutputError> {
     std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
     for name in OUTPUTS {
         let shown = out.join(name);
-        // What the name shows now: the plain file, or the file its link reaches.
-        let Ok(real) = std::fs::canonicalize(&shown) else {
-            continue;
-        };
-        link_or_copy(&real, &dir.join(name))?;
+        if shown.is_file() {
+            link_or_copy(&shown, &dir.join(name))?;
+        }
     }
     sync_dir(&dir)?;
     point_current(out, &format!("{SETS_DIR}/{name}"))?;
@@ -198,20 +194,35 @@ fn link_or_copy(src: &Path, dst: &Path) -> Result<(), OutputError> {
     Ok(())
 }
 
-/// Whether `OUT/name` is the fixed link `→ .current/name`.
-fn is_our_link(out: &Path, name: &str) -> bool {
-    std::fs::read_link(out.join(name)).is_ok_and(|t| t == Path::new(CURRENT).join(name))
+/// Whether `OUT/name` already is the published set's file (the same file on disk).
+#[cfg(unix)]
+fn is_published(out: &Path, name: &str) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let (Ok(shown), Ok(published)) = (
+        std::fs::symlink_metadata(out.join(name)),
+        std::fs::metadata(out.join(CURRENT).join(name)),
+    ) else {
+        return false;
+    };
+    shown.is_file() && shown.dev() == published.dev() && shown.ino() == published.ino()
 }
 
-/// Makes every output name the fixed link `→ .current/name`, each by one rename.
+#[cfg(not(unix))]
+fn is_published(_out: &Path, _name: &str) -> bool {
+    false
+}
+
+/// Makes every SPEC path the published set's file, each by one rename (a name the set
+/// lacks is left alone: the run sees it missing and writes the outputs again).
 fn ensure_links(out: &Path) -> Result<(), OutputError> {
     for name in OUTPUTS {
-        if is_our_link(out, name) {
+        let published = out.join(CURRENT).join(name);
+        if is_published(out, name) || !published.is_file() {
             continue;
         }
         let tmp = out.join(format!("{LINK_TMP_PREFIX}{name}"));
         let _ = std::fs::remove_file(&tmp);
-        symlink(&Path::new(CURRENT).join(name), &tmp)?;
+        link_or_copy(&published, &tmp)?;
         let dst = out.join(name);
         std::fs::rename(&tmp, &dst).map_err(io_err(&dst))?;
     }
