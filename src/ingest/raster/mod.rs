@@ -79,8 +79,9 @@ pub struct RasterShape {
 /// What the geometry stage finds in one picture.
 #[derive(Clone, Debug, Default)]
 pub struct RasterLayout {
-    /// The cleaned (binarised, squiggle-free, deskewed, upscaled where text is small)
-    /// picture that all boxes refer to: black ink 0, paper 255.
+    /// The cleaned (squiggle-free, deskewed, upscaled where text is small) gray picture
+    /// that all boxes refer to, its table ruling lines painted as paper: what the OCR
+    /// engine reads, binarising each crop itself.
     pub image: image::GrayImage,
     /// Factor from the original picture's pixels to `image`'s (2.0 after a 2× upscale).
     pub scale: f32,

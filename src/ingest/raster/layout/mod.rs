@@ -51,7 +51,7 @@ pub fn analyse(picture: &image::RgbImage) -> RasterLayout {
 
 /// Finds the tables, cells and shapes of `picture`.
 pub fn analyse_with(picture: &image::RgbImage, cfg: &LayoutConfig) -> RasterLayout {
-    let (ink, scale, skew) = cleaned(picture, cfg);
+    let (ink, gray, scale, skew) = cleaned(picture, cfg);
     let th = match clean::text_height(&ink) {
         h if h > 0.0 => h,
         _ => FALLBACK_TEXT_PX,
@@ -66,8 +66,10 @@ pub fn analyse_with(picture: &image::RgbImage, cfg: &LayoutConfig) -> RasterLayo
     let strokes = segments::join_collinear(strokes, tol, (th * STROKE_GAP * 2.0) as u32);
     let grids = grid::find(&strokes, ink.w, tol);
     let mut rest = ink.clone();
+    let mut reading = gray;
     for line in grids.iter().flat_map(|g| &g.lines) {
         rest.clear_rect(grow(line.rect(), 1));
+        paint_paper(&mut reading, grow(line.rect(), LINE_HALO));
     }
     let mut shapes = Vec::new();
     for g in &grids {
@@ -81,7 +83,7 @@ pub fn analyse_with(picture: &image::RgbImage, cfg: &LayoutConfig) -> RasterLayo
     let boxes: Vec<PxRect> = tables.iter().map(|t| t.bbox).collect();
     let free_text = text::free_lines(&rest, &boxes, th);
     RasterLayout {
-        image: ink.to_gray(),
+        image: reading,
         scale,
         skew_degrees: skew,
         tables,
@@ -101,8 +103,26 @@ pub fn picture_symbols(picture: &image::RgbImage, text_px: f32) -> Vec<super::Ra
     shapes::free_symbols(&ink, text_px.max(1.0))
 }
 
-/// The cleaned ink of a picture, the upscale factor applied and the skew undone.
-fn cleaned(picture: &image::RgbImage, cfg: &LayoutConfig) -> (Ink, f32, f32) {
+/// Pixels around a ruling line painted as paper in the picture the engine reads (its
+/// anti-aliased or JPEG-blurred edge, which a cell's crop would otherwise catch).
+const LINE_HALO: u32 = 1;
+
+/// Paints `r` (clipped to the picture) as paper.
+fn paint_paper(gray: &mut image::GrayImage, r: PxRect) {
+    let x1 = r.x.saturating_add(r.w).min(gray.width());
+    let y1 = r.y.saturating_add(r.h).min(gray.height());
+    for y in r.y.min(y1)..y1 {
+        for x in r.x.min(x1)..x1 {
+            gray.put_pixel(x, y, image::Luma([255]));
+        }
+    }
+}
+
+/// The cleaned ink of a picture, the cleaned gray picture it was cut from (what the
+/// engine reads: its own per-cell binarisation keeps the faint thin strokes of a blurred
+/// scan — an i, an l — that one threshold for the whole picture loses), the upscale
+/// factor applied and the skew undone.
+fn cleaned(picture: &image::RgbImage, cfg: &LayoutConfig) -> (Ink, image::GrayImage, f32, f32) {
     let mut gray = clean::gray_without_squiggles(picture);
     let thr = clean::threshold(&gray);
     let skew = clean::skew(&gray, thr, cfg);
@@ -113,7 +133,7 @@ fn cleaned(picture: &image::RgbImage, cfg: &LayoutConfig) -> (Ink, f32, f32) {
     let th = clean::text_height(&ink);
     if th > 0.0 && th < cfg.small_text_px && cfg.upscale > 1.0 {
         let big = clean::upscale(&gray, cfg.upscale);
-        return (Ink::from_gray(&big, thr), cfg.upscale, skew);
+        return (Ink::from_gray(&big, thr), big, cfg.upscale, skew);
     }
-    (ink, 1.0, skew)
+    (ink, gray, 1.0, skew)
 }

@@ -19,39 +19,68 @@ const WORD_GAP: f32 = 2.5;
 /// Blobs at most this many letter heights tall count as letters outside tables.
 const MIN_LETTER: f32 = 0.4;
 
+/// A cell's text may reach this many letter heights past the cell's inside: a scan's
+/// ruling lines wobble, so the grid's straight lines (and the inset for the thickest of
+/// them) cut into the letters that touch them.
+const CELL_REACH: f32 = 0.6;
+/// Ink at least this many times longer than thick is a stray piece of a ruling line
+/// (where a wobbling line leaves the straight line that was cleared), not text.
+const LINE_ASPECT: u32 = 8;
+/// Such a piece is at most this share of a letter height thick.
+const LINE_PIECE_THICK: f32 = 0.3;
+
 /// Fills each cell's `text_box` from `text_ink` (ink without ruling lines, symbols and
-/// connectors).
+/// connectors): the letters whose middle lies inside the cell, whole, even where they
+/// reach a little past the cell's inside.
 pub fn cell_boxes(text_ink: &Ink, table: &mut RasterTable, th: f32) {
+    let reach = (th * CELL_REACH).round() as u32;
+    let min_area = (th * th * MIN_SPECK).max(3.0);
     for cell in &mut table.cells {
         let inner = cell.bbox;
-        let crop = text_ink.crop(inner);
+        let region = bitmap::clip(grow(inner, reach), text_ink.w, text_ink.h);
+        let crop = text_ink.crop(region);
         let (comps, _) = components(&crop, true, Connectivity::Eight);
-        let min_area = (th * th * MIN_SPECK).max(3.0);
         let boxes: Vec<PxRect> = comps
             .iter()
             .filter(|c| c.area as f32 >= min_area && c.bbox.h as f32 <= MAX_TEXT_HEIGHT * th)
-            .map(|c| c.bbox)
+            .map(|c| PxRect {
+                x: c.bbox.x + region.x,
+                y: c.bbox.y + region.y,
+                ..c.bbox
+            })
+            .filter(|b| !line_piece(*b, th) && centre_inside(*b, inner))
             .collect();
-        cell.text_box = boxes.iter().copied().reduce(bitmap::union).map(|b| {
-            let g = grow(b, PAD);
-            let g = PxRect {
-                x: g.x + inner.x,
-                y: g.y + inner.y,
-                w: g.w.min(inner.w + 2 * PAD),
-                h: g.h.min(inner.h + 2 * PAD),
-            };
-            // Keep the padded box inside the cell.
-            let x0 = g.x.max(inner.x);
-            let y0 = g.y.max(inner.y);
-            let x1 = (g.x + g.w).min(inner.x + inner.w);
-            let y1 = (g.y + g.h).min(inner.y + inner.h);
-            PxRect {
-                x: x0,
-                y: y0,
-                w: x1.saturating_sub(x0).max(1),
-                h: y1.saturating_sub(y0).max(1),
-            }
-        });
+        cell.text_box = boxes
+            .iter()
+            .copied()
+            .reduce(bitmap::union)
+            .map(|b| within(grow(b, PAD), region));
+    }
+}
+
+/// Whether a blob is a long thin stroke (a piece of a ruling line), not a letter.
+fn line_piece(b: PxRect, th: f32) -> bool {
+    let thin = |t: u32| t as f32 <= LINE_PIECE_THICK * th;
+    (b.w >= LINE_ASPECT * b.h.max(1) && thin(b.h)) || (b.h >= LINE_ASPECT * b.w.max(1) && thin(b.w))
+}
+
+/// Whether the middle of `b` lies inside `r`.
+fn centre_inside(b: PxRect, r: PxRect) -> bool {
+    let (cx, cy) = (b.x + b.w / 2, b.y + b.h / 2);
+    cx >= r.x && cx < r.x + r.w && cy >= r.y && cy < r.y + r.h
+}
+
+/// `b` cut to `r` (at least one pixel).
+fn within(b: PxRect, r: PxRect) -> PxRect {
+    let x0 = b.x.max(r.x);
+    let y0 = b.y.max(r.y);
+    let x1 = (b.x + b.w).min(r.x + r.w);
+    let y1 = (b.y + b.h).min(r.y + r.h);
+    PxRect {
+        x: x0,
+        y: y0,
+        w: x1.saturating_sub(x0).max(1),
+        h: y1.saturating_sub(y0).max(1),
     }
 }
 
