@@ -79,9 +79,10 @@ pub struct RasterShape {
 /// What the geometry stage finds in one picture.
 #[derive(Clone, Debug, Default)]
 pub struct RasterLayout {
-    /// The cleaned (squiggle-free, deskewed, upscaled where text is small) gray picture
-    /// that all boxes refer to, its table ruling lines painted as paper: what the OCR
-    /// engine reads, binarising each crop itself.
+    /// The cleaned (squiggle-free, deskewed, upscaled where text is small) picture that
+    /// all boxes refer to, binarised for reading (black ink 0, paper 255) at a threshold
+    /// lighter than the geometry's, its table ruling lines painted as paper: what the
+    /// OCR engine reads.
     pub image: image::GrayImage,
     /// Factor from the original picture's pixels to `image`'s (2.0 after a 2× upscale).
     pub scale: f32,

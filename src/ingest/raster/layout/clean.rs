@@ -43,6 +43,38 @@ pub fn threshold(gray: &GrayImage) -> u8 {
     otsu_level(gray).clamp(64, 224)
 }
 
+/// How far from the ink threshold towards the paper's level the picture the engine reads
+/// is binarised (0: the ink threshold; 1: the paper itself). Lighter than the geometry's
+/// threshold so a blurred scan's faint thin strokes (an i, an l, a j) stay letters.
+const READ_LIGHTER: f32 = 0.5;
+
+/// The threshold for the picture the engine reads: between the ink threshold `thr` and
+/// the paper's level (the commonest gray lighter than `thr`), `READ_LIGHTER` of the way.
+pub fn reading_threshold(gray: &GrayImage, thr: u8) -> u8 {
+    let mut hist = [0u32; 256];
+    for p in gray.pixels() {
+        if let Some(n) = hist.get_mut(usize::from(p.0[0])) {
+            *n += 1;
+        }
+    }
+    let paper = (usize::from(thr)..256)
+        .max_by_key(|&v| hist.get(v).copied().unwrap_or(0))
+        .unwrap_or(255) as f32;
+    let t = f32::from(thr) + (paper - f32::from(thr)) * READ_LIGHTER;
+    t.round().clamp(f32::from(thr), 255.0) as u8
+}
+
+/// The picture binarised at `thr` (ink 0, paper 255).
+pub fn binarised(gray: &GrayImage, thr: u8) -> GrayImage {
+    GrayImage::from_fn(gray.width(), gray.height(), |x, y| {
+        Luma([if gray.get_pixel(x, y).0[0] < thr {
+            0
+        } else {
+            255
+        }])
+    })
+}
+
 /// The picture's skew in degrees (positive: its lines fall to the right), measured as
 /// the angle whose row projection of the ink is sharpest, within ±`cfg.max_skew_degrees`.
 pub fn skew(gray: &GrayImage, thr: u8, cfg: &LayoutConfig) -> f32 {

@@ -51,7 +51,7 @@ pub fn analyse(picture: &image::RgbImage) -> RasterLayout {
 
 /// Finds the tables, cells and shapes of `picture`.
 pub fn analyse_with(picture: &image::RgbImage, cfg: &LayoutConfig) -> RasterLayout {
-    let (ink, gray, scale, skew) = cleaned(picture, cfg);
+    let (ink, gray, thr, scale, skew) = cleaned(picture, cfg);
     let th = match clean::text_height(&ink) {
         h if h > 0.0 => h,
         _ => FALLBACK_TEXT_PX,
@@ -66,7 +66,7 @@ pub fn analyse_with(picture: &image::RgbImage, cfg: &LayoutConfig) -> RasterLayo
     let strokes = segments::join_collinear(strokes, tol, (th * STROKE_GAP * 2.0) as u32);
     let grids = grid::find(&strokes, ink.w, tol);
     let mut rest = ink.clone();
-    let mut reading = gray;
+    let mut reading = clean::binarised(&gray, clean::reading_threshold(&gray, thr));
     for line in grids.iter().flat_map(|g| &g.lines) {
         rest.clear_rect(grow(line.rect(), 1));
         paint_paper(&mut reading, grow(line.rect(), LINE_HALO));
@@ -118,11 +118,14 @@ fn paint_paper(gray: &mut image::GrayImage, r: PxRect) {
     }
 }
 
-/// The cleaned ink of a picture, the cleaned gray picture it was cut from (what the
-/// engine reads: its own per-cell binarisation keeps the faint thin strokes of a blurred
-/// scan — an i, an l — that one threshold for the whole picture loses), the upscale
-/// factor applied and the skew undone.
-fn cleaned(picture: &image::RgbImage, cfg: &LayoutConfig) -> (Ink, image::GrayImage, f32, f32) {
+/// What cleaning gives: the ink, the cleaned gray picture it was cut from (what the
+/// engine's picture is binarised from, at a lighter threshold that keeps a blurred
+/// scan's faint thin strokes — an i, an l), the ink threshold, the upscale factor
+/// applied and the skew undone.
+type Cleaned = (Ink, image::GrayImage, u8, f32, f32);
+
+/// The cleaned ink of a picture and what goes with it ([`Cleaned`]).
+fn cleaned(picture: &image::RgbImage, cfg: &LayoutConfig) -> Cleaned {
     let mut gray = clean::gray_without_squiggles(picture);
     let thr = clean::threshold(&gray);
     let skew = clean::skew(&gray, thr, cfg);
@@ -133,7 +136,7 @@ fn cleaned(picture: &image::RgbImage, cfg: &LayoutConfig) -> (Ink, image::GrayIm
     let th = clean::text_height(&ink);
     if th > 0.0 && th < cfg.small_text_px && cfg.upscale > 1.0 {
         let big = clean::upscale(&gray, cfg.upscale);
-        return (Ink::from_gray(&big, thr), big, cfg.upscale, skew);
+        return (Ink::from_gray(&big, thr), big, thr, cfg.upscale, skew);
     }
-    (ink, gray, 1.0, skew)
+    (ink, gray, thr, 1.0, skew)
 }
