@@ -231,3 +231,87 @@ fn a_drawn_flowchart_gives_its_grid_symbols_and_connector() {
     let boxed = table.cells.iter().find(|c| c.row == 1 && c.col == 1);
     assert!(boxed.is_some_and(|c| c.text_box.is_none()));
 }
+
+/// The gray of the faint stroke of [`tight_cells_picture`].
+const FAINT: u8 = 150;
+
+/// A grid whose bottom frame is drawn thicker than its other lines (as a scan's wobbling
+/// frame joins into one thick stroke), with letter blobs right under a row line; and a
+/// faint gray stroke (a blurred scan's i) beside them. Returns the picture and the top
+/// of the blobs.
+fn tight_cells_picture() -> (RgbImage, u32) {
+    let mut img = RgbImage::from_pixel(900, 420, Rgb([255, 255, 255]));
+    let mut paint = |x0: u32, y0: u32, x1: u32, y1: u32, v: u8| {
+        for y in y0..=y1 {
+            for x in x0..=x1 {
+                img.put_pixel(x, y, Rgb([v, v, v]));
+            }
+        }
+    };
+    for x in [20, 300, 500, 700, 878] {
+        paint(x, 20, x + 2, 402, 0);
+    }
+    for y in [20, 80, 250] {
+        paint(20, y, 880, y + 2, 0);
+    }
+    // The bottom frame, 6 px thick.
+    paint(20, 397, 880, 402, 0);
+    // Letters one pixel under the row line at 80..82, and in the other rows.
+    let top = 84;
+    for (row_y, n) in [(40, 6), (top, 10), (280, 8)] {
+        for i in 0..n {
+            let x = 40 + i * 18;
+            paint(x, row_y, x + 10, row_y + 14, 0);
+            paint(x + 3, row_y + 4, x + 7, row_y + 10, 255);
+        }
+    }
+    // A faint stroke after the second row's letters.
+    paint(230, top, 231, top + 14, FAINT);
+    (img, top)
+}
+
+#[test]
+fn letters_touching_a_ruling_line_are_boxed_whole_and_faint_strokes_stay_ink() {
+    let (img, top) = tight_cells_picture();
+    let layout = analyse(&img);
+    let [table] = &layout.tables[..] else {
+        panic!("one table expected, got {}", layout.tables.len());
+    };
+    let cell = table.cells.iter().find(|c| c.row == 1 && c.col == 0);
+    let Some(tb) = cell.and_then(|c| c.text_box) else {
+        panic!("the second row's first cell holds text: {cell:?}");
+    };
+    assert!(
+        tb.y <= top && tb.y + tb.h >= top + 15,
+        "the letters' tops and bottoms are inside the text box {tb:?} (letters {top}..{})",
+        top + 14
+    );
+    // The row line the box reaches into is paper in the picture the engine reads.
+    let line_ink = (tb.y..top)
+        .flat_map(|y| (tb.x..tb.x + tb.w).map(move |x| (x, y)))
+        .filter(|&(x, y)| layout.image.get_pixel(x, y).0[0] == 0)
+        .count();
+    assert_eq!(
+        line_ink, 0,
+        "no ruling-line ink above the letters in {tb:?}"
+    );
+    // The reading picture keeps the faint stroke as ink (scale 1: the letters are big),
+    // a stroke the geometry's own threshold counts as paper.
+    let gray = image::DynamicImage::ImageRgb8(img).to_luma8();
+    let thr = sopap::ingest::raster::layout::clean::threshold(&gray);
+    assert!(
+        FAINT >= thr,
+        "the stroke ({FAINT}) is lighter than the ink threshold {thr}"
+    );
+    assert_eq!(layout.scale, 1.0);
+    assert_eq!(
+        layout.image.get_pixel(230, top + 7).0[0],
+        0,
+        "faint stroke kept"
+    );
+    assert_eq!(
+        layout.image.get_pixel(250, top + 7).0[0],
+        255,
+        "paper stays paper"
+    );
+}
