@@ -315,3 +315,26 @@ fn letters_touching_a_ruling_line_are_boxed_whole_and_faint_strokes_stay_ink() {
         "paper stays paper"
     );
 }
+
+#[test]
+fn a_table_cut_by_the_pictures_edge_keeps_its_columns_and_cut_row() {
+    // The drawn flowchart cut through its last row (a table continued on the next
+    // picture or page): its column lines run into the bottom edge.
+    let full = drawn_flowchart();
+    for cut in [320, 360] {
+        let img = image::imageops::crop_imm(&full, 0, 0, full.width(), cut).to_image();
+        let layout = analyse(&img);
+        let [table] = &layout.tables[..] else {
+            panic!(
+                "cut at {cut}: one table expected, got {}",
+                layout.tables.len()
+            );
+        };
+        assert_eq!((table.rows, table.cols), (3, 4), "cut at {cut}");
+        let cut_row = table.cells.iter().find(|c| c.row == 2 && c.col == 0);
+        assert!(
+            cut_row.and_then(|c| c.text_box).is_some(),
+            "cut at {cut}: the cut row's first cell keeps its text"
+        );
+    }
+}

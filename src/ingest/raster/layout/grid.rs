@@ -29,9 +29,17 @@ pub struct Grid {
     pub lines: Vec<Seg>,
 }
 
-/// The tables among `segs` in a `w`-wide picture, top to bottom; `tol` is how far a
-/// stroke's end may stop short of (or overshoot) the line it meets.
-pub fn find(segs: &[Seg], w: u32, tol: f32) -> Vec<Grid> {
+/// At least this many strokes must run into one edge of the picture for the edge to
+/// close a table the picture cuts (a table continued on the next picture or page).
+const MIN_CUT_STROKES: usize = 3;
+
+/// The tables among `segs` in a `w` × `h` picture, top to bottom; `tol` is how far a
+/// stroke's end may stop short of (or overshoot) the line it meets. A table the
+/// picture's edge cuts (its column lines run into the edge) is closed by that edge.
+pub fn find(segs: &[Seg], w: u32, h: u32, tol: f32) -> Vec<Grid> {
+    let mut segs = segs.to_vec();
+    segs.extend(cut_edges(&segs, w, h, tol));
+    let segs = segs.as_slice();
     let mut grids: Vec<Grid> = Vec::new();
     let mut groups = touching_groups(segs, tol);
     groups.sort_by_key(|g| std::cmp::Reverse(extent(segs, g).map(|r| r.w * r.h).unwrap_or(0)));
@@ -52,6 +60,45 @@ pub fn find(segs: &[Seg], w: u32, tol: f32) -> Vec<Grid> {
     }
     grids.sort_by_key(|g| g.table.bbox.y);
     grids
+}
+
+/// Ruling lines along the picture's edges where a table is cut: at least
+/// `MIN_CUT_STROKES` perpendicular strokes end at the edge and no stroke runs along it.
+fn cut_edges(segs: &[Seg], w: u32, h: u32, tol: f32) -> Vec<Seg> {
+    let (wf, hf) = (w as f32, h as f32);
+    // (edge runs horizontally, its position, the far end along the perpendicular axis)
+    let edges = [
+        (true, 0.0, hf),
+        (true, hf - 1.0, hf),
+        (false, 0.0, wf),
+        (false, wf - 1.0, wf),
+    ];
+    let mut out = Vec::new();
+    for (horiz, pos, _) in edges {
+        let into: Vec<&Seg> = segs
+            .iter()
+            .filter(|s| s.horiz != horiz)
+            .filter(|s| (s.lo as f32 - pos).abs() <= tol || (s.hi as f32 - pos).abs() <= tol)
+            .collect();
+        let along = segs
+            .iter()
+            .any(|s| s.horiz == horiz && (s.pos - pos).abs() <= tol + s.thick as f32);
+        if into.len() < MIN_CUT_STROKES || along {
+            continue;
+        }
+        let lo = into.iter().map(|s| s.pos).fold(f32::INFINITY, f32::min);
+        let hi = into.iter().map(|s| s.pos).fold(f32::NEG_INFINITY, f32::max);
+        if hi > lo {
+            out.push(Seg {
+                horiz,
+                pos,
+                lo: lo.max(0.0).round() as u32,
+                hi: hi.round() as u32,
+                thick: 1,
+            });
+        }
+    }
+    out
 }
 
 /// Indices of strokes grouped by touching or crossing each other.

@@ -64,7 +64,7 @@ pub fn analyse_with(picture: &image::RgbImage, cfg: &LayoutConfig) -> RasterLayo
     );
     let tol = (th * MEET_TOL).max(3.0);
     let strokes = segments::join_collinear(strokes, tol, (th * STROKE_GAP * 2.0) as u32);
-    let grids = grid::find(&strokes, ink.w, tol);
+    let grids = grid::find(&strokes, ink.w, ink.h, tol);
     let mut rest = ink.clone();
     let mut reading = clean::binarised(&gray, clean::reading_threshold(&gray, thr));
     for line in grids.iter().flat_map(|g| &g.lines) {
