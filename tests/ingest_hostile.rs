@@ -406,3 +406,28 @@ fn unpainted_path_construction_counts_against_the_budget() {
     assert_eq!(err.kind(), ErrorKind::TooLarge, "{err}");
     assert!(err.to_string().contains("painted or not"), "{err}");
 }
+
+/// An OpenDocument presentation or drawing (or their templates) is `unsupported`, named
+/// by its mimetype — not a spreadsheet read as `corrupt`.
+#[test]
+fn odf_presentations_and_drawings_are_unsupported_by_name() {
+    for mime in [
+        "application/vnd.oasis.opendocument.presentation-template",
+        "application/vnd.oasis.opendocument.graphics",
+    ] {
+        let mut buf = Cursor::new(Vec::new());
+        {
+            let mut zw = zip::ZipWriter::new(&mut buf);
+            let stored = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored);
+            zw.start_file("mimetype", stored).unwrap();
+            zw.write_all(mime.as_bytes()).unwrap();
+            zw.start_file("content.xml", stored).unwrap();
+            zw.write_all(b"<office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\"/>").unwrap();
+            zw.finish().unwrap();
+        }
+        let err = ingest::read(&buf.into_inner(), &Budget::default()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Unsupported, "{err}");
+        assert!(err.to_string().contains(mime), "{err}");
+    }
+}

@@ -86,9 +86,32 @@ fn detect_zip(bytes: &[u8]) -> Result<Format, IngestError> {
         }
         // The mimetype part is stored uncompressed first; its text sits in the raw bytes.
         let head = &bytes[..bytes.len().min(256)];
-        const TEXT_MIME: &[u8] = b"application/vnd.oasis.opendocument.text";
-        let is_text = head.windows(TEXT_MIME.len()).any(|w| w == TEXT_MIME);
-        return Ok(if is_text { Format::Odt } else { Format::Ods });
+        let has_mime = |m: &[u8]| head.windows(m.len()).any(|w| w == m);
+        if has_mime(ODF_TEXT_MIME) {
+            return Ok(Format::Odt);
+        }
+        if has_mime(ODF_SHEET_MIME) {
+            return Ok(Format::Ods);
+        }
+        // Another OpenDocument kind (presentation, drawing, chart ...) is named; a
+        // package without a readable mimetype is tried as a spreadsheet.
+        if let Some(at) = head
+            .windows(ODF_MIME_PREFIX.len())
+            .position(|w| w == ODF_MIME_PREFIX)
+        {
+            let kind: String = head
+                .get(at..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || b"/.-+".contains(b))
+                .map(|&b| char::from(b))
+                .collect();
+            return Err(IngestError::Unsupported(format!(
+                "an OpenDocument file of another kind ({kind}): only text documents and \
+                 spreadsheets are read"
+            )));
+        }
+        return Ok(Format::Ods);
     }
     // An OOXML package whose main part has another name: follow [Content_Types].xml.
     if has("[Content_Types].xml") {
@@ -107,6 +130,12 @@ fn detect_zip(bytes: &[u8]) -> Result<Format, IngestError> {
         "a zip archive that is neither an Office Open XML nor an OpenDocument file".into(),
     ))
 }
+
+/// The mimetype every OpenDocument kind starts with, and those of the kinds read (their
+/// templates' mimetypes extend them: `…text-template`).
+const ODF_MIME_PREFIX: &[u8] = b"application/vnd.oasis.opendocument.";
+const ODF_TEXT_MIME: &[u8] = b"application/vnd.oasis.opendocument.text";
+const ODF_SHEET_MIME: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
 
 /// Signature opening an OLE2 compound file.
 const OLE_SIGNATURE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];

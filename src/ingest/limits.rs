@@ -148,10 +148,10 @@ impl Budget {
     fn settle_thread(&self) {
         let Some(now) = thread_cpu() else { return };
         let me = current_thread();
-        if let Some((tid, then)) = self.last_seen.get() {
-            if tid == me {
-                self.add_child_cpu(now.saturating_sub(then));
-            }
+        if let Some((tid, then)) = self.last_seen.get()
+            && tid == me
+        {
+            self.add_child_cpu(now.saturating_sub(then));
         }
         self.last_seen.set(Some((me, now)));
     }

@@ -5,7 +5,7 @@ Gathers office and PDF files found on this machine outside the project (LibreOff
 templates, /usr/share/doc manuals, Python packages' test data; never /work, never the
 shared corpus or real folders, wherever they are mounted), adds files generated from them
 with a seed fuzz/ does not use (truncations, byte flips, reordered zip entries, deflate
-bombs, deep XML nesting, OLE streams claiming 2^40 bytes, object streams packing millions
+bombs, deep XML nesting, OLE streams claiming 2^31 and 2^40 bytes, object streams packing millions
 of objects, an encrypted .xls), then runs `sopap run` on the set while polling /proc for
 every process's peak resident memory, and checks:
 
@@ -175,7 +175,11 @@ def generated(rng):
     bomb = [("[Content_Types].xml", "<Types/>"), ("word/document.xml", b"\0" * (300 << 20))]
     return [
         ("gen/encrypted.xls", ole([("Workbook", workbook(True))]), "encrypted"),
-        ("gen/claims-2p40.xls", ole([("Workbook", workbook())], claim=1 << 40), "corrupt"),
+        # A version 3 file's size field is 32 bits (the high half is ignored, as the
+        # format says): 2^31 bytes is what such a file can claim.
+        ("gen/claims-2p31.xls", ole([("Workbook", workbook())], claim=1 << 31), "corrupt"),
+        # 2^40 in a version 3 file reads as its low 32 bits: an empty workbook.
+        ("gen/claims-2p40.xls", ole([("Workbook", workbook())], claim=1 << 40), "no-sop-found"),
         ("gen/deep-nesting.docx", zip_bytes(docx(deep)), "corrupt"),
         ("gen/deflate-bomb.docx", zip_bytes(bomb), "too-large"),
         ("gen/objstm-millions.pdf", pdf_objstm(5_000_000), "too-large"),

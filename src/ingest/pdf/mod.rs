@@ -273,10 +273,11 @@ fn without_encrypt_entry(bytes: &[u8]) -> Vec<u8> {
             }
             fields += 1;
         }
-        if fields == 3 && bytes.get(end - 1) == Some(&b'R') {
-            if let Some(slot) = out.get_mut(at..end) {
-                slot.fill(b' ');
-            }
+        if fields == 3
+            && bytes.get(end - 1) == Some(&b'R')
+            && let Some(slot) = out.get_mut(at..end)
+        {
+            slot.fill(b' ');
         }
     }
     out
