@@ -711,3 +711,60 @@ fn nested_table_text_stays_in_the_outer_cell() {
     assert_eq!(t.rows.len(), 1);
     assert_eq!(t.row_texts(0), ["a\nb\nsesudah", "Waktu"]);
 }
+
+/// An OLE container holding `streams` (path, bytes).
+fn ole_file(streams: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+    for (name, data) in streams {
+        out.create_stream(name).unwrap().write_all(data).unwrap();
+    }
+    out.flush().unwrap();
+    out.into_inner().into_inner()
+}
+
+/// Real Word output marks the unused entries of its FAT end-of-chain rather than free:
+/// the document is read all the same.
+#[test]
+fn ole_fat_with_end_of_chain_for_unused_entries_is_read() {
+    let text = "Menerima berkas permohonan\rMemeriksa kelengkapan\r";
+    let none = Vec::new();
+    let (wd, table) = tiny_doc(text, &[none.clone(), none]);
+    let mut doc = ole_file(&[
+        ("/WordDocument", &wd),
+        ("/0Table", &table),
+        ("/1Table", &table),
+    ]);
+    let control = ingest::read(&doc, &Budget::default()).unwrap();
+    assert!(control.plain_text().contains("Memeriksa kelengkapan"));
+    // The first FAT sector: every free entry becomes end-of-chain.
+    let sector = 1usize << u16::from_le_bytes([doc[30], doc[31]]);
+    let fat_sid = u32::from_le_bytes(doc[76..80].try_into().unwrap()) as usize;
+    let at = sector * (fat_sid + 1);
+    let end = (at + sector).min(doc.len());
+    let mut changed = 0;
+    for e in doc[at..end].chunks_exact_mut(4) {
+        if e == [0xFF; 4] {
+            e.copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
+            changed += 1;
+        }
+    }
+    assert!(changed > 0);
+    let d = ingest::read(&doc, &Budget::default()).unwrap();
+    let ps = paragraphs(&d);
+    assert_eq!(ps[0].text, "Menerima berkas permohonan");
+    assert_eq!(ps[1].text, "Memeriksa kelengkapan");
+}
+
+/// Word 6.0 and Word 95 documents are `unsupported`, the message naming the version.
+#[test]
+fn word6_and_word95_are_unsupported_naming_the_version() {
+    for (n_fib, version) in [(0x0065u16, "Word 6.0"), (0x0068, "Word 95")] {
+        let mut wd = vec![0u8; 4096];
+        wd[0..2].copy_from_slice(&0xA5ECu16.to_le_bytes());
+        wd[2..4].copy_from_slice(&n_fib.to_le_bytes());
+        let doc = ole_file(&[("/WordDocument", &wd)]);
+        let err = ingest::read(&doc, &Budget::default()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Unsupported, "{err}");
+        assert!(err.to_string().contains(version), "{err}");
+    }
+}

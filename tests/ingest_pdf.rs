@@ -621,11 +621,16 @@ fn synthetic_rotated_page_and_form_xobject() {
 }
 
 #[test]
-fn synthetic_form_drawing_itself_is_corrupt_not_a_hang() {
-    let bytes = synth::pdf("/Fm1 Do", 0, &[("Fm1", "/Fm1 Do")]);
+fn synthetic_form_drawing_itself_is_skipped_not_a_hang() {
+    // Issue 15: a form drawing itself is skipped, not the whole file.
+    let bytes = synth::pdf(
+        "/Fm1 Do BT /F1 12 Tf 72 700 Td (Menerima berkas) Tj ET",
+        0,
+        &[("Fm1", "/Fm1 Do")],
+    );
     let start = Instant::now();
-    let err = ingest::read(&bytes, &Budget::default()).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Corrupt);
+    let doc = ingest::read(&bytes, &Budget::default()).unwrap();
+    assert!(doc.plain_text().contains("Menerima berkas"));
     assert!(start.elapsed() < Duration::from_secs(1));
 }
 

@@ -1018,3 +1018,140 @@ fn dump_prints_the_sheet_model_as_json() {
     assert_eq!(first["anchor"]["col"], 2);
     assert_eq!(first["geometry"], "flowChartTerminator");
 }
+
+/// A used range inflated by styled empty cells (and a dimension claiming the whole grid)
+/// is measured by the cells with content: the sheet is read, not refused.
+#[test]
+fn a_used_range_inflated_by_styled_empty_cells_is_read() {
+    let sheet = r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:XFD1048576"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Menerima berkas</t></is></c><c r="B1" t="inlineStr"><is><t>Petugas</t></is></c><c r="XFD1" s="1"></c></row><row r="1048576"><c r="XFD1048576" s="1"/></row></sheetData></worksheet>"#;
+    let bytes = make_xlsx(&[
+        ("[Content_Types].xml", CT),
+        ("_rels/.rels", ROOT_RELS),
+        ("xl/workbook.xml", WB),
+        ("xl/_rels/workbook.xml.rels", WB_RELS),
+        ("xl/worksheets/sheet1.xml", sheet),
+    ]);
+    let doc = ingest::read(&bytes, &Budget::default()).unwrap();
+    let t = table(&doc.sections[0]);
+    assert_eq!((t.rows.len(), t.n_cols), (1, 2));
+    assert_eq!(text_at(t, 0, 0), "Menerima berkas");
+    assert_eq!(text_at(t, 0, 1), "Petugas");
+}
+
+const CELL_ROW: &str =
+    r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Menerima berkas</t></is></c></row>"#;
+
+fn sheet_with(data: &str, extra: &str) -> String {
+    format!(
+        r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheetData>{data}</sheetData>{extra}</worksheet>"#
+    )
+}
+
+/// An .xlsm whose first sheet is an Excel 4 macro sheet reads its ordinary sheet.
+#[test]
+fn xlsm_with_an_excel4_macro_sheet_reads_its_ordinary_sheets() {
+    let wb = r#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Macro1" sheetId="2" r:id="rId2"/><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+    let rels = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet" Target="macrosheets/sheet1.xml"/></Relationships>"#;
+    let macro_sheet = r#"<xm:macrosheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><sheetData><row r="1"><c r="A1" t="str"><f>HALT()</f><v>1</v></c></row></sheetData></xm:macrosheet>"#;
+    let sheet = sheet_with(CELL_ROW, "");
+    let bytes = make_xlsx(&[
+        ("[Content_Types].xml", CT),
+        ("_rels/.rels", ROOT_RELS),
+        ("xl/workbook.xml", wb),
+        ("xl/_rels/workbook.xml.rels", rels),
+        ("xl/worksheets/sheet1.xml", &sheet),
+        ("xl/macrosheets/sheet1.xml", macro_sheet),
+    ]);
+    let doc = ingest::read(&bytes, &Budget::default()).unwrap();
+    let names: Vec<_> = doc.sections.iter().map(|s| s.name.clone()).collect();
+    assert_eq!(names, vec![Some("S".to_string())]);
+    assert_eq!(text_at(table(&doc.sections[0]), 0, 0), "Menerima berkas");
+}
+
+/// A malformed legacy VML drawing drops that drawing, not the workbook.
+#[test]
+fn a_malformed_vml_drawing_drops_the_drawing_not_the_workbook() {
+    let sheet = sheet_with(CELL_ROW, r#"<legacyDrawing r:id="rId1"/>"#);
+    let sheet_rels = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing" Target="../drawings/vmlDrawing1.vml"/></Relationships>"#;
+    let bytes = make_xlsx(&[
+        ("[Content_Types].xml", CT),
+        ("_rels/.rels", ROOT_RELS),
+        ("xl/workbook.xml", WB),
+        ("xl/_rels/workbook.xml.rels", WB_RELS),
+        ("xl/worksheets/sheet1.xml", &sheet),
+        ("xl/worksheets/_rels/sheet1.xml.rels", sheet_rels),
+        (
+            "xl/drawings/vmlDrawing1.vml",
+            r#"<xml xmlns:v="urn:schemas-microsoft-com:vml"><v:shape id="a"><br><v:textbox></xml>"#,
+        ),
+    ]);
+    let doc = ingest::read(&bytes, &Budget::default()).unwrap();
+    assert_eq!(text_at(table(&doc.sections[0]), 0, 0), "Menerima berkas");
+}
+
+/// A worksheet part written in UTF-16 is read (as its UTF-8 twin would be).
+#[test]
+fn a_utf16_sheet_part_is_read() {
+    let sheet = format!(
+        r#"<?xml version="1.0" encoding="UTF-16"?>{}"#,
+        sheet_with(CELL_ROW, "")
+    );
+    for little in [true, false] {
+        let mut utf16: Vec<u8> = if little {
+            vec![0xFF, 0xFE]
+        } else {
+            vec![0xFE, 0xFF]
+        };
+        for u in sheet.encode_utf16() {
+            utf16.extend(if little {
+                u.to_le_bytes()
+            } else {
+                u.to_be_bytes()
+            });
+        }
+        let mut buf = std::io::Cursor::new(Vec::new());
+        {
+            let mut zw = zip::ZipWriter::new(&mut buf);
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
+            for (name, body) in [
+                ("[Content_Types].xml", CT.as_bytes()),
+                ("_rels/.rels", ROOT_RELS.as_bytes()),
+                ("xl/workbook.xml", WB.as_bytes()),
+                ("xl/_rels/workbook.xml.rels", WB_RELS.as_bytes()),
+                ("xl/worksheets/sheet1.xml", utf16.as_slice()),
+            ] {
+                zw.start_file(name, opts).unwrap();
+                zw.write_all(body).unwrap();
+            }
+            zw.finish().unwrap();
+        }
+        let doc = ingest::read(&buf.into_inner(), &Budget::default()).unwrap();
+        assert_eq!(text_at(table(&doc.sections[0]), 0, 0), "Menerima berkas");
+    }
+}
+
+/// A zip whose end record points the central directory at the wrong offset is
+/// `corrupt` with a message saying so.
+#[test]
+fn a_wrong_central_directory_offset_is_named() {
+    let sheet = sheet_with(CELL_ROW, "");
+    let mut bytes = make_xlsx(&[
+        ("[Content_Types].xml", CT),
+        ("_rels/.rels", ROOT_RELS),
+        ("xl/workbook.xml", WB),
+        ("xl/_rels/workbook.xml.rels", WB_RELS),
+        ("xl/worksheets/sheet1.xml", &sheet),
+    ]);
+    let end = bytes.windows(4).rposition(|w| w == b"PK\x05\x06").unwrap();
+    let at = end + 16;
+    let off = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
+    bytes[at..at + 4].copy_from_slice(&(off + 7).to_le_bytes());
+    let err = ingest::read(&bytes, &Budget::default()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Corrupt, "{err}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("central directory") && msg.contains("offset is wrong"),
+        "{msg}"
+    );
+}

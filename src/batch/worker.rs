@@ -34,7 +34,7 @@ pub const WORKER_SUBCOMMAND: &str = "worker";
 pub const DEFAULT_MEMORY_BYTES: u64 = 1 << 30;
 
 /// Default wall time one file may hold a worker, beyond which the worker is killed; the
-/// readers' own cooperative budget ([`Limits::time_budget`]) normally ends first.
+/// readers' own cooperative budget ([`Limits::time_budget`], CPU time) normally ends first.
 pub const DEFAULT_WALL_TIME: Duration = Duration::from_secs(90);
 
 /// Largest reply frame accepted from a worker: a bigger length prefix is a broken

@@ -21,8 +21,8 @@ pub fn detect(bytes: &[u8]) -> Result<Format, IngestError> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return detect_zip(bytes);
     }
-    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        return detect_ole(bytes);
+    if bytes.starts_with(&OLE_SIGNATURE) {
+        return detect_ole(ole_fat_tidied(bytes).as_deref().unwrap_or(bytes));
     }
     if let Some(version) = flat_word_version(bytes) {
         return Err(IngestError::Unsupported(format!(
@@ -67,8 +67,10 @@ fn odf_encrypted(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> bool {
 }
 
 fn detect_zip(bytes: &[u8]) -> Result<Format, IngestError> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| IngestError::corrupt("zip directory", e))?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+        let why = crate::ingest::zipped::directory_trouble(bytes).unwrap_or(e.to_string());
+        IngestError::corrupt("zip directory", why)
+    })?;
     let has = |n: &str| zip.index_for_name(n).is_some();
     if has("word/document.xml") {
         return Ok(Format::Docx);
@@ -84,9 +86,32 @@ fn detect_zip(bytes: &[u8]) -> Result<Format, IngestError> {
         }
         // The mimetype part is stored uncompressed first; its text sits in the raw bytes.
         let head = &bytes[..bytes.len().min(256)];
-        const TEXT_MIME: &[u8] = b"application/vnd.oasis.opendocument.text";
-        let is_text = head.windows(TEXT_MIME.len()).any(|w| w == TEXT_MIME);
-        return Ok(if is_text { Format::Odt } else { Format::Ods });
+        let has_mime = |m: &[u8]| head.windows(m.len()).any(|w| w == m);
+        if has_mime(ODF_TEXT_MIME) {
+            return Ok(Format::Odt);
+        }
+        if has_mime(ODF_SHEET_MIME) {
+            return Ok(Format::Ods);
+        }
+        // Another OpenDocument kind (presentation, drawing, chart ...) is named; a
+        // package without a readable mimetype is tried as a spreadsheet.
+        if let Some(at) = head
+            .windows(ODF_MIME_PREFIX.len())
+            .position(|w| w == ODF_MIME_PREFIX)
+        {
+            let kind: String = head
+                .get(at..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || b"/.-+".contains(b))
+                .map(|&b| char::from(b))
+                .collect();
+            return Err(IngestError::Unsupported(format!(
+                "an OpenDocument file of another kind ({kind}): only text documents and \
+                 spreadsheets are read"
+            )));
+        }
+        return Ok(Format::Ods);
     }
     // An OOXML package whose main part has another name: follow [Content_Types].xml.
     if has("[Content_Types].xml") {
@@ -104,6 +129,85 @@ fn detect_zip(bytes: &[u8]) -> Result<Format, IngestError> {
     Err(IngestError::Unsupported(
         "a zip archive that is neither an Office Open XML nor an OpenDocument file".into(),
     ))
+}
+
+/// The mimetype every OpenDocument kind starts with, and those of the kinds read (their
+/// templates' mimetypes extend them: `…text-template`).
+const ODF_MIME_PREFIX: &[u8] = b"application/vnd.oasis.opendocument.";
+const ODF_TEXT_MIME: &[u8] = b"application/vnd.oasis.opendocument.text";
+const ODF_SHEET_MIME: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
+
+/// Signature opening an OLE2 compound file.
+const OLE_SIGNATURE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+/// Offset of the sector shift (9: 512-byte sectors, 12: 4096) in the OLE2 header.
+const OLE_SECTOR_SHIFT_AT: usize = 30;
+/// Offset of the first DIFAT sector and, after it, of the number of DIFAT sectors.
+const OLE_FIRST_DIFAT_AT: usize = 68;
+const OLE_DIFAT_COUNT_AT: usize = 72;
+/// Offset of the header's own DIFAT (the first 109 FAT sector numbers).
+const OLE_HEADER_DIFAT_AT: usize = 76;
+const OLE_HEADER_DIFAT_LEN: usize = 109;
+/// FAT entry ending a chain, and FAT entry of a free sector.
+const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
+const FREE_SECT: u32 = 0xFFFF_FFFF;
+/// Most DIFAT sectors followed (each lists 127 or 1023 FAT sectors: far past any file
+/// under the size cap).
+const MAX_DIFAT_SECTORS: u32 = 4096;
+
+/// An OLE2 file whose FAT marks entries past the file's last sector end-of-chain instead
+/// of free — as real Word output does — with those entries marked free, which the OLE
+/// library requires; `None` when nothing needed changing (or the header is not one).
+pub(crate) fn ole_fat_tidied(bytes: &[u8]) -> Option<Vec<u8>> {
+    let u32_at = |b: &[u8], at: usize| {
+        b.get(at..at + 4)
+            .and_then(|s| <[u8; 4]>::try_from(s).ok())
+            .map(u32::from_le_bytes)
+    };
+    if !bytes.starts_with(&OLE_SIGNATURE) {
+        return None;
+    }
+    let shift = bytes.get(OLE_SECTOR_SHIFT_AT).copied()?;
+    if shift != 9 && shift != 12 {
+        return None;
+    }
+    let sector = 1usize << shift;
+    let in_file = bytes.len().saturating_sub(sector).div_ceil(sector);
+    let valid = |sid: u32| (sid as usize) < in_file;
+    let per_sector = sector / 4;
+    // The FAT sectors: the header's DIFAT, then the DIFAT chain.
+    let mut fat_sectors: Vec<u32> = (0..OLE_HEADER_DIFAT_LEN)
+        .filter_map(|i| u32_at(bytes, OLE_HEADER_DIFAT_AT + 4 * i))
+        .take_while(|&sid| valid(sid))
+        .collect();
+    let mut difat = u32_at(bytes, OLE_FIRST_DIFAT_AT)?;
+    let count = u32_at(bytes, OLE_DIFAT_COUNT_AT)?.min(MAX_DIFAT_SECTORS);
+    for _ in 0..count {
+        if !valid(difat) {
+            break;
+        }
+        let base = sector * (difat as usize + 1);
+        fat_sectors.extend(
+            (0..per_sector - 1)
+                .filter_map(|j| u32_at(bytes, base + 4 * j))
+                .take_while(|&sid| valid(sid)),
+        );
+        difat = u32_at(bytes, base + sector - 4)?;
+    }
+    let mut out: Option<Vec<u8>> = None;
+    for (k, sid) in fat_sectors.iter().enumerate() {
+        let base = sector * (*sid as usize + 1);
+        for j in 0..per_sector {
+            let entry = k * per_sector + j;
+            let at = base + 4 * j;
+            if entry >= in_file && u32_at(bytes, at) == Some(END_OF_CHAIN) {
+                let copy = out.get_or_insert_with(|| bytes.to_vec());
+                if let Some(slot) = copy.get_mut(at..at + 4) {
+                    slot.copy_from_slice(&FREE_SECT.to_le_bytes());
+                }
+            }
+        }
+    }
+    out
 }
 
 fn detect_ole(bytes: &[u8]) -> Result<Format, IngestError> {

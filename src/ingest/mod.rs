@@ -34,6 +34,11 @@ pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
 
 /// Reads `bytes` as `format` (already detected).
 pub fn read_as(format: Format, bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
+    let tidied = match format {
+        Format::Doc | Format::Xls => detect::ole_fat_tidied(bytes),
+        _ => None,
+    };
+    let bytes = tidied.as_deref().unwrap_or(bytes);
     let mut doc = match format {
         Format::Docx => docx::read(bytes, budget)?,
         Format::Xlsx | Format::Xls | Format::Ods => sheet::read(format, bytes, budget)?,

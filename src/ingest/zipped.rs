@@ -15,6 +15,8 @@ use crate::ingest::limits::Budget;
 pub struct Package<'a> {
     archive: ZipArchive<Cursor<&'a [u8]>>,
     bytes: &'a [u8],
+    /// XML parts read so far that were written in UTF-16 (given out as UTF-8).
+    transcoded: Vec<String>,
 }
 
 /// Signature opening a zip local file header.
@@ -29,15 +31,23 @@ impl<'a> Package<'a> {
     /// Opens the zip directory; a damaged directory, or one listing a part name twice
     /// (which of the two is the part is anyone's guess), is `corrupt`.
     pub fn open(bytes: &'a [u8]) -> Result<Self, IngestError> {
-        let archive = ZipArchive::new(Cursor::new(bytes))
-            .map_err(|e| IngestError::corrupt("zip directory", e))?;
+        let archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+            IngestError::corrupt(
+                "zip directory",
+                directory_trouble(bytes).unwrap_or(e.to_string()),
+            )
+        })?;
         if archive.has_duplicate_names() {
             return Err(IngestError::corrupt(
                 "zip directory",
                 "two entries have the same name",
             ));
         }
-        Ok(Package { archive, bytes })
+        Ok(Package {
+            archive,
+            bytes,
+            transcoded: Vec::new(),
+        })
     }
 
     /// True when the package has a part of that name.
@@ -102,7 +112,47 @@ impl<'a> Package<'a> {
             }
             budget.check_time(name)?;
         }
+        let lower = name.to_ascii_lowercase();
+        if [".xml", ".rels", ".vml"].iter().any(|x| lower.ends_with(x)) {
+            let (text, was_utf16) = utf8_part(out, name)?;
+            if was_utf16 {
+                self.transcoded.push(name.to_string());
+            }
+            return Ok(Some(text));
+        }
         Ok(Some(out))
+    }
+
+    /// The XML parts read so far that were written in UTF-16 (and given out as UTF-8).
+    pub fn transcoded(&self) -> &[String] {
+        &self.transcoded
+    }
+
+    /// A copy of the package with the parts named in `replaced` holding the content
+    /// given there instead (the other parts copied as they are, still compressed): what
+    /// a library that reads the package itself is given when parts must be presented
+    /// otherwise.
+    pub fn with_parts_replaced(
+        &mut self,
+        replaced: &[(String, Vec<u8>)],
+    ) -> Result<Vec<u8>, IngestError> {
+        let rezip = |e: zip::result::ZipError| IngestError::corrupt("zip directory", e);
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(self.bytes.len())));
+        for i in 0..self.archive.len() {
+            let f = self.archive.by_index_raw(i).map_err(rezip)?;
+            let this = f.name().map_err(rezip)?.into_owned();
+            if let Some((name, content)) = replaced.iter().find(|(n, _)| *n == this) {
+                drop(f);
+                let opts = zip::write::SimpleFileOptions::default()
+                    .compression_method(zip::CompressionMethod::Stored);
+                w.start_file(name, opts).map_err(rezip)?;
+                std::io::Write::write_all(&mut w, content)
+                    .map_err(|e| IngestError::corrupt(name, e))?;
+            } else {
+                w.raw_copy_file(f).map_err(rezip)?;
+            }
+        }
+        Ok(w.finish().map_err(rezip)?.into_inner())
     }
 
     /// Like [`Package::read`], but a missing part is `corrupt`.
@@ -110,6 +160,94 @@ impl<'a> Package<'a> {
         self.read(name, budget)?
             .ok_or_else(|| IngestError::corrupt(name, "part missing from the package"))
     }
+}
+
+/// Signature of the end-of-central-directory record.
+const END_RECORD_SIG: &[u8; 4] = b"PK\x05\x06";
+/// Signature of a central-directory file header.
+const CENTRAL_HEADER_SIG: &[u8; 4] = b"PK\x01\x02";
+/// Offset of the central directory's size in the end record (its offset follows).
+const END_DIR_SIZE_AT: usize = 12;
+/// Offset of the central directory's start offset in the end record.
+const END_DIR_OFFSET_AT: usize = 16;
+
+/// What is wrong with the end record's account of the central directory, when that is
+/// what the zip library stumbled on: a directory said to lie past the end record or
+/// where no directory entry starts.
+pub(crate) fn directory_trouble(bytes: &[u8]) -> Option<String> {
+    let end = bytes.windows(4).rposition(|w| w == END_RECORD_SIG)?;
+    let field = |at: usize| {
+        bytes
+            .get(end + at..end + at + 4)
+            .and_then(|b| <[u8; 4]>::try_from(b).ok())
+            .map(u32::from_le_bytes)
+    };
+    let (size, offset) = (field(END_DIR_SIZE_AT)?, field(END_DIR_OFFSET_AT)?);
+    // Zip64 archives keep the real values elsewhere.
+    if size == u32::MAX || offset == u32::MAX {
+        return None;
+    }
+    let (size, offset) = (size as usize, offset as usize);
+    if offset.saturating_add(size) > end {
+        return Some(format!(
+            "the end record places the central directory at byte {offset} ({size} bytes), \
+             past the end record at byte {end}: the directory offset is wrong"
+        ));
+    }
+    if !bytes
+        .get(offset..)
+        .is_some_and(|b| b.starts_with(CENTRAL_HEADER_SIG))
+    {
+        let found = bytes
+            .get(..end)
+            .and_then(|b| b.windows(4).position(|w| w == CENTRAL_HEADER_SIG));
+        let hint = found.map_or(String::new(), |at| {
+            format!(" (the first entry is at byte {at})")
+        });
+        return Some(format!(
+            "the end record places the central directory at byte {offset}, where no \
+             directory entry starts{hint}: the directory offset is wrong"
+        ));
+    }
+    None
+}
+
+/// UTF-16 byte order marks: little-endian, big-endian.
+const UTF16_LE_BOM: &[u8; 2] = b"\xFF\xFE";
+const UTF16_BE_BOM: &[u8; 2] = b"\xFE\xFF";
+
+/// An XML part written in UTF-16 (with its byte order mark) as UTF-8, its encoding
+/// declaration dropped: the XML readers read UTF-8 only, and would see nothing in it.
+/// Other parts are returned as they are.
+/// Returns the text and whether it was UTF-16.
+fn utf8_part(bytes: Vec<u8>, name: &str) -> Result<(Vec<u8>, bool), IngestError> {
+    let little = bytes.starts_with(UTF16_LE_BOM);
+    if !little && !bytes.starts_with(UTF16_BE_BOM) {
+        return Ok((bytes, false));
+    }
+    let units: Vec<u16> = bytes
+        .get(2..)
+        .unwrap_or_default()
+        .chunks_exact(2)
+        .map(|c| match c {
+            [a, b] if little => u16::from_le_bytes([*a, *b]),
+            [a, b] => u16::from_be_bytes([*a, *b]),
+            _ => 0,
+        })
+        .collect();
+    let text = String::from_utf16(&units).map_err(|_| {
+        IngestError::corrupt(
+            name,
+            "the part is UTF-16 XML (it starts with a UTF-16 byte order mark) but holds \
+             invalid UTF-16",
+        )
+    })?;
+    // The declaration names UTF-16, which the text no longer is.
+    let body = match text.strip_prefix("<?xml") {
+        Some(rest) => rest.split_once("?>").map_or(text.as_str(), |(_, b)| b),
+        None => text.as_str(),
+    };
+    Ok((body.as_bytes().to_vec(), true))
 }
 
 /// The local header of a part must carry the name the central directory gives it: a

@@ -17,6 +17,13 @@ use super::font::{Font, deref, num};
 use crate::error::IngestError;
 use crate::ingest::limits::Budget;
 
+/// Most path construction operators (`m`, `l`, `c`, `v`, `y`, `re`) one page may run,
+/// painted or never painted: measures the vertices a page may hold in memory before a
+/// painting operator (or none) consumes them. A busy real flowchart page runs some
+/// tens of thousands.
+const MAX_PATH_OPS: usize = 2_000_000;
+/// The operators that add to the current path.
+const PATH_CONSTRUCTION: [&str; 6] = ["m", "l", "c", "v", "y", "re"];
 /// Deepest nesting of Form XObjects followed.
 const MAX_FORM_DEPTH: usize = 12;
 /// Most glyphs kept for one page.
@@ -187,6 +194,8 @@ struct Run<'r> {
     path: Vec<SubPath>,
     current: Option<SubPath>,
     forms_open: HashSet<ObjectId>,
+    /// Path construction operators run on the page, painted or not.
+    built: usize,
 }
 
 impl<'d> Interpreter<'d> {
@@ -229,6 +238,7 @@ impl<'d> Interpreter<'d> {
             path: Vec::new(),
             current: None,
             forms_open: HashSet::new(),
+            built: 0,
         };
         self.exec(&mut run, content, resources, 0)?;
         Ok(out)
@@ -251,6 +261,15 @@ impl<'d> Interpreter<'d> {
                 return Err(IngestError::TooLarge(
                     "pdf page draws more than the allowed number of glyphs or paths".into(),
                 ));
+            }
+            if PATH_CONSTRUCTION.contains(&op.operator.as_str()) {
+                run.built += 1;
+                if run.built > MAX_PATH_OPS {
+                    return Err(IngestError::TooLarge(format!(
+                        "pdf page builds paths with more than {MAX_PATH_OPS} operators \
+                         (painted or not)"
+                    )));
+                }
             }
             let o = &op.operands;
             let n = |i: usize| o.get(i).and_then(num).unwrap_or(0.0);
@@ -465,10 +484,8 @@ impl<'d> Interpreter<'d> {
             return Ok(());
         }
         if depth >= MAX_FORM_DEPTH || run.forms_open.contains(&id) {
-            return Err(IngestError::corrupt(
-                format!("form xobject {} {}", id.0, id.1),
-                "form XObjects nest too deep or draw themselves",
-            ));
+            // A form nested too deep or drawing itself is skipped, not the page.
+            return Ok(());
         }
         let limit = self.budget.limits.max_part_bytes as usize;
         let bytes = stream

@@ -49,7 +49,24 @@ impl Font {
             font.to_unicode = parse_to_unicode(&bytes);
         }
         if subtype.as_deref() == Some("Type0") {
-            font.two_byte = true;
+            // Codes are two bytes (Identity-H and other predefined CMaps) unless the
+            // embedded CMap — else the ToUnicode one — declares one-byte code spaces.
+            let cmap_widths = |key: &[u8]| {
+                deref(doc, dict.get(key).ok())
+                    .and_then(|o| o.as_stream().ok())
+                    .and_then(|s| s.decompressed_content_with_limit(4 << 20).ok())
+                    .and_then(|b| codespace_bytes(&b))
+            };
+            let predefined =
+                deref(doc, dict.get(b"Encoding").ok()).is_some_and(|o| o.as_name().is_ok());
+            let code_len = cmap_widths(b"Encoding").or_else(|| {
+                if predefined {
+                    None
+                } else {
+                    cmap_widths(b"ToUnicode")
+                }
+            });
+            font.two_byte = code_len != Some(1);
             font.default_width = 1000.0;
             let desc = deref(doc, dict.get(b"DescendantFonts").ok())
                 .and_then(|o| o.as_array().ok())
@@ -192,6 +209,33 @@ impl Font {
         }
         out
     }
+}
+
+/// The longest code, in bytes, of a CMap's `begincodespacerange` entries (`None`
+/// without any).
+fn codespace_bytes(cmap: &[u8]) -> Option<usize> {
+    let text = String::from_utf8_lossy(cmap);
+    let mut longest: Option<usize> = None;
+    let mut rest = text.as_ref();
+    while let Some(at) = rest.find("begincodespacerange") {
+        let after = rest
+            .get(at + "begincodespacerange".len()..)
+            .unwrap_or_default();
+        let (ranges, tail) = after.split_once("endcodespacerange").unwrap_or((after, ""));
+        for hex in ranges.split('<').skip(1) {
+            let digits = hex
+                .split('>')
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .filter(char::is_ascii_hexdigit)
+                .count();
+            let n = digits.div_ceil(2);
+            longest = Some(longest.map_or(n, |l| l.max(n)));
+        }
+        rest = tail;
+    }
+    longest
 }
 
 /// Follows a reference (one level at a time, bounded) to the object.

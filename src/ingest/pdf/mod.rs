@@ -102,9 +102,101 @@ fn mark_repeated_headers(section: &mut Section) {
     }
 }
 
+/// Most objects one PDF may declare (objects written in the file, those packed in its
+/// object streams' `/N`, and its cross-reference `/Size`): measures what the loader
+/// would hold in memory at once — a few hundred bytes each — so a file packing
+/// millions of tiny objects is refused before it is loaded. Real documents stay far
+/// below (a 600-page scanned report has some 10,000).
+const MAX_OBJECTS: u64 = 1_000_000;
+
+/// How far around an `/ObjStm` marker its dictionary's `/N` is looked for, in bytes.
+const OBJSTM_DICT_WINDOW: usize = 512;
+
+/// Counts the objects a PDF declares without loading it: `obj` keywords, the `/N` of
+/// each object stream, and the largest cross-reference `/Size`; refuses the file as
+/// `too-large` past [`MAX_OBJECTS`].
+fn check_object_count(bytes: &[u8]) -> Result<(), IngestError> {
+    let written = count_keyword(bytes, b"obj");
+    let mut packed = 0u64;
+    for at in find_all(bytes, b"/ObjStm") {
+        let lo = at.saturating_sub(OBJSTM_DICT_WINDOW);
+        let hi = (at + OBJSTM_DICT_WINDOW).min(bytes.len());
+        let window = bytes.get(lo..hi).unwrap_or_default();
+        // The dictionary ends at its `stream` keyword: look no further.
+        let rel = at - lo;
+        let end = find_all(window, b"stream")
+            .find(|&i| i > rel)
+            .unwrap_or(window.len());
+        let start = find_all(window, b"obj")
+            .take_while(|&i| i < rel)
+            .last()
+            .unwrap_or(0);
+        packed = packed.saturating_add(
+            name_value(window.get(start..end).unwrap_or_default(), b"/N").unwrap_or(0),
+        );
+    }
+    let declared = find_all(bytes, b"/Size")
+        .filter_map(|at| name_value(bytes.get(at..(at + 40).min(bytes.len()))?, b"/Size"))
+        .max()
+        .unwrap_or(0);
+    let total = written.saturating_add(packed).max(declared);
+    if total > MAX_OBJECTS {
+        return Err(IngestError::TooLarge(format!(
+            "pdf declares {total} objects ({written} written, {packed} packed in object \
+             streams, cross-reference size {declared}); at most {MAX_OBJECTS} are read"
+        )));
+    }
+    Ok(())
+}
+
+/// Start offsets of every occurrence of `needle` in `hay`.
+fn find_all<'a>(hay: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+    hay.windows(needle.len())
+        .enumerate()
+        .filter(move |(_, w)| *w == needle)
+        .map(|(i, _)| i)
+}
+
+/// Occurrences of `word` standing as a PDF keyword (not inside a longer name).
+fn count_keyword(hay: &[u8], word: &[u8]) -> u64 {
+    let regular = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'/');
+    find_all(hay, word)
+        .filter(|&i| {
+            !regular(i.checked_sub(1).and_then(|j| hay.get(j))) && !regular(hay.get(i + word.len()))
+        })
+        .count() as u64
+}
+
+/// The integer after the first `key` (a whole name: `/N`, not `/Name`) in `dict`.
+fn name_value(dict: &[u8], key: &[u8]) -> Option<u64> {
+    find_all(dict, key).find_map(|at| {
+        let rest = dict.get(at + key.len()..)?;
+        if rest.first().is_some_and(|b| b.is_ascii_alphanumeric()) {
+            return None;
+        }
+        let digits: Vec<u8> = rest
+            .iter()
+            .skip_while(|b| b.is_ascii_whitespace())
+            .take_while(|b| b.is_ascii_digit())
+            .copied()
+            .collect();
+        std::str::from_utf8(&digits)
+            .ok()?
+            .parse::<u64>()
+            .ok()
+            .or_else(|| {
+                // More digits than a u64 holds: as many as can be.
+                (!digits.is_empty()).then_some(u64::MAX)
+            })
+    })
+}
+
 /// Loads the PDF, decrypting it with the empty password where it can (also used by the
-/// pixel reader, `ingest::raster::source`).
+/// pixel reader, `ingest::raster::source`). A file declaring more than [`MAX_OBJECTS`]
+/// objects is refused before the loader sees it.
 pub(crate) fn load(bytes: &[u8], budget: &Budget) -> Result<PdfDoc, IngestError> {
+    check_object_count(bytes)?;
+    budget.check_time("pdf objects")?;
     let opts = || LoadOptions {
         max_decompressed_size: Some(budget.limits.max_part_bytes as usize),
         ..LoadOptions::default()
@@ -116,6 +208,12 @@ pub(crate) fn load(bytes: &[u8], budget: &Budget) -> Result<PdfDoc, IngestError>
     if doc.is_encrypted() {
         // lopdf decrypts with the (empty) password while loading when it can; a
         // document still marked encrypted needs a password we do not have.
+        if only_attachments_encrypted(&doc) {
+            // Pages, strings and streams are written in the clear: read them with the
+            // trailer's encryption entry blanked out (the loader would hold them back).
+            let clear = without_encrypt_entry(bytes);
+            return PdfDoc::load_mem_with_options(&clear, opts()).map_err(map_load_error);
+        }
         let mut d = doc;
         if d.decrypt("").is_err() {
             return Err(IngestError::Encrypted(
@@ -125,6 +223,64 @@ pub(crate) fn load(bytes: &[u8], budget: &Budget) -> Result<PdfDoc, IngestError>
         return Ok(d);
     }
     Ok(doc)
+}
+
+/// The crypt filter name meaning "not encrypted".
+const IDENTITY_FILTER: &[u8] = b"Identity";
+/// The first security handler version with named crypt filters (`/StmF`, `/StrF`,
+/// `/EFF`); earlier versions encrypt every string and stream.
+const CRYPT_FILTER_VERSION: i64 = 4;
+
+/// True when the encryption dictionary leaves streams and strings unencrypted (`/StmF`
+/// and `/StrF` are `/Identity`, their default) and encrypts only embedded files
+/// (`/EFF`): the document itself reads without the password its attachments need.
+fn only_attachments_encrypted(doc: &PdfDoc) -> bool {
+    let Some(enc) = deref(doc, doc.trailer.get(b"Encrypt").ok()).and_then(|o| o.as_dict().ok())
+    else {
+        return false;
+    };
+    let version = enc
+        .get(b"V")
+        .ok()
+        .and_then(|v| v.as_i64().ok())
+        .unwrap_or(0);
+    let identity = |key: &[u8]| match enc.get(key) {
+        Ok(v) => v.as_name().is_ok_and(|n| n == IDENTITY_FILTER),
+        Err(_) => true,
+    };
+    version >= CRYPT_FILTER_VERSION && identity(b"StmF") && identity(b"StrF")
+}
+
+/// A copy of `bytes` with every `/Encrypt n g R` entry overwritten by spaces (offsets
+/// unchanged, so the cross-reference data stays right).
+fn without_encrypt_entry(bytes: &[u8]) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    let key = b"/Encrypt";
+    for at in find_all(bytes, key).collect::<Vec<_>>() {
+        // `n g R`: two numbers and the reference keyword.
+        let mut end = at + key.len();
+        let mut fields = 0;
+        while fields < 3 {
+            while bytes.get(end).is_some_and(u8::is_ascii_whitespace) {
+                end += 1;
+            }
+            let start = end;
+            while bytes.get(end).is_some_and(|b| b.is_ascii_alphanumeric()) {
+                end += 1;
+            }
+            if end == start {
+                break;
+            }
+            fields += 1;
+        }
+        if fields == 3
+            && bytes.get(end - 1) == Some(&b'R')
+            && let Some(slot) = out.get_mut(at..end)
+        {
+            slot.fill(b' ');
+        }
+    }
+    out
 }
 
 fn map_load_error(e: lopdf::Error) -> IngestError {

@@ -108,8 +108,10 @@ pub fn read_pdf_pictures(
         .collect();
     let started = std::time::Instant::now();
     let engine_min = engine.rules().min_confidence;
-    let texts = engine
-        .read_pictures(&jobs, budget.remaining())
+    // The engine's CPU time counts against the file's budget; it may take the wall
+    // time left before the file's ceiling (a busy machine slows it, not its cost).
+    let texts = budget
+        .count_children(|| engine.read_pictures(&jobs, budget.wall_remaining()))
         .map_err(|e| engine_error(e, budget))?;
     report.engine_seconds += started.elapsed().as_secs_f64();
     for ((picture, plan), texts) in pictures.iter().zip(&plans).zip(&texts) {

@@ -124,7 +124,7 @@ pub fn read_rels(
 
 /// The workbook part's name: the package's `officeDocument` relationship, else
 /// `xl/workbook.xml`.
-fn workbook_part(pkg: &mut Package<'_>, budget: &Budget) -> Result<String, IngestError> {
+pub(crate) fn workbook_part(pkg: &mut Package<'_>, budget: &Budget) -> Result<String, IngestError> {
     let rels = read_rels(pkg, "", budget)?;
     Ok(rels
         .into_iter()
@@ -270,8 +270,8 @@ pub struct SheetMeta {
     pub rows: Axis,
     /// Merged regions.
     pub merges: Vec<Dimensions>,
-    /// The number of grid positions between the first and last cell: what a dense
-    /// reader would allocate.
+    /// The number of grid positions between the first and last cell with content (a
+    /// styled empty cell holds none): what a dense reader would allocate.
     pub dense_cells: u64,
     /// The relationship id of the sheet's drawing.
     pub drawing_rid: Option<String>,
@@ -292,6 +292,8 @@ pub fn scan_sheet(xml: &[u8], budget: &Budget, part: &str) -> Result<SheetMeta, 
     let mut next_row: u32 = 0;
     let mut cur_row: u32 = 0;
     let mut next_col: u32 = 0;
+    // The cell element open now, until its first value child counts it.
+    let mut open_cell: Option<(u32, u32)> = None;
     loop {
         let ev = rd.next()?;
         let (Event::Start(e) | Event::Empty(e)) = &ev else {
@@ -352,11 +354,18 @@ pub fn scan_sheet(xml: &[u8], budget: &Budget, part: &str) -> Result<SheetMeta, 
                     .and_then(|r| parse_cell_ref(&r))
                     .unwrap_or((cur_row, next_col));
                 next_col = c.saturating_add(1);
-                any_cell = true;
-                min_r = min_r.min(r);
-                min_c = min_c.min(c);
-                max_r = max_r.max(r);
-                max_c = max_c.max(c);
+                // A cell element without children (styled, empty) holds nothing: the
+                // extent is measured by cells with content, as calamine keeps them.
+                open_cell = matches!(ev, Event::Start(_)).then_some((r, c));
+            }
+            "v" | "is" | "f" => {
+                if let Some((r, c)) = open_cell.take() {
+                    any_cell = true;
+                    min_r = min_r.min(r);
+                    min_c = min_c.min(c);
+                    max_r = max_r.max(r);
+                    max_c = max_c.max(c);
+                }
             }
             "mergeCell" => {
                 let Some(rf) = attr_local(e, "ref") else {

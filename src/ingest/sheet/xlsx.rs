@@ -6,7 +6,7 @@ use std::io::Cursor;
 
 use calamine::{Reader, SheetType, Xlsx, XlsxError, open_workbook_from_rs};
 
-use crate::error::IngestError;
+use crate::error::{ErrorKind, IngestError};
 use crate::ingest::limits::Budget;
 use crate::ingest::sheet::grid::{SheetExtras, build_table};
 use crate::ingest::sheet::ooxml::{self, SheetMeta};
@@ -29,6 +29,60 @@ fn map_err(e: XlsxError, what: &str) -> IngestError {
         }
         other => IngestError::corrupt(what, other),
     }
+}
+
+/// The last segment of the relationship types calamine knows for a sheet.
+const CALAMINE_SHEET_TYPES: [&str; 3] = ["worksheet", "chartsheet", "dialogsheet"];
+
+/// The relationship type of a dialog sheet: a sheet kind calamine lists but sopap never
+/// reads, standing in for sheet kinds calamine refuses.
+const DIALOG_SHEET_TYPE: &str =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/dialogsheet";
+
+/// The package as calamine must see it, when it differs from the file: UTF-16 XML parts
+/// given as UTF-8 (calamine would read nothing in them), and sheets of a kind calamine
+/// refuses for the whole workbook (an Excel 4 macro sheet of an .xlsm) presented as
+/// dialog sheets, which are skipped. `None` when the file is fine as it is.
+fn calamine_view(
+    pkg: &mut Package<'_>,
+    sheets: &[ooxml::SheetRef],
+    budget: &Budget,
+) -> Result<Option<Vec<u8>>, IngestError> {
+    let mut replaced: Vec<(String, Vec<u8>)> = Vec::new();
+    let wb = ooxml::workbook_part(pkg, budget)?;
+    let rels_part = ooxml::rels_path(&wb);
+    let odd: Vec<String> = ooxml::read_rels(pkg, &wb, budget)?
+        .into_iter()
+        .filter(|r| {
+            let last = r.kind.rsplit('/').next().unwrap_or_default();
+            !CALAMINE_SHEET_TYPES.contains(&last)
+                && sheets
+                    .iter()
+                    .any(|s| s.path.as_deref() == Some(r.target.as_str()))
+        })
+        .map(|r| r.kind)
+        .collect();
+    if !odd.is_empty()
+        && let Some(xml) = pkg.read(&rels_part, budget)?
+    {
+        let mut text = String::from_utf8_lossy(&xml).into_owned();
+        for kind in &odd {
+            text = text.replace(kind.as_str(), DIALOG_SHEET_TYPE);
+        }
+        replaced.push((rels_part.clone(), text.into_bytes()));
+    }
+    for name in pkg.transcoded().to_vec() {
+        if replaced.iter().any(|(n, _)| *n == name) {
+            continue;
+        }
+        if let Some(xml) = pkg.read(&name, budget)? {
+            replaced.push((name, xml));
+        }
+    }
+    if replaced.is_empty() {
+        return Ok(None);
+    }
+    pkg.with_parts_replaced(&replaced).map(Some)
 }
 
 /// Reads an .xlsx workbook.
@@ -84,7 +138,12 @@ pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
             continue;
         }
         if let Some(xml) = pkg.read(&name, budget)? {
-            prescan(&xml, budget, &name)?;
+            match prescan(&xml, budget, &name) {
+                // A legacy VML drawing (comment boxes, form controls) is never read:
+                // a malformed one drops that drawing, not the workbook.
+                Err(e) if lower.ends_with(".vml") && e.kind() == ErrorKind::Corrupt => continue,
+                other => other?,
+            }
             // A worksheet the workbook does not list to us may still reach calamine
             // (its relationships read differently): its references get the same checks.
             if xml.windows(b"sheetData".len()).any(|w| w == b"sheetData") {
@@ -93,7 +152,9 @@ pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
             }
         }
     }
+    let presented = calamine_view(&mut pkg, &sheets, budget)?;
     drop(pkg);
+    let bytes: &[u8] = presented.as_deref().unwrap_or(bytes);
 
     shielded("workbook", || {
         let mut wb: Xlsx<_> =
