@@ -738,3 +738,114 @@ fn synthetic_column_numbers_split_a_column_and_a_pictured_box_is_a_symbol() {
         "the box stands in the second actor's column"
     );
 }
+
+/// The texts of a synthetic page's free paragraphs, top to bottom.
+fn paragraphs(content: &str) -> Vec<String> {
+    let doc = ingest::read(&synth::pdf(content, 0, &[]), &Budget::default()).unwrap();
+    section(&doc)
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph(p) => Some(p.text.clone()),
+            Block::Table(_) => None,
+        })
+        .collect()
+}
+
+#[test]
+fn synthetic_word_gaps_follow_the_line_spacing() {
+    // Letter-spaced headings (character spacing 3 and 4.5 at size 10, words apart by a
+    // space glyph or by a TJ shift), tightly kerned text with TJ word shifts and no
+    // space glyph (plain and horizontally scaled), justified text with word spacing.
+    // Text state carries over from one text object to the next, as in a real stream.
+    let texts = paragraphs(
+        "BT /F1 10 Tf 3 Tc 100 700 Td (PELAKSANA) Tj ET \
+         BT /F1 10 Tf 4.5 Tc 100 680 Td (KEPALA BIDANG) Tj ET \
+         BT /F1 10 Tf 3 Tc 100 660 Td [(MUTU) -900 (BAKU)] TJ ET \
+         BT /F1 10 Tf 0 Tc 100 640 Td [(Mene) 40 (rima) -250 (surat) -260 (ma) 30 (suk)] TJ ET \
+         BT /F1 10 Tf 80 Tz 100 620 Td [(Arsip) -300 (dinas)] TJ ET \
+         BT /F1 10 Tf 100 Tz 12 Tw 100 600 Td (Data diolah tim) Tj ET \
+         BT /F1 10 Tf 0 Tw 100 580 Td [(1) -280 (-) -280 (5) -280 (hari)] TJ ET",
+    );
+    assert_eq!(
+        texts,
+        [
+            "PELAKSANA",
+            "KEPALA BIDANG",
+            "MUTU BAKU",
+            "Menerima surat masuk",
+            "Arsip dinas",
+            "Data diolah tim",
+            "1 - 5 hari",
+        ]
+    );
+}
+
+#[test]
+fn synthetic_overprinted_words_read_once() {
+    // "Kegiatan" printed three times with a small shift (fake bold), "Output" twice on
+    // the same spot, next to a word printed once: each word once, double letters kept.
+    let texts = paragraphs(
+        "BT /F1 10 Tf 100 700 Td (Kegiatan) Tj ET \
+         BT /F1 10 Tf 100.4 700.2 Td (Kegiatan) Tj ET \
+         BT /F1 10 Tf 100.8 700 Td (Kegiatan) Tj ET \
+         BT /F1 10 Tf 200 700 Td (Output) Tj ET BT /F1 10 Tf 200 700 Td (Output) Tj ET \
+         BT /F1 10 Tf 100 680 Td (Sukses ditelaah) Tj ET",
+    );
+    assert_eq!(texts, ["Kegiatan Output", "Sukses ditelaah"]);
+}
+
+#[test]
+fn synthetic_wrapped_cell_lines_rejoin_cut_words() {
+    // A two-row grid of three columns whose first row holds an actor name cut at a
+    // hyphen, a reduplication cut at its hyphen, and two plain lines that stay two lines.
+    let grid = "0.5 w 100 700 m 400 700 l S 100 640 m 400 640 l S 100 610 m 400 610 l S \
+        100 700 m 100 610 l S 200 700 m 200 610 l S 300 700 m 300 610 l S 400 700 m 400 610 l S \
+        BT /F1 9 Tf 104 620 Td (Satu) Tj ET \
+        BT /F1 9 Tf 104 688 Td (Kepala Sub-) Tj 0 -11 Td (bagian Umum) Tj ET \
+        BT /F1 9 Tf 204 688 Td (Data masing-) Tj 0 -11 Td (masing bidang) Tj ET \
+        BT /F1 9 Tf 304 688 Td (Pengaduan) Tj 0 -11 Td (tercatat) Tj ET";
+    let doc = ingest::read(&synth::pdf(grid, 0, &[]), &Budget::default()).unwrap();
+    let (_, t) = tables(&doc)[0];
+    assert_eq!(
+        t.row_texts(0),
+        [
+            "Kepala Subbagian Umum",
+            "Data masing-masing bidang",
+            "Pengaduan\ntercatat"
+        ]
+    );
+}
+
+#[test]
+fn synthetic_wrapped_narrative_step_stays_one_step() {
+    use sopap::sop::SopRules;
+    let doc = ingest::read(
+        &synth::pdf(
+            "BT /F1 10 Tf 100 700 Td (1. Pemohon mengajukan permohonan informasi kepada) Tj ET \
+             BT /F1 10 Tf 112 686 Td (petugas layanan secara tertulis.) Tj ET \
+             BT /F1 10 Tf 100 672 Td (2. Petugas mencatat permohonan dalam buku register.) Tj ET",
+            0,
+            &[],
+        ),
+        &Budget::default(),
+    )
+    .unwrap();
+    let paras: Vec<&sopap::model::Paragraph> = section(&doc)
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph(p) => Some(p),
+            Block::Table(_) => None,
+        })
+        .collect();
+    let rules = sopap::Rules::defaults().unwrap();
+    let steps = sopap::sop::narrative::parse_paragraphs(&paras, rules.vocab());
+    assert_eq!(steps.len(), 2, "{steps:?}");
+    assert_eq!(
+        steps[0].activity,
+        "Pemohon mengajukan permohonan informasi kepada petugas layanan secara tertulis."
+    );
+    assert_eq!(steps[0].actors, ["Pemohon"]);
+    assert_eq!(steps[1].actors, ["Petugas"]);
+}

@@ -571,9 +571,56 @@ fn pictured_symbols(
                 line: None,
             })
             .collect();
+        if ruled_grid(&found) {
+            continue;
+        }
         out.extend(found);
     }
     out
+}
+
+/// Largest gap, in points, between two outlines that share an edge: the width of the
+/// ruling between two cells of a pictured table.
+const SHARED_EDGE_GAP: f32 = 3.0;
+
+/// Share of the shorter side two outlines must overlap along a shared edge.
+const SHARED_EDGE_OVERLAP: f32 = 0.8;
+
+/// True when a picture's outlines form a ruled grid (a pictured table, such as a
+/// signature table): at least two of them, and at least half of them, share an edge
+/// with another. Flowchart symbols stand apart, joined only by connectors.
+fn ruled_grid(found: &[Cand]) -> bool {
+    let boxes: Vec<&Rect> = found
+        .iter()
+        .filter(|c| c.kind == ShapeKind::Process)
+        .map(|c| &c.bbox)
+        .collect();
+    let adjoining = boxes
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| {
+            boxes
+                .iter()
+                .enumerate()
+                .any(|(j, b)| *i != j && share_edge(a, b))
+        })
+        .count();
+    adjoining >= 2 && adjoining * 2 >= found.len()
+}
+
+/// True when two boxes lie side by side or one above the other with only a ruling
+/// between them, overlapping along that edge.
+fn share_edge(a: &Rect, b: &Rect) -> bool {
+    let overlap = |a0: f32, a1: f32, b0: f32, b1: f32| {
+        let len = (a1.min(b1) - a0.max(b0)).max(0.0);
+        len >= SHARED_EDGE_OVERLAP * (a1 - a0).min(b1 - b0)
+    };
+    let near = |x: f32, y: f32| (x - y).abs() <= SHARED_EDGE_GAP;
+    let side =
+        (near(a.x + a.w, b.x) || near(b.x + b.w, a.x)) && overlap(a.y, a.y + a.h, b.y, b.y + b.h);
+    let stacked =
+        (near(a.y + a.h, b.y) || near(b.y + b.h, a.y)) && overlap(a.x, a.x + a.w, b.x, b.x + b.w);
+    side || stacked
 }
 
 /// The geometry name of a symbol found in a picture laid over a table.
@@ -887,7 +934,7 @@ fn build_table(
     for (ci, c) in grid.cells.iter().enumerate() {
         let text = in_cell
             .remove(&(gi, ci))
-            .map(|gs| join(&text::lines(&gs), "\n"))
+            .map(|gs| text::join_wrapped(&text::lines(&gs)))
             .unwrap_or_default();
         if let Some(row) = rows.get_mut(c.row) {
             row.cells.push(Cell {

@@ -3,8 +3,37 @@
 
 use super::content::Glyph;
 
-/// A gap wider than this fraction of the font size separates two words.
+/// A gap wider than this fraction of the font size, over the line's own letter gap,
+/// separates two words.
 const WORD_GAP: f32 = 0.18;
+
+/// The smallest letter spacing, as a fraction of the font size, read as spacing set
+/// on purpose (smaller gaps are rounding and kerning, which the plain threshold covers).
+const MIN_LETTER_SPACING: f32 = 0.1;
+
+/// Gaps within this fraction of the font size of each other count as the same spacing.
+const SPACING_TOLERANCE: f32 = 0.05;
+
+/// The line's letter gap is read at this quantile of its gaps between letters (the
+/// lower quartile: most gaps on a line lie between letters, the fewer between words).
+const LETTER_GAP_QUANTILE: f32 = 0.25;
+
+/// How many gaps alike to the letter gap make a line letter-spaced.
+const MIN_SPACED_GAPS: usize = 3;
+
+/// Two glyphs with the same text whose origins lie closer than this fraction of the
+/// font size (in x and in y) are one glyph printed twice (fake bold, overprint).
+const OVERPRINT_SHIFT: f32 = 0.15;
+
+/// The largest letter gap, as a fraction of the font size, still read as letter
+/// spacing (a heading set "P E L A K S A N A" with character spacing); a gap whose
+/// neighbouring gaps are wider than this sits among word gaps, and the plain
+/// threshold applies.
+const MAX_LETTER_SPACING: f32 = 0.8;
+
+/// How many leading letters of the words either side of a line-end hyphen, when alike,
+/// make it a reduplication ("masing-" / "masing") whose hyphen stays.
+const REDUPLICATION_PREFIX: usize = 3;
 
 /// One line of text.
 #[derive(Clone, Debug)]
@@ -32,8 +61,9 @@ impl Line {
 /// glyph between them. Space glyphs are dropped.
 pub fn words<'g>(glyphs: &[&'g Glyph]) -> Vec<Vec<&'g Glyph>> {
     let mut out = Vec::new();
-    for mut line in line_groups(glyphs) {
-        line.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    for line in line_groups(glyphs) {
+        let line = single_print(line);
+        let letter_gap = letter_spacing(&line);
         let mut cur: Vec<&Glyph> = Vec::new();
         for g in line {
             if g.text == " " {
@@ -43,7 +73,7 @@ pub fn words<'g>(glyphs: &[&'g Glyph]) -> Vec<Vec<&'g Glyph>> {
                 continue;
             }
             if let Some(p) = cur.last()
-                && g.x0 - p.x1 > WORD_GAP * g.size.max(p.size)
+                && word_gap(p, g, letter_gap)
             {
                 out.push(std::mem::take(&mut cur));
             }
@@ -87,8 +117,133 @@ fn line_groups<'g>(glyphs: &[&'g Glyph]) -> Vec<Vec<&'g Glyph>> {
     groups
 }
 
-fn join_line(mut gs: Vec<&Glyph>) -> Option<Line> {
+/// The line's glyphs left to right, each glyph printed twice or more at (nearly) the
+/// same spot kept once.
+fn single_print<'g>(mut gs: Vec<&'g Glyph>) -> Vec<&'g Glyph> {
     gs.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    let mut kept: Vec<&'g Glyph> = Vec::with_capacity(gs.len());
+    for g in gs {
+        let reach = OVERPRINT_SHIFT * g.size;
+        let printed = g.text != " "
+            && kept
+                .iter()
+                .rev()
+                .take_while(|k| g.x0 - k.x0 < reach)
+                .any(|k| {
+                    k.text == g.text && (g.x0 - k.x0).abs() < reach && (g.y - k.y).abs() < reach
+                });
+        if !printed {
+            kept.push(g);
+        }
+    }
+    kept
+}
+
+/// The line's letter spacing (page units), else 0 (the font's advance widths already
+/// place letters). Letter spacing is set on purpose ("P E L A K S A N A" printed with
+/// character spacing): the lower quartile of the gaps between neighbouring single
+/// letters lies between [`MIN_LETTER_SPACING`] and [`MAX_LETTER_SPACING`] of the font
+/// size and at least [`MIN_SPACED_GAPS`] gaps agree with it within
+/// [`SPACING_TOLERANCE`]. A word gap in such a line stands out against the spacing;
+/// short tokens between plain word gaps ("1 - 5") are a minority of the gaps.
+fn letter_spacing(line: &[&Glyph]) -> f32 {
+    let letter = |g: &Glyph| g.text != " " && g.text.chars().count() == 1;
+    let mut size = 0.0f32;
+    let mut gaps: Vec<f32> = Vec::new();
+    for pair in line.windows(2) {
+        if let [a, b] = pair
+            && letter(a)
+            && letter(b)
+        {
+            gaps.push(b.x0 - a.x1);
+            size = size.max(a.size).max(b.size);
+        }
+    }
+    gaps.sort_by(f32::total_cmp);
+    // Truncation gives the quantile's rank.
+    let rank = (gaps.len() as f32 * LETTER_GAP_QUANTILE) as usize;
+    let Some(q) = gaps.get(rank).copied() else {
+        return 0.0;
+    };
+    let alike = gaps
+        .iter()
+        .filter(|g| (**g - q).abs() <= SPACING_TOLERANCE * size)
+        .count();
+    let spaced = q >= MIN_LETTER_SPACING * size && q <= MAX_LETTER_SPACING * size;
+    if alike >= MIN_SPACED_GAPS && spaced {
+        q
+    } else {
+        0.0
+    }
+}
+
+/// True when the gap between two neighbouring glyphs separates words: wider than
+/// the line's letter gap by a share of the font size.
+fn word_gap(p: &Glyph, g: &Glyph, letter_gap: f32) -> bool {
+    g.x0 - p.x1 > letter_gap + WORD_GAP * g.size.max(p.size)
+}
+
+/// Joins a cell's lines into its text, one line a text line (`\n`), except where a
+/// word was cut by the wrap at a hyphen after a letter: "Sub-" / "bagian" joins as
+/// "Subbagian", "Senin-" / "Kamis" and a reduplication ("masing-" / "masing") keep
+/// their hyphen, joined without a break.
+pub fn join_wrapped(lines: &[Line]) -> String {
+    let mut out = String::new();
+    let mut prev: Option<&Line> = None;
+    for l in lines {
+        if let Some(p) = prev {
+            match cut_word(&p.text, &l.text) {
+                Cut::Hyphen => {
+                    out.pop();
+                }
+                Cut::Keep => {}
+                Cut::None => out.push('\n'),
+            }
+        }
+        out.push_str(&l.text);
+        prev = Some(l);
+    }
+    out
+}
+
+/// How a line break cut a word, if it did.
+enum Cut {
+    /// "Sub-" / "bagian": the hyphen goes, the halves join.
+    Hyphen,
+    /// "Senin-" / "Kamis", "masing-" / "masing": the halves join, the hyphen stays.
+    Keep,
+    /// A break between words.
+    None,
+}
+
+fn cut_word(prev: &str, next: &str) -> Cut {
+    let Some(stem) = prev.strip_suffix('-') else {
+        return Cut::None;
+    };
+    let last_word = stem.rsplit(' ').next().unwrap_or("");
+    if !last_word.chars().last().is_some_and(char::is_alphabetic) {
+        return Cut::None;
+    }
+    let next_word = next.split(' ').next().unwrap_or("");
+    let head = |w: &str| -> String {
+        w.chars()
+            .take(REDUPLICATION_PREFIX)
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let reduplicated = head(last_word) == head(next_word);
+    if next_word.chars().next().is_some_and(char::is_lowercase) && !reduplicated {
+        Cut::Hyphen
+    } else if next_word.chars().next().is_some_and(char::is_alphabetic) {
+        Cut::Keep
+    } else {
+        Cut::None
+    }
+}
+
+fn join_line(gs: Vec<&Glyph>) -> Option<Line> {
+    let gs = single_print(gs);
+    let letter_gap = letter_spacing(&gs);
     let mut text = String::new();
     let mut prev: Option<&Glyph> = None;
     let mut size = 0.0f32;
@@ -102,15 +257,11 @@ fn join_line(mut gs: Vec<&Glyph>) -> Option<Line> {
             }
             continue;
         }
-        if let Some(p) = prev {
-            // The same glyph drawn twice at (nearly) the same spot: fake bold.
-            if p.text == g.text && (g.x0 - p.x0).abs() < 0.15 * g.size {
-                continue;
-            }
-            let gap = g.x0 - p.x1;
-            if gap > WORD_GAP * g.size.max(p.size) && !text.ends_with(' ') {
-                text.push(' ');
-            }
+        if let Some(p) = prev
+            && word_gap(p, g, letter_gap)
+            && !text.ends_with(' ')
+        {
+            text.push(' ');
         }
         text.push_str(&g.text);
         size = size.max(g.size);
