@@ -48,7 +48,14 @@ fn check_archive(archive: &Path) -> Option<usize> {
     for (k, line) in text.lines().enumerate() {
         let sop: Sop = serde_json::from_str(line).unwrap();
         let file = out.path().join(format!("sop{k}.bpmn"));
-        std::fs::write(&file, to_bpmn(&sop)).unwrap();
+        let xml = to_bpmn(&sop);
+        let crossed = overlapping_boxes(&xml);
+        assert!(
+            crossed.is_empty(),
+            "{}: DI boxes overlap: {crossed:?}",
+            sop.id
+        );
+        std::fs::write(&file, xml).unwrap();
         let mut steps = Vec::new();
         let mut branches = Vec::new();
         for (i, s) in sop.steps.iter().enumerate() {
@@ -98,6 +105,110 @@ fn check_archive(archive: &Path) -> Option<usize> {
     );
     assert_eq!(stdout.trim(), format!("ok {}", items.len()));
     Some(gateways)
+}
+
+/// A box of the diagram interchange: the element's DI id, "shape" or "label", and x, y,
+/// width, height.
+type DiBox = (String, &'static str, i64, i64, i64, i64);
+
+/// Every shape (tasks, gateways, events, annotations) and every label (gateway and event
+/// names, flow names) of a diagram's DI; lanes and the pool hold the others.
+fn di_boxes(xml: &str) -> Vec<DiBox> {
+    let element = regex::Regex::new(
+        r#"(?s)<bpmndi:BPMN(Shape|Edge) id="([^"]+)"[^>]*>(.*?)</bpmndi:BPMN(?:Shape|Edge)>"#,
+    )
+    .unwrap();
+    let bounds =
+        regex::Regex::new(r#"<dc:Bounds x="(-?\d+)" y="(-?\d+)" width="(\d+)" height="(\d+)""#)
+            .unwrap();
+    let num = |c: &regex::Captures, i: usize| c[i].parse::<i64>().unwrap();
+    let mut out = Vec::new();
+    for e in element.captures_iter(xml) {
+        let id = e[2].to_string();
+        if id.starts_with("Participant") || id.starts_with("Lane") {
+            continue;
+        }
+        let body = &e[3];
+        let (shape, label) = match body.split_once("<bpmndi:BPMNLabel>") {
+            Some((s, l)) => (s, Some(l)),
+            None => (body, None),
+        };
+        if &e[1] == "Shape"
+            && let Some(b) = bounds.captures(shape)
+        {
+            out.push((
+                id.clone(),
+                "shape",
+                num(&b, 1),
+                num(&b, 2),
+                num(&b, 3),
+                num(&b, 4),
+            ));
+        }
+        if let Some(b) = label.and_then(|l| bounds.captures(l)) {
+            out.push((id, "label", num(&b, 1), num(&b, 2), num(&b, 3), num(&b, 4)));
+        }
+    }
+    out
+}
+
+/// Every pair of DI boxes (shapes and labels) of `xml` that overlap.
+fn overlapping_boxes(xml: &str) -> Vec<(String, String)> {
+    let boxes = di_boxes(xml);
+    let mut crossed = Vec::new();
+    for (i, a) in boxes.iter().enumerate() {
+        for b in boxes.iter().skip(i + 1) {
+            if a.2 < b.2 + b.4 && b.2 < a.2 + a.4 && a.3 < b.3 + b.5 && b.3 < a.3 + a.5 {
+                crossed.push((format!("{} {}", a.0, a.1), format!("{} {}", b.0, b.1)));
+            }
+        }
+    }
+    crossed
+}
+
+/// The control SOP of tests/bpmn_js: a decision (step 4) with both targets.
+fn control_sop() -> Sop {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/bpmn_js/control_sop.json"
+    ))
+    .unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn assumption_notes_and_gateway_names_never_overlap() {
+    // Variations: a decision without its "Tidak" target (so the flow is assumed and
+    // noted) whose question is short or wraps over many lines, alone or beside a second
+    // noted decision in the same lane.
+    let words = "Apakah berkas permohonan yang diajukan sudah lengkap dan benar sesuai ketentuan";
+    for (repeat, second) in [(1, false), (3, false), (6, false), (6, true), (10, true)] {
+        let mut sop = control_sop();
+        let question = vec![words; repeat].join(" ");
+        sop.steps[3].activity = question.clone();
+        sop.steps[3].if_no = None;
+        if second {
+            sop.steps[4].symbol = Some(Symbol::Decision);
+            sop.steps[4].actors = sop.steps[3].actors.clone();
+            sop.steps[4].activity = question.clone();
+            sop.steps[4].if_yes = Some(6);
+            sop.steps[4].if_no = None;
+        }
+        let xml = to_bpmn(&sop);
+        assert!(xml.contains("<bpmn:textAnnotation"), "no note drawn");
+        let boxes = di_boxes(&xml);
+        assert!(
+            boxes
+                .iter()
+                .any(|b| b.0 == "Step_4_di" && b.1 == "label" && b.5 > 15),
+            "the gateway's name has no label box: {boxes:?}"
+        );
+        let crossed = overlapping_boxes(&xml);
+        assert!(
+            crossed.is_empty(),
+            "{repeat}x question, second decision {second}: {crossed:?}"
+        );
+    }
 }
 
 #[test]

@@ -367,3 +367,33 @@ fn docx_flow_over_pages_ends_and_restarts_at_numbered_off_page_pairs() {
     );
     assert!(!short.contains("Off-page Connector"));
 }
+
+#[test]
+fn decision_without_a_named_no_branch_gets_its_assumed_arrow_and_note_in_docx_and_xlsx() {
+    // The SOP names only the "Ya" target: the "Tidak" arrow goes back to step 1 (the
+    // BPMN's rule) and the Catatan Migrasi page says so.
+    let mut sop = sample();
+    sop.steps[1].if_no = None;
+    sop.steps[1].next = vec![3];
+    let doc = part(&render(&sop, Format::Docx).unwrap(), "word/document.xml");
+    assert_eq!(
+        doc.matches("<wps:cNvCnPr/>").count(),
+        4,
+        "1→2, 2→3, 2→1 (assumed), 3→4"
+    );
+    assert!(doc.contains("<w:t>Ya</w:t>") && doc.contains("<w:t>Tidak</w:t>"));
+    assert!(doc.contains("branch-assumed"));
+    assert!(doc.contains("kembali ke langkah 1"));
+    let bytes = render(&sop, Format::Xlsx).unwrap();
+    let drawing = part(&bytes, "xl/drawings/drawing1.xml");
+    assert_eq!(drawing.matches("<xdr:cxnSp").count(), 4);
+    assert!(drawing.contains("<a:t>Tidak</a:t>"));
+    let strings = part(&bytes, "xl/sharedStrings.xml");
+    assert!(strings.contains("kembali ke langkah 1"), "no Asumsi note");
+    // Without the assumption nothing of the kind is noted.
+    let doc = part(
+        &render(&sample(), Format::Docx).unwrap(),
+        "word/document.xml",
+    );
+    assert!(!doc.contains("branch-assumed"));
+}

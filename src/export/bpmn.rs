@@ -14,6 +14,7 @@
 
 use std::fmt::Write;
 
+pub use super::layout::{DecisionTargets, decision_targets};
 use super::layout::{tanggal, xml_escape};
 use crate::sop::record::{Sop, Step, Symbol};
 
@@ -43,9 +44,17 @@ const LANE_TOP: i64 = 110;
 const LANE_BOTTOM: i64 = 50;
 /// Vertical distance between two parallel routes in a lane's top or bottom band.
 const TRACK_STEP: i64 = 8;
-/// Size of a text annotation noting an assumption.
+/// Horizontal run of a forward flow before (or after) its elbow, and the longer run
+/// out of a gateway, which holds the branch name ("Ya"/"Tidak") above or below it.
+const ELBOW: i64 = 20;
+const BRANCH_ELBOW: i64 = 44;
+/// Width of a text annotation noting an assumption, its least height, and the
+/// characters per line of its text (bpmn-js wraps it inside the box's padding).
 const NOTE_W: i64 = 170;
-const NOTE_H: i64 = 44;
+const NOTE_MIN_H: i64 = 44;
+const NOTE_CHARS: usize = 24;
+/// Padding above and below an annotation's text (pixels).
+const NOTE_PAD: i64 = 10;
 
 /// The BPMN element a node is drawn as.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -117,79 +126,11 @@ fn documentation(s: &Step) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("\n"))
 }
 
-/// Where a decision's two branches go, as step indexes (`None`: the end event), and the
-/// assumption made for a branch the SOP does not name.
-#[derive(Clone, Debug, PartialEq)]
-pub struct DecisionTargets {
-    /// The "Ya" target.
-    pub yes: Option<usize>,
-    /// The "Tidak" target.
-    pub no: Option<usize>,
-    /// Why a target was assumed (Bahasa Indonesia), when one was.
-    pub assumption: Option<String>,
-}
-
-/// The targets of decision step `i` of `sop`: `if_yes` / `if_no` where the SOP names
-/// them; otherwise "Ya" follows the step's `next` link (or the following step) and
-/// "Tidak" returns to the step before the decision (the standard's convention: a
-/// rejected document goes back to the step that produced it), or ends the process when
-/// the decision is the first step.
-pub fn decision_targets(sop: &Sop, i: usize) -> DecisionTargets {
-    let idx = |no: u32| sop.steps.iter().position(|x| x.no == no);
-    let Some(s) = sop.steps.get(i) else {
-        return DecisionTargets {
-            yes: None,
-            no: None,
-            assumption: None,
-        };
-    };
-    let named_no = s.if_no.and_then(idx);
-    let yes = s.if_yes.and_then(idx).or_else(|| {
-        s.next
-            .iter()
-            .filter_map(|&n| idx(n))
-            .find(|&t| Some(t) != named_no)
-            .or_else(|| (i + 1 < sop.steps.len()).then_some(i + 1))
-    });
-    let mut notes = Vec::new();
-    if s.if_yes.and_then(idx).is_none() {
-        notes.push(match yes.and_then(|t| sop.steps.get(t)) {
-            Some(t) => format!(
-                "cabang \"Ya\" tidak disebut dokumen; diarahkan ke langkah {} (langkah berikutnya)",
-                t.no
-            ),
-            None => "cabang \"Ya\" tidak disebut dokumen; diarahkan ke akhir proses".to_string(),
-        });
-    }
-    let no = match named_no {
-        Some(t) => Some(t),
-        None => {
-            let back = i.checked_sub(1);
-            notes.push(match back.and_then(|t| sop.steps.get(t)) {
-                Some(t) => format!(
-                    "cabang \"Tidak\" tidak disebut dokumen; diarahkan kembali ke langkah {} \
-                     (aturan bawaan: kembali ke langkah sebelumnya untuk diperbaiki)",
-                    t.no
-                ),
-                None => "cabang \"Tidak\" tidak disebut dokumen; diarahkan ke akhir proses \
-                         (aturan bawaan)"
-                    .to_string(),
-            });
-            back
-        }
-    };
-    DecisionTargets {
-        yes,
-        no,
-        assumption: (!notes.is_empty()).then(|| format!("Asumsi: {}.", notes.join("; "))),
-    }
-}
-
 /// Renders `sop` as BPMN 2.0 XML.
 pub fn to_bpmn(sop: &Sop) -> String {
-    let mut g = build_graph(sop);
-    let lane_heights = place(&mut g);
-    write_xml(sop, &g, &lane_heights)
+    let g = build_graph(sop);
+    let frame = place(&g);
+    write_xml(sop, &g, &frame)
 }
 
 /// The lane index of each step: its first known actor's lane; the last lane
@@ -358,46 +299,118 @@ fn label_height(n: &Node) -> i64 {
     }
 }
 
-/// The height of each lane: room for its tallest node and external label, plus the
-/// top and bottom bands for routes.
-fn place(g: &mut Graph) -> Vec<i64> {
+/// Top of an assumption note below its lane's top edge (pixels).
+const NOTE_TOP: i64 = 4;
+/// Gap kept between two boxes stacked in a lane's top band: a note and the gateway name
+/// below it, or a gateway name and its gateway (pixels).
+const BAND_GAP: i64 = 6;
+/// Room kept at the top of a lane without notes for the over-the-top routes (four
+/// tracks from 12 px down) before a gateway name may start (pixels).
+const ROUTE_BAND: i64 = 40;
+
+/// The vertical layout of the lanes: each lane's top edge and height, and its top band
+/// (the distance from the lane's top edge to its row of tasks).
+struct LaneFrame {
+    tops: Vec<i64>,
+    heights: Vec<i64>,
+    bands: Vec<i64>,
+    total: i64,
+}
+
+impl LaneFrame {
+    fn top(&self, lane: usize) -> i64 {
+        self.tops.get(lane).copied().unwrap_or(0)
+    }
+
+    fn bottom(&self, lane: usize) -> i64 {
+        self.top(lane) + self.heights.get(lane).copied().unwrap_or(LANE_MIN_H)
+    }
+
+    fn band(&self, lane: usize) -> i64 {
+        self.bands.get(lane).copied().unwrap_or(LANE_TOP)
+    }
+}
+
+/// Offset of a gateway or event shape's top below the top of its lane's row of tasks:
+/// centred on the line through the centres of the least-high tasks.
+fn row_offset(n: &Node) -> i64 {
+    if n.kind == Kind::Task {
+        0
+    } else {
+        TASK_MIN_H / 2 - size(n).1 / 2
+    }
+}
+
+/// Height of the annotation holding `text`: its wrapped lines and padding.
+fn note_height(text: &str) -> i64 {
+    (wrapped_lines(text, NOTE_CHARS) * LINE_PX + NOTE_PAD).max(NOTE_MIN_H)
+}
+
+/// The top band of each lane: at least [`LANE_TOP`], grown so that every gateway name
+/// (written above its gateway) starts below the lane's assumption notes, or below the
+/// over-the-top routes where the lane has no note.
+fn lane_bands(g: &Graph) -> Vec<i64> {
+    let mut bands = vec![LANE_TOP; g.lanes.len()];
+    // The tallest assumption note of each lane (0: none).
+    let mut notes = vec![0; g.lanes.len()];
+    for f in &g.flows {
+        if let (Some(text), Some(n)) = (&f.assumption, g.nodes.get(f.from))
+            && let Some(h) = notes.get_mut(n.lane)
+        {
+            *h = (*h).max(note_height(text));
+        }
+    }
+    for n in g.nodes.iter().filter(|n| n.kind == Kind::Gateway) {
+        let floor = match notes.get(n.lane).copied().unwrap_or(0) {
+            0 => ROUTE_BAND,
+            h => NOTE_TOP + h + BAND_GAP,
+        };
+        // The name's top is band + row offset - gap - label height; keep it at the floor.
+        let need = floor + label_height(n) + BAND_GAP - row_offset(n);
+        if let Some(b) = bands.get_mut(n.lane) {
+            *b = (*b).max(need);
+        }
+    }
+    bands
+}
+
+/// The lanes' frame: each lane as high as its top band, its tallest node and external
+/// label, and the bottom band for back flows.
+fn place(g: &Graph) -> LaneFrame {
+    let bands = lane_bands(g);
     let mut heights = vec![LANE_MIN_H; g.lanes.len()];
     for n in &g.nodes {
         let (_, h) = size(n);
-        let need = LANE_TOP + h.max(TASK_MIN_H) + 6 + label_height(n) + LANE_BOTTOM;
+        let band = bands.get(n.lane).copied().unwrap_or(LANE_TOP);
+        let need = band + h.max(TASK_MIN_H) + BAND_GAP + label_height(n) + LANE_BOTTOM;
         if let Some(l) = heights.get_mut(n.lane) {
             *l = (*l).max(need);
         }
     }
-    heights
-}
-
-/// Top edge of each lane, and the total height.
-fn lane_tops(heights: &[i64]) -> (Vec<i64>, i64) {
     let mut tops = Vec::with_capacity(heights.len());
     let mut y = 0;
-    for h in heights {
+    for h in &heights {
         tops.push(y);
         y += h;
     }
-    (tops, y)
+    LaneFrame {
+        tops,
+        heights,
+        bands,
+        total: y,
+    }
 }
 
-/// Top-left corner and size of a node's shape: centred in its slot, its centre on the
-/// lane's centre line of tasks (`LANE_TOP` + half the least task height).
-fn bounds(n: &Node, tops: &[i64]) -> (i64, i64, i64, i64) {
+/// Top-left corner and size of a node's shape: centred in its slot, below its lane's
+/// top band, gateways and events centred on the line through the least-high tasks.
+fn bounds(n: &Node, frame: &LaneFrame) -> (i64, i64, i64, i64) {
     let (w, h) = size(n);
     let cx = LANE_X + SLOT_X0 + n.slot * PITCH + TASK_W / 2;
-    let top = tops.get(n.lane).copied().unwrap_or(0) + LANE_TOP;
-    let y = if n.kind == Kind::Task {
-        top
-    } else {
-        top + TASK_MIN_H / 2 - h / 2
-    };
+    let y = frame.top(n.lane) + frame.band(n.lane) + row_offset(n);
     (cx - w / 2, y, w, h)
 }
 
-fn write_xml(sop: &Sop, g: &Graph, lane_heights: &[i64]) -> String {
+fn write_xml(sop: &Sop, g: &Graph, frame: &LaneFrame) -> String {
     let title = sop
         .identity
         .title
@@ -534,21 +547,21 @@ fn write_xml(sop: &Sop, g: &Graph, lane_heights: &[i64]) -> String {
         }
     }
     let _ = writeln!(x, "  </bpmn:process>");
-    write_di(&mut x, g, lane_heights);
+    write_di(&mut x, g, frame);
     x.push_str("</bpmn:definitions>\n");
     x
 }
 
 /// The waypoints of a flow from `a` to `b`; `track` separates parallel routes in a
 /// lane's top or bottom band.
-fn route(g: &Graph, f: &Flow, tops: &[i64], heights: &[i64], track: i64) -> Vec<(i64, i64)> {
+fn route(g: &Graph, f: &Flow, frame: &LaneFrame, track: i64) -> Vec<(i64, i64)> {
     let (Some(a), Some(b)) = (g.nodes.get(f.from), g.nodes.get(f.to)) else {
         return Vec::new();
     };
-    let (ax, ay, aw, ah) = bounds(a, tops);
-    let (bx, by, bw, bh) = bounds(b, tops);
-    let lane_top = |l: usize| tops.get(l).copied().unwrap_or(0);
-    let lane_bottom = |l: usize| lane_top(l) + heights.get(l).copied().unwrap_or(LANE_MIN_H);
+    let (ax, ay, aw, ah) = bounds(a, frame);
+    let (bx, by, bw, bh) = bounds(b, frame);
+    let lane_top = |l: usize| frame.top(l);
+    let lane_bottom = |l: usize| frame.bottom(l);
     let mut pts = Vec::with_capacity(4);
     // A node standing between the two slots in a lane the direct route crosses.
     let lo = a.lane.min(b.lane);
@@ -563,7 +576,15 @@ fn route(g: &Graph, f: &Flow, tops: &[i64], heights: &[i64], track: i64) -> Vec<
         let (tx, ty) = (bx, by + bh.min(TASK_MIN_H) / 2);
         pts.push((sx, sy));
         if sy != ty {
-            let mx = tx - 20;
+            // The elbow stands before the target, or, where the target's name is
+            // written above or below it (gateways, events), near the source so that
+            // the vertical run passes clear of that name (past a gateway source's
+            // branch name).
+            let mx = match (b.kind, a.kind) {
+                (Kind::Task, _) => tx - ELBOW,
+                (_, Kind::Gateway) => sx + BRANCH_ELBOW,
+                _ => sx + ELBOW,
+            };
             pts.push((mx, sy));
             pts.push((mx, ty));
         }
@@ -586,8 +607,8 @@ fn route(g: &Graph, f: &Flow, tops: &[i64], heights: &[i64], track: i64) -> Vec<
     pts
 }
 
-fn write_di(x: &mut String, g: &Graph, heights: &[i64]) {
-    let (tops, total) = lane_tops(heights);
+fn write_di(x: &mut String, g: &Graph, frame: &LaneFrame) {
+    let total = frame.total;
     let slots = g.nodes.iter().map(|n| n.slot).max().unwrap_or(0) + 1;
     let width = SLOT_X0 + slots * PITCH + 20;
     let _ = writeln!(
@@ -599,16 +620,16 @@ fn write_di(x: &mut String, g: &Graph, heights: &[i64]) {
         "      <bpmndi:BPMNShape id=\"Participant_1_di\" bpmnElement=\"Participant_1\" isHorizontal=\"true\"><dc:Bounds x=\"{POOL_X}\" y=\"0\" width=\"{}\" height=\"{total}\"/></bpmndi:BPMNShape>",
         width + (LANE_X - POOL_X)
     );
-    for (li, h) in heights.iter().enumerate() {
+    for (li, h) in frame.heights.iter().enumerate() {
         let _ = writeln!(
             x,
             "      <bpmndi:BPMNShape id=\"Lane_{n}_di\" bpmnElement=\"Lane_{n}\" isHorizontal=\"true\"><dc:Bounds x=\"{LANE_X}\" y=\"{}\" width=\"{width}\" height=\"{h}\"/></bpmndi:BPMNShape>",
-            tops.get(li).copied().unwrap_or(0),
+            frame.top(li),
             n = li + 1
         );
     }
     for n in &g.nodes {
-        let (bx, by, w, h) = bounds(n, &tops);
+        let (bx, by, w, h) = bounds(n, frame);
         let marker = if n.kind == Kind::Gateway {
             " isMarkerVisible=\"true\""
         } else {
@@ -622,7 +643,7 @@ fn write_di(x: &mut String, g: &Graph, heights: &[i64]) {
         let lh = label_height(n);
         if lh > 0 {
             let ly = if n.kind == Kind::Gateway {
-                by - lh - 6
+                by - lh - BAND_GAP
             } else {
                 by + h + 6
             };
@@ -650,7 +671,7 @@ fn write_di(x: &mut String, g: &Graph, heights: &[i64]) {
             *t += 1;
             *t - 1
         } % 4;
-        let pts = route(g, f, &tops, heights, track);
+        let pts = route(g, f, frame, track);
         let _ = write!(
             x,
             "      <bpmndi:BPMNEdge id=\"{id}_di\" bpmnElement=\"{id}\">",
@@ -660,11 +681,16 @@ fn write_di(x: &mut String, g: &Graph, heights: &[i64]) {
             let _ = write!(x, "<di:waypoint x=\"{px}\" y=\"{py}\"/>");
         }
         if let (Some(name), Some(&(px, py)), Some(&(_, qy))) = (f.name, pts.first(), pts.get(1)) {
-            // Beside the first segment: above a horizontal one, to the right (Ya) or
-            // left (Tidak) of a vertical one, so two exits of one side stay apart.
+            // Beside the first segment: above ("Ya") or below (other names) a
+            // horizontal one, to the right ("Ya") or left (other names) of a vertical
+            // one, so two exits of one side stay apart.
             let w = 34;
-            let (lx, ly) = if py == qy {
+            let (lx, ly) = if py == qy && name == "Ya" {
                 (px + 4, py - 18)
+            } else if py == qy {
+                // Below the line: a second exit on the same side (or to the same
+                // target) keeps its name clear of the "Ya" above.
+                (px + 4, py + 4)
             } else if name == "Ya" {
                 (px + 4, (py + qy) / 2 - 7)
             } else {
@@ -678,21 +704,18 @@ fn write_di(x: &mut String, g: &Graph, heights: &[i64]) {
         let _ = writeln!(x, "</bpmndi:BPMNEdge>");
     }
     for (k, f) in g.flows.iter().enumerate() {
-        if f.assumption.is_none() {
-            continue;
-        }
-        let Some(a) = g.nodes.get(f.from) else {
+        let (Some(text), Some(a)) = (&f.assumption, g.nodes.get(f.from)) else {
             continue;
         };
-        let (ax, ay, aw, _) = bounds(a, &tops);
-        let lane_top = tops.get(a.lane).copied().unwrap_or(0);
-        let (nx, ny) = (ax + aw / 2 - 10, lane_top + 4);
+        let (ax, ay, aw, _) = bounds(a, frame);
+        let (nx, ny) = (ax + aw / 2 - 10, frame.top(a.lane) + NOTE_TOP);
+        let nh = note_height(text);
         let _ = writeln!(
             x,
-            "      <bpmndi:BPMNShape id=\"Annotation_{k}_di\" bpmnElement=\"Annotation_{k}\"><dc:Bounds x=\"{nx}\" y=\"{ny}\" width=\"{NOTE_W}\" height=\"{NOTE_H}\"/></bpmndi:BPMNShape>\n      <bpmndi:BPMNEdge id=\"Association_{k}_di\" bpmnElement=\"Association_{k}\"><di:waypoint x=\"{}\" y=\"{ay}\"/><di:waypoint x=\"{}\" y=\"{}\"/></bpmndi:BPMNEdge>",
+            "      <bpmndi:BPMNShape id=\"Annotation_{k}_di\" bpmnElement=\"Annotation_{k}\"><dc:Bounds x=\"{nx}\" y=\"{ny}\" width=\"{NOTE_W}\" height=\"{nh}\"/></bpmndi:BPMNShape>\n      <bpmndi:BPMNEdge id=\"Association_{k}_di\" bpmnElement=\"Association_{k}\"><di:waypoint x=\"{}\" y=\"{ay}\"/><di:waypoint x=\"{}\" y=\"{}\"/></bpmndi:BPMNEdge>",
             ax + aw / 2,
             nx + 10,
-            ny + NOTE_H
+            ny + nh
         );
     }
     let _ = writeln!(x, "    </bpmndi:BPMNPlane>\n  </bpmndi:BPMNDiagram>");

@@ -278,6 +278,74 @@ pub fn preset(symbol: Symbol) -> &'static str {
     }
 }
 
+/// Where a decision's two branches go, as step indexes (`None`: the end event), and the
+/// assumption made for a branch the SOP does not name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DecisionTargets {
+    /// The "Ya" target.
+    pub yes: Option<usize>,
+    /// The "Tidak" target.
+    pub no: Option<usize>,
+    /// Why a target was assumed (Bahasa Indonesia), when one was.
+    pub assumption: Option<String>,
+}
+
+/// The targets of decision step `i` of `sop`: `if_yes` / `if_no` where the SOP names
+/// them; otherwise "Ya" follows the step's `next` link (or the following step) and
+/// "Tidak" returns to the step before the decision (the standard's convention: a
+/// rejected document goes back to the step that produced it), or ends the process when
+/// the decision is the first step.
+pub fn decision_targets(sop: &Sop, i: usize) -> DecisionTargets {
+    let idx = |no: u32| sop.steps.iter().position(|x| x.no == no);
+    let Some(s) = sop.steps.get(i) else {
+        return DecisionTargets {
+            yes: None,
+            no: None,
+            assumption: None,
+        };
+    };
+    let named_no = s.if_no.and_then(idx);
+    let yes = s.if_yes.and_then(idx).or_else(|| {
+        s.next
+            .iter()
+            .filter_map(|&n| idx(n))
+            .find(|&t| Some(t) != named_no)
+            .or_else(|| (i + 1 < sop.steps.len()).then_some(i + 1))
+    });
+    let mut notes = Vec::new();
+    if s.if_yes.and_then(idx).is_none() {
+        notes.push(match yes.and_then(|t| sop.steps.get(t)) {
+            Some(t) => format!(
+                "cabang \"Ya\" tidak disebut dokumen; diarahkan ke langkah {} (langkah berikutnya)",
+                t.no
+            ),
+            None => "cabang \"Ya\" tidak disebut dokumen; diarahkan ke akhir proses".to_string(),
+        });
+    }
+    let no = match named_no {
+        Some(t) => Some(t),
+        None => {
+            let back = i.checked_sub(1);
+            notes.push(match back.and_then(|t| sop.steps.get(t)) {
+                Some(t) => format!(
+                    "cabang \"Tidak\" tidak disebut dokumen; diarahkan kembali ke langkah {} \
+                     (aturan bawaan: kembali ke langkah sebelumnya untuk diperbaiki)",
+                    t.no
+                ),
+                None => "cabang \"Tidak\" tidak disebut dokumen; diarahkan ke akhir proses \
+                         (aturan bawaan)"
+                    .to_string(),
+            });
+            back
+        }
+    };
+    DecisionTargets {
+        yes,
+        no,
+        assumption: (!notes.is_empty()).then(|| format!("Asumsi: {}.", notes.join("; "))),
+    }
+}
+
 /// Lays out the flowchart of `sop`. `cols` are the actor columns' (left, width) and
 /// `rows` the step rows' (top, height), in EMU from the table's top-left; a step whose
 /// actors are unknown gets no shape (its row stays visibly empty).
@@ -321,8 +389,19 @@ pub fn plan_flow(sop: &Sop, cols: &[(i64, i64)], rows: &[(i64, i64)]) -> FlowPla
         let Some(Some((ci, src))) = first.get(si).copied() else {
             continue;
         };
+        // A decision's branches as every writer draws them: the SOP's targets, or the
+        // assumed ones (the BPMN's rule), so a decision without a named "Tidak" still
+        // shows where that branch goes.
+        let branches = (step.symbol == Some(Symbol::Decision)).then(|| decision_targets(sop, si));
+        let branch_no = |t: Option<usize>| t.and_then(|t| sop.steps.get(t)).map(|s| s.no);
+        let (yes_no, no_no) = branches
+            .as_ref()
+            .map_or((None, None), |b| (branch_no(b.yes), branch_no(b.no)));
         let mut targets: Vec<u32> = step.next.clone();
-        for t in [step.if_yes, step.if_no].into_iter().flatten() {
+        for t in [step.if_yes, step.if_no, yes_no, no_no]
+            .into_iter()
+            .flatten()
+        {
             if !targets.contains(&t) {
                 targets.push(t);
             }
@@ -334,14 +413,10 @@ pub fn plan_flow(sop: &Sop, cols: &[(i64, i64)], rows: &[(i64, i64)]) -> FlowPla
             let Some(Some((tc, dst))) = first.get(ti).copied() else {
                 continue;
             };
-            let label = if step.symbol == Some(Symbol::Decision) {
-                if step.if_yes == Some(t) {
-                    Some("Ya")
-                } else if step.if_no == Some(t) {
-                    Some("Tidak")
-                } else {
-                    None
-                }
+            let label = if yes_no == Some(t) {
+                Some("Ya")
+            } else if no_no == Some(t) {
+                Some("Tidak")
             } else {
                 None
             };
@@ -518,9 +593,10 @@ pub fn xml_escape(s: &str) -> String {
 }
 
 /// The "Catatan Migrasi" lines: one per finding of the SOP, "[tingkat] kode (langkah n):
-/// pesan".
+/// pesan", then one per decision drawn with an assumed branch.
 pub fn findings_lines(sop: &Sop) -> Vec<[String; 4]> {
-    sop.findings
+    let mut lines: Vec<[String; 4]> = sop
+        .findings
         .iter()
         .map(|f| {
             let sev = match f.severity {
@@ -534,6 +610,30 @@ pub fn findings_lines(sop: &Sop) -> Vec<[String; 4]> {
                 f.step.map(|s| s.to_string()).unwrap_or_default(),
                 f.message.clone(),
             ]
+        })
+        .collect();
+    lines.extend(assumption_lines(sop));
+    lines
+}
+
+/// Code of the migration note a drawn branch the SOP does not name gets.
+pub const ASSUMED_BRANCH: &str = "branch-assumed";
+
+/// One migration note per decision whose drawn branches include an assumed one (the
+/// same "Asumsi" text the BPMN's annotation carries).
+fn assumption_lines(sop: &Sop) -> Vec<[String; 4]> {
+    sop.steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.symbol == Some(Symbol::Decision))
+        .filter_map(|(i, s)| {
+            let note = decision_targets(sop, i).assumption?;
+            Some([
+                ASSUMED_BRANCH.to_string(),
+                "info".to_string(),
+                s.no.to_string(),
+                note,
+            ])
         })
         .collect()
 }
