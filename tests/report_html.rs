@@ -3,7 +3,7 @@
 //! no sideways scroll on a 390 px phone, the findings-by-code chart; and the SOP sheet of
 //! report.xlsx re-read with calamine.
 
-mod report_support;
+use crate::report_support;
 
 use std::collections::BTreeMap;
 use std::io::Cursor;

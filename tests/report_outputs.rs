@@ -1,7 +1,7 @@
 //! report.json values, report.xlsx sheets, `rebuild` from sops.jsonl, and report.html as
 //! headless Chromium renders it.
 
-mod report_support;
+use crate::report_support;
 
 use std::io::Cursor;
 use std::path::Path;
