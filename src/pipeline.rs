@@ -30,11 +30,7 @@ pub fn process_bytes(
     rules: &Rules,
     limits: &Limits,
 ) -> Result<Vec<Sop>, FileError> {
-    let fail = |kind: ErrorKind, message: String| FileError {
-        path: ctx.rel_path.clone(),
-        kind,
-        message,
-    };
+    let fail = |kind: ErrorKind, message: String| FileError::input(&ctx.rel_path, kind, message);
     let sha = hex(&Sha256::digest(bytes));
     let budget = Budget::new(limits.clone());
     let (doc, mut sops, ocr) =

@@ -62,6 +62,14 @@ pub enum RulesError {
         /// What is wrong.
         message: String,
     },
+    /// The `--rules` folder cannot be listed.
+    #[error("rules folder {path}: {source}")]
+    FolderIo {
+        /// The folder.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
 }
 
 /// Checks an override folder: it exists, and every file in it (hidden files aside) is
@@ -71,9 +79,13 @@ pub fn check_rules_dir(dir: &Path) -> Result<(), RulesError> {
         path: path.to_path_buf(),
         message,
     };
-    let rd = std::fs::read_dir(dir).map_err(|e| folder_err(dir, e.to_string()))?;
+    let io_err = |source: std::io::Error| RulesError::FolderIo {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let rd = std::fs::read_dir(dir).map_err(io_err)?;
     for entry in rd {
-        let entry = entry.map_err(|e| folder_err(dir, e.to_string()))?;
+        let entry = entry.map_err(io_err)?;
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with('.') || DEFAULT_FILES.iter().any(|(n, _)| *n == name) {
             continue;

@@ -12,7 +12,7 @@ use sopap::pipeline::FileContext;
 
 use sopap::batch::OUTPUTS;
 
-mod support;
+use crate::support;
 
 fn fixtures() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/archive"))

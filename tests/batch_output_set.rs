@@ -8,8 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-#[macro_use]
-mod support;
+use crate::support;
 use support::ARCHIVE;
 
 const BIN: &str = env!("CARGO_BIN_EXE_sopap");

@@ -7,8 +7,7 @@
 //! the test also shows that a warning would be seen. Skipped with one line where
 //! Chromium or the installed bpmn-js is missing; under `CI=true` that is a failure.
 
-#[macro_use]
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -11,8 +11,7 @@ use serde_json::Value;
 use sopap::Rules;
 use sopap::batch::{self, RunOptions};
 
-#[macro_use]
-mod support;
+use crate::support;
 use support::{ARCHIVE, CORPUS, FIXTURES};
 const FLOORS: &[(&str, f64)] = &[("steps", 0.95), ("actors", 0.95), ("identity", 0.9)];
 

@@ -12,7 +12,7 @@ use sopap::ingest::limits::Limits;
 use sopap::pipeline::{FileContext, process_bytes};
 use sopap::sop::record::Sop;
 
-mod support;
+use crate::support;
 use support::{ARCHIVE, REAL};
 
 /// The SOPs of the corpus run, shared by the tests of this binary.

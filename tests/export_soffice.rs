@@ -11,8 +11,7 @@ use sopap::ingest::limits::Limits;
 use sopap::pipeline::{FileContext, process_bytes};
 use sopap::sop::record::Sop;
 
-#[macro_use]
-mod support;
+use crate::support;
 use support::ARCHIVE;
 /// Corpus files whose SOPs are exported: decisions with a back branch, four, five and
 /// seven actors (long actor names in narrow columns), a narrative SOP.

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-mod support;
+use crate::support;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
 const SYMBOLS: [&str; 5] = ["terminator", "process", "decision", "connector", "offpage"];

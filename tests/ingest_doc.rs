@@ -9,8 +9,7 @@ use sopap::error::ErrorKind;
 use sopap::ingest::{self, limits::Budget};
 use sopap::model::{Anchor, Block, Document, Format, Paragraph, ShapeKind, Table};
 
-#[macro_use]
-mod support;
+use crate::support;
 use support::{ARCHIVE, TRUTH};
 
 const PENGADAAN: &str = "BKPSDM/doc/SOP Pengadaan Langsung.doc";

@@ -10,8 +10,7 @@ use sopap::error::ErrorKind;
 use sopap::ingest::{self, limits::Budget};
 use sopap::model::{Anchor, Block, Document, Section, Shape, ShapeKind, Table};
 
-#[macro_use]
-mod support;
+use crate::support;
 use support::{ARCHIVE, FIXTURE_ARCHIVE, FIXTURE_TRUTH, TRUTH};
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/docx");
 

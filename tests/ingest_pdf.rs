@@ -7,8 +7,7 @@ use sopap::error::ErrorKind;
 use sopap::ingest::{self, limits::Budget};
 use sopap::model::{Anchor, Block, Document, Section, ShapeKind, Table};
 
-#[macro_use]
-mod support;
+use crate::support;
 use support::{CORPUS, REAL};
 
 fn read_path(path: &str) -> Result<Document, sopap::error::IngestError> {

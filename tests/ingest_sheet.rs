@@ -12,8 +12,7 @@ use sopap::ingest;
 use sopap::ingest::limits::Budget;
 use sopap::model::{Anchor, Block, CellValue, Document, Format, Section, Shape, ShapeKind, Table};
 
-#[macro_use]
-mod support;
+use crate::support;
 use support::{ARCHIVE, FIXTURE_ARCHIVE, FIXTURE_TRUTH, TRUTH};
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/sheet");
 

@@ -9,8 +9,7 @@
 //! one line and pass; with `SOPAP_REQUIRE_OCR` set (CI installs the engine) an absent
 //! engine fails them.
 
-#[macro_use]
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

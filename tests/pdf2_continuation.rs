@@ -7,8 +7,7 @@ use sopap::model::{Anchor, Block, Cell, Document, Row, Section, Shape, ShapeKind
 use sopap::sop::parse;
 use sopap::sop::record::Symbol;
 
-#[macro_use]
-mod support;
+use crate::support;
 use support::REAL;
 
 fn cell(row: usize, col: usize, rs: usize, cs: usize, t: &str) -> Cell {

@@ -18,7 +18,7 @@ use sopap::ingest::{self, limits::Budget};
 use sopap::model::{Anchor, Block, Cell, Document, Paragraph, Table};
 use sopap::sop::{self, identity, vocab::Vocabulary};
 
-mod support;
+use crate::support;
 
 const FIXTURES: &str = support::FIXTURE_ARCHIVE;
 const CORPUS: &str = support::ARCHIVE;

@@ -1,8 +1,6 @@
 //! The raster geometry stage (`ingest::raster::layout::analyse`) on pictures drawn here
 //! and on the real scans and pasted flowcharts of `../shared/real`.
 
-mod support;
-
 use image::{Rgb, RgbImage};
 use sopap::ingest::raster::layout::analyse;
 use sopap::ingest::raster::{PxRect, RasterLayout};

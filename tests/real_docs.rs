@@ -9,7 +9,7 @@
 
 use std::path::PathBuf;
 
-mod support;
+use crate::support;
 
 use sopap::Rules;
 use sopap::error::ErrorKind;

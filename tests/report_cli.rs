@@ -1,6 +1,6 @@
 //! `sopap report OUT --as-of DATE`: the subcommand rebuilds the reports from sops.jsonl.
 
-mod report_support;
+use crate::report_support;
 
 use std::process::Command;
 

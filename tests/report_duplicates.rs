@@ -1,7 +1,7 @@
 //! Duplicate groups across agencies: identical and near, groups not pairs, the
 //! same-agency rule, and purity at a few thousand SOPs.
 
-mod report_support;
+use crate::report_support;
 
 use report_support::{CUTI, SURAT_MASUK, sop};
 use sopap::analyze::duplicates::{DuplicateKind, find};

@@ -1,6 +1,6 @@
 //! Findings per SOP and number collisions, over SOP records built here.
 
-mod report_support;
+use crate::report_support;
 
 use report_support::{CUTI, SURAT_MASUK, codes, rules, rules_with, sop};
 use sopap::Rules;

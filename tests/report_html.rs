@@ -3,7 +3,7 @@
 //! no sideways scroll on a 390 px phone, the findings-by-code chart; and the SOP sheet of
 //! report.xlsx re-read with calamine.
 
-mod report_support;
+use crate::report_support;
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
@@ -63,17 +63,20 @@ fn archive() -> (Vec<Sop>, Vec<FileError>) {
             path: "dinas-pendidikan/rusak.docx".into(),
             kind: ErrorKind::Corrupt,
             message: "zip: invalid central directory".into(),
+            failure: Default::default(),
         },
         FileError {
             path: "kecamatan-baru/scan.pdf".into(),
             kind: ErrorKind::NoSopFound,
             message: "the PDF has no text layer: it is a scan and needs OCR before it can be read"
                 .into(),
+            failure: Default::default(),
         },
         FileError {
             path: "lepas.pdf".into(),
             kind: ErrorKind::Encrypted,
             message: "the PDF is encrypted".into(),
+            failure: Default::default(),
         },
     ];
     (sops, errors)
@@ -352,6 +355,7 @@ fn the_rendered_ranking_orders_the_opds_by_the_documented_score() {
             path: format!("dinas-d/rusak-{i}.docx"),
             kind: ErrorKind::Corrupt,
             message: "zip: invalid central directory".into(),
+            failure: Default::default(),
         })
         .collect();
     let dir = tempfile::tempdir().unwrap();

@@ -1,7 +1,7 @@
 //! report.json values, report.xlsx sheets, `rebuild` from sops.jsonl, and report.html as
 //! headless Chromium renders it.
 
-mod report_support;
+use crate::report_support;
 
 use std::io::Cursor;
 use std::path::Path;
@@ -66,12 +66,14 @@ fn archive() -> (Vec<Sop>, Vec<FileError>) {
             path: "dinas-pendidikan/@rusak.docx".into(),
             kind: ErrorKind::Corrupt,
             message: "=HYPERLINK(\"http://example.invalid\",\"klik\")".into(),
+            failure: Default::default(),
         },
         FileError {
             path: "kecamatan-baru/scan.pdf".into(),
             kind: ErrorKind::NoSopFound,
             message: "the PDF has no text layer: it is a scan and needs OCR before it can be read"
                 .into(),
+            failure: Default::default(),
         },
     ];
     (sops, errors)
@@ -431,6 +433,7 @@ fn failed_files_count_for_the_manifest_agency_and_keep_it_on_rebuild() {
         path: "Disdukcapil/scan.pdf".into(),
         kind: ErrorKind::NoSopFound,
         message: "scan".into(),
+        failure: Default::default(),
     }];
     let ctx = ReportContext {
         manifest: AgencyMap::parse(

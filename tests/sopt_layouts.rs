@@ -14,8 +14,7 @@ use sopap::ingest::{self, limits::Budget, limits::Limits};
 use sopap::sop::parse;
 use sopap::sop::record::{Sop, Symbol};
 
-#[macro_use]
-mod support;
+use crate::support;
 use support::{CORPUS, FIXTURES};
 
 /// Where a test file and its truth live: the development corpus or the fixtures.

@@ -19,7 +19,7 @@ use crate::ingest::limits::Limits;
 use crate::output;
 use crate::pipeline::{FileContext, process_bytes};
 use crate::rules::hex;
-use crate::sop::record::{FileError, Sop};
+use crate::sop::record::{Failure, FileError, Sop};
 use state::{FileState, OUTPUTS_KEY, Store};
 use worker::{Isolation, Pool};
 
@@ -231,8 +231,9 @@ fn is_ignored(rel: &str) -> bool {
         || name.eq_ignore_ascii_case("desktop.ini")
 }
 
-/// How the message of a file error caught as a panic begins: such an error is a bug in
-/// sopap, counted apart in the run summary ([`RunResult::internal_errors`]).
+/// How the message of a file error caught as a panic begins, for the person reading
+/// errors.jsonl; the error itself is a [`Failure::Panic`], counted apart in the run
+/// summary ([`RunResult::internal_errors`]).
 pub const INTERNAL_ERROR: &str = "internal error (a bug in sopap, please report it)";
 
 /// Runs one file's bytes through the pipeline, turning a panic into a recorded error
@@ -257,6 +258,7 @@ pub fn process_guarded(
                 path: ctx.rel_path.clone(),
                 kind: ErrorKind::Corrupt,
                 message: format!("{INTERNAL_ERROR}: {msg}"),
+                failure: Failure::Panic,
             })
         }
     }
@@ -291,11 +293,7 @@ fn visit(
     pool: Option<&Pool>,
 ) -> Outcome {
     let rel = ctx.rel_path.clone();
-    let fail = |kind, message: String| FileError {
-        path: rel.clone(),
-        kind,
-        message,
-    };
+    let fail = |kind, message: String| FileError::input(&rel, kind, message);
     let (size, mtime) = match meta {
         Ok(m) => (m.len(), mtime_ns(m)),
         Err(_) => (0, 0),
@@ -516,7 +514,7 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
     let errors = store.errors()?;
     let internal_errors = errors
         .iter()
-        .filter(|e| e.message.starts_with(INTERNAL_ERROR))
+        .filter(|e| e.failure == Failure::Panic)
         .count();
     let mut res = RunResult {
         internal_errors,
@@ -581,7 +579,8 @@ fn write_outputs(
     agencies: &AgencyMap,
     rules: &Rules,
 ) -> Result<crate::analyze::Analysis, BatchError> {
-    output::write_jsonl(&dir.join("errors.jsonl"), &res.errors)?;
+    let lines: Vec<_> = res.errors.iter().map(FileError::line).collect();
+    output::write_jsonl(&dir.join("errors.jsonl"), &lines)?;
     let report_ctx = crate::report::ReportContext {
         manifest: agencies.clone(),
         previous: store

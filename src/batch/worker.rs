@@ -447,11 +447,7 @@ impl Pool {
             ),
             Trouble::Broken(detail) => classify(status, &tail, self.cfg.memory_bytes, &detail),
         };
-        FileError {
-            path: rel_path.to_string(),
-            kind,
-            message,
-        }
+        FileError::input(rel_path, kind, message)
     }
 }
 

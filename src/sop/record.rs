@@ -329,7 +329,9 @@ pub struct Finding {
     pub message: String,
 }
 
-/// One line of `errors.jsonl`: an input file that yielded no SOP.
+/// An input file that yielded no SOP: one line of `errors.jsonl` (written through
+/// [`FileError::line`]), kept in the state store and sent by a worker process with its
+/// [`Failure`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FileError {
     /// Path relative to the archive root.
@@ -338,6 +340,60 @@ pub struct FileError {
     pub kind: ErrorKind,
     /// What went wrong, for a person.
     pub message: String,
+    /// Whether the file or sopap failed (absent in the JSON of an input failure).
+    #[serde(default, skip_serializing_if = "Failure::is_input")]
+    pub failure: Failure,
+}
+
+impl FileError {
+    /// A failure of the input file (`kind` says how it failed).
+    pub fn input(path: impl Into<String>, kind: ErrorKind, message: impl Into<String>) -> Self {
+        FileError {
+            path: path.into(),
+            kind,
+            message: message.into(),
+            failure: Failure::Input,
+        }
+    }
+
+    /// The `errors.jsonl` line of this error: path, kind and message (SPEC.md).
+    pub fn line(&self) -> ErrorLine<'_> {
+        ErrorLine {
+            path: &self.path,
+            kind: self.kind,
+            message: &self.message,
+        }
+    }
+}
+
+/// What a failed file's error stems from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Failure {
+    /// The input: a damaged, protected, unreadable or SOP-less file.
+    #[default]
+    Input,
+    /// A panic of sopap caught while reading the file: a bug to fix, counted apart in
+    /// the run summary.
+    Panic,
+}
+
+impl Failure {
+    /// Whether this is [`Failure::Input`] (the default, left out of the JSON).
+    pub fn is_input(&self) -> bool {
+        *self == Failure::Input
+    }
+}
+
+/// One line of `errors.jsonl` as SPEC.md defines it: `{"path", "kind", "message"}`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct ErrorLine<'a> {
+    /// Path relative to the archive root.
+    pub path: &'a str,
+    /// The kind of failure.
+    pub kind: ErrorKind,
+    /// What went wrong, for a person.
+    pub message: &'a str,
 }
 
 #[cfg(test)]
@@ -357,5 +413,37 @@ mod finding_code_tests {
             "missing-related-sops"
         );
         assert_eq!(FindingCode::parse("step-missing-time"), None);
+    }
+}
+
+#[cfg(test)]
+mod file_error_tests {
+    use super::{ErrorKind, Failure, FileError};
+
+    /// A caught panic keeps its type through the JSON of the state store and of a
+    /// worker's reply, while its errors.jsonl line has the SPEC's three fields only; an
+    /// input failure's JSON is the same three fields as before the type existed.
+    #[test]
+    fn panic_is_typed_and_the_line_stays_three_fields() {
+        let panic = FileError {
+            failure: Failure::Panic,
+            ..FileError::input("dinas/a.docx", ErrorKind::Corrupt, "internal error: x")
+        };
+        let stored = serde_json::to_string(&panic).unwrap_or_default();
+        let back: Option<FileError> = serde_json::from_str(&stored).ok();
+        assert_eq!(back.map(|e| e.failure), Some(Failure::Panic));
+        assert_eq!(
+            serde_json::to_string(&panic.line()).unwrap_or_default(),
+            r#"{"path":"dinas/a.docx","kind":"corrupt","message":"internal error: x"}"#
+        );
+
+        let input = FileError::input("dinas/b.pdf", ErrorKind::Encrypted, "the PDF is encrypted");
+        let json = serde_json::to_string(&input).unwrap_or_default();
+        assert_eq!(
+            json,
+            r#"{"path":"dinas/b.pdf","kind":"encrypted","message":"the PDF is encrypted"}"#
+        );
+        let old: Option<FileError> = serde_json::from_str(&json).ok();
+        assert_eq!(old.map(|e| e.failure), Some(Failure::Input));
     }
 }
