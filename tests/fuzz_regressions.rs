@@ -211,7 +211,7 @@ fn regression_inputs_end_as_fixed() {
 
 /// Prints the outcome of inputs named in `PROBE=target=path,...`: the figure to put in
 /// [`expected`] for a new regression file
-/// (`PROBE=package=fuzz/regressions/package/x cargo test --test fuzz_regressions probe -- --ignored --nocapture`).
+/// (`PROBE=package=fuzz/regressions/package/x cargo test --test integration fuzz_regressions::probe -- --ignored --nocapture`).
 #[test]
 #[ignore]
 fn probe() {

@@ -849,8 +849,8 @@ fn damaged_workbooks_never_panic() {
     }
 }
 
-/// Read speed over the corpus spreadsheets: `cargo test --release --test ingest_sheet
-/// -- --ignored --nocapture speed`.
+/// Read speed over the corpus spreadsheets: `cargo test --release --test integration
+/// ingest_sheet::speed -- --ignored --nocapture`.
 #[test]
 #[ignore]
 fn speed_of_corpus_xlsx() {

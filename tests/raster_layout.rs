@@ -79,8 +79,8 @@ fn summary(layout: &RasterLayout) -> String {
     s
 }
 
-/// Development aid: `RASTER_DUMP="a.jpg b.png" cargo test --release --test raster_layout
-/// dump -- --ignored --nocapture` prints each picture's layout and writes an overlay
+/// Development aid: `RASTER_DUMP="a.jpg b.png" cargo test --release --test integration
+/// raster_layout::dump -- --ignored --nocapture` prints each picture's layout and writes an overlay
 /// next to it in /tmp.
 #[test]
 #[ignore = "development aid: dumps the layout of the pictures named in RASTER_DUMP"]
