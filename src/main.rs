@@ -53,6 +53,9 @@ enum CliError {
     /// The executable to start workers from cannot be found.
     #[error("cannot find the sopap executable for workers")]
     Exe(#[source] std::io::Error),
+    /// The handlers of the termination signals cannot be installed.
+    #[error("cannot install the signal handlers")]
+    Signals(#[source] std::io::Error),
     /// The batch failed as a whole.
     #[error(transparent)]
     Batch(#[from] BatchError),
@@ -265,6 +268,36 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
     }
 }
 
+/// Exit status of a run stopped by signal N is this plus N (the shell's convention).
+const SIGNAL_EXIT_BASE: u8 = 128;
+
+/// The signals that stop a run early: the first publishes what is read and ends the
+/// run; a second of them ends the process at once (with the last published outputs).
+const STOP_SIGNALS: [i32; 3] = [
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGINT,
+    signal_hook::consts::SIGHUP,
+];
+
+/// Installs the handlers that turn a termination signal into `stop`'s request.
+fn stop_on_signals(stop: &batch::StopFlag) -> Result<(), CliError> {
+    let again = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for sig in STOP_SIGNALS {
+        // Order matters: the conditional shutdown sees the flag the first signal set.
+        signal_hook::flag::register_conditional_shutdown(
+            sig,
+            i32::from(SIGNAL_EXIT_BASE) + sig,
+            std::sync::Arc::clone(&again),
+        )
+        .map_err(CliError::Signals)?;
+        signal_hook::flag::register(sig, std::sync::Arc::clone(&again))
+            .map_err(CliError::Signals)?;
+        signal_hook::flag::register_usize(sig, stop.cell(), sig as usize)
+            .map_err(CliError::Signals)?;
+    }
+    Ok(())
+}
+
 /// `sopap run`: the whole archive through the batch.
 fn cmd_run(args: RunArgs, rules_dir: Option<&PathBuf>) -> Result<ExitCode, CliError> {
     let RunArgs {
@@ -303,7 +336,14 @@ fn cmd_run(args: RunArgs, rules_dir: Option<&PathBuf>) -> Result<ExitCode, CliEr
         ProgressMode::Auto
     };
     let archive_path = opts.archive.clone();
+    stop_on_signals(&opts.stop)?;
     let res = batch::run(&opts, &rules)?;
+    if let Some(signal) = res.stopped {
+        // The files read so far are published; the exit status says the run was cut.
+        return Ok(ExitCode::from(
+            SIGNAL_EXIT_BASE.saturating_add(signal as u8),
+        ));
+    }
     if res.files == 0 {
         let msg = format!(
             "the archive {} holds no files to read",

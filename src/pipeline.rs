@@ -3,6 +3,7 @@
 //! This is the unit of work the batch runs in parallel; it never panics on document
 //! data and reports every failure as a [`FileError`].
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::analyze::Rules;
@@ -22,6 +23,29 @@ pub struct FileContext {
     pub agency: Option<String>,
 }
 
+/// When a file's pictures are read by OCR, the one slow stage of the pipeline.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OcrPass {
+    /// While reading the file.
+    #[default]
+    Now,
+    /// In a later pass: the file is read from its text alone, and its result says that
+    /// the pictures are still to be read ([`Processed::ocr_deferred`]). A batch reads
+    /// every file's text first, so a run stopped early has the cheap files all read.
+    Later,
+}
+
+/// One file's result, and whether its pictures were left for a later OCR pass.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Processed {
+    /// The file's SOPs, or why it gave none.
+    pub result: Result<Vec<Sop>, FileError>,
+    /// The file holds pictures to read by OCR that this pass left out
+    /// ([`OcrPass::Later`]): the result is the file's text-only reading.
+    #[serde(default)]
+    pub ocr_deferred: bool,
+}
+
 /// Reads one file's bytes and returns its SOPs (ids, source, agency and findings
 /// filled), or the error that explains why it gave none.
 pub fn process_bytes(
@@ -30,11 +54,40 @@ pub fn process_bytes(
     rules: &Rules,
     limits: &Limits,
 ) -> Result<Vec<Sop>, FileError> {
+    process_pass(ctx, bytes, rules, limits, OcrPass::Now).result
+}
+
+/// [`process_bytes`] with the file's pictures read by OCR now or left for later.
+pub fn process_pass(
+    ctx: &FileContext,
+    bytes: &[u8],
+    rules: &Rules,
+    limits: &Limits,
+    pass: OcrPass,
+) -> Processed {
+    let mut ocr_deferred = false;
+    let result = process_with(ctx, bytes, rules, limits, pass, &mut ocr_deferred);
+    Processed {
+        result,
+        ocr_deferred,
+    }
+}
+
+/// The stages of [`process_pass`]; sets `ocr_deferred` when pictures were left out.
+fn process_with(
+    ctx: &FileContext,
+    bytes: &[u8],
+    rules: &Rules,
+    limits: &Limits,
+    pass: OcrPass,
+    ocr_deferred: &mut bool,
+) -> Result<Vec<Sop>, FileError> {
     let fail = |kind: ErrorKind, message: String| FileError::input(&ctx.rel_path, kind, message);
     let sha = hex(&Sha256::digest(bytes));
     let budget = Budget::new(limits.clone());
-    let (doc, mut sops, ocr) =
-        read_document(bytes, rules, &budget).map_err(|e| fail(e.kind(), e.to_string()))?;
+    let (doc, mut sops, ocr) = read_document_pass(bytes, rules, &budget, pass)
+        .map_err(|e| fail(e.kind(), e.to_string()))?;
+    *ocr_deferred = ocr.as_ref().is_some_and(|r| r.deferred);
     let format = doc.format.map(|f| f.name()).unwrap_or("unknown");
     let pictured = sop::picture::has_procedure_picture(&doc);
     if sops.is_empty() {
@@ -76,6 +129,17 @@ pub fn read_document(
     rules: &Rules,
     budget: &Budget,
 ) -> Result<(Document, Vec<Sop>, Option<PictureReport>), IngestError> {
+    read_document_pass(bytes, rules, budget, OcrPass::Now)
+}
+
+/// [`read_document`] with the OCR stage now or left for later (then the report says
+/// [`PictureReport::deferred`] when there were pictures to read).
+pub fn read_document_pass(
+    bytes: &[u8],
+    rules: &Rules,
+    budget: &Budget,
+    pass: OcrPass,
+) -> Result<(Document, Vec<Sop>, Option<PictureReport>), IngestError> {
     let mut doc = ingest::read(bytes, budget)?;
     let mut sops = sop::parse(&doc, rules);
     let pictured = sop::picture::has_procedure_picture(&doc);
@@ -83,6 +147,14 @@ pub fn read_document(
         return Ok((doc, sops, None));
     }
     let wanted = sop::picture::procedure_pdf_pictures(&doc);
+    if pass == OcrPass::Later && !wanted.is_empty() {
+        let report = PictureReport {
+            not_read: Some(NotRead::Deferred),
+            deferred: true,
+            ..Default::default()
+        };
+        return Ok((doc, sops, Some(report)));
+    }
     let report = read_pdf_pictures(&mut doc, bytes, &wanted, &rules.ocr, budget)?;
     if report.read > 0 {
         sops = sop::parse(&doc, rules);
@@ -111,6 +183,10 @@ const CAUSE: &str = "Penyebab";
 
 /// The reason given when the OCR engine is not installed.
 const ENGINE_MISSING: &str = "mesin OCR tidak terpasang";
+
+/// The reason given when the run stopped before its OCR pass reached the picture.
+const OCR_PENDING: &str = "proses berhenti sebelum gambar dibaca dengan OCR; \
+     gambar dibaca pada proses berikutnya";
 
 /// The reason given when the picture's pixels could not be decoded.
 const PICTURE_UNDECODED: &str = "gambar tidak dapat diurai";
@@ -144,6 +220,7 @@ fn picture_message(has_steps: bool, ocr: Option<&PictureReport>) -> String {
             Some(NotRead::Picture(detail)) => {
                 format!("{PICTURE_NOT_READ} {CAUSE}: {PICTURE_UNDECODED} ({detail}).")
             }
+            Some(NotRead::Deferred) => format!("{PICTURE_NOT_READ} {CAUSE}: {OCR_PENDING}."),
             None => PICTURE_NOT_READ.to_string(),
         };
     };

@@ -4,8 +4,10 @@
 pub mod lock;
 pub mod progress;
 pub mod state;
+pub mod stop;
 pub mod worker;
 
+use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 
@@ -17,10 +19,11 @@ use crate::analyze::agency::AgencyMap;
 use crate::error::ErrorKind;
 use crate::ingest::limits::Limits;
 use crate::output;
-use crate::pipeline::{FileContext, process_bytes};
+use crate::pipeline::{FileContext, OcrPass, Processed, process_pass};
 use crate::rules::hex;
 use crate::sop::record::{Failure, FileError, Sop};
 use state::{FileState, OUTPUTS_KEY, Store};
+pub use stop::StopFlag;
 use worker::{Isolation, Pool};
 
 /// How the run reports its progress.
@@ -54,6 +57,12 @@ pub struct RunOptions {
     pub full: bool,
     /// Where files are parsed: in-process, or in worker processes.
     pub isolation: Isolation,
+    /// Read every file's text before any file's pictures by OCR (when the engine is
+    /// installed), publishing the outputs in between.
+    pub defer_ocr: bool,
+    /// Raised to stop the run early (by a signal handler): the files read so far are
+    /// published, the others listed as not read.
+    pub stop: StopFlag,
 }
 
 impl RunOptions {
@@ -68,6 +77,8 @@ impl RunOptions {
             batch_size: 64,
             full: false,
             isolation: Isolation::InProcess,
+            defer_ocr: true,
+            stop: StopFlag::new(),
         }
     }
 }
@@ -92,6 +103,10 @@ pub struct RunResult {
     /// False when nothing changed since the previous run and the outputs were kept as
     /// they are (byte for byte).
     pub outputs_written: bool,
+    /// The code (signal number) of the stop request that ended the run early, if any.
+    pub stopped: Option<usize>,
+    /// Files the run did not reach because it was stopped (each has a `timeout` line).
+    pub not_reached: usize,
 }
 
 /// A failure of the run itself (not of one file).
@@ -244,8 +259,19 @@ pub fn process_guarded(
     rules: &Rules,
     limits: &Limits,
 ) -> Result<Vec<Sop>, FileError> {
+    process_pass_guarded(ctx, bytes, rules, limits, OcrPass::Now).result
+}
+
+/// [`process_guarded`] with the file's OCR stage now or left for a later pass.
+pub fn process_pass_guarded(
+    ctx: &FileContext,
+    bytes: &[u8],
+    rules: &Rules,
+    limits: &Limits,
+    pass: OcrPass,
+) -> Processed {
     match std::panic::catch_unwind(AssertUnwindSafe(|| {
-        process_bytes(ctx, bytes, rules, limits)
+        process_pass(ctx, bytes, rules, limits, pass)
     })) {
         Ok(r) => r,
         Err(panic) => {
@@ -254,12 +280,15 @@ pub fn process_guarded(
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
-            Err(FileError {
-                path: ctx.rel_path.clone(),
-                kind: ErrorKind::Corrupt,
-                message: format!("{INTERNAL_ERROR}: {msg}"),
-                failure: Failure::Panic,
-            })
+            Processed {
+                result: Err(FileError {
+                    path: ctx.rel_path.clone(),
+                    kind: ErrorKind::Corrupt,
+                    message: format!("{INTERNAL_ERROR}: {msg}"),
+                    failure: Failure::Panic,
+                }),
+                ocr_deferred: false,
+            }
         }
     }
 }
@@ -268,8 +297,27 @@ pub fn process_guarded(
 enum Outcome {
     /// Content unchanged since the store's record: only the mtime moved.
     Unchanged { rel: String, mtime_ns: i64 },
-    /// The file was read.
-    Read(String, FileState, Result<Vec<Sop>, FileError>),
+    /// The file was read; `deferred` when its pictures are left for the OCR pass.
+    Read {
+        rel: String,
+        state: FileState,
+        result: Result<Vec<Sop>, FileError>,
+        deferred: bool,
+    },
+    /// The run was stopped before the file was read (or while it was being read).
+    NotReached(String),
+}
+
+impl Outcome {
+    /// A file read to `result`, read in full.
+    fn read(rel: String, state: FileState, result: Result<Vec<Sop>, FileError>) -> Self {
+        Outcome::Read {
+            rel,
+            state,
+            result,
+            deferred: false,
+        }
+    }
 }
 
 fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
@@ -280,17 +328,27 @@ fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
         .unwrap_or(0)
 }
 
+/// What one pass of the run reads with: the rules, the limits, the worker pool and the
+/// version the store records.
+struct Pass<'a> {
+    rules: &'a Rules,
+    limits: &'a Limits,
+    pool: Option<&'a Pool>,
+    version: &'a str,
+    /// When the files' pictures are read by OCR in this pass.
+    ocr: OcrPass,
+}
+
+/// A file to look at: its absolute path, its relative id and what `lstat` said.
+type Todo<'a> = (&'a PathBuf, &'a String, std::io::Result<std::fs::Metadata>);
+
 /// Looks at one file: skips it when its content is unchanged, reads it otherwise.
-#[allow(clippy::too_many_arguments)] // the walk context and the worker pool travel together; grouping them is issue 19
 fn visit(
     abs: &Path,
     meta: &std::io::Result<std::fs::Metadata>,
     ctx: &FileContext,
     known: Option<&FileState>,
-    version: &str,
-    rules: &Rules,
-    limits: &Limits,
-    pool: Option<&Pool>,
+    pass: &Pass,
 ) -> Outcome {
     let rel = ctx.rel_path.clone();
     let fail = |kind, message: String| FileError::input(&rel, kind, message);
@@ -302,16 +360,13 @@ fn visit(
         size,
         mtime_ns: mtime,
         sha256: String::new(),
-        version: version.to_string(),
+        version: pass.version.to_string(),
     };
     let ft = match meta {
         Ok(m) => m.file_type(),
         Err(e) => {
-            return Outcome::Read(
-                rel.clone(),
-                state,
-                Err(fail(ErrorKind::Corrupt, format!("cannot read file: {e}"))),
-            );
+            let e = fail(ErrorKind::Corrupt, format!("cannot read file: {e}"));
+            return Outcome::read(rel.clone(), state, Err(e));
         }
     };
     if ft.is_dir() {
@@ -320,40 +375,31 @@ fn visit(
             .map(|e| e.to_string())
             .unwrap_or_else(|| "it could not be listed".into());
         let msg = format!("cannot read folder: {why}");
-        return Outcome::Read(rel.clone(), state, Err(fail(ErrorKind::Corrupt, msg)));
+        return Outcome::read(rel.clone(), state, Err(fail(ErrorKind::Corrupt, msg)));
     }
     if let Some(what) = special_kind(ft) {
         let msg = format!("not read: {what}");
-        return Outcome::Read(rel.clone(), state, Err(fail(ErrorKind::Unsupported, msg)));
+        return Outcome::read(rel.clone(), state, Err(fail(ErrorKind::Unsupported, msg)));
     }
-    if size > limits.max_file_bytes {
-        let msg = format!(
-            "file is {} MiB (limit {} MiB)",
-            size >> 20,
-            limits.max_file_bytes >> 20
-        );
-        return Outcome::Read(rel.clone(), state, Err(fail(ErrorKind::TooLarge, msg)));
+    let max = pass.limits.max_file_bytes;
+    if size > max {
+        let msg = format!("file is {} MiB (limit {} MiB)", size >> 20, max >> 20);
+        return Outcome::read(rel.clone(), state, Err(fail(ErrorKind::TooLarge, msg)));
     }
-    let bytes = match read_capped(abs, limits.max_file_bytes) {
-        Ok(b) if b.len() as u64 > limits.max_file_bytes => {
-            let msg = format!(
-                "file is larger than {} MiB (the limit)",
-                limits.max_file_bytes >> 20
-            );
-            return Outcome::Read(rel.clone(), state, Err(fail(ErrorKind::TooLarge, msg)));
+    let bytes = match read_capped(abs, max) {
+        Ok(b) if b.len() as u64 > max => {
+            let msg = format!("file is larger than {} MiB (the limit)", max >> 20);
+            return Outcome::read(rel.clone(), state, Err(fail(ErrorKind::TooLarge, msg)));
         }
         Ok(b) => b,
         Err(e) => {
-            return Outcome::Read(
-                rel.clone(),
-                state,
-                Err(fail(ErrorKind::Corrupt, format!("cannot read file: {e}"))),
-            );
+            let e = fail(ErrorKind::Corrupt, format!("cannot read file: {e}"));
+            return Outcome::read(rel.clone(), state, Err(e));
         }
     };
     state.sha256 = hex(&Sha256::digest(&bytes));
     if let Some(k) = known
-        && k.version == version
+        && k.version == pass.version
         && k.sha256 == state.sha256
     {
         return Outcome::Unchanged {
@@ -361,12 +407,26 @@ fn visit(
             mtime_ns: mtime,
         };
     }
-    let result = match pool {
-        Some(pool) => pool.process(ctx, &bytes, rules, limits),
-        None => process_guarded(ctx, &bytes, rules, limits),
+    let processed = match pass.pool {
+        Some(pool) => pool.process(ctx, &bytes, pass.rules, pass.limits, pass.ocr),
+        None => process_pass_guarded(ctx, &bytes, pass.rules, pass.limits, pass.ocr),
     };
-    Outcome::Read(rel, state, result)
+    if processed.ocr_deferred {
+        // Recorded as not yet read in full: a run stopped before the OCR pass reads the
+        // file again next time.
+        state.version = format!("{}{OCR_PENDING_VERSION}", pass.version);
+    }
+    Outcome::Read {
+        rel,
+        state,
+        result: processed.result,
+        deferred: processed.ocr_deferred,
+    }
 }
+
+/// Appended to the version recorded for a file whose pictures still wait for the OCR
+/// pass, so that no later run takes its text-only reading for the file's result.
+const OCR_PENDING_VERSION: &str = "+ocr-pending";
 
 /// Reads at most `cap + 1` bytes of a file: the size cap holds for what is actually
 /// read, whatever an earlier stat said (a file growing meanwhile, a device).
@@ -387,8 +447,152 @@ fn read_capped(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// What one pass over a list of files did.
+#[derive(Default)]
+struct Tally {
+    /// Files read.
+    read: usize,
+    /// Files found unchanged by their content.
+    unchanged: usize,
+    /// Files read without their pictures, waiting for the OCR pass.
+    deferred: Vec<String>,
+    /// Files the pass did not reach because the run was stopped.
+    not_reached: Vec<String>,
+}
+
+/// The files whose size, mtime or version differ from the store's record (to look at),
+/// and how many are unchanged by that cheap check.
+fn changed_files<'a>(
+    files: &'a [(PathBuf, String)],
+    known: &HashMap<String, FileState>,
+    version: &str,
+) -> (Vec<Todo<'a>>, usize) {
+    let mut todo = Vec::new();
+    let mut skipped = 0usize;
+    for (abs, rel) in files {
+        let meta = std::fs::symlink_metadata(abs);
+        if let Some(k) = known.get(rel)
+            && k.version == version
+            && let Ok(m) = &meta
+            && m.len() == k.size
+            && mtime_ns(m) == k.mtime_ns
+        {
+            skipped += 1;
+            continue;
+        }
+        todo.push((abs, rel, meta));
+    }
+    (todo, skipped)
+}
+
+/// Reads `todo` in parallel and commits each outcome to the store in batches of
+/// `batch_size`; a stop request ends the pass early (the files not reached are listed,
+/// and outcomes finished after the request are dropped, since a stopping run's children
+/// may have been signalled too).
+#[allow(clippy::too_many_arguments)] // the pass's context: grouping it further hides nothing
+fn read_files(
+    todo: &[Todo],
+    known: &HashMap<String, FileState>,
+    pass: &Pass,
+    agencies: &AgencyMap,
+    store: Store,
+    batch_size: usize,
+    stop: &StopFlag,
+    bar: &progress::Progress,
+) -> Result<(Tally, Store), BatchError> {
+    // Workers read files in parallel and hand each outcome to one writer thread, which
+    // commits them to the store in batches; the bounded channel keeps the results in
+    // flight, not the archive, in memory, and no worker waits for a batch boundary.
+    let batch_size = batch_size.max(1);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Outcome>(batch_size * 2);
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(move || commit_outcomes(rx, store, agencies, batch_size));
+        todo.par_iter().for_each_with(tx, |tx, (abs, rel, meta)| {
+            let o = if stop.requested().is_some() {
+                Outcome::NotReached((*rel).clone())
+            } else {
+                let ctx = FileContext {
+                    rel_path: (*rel).clone(),
+                    agency: agencies.manifest_agency(rel),
+                };
+                let o = visit(abs, meta, &ctx, known.get(*rel), pass);
+                match stop.requested() {
+                    Some(_) => Outcome::NotReached((*rel).clone()),
+                    None => o,
+                }
+            };
+            if let Outcome::Read { result: Err(e), .. } = &o {
+                bar.failed(e);
+            }
+            bar.inc();
+            // A closed channel means the writer failed; its error is reported below.
+            let _ = tx.send(o);
+        });
+        writer.join().unwrap_or_else(|_| {
+            Err(BatchError::Report(
+                "the store writer thread panicked".into(),
+            ))
+        })
+    })
+}
+
+/// The writer thread of [`read_files`]: settles each read file's agency and commits the
+/// outcomes to the store in batches.
+fn commit_outcomes(
+    rx: std::sync::mpsc::Receiver<Outcome>,
+    mut store: Store,
+    agencies: &AgencyMap,
+    batch_size: usize,
+) -> Result<(Tally, Store), BatchError> {
+    let mut tally = Tally::default();
+    let mut batch = Vec::with_capacity(batch_size);
+    for o in rx {
+        match o {
+            Outcome::Unchanged { rel, mtime_ns } => {
+                tally.unchanged += 1;
+                store.touch(&rel, mtime_ns)?;
+            }
+            Outcome::NotReached(rel) => tally.not_reached.push(rel),
+            Outcome::Read {
+                rel,
+                state,
+                mut result,
+                deferred,
+            } => {
+                tally.read += 1;
+                if deferred {
+                    tally.deferred.push(rel.clone());
+                }
+                if let Ok(sops) = &mut result {
+                    agencies.settle(&rel, sops);
+                }
+                batch.push((rel, state, result));
+                if batch.len() >= batch_size {
+                    store.save_batch(&batch)?;
+                    batch.clear();
+                }
+            }
+        }
+    }
+    store.save_batch(&batch)?;
+    Ok((tally, store))
+}
+
+/// Whether the OCR engine the rules name is installed: only then is OCR worth a pass of
+/// its own (without it, a file's text-only reading is its result).
+fn ocr_engine_present(rules: &Rules) -> bool {
+    crate::ingest::raster::ocr::Engine::detect_with(rules.ocr.clone()).is_ok()
+}
+
 /// Runs the whole archive: reads new and changed files in parallel, keeps the state
 /// store, and writes `sops.jsonl`, `errors.jsonl` and the reports into `opts.out`.
+///
+/// The files are read in two passes when the OCR engine is installed: first every file
+/// from its text (fast), then the files whose procedure is a picture with OCR (slow);
+/// the outputs are published after each, so a run stopped or killed in the OCR pass
+/// leaves every other file's result. A stop request ([`RunOptions::stop`]) ends the run
+/// early with the files read so far published and the others listed as not read
+/// ([`RunResult::stopped`]).
 pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
     let files = list_files(&opts.archive)?;
     let agencies = AgencyMap::load(&opts.archive)
@@ -404,7 +608,9 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
     let _lock = lock::lock_out(&opts.out)?;
     let pool = match &opts.isolation {
         Isolation::InProcess => None,
-        Isolation::Workers(cfg) => Some(Pool::start(cfg.clone(), &opts.limits, rules)?),
+        Isolation::Workers(cfg) => {
+            Some(Pool::start(cfg.clone(), &opts.limits, rules)?.stop_with(opts.stop.clone()))
+        }
     };
     lock::remove_leftovers(&opts.out);
     crate::output::set::recover(&opts.out)?;
@@ -422,96 +628,150 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
     );
 
     // Cheap check first: same size, mtime and version means unchanged without reading.
-    let mut todo = Vec::new();
-    let mut skipped = 0usize;
-    for (abs, rel) in &files {
-        let meta = std::fs::symlink_metadata(abs);
-        if let Some(k) = known.get(rel)
-            && k.version == version
-            && let Ok(m) = &meta
-            && m.len() == k.size
-            && mtime_ns(m) == k.mtime_ns
-        {
-            skipped += 1;
-            continue;
-        }
-        todo.push((abs, rel, meta));
-    }
-
+    let (todo, mut skipped) = changed_files(&files, &known, &version);
     let bar = progress::Progress::new(opts.progress, todo.len() as u64);
-    // Workers read files in parallel and hand each outcome to one writer thread, which
-    // commits them to the store in batches; the bounded channel keeps the results in
-    // flight, not the archive, in memory, and no worker waits for a batch boundary.
-    let batch_size = opts.batch_size.max(1);
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Outcome>(batch_size * 2);
-    let settle = &agencies;
-    let (read, unchanged, store) = std::thread::scope(|scope| {
-        let writer = scope.spawn(move || -> Result<(usize, usize, Store), BatchError> {
-            let mut store = store;
-            let (mut read, mut unchanged) = (0usize, 0usize);
-            let mut batch = Vec::with_capacity(batch_size);
-            for o in rx {
-                match o {
-                    Outcome::Unchanged { rel, mtime_ns } => {
-                        unchanged += 1;
-                        store.touch(&rel, mtime_ns)?;
-                    }
-                    Outcome::Read(rel, st, mut r) => {
-                        read += 1;
-                        if let Ok(sops) = &mut r {
-                            settle.settle(&rel, sops);
-                        }
-                        batch.push((rel, st, r));
-                        if batch.len() >= batch_size {
-                            store.save_batch(&batch)?;
-                            batch.clear();
-                        }
-                    }
-                }
-            }
-            store.save_batch(&batch)?;
-            Ok((read, unchanged, store))
-        });
-        todo.par_iter().for_each_with(tx, |tx, (abs, rel, meta)| {
-            let ctx = FileContext {
-                rel_path: (*rel).clone(),
-                agency: agencies.manifest_agency(rel),
-            };
-            let o = visit(
-                abs,
-                meta,
-                &ctx,
-                known.get(*rel),
-                &version,
-                rules,
-                &opts.limits,
-                pool.as_ref(),
-            );
-            if let Outcome::Read(_, _, Err(e)) = &o {
-                bar.failed(e);
-            }
-            bar.inc();
-            // A closed channel means the writer failed; its error is reported below.
-            let _ = tx.send(o);
-        });
-        writer.join().unwrap_or_else(|_| {
-            Err(BatchError::Report(
-                "the store writer thread panicked".into(),
-            ))
-        })
-    })?;
+    let defer = opts.defer_ocr && !todo.is_empty() && ocr_engine_present(rules);
+    let mut pass = Pass {
+        rules,
+        limits: &opts.limits,
+        pool: pool.as_ref(),
+        version: &version,
+        ocr: if defer { OcrPass::Later } else { OcrPass::Now },
+    };
+    let (first, mut store) = read_files(
+        &todo,
+        &known,
+        &pass,
+        &agencies,
+        store,
+        opts.batch_size,
+        &opts.stop,
+        &bar,
+    )?;
+    let (read, mut unchanged, mut deleted) = (first.read, first.unchanged, 0);
+    if !first.deferred.is_empty() && opts.stop.requested().is_none() {
+        // The text of every file is read: publish it before the slow OCR pass.
+        bar.stage("publishing the text-only results before the OCR pass");
+        let interim = finish(
+            opts,
+            rules,
+            &files,
+            &agencies,
+            &mut store,
+            Finish::interim(&version),
+        )?;
+        bar.reset(first.deferred.len() as u64, "reading pictures by OCR");
+        pass.ocr = OcrPass::Now;
+        let wanted: std::collections::HashSet<&str> =
+            first.deferred.iter().map(String::as_str).collect();
+        let ocr_todo: Vec<Todo> = files
+            .iter()
+            .filter(|(_, rel)| wanted.contains(rel.as_str()))
+            .map(|(abs, rel)| (abs, rel, std::fs::symlink_metadata(abs)))
+            .collect();
+        let none = HashMap::new();
+        let (second, s) = read_files(
+            &ocr_todo,
+            &none,
+            &pass,
+            &agencies,
+            store,
+            opts.batch_size,
+            &opts.stop,
+            &bar,
+        )?;
+        store = s;
+        unchanged += second.unchanged;
+        deleted = interim.deleted;
+    }
     // The files are read: the workers are no longer needed while the reports are written.
     drop(pool);
-    let mut store = store;
+    skipped += unchanged;
+    let how = Finish {
+        version: &version,
+        read,
+        skipped,
+        not_reached: first.not_reached,
+        stopped: opts.stop.requested(),
+        interim: false,
+    };
+    bar.stage("analysing and writing the reports");
+    let mut res = finish(opts, rules, &files, &agencies, &mut store, how)?;
+    res.deleted += deleted;
+    bar.finish(&res);
+    Ok(res)
+}
+
+/// How [`finish`] ends a pass of the run.
+struct Finish<'a> {
+    /// The version the store records for a file read in full.
+    version: &'a str,
+    /// Files read in this run.
+    read: usize,
+    /// Files unchanged since the last run.
+    skipped: usize,
+    /// Files a stop request left unread.
+    not_reached: Vec<String>,
+    /// The stop request's code, if the run was stopped.
+    stopped: Option<usize>,
+    /// The outputs of the text pass, before the OCR pass: published, but neither
+    /// recorded as the run nor kept as up to date.
+    interim: bool,
+}
+
+impl<'a> Finish<'a> {
+    /// The publication between the text pass and the OCR pass.
+    fn interim(version: &'a str) -> Self {
+        Finish {
+            version,
+            read: 0,
+            skipped: 0,
+            not_reached: Vec::new(),
+            stopped: None,
+            interim: true,
+        }
+    }
+}
+
+/// The message of a file a stop request left unread.
+fn not_reached_error(rel: &str, code: usize) -> FileError {
+    FileError::input(
+        rel,
+        ErrorKind::Timeout,
+        format!(
+            "not read: the run was stopped (signal {code}) before this file was read; \
+             the next run reads it"
+        ),
+    )
+}
+
+/// Settles the store after reading (agency names per folder, files gone from the
+/// archive) and publishes the five outputs as one set; a final run that changed nothing
+/// keeps the outputs as they are.
+fn finish(
+    opts: &RunOptions,
+    rules: &Rules,
+    files: &[(PathBuf, String)],
+    agencies: &AgencyMap,
+    store: &mut Store,
+    how: Finish<'_>,
+) -> Result<RunResult, BatchError> {
     // Each folder settles on one agency name for all its files.
     for r in agencies.folder_vote(&store.agencies_by_path()?) {
         store.rename_agency(&r.path, &r.from, &r.to)?;
     }
-    skipped += unchanged;
     let present: std::collections::HashSet<&str> = files.iter().map(|(_, r)| r.as_str()).collect();
     let deleted = store.drop_missing(&present)? as usize;
 
-    let errors = store.errors()?;
+    let mut errors = store.errors()?;
+    if let Some(code) = how.stopped {
+        errors.extend(
+            how.not_reached
+                .iter()
+                .map(|rel| not_reached_error(rel, code)),
+        );
+        errors.sort_by(|a, b| a.path.cmp(&b.path));
+    }
     let internal_errors = errors
         .iter()
         .filter(|e| e.failure == Failure::Panic)
@@ -519,44 +779,43 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
     let mut res = RunResult {
         internal_errors,
         files: files.len(),
-        read,
-        skipped,
+        read: how.read,
+        skipped: how.skipped,
         deleted,
         sops: 0,
         errors,
         outputs_written: true,
+        stopped: how.stopped,
+        not_reached: how.not_reached.len(),
     };
+    let complete = !how.interim && how.stopped.is_none();
     // Nothing read, nothing dropped, same engine, rules, as-of date and manifest, and the
     // outputs still there: they would come out byte for byte the same, so keep them.
     let outputs_key = format!(
-        "{version}|as_of:{}|files:{}",
-        rules.findings.as_of, res.files
+        "{}|as_of:{}|files:{}",
+        how.version, rules.findings.as_of, res.files
     );
     let outputs_present = OUTPUTS.iter().all(|n| opts.out.join(n).is_file());
-    if read == 0
+    if complete
+        && res.read == 0
         && deleted == 0
         && outputs_present
         && store.meta(OUTPUTS_KEY)?.as_deref() == Some(outputs_key.as_str())
     {
         res.sops = store.sop_count()?;
         res.outputs_written = false;
-        record_run(
-            &store,
-            &res,
-            store.last_run()?.map(|r| r.findings_by_agency),
-        )?;
-        bar.finish(&res);
+        let previous = store.last_run()?.map(|r| r.findings_by_agency);
+        record_run(store, &res, previous)?;
         return Ok(res);
     }
     // The outputs are about to change: forget the key until they are all written, so a
     // run killed half-way writes them again next time (a change of the files' records
     // has already removed it; a new as-of date or a lost output has not).
     store.set_meta(OUTPUTS_KEY, "")?;
-    bar.stage("analysing and writing the reports");
     // The five outputs are written as a new set beside the published one and replace it
     // in one step (`output::set`): a failure or a kill before then leaves the old set.
     let staged = crate::output::set::Staged::begin(&opts.out)?;
-    let analysis = match write_outputs(staged.dir(), &store, &res, &agencies, rules) {
+    let analysis = match write_outputs(staged.dir(), store, &res, agencies, rules) {
         Ok(a) => a,
         Err(e) => {
             staged.discard();
@@ -565,9 +824,10 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
     };
     staged.publish()?;
     res.sops = analysis.sops;
-    store.set_meta(OUTPUTS_KEY, &outputs_key)?;
-    record_run(&store, &res, Some(analysis.findings_by_agency()))?;
-    bar.finish(&res);
+    if complete {
+        store.set_meta(OUTPUTS_KEY, &outputs_key)?;
+        record_run(store, &res, Some(analysis.findings_by_agency()))?;
+    }
     Ok(res)
 }
 

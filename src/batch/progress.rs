@@ -21,16 +21,7 @@ impl Progress {
     pub fn new(mode: ProgressMode, total: u64) -> Self {
         let bar = (mode == ProgressMode::Auto && std::io::stderr().is_terminal()).then(|| {
             let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-            if let Ok(style) =
-                ProgressStyle::with_template("{bar:40} {pos}/{len} files  {rate}  ETA {eta}  {msg}")
-            {
-                // The rate as a whole number of files per second.
-                let style = style.with_key(
-                    "rate",
-                    |st: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                        let _ = write!(w, "{:.0} files/s", st.per_sec());
-                    },
-                );
+            if let Some(style) = files_style() {
                 b.set_style(style);
             }
             b
@@ -58,6 +49,19 @@ impl Progress {
             }
             b.set_message(what.to_string());
             b.enable_steady_tick(std::time::Duration::from_millis(120));
+        }
+    }
+
+    /// A new pass over `total` files begins (the OCR pass), named by `what`.
+    pub fn reset(&self, total: u64, what: &str) {
+        if let Some(b) = &self.bar {
+            b.disable_steady_tick();
+            if let Some(style) = files_style() {
+                b.set_style(style);
+            }
+            b.reset();
+            b.set_length(total);
+            b.set_message(what.to_string());
         }
     }
 
@@ -113,9 +117,31 @@ impl Progress {
                     "sops": res.sops, "failed": res.errors.len(),
                     "internal_errors": res.internal_errors,
                     "outputs_written": res.outputs_written,
+                    "stopped_by_signal": res.stopped, "not_reached": res.not_reached,
                 });
                 eprintln!("{line}");
             }
         }
+        if let (Some(sig), ProgressMode::Auto) = (res.stopped, self.mode) {
+            eprintln!(
+                "sopap: stopped by signal {sig}: {} files not read (listed in errors.jsonl as \
+                 timeout); the next run reads them",
+                res.not_reached
+            );
+        }
     }
+}
+
+/// The bar of a pass over files: done/total, files per second, time left.
+fn files_style() -> Option<ProgressStyle> {
+    let style =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} files  {rate}  ETA {eta}  {msg}")
+            .ok()?;
+    // The rate as a whole number of files per second.
+    Some(style.with_key(
+        "rate",
+        |st: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.0} files/s", st.per_sec());
+        },
+    ))
 }

@@ -4,7 +4,8 @@
 //! The parent re-executes the `sopap` binary as a hidden `sopap worker` subcommand with an
 //! address-space limit (`RLIMIT_AS`) and no core dumps, and talks to it over stdin/stdout
 //! in length-prefixed frames: a [`Hello`] once, then per file a JSON [`Job`] header and
-//! the file's bytes, answered by one JSON reply (`Result<Vec<Sop>, FileError>`). A worker
+//! the file's bytes, answered by one JSON reply ([`Processed`]: the SOPs or the error, and whether the
+//! file's OCR was left for a later pass). A worker
 //! that dies (out of memory, abort, stack overflow, any signal) or overruns its wall time
 //! costs only the file it held: that file gets its error line ([`died`]), the worker is
 //! replaced, and the error is recorded in the state store like any other outcome, so an
@@ -20,11 +21,12 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use super::StopFlag;
 use crate::analyze::Rules;
 use crate::error::ErrorKind;
 use crate::ingest::limits::Limits;
-use crate::pipeline::FileContext;
-use crate::sop::record::{FileError, Sop};
+use crate::pipeline::{FileContext, OcrPass, Processed};
+use crate::sop::record::FileError;
 
 /// The hidden subcommand that runs a worker.
 pub const WORKER_SUBCOMMAND: &str = "worker";
@@ -43,6 +45,9 @@ const MAX_REPLY_BYTES: u64 = 1 << 30;
 
 /// How many bytes of a dead worker's stderr are read to tell why it died.
 const STDERR_TAIL_BYTES: u64 = 8 << 10;
+
+/// How often the parent, waiting for a worker's reply, looks at the run's stop flag.
+const STOP_CHECK_INTERVAL: Duration = Duration::from_millis(200);
 
 /// How often a worker checks that its parent is still alive.
 const PARENT_CHECK_INTERVAL: Duration = Duration::from_millis(500);
@@ -134,6 +139,8 @@ pub struct Hello {
 struct Job {
     rel_path: String,
     agency: Option<String>,
+    #[serde(default)]
+    ocr: OcrPass,
 }
 
 /// The worker's answer to the hello: `None` when ready, the reason otherwise.
@@ -202,8 +209,8 @@ pub fn serve(rules_dir: Option<&Path>) -> Result<(), WorkerError> {
             rel_path: job.rel_path,
             agency: job.agency,
         };
-        let result = super::process_guarded(&ctx, &bytes, &rules, &hello.limits);
-        write_frame(&mut output, &serde_json::to_vec(&result)?)?;
+        let processed = super::process_pass_guarded(&ctx, &bytes, &rules, &hello.limits, job.ocr);
+        write_frame(&mut output, &serde_json::to_vec(&processed)?)?;
         output.flush()?;
     }
     Ok(())
@@ -297,6 +304,8 @@ enum Trouble {
     Time,
     /// The pipe broke or the reply is unreadable: the worker died or misbehaved.
     Broken(String),
+    /// The run was asked to stop (the worker is killed).
+    Stopped,
 }
 
 /// The workers of one run: idle ones wait in a stack, a thread takes one per file and
@@ -305,6 +314,7 @@ pub struct Pool {
     cfg: WorkerConfig,
     hello: Vec<u8>,
     idle: Mutex<Vec<Worker>>,
+    stop: StopFlag,
 }
 
 impl Pool {
@@ -319,10 +329,18 @@ impl Pool {
             cfg,
             hello,
             idle: Mutex::new(Vec::new()),
+            stop: StopFlag::new(),
         };
         let first = pool.spawn()?;
         pool.give_back(first);
         Ok(pool)
+    }
+
+    /// The pool with the run's stop flag: a raised flag ends the wait for a busy worker
+    /// (which is killed), so a stopping run does not wait for its slowest file.
+    pub fn stop_with(mut self, stop: StopFlag) -> Self {
+        self.stop = stop;
+        self
     }
 
     /// Starts one worker and greets it.
@@ -360,9 +378,11 @@ impl Pool {
         write_frame(&mut w.stdin, &self.hello)?;
         w.stdin.flush()?;
         let deadline = Instant::now() + self.cfg.wall_time;
-        let reply = match recv(&mut w.stdout, deadline) {
+        let reply = match recv(&mut w.stdout, deadline, None) {
             Ok(r) => r,
-            Err(Trouble::Time) => return Err(WorkerError::Refused("no answer to hello".into())),
+            Err(Trouble::Time | Trouble::Stopped) => {
+                return Err(WorkerError::Refused("no answer to hello".into()));
+            }
             Err(Trouble::Broken(m)) => {
                 let tail = stderr_tail(&mut w.stderr);
                 return Err(WorkerError::Refused(format!("{m} {tail}").trim().into()));
@@ -394,20 +414,24 @@ impl Pool {
         bytes: &[u8],
         rules: &Rules,
         limits: &Limits,
-    ) -> Result<Vec<Sop>, FileError> {
+        pass: OcrPass,
+    ) -> Processed {
         let mut w = match self.take() {
             Some(w) => w,
             None => match self.spawn() {
                 Ok(w) => w,
-                Err(_) => return super::process_guarded(ctx, bytes, rules, limits),
+                Err(_) => return super::process_pass_guarded(ctx, bytes, rules, limits, pass),
             },
         };
-        match self.exchange(&mut w, ctx, bytes) {
-            Ok(result) => {
+        match self.exchange(&mut w, ctx, bytes, pass) {
+            Ok(processed) => {
                 self.give_back(w);
-                result
+                processed
             }
-            Err(trouble) => Err(self.died(w, trouble, &ctx.rel_path)),
+            Err(trouble) => Processed {
+                result: Err(self.died(w, trouble, &ctx.rel_path)),
+                ocr_deferred: false,
+            },
         }
     }
 
@@ -417,10 +441,12 @@ impl Pool {
         w: &mut Worker,
         ctx: &FileContext,
         bytes: &[u8],
-    ) -> Result<Result<Vec<Sop>, FileError>, Trouble> {
+        pass: OcrPass,
+    ) -> Result<Processed, Trouble> {
         let header = serde_json::to_vec(&Job {
             rel_path: ctx.rel_path.clone(),
             agency: ctx.agency.clone(),
+            ocr: pass,
         })
         .map_err(|e| Trouble::Broken(e.to_string()))?;
         let deadline = Instant::now() + self.cfg.wall_time;
@@ -428,7 +454,7 @@ impl Pool {
             .and_then(|()| write_frame(&mut w.stdin, bytes))
             .and_then(|()| w.stdin.flush())
             .map_err(|e| Trouble::Broken(e.to_string()))?;
-        let reply = recv(&mut w.stdout, deadline)?;
+        let reply = recv(&mut w.stdout, deadline, Some(&self.stop))?;
         serde_json::from_slice(&reply).map_err(|e| Trouble::Broken(format!("bad reply: {e}")))
     }
 
@@ -446,6 +472,10 @@ impl Pool {
                 ),
             ),
             Trouble::Broken(detail) => classify(status, &tail, self.cfg.memory_bytes, &detail),
+            Trouble::Stopped => (
+                ErrorKind::Timeout,
+                "not read: the run was stopped while reading this file".to_string(),
+            ),
         };
         FileError::input(rel_path, kind, message)
     }
@@ -539,26 +569,40 @@ fn stderr_tail(f: &mut std::fs::File) -> String {
     String::from_utf8_lossy(&buf).into_owned()
 }
 
-/// Reads one reply frame, waiting at most until `deadline`.
-fn recv(r: &mut ChildStdout, deadline: Instant) -> Result<Vec<u8>, Trouble> {
+/// Reads one reply frame, waiting at most until `deadline` or a raised `stop`.
+fn recv(
+    r: &mut ChildStdout,
+    deadline: Instant,
+    stop: Option<&StopFlag>,
+) -> Result<Vec<u8>, Trouble> {
     let mut len = [0u8; 8];
-    read_exact_until(r, &mut len, deadline)?;
+    read_exact_until(r, &mut len, deadline, stop)?;
     let n = u64::from_le_bytes(len);
     if n > MAX_REPLY_BYTES {
         return Err(Trouble::Broken(format!("reply of {n} bytes")));
     }
     let mut buf = vec![0u8; n as usize];
-    read_exact_until(r, &mut buf, deadline)?;
+    read_exact_until(r, &mut buf, deadline, stop)?;
     Ok(buf)
 }
 
 /// Fills `buf` from the pipe, polling so that a silent worker cannot hold the thread
 /// past `deadline`.
-fn read_exact_until(r: &mut ChildStdout, buf: &mut [u8], deadline: Instant) -> Result<(), Trouble> {
+fn read_exact_until(
+    r: &mut ChildStdout,
+    buf: &mut [u8],
+    deadline: Instant,
+    stop: Option<&StopFlag>,
+) -> Result<(), Trouble> {
     let mut done = 0;
     while done < buf.len() {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
+        if stop.is_some_and(|s| s.requested().is_some()) {
+            return Err(Trouble::Stopped);
+        }
+        let left = deadline
+            .saturating_duration_since(Instant::now())
+            .min(STOP_CHECK_INTERVAL);
+        if deadline <= Instant::now() {
             return Err(Trouble::Time);
         }
         let mut pfd = libc::pollfd {

@@ -35,6 +35,8 @@ pub struct PictureReport {
     pub not_read: Option<NotRead>,
     /// Seconds spent inside the OCR engine.
     pub engine_seconds: f64,
+    /// The pictures were left for a later OCR pass (`pipeline::OcrPass::Later`).
+    pub deferred: bool,
 }
 
 /// Why a picture was not read.
@@ -45,12 +47,17 @@ pub enum NotRead {
     Engine(String),
     /// The picture's pixels could not be decoded: the detail names the encoding.
     Picture(String),
+    /// The pictures were left for a later pass of the run, which has not read them.
+    Deferred,
 }
 
 impl std::fmt::Display for NotRead {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             NotRead::Engine(d) | NotRead::Picture(d) => f.write_str(d),
+            NotRead::Deferred => f.write_str(
+                "the run stopped before its OCR pass read the pictures (the next run reads them)",
+            ),
         }
     }
 }
