@@ -46,6 +46,16 @@ pub struct Processed {
     pub ocr_deferred: bool,
 }
 
+impl Processed {
+    /// A file that failed with `error` (nothing left for a later pass).
+    pub fn failed(error: FileError) -> Self {
+        Processed {
+            result: Err(error),
+            ocr_deferred: false,
+        }
+    }
+}
+
 /// Reads one file's bytes and returns its SOPs (ids, source, agency and findings
 /// filled), or the error that explains why it gave none.
 pub fn process_bytes(

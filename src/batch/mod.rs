@@ -280,15 +280,12 @@ pub fn process_pass_guarded(
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
-            Processed {
-                result: Err(FileError {
-                    path: ctx.rel_path.clone(),
-                    kind: ErrorKind::Corrupt,
-                    message: format!("{INTERNAL_ERROR}: {msg}"),
-                    failure: Failure::Panic,
-                }),
-                ocr_deferred: false,
-            }
+            Processed::failed(FileError {
+                path: ctx.rel_path.clone(),
+                kind: ErrorKind::Corrupt,
+                message: format!("{INTERNAL_ERROR}: {msg}"),
+                failure: Failure::Panic,
+            })
         }
     }
 }

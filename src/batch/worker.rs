@@ -428,10 +428,7 @@ impl Pool {
                 self.give_back(w);
                 processed
             }
-            Err(trouble) => Processed {
-                result: Err(self.died(w, trouble, &ctx.rel_path)),
-                ocr_deferred: false,
-            },
+            Err(trouble) => Processed::failed(self.died(w, trouble, &ctx.rel_path)),
         }
     }
 
