@@ -969,6 +969,30 @@ fn sop_details(h: &mut String, s: &Sop, uid: usize, budget: &mut usize, lazy: bo
 /// The inside of an SOP's section: identity, general findings, steps table with the
 /// findings of each step, and the drawn flowchart.
 fn sop_body(h: &mut String, s: &Sop, uid: usize, budget: &mut usize) {
+    identity_list(h, s);
+    let show_findings = s.findings.len() <= *budget;
+    *budget = budget.saturating_sub(s.findings.len());
+    general_findings(h, s, show_findings);
+    if s.steps.is_empty() {
+        h.push_str("<p>Tidak ada langkah kegiatan yang terbaca.</p>");
+        return;
+    }
+    h.push_str(
+        "<div class=\"sopbody\"><div class=\"tw\"><table class=\"steps\"><thead><tr>\
+         <th class=\"n\">No</th><th>Kegiatan</th><th>Pelaksana</th><th>Mutu Baku</th>\
+         <th>Keterangan</th><th>Temuan</th></tr></thead><tbody>",
+    );
+    for st in &s.steps {
+        step_row(h, s, st, show_findings);
+    }
+    h.push_str("</tbody></table></div><div class=\"tw\">");
+    flowchart::svg(h, s, uid);
+    h.push_str("</div></div>");
+}
+
+/// The SOP's identity as a definition list (one line when nothing was read), with the
+/// source file, its format and the SOP's completeness.
+fn identity_list(h: &mut String, s: &Sop) {
     h.push_str("<dl class=\"idn\">");
     let rows = identity_rows(s);
     let blank = rows.iter().all(|(_, v)| v.trim().is_empty());
@@ -1003,8 +1027,11 @@ fn sop_body(h: &mut String, s: &Sop, uid: usize, budget: &mut usize) {
         },
         percent(sop_completeness(s))
     );
-    let show_findings = s.findings.len() <= *budget;
-    *budget = budget.saturating_sub(s.findings.len());
+}
+
+/// The findings of the SOP that concern no step, or (`show_findings` false, the page's
+/// budget spent) a line saying where they are.
+fn general_findings(h: &mut String, s: &Sop, show_findings: bool) {
     if show_findings {
         let general: Vec<_> = s.findings.iter().filter(|f| f.step.is_none()).collect();
         if !general.is_empty() {
@@ -1026,62 +1053,53 @@ fn sop_body(h: &mut String, s: &Sop, uid: usize, budget: &mut usize) {
              report.json: halaman ini sudah memuat batas rincian.</p>",
         );
     }
-    if s.steps.is_empty() {
-        h.push_str("<p>Tidak ada langkah kegiatan yang terbaca.</p>");
-        return;
+}
+
+/// The table row of step `st`: activity, actors, Mutu Baku, notes with the decision's
+/// targets, and (`show_findings`) its findings.
+fn step_row(h: &mut String, s: &Sop, st: &Step, show_findings: bool) {
+    let mut mutu = Vec::new();
+    for (label, v) in [
+        ("Kelengkapan", &st.requirements),
+        ("Waktu", &st.time),
+        ("Output", &st.output),
+    ] {
+        if let Some(v) = v.as_deref().filter(|v| !v.trim().is_empty()) {
+            mutu.push(format!("<b>{label}:</b> {}", esc(v)));
+        }
     }
-    h.push_str(
-        "<div class=\"sopbody\"><div class=\"tw\"><table class=\"steps\"><thead><tr>\
-         <th class=\"n\">No</th><th>Kegiatan</th><th>Pelaksana</th><th>Mutu Baku</th>\
-         <th>Keterangan</th><th>Temuan</th></tr></thead><tbody>",
+    let mut notes = esc(st.notes.as_deref().unwrap_or(""));
+    for (label, target) in [("Ya", st.if_yes), ("Tidak", st.if_no)] {
+        if let Some(t) = target {
+            if !notes.is_empty() {
+                notes.push_str("<br>");
+            }
+            let _ = write!(notes, "{label} → {t}");
+        }
+    }
+    let _ = write!(
+        h,
+        "<tr data-step=\"{}\"><td class=\"n\">{}</td><td>{}</td><td class=\"act\">{}</td>\
+         <td>{}</td><td>{}</td><td class=\"tm\">",
+        st.no,
+        st.no,
+        esc(&st.activity),
+        esc(&st.actors.join(", ")),
+        mutu.join("<br>"),
+        notes
     );
-    for st in &s.steps {
-        let mut mutu = Vec::new();
-        for (label, v) in [
-            ("Kelengkapan", &st.requirements),
-            ("Waktu", &st.time),
-            ("Output", &st.output),
-        ] {
-            if let Some(v) = v.as_deref().filter(|v| !v.trim().is_empty()) {
-                mutu.push(format!("<b>{label}:</b> {}", esc(v)));
-            }
+    if show_findings {
+        for f in s.findings.iter().filter(|f| f.step == Some(st.no)) {
+            let _ = write!(
+                h,
+                "<div><span class=\"sev {}\">{}</span> {}</div>",
+                severity_class(f.severity),
+                severity_label(f.severity),
+                esc(&f.message)
+            );
         }
-        let mut notes = esc(st.notes.as_deref().unwrap_or(""));
-        for (label, target) in [("Ya", st.if_yes), ("Tidak", st.if_no)] {
-            if let Some(t) = target {
-                if !notes.is_empty() {
-                    notes.push_str("<br>");
-                }
-                let _ = write!(notes, "{label} → {t}");
-            }
-        }
-        let _ = write!(
-            h,
-            "<tr data-step=\"{}\"><td class=\"n\">{}</td><td>{}</td><td class=\"act\">{}</td>\
-             <td>{}</td><td>{}</td><td class=\"tm\">",
-            st.no,
-            st.no,
-            esc(&st.activity),
-            esc(&st.actors.join(", ")),
-            mutu.join("<br>"),
-            notes
-        );
-        if show_findings {
-            for f in s.findings.iter().filter(|f| f.step == Some(st.no)) {
-                let _ = write!(
-                    h,
-                    "<div><span class=\"sev {}\">{}</span> {}</div>",
-                    severity_class(f.severity),
-                    severity_label(f.severity),
-                    esc(&f.message)
-                );
-            }
-        }
-        h.push_str("</td></tr>");
     }
-    h.push_str("</tbody></table></div><div class=\"tw\">");
-    flowchart::svg(h, s, uid);
-    h.push_str("</div></div>");
+    h.push_str("</td></tr>");
 }
 
 /// One row of a side-by-side comparison: a step of the reference, of the variant, or both.
