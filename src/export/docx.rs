@@ -20,7 +20,7 @@ use super::layout::{
     xml_escape,
 };
 use super::{ExportError, ExportMeta, offpage};
-use crate::sop::record::Sop;
+use crate::sop::record::{Sop, Step};
 
 /// Why a .docx could not be built, by stage: docx-rs packing the document, or our
 /// rewrite of the package that adds the drawings.
@@ -596,6 +596,27 @@ impl Paging {
 /// Baku"), one row per step of that page with marker runs in the actor cells that get
 /// a symbol.
 fn procedure_table(sop: &Sop, widths: &[i64], paging: &Paging, page: usize) -> Table {
+    let mut rows = header_rows(sop, widths);
+    for (si, s) in sop.steps.iter().enumerate() {
+        if paging.pages.get(si) != Some(&page) {
+            continue;
+        }
+        let h = paging.heights.get(si).copied().unwrap_or(MIN_ROW);
+        rows.push(
+            step_row(sop, widths, si, s)
+                .row_height(h as f32)
+                .height_rule(HeightRule::AtLeast),
+        );
+    }
+    Table::new(rows)
+        .set_grid(widths.iter().map(|&x| x.max(0) as usize).collect())
+        .layout(TableLayoutType::Fixed)
+        .margins(margins())
+}
+
+/// The two header rows of the procedure table, repeated on every page: "Pelaksana" and
+/// "Mutu Baku" merged over the actor names and the three Mutu Baku columns.
+fn header_rows(sop: &Sop, widths: &[i64]) -> Vec<TableRow> {
     let n = sop.actors.len().max(1);
     let w = |i: usize| widths.get(i).copied().unwrap_or(W_ACTOR_MIN);
     let actor_total: i64 = (0..n).map(|i| w(2 + i)).sum();
@@ -650,42 +671,35 @@ fn procedure_table(sop: &Sop, widths: &[i64], paging: &Paging, page: usize) -> T
         .row_height(actor_header_height(sop, widths) as f32)
         .height_rule(HeightRule::AtLeast)
         .cant_split();
-    let mut rows = vec![row1, row2];
-    for (si, s) in sop.steps.iter().enumerate() {
-        if paging.pages.get(si) != Some(&page) {
-            continue;
-        }
-        let mut cells = vec![
-            cell(w(0)).add_paragraph(bold_par(&s.no.to_string(), AlignmentType::Center)),
-            text_cell(w(1), &s.activity),
-        ];
-        for i in 0..n {
-            let drawn = sop
-                .actors
-                .get(i)
-                .is_some_and(|a| s.actors.iter().any(|x| x == a));
-            let mut c = cell(w(2 + i));
-            c = if drawn {
-                c.add_paragraph(Paragraph::new().add_run(Run::new().add_text(marker(si, i))))
-            } else {
-                c.add_paragraph(Paragraph::new())
-            };
-            cells.push(c);
-        }
-        for (i, t) in layout::step_texts(s).iter().enumerate() {
-            cells.push(text_cell(w(2 + n + i), t));
-        }
-        let h = paging.heights.get(si).copied().unwrap_or(MIN_ROW);
-        rows.push(
-            TableRow::new(cells)
-                .row_height(h as f32)
-                .height_rule(HeightRule::AtLeast),
-        );
+    vec![row1, row2]
+}
+
+/// The row of step `s` (the `si`-th): number, activity, a marker run in each actor cell
+/// that gets a symbol, then Mutu Baku and notes.
+fn step_row(sop: &Sop, widths: &[i64], si: usize, s: &Step) -> TableRow {
+    let n = sop.actors.len().max(1);
+    let w = |i: usize| widths.get(i).copied().unwrap_or(W_ACTOR_MIN);
+    let mut cells = vec![
+        cell(w(0)).add_paragraph(bold_par(&s.no.to_string(), AlignmentType::Center)),
+        text_cell(w(1), &s.activity),
+    ];
+    for i in 0..n {
+        let drawn = sop
+            .actors
+            .get(i)
+            .is_some_and(|a| s.actors.iter().any(|x| x == a));
+        let mut c = cell(w(2 + i));
+        c = if drawn {
+            c.add_paragraph(Paragraph::new().add_run(Run::new().add_text(marker(si, i))))
+        } else {
+            c.add_paragraph(Paragraph::new())
+        };
+        cells.push(c);
     }
-    Table::new(rows)
-        .set_grid(widths.iter().map(|&x| x.max(0) as usize).collect())
-        .layout(TableLayoutType::Fixed)
-        .margins(margins())
+    for (i, t) in layout::step_texts(s).iter().enumerate() {
+        cells.push(text_cell(w(2 + n + i), t));
+    }
+    TableRow::new(cells)
 }
 
 /// Rewrites `word/document.xml` of the package `bytes`: markers become drawings, header
