@@ -169,6 +169,21 @@ fn lanes_of(sop: &Sop) -> (Vec<String>, Vec<usize>) {
 /// Nodes and flows of the process (see the module documentation).
 fn build_graph(sop: &Sop) -> Graph {
     let (lanes, lane_of) = lanes_of(sop);
+    let nodes = build_nodes(sop, &lane_of);
+    let mut flows = build_flows(sop, nodes.len().saturating_sub(1));
+    for (k, f) in flows.iter_mut().enumerate() {
+        f.id = format!("Flow_{}", k + 1);
+    }
+    Graph {
+        lanes,
+        nodes,
+        flows,
+    }
+}
+
+/// The start event, one task or gateway per step (step `i` is node `i + 1`, in the lane
+/// `lane_of[i]`), and the end event, last.
+fn build_nodes(sop: &Sop, lane_of: &[usize]) -> Vec<Node> {
     let first_lane = lane_of.first().copied().unwrap_or(0);
     let mut nodes = vec![Node {
         id: "Start_1".into(),
@@ -199,7 +214,6 @@ fn build_graph(sop: &Sop) -> Graph {
             },
         });
     }
-    let end = nodes.len();
     let last_lane = lane_of.last().copied().unwrap_or(first_lane);
     nodes.push(Node {
         id: "End_1".into(),
@@ -210,6 +224,12 @@ fn build_graph(sop: &Sop) -> Graph {
         slot: sop.steps.len() as i64 + 1,
         performers: Vec::new(),
     });
+    nodes
+}
+
+/// The sequence flows, without ids: from the start to the first step, a decision's "Ya"
+/// and "Tidak" exits, every other step's next steps (or the end event, node `end`).
+fn build_flows(sop: &Sop, end: usize) -> Vec<Flow> {
     // Step i is node i + 1; `None` targets are the end event.
     let node = |t: Option<usize>| t.map_or(end, |t| t + 1);
     let mut flows = Vec::new();
@@ -253,14 +273,7 @@ fn build_graph(sop: &Sop) -> Graph {
             push(from, end, None, None);
         }
     }
-    for (k, f) in flows.iter_mut().enumerate() {
-        f.id = format!("Flow_{}", k + 1);
-    }
-    Graph {
-        lanes,
-        nodes,
-        flows,
-    }
+    flows
 }
 
 /// Number of lines `text` takes wrapped at `per_line` characters (whole words).
