@@ -811,7 +811,6 @@ fn agencies_head(h: &mut String, trend: bool) {
         h.push_str("<th class=\"n\">Perubahan temuan</th>");
     }
     h.push_str("</tr></thead><tbody>\n");
-    h.push_str("</tr></thead><tbody>\n");
 }
 
 /// The ranking's row of agency `a`; `max` is the most findings of any agency (the scale of
