@@ -364,71 +364,17 @@ impl<'r> DuplicateIndex<'r> {
         let bands = band_keys(&shingle_sets);
         let mut groups = join_buckets(&bands, &shingle_sets, rules.near_similarity, classes.len());
         drop(shingle_sets);
-
-        // Components.
-        let id_of = |o: u32| ids.get(o as usize).map(|s| s.to_string());
-        let agency_of = |o: u32| agency.get(o as usize).map_or("", |&a| names.name(a));
-        let mut comp: HashMap<u32, Vec<u32>> = HashMap::new();
-        for c in 0..classes.len() as u32 {
-            let r = groups.find(c);
-            comp.entry(r).or_default().push(c);
-        }
-        // A group of members: their agencies, and None when the rules leave it out.
-        let group = |mut members: Vec<u32>,
-                     variants: Vec<String>,
-                     kind: DuplicateKind,
-                     similarity: f64|
-         -> Option<DuplicateGroup> {
-            if members.len() < 2 {
-                return None;
-            }
-            members.sort_unstable();
-            let mut agencies: Vec<&str> = members.iter().map(|&o| agency_of(o)).collect();
-            agencies.sort_unstable();
-            agencies.dedup();
-            if !rules.same_agency && agencies.len() < 2 {
-                return None;
-            }
-            Some(DuplicateGroup {
-                sops: members.iter().filter_map(|&o| id_of(o)).collect(),
-                similarity,
-                kind,
-                agencies: agencies
-                    .into_iter()
-                    .filter(|a| !a.is_empty())
-                    .map(str::to_string)
-                    .collect(),
-                variants,
-            })
+        let comp = components(&mut groups, classes.len());
+        let grouper = Grouper {
+            rules,
+            ids: &ids,
+            agency: &agency,
+            names: &names,
         };
         let mut out = Vec::new();
         for (root, cls) in comp {
-            let members: Vec<u32> = cls
-                .iter()
-                .filter_map(|&c| classes.get(c as usize))
-                .flatten()
-                .copied()
-                .collect();
-            let variants = cls
-                .iter()
-                .filter_map(|&c| classes.get(c as usize)?.first())
-                .filter_map(|&o| id_of(o))
-                .collect();
-            if cls.len() == 1 {
-                out.extend(group(members, variants, DuplicateKind::Identical, 1.0));
-                continue;
-            }
-            let m = groups.min_sim.get(root as usize).copied().unwrap_or(1.0);
-            let similarity = (m * 1000.0).floor() / 1000.0;
-            out.extend(group(members, variants, DuplicateKind::Near, similarity));
-            // each identical class inside the near group is listed on its own too (SPEC)
-            for &c in &cls {
-                let Some(class) = classes.get(c as usize) else {
-                    continue;
-                };
-                let variant = class.first().and_then(|&o| id_of(o)).into_iter().collect();
-                out.extend(group(class.clone(), variant, DuplicateKind::Identical, 1.0));
-            }
+            let min_sim = groups.min_sim.get(root as usize).copied().unwrap_or(1.0);
+            grouper.component(&cls, &classes, min_sim, &mut out);
         }
         out.sort_by(|a, b| {
             b.sops
@@ -437,6 +383,115 @@ impl<'r> DuplicateIndex<'r> {
                 .then_with(|| a.sops.cmp(&b.sops))
         });
         out
+    }
+}
+
+/// Stage 5 of [`DuplicateIndex::finish`]: the classes of each component of the joined
+/// buckets, by the component's root.
+fn components(groups: &mut Groups, classes: usize) -> HashMap<u32, Vec<u32>> {
+    let mut comp: HashMap<u32, Vec<u32>> = HashMap::new();
+    for c in 0..classes as u32 {
+        let r = groups.find(c);
+        comp.entry(r).or_default().push(c);
+    }
+    comp
+}
+
+/// Stage 6 of [`DuplicateIndex::finish`]: turns components of classes into groups, with
+/// what the SOPs' ordinals stand for.
+struct Grouper<'a> {
+    /// The rules (same-agency groups kept or not).
+    rules: &'a DuplicateRules,
+    /// SOP id by ordinal.
+    ids: &'a [Box<str>],
+    /// Interned agency by ordinal.
+    agency: &'a [u32],
+    /// The agency names.
+    names: &'a Interner,
+}
+
+impl Grouper<'_> {
+    /// The SOP id of ordinal `o`.
+    fn id_of(&self, o: u32) -> Option<String> {
+        self.ids.get(o as usize).map(|s| s.to_string())
+    }
+
+    /// The groups of one component `cls` (classes of identical SOPs) into `out`: one
+    /// identical group for a single class; for several, the near group (its similarity
+    /// the least pair's, `min_sim`) and each identical class inside it on its own too
+    /// (SPEC).
+    fn component(
+        &self,
+        cls: &[u32],
+        classes: &[Vec<u32>],
+        min_sim: f64,
+        out: &mut Vec<DuplicateGroup>,
+    ) {
+        let members: Vec<u32> = cls
+            .iter()
+            .filter_map(|&c| classes.get(c as usize))
+            .flatten()
+            .copied()
+            .collect();
+        let variants = cls
+            .iter()
+            .filter_map(|&c| classes.get(c as usize)?.first())
+            .filter_map(|&o| self.id_of(o))
+            .collect();
+        if cls.len() == 1 {
+            out.extend(self.group(members, variants, DuplicateKind::Identical, 1.0));
+            return;
+        }
+        let similarity = (min_sim * 1000.0).floor() / 1000.0;
+        out.extend(self.group(members, variants, DuplicateKind::Near, similarity));
+        for &c in cls {
+            let Some(class) = classes.get(c as usize) else {
+                continue;
+            };
+            let variant = class
+                .first()
+                .and_then(|&o| self.id_of(o))
+                .into_iter()
+                .collect();
+            out.extend(self.group(class.clone(), variant, DuplicateKind::Identical, 1.0));
+        }
+    }
+
+    /// A group of `members`: their agencies, and None when the rules leave it out (fewer
+    /// than two members, or one agency when same-agency groups are not kept).
+    fn group(
+        &self,
+        mut members: Vec<u32>,
+        variants: Vec<String>,
+        kind: DuplicateKind,
+        similarity: f64,
+    ) -> Option<DuplicateGroup> {
+        if members.len() < 2 {
+            return None;
+        }
+        members.sort_unstable();
+        let agency_of = |o: u32| {
+            self.agency
+                .get(o as usize)
+                .map_or("", |&a| self.names.name(a))
+        };
+        let mut agencies: Vec<&str> = members.iter().map(|&o| agency_of(o)).collect();
+        agencies.sort_unstable();
+        agencies.dedup();
+        if !self.rules.same_agency && agencies.len() < 2 {
+            return None;
+        }
+        Some(DuplicateGroup {
+            sops: members.iter().filter_map(|&o| self.id_of(o)).collect(),
+            similarity,
+            kind,
+            agencies: agencies
+                .into_iter()
+                .filter(|a| !a.is_empty())
+                .map(str::to_string)
+                .collect(),
+            variants,
+        })
     }
 }
 

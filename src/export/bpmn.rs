@@ -169,6 +169,21 @@ fn lanes_of(sop: &Sop) -> (Vec<String>, Vec<usize>) {
 /// Nodes and flows of the process (see the module documentation).
 fn build_graph(sop: &Sop) -> Graph {
     let (lanes, lane_of) = lanes_of(sop);
+    let nodes = build_nodes(sop, &lane_of);
+    let mut flows = build_flows(sop, nodes.len().saturating_sub(1));
+    for (k, f) in flows.iter_mut().enumerate() {
+        f.id = format!("Flow_{}", k + 1);
+    }
+    Graph {
+        lanes,
+        nodes,
+        flows,
+    }
+}
+
+/// The start event, one task or gateway per step (step `i` is node `i + 1`, in the lane
+/// `lane_of[i]`), and the end event, last.
+fn build_nodes(sop: &Sop, lane_of: &[usize]) -> Vec<Node> {
     let first_lane = lane_of.first().copied().unwrap_or(0);
     let mut nodes = vec![Node {
         id: "Start_1".into(),
@@ -199,7 +214,6 @@ fn build_graph(sop: &Sop) -> Graph {
             },
         });
     }
-    let end = nodes.len();
     let last_lane = lane_of.last().copied().unwrap_or(first_lane);
     nodes.push(Node {
         id: "End_1".into(),
@@ -210,6 +224,12 @@ fn build_graph(sop: &Sop) -> Graph {
         slot: sop.steps.len() as i64 + 1,
         performers: Vec::new(),
     });
+    nodes
+}
+
+/// The sequence flows, without ids: from the start to the first step, a decision's "Ya"
+/// and "Tidak" exits, every other step's next steps (or the end event, node `end`).
+fn build_flows(sop: &Sop, end: usize) -> Vec<Flow> {
     // Step i is node i + 1; `None` targets are the end event.
     let node = |t: Option<usize>| t.map_or(end, |t| t + 1);
     let mut flows = Vec::new();
@@ -253,14 +273,7 @@ fn build_graph(sop: &Sop) -> Graph {
             push(from, end, None, None);
         }
     }
-    for (k, f) in flows.iter_mut().enumerate() {
-        f.id = format!("Flow_{}", k + 1);
-    }
-    Graph {
-        lanes,
-        nodes,
-        flows,
-    }
+    flows
 }
 
 /// Number of lines `text` takes wrapped at `per_line` characters (whole words).
@@ -410,12 +423,9 @@ fn bounds(n: &Node, frame: &LaneFrame) -> (i64, i64, i64, i64) {
     (cx - w / 2, y, w, h)
 }
 
+/// The BPMN 2.0 document of `sop`: definitions, resources, the process with its lanes,
+/// nodes, flows and annotations, then the diagram ([`write_di`]).
 fn write_xml(sop: &Sop, g: &Graph, frame: &LaneFrame) -> String {
-    let title = sop
-        .identity
-        .title
-        .clone()
-        .unwrap_or_else(|| "SOP tanpa nama".to_string());
     let mut x = String::with_capacity(4096 + g.nodes.len() * 900);
     let _ = write!(
         x,
@@ -428,7 +438,21 @@ fn write_xml(sop: &Sop, g: &Graph, frame: &LaneFrame) -> String {
          targetNamespace=\"urn:sopap:export\" exporter=\"sopap\" exporterVersion=\"{}\">\n",
         env!("CARGO_PKG_VERSION")
     );
-    // One resource per actor who performs a task.
+    let resources = resources(g);
+    write_resources(&mut x, &resources);
+    write_process_head(&mut x, sop);
+    write_lanes(&mut x, g);
+    write_nodes(&mut x, g, &resources);
+    write_flows(&mut x, g);
+    write_annotations(&mut x, g);
+    let _ = writeln!(x, "  </bpmn:process>");
+    write_di(&mut x, g, frame);
+    x.push_str("</bpmn:definitions>\n");
+    x
+}
+
+/// One resource per actor who performs a task, in order of first appearance.
+fn resources(g: &Graph) -> Vec<&str> {
     let mut resources: Vec<&str> = Vec::new();
     for n in &g.nodes {
         for p in &n.performers {
@@ -437,6 +461,11 @@ fn write_xml(sop: &Sop, g: &Graph, frame: &LaneFrame) -> String {
             }
         }
     }
+    resources
+}
+
+/// The `bpmn:resource` elements of `resources` (ids `Resource_1`…).
+fn write_resources(x: &mut String, resources: &[&str]) {
     for (k, r) in resources.iter().enumerate() {
         let _ = writeln!(
             x,
@@ -445,6 +474,16 @@ fn write_xml(sop: &Sop, g: &Graph, frame: &LaneFrame) -> String {
             xml_escape(r)
         );
     }
+}
+
+/// The collaboration (one participant) and the process's opening tag and documentation
+/// (number, effective date, source file).
+fn write_process_head(x: &mut String, sop: &Sop) {
+    let title = sop
+        .identity
+        .title
+        .clone()
+        .unwrap_or_else(|| "SOP tanpa nama".to_string());
     let _ = writeln!(
         x,
         "  <bpmn:collaboration id=\"Collaboration_1\">\n    <bpmn:participant id=\"Participant_1\" name=\"{}\" processRef=\"Process_1\"/>\n  </bpmn:collaboration>",
@@ -468,6 +507,10 @@ fn write_xml(sop: &Sop, g: &Graph, frame: &LaneFrame) -> String {
         "    <bpmn:documentation>{}</bpmn:documentation>",
         xml_escape(&head.join("\n"))
     );
+}
+
+/// The lane set: one lane per actor with the references of its flow nodes.
+fn write_lanes(x: &mut String, g: &Graph) {
     let _ = writeln!(x, "    <bpmn:laneSet id=\"LaneSet_1\">");
     for (li, lane) in g.lanes.iter().enumerate() {
         let _ = writeln!(
@@ -482,6 +525,10 @@ fn write_xml(sop: &Sop, g: &Graph, frame: &LaneFrame) -> String {
         let _ = writeln!(x, "      </bpmn:lane>");
     }
     let _ = writeln!(x, "    </bpmn:laneSet>");
+}
+
+/// The flow nodes (tasks, gateways, events) with their flows and performers.
+fn write_nodes(x: &mut String, g: &Graph, resources: &[&str]) {
     for (ni, n) in g.nodes.iter().enumerate() {
         let _ = writeln!(
             x,
@@ -515,6 +562,10 @@ fn write_xml(sop: &Sop, g: &Graph, frame: &LaneFrame) -> String {
         }
         let _ = writeln!(x, "    </bpmn:{}>", n.kind.tag());
     }
+}
+
+/// The sequence flows; a named (decision) flow carries its condition.
+fn write_flows(x: &mut String, g: &Graph) {
     for f in &g.flows {
         let (Some(a), Some(b)) = (g.nodes.get(f.from), g.nodes.get(f.to)) else {
             continue;
@@ -536,6 +587,10 @@ fn write_xml(sop: &Sop, g: &Graph, frame: &LaneFrame) -> String {
             }
         }
     }
+}
+
+/// The text annotations of flows the export assumed, associated with their source.
+fn write_annotations(x: &mut String, g: &Graph) {
     for (k, f) in g.flows.iter().enumerate() {
         if let Some(text) = &f.assumption {
             let _ = writeln!(
@@ -546,10 +601,6 @@ fn write_xml(sop: &Sop, g: &Graph, frame: &LaneFrame) -> String {
             );
         }
     }
-    let _ = writeln!(x, "  </bpmn:process>");
-    write_di(&mut x, g, frame);
-    x.push_str("</bpmn:definitions>\n");
-    x
 }
 
 /// The waypoints of a flow from `a` to `b`; `track` separates parallel routes in a
@@ -608,13 +659,22 @@ fn route(g: &Graph, f: &Flow, frame: &LaneFrame, track: i64) -> Vec<(i64, i64)> 
 }
 
 fn write_di(x: &mut String, g: &Graph, frame: &LaneFrame) {
-    let total = frame.total;
-    let slots = g.nodes.iter().map(|n| n.slot).max().unwrap_or(0) + 1;
-    let width = SLOT_X0 + slots * PITCH + 20;
     let _ = writeln!(
         x,
         "  <bpmndi:BPMNDiagram id=\"BPMNDiagram_1\">\n    <bpmndi:BPMNPlane id=\"BPMNPlane_1\" bpmnElement=\"Collaboration_1\">"
     );
+    write_pool_shapes(x, g, frame);
+    write_node_shapes(x, g, frame);
+    write_flow_edges(x, g, frame);
+    write_annotation_shapes(x, g, frame);
+    let _ = writeln!(x, "    </bpmndi:BPMNPlane>\n  </bpmndi:BPMNDiagram>");
+}
+
+/// The shapes of the pool and of its lanes, as wide as the slots need.
+fn write_pool_shapes(x: &mut String, g: &Graph, frame: &LaneFrame) {
+    let total = frame.total;
+    let slots = g.nodes.iter().map(|n| n.slot).max().unwrap_or(0) + 1;
+    let width = SLOT_X0 + slots * PITCH + 20;
     let _ = writeln!(
         x,
         "      <bpmndi:BPMNShape id=\"Participant_1_di\" bpmnElement=\"Participant_1\" isHorizontal=\"true\"><dc:Bounds x=\"{POOL_X}\" y=\"0\" width=\"{}\" height=\"{total}\"/></bpmndi:BPMNShape>",
@@ -628,6 +688,10 @@ fn write_di(x: &mut String, g: &Graph, frame: &LaneFrame) {
             n = li + 1
         );
     }
+}
+
+/// The shape of every flow node, with the bounds of its label when it has one.
+fn write_node_shapes(x: &mut String, g: &Graph, frame: &LaneFrame) {
     for n in &g.nodes {
         let (bx, by, w, h) = bounds(n, frame);
         let marker = if n.kind == Kind::Gateway {
@@ -655,6 +719,11 @@ fn write_di(x: &mut String, g: &Graph, frame: &LaneFrame) {
         }
         let _ = writeln!(x, "</bpmndi:BPMNShape>");
     }
+}
+
+/// The edge of every sequence flow, routed on its own track when routes run parallel
+/// in one band, with the flow's name beside its first segment.
+fn write_flow_edges(x: &mut String, g: &Graph, frame: &LaneFrame) {
     // Parallel routes in one band get their own track.
     let mut top_tracks: std::collections::HashMap<usize, i64> = std::collections::HashMap::new();
     let mut bottom_tracks: std::collections::HashMap<usize, i64> = std::collections::HashMap::new();
@@ -680,29 +749,47 @@ fn write_di(x: &mut String, g: &Graph, frame: &LaneFrame) {
         for (px, py) in &pts {
             let _ = write!(x, "<di:waypoint x=\"{px}\" y=\"{py}\"/>");
         }
-        if let (Some(name), Some(&(px, py)), Some(&(_, qy))) = (f.name, pts.first(), pts.get(1)) {
-            // Beside the first segment: above ("Ya") or below (other names) a
-            // horizontal one, to the right ("Ya") or left (other names) of a vertical
-            // one, so two exits of one side stay apart.
-            let w = 34;
-            let (lx, ly) = if py == qy && name == "Ya" {
-                (px + 4, py - 18)
-            } else if py == qy {
-                // Below the line: a second exit on the same side (or to the same
-                // target) keeps its name clear of the "Ya" above.
-                (px + 4, py + 4)
-            } else if name == "Ya" {
-                (px + 4, (py + qy) / 2 - 7)
-            } else {
-                (px - w - 4, (py + qy) / 2 - 7)
-            };
-            let _ = write!(
-                x,
-                "<bpmndi:BPMNLabel><dc:Bounds x=\"{lx}\" y=\"{ly}\" width=\"{w}\" height=\"14\"/></bpmndi:BPMNLabel>"
-            );
+        if let (Some(name), Some(&first), Some(&second)) = (f.name, pts.first(), pts.get(1)) {
+            write_flow_label(x, name, first, second);
         }
         let _ = writeln!(x, "</bpmndi:BPMNEdge>");
     }
+}
+
+/// Width of the box of a flow's name (a decision's answer), px.
+const FLOW_LABEL_W: i64 = 34;
+/// Height of the box of a flow's name, px.
+const FLOW_LABEL_H: i64 = 14;
+/// Gap between a flow's line and the box of its name, px.
+const FLOW_LABEL_GAP: i64 = 4;
+
+/// The bounds of a flow name beside the first segment `first`–`second`.
+fn write_flow_label(x: &mut String, name: &str, first: (i64, i64), second: (i64, i64)) {
+    let ((px, py), (_, qy)) = (first, second);
+    // Beside the first segment: above ("Ya") or below (other names) a
+    // horizontal one, to the right ("Ya") or left (other names) of a vertical
+    // one, so two exits of one side stay apart.
+    let (w, gap, h) = (FLOW_LABEL_W, FLOW_LABEL_GAP, FLOW_LABEL_H);
+    let (lx, ly) = if py == qy && name == "Ya" {
+        (px + gap, py - h - gap)
+    } else if py == qy {
+        // Below the line: a second exit on the same side (or to the same
+        // target) keeps its name clear of the "Ya" above.
+        (px + gap, py + gap)
+    } else if name == "Ya" {
+        (px + gap, (py + qy) / 2 - h / 2)
+    } else {
+        (px - w - gap, (py + qy) / 2 - h / 2)
+    };
+    let _ = write!(
+        x,
+        "<bpmndi:BPMNLabel><dc:Bounds x=\"{lx}\" y=\"{ly}\" width=\"{w}\" height=\"{h}\"/></bpmndi:BPMNLabel>"
+    );
+}
+
+/// The shapes of the assumption notes above their source node, with their association
+/// edges.
+fn write_annotation_shapes(x: &mut String, g: &Graph, frame: &LaneFrame) {
     for (k, f) in g.flows.iter().enumerate() {
         let (Some(text), Some(a)) = (&f.assumption, g.nodes.get(f.from)) else {
             continue;
@@ -718,7 +805,6 @@ fn write_di(x: &mut String, g: &Graph, frame: &LaneFrame) {
             ny + nh
         );
     }
-    let _ = writeln!(x, "    </bpmndi:BPMNPlane>\n  </bpmndi:BPMNDiagram>");
 }
 
 #[cfg(test)]

@@ -20,13 +20,42 @@ use super::layout::{
     xml_escape,
 };
 use super::{ExportError, ExportMeta, offpage};
-use crate::sop::record::Sop;
+use crate::sop::record::{Sop, Step};
+
+/// Why a .docx could not be built, by stage: docx-rs packing the document, or our
+/// rewrite of the package that adds the drawings.
+#[derive(Debug, thiserror::Error)]
+pub enum DocxError {
+    /// docx-rs could not pack the document. Its error is from the zip crate version
+    /// docx-rs depends on (not ours), so it is kept boxed.
+    #[error("package: {0}")]
+    Package(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The packed document could not be rewritten with the drawings.
+    #[error("drawings: {0}")]
+    Drawings(#[from] PackageError),
+}
+
+/// Why the rewrite of a packed .docx ([`finish_document`]) failed.
+#[derive(Debug, thiserror::Error)]
+pub enum PackageError {
+    /// The package cannot be read or written as a zip archive.
+    #[error("zip: {0}")]
+    Zip(#[from] zip::result::ZipError),
+    /// A part cannot be read or written.
+    #[error("part: {0}")]
+    Io(#[from] std::io::Error),
+    /// `word/document.xml` is not UTF-8.
+    #[error("word/document.xml: {0}")]
+    Utf8(#[from] std::string::FromUtf8Error),
+}
 
 /// Page width and height, landscape A4, in twips.
 const PAGE_W: i64 = 16_838;
 const PAGE_H: i64 = 11_906;
 /// Page margin, twips.
 const MARGIN: i64 = 720;
+/// Distance of the (empty) header and footer from the page edge, twips.
+const HEADER_FOOTER: i32 = 360;
 /// Left and right cell margin, twips (set on every table, so readers need no style).
 const CELL_MAR: i64 = 108;
 /// Fixed columns of the procedure table, twips.
@@ -248,12 +277,35 @@ pub fn description(sop: &Sop) -> String {
 
 /// Renders `sop` as a .docx, with the run's `meta` in the document properties.
 pub fn to_docx_with(sop: &Sop, meta: &ExportMeta) -> Result<Vec<u8>, ExportError> {
-    let err = |what: &'static str, message: String| ExportError::Docx {
+    let err = |source: DocxError| ExportError::Docx {
         sop: sop.id.clone(),
-        what,
-        message,
+        source,
     };
-    let mut doc = Docx::new()
+    let usable = PAGE_W - 2 * MARGIN;
+    let widths = column_widths(&sop.actors);
+    let paging = Paging::of(sop, &widths);
+    let doc = page_setup();
+    let doc = identity_page(doc, sop, usable);
+    let doc = procedure_pages(doc, sop, &widths, &paging);
+    let doc = migration_notes(doc, sop, usable);
+
+    let mut raw = Cursor::new(Vec::new());
+    doc.build()
+        .pack(&mut raw)
+        .map_err(|e| err(DocxError::Package(Box::new(e))))?;
+
+    let cols = actor_cols(sop, &widths);
+    let (rows, bands) = paging.rows();
+    let mut plan = layout::plan_flow(sop, &cols, &bands);
+    plan.marks = offpage::split_at_pages(&mut plan, &paging.pages);
+    let core = core_properties(sop, meta);
+    finish_document(raw.into_inner(), &plan, &cols, &rows, &core)
+        .map_err(|e| err(DocxError::Drawings(e)))
+}
+
+/// An empty document: default font and size, landscape A4 with its margins.
+fn page_setup() -> Docx {
+    Docx::new()
         .default_fonts(RunFonts::new().ascii("Arial").hi_ansi("Arial").cs("Arial"))
         .default_size(FONT)
         .page_size(PAGE_W as u32, PAGE_H as u32)
@@ -264,34 +316,38 @@ pub fn to_docx_with(sop: &Sop, meta: &ExportMeta) -> Result<Vec<u8>, ExportError
                 .bottom(MARGIN as i32)
                 .left(MARGIN as i32)
                 .right(MARGIN as i32)
-                .header(360)
-                .footer(360),
-        );
+                .header(HEADER_FOOTER)
+                .footer(HEADER_FOOTER),
+        )
+}
 
-    // Identity page in the standard layout.
-    let usable = PAGE_W - 2 * MARGIN;
+/// `doc` with the identity page in the standard layout (`usable`: text width, twips).
+fn identity_page(doc: Docx, sop: &Sop, usable: i64) -> Docx {
     let (head, lists) = identity_tables(sop, usable);
-    doc = doc
-        .add_table(head)
+    doc.add_table(head)
         .add_paragraph(text_par(""))
-        .add_table(lists);
+        .add_table(lists)
+}
 
-    // Procedure table on a new page, one table per page (see [`Paging`]).
+/// `doc` with the procedure table on a new page, one table per page (see [`Paging`]).
+fn procedure_pages(mut doc: Docx, sop: &Sop, widths: &[i64], paging: &Paging) -> Docx {
     doc = doc.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)));
     if let Some(t) = &sop.identity.title {
         doc = doc.add_paragraph(bold_par(&t.to_uppercase(), AlignmentType::Center));
     }
-    let widths = column_widths(&sop.actors);
-    let paging = Paging::of(sop, &widths);
     let n_pages = paging.pages.last().map_or(1, |p| p + 1);
     for page in 0..n_pages {
         if page > 0 {
             doc = doc.add_paragraph(page_start());
         }
-        doc = doc.add_table(procedure_table(sop, &widths, &paging, page));
+        doc = doc.add_table(procedure_table(sop, widths, paging, page));
     }
+    doc
+}
 
-    // Catatan Migrasi.
+/// `doc` with the "Catatan Migrasi" page: the SOP's findings as a table, or a line
+/// saying there are none (`usable`: text width, twips).
+fn migration_notes(mut doc: Docx, sop: &Sop, usable: i64) -> Docx {
     doc = doc
         .add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)))
         .add_paragraph(bold_par("CATATAN MIGRASI", AlignmentType::Center))
@@ -324,17 +380,7 @@ pub fn to_docx_with(sop: &Sop, meta: &ExportMeta) -> Result<Vec<u8>, ExportError
         );
     }
 
-    let mut raw = Cursor::new(Vec::new());
-    doc.build()
-        .pack(&mut raw)
-        .map_err(|e| err("package", e.to_string()))?;
-
-    let cols = actor_cols(sop, &widths);
-    let (rows, bands) = paging.rows();
-    let mut plan = layout::plan_flow(sop, &cols, &bands);
-    plan.marks = offpage::split_at_pages(&mut plan, &paging.pages);
-    let core = core_properties(sop, meta);
-    finish_document(raw.into_inner(), &plan, &cols, &rows, &core).map_err(|m| err("drawings", m))
+    doc
 }
 
 /// Width of the organisation block (logo and agency) left of the identity grid, twips.
@@ -550,6 +596,27 @@ impl Paging {
 /// Baku"), one row per step of that page with marker runs in the actor cells that get
 /// a symbol.
 fn procedure_table(sop: &Sop, widths: &[i64], paging: &Paging, page: usize) -> Table {
+    let mut rows = header_rows(sop, widths);
+    for (si, s) in sop.steps.iter().enumerate() {
+        if paging.pages.get(si) != Some(&page) {
+            continue;
+        }
+        let h = paging.heights.get(si).copied().unwrap_or(MIN_ROW);
+        rows.push(
+            step_row(sop, widths, si, s)
+                .row_height(h as f32)
+                .height_rule(HeightRule::AtLeast),
+        );
+    }
+    Table::new(rows)
+        .set_grid(widths.iter().map(|&x| x.max(0) as usize).collect())
+        .layout(TableLayoutType::Fixed)
+        .margins(margins())
+}
+
+/// The two header rows of the procedure table, repeated on every page: "Pelaksana" and
+/// "Mutu Baku" merged over the actor names and the three Mutu Baku columns.
+fn header_rows(sop: &Sop, widths: &[i64]) -> Vec<TableRow> {
     let n = sop.actors.len().max(1);
     let w = |i: usize| widths.get(i).copied().unwrap_or(W_ACTOR_MIN);
     let actor_total: i64 = (0..n).map(|i| w(2 + i)).sum();
@@ -604,42 +671,35 @@ fn procedure_table(sop: &Sop, widths: &[i64], paging: &Paging, page: usize) -> T
         .row_height(actor_header_height(sop, widths) as f32)
         .height_rule(HeightRule::AtLeast)
         .cant_split();
-    let mut rows = vec![row1, row2];
-    for (si, s) in sop.steps.iter().enumerate() {
-        if paging.pages.get(si) != Some(&page) {
-            continue;
-        }
-        let mut cells = vec![
-            cell(w(0)).add_paragraph(bold_par(&s.no.to_string(), AlignmentType::Center)),
-            text_cell(w(1), &s.activity),
-        ];
-        for i in 0..n {
-            let drawn = sop
-                .actors
-                .get(i)
-                .is_some_and(|a| s.actors.iter().any(|x| x == a));
-            let mut c = cell(w(2 + i));
-            c = if drawn {
-                c.add_paragraph(Paragraph::new().add_run(Run::new().add_text(marker(si, i))))
-            } else {
-                c.add_paragraph(Paragraph::new())
-            };
-            cells.push(c);
-        }
-        for (i, t) in layout::step_texts(s).iter().enumerate() {
-            cells.push(text_cell(w(2 + n + i), t));
-        }
-        let h = paging.heights.get(si).copied().unwrap_or(MIN_ROW);
-        rows.push(
-            TableRow::new(cells)
-                .row_height(h as f32)
-                .height_rule(HeightRule::AtLeast),
-        );
+    vec![row1, row2]
+}
+
+/// The row of step `s` (the `si`-th): number, activity, a marker run in each actor cell
+/// that gets a symbol, then Mutu Baku and notes.
+fn step_row(sop: &Sop, widths: &[i64], si: usize, s: &Step) -> TableRow {
+    let n = sop.actors.len().max(1);
+    let w = |i: usize| widths.get(i).copied().unwrap_or(W_ACTOR_MIN);
+    let mut cells = vec![
+        cell(w(0)).add_paragraph(bold_par(&s.no.to_string(), AlignmentType::Center)),
+        text_cell(w(1), &s.activity),
+    ];
+    for i in 0..n {
+        let drawn = sop
+            .actors
+            .get(i)
+            .is_some_and(|a| s.actors.iter().any(|x| x == a));
+        let mut c = cell(w(2 + i));
+        c = if drawn {
+            c.add_paragraph(Paragraph::new().add_run(Run::new().add_text(marker(si, i))))
+        } else {
+            c.add_paragraph(Paragraph::new())
+        };
+        cells.push(c);
     }
-    Table::new(rows)
-        .set_grid(widths.iter().map(|&x| x.max(0) as usize).collect())
-        .layout(TableLayoutType::Fixed)
-        .margins(margins())
+    for (i, t) in layout::step_texts(s).iter().enumerate() {
+        cells.push(text_cell(w(2 + n + i), t));
+    }
+    TableRow::new(cells)
 }
 
 /// Rewrites `word/document.xml` of the package `bytes`: markers become drawings, header
@@ -650,27 +710,27 @@ fn finish_document(
     cols: &[(i64, i64)],
     rows: &[(i64, i64)],
     core: &str,
-) -> Result<Vec<u8>, String> {
-    let mut zin = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+) -> Result<Vec<u8>, PackageError> {
+    let mut zin = zip::ZipArchive::new(Cursor::new(bytes))?;
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip::DateTime::default());
     for i in 0..zin.len() {
-        let mut f = zin.by_index(i).map_err(|e| e.to_string())?;
-        let name = f.name().map_err(|e| e.to_string())?.to_string();
+        let mut f = zin.by_index(i)?;
+        let name = f.name()?.to_string();
         let mut data = Vec::new();
-        f.read_to_end(&mut data).map_err(|e| e.to_string())?;
+        f.read_to_end(&mut data)?;
         if name == "word/document.xml" {
-            let xml = String::from_utf8(data).map_err(|e| e.to_string())?;
+            let xml = String::from_utf8(data)?;
             data = rewrite_document(&xml, plan, cols, rows).into_bytes();
         } else if name == "docProps/core.xml" {
             data = core.as_bytes().to_vec();
         }
-        out.start_file(name, opts).map_err(|e| e.to_string())?;
-        out.write_all(&data).map_err(|e| e.to_string())?;
+        out.start_file(name, opts)?;
+        out.write_all(&data)?;
     }
-    Ok(out.finish().map_err(|e| e.to_string())?.into_inner())
+    Ok(out.finish()?.into_inner())
 }
 
 /// The rewritten document XML (see [`finish_document`]).

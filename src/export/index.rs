@@ -20,6 +20,39 @@ pub const INDEX_CSV: &str = "index.csv";
 /// Extensions of the files an export writes.
 const EXPORT_EXTS: [&str; 3] = ["docx", "xlsx", "bpmn"];
 
+/// Why the index stage failed: the clean-up of an earlier export or the writing of the
+/// index files, each with the path and the cause.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    /// A stale file of an earlier export cannot be removed.
+    #[error("cannot write {path}: {source}")]
+    Remove {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The target folder cannot be created.
+    #[error("cannot write {path}: {source}")]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The entries cannot be serialised as JSON.
+    #[error("cannot write {path}: {source}")]
+    Json {
+        /// The JSON index file.
+        path: PathBuf,
+        /// The JSON error.
+        source: serde_json::Error,
+    },
+    /// An index file cannot be written.
+    #[error(transparent)]
+    Write(#[from] crate::output::OutputError),
+}
+
 /// One SOP of an export.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
@@ -88,12 +121,12 @@ fn safe_relative(p: &str) -> bool {
 }
 
 /// Removes the `earlier` files not in `written`, and lists the export files under `to`
-/// that neither list names. Returns (removed, unknown), or the path that failed.
+/// that neither list names. Returns (removed, unknown).
 pub fn clean_stale(
     to: &Path,
     earlier: &[PathBuf],
     written: &[PathBuf],
-) -> Result<(Vec<PathBuf>, Vec<PathBuf>), (PathBuf, std::io::Error)> {
+) -> Result<(Vec<PathBuf>, Vec<PathBuf>), IndexError> {
     let now: HashSet<&PathBuf> = written.iter().collect();
     let mut removed = Vec::new();
     for f in earlier {
@@ -104,7 +137,7 @@ pub fn clean_stale(
         match std::fs::remove_file(&path) {
             Ok(()) => removed.push(f.clone()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err((path, e)),
+            Err(source) => return Err(IndexError::Remove { path, source }),
         }
     }
     let known: HashSet<&PathBuf> = written.iter().chain(earlier.iter()).collect();
@@ -163,18 +196,21 @@ pub fn to_csv(entries: &[Entry]) -> String {
     out
 }
 
-/// Writes `index.json` and `index.csv` into `to`, atomically; the path that failed and
-/// why otherwise.
-pub fn write(to: &Path, entries: &[Entry]) -> Result<(), (PathBuf, String)> {
-    std::fs::create_dir_all(to).map_err(|e| (to.to_path_buf(), e.to_string()))?;
-    let json =
-        serde_json::to_vec_pretty(entries).map_err(|e| (to.join(INDEX_JSON), e.to_string()))?;
+/// Writes `index.json` and `index.csv` into `to`, atomically.
+pub fn write(to: &Path, entries: &[Entry]) -> Result<(), IndexError> {
+    std::fs::create_dir_all(to).map_err(|source| IndexError::Folder {
+        path: to.to_path_buf(),
+        source,
+    })?;
+    let json = serde_json::to_vec_pretty(entries).map_err(|source| IndexError::Json {
+        path: to.join(INDEX_JSON),
+        source,
+    })?;
     for (name, bytes) in [
         (INDEX_JSON, json),
         (INDEX_CSV, to_csv(entries).into_bytes()),
     ] {
-        let path = to.join(name);
-        crate::output::write_atomic(&path, &bytes).map_err(|e| (path, e.to_string()))?;
+        crate::output::write_atomic(&to.join(name), &bytes)?;
     }
     Ok(())
 }

@@ -439,9 +439,13 @@ fn symbol_size(symbol: Symbol, col_w: i64) -> (i64, i64) {
     }
 }
 
+/// Width and height of a branch label's text box, EMU.
 const LABEL_W: i64 = 320_040;
 const LABEL_H: i64 = 137_160;
+/// How far a back loop runs out right of the wider of its two shapes, EMU.
 const LOOP_OUT: i64 = 182_880;
+/// Gap between a connector's side exit or line and its branch label, EMU (1.8 pt).
+const LABEL_GAP: i64 = 22_860;
 
 /// A connector from `src` (step `step`, column `sc`) to `dst` in column `dc` that is
 /// no step of its own (an off-page mark): straight when the two stand one above the
@@ -483,73 +487,13 @@ fn connect(
         to: (step, sc),
         sites: (SITE_BOTTOM, SITE_TOP),
     };
-    let (lx, ly);
-    if same_col && forward {
-        // Straight down from the bottom centre to the top centre.
-        let y1 = src.y + src.h;
-        c.rect = Rect {
-            x: src.cx(),
-            y: y1,
-            w: 0,
-            h: (dst.y - y1).max(0),
-        };
-        lx = src.cx() + 22_860;
-        ly = y1;
+    let (lx, ly) = if same_col && forward {
+        route_down(&mut c, src, dst)
     } else if same_col {
-        // Back loop on the right side: out, up, in.
-        let (x1, y1) = (src.x + src.w, src.cy());
-        let (mut x2, y2) = (dst.x + dst.w, dst.cy());
-        if (x2 - x1).abs() < EMU_PER_PT {
-            x2 = x1 + EMU_PER_PT;
-        }
-        let xm = x1.max(x2) + LOOP_OUT;
-        c.prst = "bentConnector3";
-        c.sites = (SITE_RIGHT, SITE_RIGHT);
-        c.rect = Rect {
-            x: x1.min(x2),
-            y: y1.min(y2),
-            w: (x2 - x1).abs(),
-            h: (y2 - y1).abs(),
-        };
-        c.flip_h = x2 < x1;
-        c.flip_v = y2 < y1;
-        let w = c.rect.w.max(1);
-        let adj = (xm - x1).saturating_mul(100_000) / w;
-        c.adj = Some(if c.flip_h { -adj } else { adj });
-        lx = x1 + 22_860;
-        ly = side_label_y(y1, label);
+        route_back(&mut c, src, dst, label)
     } else {
-        // Elbow: out of the side facing the target, across, then into the target's top
-        // (or its bottom when the target stands higher), so that the target's own
-        // side exit never runs over the incoming line.
-        let right = dst.cx() > src.cx();
-        let down = dst.cy() > src.cy();
-        let (x1, y1) = if right {
-            (src.x + src.w, src.cy())
-        } else {
-            (src.x, src.cy())
-        };
-        let (x2, y2) = (dst.cx(), if down { dst.y } else { dst.y + dst.h });
-        c.prst = "bentConnector2";
-        c.sites = (
-            if right { SITE_RIGHT } else { SITE_LEFT },
-            if down { SITE_TOP } else { SITE_BOTTOM },
-        );
-        c.rect = Rect {
-            x: x1.min(x2),
-            y: y1.min(y2),
-            w: (x2 - x1).abs().max(1),
-            h: (y2 - y1).abs(),
-        };
-        c.flip_h = !right;
-        c.flip_v = !down;
-        lx = if right {
-            x1 + 11_430
-        } else {
-            x1 - LABEL_W - 11_430
-        };
-        ly = side_label_y(y1, label);
-    }
+        route_elbow(&mut c, src, dst, label)
+    };
     c.label = label.map(|t| {
         (
             t,
@@ -564,13 +508,103 @@ fn connect(
     c
 }
 
+/// Routes `c` straight down from the bottom centre of `src` to the top centre of `dst`.
+/// Returns the top-left corner of its label.
+fn route_down(c: &mut PlacedConnector, src: Rect, dst: Rect) -> (i64, i64) {
+    // Straight down from the bottom centre to the top centre.
+    let y1 = src.y + src.h;
+    c.rect = Rect {
+        x: src.cx(),
+        y: y1,
+        w: 0,
+        h: (dst.y - y1).max(0),
+    };
+    let lx = src.cx() + LABEL_GAP;
+    let ly = y1;
+    (lx, ly)
+}
+
+/// Routes `c` back to a `dst` above `src` in the same column: a loop on the right side,
+/// out, up, in. Returns the top-left corner of its label.
+fn route_back(
+    c: &mut PlacedConnector,
+    src: Rect,
+    dst: Rect,
+    label: Option<&'static str>,
+) -> (i64, i64) {
+    // Back loop on the right side: out, up, in.
+    let (x1, y1) = (src.x + src.w, src.cy());
+    let (mut x2, y2) = (dst.x + dst.w, dst.cy());
+    if (x2 - x1).abs() < EMU_PER_PT {
+        x2 = x1 + EMU_PER_PT;
+    }
+    let xm = x1.max(x2) + LOOP_OUT;
+    c.prst = "bentConnector3";
+    c.sites = (SITE_RIGHT, SITE_RIGHT);
+    c.rect = Rect {
+        x: x1.min(x2),
+        y: y1.min(y2),
+        w: (x2 - x1).abs(),
+        h: (y2 - y1).abs(),
+    };
+    c.flip_h = x2 < x1;
+    c.flip_v = y2 < y1;
+    let w = c.rect.w.max(1);
+    let adj = (xm - x1).saturating_mul(100_000) / w;
+    c.adj = Some(if c.flip_h { -adj } else { adj });
+    let lx = x1 + LABEL_GAP;
+    let ly = side_label_y(y1, label);
+    (lx, ly)
+}
+
+/// Routes `c` to a `dst` in another column as an elbow. Returns the top-left corner of
+/// its label.
+fn route_elbow(
+    c: &mut PlacedConnector,
+    src: Rect,
+    dst: Rect,
+    label: Option<&'static str>,
+) -> (i64, i64) {
+    // Elbow: out of the side facing the target, across, then into the target's top
+    // (or its bottom when the target stands higher), so that the target's own
+    // side exit never runs over the incoming line.
+    let right = dst.cx() > src.cx();
+    let down = dst.cy() > src.cy();
+    let (x1, y1) = if right {
+        (src.x + src.w, src.cy())
+    } else {
+        (src.x, src.cy())
+    };
+    let (x2, y2) = (dst.cx(), if down { dst.y } else { dst.y + dst.h });
+    c.prst = "bentConnector2";
+    c.sites = (
+        if right { SITE_RIGHT } else { SITE_LEFT },
+        if down { SITE_TOP } else { SITE_BOTTOM },
+    );
+    c.rect = Rect {
+        x: x1.min(x2),
+        y: y1.min(y2),
+        w: (x2 - x1).abs().max(1),
+        h: (y2 - y1).abs(),
+    };
+    c.flip_h = !right;
+    c.flip_v = !down;
+    let lx = if right {
+        x1 + LABEL_GAP / 2
+    } else {
+        x1 - LABEL_W - LABEL_GAP / 2
+    };
+    let ly = side_label_y(y1, label);
+    (lx, ly)
+}
+
 /// Top of a branch label beside a side exit at height `y`: "Ya" below the line,
 /// anything else above, so that two exits on one side keep their labels apart.
 fn side_label_y(y: i64, label: Option<&str>) -> i64 {
     if label == Some("Ya") {
-        y + 11_430
+        y + LABEL_GAP / 2
     } else {
-        y - LABEL_H - 11_430
+        y - LABEL_H - LABEL_GAP / 2
     }
 }
 

@@ -44,14 +44,12 @@ pub enum ExportError {
     #[error("unknown export format {0:?} (expected docx, xlsx or bpmn)")]
     Format(String),
     /// The .docx writer failed.
-    #[error("SOP {sop}: cannot build the .docx ({what}): {message}")]
+    #[error("SOP {sop}: cannot build the .docx ({source})")]
     Docx {
         /// The SOP id.
         sop: String,
-        /// The part being written.
-        what: &'static str,
-        /// The underlying error.
-        message: String,
+        /// The stage that failed, with its cause.
+        source: docx::DocxError,
     },
     /// The .xlsx writer failed.
     #[error("SOP {sop}: cannot build the .xlsx ({what}): {message}")]
@@ -63,14 +61,20 @@ pub enum ExportError {
         /// The underlying error.
         message: String,
     },
-    /// An output folder or file cannot be written.
-    #[error("cannot write {path}: {message}")]
-    Write {
-        /// The file or folder.
+    /// An output folder cannot be created.
+    #[error("cannot write {path}: {source}")]
+    Folder {
+        /// The folder.
         path: PathBuf,
-        /// What went wrong.
-        message: String,
+        /// The I/O error.
+        source: std::io::Error,
     },
+    /// An output file cannot be written.
+    #[error(transparent)]
+    Write(#[from] crate::output::OutputError),
+    /// The clean-up of an earlier export or the index files failed.
+    #[error(transparent)]
+    Index(#[from] index::IndexError),
 }
 
 /// An export target format.
@@ -154,7 +158,7 @@ pub fn render_with(sop: &Sop, format: Format, meta: &ExportMeta) -> Result<Vec<u
 }
 
 /// What an export wrote.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct ExportSummary {
     /// SOPs read from `sops.jsonl`.
     pub sops: usize,
@@ -162,7 +166,7 @@ pub struct ExportSummary {
     pub files: Vec<PathBuf>,
     /// SOPs (id and format) that could not be rendered, with the reason; the export
     /// goes on without them.
-    pub failed: Vec<(String, Format, String)>,
+    pub failed: Vec<(String, Format, ExportError)>,
     /// Files of an earlier export into the same folder (listed in its index) that this
     /// export did not write again, removed so that no stale file stays mixed in.
     pub removed: Vec<PathBuf>,
@@ -206,7 +210,7 @@ pub fn export_run(out: &Path, formats: &[Format], to: &Path) -> Result<ExportSum
             let bytes = match render_with(&sop, f, &meta) {
                 Ok(b) => b,
                 Err(e) => {
-                    summary.failed.push((sop.id.clone(), f, e.to_string()));
+                    summary.failed.push((sop.id.clone(), f, e));
                     continue;
                 }
             };
@@ -217,27 +221,20 @@ pub fn export_run(out: &Path, formats: &[Format], to: &Path) -> Result<ExportSum
         }
         entries.push(index::Entry::new(&sop, written));
     }
-    let (removed, unknown) =
-        index::clean_stale(to, &earlier, &summary.files).map_err(|(path, e)| {
-            ExportError::Write {
-                path,
-                message: e.to_string(),
-            }
-        })?;
+    let (removed, unknown) = index::clean_stale(to, &earlier, &summary.files)?;
     summary.removed = removed;
     summary.unknown = unknown;
-    index::write(to, &entries).map_err(|(path, message)| ExportError::Write { path, message })?;
+    index::write(to, &entries)?;
     Ok(summary)
 }
 
 /// Creates the parent folder and writes `bytes` atomically.
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    let werr = |message: String| ExportError::Write {
-        path: path.to_path_buf(),
-        message,
-    };
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| werr(e.to_string()))?;
+        std::fs::create_dir_all(dir).map_err(|source| ExportError::Folder {
+            path: dir.to_path_buf(),
+            source,
+        })?;
     }
-    crate::output::write_atomic(path, bytes).map_err(|e| werr(e.to_string()))
+    Ok(crate::output::write_atomic(path, bytes)?)
 }

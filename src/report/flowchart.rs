@@ -150,7 +150,25 @@ pub fn svg(h: &mut String, sop: &Sop, uid: usize) {
          viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"Diagram alir\" \
          data-sop=\"{uid}\">"
     );
-    // Lanes and their headers.
+    write_lanes(h, &lanes, height);
+    // Arrows first, so the shapes sit on top of them.
+    write_arrows(h, sop, &lanes);
+    for (i, s) in sop.steps.iter().enumerate() {
+        write_step(h, i, s, &lanes);
+    }
+    h.push_str("</svg>");
+}
+
+/// The centre of the shape of the `i`-th step in lane `lane`.
+fn center(i: usize, lane: usize) -> (u32, u32) {
+    (
+        LANE_W * lane as u32 + LANE_W / 2,
+        HEAD_H + ROW_H * i as u32 + ROW_H / 2,
+    )
+}
+
+/// The lanes, `height` high, and their headers (the name on up to two lines).
+fn write_lanes(h: &mut String, lanes: &[String], height: u32) {
     for (i, name) in lanes.iter().enumerate() {
         let x = LANE_W * i as u32;
         let (l1, l2) = head_lines(name);
@@ -167,41 +185,21 @@ pub fn svg(h: &mut String, sop: &Sop, uid: usize) {
             esc(name)
         );
     }
-    let center = |i: usize, lane: usize| -> (u32, u32) {
-        (
-            LANE_W * lane as u32 + LANE_W / 2,
-            HEAD_H + ROW_H * i as u32 + ROW_H / 2,
-        )
-    };
-    // Arrows first, so the shapes sit on top of them.
+}
+
+/// One arrow per flow between steps, with the branch label at its start.
+fn write_arrows(h: &mut String, sop: &Sop, lanes: &[String]) {
     for (i, _) in sop.steps.iter().enumerate() {
         let Some(s) = sop.steps.get(i) else { continue };
-        let (x1, y1) = center(i, lane_of(&lanes, s));
+        let (x1, y1) = center(i, lane_of(lanes, s));
         for (target, label) in targets(&sop.steps, i) {
             let Some(j) = sop.steps.iter().position(|t| t.no == target) else {
                 continue;
             };
             let Some(t) = sop.steps.get(j) else { continue };
-            let (x2, y2) = center(j, lane_of(&lanes, t));
+            let (x2, y2) = center(j, lane_of(lanes, t));
             let half = SHAPE_H / 2;
-            let (d, head) = if j > i {
-                // Down to a later step, its arrowhead pointing down onto the shape.
-                let mid = y1 + ROW_H / 2;
-                let end = y2.saturating_sub(half);
-                (
-                    format!("M{x1},{}V{mid}H{x2}V{end}", y1 + half),
-                    format!("M{x2},{end}l-{ARROW},-{}h{}z", ARROW + 2, 2 * ARROW),
-                )
-            } else {
-                // Back to an earlier step: out to the right of the lanes, up, and in from
-                // the right, its arrowhead pointing left.
-                let side = x1.max(x2) + SHAPE_W / 2 + 10;
-                let end = x2 + SHAPE_W / 2;
-                (
-                    format!("M{},{y1}H{side}V{y2}H{end}", x1 + SHAPE_W / 2),
-                    format!("M{end},{y2}l{},-{ARROW}v{}z", ARROW + 2, 2 * ARROW),
-                )
-            };
+            let (d, head) = arrow_path((x1, y1), (x2, y2), j > i);
             let _ = write!(
                 h,
                 "<path class=\"ar\" d=\"{d}\"/><path class=\"ah\" d=\"{head}\"/>"
@@ -216,65 +214,98 @@ pub fn svg(h: &mut String, sop: &Sop, uid: usize) {
             }
         }
     }
-    for (i, s) in sop.steps.iter().enumerate() {
-        let lane = lane_of(&lanes, s);
-        let (cx, cy) = center(i, lane);
-        let (x, y) = (cx - SHAPE_W / 2, cy - SHAPE_H / 2);
-        let symbol = s.symbol.unwrap_or(Symbol::Process);
-        let kind = match symbol {
-            Symbol::Terminator => "terminator",
-            Symbol::Process => "process",
-            Symbol::Decision => "decision",
-            Symbol::Connector | Symbol::Offpage => "connector",
-        };
-        let _ = write!(
-            h,
-            "<g class=\"step {kind}\" data-step=\"{}\" data-lane=\"{lane}\"><title>{}. {}</title>",
-            s.no,
-            s.no,
-            esc(&s.activity)
-        );
-        match symbol {
-            Symbol::Terminator => {
-                let _ = write!(
-                    h,
-                    "<rect x=\"{x}\" y=\"{y}\" width=\"{SHAPE_W}\" height=\"{SHAPE_H}\" \
-                     rx=\"14\"/>"
-                );
-            }
-            Symbol::Decision => {
-                let dh = SHAPE_H / 2 + 4;
-                let _ = write!(
-                    h,
-                    "<path d=\"M{cx},{}l{DIAMOND_W},{dh}l-{DIAMOND_W},{dh}l-{DIAMOND_W},-{dh}z\"/>",
-                    cy - dh
-                );
-            }
-            Symbol::Connector | Symbol::Offpage => {
-                let _ = write!(h, "<circle cx=\"{cx}\" cy=\"{cy}\" r=\"12\"/>");
-            }
-            Symbol::Process => {
-                let _ = write!(
-                    h,
-                    "<rect x=\"{x}\" y=\"{y}\" width=\"{SHAPE_W}\" height=\"{SHAPE_H}\"/>"
-                );
-            }
-        }
-        let _ = write!(h, "<text x=\"{cx}\" y=\"{}\">{}</text></g>", cy + 4, s.no);
-        // The step's other actors: a small mark in their lanes.
-        for a in s.actors.iter().skip(1) {
-            if let Some(l) = lanes.iter().position(|x| x == a.trim())
-                && l != lane
-            {
-                let (mx, my) = center(i, l);
-                let _ = write!(
-                    h,
-                    "<circle class=\"also\" cx=\"{mx}\" cy=\"{my}\" r=\"5\"/>"
-                );
-            }
+}
+
+/// The path of an arrow from the shape centred at `from` to the one at `to`, and of its
+/// head: `down` to a later step, or back to an earlier one.
+fn arrow_path(from: (u32, u32), to: (u32, u32), down: bool) -> (String, String) {
+    let ((x1, y1), (x2, y2)) = (from, to);
+    let half = SHAPE_H / 2;
+    if down {
+        // Down to a later step, its arrowhead pointing down onto the shape.
+        let mid = y1 + ROW_H / 2;
+        let end = y2.saturating_sub(half);
+        (
+            format!("M{x1},{}V{mid}H{x2}V{end}", y1 + half),
+            format!("M{x2},{end}l-{ARROW},-{}h{}z", ARROW + 2, 2 * ARROW),
+        )
+    } else {
+        // Back to an earlier step: out to the right of the lanes, up, and in from
+        // the right, its arrowhead pointing left.
+        let side = x1.max(x2) + SHAPE_W / 2 + 10;
+        let end = x2 + SHAPE_W / 2;
+        (
+            format!("M{},{y1}H{side}V{y2}H{end}", x1 + SHAPE_W / 2),
+            format!("M{end},{y2}l{},-{ARROW}v{}z", ARROW + 2, 2 * ARROW),
+        )
+    }
+}
+
+/// The `i`-th step: its symbol in its lane with its number, and a small mark in the
+/// lanes of its other actors.
+fn write_step(h: &mut String, i: usize, s: &Step, lanes: &[String]) {
+    let lane = lane_of(lanes, s);
+    let (cx, cy) = center(i, lane);
+    let symbol = s.symbol.unwrap_or(Symbol::Process);
+    let kind = match symbol {
+        Symbol::Terminator => "terminator",
+        Symbol::Process => "process",
+        Symbol::Decision => "decision",
+        Symbol::Connector | Symbol::Offpage => "connector",
+    };
+    let _ = write!(
+        h,
+        "<g class=\"step {kind}\" data-step=\"{}\" data-lane=\"{lane}\"><title>{}. {}</title>",
+        s.no,
+        s.no,
+        esc(&s.activity)
+    );
+    write_symbol(h, symbol, (cx, cy));
+    let _ = write!(h, "<text x=\"{cx}\" y=\"{}\">{}</text></g>", cy + 4, s.no);
+    // The step's other actors: a small mark in their lanes.
+    for a in s.actors.iter().skip(1) {
+        if let Some(l) = lanes.iter().position(|x| x == a.trim())
+            && l != lane
+        {
+            let (mx, my) = center(i, l);
+            let _ = write!(
+                h,
+                "<circle class=\"also\" cx=\"{mx}\" cy=\"{my}\" r=\"5\"/>"
+            );
         }
     }
-    h.push_str("</svg>");
+}
+
+/// The shape of `symbol` centred at `c`.
+fn write_symbol(h: &mut String, symbol: Symbol, c: (u32, u32)) {
+    let (cx, cy) = c;
+    let (x, y) = (cx - SHAPE_W / 2, cy - SHAPE_H / 2);
+    match symbol {
+        Symbol::Terminator => {
+            let _ = write!(
+                h,
+                "<rect x=\"{x}\" y=\"{y}\" width=\"{SHAPE_W}\" height=\"{SHAPE_H}\" \
+                 rx=\"14\"/>"
+            );
+        }
+        Symbol::Decision => {
+            let dh = SHAPE_H / 2 + 4;
+            let _ = write!(
+                h,
+                "<path d=\"M{cx},{}l{DIAMOND_W},{dh}l-{DIAMOND_W},{dh}l-{DIAMOND_W},-{dh}z\"/>",
+                cy - dh
+            );
+        }
+        Symbol::Connector | Symbol::Offpage => {
+            let _ = write!(h, "<circle cx=\"{cx}\" cy=\"{cy}\" r=\"12\"/>");
+        }
+        Symbol::Process => {
+            let _ = write!(
+                h,
+                "<rect x=\"{x}\" y=\"{y}\" width=\"{SHAPE_W}\" height=\"{SHAPE_H}\"/>"
+            );
+        }
+    }
 }
 
 #[cfg(test)]

@@ -766,6 +766,23 @@ fn trend(h: &mut String, r: &Report) {
 }
 
 fn agencies(h: &mut String, r: &Report) {
+    let trend = r.summary.previous_run.is_some();
+    agencies_head(h, trend);
+    let max = r
+        .agencies
+        .iter()
+        .map(|a| a.findings.total())
+        .max()
+        .unwrap_or(0);
+    for a in &r.agencies {
+        agency_row(h, a, max, trend);
+    }
+    h.push_str("</tbody></table></div></section>\n");
+}
+
+/// The section's heading, the score's formula with its weights, the filter and the
+/// table's header (with the trend column when there is a previous run).
+fn agencies_head(h: &mut String, trend: bool) {
     let _ = write!(
         h,
         "<section id=\"opd\"><h2>Peringkat OPD menurut skor mutu</h2>\
@@ -790,61 +807,56 @@ fn agencies(h: &mut String, r: &Report) {
         dec(WARNINGS_PER_SOP_HALF, 0),
         dec(W_READABLE, 2)
     );
-    let trend = r.summary.previous_run.is_some();
     if trend {
         h.push_str("<th class=\"n\">Perubahan temuan</th>");
     }
     h.push_str("</tr></thead><tbody>\n");
-    let max = r
-        .agencies
-        .iter()
-        .map(|a| a.findings.total())
-        .max()
-        .unwrap_or(0);
-    for a in &r.agencies {
-        let _ = write!(
-            h,
-            "<tr class=\"opd-row\"><td class=\"n\" data-v=\"{}\">{}</td><td class=\"opd\">{}</td>\
-             <td class=\"kel\" data-v=\"{}\">{}</td>\
-             <td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td>\
-             <td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td>\
-             <td class=\"n\" data-v=\"{}\">{} <span class=\"muted\">({} dari {})</span></td>\
-             <td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td>\
-             <td data-v=\"{}\">{} <span class=\"muted\">{} · {} · {}</span></td>",
-            a.rank.unwrap_or(usize::MAX),
-            a.rank.map_or_else(|| "–".to_string(), |r| r.to_string()),
-            esc(&a.agency),
-            a.score,
-            bar(a.score),
-            a.identity_completeness,
-            per_sop(a, percent(a.identity_completeness)),
-            a.step_completeness,
-            per_sop(a, percent(a.step_completeness)),
-            a.errors_per_sop,
-            per_sop(a, dec(a.errors_per_sop, 1)),
-            a.warnings_per_sop,
-            per_sop(a, dec(a.warnings_per_sop, 1)),
-            a.unreadable_share,
-            percent(a.unreadable_share),
-            num(a.failed_files),
-            num(a.files),
-            a.files,
-            num(a.files),
-            a.sops,
-            num(a.sops),
-            a.findings.total(),
-            stacked(&a.findings, max),
-            num(a.findings.error),
-            num(a.findings.warning),
-            num(a.findings.info)
-        );
-        if trend {
-            let c = a.findings_change.unwrap_or(0);
-            let _ = write!(h, "<td class=\"n\" data-v=\"{c}\">{}</td>", change_text(c));
-        }
-        h.push_str("</tr>\n");
+}
+
+/// The ranking's row of agency `a`; `max` is the most findings of any agency (the scale of
+/// the stacked bar).
+fn agency_row(h: &mut String, a: &AgencySummary, max: usize, trend: bool) {
+    let _ = write!(
+        h,
+        "<tr class=\"opd-row\"><td class=\"n\" data-v=\"{}\">{}</td><td class=\"opd\">{}</td>\
+         <td class=\"kel\" data-v=\"{}\">{}</td>\
+         <td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td>\
+         <td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td>\
+         <td class=\"n\" data-v=\"{}\">{} <span class=\"muted\">({} dari {})</span></td>\
+         <td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td>\
+         <td data-v=\"{}\">{} <span class=\"muted\">{} · {} · {}</span></td>",
+        a.rank.unwrap_or(usize::MAX),
+        a.rank.map_or_else(|| "–".to_string(), |r| r.to_string()),
+        esc(&a.agency),
+        a.score,
+        bar(a.score),
+        a.identity_completeness,
+        per_sop(a, percent(a.identity_completeness)),
+        a.step_completeness,
+        per_sop(a, percent(a.step_completeness)),
+        a.errors_per_sop,
+        per_sop(a, dec(a.errors_per_sop, 1)),
+        a.warnings_per_sop,
+        per_sop(a, dec(a.warnings_per_sop, 1)),
+        a.unreadable_share,
+        percent(a.unreadable_share),
+        num(a.failed_files),
+        num(a.files),
+        a.files,
+        num(a.files),
+        a.sops,
+        num(a.sops),
+        a.findings.total(),
+        stacked(&a.findings, max),
+        num(a.findings.error),
+        num(a.findings.warning),
+        num(a.findings.info)
+    );
+    if trend {
+        let c = a.findings_change.unwrap_or(0);
+        let _ = write!(h, "<td class=\"n\" data-v=\"{c}\">{}</td>", change_text(c));
     }
-    h.push_str("</tbody></table></div></section>\n");
+    h.push_str("</tr>\n");
 }
 
 /// A per-SOP figure of an agency as shown, or a dash with a hint when the agency has no
@@ -969,6 +981,30 @@ fn sop_details(h: &mut String, s: &Sop, uid: usize, budget: &mut usize, lazy: bo
 /// The inside of an SOP's section: identity, general findings, steps table with the
 /// findings of each step, and the drawn flowchart.
 fn sop_body(h: &mut String, s: &Sop, uid: usize, budget: &mut usize) {
+    identity_list(h, s);
+    let show_findings = s.findings.len() <= *budget;
+    *budget = budget.saturating_sub(s.findings.len());
+    general_findings(h, s, show_findings);
+    if s.steps.is_empty() {
+        h.push_str("<p>Tidak ada langkah kegiatan yang terbaca.</p>");
+        return;
+    }
+    h.push_str(
+        "<div class=\"sopbody\"><div class=\"tw\"><table class=\"steps\"><thead><tr>\
+         <th class=\"n\">No</th><th>Kegiatan</th><th>Pelaksana</th><th>Mutu Baku</th>\
+         <th>Keterangan</th><th>Temuan</th></tr></thead><tbody>",
+    );
+    for st in &s.steps {
+        step_row(h, s, st, show_findings);
+    }
+    h.push_str("</tbody></table></div><div class=\"tw\">");
+    flowchart::svg(h, s, uid);
+    h.push_str("</div></div>");
+}
+
+/// The SOP's identity as a definition list (one line when nothing was read), with the
+/// source file, its format and the SOP's completeness.
+fn identity_list(h: &mut String, s: &Sop) {
     h.push_str("<dl class=\"idn\">");
     let rows = identity_rows(s);
     let blank = rows.iter().all(|(_, v)| v.trim().is_empty());
@@ -1003,8 +1039,11 @@ fn sop_body(h: &mut String, s: &Sop, uid: usize, budget: &mut usize) {
         },
         percent(sop_completeness(s))
     );
-    let show_findings = s.findings.len() <= *budget;
-    *budget = budget.saturating_sub(s.findings.len());
+}
+
+/// The findings of the SOP that concern no step, or (`show_findings` false, the page's
+/// budget spent) a line saying where they are.
+fn general_findings(h: &mut String, s: &Sop, show_findings: bool) {
     if show_findings {
         let general: Vec<_> = s.findings.iter().filter(|f| f.step.is_none()).collect();
         if !general.is_empty() {
@@ -1026,62 +1065,53 @@ fn sop_body(h: &mut String, s: &Sop, uid: usize, budget: &mut usize) {
              report.json: halaman ini sudah memuat batas rincian.</p>",
         );
     }
-    if s.steps.is_empty() {
-        h.push_str("<p>Tidak ada langkah kegiatan yang terbaca.</p>");
-        return;
+}
+
+/// The table row of step `st`: activity, actors, Mutu Baku, notes with the decision's
+/// targets, and (`show_findings`) its findings.
+fn step_row(h: &mut String, s: &Sop, st: &Step, show_findings: bool) {
+    let mut mutu = Vec::new();
+    for (label, v) in [
+        ("Kelengkapan", &st.requirements),
+        ("Waktu", &st.time),
+        ("Output", &st.output),
+    ] {
+        if let Some(v) = v.as_deref().filter(|v| !v.trim().is_empty()) {
+            mutu.push(format!("<b>{label}:</b> {}", esc(v)));
+        }
     }
-    h.push_str(
-        "<div class=\"sopbody\"><div class=\"tw\"><table class=\"steps\"><thead><tr>\
-         <th class=\"n\">No</th><th>Kegiatan</th><th>Pelaksana</th><th>Mutu Baku</th>\
-         <th>Keterangan</th><th>Temuan</th></tr></thead><tbody>",
+    let mut notes = esc(st.notes.as_deref().unwrap_or(""));
+    for (label, target) in [("Ya", st.if_yes), ("Tidak", st.if_no)] {
+        if let Some(t) = target {
+            if !notes.is_empty() {
+                notes.push_str("<br>");
+            }
+            let _ = write!(notes, "{label} → {t}");
+        }
+    }
+    let _ = write!(
+        h,
+        "<tr data-step=\"{}\"><td class=\"n\">{}</td><td>{}</td><td class=\"act\">{}</td>\
+         <td>{}</td><td>{}</td><td class=\"tm\">",
+        st.no,
+        st.no,
+        esc(&st.activity),
+        esc(&st.actors.join(", ")),
+        mutu.join("<br>"),
+        notes
     );
-    for st in &s.steps {
-        let mut mutu = Vec::new();
-        for (label, v) in [
-            ("Kelengkapan", &st.requirements),
-            ("Waktu", &st.time),
-            ("Output", &st.output),
-        ] {
-            if let Some(v) = v.as_deref().filter(|v| !v.trim().is_empty()) {
-                mutu.push(format!("<b>{label}:</b> {}", esc(v)));
-            }
+    if show_findings {
+        for f in s.findings.iter().filter(|f| f.step == Some(st.no)) {
+            let _ = write!(
+                h,
+                "<div><span class=\"sev {}\">{}</span> {}</div>",
+                severity_class(f.severity),
+                severity_label(f.severity),
+                esc(&f.message)
+            );
         }
-        let mut notes = esc(st.notes.as_deref().unwrap_or(""));
-        for (label, target) in [("Ya", st.if_yes), ("Tidak", st.if_no)] {
-            if let Some(t) = target {
-                if !notes.is_empty() {
-                    notes.push_str("<br>");
-                }
-                let _ = write!(notes, "{label} → {t}");
-            }
-        }
-        let _ = write!(
-            h,
-            "<tr data-step=\"{}\"><td class=\"n\">{}</td><td>{}</td><td class=\"act\">{}</td>\
-             <td>{}</td><td>{}</td><td class=\"tm\">",
-            st.no,
-            st.no,
-            esc(&st.activity),
-            esc(&st.actors.join(", ")),
-            mutu.join("<br>"),
-            notes
-        );
-        if show_findings {
-            for f in s.findings.iter().filter(|f| f.step == Some(st.no)) {
-                let _ = write!(
-                    h,
-                    "<div><span class=\"sev {}\">{}</span> {}</div>",
-                    severity_class(f.severity),
-                    severity_label(f.severity),
-                    esc(&f.message)
-                );
-            }
-        }
-        h.push_str("</td></tr>");
     }
-    h.push_str("</tbody></table></div><div class=\"tw\">");
-    flowchart::svg(h, s, uid);
-    h.push_str("</div></div>");
+    h.push_str("</td></tr>");
 }
 
 /// One row of a side-by-side comparison: a step of the reference, of the variant, or both.
@@ -1102,20 +1132,33 @@ pub enum Row {
 pub fn align(a: &[Step], b: &[Step]) -> Vec<Row> {
     let na: Vec<String> = a.iter().map(|s| normalise(&s.activity)).collect();
     let nb: Vec<String> = b.iter().map(|s| normalise(&s.activity)).collect();
+    if na.len().saturating_mul(nb.len()) > MAX_ALIGN_CELLS {
+        return align_by_position(&na, &nb);
+    }
+    let lcs = lcs_table(&na, &nb);
+    pair_changes(&lcs_walk(&na, &nb, &lcs))
+}
+
+/// Rows by position, for lists too long for the LCS table: same where the activities at
+/// one index match, changed where they differ, then the longer list's rest.
+fn align_by_position(na: &[String], nb: &[String]) -> Vec<Row> {
     let (n, m) = (na.len(), nb.len());
     let mut raw: Vec<Row> = Vec::with_capacity(n.max(m));
-    if n.saturating_mul(m) > MAX_ALIGN_CELLS {
-        for i in 0..n.max(m) {
-            raw.push(match (i < n, i < m) {
-                (true, true) if na.get(i) == nb.get(i) => Row::Same(i, i),
-                (true, true) => Row::Changed(i, i),
-                (true, false) => Row::Removed(i),
-                _ => Row::Added(i),
-            });
-        }
-        return raw;
+    for i in 0..n.max(m) {
+        raw.push(match (i < n, i < m) {
+            (true, true) if na.get(i) == nb.get(i) => Row::Same(i, i),
+            (true, true) => Row::Changed(i, i),
+            (true, false) => Row::Removed(i),
+            _ => Row::Added(i),
+        });
     }
-    // lcs[i][j] = LCS length of na[i..] and nb[j..], flattened.
+    raw
+}
+
+/// `lcs[i * (m + 1) + j]` = length of the longest common subsequence of `na[i..]` and
+/// `nb[j..]` (`m` = `nb.len()`).
+fn lcs_table(na: &[String], nb: &[String]) -> Vec<u32> {
+    let (n, m) = (na.len(), nb.len());
     let w = m + 1;
     let mut lcs = vec![0u32; (n + 1) * w];
     for i in (0..n).rev() {
@@ -1132,6 +1175,14 @@ pub fn align(a: &[Step], b: &[Step]) -> Vec<Row> {
             }
         }
     }
+    lcs
+}
+
+/// The same, removed and added rows along one longest common subsequence.
+fn lcs_walk(na: &[String], nb: &[String], lcs: &[u32]) -> Vec<Row> {
+    let (n, m) = (na.len(), nb.len());
+    let w = m + 1;
+    let mut raw: Vec<Row> = Vec::with_capacity(n.max(m));
     let (mut i, mut j) = (0, 0);
     while i < n || j < m {
         if i < n && j < m && na.get(i) == nb.get(j) {
@@ -1150,7 +1201,11 @@ pub fn align(a: &[Step], b: &[Step]) -> Vec<Row> {
             i += 1;
         }
     }
-    // Pair runs of removed and added steps between two same rows.
+    raw
+}
+
+/// Pairs the runs of removed and added steps between two same rows as changed rows.
+fn pair_changes(raw: &[Row]) -> Vec<Row> {
     let mut out = Vec::with_capacity(raw.len());
     let mut k = 0;
     while k < raw.len() {

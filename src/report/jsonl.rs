@@ -12,6 +12,20 @@ use crate::analyze::agencies::agency_name;
 use crate::analyze::source::{SopSource, Visit};
 use crate::sop::record::Sop;
 
+/// A line of `sops.jsonl` that was a record when indexed and no longer is: the file
+/// changed while the reports were written.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: the record of {id} changed while the reports were written: {source}", path.display())]
+pub struct ChangedRecord {
+    /// The file.
+    pub path: PathBuf,
+    /// The SOP id of the line.
+    pub id: String,
+    /// The JSON error.
+    #[source]
+    pub source: serde_json::Error,
+}
+
 /// Where one SOP's line is.
 struct Entry {
     id: Box<str>,
@@ -59,11 +73,12 @@ impl JsonlSource {
             if line.trim().is_empty() {
                 continue;
             }
-            let sop: Sop = serde_json::from_str(&line).map_err(|e| ReportError::BadRecord {
-                path: path.to_path_buf(),
-                line: line_no,
-                message: e.to_string(),
-            })?;
+            let sop: Sop =
+                serde_json::from_str(&line).map_err(|source| ReportError::BadRecord {
+                    path: path.to_path_buf(),
+                    line: line_no,
+                    source,
+                })?;
             let name = agency_name(&sop);
             let next = agencies.len() as u32;
             let a = *agency_index.entry(name.to_string()).or_insert(next);
@@ -111,12 +126,12 @@ impl JsonlSource {
             f.seek(SeekFrom::Start(e.offset))?;
             f.read_exact(&mut buf)?;
         }
-        serde_json::from_slice(&buf).map_err(|err| {
-            io::Error::other(format!(
-                "{}: the record of {} changed while the reports were written: {err}",
-                self.path.display(),
-                e.id
-            ))
+        serde_json::from_slice(&buf).map_err(|source| {
+            io::Error::other(ChangedRecord {
+                path: self.path.clone(),
+                id: e.id.to_string(),
+                source,
+            })
         })
     }
 }

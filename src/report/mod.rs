@@ -34,22 +34,22 @@ pub enum ReportError {
         source: std::io::Error,
     },
     /// `sops.jsonl` or `errors.jsonl` has a line that is not a record.
-    #[error("{path}, line {line}: {message}")]
+    #[error("{path}, line {line}: {source}")]
     BadRecord {
         /// The file.
         path: std::path::PathBuf,
         /// 1-based line.
         line: usize,
-        /// What is wrong.
-        message: String,
+        /// The JSON error.
+        source: serde_json::Error,
     },
     /// The workbook could not be built.
-    #[error("{path}: cannot build the workbook: {message}")]
+    #[error("{path}: cannot build the workbook: {source}")]
     Xlsx {
         /// The file.
         path: std::path::PathBuf,
-        /// What the XLSX writer said.
-        message: String,
+        /// The XLSX writer's error.
+        source: rust_xlsxwriter::XlsxError,
     },
 }
 
@@ -144,48 +144,94 @@ pub fn write_from(
     ctx: &ReportContext,
     opts: WriteOptions,
 ) -> Result<Analysis, ReportError> {
-    let io_err = |what: &str| {
-        let path = out.join(what);
-        move |source: std::io::Error| ReportError::Io {
-            path: path.clone(),
-            source,
-        }
-    };
-    let xlsx_err = |e: rust_xlsxwriter::XlsxError| ReportError::Xlsx {
-        path: out.join("report.xlsx"),
-        message: e.to_string(),
-    };
     let input = AnalysisInput {
         errors,
         manifest: ctx.manifest.clone(),
         failed_agencies: ctx.failed_agencies.clone(),
         previous: ctx.previous.as_ref().map(|p| &p.findings_by_agency),
     };
-    let analysis = Analysis::run(source, &input, rules).map_err(io_err("state"))?;
+    let analysis = Analysis::run(source, &input, rules).map_err(io_err(out, "state"))?;
     let frame = json::frame(
         files,
         &analysis,
         rules,
         ctx.previous.as_ref().map(|p| p.finished.clone()),
     );
-
-    // Findings, in id order: report.json, the Temuan sheet and sops.jsonl together.
-    let json_path = out.join("report.json");
-    let json_file = AtomicFile::create(&json_path).map_err(ReportError::from)?;
-    // Indented for people while small; compact when large (a province-sized run has
-    // millions of findings, and indentation would add a third to the file).
-    let pretty = analysis.findings.total() <= PRETTY_JSON_MAX_FINDINGS;
-    let mut jw = json::Writer::begin(json_file, &frame, pretty).map_err(io_err("report.json"))?;
-    let sops_path = out.join("sops.jsonl");
-    let mut sops_file = if opts.sops_jsonl {
-        Some(AtomicFile::create(&sops_path).map_err(ReportError::from)?)
-    } else {
-        None
+    let pass = Pass {
+        out,
+        source,
+        rules,
+        analysis: &analysis,
+        frame: &frame,
     };
-    let mut book = xlsx::Book::new(&frame, out).map_err(xlsx_err)?;
-    {
-        let mut temuan = book.findings().map_err(xlsx_err)?;
-        source
+    let mut book = xlsx::Book::new(&frame, out).map_err(xlsx_err(out))?;
+    let (json_file, sops_file) = pass.findings(&mut book, opts)?;
+    let page = pass.page(&mut book)?;
+    let xlsx_tmp = pass.workbook(book)?;
+
+    json_file.commit().map_err(ReportError::from)?;
+    if let Some(f) = sops_file {
+        f.commit().map_err(ReportError::from)?;
+    }
+    page.commit().map_err(ReportError::from)?;
+    std::fs::rename(&xlsx_tmp, out.join("report.xlsx")).map_err(io_err(out, "report.xlsx"))?;
+    Ok(analysis)
+}
+
+/// The I/O error of the file `what` in `out` as a [`ReportError`].
+fn io_err(out: &Path, what: &str) -> impl Fn(std::io::Error) -> ReportError {
+    let path = out.join(what);
+    move |source| ReportError::Io {
+        path: path.clone(),
+        source,
+    }
+}
+
+/// An error of the workbook writer as a [`ReportError`] on `out/report.xlsx`.
+fn xlsx_err(out: &Path) -> impl Fn(rust_xlsxwriter::XlsxError) -> ReportError {
+    let path = out.join("report.xlsx");
+    move |source| ReportError::Xlsx {
+        path: path.clone(),
+        source,
+    }
+}
+
+/// What the passes of [`write_from`] over the SOPs share.
+struct Pass<'a> {
+    /// The output folder.
+    out: &'a Path,
+    /// The SOPs, read once per pass.
+    source: &'a dyn SopSource,
+    /// The rules the findings are measured against.
+    rules: &'a Rules,
+    /// The run's analysis.
+    analysis: &'a Analysis,
+    /// `report.json` without its findings: summary, agencies, duplicates.
+    frame: &'a json::Report,
+}
+
+impl Pass<'_> {
+    /// The findings pass, in id order: `report.json`, the Temuan sheet and (as `opts`
+    /// asks) `sops.jsonl` together. Returns the two files, complete but not committed.
+    fn findings(
+        &self,
+        book: &mut xlsx::Book,
+        opts: WriteOptions,
+    ) -> Result<(AtomicFile, Option<AtomicFile>), ReportError> {
+        let (out, analysis, rules) = (self.out, self.analysis, self.rules);
+        let json_file = AtomicFile::create(&out.join("report.json")).map_err(ReportError::from)?;
+        // Indented for people while small; compact when large (a province-sized run has
+        // millions of findings, and indentation would add a third to the file).
+        let pretty = analysis.findings.total() <= PRETTY_JSON_MAX_FINDINGS;
+        let mut jw = json::Writer::begin(json_file, self.frame, pretty)
+            .map_err(io_err(out, "report.json"))?;
+        let mut sops_file = if opts.sops_jsonl {
+            Some(AtomicFile::create(&out.join("sops.jsonl")).map_err(ReportError::from)?)
+        } else {
+            None
+        };
+        let mut temuan = book.findings().map_err(xlsx_err(out))?;
+        self.source
             .each(&mut |mut s: Sop| {
                 analysis.apply(&mut s, rules);
                 if let Some(f) = sops_file.as_mut() {
@@ -200,63 +246,73 @@ pub fn write_from(
                 }
                 Ok(())
             })
-            .map_err(io_err("report.json"))?;
-        temuan.finish().map_err(xlsx_err)?;
+            .map_err(io_err(out, "report.json"))?;
+        temuan.finish().map_err(xlsx_err(out))?;
+        let json_file = jw.end(self.frame).map_err(io_err(out, "report.json"))?;
+        Ok((json_file, sops_file))
     }
-    let json_file = jw.end(&frame).map_err(io_err("report.json"))?;
 
-    // The page: findings per agency, then the duplicate groups (with the Duplikat sheet).
-    let html_path = out.join("report.html");
-    let mut page = AtomicFile::create(&html_path).map_err(ReportError::from)?;
-    html::begin(&mut page, &frame, &analysis).map_err(io_err("report.html"))?;
-    {
-        // The SOP sheet is filled as the page walks the SOPs agency by agency.
-        let mut sop_sheet = book.sops().map_err(xlsx_err)?;
+    /// The page pass: `report.html` with the findings per agency (filling the SOP sheet
+    /// as it walks the SOPs agency by agency), then the duplicate groups. Returns the
+    /// page, complete but not committed.
+    fn page(&self, book: &mut xlsx::Book) -> Result<AtomicFile, ReportError> {
+        let (out, frame, analysis) = (self.out, self.frame, self.analysis);
+        let html_err = io_err(out, "report.html");
+        let mut page = AtomicFile::create(&out.join("report.html")).map_err(ReportError::from)?;
+        html::begin(&mut page, frame, analysis).map_err(&html_err)?;
+        let mut sop_sheet = book.sops().map_err(xlsx_err(out))?;
         html::findings(
             &mut page,
-            &frame,
-            &analysis,
-            source,
-            rules,
+            frame,
+            analysis,
+            self.source,
+            self.rules,
             &mut |s: &Sop| sop_sheet.row(s).map_err(std::io::Error::other),
         )
-        .map_err(io_err("report.html"))?;
-        sop_sheet.finish().map_err(xlsx_err)?;
+        .map_err(&html_err)?;
+        sop_sheet.finish().map_err(xlsx_err(out))?;
+        html::duplicates_begin(&mut page, frame).map_err(&html_err)?;
+        self.duplicate_groups(&mut page, book)?;
+        html::end(&mut page, frame, analysis).map_err(&html_err)?;
+        Ok(page)
     }
-    html::duplicates_begin(&mut page, &frame).map_err(io_err("report.html"))?;
-    {
-        let mut dup_sheet = book.duplicates().map_err(xlsx_err)?;
-        for (g, d) in frame.duplicates.iter().enumerate() {
+
+    /// The duplicate groups, on the page and in the Duplikat sheet, one SOP at a time.
+    fn duplicate_groups(
+        &self,
+        page: &mut AtomicFile,
+        book: &mut xlsx::Book,
+    ) -> Result<(), ReportError> {
+        let html_err = io_err(self.out, "report.html");
+        let mut dup_sheet = book.duplicates().map_err(xlsx_err(self.out))?;
+        for (g, d) in self.frame.duplicates.iter().enumerate() {
             let mut members = Vec::with_capacity(d.sops.len());
             for id in &d.sops {
-                let sop = source.get(id).map_err(io_err("report.html"))?;
+                let sop = self.source.get(id).map_err(&html_err)?;
                 members.push(html::Member::of(id, sop.as_ref()));
             }
             let mut variants = Vec::new();
             for id in d.variants.iter().take(html::VARIANTS_FETCHED) {
-                variants.push(source.get(id).map_err(io_err("report.html"))?);
+                variants.push(self.source.get(id).map_err(&html_err)?);
             }
-            html::duplicate_group(&mut page, g, d, &members, &variants)
-                .map_err(io_err("report.html"))?;
-            dup_sheet.group(g, d, &members).map_err(xlsx_err)?;
+            html::duplicate_group(page, g, d, &members, &variants).map_err(&html_err)?;
+            dup_sheet
+                .group(g, d, &members)
+                .map_err(xlsx_err(self.out))?;
         }
-        dup_sheet.finish().map_err(xlsx_err)?;
+        dup_sheet.finish().map_err(xlsx_err(self.out))
     }
-    html::end(&mut page, &frame, &analysis).map_err(io_err("report.html"))?;
 
-    // The workbook is saved beside its final name and renamed, like the other files.
-    let xlsx_path = out.join("report.xlsx");
-    let xlsx_tmp = out.join(".report.xlsx.partial");
-    book.rules_loop(&analysis.rules_loop).map_err(xlsx_err)?;
-    book.finish(&frame, &xlsx_tmp).map_err(xlsx_err)?;
-
-    json_file.commit().map_err(ReportError::from)?;
-    if let Some(f) = sops_file {
-        f.commit().map_err(ReportError::from)?;
+    /// The workbook's last sheet and its save beside its final name (renamed at the
+    /// commit, like the other files). Returns the temporary path.
+    fn workbook(&self, mut book: xlsx::Book) -> Result<PathBuf, ReportError> {
+        let xlsx_tmp = self.out.join(".report.xlsx.partial");
+        book.rules_loop(&self.analysis.rules_loop)
+            .map_err(xlsx_err(self.out))?;
+        book.finish(self.frame, &xlsx_tmp)
+            .map_err(xlsx_err(self.out))?;
+        Ok(xlsx_tmp)
     }
-    page.commit().map_err(ReportError::from)?;
-    std::fs::rename(&xlsx_tmp, &xlsx_path).map_err(io_err("report.xlsx"))?;
-    Ok(analysis)
 }
 
 /// Reads a JSON-lines file of records; a missing file is an empty list when `optional`.
@@ -280,10 +336,10 @@ fn read_jsonl<T: DeserializeOwned>(path: &Path, optional: bool) -> Result<Vec<T>
         if line.trim().is_empty() {
             continue;
         }
-        let rec = serde_json::from_str(&line).map_err(|e| ReportError::BadRecord {
+        let rec = serde_json::from_str(&line).map_err(|source| ReportError::BadRecord {
             path: PathBuf::from(path),
             line: i + 1,
-            message: e.to_string(),
+            source,
         })?;
         out.push(rec);
     }
