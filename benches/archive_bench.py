@@ -15,6 +15,12 @@ the hostile seeds. Then measures, with the release binary:
   scale      peak RSS of cold runs over 1,000 and 10,000 sampled files and the whole archive
 
 Prints a table; use the figures in README.md and the issue notes.
+
+    python3 benches/archive_bench.py --isolation 5 [--runs 3]
+
+instead compares worker isolation (the default) with `--in-process` on the development
+corpus archive copied 5 times: median wall time and files/s of each over 3 cold `--full`
+runs, and the isolation's cost in per cent.
 """
 from __future__ import annotations
 
@@ -160,12 +166,67 @@ def snapshot(out: str):
             for n in ("sops.jsonl", "errors.jsonl", "report.json", "report.html", "report.xlsx") if os.path.exists(os.path.join(out, n))}
 
 
+def isolation(bin_: str, work: str, copies: int, runs: int):
+    """Worker isolation against in-process parsing: the development corpus archive
+    copied `copies` times (each copy's files made distinct), `runs` cold runs of each
+    mode with `--full`, alternating; prints the median wall time and files/s of each and
+    the isolation's cost."""
+    import statistics
+    seed = SEEDS[0]
+    if not shared_or_skip(seed):
+        return
+    arch = os.path.join(work, "isolation")
+    shutil.rmtree(arch, ignore_errors=True)
+    n = 0
+    for k in range(copies):
+        for d, _, fs in os.walk(seed):
+            for f in sorted(fs):
+                src = os.path.join(d, f)
+                dst = os.path.join(arch, f"copy-{k}", os.path.relpath(src, seed))
+                os.makedirs(os.path.dirname(dst), exist_ok=True)
+                ext = f.rsplit(".", 1)[-1].lower()
+                if ext in ("docx", "xlsx", "pdf", "doc", "xls", "ods", "odt"):
+                    distinct_copy(src, dst, n)
+                else:
+                    shutil.copyfile(src, dst)
+                n += 1
+    files = sum(len(fs) for _, _, fs in os.walk(arch))
+    print(f"isolation: dev corpus x{copies} = {files} files, {du(arch) / 1e6:.1f} MB, "
+          f"{runs} runs of each mode (--full, cold output folder)")
+    walls = {"in-process": [], "workers": []}
+    cpus = {"in-process": [], "workers": []}
+    for _ in range(runs):
+        for mode, extra in (("in-process", ("--in-process",)), ("workers", ())):
+            out = os.path.join(work, "isolation-out")
+            shutil.rmtree(out, ignore_errors=True)
+            wall, cpu, _, s = timed_run(bin_, arch, out, ("--full", "--as-of", "2026-12-01",
+                                                          *extra))
+            walls[mode].append(wall)
+            cpus[mode].append(cpu)
+            print(f"  {mode:10s} {wall:7.2f} s  CPU/wall {cpu / wall:.2f}  "
+                  f"({s.get('sops')} SOPs, {s.get('failed')} failed)")
+    med = {m: statistics.median(w) for m, w in walls.items()}
+    for m, w in med.items():
+        print(f"{m:10s} median {w:7.2f} s  {files / w:7.1f} files/s  "
+              f"CPU {statistics.median(cpus[m]):6.2f} s")
+    print(f"worker isolation costs {(med['workers'] / med['in-process'] - 1) * 100:+.1f} % "
+          f"wall time against in-process (goal: within 10 %)")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--per-format", type=int, default=5000)
     ap.add_argument("--bin", default=os.path.join(REPO, "target", "release", "sopap"))
     ap.add_argument("--work", default=os.path.join(REPO, "target", "archive-bench"))
+    ap.add_argument("--isolation", type=int, metavar="COPIES", default=0,
+                    help="only compare worker isolation with --in-process on the dev "
+                         "corpus archive copied COPIES times")
+    ap.add_argument("--runs", type=int, default=3, help="runs of each mode for --isolation")
     a = ap.parse_args()
+    if a.isolation:
+        os.makedirs(a.work, exist_ok=True)
+        isolation(a.bin, a.work, a.isolation, a.runs)
+        return
     rng = random.Random(7)
     os.makedirs(a.work, exist_ok=True)
     arch = build(a.work, a.per_format, rng)

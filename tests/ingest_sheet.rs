@@ -1154,3 +1154,89 @@ fn a_wrong_central_directory_offset_is_named() {
         "{msg}"
     );
 }
+
+/// The plain fixture workbook and LibreOffice's copies of it encrypted with Excel's
+/// built-in password and with another one (`fixtures/tools/encrypt_xls.py`).
+const PLAIN_XLS: &str = "kecamatan-wenang/xls/Buku SOP Kecamatan Wenang 2021.xls";
+const XLS_FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/xls");
+
+/// (activity, actors, symbol) of every step of every SOP read from `doc`.
+fn steps_of(doc: &Document) -> Vec<(String, Vec<String>, String)> {
+    let rules = sopap::Rules::defaults().unwrap();
+    sopap::sop::parse(doc, &rules)
+        .iter()
+        .flat_map(|s| s.steps.iter())
+        .map(|st| {
+            let v = serde_json::to_value(st).unwrap();
+            let actors = v["actors"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default();
+            (
+                v["activity"].as_str().unwrap_or("").to_string(),
+                actors,
+                v["symbol"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// RC4 with MD5 keys (LibreOffice's writer) and RC4 CryptoAPI with 128- and 40-bit keys
+/// (`fixtures/tools/encrypt_xls_cryptoapi.py`, checked with msoffcrypto-tool), all with
+/// Excel's built-in password, read as the plain workbook reads.
+#[test]
+fn xls_encrypted_with_excels_default_key_is_read() {
+    let plain = read_path(&Path::new(FIXTURE_ARCHIVE).join(PLAIN_XLS)).unwrap();
+    for name in [
+        "velvet-sweatshop.xls",
+        "cryptoapi-128-velvet-sweatshop.xls",
+        "cryptoapi-40-velvet-sweatshop.xls",
+    ] {
+        default_key_workbook_reads_as(name, &plain);
+    }
+}
+
+fn default_key_workbook_reads_as(name: &str, plain: &Document) {
+    let doc = read_path(&Path::new(XLS_FIXTURES).join(name))
+        .unwrap_or_else(|e| panic!("{name}: the default-key workbook is not read: {e}"));
+    assert_eq!(doc.format, Some(Format::Xls));
+    // Every sheet's cells and shapes come back deciphered: the same as the plain file.
+    assert_eq!(doc.sections.len(), plain.sections.len());
+    for (a, b) in doc.sections.iter().zip(&plain.sections) {
+        assert_eq!(a.name, b.name);
+        let (ta, tb) = (table(a), table(b));
+        assert_eq!(ta.rows.len(), tb.rows.len(), "sheet {:?}", a.name);
+        for (ra, rb) in ta.rows.iter().zip(&tb.rows) {
+            let texts =
+                |r: &sopap::model::Row| r.cells.iter().map(|c| c.text.clone()).collect::<Vec<_>>();
+            assert_eq!(texts(ra), texts(rb), "sheet {:?}", a.name);
+        }
+        let kinds = |s: &Section| s.shapes.iter().map(|x| x.kind).collect::<Vec<_>>();
+        assert_eq!(kinds(a), kinds(b), "sheet {:?}", a.name);
+    }
+    // The SOP reads: its first step, its actor and its drawn symbol.
+    let steps = steps_of(&doc);
+    assert_eq!(steps, steps_of(plain), "{name}");
+    let first = steps.first().expect("no step read");
+    assert_eq!(
+        first.0,
+        "Mengajukan permohonan izin dengan melampirkan persyaratan"
+    );
+    assert_eq!(first.1, vec!["Pemohon".to_string()]);
+    assert_eq!(first.2, "terminator");
+    assert!(steps.iter().any(|s| s.2 == "decision"), "{steps:?}");
+}
+
+#[test]
+fn xls_encrypted_with_another_password_stays_encrypted() {
+    let bytes = std::fs::read(Path::new(XLS_FIXTURES).join("other-password.xls")).unwrap();
+    for _ in 0..3 {
+        let err = ingest::read(&bytes, &Budget::default()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Encrypted, "{err}");
+        assert!(err.to_string().contains("password"), "{err}");
+    }
+}

@@ -5,8 +5,8 @@ Gathers office and PDF files found on this machine outside the project (LibreOff
 templates, /usr/share/doc manuals, Python packages' test data; never /work, never the
 shared corpus or real folders, wherever they are mounted), adds files generated from them
 with a seed fuzz/ does not use (truncations, byte flips, reordered zip entries, deflate
-bombs, deep XML nesting, OLE streams claiming 2^31 and 2^40 bytes, object streams packing millions
-of objects, an encrypted .xls), then runs `sopap run` on the set while polling /proc for
+bombs, deep XML nesting, OLE streams claiming 2^31 and 2^40 bytes (a version 4 file, its first
+sector chained to itself), object streams packing millions of objects, an encrypted .xls), then runs `sopap run` on the set while polling /proc for
 every process's peak resident memory, and checks:
 
   - the run ends (status 0 or 1, never a signal or an abort);
@@ -67,11 +67,12 @@ def found_files(limit):
 
 # ---- generated hostile files -------------------------------------------------------
 
-def ole(streams, claim=None):
-    """A minimal OLE2 compound file (512-byte sectors) holding `streams` (name → bytes,
-    each ≥ 4096 bytes so it lives in regular sectors); `claim` overrides the first
-    stream's declared size."""
-    sec = 512
+def ole(streams, claim=None, version=3, self_loop=False):
+    """A minimal OLE2 compound file holding `streams` (name → bytes, each ≥ 4096 bytes so
+    it lives in regular sectors): version 3 has 512-byte sectors and 32-bit stream sizes,
+    version 4 4096-byte sectors and 64-bit sizes. `claim` overrides the first stream's
+    declared size; `self_loop` chains the first stream's first sector to itself."""
+    sec = 512 if version == 3 else 4096
     body = []
     chains = []
     next_sector = 0
@@ -86,8 +87,10 @@ def ole(streams, claim=None):
     fat = []
     for start, n in chains:
         fat += [start + i + 1 for i in range(n - 1)] + [0xFFFFFFFE]
+    if self_loop:
+        fat[chains[0][0]] = chains[0][0]
     fat += [0xFFFFFFFE, 0xFFFFFFFD]  # directory chain, FAT sector itself
-    fat += [0xFFFFFFFF] * (128 - len(fat))
+    fat += [0xFFFFFFFF] * (sec // 4 - len(fat))
 
     def entry(name, typ, start, size, child=0xFFFFFFFF):
         n = (name + "\0").encode("utf-16-le")
@@ -107,10 +110,12 @@ def ole(streams, claim=None):
         dirs += e
     dirs += b"\0" * (-len(dirs) % sec)
     header = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1" + b"\0" * 16
-    header += struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
-    header += struct.pack("<IIIIIIIII", 0, 1, dir_sector, 0, 4096, 0xFFFFFFFE, 0,
-                          0xFFFFFFFE, 0)
+    header += struct.pack("<HHHHH", 0x3E, version, 0xFFFE, 9 if version == 3 else 12, 6)
+    header += b"\0" * 6
+    header += struct.pack("<IIIIIIIII", 0 if version == 3 else 1, 1, dir_sector, 0, 4096,
+                          0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
     header += struct.pack("<I", fat_sector) + struct.pack("<I", 0xFFFFFFFF) * 108
+    header += b"\0" * (sec - len(header))
     fat_bytes = b"".join(struct.pack("<I", x) for x in fat)
     return header + b"".join(body) + dirs[:sec] + fat_bytes
 
@@ -180,6 +185,13 @@ def generated(rng):
         ("gen/claims-2p31.xls", ole([("Workbook", workbook())], claim=1 << 31), "corrupt"),
         # 2^40 in a version 3 file reads as its low 32 bits: an empty workbook.
         ("gen/claims-2p40.xls", ole([("Workbook", workbook())], claim=1 << 40), "no-sop-found"),
+        # A version 4 file's size is 64 bits: its Workbook claims 2^40 bytes, and its first
+        # sector is chained to itself. Refused from the directory alone, before any read.
+        ("gen/claims-2p40-loop-v4.xls",
+         ole([("Workbook", workbook())], claim=1 << 40, version=4, self_loop=True), "corrupt"),
+        # The same loop with an honest size: the chain is cut short, never followed forever.
+        ("gen/self-loop-v4.xls", ole([("Workbook", workbook())], version=4, self_loop=True),
+         "corrupt"),
         ("gen/deep-nesting.docx", zip_bytes(docx(deep)), "corrupt"),
         ("gen/deflate-bomb.docx", zip_bytes(bomb), "too-large"),
         ("gen/objstm-millions.pdf", pdf_objstm(5_000_000), "too-large"),

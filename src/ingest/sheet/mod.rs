@@ -14,6 +14,7 @@ mod ods;
 mod ooxml;
 mod outline;
 mod xls;
+mod xls_crypt;
 mod xls_draw;
 mod xlsx;
 

@@ -1,7 +1,9 @@
 //! .xls (BIFF8 in an OLE2 container): cells, merged regions and print titles through
-//! calamine; geometry and OfficeArt shapes from [`xls_draw`](super::xls_draw).
+//! calamine; geometry and OfficeArt shapes from [`xls_draw`](super::xls_draw); a
+//! workbook encrypted with Excel's built-in key deciphered by
+//! [`xls_crypt`](super::xls_crypt) first.
 
-use std::io::{Cursor, Read};
+use std::io::{Cursor, Read, Write};
 
 use calamine::{Reader, SheetType, Xls, XlsError, open_workbook_from_rs};
 
@@ -9,14 +11,17 @@ use crate::error::IngestError;
 use crate::ingest::limits::Budget;
 use crate::ingest::sheet::grid::{SheetExtras, build_table};
 use crate::ingest::sheet::ooxml::parse_print_titles;
+use crate::ingest::sheet::xls_crypt::{RT_FILEPASS, decrypt_workbook};
 use crate::ingest::sheet::xls_draw::read_art;
 use crate::ingest::sheet::{check_dense, shielded};
 use crate::model::{Block, Document, Section};
 
 /// Checks the OLE2 container before calamine sees it: no stream may declare more bytes
 /// than the whole file holds, the workbook stream must read (its sector chain whole and
-/// free of loops) within the part cap, and an encrypted workbook is `encrypted`.
-fn guard_container(bytes: &[u8], budget: &Budget) -> Result<(), IngestError> {
+/// free of loops) within the part cap, and an encrypted workbook is `encrypted` unless
+/// Excel's built-in key opens it. Returns, for such a workbook, a container holding the
+/// deciphered stream in its place.
+fn guard_container(bytes: &[u8], budget: &Budget) -> Result<Option<Vec<u8>>, IngestError> {
     let mut cfb = cfb::CompoundFile::open(Cursor::new(bytes))
         .map_err(|e| IngestError::corrupt("OLE2 container", e))?;
     let file_len = bytes.len() as u64;
@@ -57,12 +62,26 @@ fn guard_container(bytes: &[u8], budget: &Budget) -> Result<(), IngestError> {
             cap >> 20
         )));
     }
-    if globals_encrypted(&stream) {
-        return Err(IngestError::Encrypted(
-            "the workbook is password-protected (FILEPASS record)".to_string(),
-        ));
+    if !globals_encrypted(&stream) {
+        return Ok(None);
     }
-    Ok(())
+    let clear = decrypt_workbook(&stream)?;
+    budget.add_inflated(clear.len() as u64, "deciphered Workbook stream")?;
+    rebuilt_container(&book, &clear).map(Some)
+}
+
+/// A new OLE2 container holding only `stream` under the name `book`: what calamine and
+/// the drawing reader open once the workbook is deciphered.
+fn rebuilt_container(book: &str, stream: &[u8]) -> Result<Vec<u8>, IngestError> {
+    let fail = |e: std::io::Error| IngestError::corrupt("deciphered Workbook stream", e);
+    // Version 3 (512-byte sectors), the layout calamine's own container reader follows.
+    let mut cfb = cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new()))
+        .map_err(fail)?;
+    cfb.create_stream(book)
+        .and_then(|mut s| s.write_all(stream).and_then(|()| s.flush()))
+        .map_err(fail)?;
+    cfb.flush().map_err(fail)?;
+    Ok(cfb.into_inner().into_inner())
 }
 
 /// Whether the workbook globals (the records up to the first EOF) hold a FILEPASS
@@ -94,14 +113,13 @@ fn map_err(e: XlsError, what: &str) -> IngestError {
 
 /// BIFF record: end of a substream.
 const RT_EOF: u16 = 0x000A;
-/// BIFF record: the workbook is encrypted (RC4 or XOR obfuscation).
-const RT_FILEPASS: u16 = 0x002F;
 
 /// Reads an .xls workbook.
 pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
     // calamine reads the OLE2 container on its own, without caps: check its streams
     // through our bounded reader first.
-    guard_container(bytes, budget)?;
+    let clear = guard_container(bytes, budget)?;
+    let bytes = clear.as_deref().unwrap_or(bytes);
     // Geometry and shapes from our own bounded record walk, before calamine.
     let art = shielded("Workbook stream", || read_art(bytes, budget))?;
     // calamine reserves the cells a sheet's DIMENSIONS record claims: refuse absurd or
