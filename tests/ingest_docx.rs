@@ -1178,3 +1178,45 @@ fn word_1_and_2_files_name_their_version() {
     assert_eq!(err.kind(), ErrorKind::Unsupported);
     assert!(err.to_string().contains("Word for Windows 2.0"), "{err}");
 }
+
+/// Headers typed letter by letter with real spaces read as words in a .docx (the
+/// reader-independent tidy pass): one space inside a word, two between words; a
+/// one-letter word and initials stay apart.
+#[test]
+fn letters_typed_with_real_spaces_read_as_words() {
+    let run = |t: &str| format!("<w:r><w:t xml:space=\"preserve\">{t}</w:t></w:r>");
+    let (a, b, c, d) = (
+        run("K E G I A T A N"),
+        run("P E N A N G G U N G  J A W A B"),
+        run("Ya a b atau T"),
+        run("A. B. C. Wijaya"),
+    );
+    let rows = [[a.as_str(), b.as_str(), c.as_str(), d.as_str()]];
+    let xml = format!(
+        "{}{}{SECT}",
+        para("S E K S I  D A T A"),
+        grid_table(0, &rows)
+    );
+    let doc = read_bytes(&docx(&xml, &[]));
+    let texts: Vec<String> = table(body(&doc), 1)
+        .row_texts(0)
+        .iter()
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "KEGIATAN",
+            "PENANGGUNG JAWAB",
+            "Ya a b atau T",
+            "A. B. C. Wijaya"
+        ]
+    );
+    let Some(Block::Paragraph(p)) = body(&doc).blocks.first() else {
+        panic!("a paragraph first")
+    };
+    assert_eq!(
+        p.text.split_whitespace().collect::<Vec<_>>(),
+        ["SEKSI", "DATA"]
+    );
+}

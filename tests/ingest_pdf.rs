@@ -848,3 +848,54 @@ fn synthetic_wrapped_narrative_step_stays_one_step() {
     assert_eq!(steps[0].actors, ["Pemohon"]);
     assert_eq!(steps[1].actors, ["Petugas"]);
 }
+
+#[test]
+fn synthetic_letters_typed_with_real_spaces_read_as_words() {
+    // Headings typed letter by letter with space glyphs between the letters (one space
+    // inside a word, three between words; a run after an ordinary word on the same line,
+    // "Uraian K E G I A T A N", is not joined yet), next to text whose one-letter words and
+    // initials must stay apart.
+    let texts = paragraphs(
+        "BT /F1 10 Tf 100 700 Td (P E L A K S A N A) Tj ET \
+         BT /F1 10 Tf 100 680 Td (K E P A L A   S E K S I   D A T A) Tj ET \
+         BT /F1 10 Tf 100 640 Td (Ya a b atau T) Tj ET \
+         BT /F1 10 Tf 100 620 Td (Dr. A. B. C. Wijaya) Tj ET \
+         BT /F1 10 Tf 100 600 Td (Langkah 1 2 3 4) Tj ET",
+    );
+    assert_eq!(
+        texts,
+        [
+            "PELAKSANA",
+            "KEPALA SEKSI DATA",
+            "Ya a b atau T",
+            "Dr. A. B. C. Wijaya",
+            "Langkah 1 2 3 4",
+        ]
+    );
+}
+
+#[test]
+fn synthetic_letter_spaced_actor_header_names_its_column() {
+    // A procedure table whose group header and one actor header are typed letter by
+    // letter with spaces; the step's shape sits under that actor.
+    let grid = "0.5 w \
+        100 700 m 500 700 l S 100 680 m 500 680 l S 100 650 m 500 650 l S 100 610 m 500 610 l S \
+        100 700 m 100 610 l S 130 700 m 130 610 l S 300 680 m 300 610 l S \
+        400 680 m 400 610 l S 500 700 m 500 610 l S 300 700 m 300 680 l S \
+        BT /F1 8 Tf 104 660 Td (No) Tj ET \
+        BT /F1 8 Tf 134 660 Td (K E G I A T A N) Tj ET \
+        BT /F1 8 Tf 320 688 Td (P E L A K S A N A) Tj ET \
+        BT /F1 8 Tf 304 660 Td (O P E R A T O R) Tj ET \
+        BT /F1 8 Tf 404 660 Td (Sekretaris) Tj ET \
+        BT /F1 8 Tf 110 625 Td (1) Tj ET \
+        BT /F1 8 Tf 134 625 Td (Mengunggah berkas usulan) Tj ET \
+        320 620 m 380 620 l 380 640 l 320 640 l h S";
+    let doc = ingest::read(&synth::pdf(grid, 0, &[]), &Budget::default()).unwrap();
+    let rules = sopap::Rules::defaults().unwrap();
+    let sops = sopap::sop::parse(&doc, &rules);
+    let sop = sops.first().expect("one SOP");
+    assert_eq!(sop.actors, ["Operator", "Sekretaris"]);
+    let step = sop.steps.first().expect("one step");
+    assert_eq!(step.activity, "Mengunggah berkas usulan");
+    assert_eq!(step.actors, ["Operator"]);
+}

@@ -2,7 +2,8 @@
 //!
 //! [`detect`](detect::detect) names the format from the bytes; one reader per format
 //! builds the model. Readers honour a [`Budget`](limits::Budget) so that no file can
-//! exhaust memory or time.
+//! exhaust memory or time. The text of every reader but the PDF one (which measures
+//! gaps itself) is then tidied the same way ([`spacing`]: letter-spaced words joined).
 
 pub mod detect;
 pub mod doc;
@@ -12,6 +13,7 @@ pub mod odt;
 pub mod pdf;
 pub mod raster;
 pub mod sheet;
+pub mod spacing;
 pub mod xml;
 pub mod zipped;
 
@@ -47,5 +49,10 @@ pub fn read_as(format: Format, bytes: &[u8], budget: &Budget) -> Result<Document
         Format::Odt => odt::read(bytes, budget)?,
     };
     doc.format = Some(format);
+    if format != Format::Pdf {
+        // PDF words come from glyph geometry, which tells letter gaps from word gaps
+        // (`pdf::text`); elsewhere the typed spaces are all there is.
+        spacing::tidy_document(&mut doc);
+    }
     Ok(doc)
 }

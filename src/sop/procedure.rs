@@ -212,7 +212,34 @@ pub fn actor_name(written: &str, vocab: &Vocabulary) -> String {
             return c;
         }
     }
-    canon
+    match glue_wrapped_words(&lines, vocab) {
+        Some(glued) => vocab.canonical_actor(&glued),
+        None => canon,
+    }
+}
+
+/// A local title wrapped in the middle of a word without a hyphen ("Pelak" / "sana
+/// Teknis", "Kepala Sub" / "bagian Data"): each line break is glued when the word it
+/// would make is a position word of the actor rules and the two halves are not both
+/// words of their own. None when no break glues.
+fn glue_wrapped_words(lines: &[&str], vocab: &Vocabulary) -> Option<String> {
+    let mut out = String::new();
+    let mut glued_any = false;
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            let tail = out.split_whitespace().last().unwrap_or("");
+            let head = line.split_whitespace().next().unwrap_or("");
+            let joined = format!("{tail}{head}");
+            let halves_are_words = vocab.is_position_word(tail) && vocab.is_position_word(head);
+            if !tail.is_empty() && vocab.is_position_word(&joined) && !halves_are_words {
+                glued_any = true;
+            } else {
+                out.push(' ');
+            }
+        }
+        out.push_str(line);
+    }
+    glued_any.then_some(out)
 }
 
 /// Reads a procedure header starting at row `r`, or None when row `r` is not one.
@@ -732,6 +759,27 @@ mod tests {
         assert_eq!(s.actors, vec!["Kepala Sub Bagian"]);
         assert_eq!(s.source, ActorSource::Mark);
         assert_eq!(s.time.as_deref(), Some("15 menit"));
+    }
+
+    #[test]
+    fn local_titles_wrapped_mid_word_are_glued() {
+        let v = Vocabulary::default();
+        // the glued word is a position word, one half is not a word: glued
+        assert_eq!(
+            actor_name("Pelak\nsana Seksi Pendataan", &v),
+            "Pelaksana Seksi Pendataan"
+        );
+        assert_eq!(
+            actor_name("Opera\ntor Aplikasi\nSekre\ntaris Desa", &v),
+            "Operator Aplikasi Sekretaris Desa"
+        );
+        // both halves are words of their own: the break stays a space
+        assert_eq!(
+            actor_name("Kepala Sub\nBagian Data Desa", &v),
+            actor_name("Kepala Sub Bagian Data Desa", &v)
+        );
+        // the glued form is no position word: a space
+        assert_eq!(actor_name("Tim\nHukum", &v), "Tim Hukum");
     }
 
     #[test]

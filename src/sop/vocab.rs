@@ -643,6 +643,16 @@ impl Vocabulary {
         self.actors.resolve(&split, true).known
     }
 
+    /// True when `word` is a word the actor rules write: a word of a title, of an
+    /// abbreviation's meaning or an agency word, or a one-word abbreviation itself
+    /// ("Pelaksana", "Subbagian"). Case, dots and hyphens aside.
+    pub fn is_position_word(&self, word: &str) -> bool {
+        let key = name_key(word);
+        !key.is_empty()
+            && !key.contains(' ')
+            && (self.actors.rule_words.contains(&key) || self.actors.abbrev.contains_key(&key))
+    }
+
     /// True when `canonical` is one of the vocabulary's known titles.
     pub fn is_known_actor(&self, canonical: &str) -> bool {
         self.actors.titles.contains_key(&name_key(canonical))

@@ -174,7 +174,9 @@ impl Font {
                     _ => continue,
                 };
                 out.push(DecodedGlyph {
-                    text: self.to_unicode.get(&code).cloned().unwrap_or_default(),
+                    text: without_ligatures(
+                        self.to_unicode.get(&code).cloned().unwrap_or_default(),
+                    ),
                     width: self
                         .widths
                         .get(&code)
@@ -197,7 +199,7 @@ impl Font {
                     char::from(b).to_string()
                 };
                 out.push(DecodedGlyph {
-                    text,
+                    text: without_ligatures(text),
                     width: self
                         .widths
                         .get(&code)
@@ -209,6 +211,28 @@ impl Font {
         }
         out
     }
+}
+
+/// `text` with the Latin typographic ligatures (U+FB00 to U+FB06: "ﬁ", "ﬂ", "ﬀ" …)
+/// written as their letters: producers that set ligatures map one glyph to the
+/// ligature character, which no word of the rules or of another format spells.
+fn without_ligatures(text: String) -> String {
+    if !text.chars().any(|c| ('\u{FB00}'..='\u{FB06}').contains(&c)) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 2);
+    for c in text.chars() {
+        match c {
+            '\u{FB00}' => out.push_str("ff"),
+            '\u{FB01}' => out.push_str("fi"),
+            '\u{FB02}' => out.push_str("fl"),
+            '\u{FB03}' => out.push_str("ffi"),
+            '\u{FB04}' => out.push_str("ffl"),
+            '\u{FB05}' | '\u{FB06}' => out.push_str("st"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The longest code, in bytes, of a CMap's `begincodespacerange` entries (`None`
@@ -582,6 +606,16 @@ pub fn glyph_name_char(name: &[u8]) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ligatures_read_as_letters() {
+        assert_eq!(without_ligatures("Veri\u{FB01}kasi".into()), "Verifikasi");
+        assert_eq!(
+            without_ligatures("\u{FB02}ow e\u{FB03}cient".into()),
+            "flow efficient"
+        );
+        assert_eq!(without_ligatures("Pelaksana".into()), "Pelaksana");
+    }
 
     #[test]
     fn to_unicode_bfchar_and_bfrange() {

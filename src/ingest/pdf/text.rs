@@ -31,6 +31,10 @@ const OVERPRINT_SHIFT: f32 = 0.15;
 /// threshold applies.
 const MAX_LETTER_SPACING: f32 = 0.8;
 
+/// Fewest single letters, each one space glyph from the next, read as one word typed
+/// letter by letter with real spaces ("P E L A K S A N A"); fewer are one-letter words.
+const MIN_TYPED_LETTERS: usize = 3;
+
 /// How many leading letters of the words either side of a line-end hyphen, when alike,
 /// make it a reduplication ("masing-" / "masing") whose hyphen stays.
 const REDUPLICATION_PREFIX: usize = 3;
@@ -64,15 +68,18 @@ pub fn words<'g>(glyphs: &[&'g Glyph]) -> Vec<Vec<&'g Glyph>> {
     for line in line_groups(glyphs) {
         let line = single_print(line);
         let letter_gap = letter_spacing(&line);
+        let typed = typed_spacing(&line);
         let mut cur: Vec<&Glyph> = Vec::new();
-        for g in line {
+        for (i, g) in line.into_iter().enumerate() {
+            let inside_typed = typed.get(i).copied().unwrap_or(false);
             if g.text == " " {
-                if !cur.is_empty() {
+                if !inside_typed && !cur.is_empty() {
                     out.push(std::mem::take(&mut cur));
                 }
                 continue;
             }
-            if let Some(p) = cur.last()
+            if !inside_typed
+                && let Some(p) = cur.last()
                 && word_gap(p, g, letter_gap)
             {
                 out.push(std::mem::take(&mut cur));
@@ -177,6 +184,72 @@ fn letter_spacing(line: &[&Glyph]) -> f32 {
     }
 }
 
+/// For each glyph of a line (left to right), true when it lies inside a word typed
+/// letter by letter with real spaces ("P E L A K S A N A"): a letter that continues
+/// such a word, or a space glyph between two of its letters. Such a word is at least
+/// [`MIN_TYPED_LETTERS`] single letters standing alone (a space glyph or a word gap on
+/// either side), each exactly one space glyph from the next and no further than
+/// [`MAX_LETTER_SPACING`] of the font size; two or more space glyphs end it
+/// ("K E P A L A   D I N A S" is two words).
+fn typed_spacing(line: &[&Glyph]) -> Vec<bool> {
+    let mut inside = vec![false; line.len()];
+    // (glyph index, space glyphs between it and the previous non-space glyph)
+    let mut marks: Vec<(usize, usize)> = Vec::new();
+    let mut spaces = 0usize;
+    for (i, g) in line.iter().enumerate() {
+        if g.text == " " {
+            spaces += 1;
+        } else {
+            marks.push((i, spaces));
+            spaces = 0;
+        }
+    }
+    let glyph = |k: usize| marks.get(k).and_then(|(i, _)| line.get(*i).copied());
+    let apart = |k: usize| -> bool {
+        // the mark k stands apart from the mark before it
+        match (glyph(k.wrapping_sub(1)), glyph(k), marks.get(k)) {
+            (Some(p), Some(g), Some((_, n))) => *n > 0 || word_gap(p, g, 0.0),
+            _ => true,
+        }
+    };
+    let single = |k: usize| -> bool {
+        let letter = glyph(k).is_some_and(|g| {
+            let mut cs = g.text.chars();
+            cs.next().is_some_and(char::is_alphabetic) && cs.next().is_none()
+        });
+        letter && apart(k) && apart(k + 1)
+    };
+    let link = |k: usize| -> bool {
+        match (glyph(k.wrapping_sub(1)), glyph(k), marks.get(k)) {
+            (Some(p), Some(g), Some((_, 1))) => {
+                single(k - 1) && single(k) && g.x0 - p.x1 <= MAX_LETTER_SPACING * g.size.max(p.size)
+            }
+            _ => false,
+        }
+    };
+    let mut k = 1;
+    while k < marks.len() {
+        if !link(k) {
+            k += 1;
+            continue;
+        }
+        let start = k - 1;
+        let mut end = k;
+        while end + 1 < marks.len() && link(end + 1) {
+            end += 1;
+        }
+        if end - start + 1 >= MIN_TYPED_LETTERS {
+            let first = marks.get(start).map_or(0, |(i, _)| *i);
+            let last = marks.get(end).map_or(0, |(i, _)| *i);
+            for flag in inside.iter_mut().take(last + 1).skip(first + 1) {
+                *flag = true;
+            }
+        }
+        k = end + 1;
+    }
+    inside
+}
+
 /// True when the gap between two neighbouring glyphs separates words: wider than
 /// the line's letter gap by a share of the font size.
 fn word_gap(p: &Glyph, g: &Glyph, letter_gap: f32) -> bool {
@@ -244,20 +317,23 @@ fn cut_word(prev: &str, next: &str) -> Cut {
 fn join_line(gs: Vec<&Glyph>) -> Option<Line> {
     let gs = single_print(gs);
     let letter_gap = letter_spacing(&gs);
+    let typed = typed_spacing(&gs);
     let mut text = String::new();
     let mut prev: Option<&Glyph> = None;
     let mut size = 0.0f32;
     let mut x0 = f32::MAX;
     let mut x1 = f32::MIN;
     let mut y = 0.0;
-    for g in gs {
+    for (i, g) in gs.into_iter().enumerate() {
+        let inside_typed = typed.get(i).copied().unwrap_or(false);
         if g.text == " " {
-            if !text.is_empty() && !text.ends_with(' ') {
+            if !inside_typed && !text.is_empty() && !text.ends_with(' ') {
                 text.push(' ');
             }
             continue;
         }
-        if let Some(p) = prev
+        if !inside_typed
+            && let Some(p) = prev
             && word_gap(p, g, letter_gap)
             && !text.ends_with(' ')
         {
