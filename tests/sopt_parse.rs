@@ -424,3 +424,85 @@ fn a_letter_is_not_an_sop() {
     };
     assert!(parse(&doc, &rules()).is_empty());
 }
+
+#[test]
+fn a_value_under_a_list_label_is_its_value_even_when_it_reads_as_a_label() {
+    // The list grid of the standard's identity page: a row of two list labels over a
+    // row of their values. A value that reads like a label (an OCR-read warning
+    // "PENCATATAN DAN PENDATAAN :", a numbered label, a label in title case) is still
+    // the value of the label above it, in either column.
+    let shapes_of = |v: &str| {
+        [
+            format!("{} :", v.to_uppercase()),
+            format!("1. {}", v.to_uppercase()),
+            v.to_string(),
+        ]
+    };
+    for odd in shapes_of("Pencatatan dan Pendataan")
+        .into_iter()
+        .chain(shapes_of("Peringatan"))
+    {
+        for odd_left in [true, false] {
+            let (left, right) = if odd_left {
+                (odd.as_str(), "Buku register")
+            } else {
+                ("Berkas tidak lengkap", odd.as_str())
+            };
+            let ident = table(
+                2,
+                vec![
+                    vec![
+                        cell(0, 0, 1, 1, "Nomor SOP"),
+                        cell(0, 1, 1, 1, "800/12/SOP/2019"),
+                    ],
+                    vec![
+                        cell(1, 0, 1, 1, "Nama SOP"),
+                        cell(1, 1, 1, 1, "Pelayanan Cuti"),
+                    ],
+                    vec![
+                        cell(2, 0, 1, 1, "Tanggal Efektif"),
+                        cell(2, 1, 1, 1, "2019-02-01"),
+                    ],
+                    vec![
+                        cell(3, 0, 1, 1, "Dasar Hukum"),
+                        cell(3, 1, 1, 1, "Kualifikasi Pelaksana"),
+                    ],
+                    vec![
+                        cell(4, 0, 1, 1, "1. PP 11/2017"),
+                        cell(4, 1, 1, 1, "1. Sarjana"),
+                    ],
+                    vec![
+                        cell(5, 0, 1, 1, "Peringatan"),
+                        cell(5, 1, 1, 1, "Pencatatan dan Pendataan"),
+                    ],
+                    vec![cell(6, 0, 1, 1, left), cell(6, 1, 1, 1, right)],
+                ],
+            );
+            let proc = procedure(
+                ["Pegawai", "Sekretaris", "Kepala Dinas"],
+                &[
+                    ("1", "Mengajukan permohonan", Some(0), "1 jam", "Surat", ""),
+                    ("2", "Menandatangani surat", Some(2), "1 jam", "Izin", ""),
+                ],
+            );
+            let doc = Document {
+                format: None,
+                ocr: false,
+                sections: vec![Section {
+                    name: None,
+                    blocks: vec![Block::Table(ident), Block::Table(proc)],
+                    shapes: Vec::new(),
+                }],
+            };
+            let sops = parse(&doc, &rules());
+            assert_eq!(sops.len(), 1, "value {odd:?}");
+            let id = &sops[0].identity;
+            let strip = |t: &str| t.trim_start_matches("1. ").to_string();
+            assert_eq!(id.warnings, vec![strip(left)], "value {odd:?}");
+            assert_eq!(id.records, vec![strip(right)], "value {odd:?}");
+            assert_eq!(id.legal_basis, vec!["PP 11/2017"]);
+            assert_eq!(id.qualifications, vec!["Sarjana"]);
+            assert_eq!(sops[0].steps.len(), 2);
+        }
+    }
+}

@@ -105,6 +105,156 @@ fn rows_for(lines: u32) -> u16 {
         .saturating_add(8)
 }
 
+/// Share of the sheet's width the organisation block (logo and agency) takes, left of
+/// the identity grid.
+const ORG_SHARE: f64 = 0.30;
+/// Share of the sheet's width the identity grid's label column takes.
+const LABEL_SHARE: f64 = 0.18;
+/// How many of [`identity_rows`] stand in the label/value grid right of the
+/// organisation block (Nomor SOP … Nama SOP and Unit Kerja); the rest are the list
+/// fields of the two-column grid below (as in the .docx).
+const ID_GRID_ROWS: usize = 7;
+/// Least height of an identity row, pixels.
+const ID_ROW_PX: u16 = 20;
+/// Height left for the logo above the agency name in the organisation block, pixels.
+const LOGO_ROOM_PX: u16 = 80;
+
+/// The index of the column edge (0 = the sheet's left edge) nearest to `target` pixels
+/// among the edges strictly between `lo` and `hi` (indexes into `edges`), or None when
+/// there is none.
+fn nearest_edge(edges: &[i64], target: f64, lo: usize, hi: usize) -> Option<usize> {
+    (lo + 1..hi).min_by(|&a, &b| {
+        let d = |i: usize| (edges.get(i).copied().unwrap_or(0) as f64 - target).abs();
+        d(a).total_cmp(&d(b))
+    })
+}
+
+/// Where the identity page's parts start, as column indexes: the label column, the
+/// value column (the organisation block spans the columns before the label), and the
+/// right half of the list grid. Each part keeps at least one column.
+fn identity_columns(widths: &[u16]) -> (u16, u16, u16) {
+    let mut edges = vec![0i64];
+    for w in widths {
+        edges.push(edges.last().copied().unwrap_or(0) + i64::from(*w));
+    }
+    let n = widths.len();
+    let total = edges.last().copied().unwrap_or(0) as f64;
+    let label = nearest_edge(&edges, total * ORG_SHARE, 0, n.saturating_sub(1)).unwrap_or(1);
+    let value =
+        nearest_edge(&edges, total * (ORG_SHARE + LABEL_SHARE), label, n).unwrap_or(label + 1);
+    let half = nearest_edge(&edges, total / 2.0, 0, n).unwrap_or(1);
+    (label as u16, value as u16, half as u16)
+}
+
+/// Sum of the widths of columns `from..to`, points.
+fn span_pt(widths: &[u16], from: u16, to: u16) -> f64 {
+    widths
+        .iter()
+        .take(usize::from(to))
+        .skip(usize::from(from))
+        .map(|&w| f64::from(w))
+        .sum::<f64>()
+        * 0.75
+}
+
+/// Writes `first..=last` of `row` as one cell (merged when it spans columns).
+fn write_span(
+    ws: &mut Worksheet,
+    row: u32,
+    (first, last): (u16, u16),
+    text: &str,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    if first < last {
+        ws.merge_range(row, first, row, last, text, format)?;
+    } else {
+        ws.write_string_with_format(row, first, text, format)?;
+    }
+    Ok(())
+}
+
+/// The identity page of PermenPANRB 35/2012, from the sheet's first row: the
+/// organisation block on the left (room for the logo above the agency) beside the
+/// label/value grid (Nomor SOP, Tanggal Pembuatan, Tanggal Revisi, Tanggal Efektif,
+/// Disahkan oleh, Nama SOP, Unit Kerja); below it the six list fields two by two, each
+/// label above its list (Dasar Hukum | Kualifikasi Pelaksana, Keterkaitan |
+/// Peralatan/Perlengkapan, Peringatan | Pencatatan dan Pendataan). Returns the first
+/// row after it.
+fn identity_block(
+    ws: &mut Worksheet,
+    sop: &Sop,
+    widths: &[u16],
+    text: &Format,
+    bold: &Format,
+    set_h: &mut impl FnMut(&mut Worksheet, u32, u16) -> Result<(), XlsxError>,
+) -> Result<u32, XlsxError> {
+    let last = widths.len().saturating_sub(1) as u16;
+    let (label_col, value_col, half_col) = identity_columns(widths);
+    let rows = identity_rows(sop);
+    let label_pt = span_pt(widths, label_col, value_col);
+    let value_pt = span_pt(widths, value_col, last + 1);
+
+    // The label/value grid, each row as tall as its value (or its wrapped label).
+    let mut row = 0u32;
+    let mut grid_px = 0u16;
+    let mut first_px = ID_ROW_PX;
+    for r in rows.iter().take(ID_GRID_ROWS) {
+        let value = r.lines.join("\n");
+        write_span(ws, row, (label_col, value_col - 1), r.label, bold)?;
+        write_span(ws, row, (value_col, last), &value, text)?;
+        let lines = layout::estimate_lines(&value, value_pt, 9.0)
+            .max(layout::estimate_lines(r.label, label_pt, 9.0));
+        let px = rows_for(lines).max(ID_ROW_PX);
+        set_h(ws, row, px)?;
+        if row == 0 {
+            first_px = px;
+        }
+        grid_px = grid_px.saturating_add(px);
+        row += 1;
+    }
+    // The organisation block beside it: the logo's room, then the agency as the
+    // archive names it (acronyms kept; not read back as a title).
+    let org = text
+        .clone()
+        .set_bold()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::Bottom);
+    let agency = sop.agency.as_deref().unwrap_or("");
+    if row > 1 || label_col > 1 {
+        ws.merge_range(0, 0, row.saturating_sub(1), label_col - 1, agency, &org)?;
+    } else {
+        ws.write_string_with_format(0, 0, agency, &org)?;
+    }
+    let org_lines = layout::estimate_lines(agency, span_pt(widths, 0, label_col), 9.0);
+    let need = rows_for(org_lines).saturating_add(LOGO_ROOM_PX);
+    if grid_px < need {
+        // Too short for the logo and the agency: the first row grows.
+        set_h(ws, 0, first_px.saturating_add(need - grid_px))?;
+    }
+
+    // The list fields two by two: a row of labels over a row of values.
+    let halves = [(0, half_col - 1), (half_col, last)];
+    let half_pt = [
+        span_pt(widths, 0, half_col),
+        span_pt(widths, half_col, last + 1),
+    ];
+    for pair in rows.get(ID_GRID_ROWS..).unwrap_or(&[]).chunks(2) {
+        let mut lines = 1;
+        for (k, cols) in halves.iter().enumerate() {
+            let r = pair.get(k);
+            write_span(ws, row, *cols, r.map_or("", |r| r.label), bold)?;
+            let value = r.map(|r| r.lines.join("\n")).unwrap_or_default();
+            write_span(ws, row + 1, *cols, &value, text)?;
+            let w = half_pt.get(k).copied().unwrap_or(value_pt);
+            lines = lines.max(layout::estimate_lines(&value, w, 9.0));
+        }
+        set_h(ws, row, ID_ROW_PX)?;
+        set_h(ws, row + 1, rows_for(lines).max(ID_ROW_PX))?;
+        row += 2;
+    }
+    Ok(row)
+}
+
 fn write_sop_sheet(ws: &mut Worksheet, sop: &Sop) -> Result<Geometry, XlsxError> {
     let n = sop.actors.len().max(1) as u16;
     let mut widths: Vec<u16> = vec![PX_NO, PX_ACT];
@@ -130,7 +280,6 @@ fn write_sop_sheet(ws: &mut Worksheet, sop: &Sop) -> Result<Geometry, XlsxError>
         .set_font_size(11)
         .set_align(FormatAlign::Center);
 
-    let mut row: u32 = 0;
     let mut heights: Vec<u16> = Vec::new();
     let mut set_h = |ws: &mut Worksheet, r: u32, px: u16| -> Result<(), XlsxError> {
         ws.set_row_height_pixels(r, u32::from(px))?;
@@ -143,24 +292,8 @@ fn write_sop_sheet(ws: &mut Worksheet, sop: &Sop) -> Result<Geometry, XlsxError>
         }
         Ok(())
     };
-    // The agency as the archive names it (acronyms kept; not read back as a title).
-    if let Some(a) = &sop.agency {
-        ws.merge_range(row, 0, row, last, a, &title)?;
-    }
-    set_h(ws, row, 20)?;
-    row += 1;
-    set_h(ws, row, 20)?;
-    row += 1;
-    // Identity block: label over A:B, value over C:last.
-    let value_pt = widths.iter().skip(2).map(|&w| f64::from(w)).sum::<f64>() * 0.75;
-    for r in identity_rows(sop) {
-        let value = r.lines.join("\n");
-        ws.merge_range(row, 0, row, 1, r.label, &bold)?;
-        ws.merge_range(row, 2, row, last, &value, &text)?;
-        let lines = layout::estimate_lines(&value, value_pt, 9.0);
-        set_h(ws, row, rows_for(lines).max(20))?;
-        row += 1;
-    }
+    // Identity page in the standard layout (see [`identity_block`]).
+    let mut row = identity_block(ws, sop, &widths, &text, &bold, &mut set_h)?;
     set_h(ws, row, 20)?;
     row += 1;
     if let Some(t) = &sop.identity.title {
@@ -476,4 +609,41 @@ fn replace_drawing(bytes: Vec<u8>, drawing: &str) -> Result<Vec<u8>, String> {
         return Err("the workbook has no drawing part to replace".to_string());
     }
     Ok(out.finish().map_err(|e| e.to_string())?.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The SOP sheet's column widths for `n` actors, as [`write_sop_sheet`] sets them.
+    fn widths(n: usize) -> Vec<u16> {
+        let mut w = vec![PX_NO, PX_ACT];
+        w.extend(std::iter::repeat_n(PX_ACTOR, n));
+        w.extend(PX_MUTU);
+        w.push(PX_KET);
+        w
+    }
+
+    #[test]
+    fn identity_parts_keep_their_columns_for_any_number_of_actors() {
+        for n in 1..=12 {
+            let w = widths(n);
+            let (label, value, half) = identity_columns(&w);
+            let total: f64 = w.iter().map(|&x| f64::from(x)).sum();
+            let left = |c: u16| span_pt(&w, 0, c) / 0.75;
+            // The organisation block, the label and the value each keep a column.
+            assert!(
+                label >= 1 && value > label && usize::from(value) < w.len(),
+                "{n}"
+            );
+            // The organisation block takes about a third of the width, the value the
+            // most of the rest; the list grid splits near the middle.
+            assert!(
+                left(label) / total > 0.15 && left(label) / total < 0.45,
+                "{n}"
+            );
+            assert!(total - left(value) > left(value) - left(label), "{n}");
+            assert!((left(half) / total - 0.5).abs() < 0.2, "{n}");
+        }
+    }
 }

@@ -904,6 +904,9 @@ impl<'v> Builder<'v> {
     /// whose value is in the cell below, and `Label : value` lines inside one cell.
     fn identity_row(&mut self, table: &Grid, r: usize, consumed: &mut [bool]) {
         let Some(row) = table.rows.get(r) else { return };
+        if self.list_label_row(table, r, consumed) {
+            return;
+        }
         // A cell holding only the colon between a label and its value is no value.
         let cells: Vec<&Cell> = row.cells.iter().filter(|c| c.text.trim() != ":").collect();
         let mut skip_next = false;
@@ -1010,6 +1013,42 @@ impl<'v> Builder<'v> {
         }
     }
 
+    /// Reads row `r` when it is a row of list labels side by side ("Peringatan" |
+    /// "Pencatatan dan Pendataan") over their values: the cell under each label is that
+    /// label's value by its place, whatever its text looks like (an OCR-read value can
+    /// read "PENCATATAN DAN PENDATAAN :"). The row of values is consumed. False (nothing
+    /// read) for any other row.
+    fn list_label_row(&mut self, table: &Grid, r: usize, consumed: &mut [bool]) -> bool {
+        let Some(labels) = list_labels(table, r, self.vocab) else {
+            return false;
+        };
+        let Some(below) = labels
+            .first()
+            .map(|&(_, b, _)| b)
+            .filter(|&b| b < table.rows.len())
+        else {
+            return false;
+        };
+        if labels.iter().any(|&(_, b, _)| b != below)
+            || list_labels(table, below, self.vocab).is_some()
+        {
+            // Labels of different heights, or a second label row under this one.
+            return false;
+        }
+        for (col, _, f) in labels {
+            let value = table
+                .cell_at(below, col)
+                .filter(|b| b.row == below)
+                .map(|b| cell_value(b, &self.dewrap))
+                .unwrap_or_default();
+            self.identity(f, value);
+        }
+        if let Some(slot) = consumed.get_mut(below) {
+            *slot = true;
+        }
+        true
+    }
+
     /// A name or NIP given in its own row under "Disahkan oleh".
     fn approver_part(&mut self, part: ApproverPart, value: &str) {
         if value.is_empty() {
@@ -1056,6 +1095,29 @@ fn approver_part(text: &str, vocab: &Vocabulary) -> Option<ApproverPart> {
     } else {
         None
     }
+}
+
+/// Fewest list labels side by side that make a row of list labels (the two-column
+/// list grid of the standard's identity page).
+const MIN_LIST_LABELS: usize = 2;
+
+/// The list labels of row `r` as (column, first row below the label, field), when
+/// every cell of the row is a list label alone and there are at least
+/// [`MIN_LIST_LABELS`] of them; None otherwise.
+fn list_labels(
+    table: &Table,
+    r: usize,
+    vocab: &Vocabulary,
+) -> Option<Vec<(usize, usize, IdentityField)>> {
+    let row = table.rows.get(r)?;
+    let mut labels = Vec::new();
+    for c in &row.cells {
+        // An empty cell or a lone colon beside a label is a value slot: a label | value
+        // row, not a row of labels.
+        let f = identity::whole_label(c.text.trim(), vocab).filter(|&f| is_list_field(f))?;
+        labels.push((c.col, c.row + c.row_span.max(1), f));
+    }
+    (labels.len() >= MIN_LIST_LABELS).then_some(labels)
 }
 
 fn is_list_field(f: IdentityField) -> bool {
