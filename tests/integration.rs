@@ -16,6 +16,7 @@ mod batch_incremental;
 mod batch_isolation;
 mod batch_kill;
 mod batch_output_set;
+mod batch_stop;
 mod bpmn_import;
 mod corpus_floor;
 mod export_bpmn;

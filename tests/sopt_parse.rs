@@ -506,3 +506,23 @@ fn a_value_under_a_list_label_is_its_value_even_when_it_reads_as_a_label() {
         }
     }
 }
+
+#[test]
+fn a_colon_inside_a_parenthesis_splits_no_label_from_its_value() {
+    use sopap::sop::SopRules;
+    use sopap::sop::identity::split_label_line;
+    use sopap::sop::vocab::IdentityField;
+    let rules = rules();
+    let vocab = rules.vocab();
+    // A sentence quoting labels (a finding of the export's Catatan Migrasi page) is no
+    // label line, whichever label it quotes.
+    for label in ["Disahkan oleh", "Nomor SOP", "Dasar Hukum"] {
+        let line = format!("Pengesahan ({label}: jabatan, nama, NIP) belum diisi.");
+        assert_eq!(split_label_line(&line, vocab), None, "{line}");
+    }
+    // A label line still is one.
+    assert_eq!(
+        split_label_line("Disahkan oleh : Kepala Dinas", vocab),
+        Some((IdentityField::ApprovedBy, "Kepala Dinas".to_string()))
+    );
+}

@@ -753,13 +753,7 @@ fn finish(
     store: &mut Store,
     how: Finish<'_>,
 ) -> Result<RunResult, BatchError> {
-    // Each folder settles on one agency name for all its files.
-    for r in agencies.folder_vote(&store.agencies_by_path()?) {
-        store.rename_agency(&r.path, &r.from, &r.to)?;
-    }
-    let present: std::collections::HashSet<&str> = files.iter().map(|(_, r)| r.as_str()).collect();
-    let deleted = store.drop_missing(&present)? as usize;
-
+    let deleted = settle_store(store, files, agencies)?;
     let mut errors = store.errors()?;
     if let Some(code) = how.stopped {
         errors.extend(
@@ -809,23 +803,49 @@ fn finish(
     // run killed half-way writes them again next time (a change of the files' records
     // has already removed it; a new as-of date or a lost output has not).
     store.set_meta(OUTPUTS_KEY, "")?;
-    // The five outputs are written as a new set beside the published one and replace it
-    // in one step (`output::set`): a failure or a kill before then leaves the old set.
-    let staged = crate::output::set::Staged::begin(&opts.out)?;
-    let analysis = match write_outputs(staged.dir(), store, &res, agencies, rules) {
-        Ok(a) => a,
-        Err(e) => {
-            staged.discard();
-            return Err(e);
-        }
-    };
-    staged.publish()?;
+    let analysis = publish(opts, rules, store, &res, agencies)?;
     res.sops = analysis.sops;
     if complete {
         store.set_meta(OUTPUTS_KEY, &outputs_key)?;
         record_run(store, &res, Some(analysis.findings_by_agency()))?;
     }
     Ok(res)
+}
+
+/// Settles the store after reading: each folder's files take one agency name, and the
+/// records of files gone from the archive are dropped (their count is returned).
+fn settle_store(
+    store: &mut Store,
+    files: &[(PathBuf, String)],
+    agencies: &AgencyMap,
+) -> Result<usize, BatchError> {
+    for r in agencies.folder_vote(&store.agencies_by_path()?) {
+        store.rename_agency(&r.path, &r.from, &r.to)?;
+    }
+    let present: std::collections::HashSet<&str> = files.iter().map(|(_, r)| r.as_str()).collect();
+    Ok(store.drop_missing(&present)? as usize)
+}
+
+/// Writes the five outputs as a new set beside the published one and replaces it in one
+/// step (`output::set`): a failure or a kill before then leaves the old set.
+fn publish(
+    opts: &RunOptions,
+    rules: &Rules,
+    store: &Store,
+    res: &RunResult,
+    agencies: &AgencyMap,
+) -> Result<crate::analyze::Analysis, BatchError> {
+    let staged = crate::output::set::Staged::begin(&opts.out)?;
+    match write_outputs(staged.dir(), store, res, agencies, rules) {
+        Ok(analysis) => {
+            staged.publish()?;
+            Ok(analysis)
+        }
+        Err(e) => {
+            staged.discard();
+            Err(e)
+        }
+    }
 }
 
 /// Writes errors.jsonl, sops.jsonl and the three reports of the run into `dir`.

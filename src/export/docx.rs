@@ -403,44 +403,16 @@ const LOGO_ROOM: i64 = 1_100;
 fn identity_tables(sop: &Sop, usable: i64) -> (Table, Table) {
     let rows = identity_rows(sop);
     let value_w = usable - W_ORG - W_ID_LABEL;
-    let value_cell = |w: i64, lines: &[String]| {
-        let mut c = cell(w);
-        if lines.is_empty() {
-            c = c.add_paragraph(text_par(""));
-        }
-        for l in lines {
-            c = c.add_paragraph(text_par(l));
-        }
-        c
-    };
+    let font = identity_font(&rows, usable, value_w);
     let grid_rows: Vec<TableRow> = rows
         .iter()
         .take(ID_GRID_ROWS)
         .enumerate()
         .map(|(i, r)| {
-            let org = if i == 0 {
-                let mut c = cell(W_ORG)
-                    .vertical_merge(VMergeType::Restart)
-                    .vertical_align(VAlignType::Center)
-                    .add_paragraph(
-                        Paragraph::new()
-                            .line_spacing(LineSpacing::new().before(0).after(LOGO_ROOM as u32)),
-                    );
-                // The agency as the archive names it: acronyms and capitalisation kept
-                // (and, upper-cased, it would read as the title of an SOP that has none).
-                if let Some(agency) = &sop.agency {
-                    c = c.add_paragraph(bold_par(agency, AlignmentType::Center));
-                }
-                c
-            } else {
-                cell(W_ORG)
-                    .vertical_merge(VMergeType::Continue)
-                    .add_paragraph(Paragraph::new())
-            };
             TableRow::new(vec![
-                org,
+                organisation_cell(sop, i == 0),
                 cell(W_ID_LABEL).add_paragraph(bold_par(r.label, AlignmentType::Left)),
-                value_cell(value_w, &r.lines),
+                identity_value_cell(value_w, &r.lines, font),
             ])
         })
         .collect();
@@ -448,10 +420,54 @@ fn identity_tables(sop: &Sop, usable: i64) -> (Table, Table) {
         .set_grid(vec![W_ORG as usize, W_ID_LABEL as usize, value_w as usize])
         .layout(TableLayoutType::Fixed)
         .margins(margins());
+    let lists: Vec<&layout::IdentityRow> = rows.iter().skip(ID_GRID_ROWS).collect();
+    (head, identity_lists_table(&lists, usable, font))
+}
 
+/// One cell of the organisation block beside the identity grid: the first row's cell
+/// holds the room for the logo and the agency and is merged down over the others.
+fn organisation_cell(sop: &Sop, first: bool) -> TableCell {
+    if !first {
+        return cell(W_ORG)
+            .vertical_merge(VMergeType::Continue)
+            .add_paragraph(Paragraph::new());
+    }
+    let mut c = cell(W_ORG)
+        .vertical_merge(VMergeType::Restart)
+        .vertical_align(VAlignType::Center)
+        .add_paragraph(
+            Paragraph::new().line_spacing(LineSpacing::new().before(0).after(LOGO_ROOM as u32)),
+        );
+    // The agency as the archive names it: acronyms and capitalisation kept (and,
+    // upper-cased, it would read as the title of an SOP that has none).
+    if let Some(agency) = &sop.agency {
+        c = c.add_paragraph(bold_par(agency, AlignmentType::Center));
+    }
+    c
+}
+
+/// A value cell of the identity page, `w` twips wide: one paragraph per line at `font`
+/// half-points (one empty paragraph for an empty value).
+fn identity_value_cell(w: i64, lines: &[String], font: usize) -> TableCell {
+    let par = |t: &str| {
+        Paragraph::new()
+            .line_spacing(LineSpacing::new().before(0).after(0))
+            .add_run(Run::new().add_text(t).size(font))
+    };
+    let mut c = cell(w);
+    if lines.is_empty() {
+        c = c.add_paragraph(par(""));
+    }
+    for l in lines {
+        c = c.add_paragraph(par(l));
+    }
+    c
+}
+
+/// The six list fields of the identity page two by two, each label above its list.
+fn identity_lists_table(lists: &[&layout::IdentityRow], usable: i64, font: usize) -> Table {
     let half = usable / 2;
     let widths = [half, usable - half];
-    let lists: Vec<&layout::IdentityRow> = rows.iter().skip(ID_GRID_ROWS).collect();
     let mut list_rows = Vec::new();
     for pair in lists.chunks(2) {
         list_rows.push(TableRow::new(
@@ -468,15 +484,72 @@ fn identity_tables(sop: &Sop, usable: i64) -> (Table, Table) {
             widths
                 .iter()
                 .enumerate()
-                .map(|(k, &w)| value_cell(w, pair.get(k).map_or(&[][..], |r| &r.lines)))
+                .map(|(k, &w)| {
+                    identity_value_cell(w, pair.get(k).map_or(&[][..], |r| &r.lines), font)
+                })
                 .collect(),
         ));
     }
-    let lists = Table::new(list_rows)
+    Table::new(list_rows)
         .set_grid(widths.iter().map(|&w| w as usize).collect())
         .layout(TableLayoutType::Fixed)
-        .margins(margins());
-    (head, lists)
+        .margins(margins())
+}
+
+/// Value font sizes of the identity page tried in turn, half-points (8 pt down to 6 pt):
+/// the largest at which the page's estimated height fits one page is used.
+const IDENTITY_FONTS: [usize; 3] = [16, 14, 12];
+/// Height of one text line per half-point of font size, twips (12 pt lines for 10 pt
+/// text, generous like [`LINE_TW`]).
+const LINE_TW_PER_HALF_PT: f64 = 12.5;
+/// Height a table row adds to its lines (cell padding and borders), twips.
+const ROW_PAD_TW: i64 = 40;
+
+/// The font (half-points) of the identity page's values: the largest of
+/// [`IDENTITY_FONTS`] at which the grid and the list grid together are estimated to fit
+/// on the page (a long law list would otherwise spill a line onto the next page), else
+/// the smallest.
+fn identity_font(rows: &[layout::IdentityRow], usable: i64, value_w: i64) -> usize {
+    let page = PAGE_H - 2 * MARGIN;
+    let half = usable / 2;
+    let height = |font: usize| {
+        let pt = font as f64 / 2.0;
+        let line = (font as f64 * LINE_TW_PER_HALF_PT).ceil() as i64;
+        let label_line = (FONT as f64 * LINE_TW_PER_HALF_PT).ceil() as i64;
+        let lines = |ls: &[String], w: i64| {
+            i64::from(layout::estimate_lines(
+                &ls.join("\n"),
+                (w - 2 * CELL_MAR) as f64 / 20.0,
+                pt,
+            ))
+        };
+        let grid: i64 = rows
+            .iter()
+            .take(ID_GRID_ROWS)
+            .map(|r| lines(&r.lines, value_w) * line + ROW_PAD_TW)
+            .sum::<i64>()
+            .max(LOGO_ROOM + 2 * label_line);
+        let lists: i64 = rows
+            .get(ID_GRID_ROWS..)
+            .unwrap_or(&[])
+            .chunks(2)
+            .map(|pair| {
+                let most = pair
+                    .iter()
+                    .map(|r| lines(&r.lines, half))
+                    .max()
+                    .unwrap_or(1);
+                label_line + most * line + 2 * ROW_PAD_TW
+            })
+            .sum();
+        // The empty paragraph between the two tables.
+        grid + label_line + lists
+    };
+    IDENTITY_FONTS
+        .iter()
+        .copied()
+        .find(|&f| height(f) <= page)
+        .unwrap_or(IDENTITY_FONTS[IDENTITY_FONTS.len() - 1])
 }
 
 /// The paragraph that starts each later page of the procedure table: a forced break,
@@ -945,5 +1018,27 @@ mod tests {
         let two = column_widths(&actors[..2]);
         assert_eq!(two[1], W_ACT);
         assert_eq!(actor_font("Kepegawaian", two[2]), ACTOR_FONTS[0]);
+    }
+
+    #[test]
+    fn a_long_law_list_takes_a_smaller_identity_font_so_the_page_holds_it() {
+        let usable = PAGE_W - 2 * MARGIN;
+        let value_w = usable - W_ORG - W_ID_LABEL;
+        let mut sop = Sop::default();
+        sop.identity.title = Some("Pelayanan Informasi Publik".into());
+        sop.identity.legal_basis = vec!["Undang-Undang Nomor 14 Tahun 2008".into(); 3];
+        let short = identity_rows(&sop);
+        assert_eq!(identity_font(&short, usable, value_w), IDENTITY_FONTS[0]);
+        // Eighteen laws of two lines each, and long lists beside them.
+        let law = "Peraturan Gubernur Kalimantan Timur Nomor 11 Tahun 2017 tentang \
+                   Penyelenggaraan Website di Lingkungan Pemerintah Provinsi Kalimantan \
+                   Timur dan Perangkat Daerah";
+        sop.identity.legal_basis = vec![law.into(); 18];
+        sop.identity.qualifications = vec![law.into(); 10];
+        sop.identity.warnings = vec![law.into(); 4];
+        sop.identity.records = vec!["Buku register".into(); 7];
+        let long = identity_rows(&sop);
+        let f = identity_font(&long, usable, value_w);
+        assert!(f < IDENTITY_FONTS[0], "font {f}");
     }
 }

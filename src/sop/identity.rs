@@ -113,9 +113,12 @@ fn value_below_label(lines: &[&str], vocab: &Vocabulary, ctx: Context) -> bool {
 
 /// Splits a `Label : value` line whose label the vocabulary knows: the field and the
 /// rest of the line after the first `:` (possibly empty). A line that is only a label
-/// (with or without the colon) gives an empty rest.
+/// (with or without the colon) gives an empty rest. A colon inside an open parenthesis
+/// ("… (Disahkan oleh: jabatan, nama, NIP) …", a sentence quoting a label) splits no
+/// label from its value.
 pub fn split_label_line(line: &str, vocab: &Vocabulary) -> Option<(IdentityField, String)> {
     if let Some((label, rest)) = line.split_once(':')
+        && label.matches('(').count() <= label.matches(')').count()
         && let Some(f) = whole_label_in(label, vocab, Context::Supported)
     {
         return Some((f, rest.trim().to_string()));
