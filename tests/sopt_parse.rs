@@ -526,3 +526,102 @@ fn a_colon_inside_a_parenthesis_splits_no_label_from_its_value() {
         Some((IdentityField::ApprovedBy, "Kepala Dinas".to_string()))
     );
 }
+
+/// The identity of a text-only page whose law list wraps a line into words that spell a
+/// heading or a title: `wrapped` is the line after `cut`, `next` the line after that.
+fn law_list_doc(bullet: &str, cut: &str, wrapped: &str, next: &str) -> Document {
+    Document {
+        format: None,
+        ocr: false,
+        sections: vec![Section {
+            name: None,
+            blocks: vec![
+                para("STANDAR OPERASIONAL PROSEDUR"),
+                para("Nomor SOP : 800/7/SOP/2019"),
+                para("Nama SOP : Pengelolaan Arsip Inaktif"),
+                para("Dasar Hukum :"),
+                para(&format!(
+                    "{bullet} Undang-Undang Nomor 43 Tahun 2009 tentang Kearsipan"
+                )),
+                para(&format!("{bullet} {cut}")),
+                para(wrapped),
+                para(&format!("{bullet} {next}")),
+                para("Peringatan :"),
+                para(&format!("{bullet} Arsip rusak bila tidak disimpan")),
+                para("PROSEDUR"),
+                para("1. Pelaksana menerima berkas arsip."),
+                para("2. Pelaksana mencatat berkas arsip."),
+            ],
+            shapes: vec![],
+        }],
+    }
+}
+
+#[test]
+fn a_law_wrapped_into_words_that_spell_a_heading_stays_one_item() {
+    // The wrapped rest spells the document-type heading of rules/document.toml, or an
+    // ordinary title-case phrase; bullets of several kinds.
+    let cases = [
+        (
+            "-",
+            "Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 35 Tahun 2012 tentang Pedoman Penyusunan",
+            "Standar Operasional Prosedur Administrasi Pemerintahan",
+        ),
+        (
+            "1.",
+            "Peraturan Bupati Minahasa Nomor 12 Tahun 2015 tentang Penyusunan",
+            "Standar Operasional Prosedur Administrasi Pemerintahan Daerah",
+        ),
+        (
+            "\u{2022}",
+            "Peraturan Kepala Arsip Nasional Nomor 9 Tahun 2018 tentang Pedoman",
+            "Penyusutan Arsip Inaktif di Lingkungan Pemerintah Daerah",
+        ),
+    ];
+    let next = "Peraturan Daerah Nomor 3 Tahun 2021 tentang Perangkat Daerah";
+    for (bullet, cut, wrapped) in cases {
+        let sops = parse(&law_list_doc(bullet, cut, wrapped, next), &rules());
+        assert_eq!(sops.len(), 1, "{wrapped}");
+        let laws = &sops[0].identity.legal_basis;
+        assert_eq!(laws.len(), 3, "{laws:?}");
+        assert_eq!(laws[1], format!("{cut} {wrapped}"));
+        assert_eq!(laws[2], next);
+        assert_eq!(
+            sops[0].identity.warnings,
+            vec!["Arsip rusak bila tidak disimpan"]
+        );
+    }
+}
+
+#[test]
+fn a_finished_item_or_a_heading_in_capitals_is_not_a_wrapped_line() {
+    // After an item closed by its punctuation, the heading-shaped line is no part of it.
+    let closed = "Peraturan Daerah Nomor 3 Tahun 2021 tentang Perangkat Daerah;";
+    let sops = parse(
+        &law_list_doc(
+            "-",
+            closed,
+            "Standar Operasional Prosedur Administrasi",
+            "x",
+        ),
+        &rules(),
+    );
+    assert!(
+        sops.iter()
+            .flat_map(|s| &s.identity.legal_basis)
+            .all(|l| !l.contains("Standar Operasional")),
+        "{sops:?}"
+    );
+    // A line in capitals after an unfinished item is a heading, not the item's rest.
+    let open = "Peraturan Daerah Nomor 3 Tahun 2021 tentang Perangkat Daerah";
+    let sops = parse(
+        &law_list_doc("-", open, "STANDAR OPERASIONAL PROSEDUR", "x"),
+        &rules(),
+    );
+    assert!(
+        sops.iter()
+            .flat_map(|s| &s.identity.legal_basis)
+            .all(|l| !l.contains("STANDAR")),
+        "{sops:?}"
+    );
+}

@@ -275,6 +275,23 @@ pub fn split_items(lines: &[String], vocab: &Vocabulary) -> Vec<String> {
         .collect()
 }
 
+/// Words an item needs before its missing closing punctuation says it is cut by a wrap.
+const UNFINISHED_MIN_WORDS: usize = 4;
+
+/// True when the list line starts with a number, letter or bullet of its own.
+pub fn is_enumerated(line: &str) -> bool {
+    ENUM.is_match(line)
+}
+
+/// True when the list line is an enumerated item that reads as cut by a line wrap: more
+/// than [`UNFINISHED_MIN_WORDS`] words and no closing mark (`;` `.` `:` `,` `)`) at its end.
+pub fn unfinished_item(line: &str) -> bool {
+    let t = line.trim_end();
+    is_enumerated(t)
+        && t.split_whitespace().count() > UNFINISHED_MIN_WORDS
+        && !t.ends_with([';', '.', ':', ',', ')'])
+}
+
 /// True when `next` reads as the wrapped rest of the sentence `prev` (it starts in lower
 /// case and `prev` is a sentence that does not end its item).
 fn wraps(prev: &str, next: &str) -> bool {

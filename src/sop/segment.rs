@@ -151,6 +151,17 @@ fn looks_like_title(t: &str, vocab: &Vocabulary) -> bool {
     upper * 10 >= letters.len() * 8
 }
 
+/// Share of upper-case letters (tenths) from which a line reads as set in capitals.
+const CAPITALS_TENTHS: usize = 8;
+
+/// True when at least [`CAPITALS_TENTHS`] of the line's letters are capitals (a
+/// heading's way of standing out).
+fn mostly_upper(t: &str) -> bool {
+    let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
+    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+    !letters.is_empty() && upper * 10 >= letters.len() * CAPITALS_TENTHS
+}
+
 /// The SOP builder: receives what the walk finds, in reading order.
 struct Builder<'v> {
     vocab: &'v Vocabulary,
@@ -438,6 +449,27 @@ impl<'v> Builder<'v> {
         self.section = None;
     }
 
+    /// True when `text` is the wrapped rest of the last item of the open identity list:
+    /// that item reads as an unfinished sentence (enumerated, long enough, no closing
+    /// punctuation), and `text` is neither an item of its own, nor a label line, nor set
+    /// in capitals as a heading is.
+    fn continues_open_item(&self, text: &str) -> bool {
+        let Some((field, value)) = self.open.as_ref() else {
+            return false;
+        };
+        if identity::is_scalar(*field) || self.in_procedure {
+            return false;
+        }
+        let Some(prev) = value.lines.last() else {
+            return false;
+        };
+        identity::unfinished_item(prev)
+            && !identity::is_enumerated(text)
+            && !mostly_upper(text)
+            && identity::split_label_line(text, self.vocab).is_none()
+            && identity::whole_label(text, self.vocab).is_none()
+    }
+
     fn close_open(&mut self) {
         if let Some((f, v)) = self.open.take() {
             if self.section.as_ref().is_some_and(|(sf, _)| *sf == f) {
@@ -535,6 +567,15 @@ impl<'v> Builder<'v> {
         }
         let title_next = std::mem::take(&mut self.title_next);
         let title_more = std::mem::take(&mut self.title_more);
+        if self.continues_open_item(text) {
+            // The wrapped rest of a list item ("... tentang Pedoman Penyusunan" /
+            // "Standar Operasional Prosedur Administrasi Pemerintahan"), whatever
+            // heading or title its words happen to spell.
+            if let Some((_, v)) = self.open.as_mut() {
+                v.lines.push(text.to_string());
+            }
+            return;
+        }
         if self.vocab.is_sop_heading(text) {
             self.close_open();
             self.title_next = !self.in_cell;
