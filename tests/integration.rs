@@ -18,6 +18,7 @@ mod batch_kill;
 mod batch_output_set;
 mod batch_stop;
 mod bpmn_import;
+mod cli_edges;
 mod corpus_floor;
 mod export_bpmn;
 mod export_cli;
