@@ -661,11 +661,16 @@ pub fn run(opts: &RunOptions, rules: &Rules) -> Result<RunResult, BatchError> {
         pass.ocr = OcrPass::Now;
         let wanted: std::collections::HashSet<&str> =
             first.deferred.iter().map(String::as_str).collect();
-        let ocr_todo: Vec<Todo> = files
+        let mut ocr_todo: Vec<Todo> = files
             .iter()
             .filter(|(_, rel)| wanted.contains(rel.as_str()))
             .map(|(abs, rel)| (abs, rel, std::fs::symlink_metadata(abs)))
             .collect();
+        // Smallest first: a run stopped during the OCR pass has read as many pictured
+        // files as it could (the outputs do not depend on the order).
+        ocr_todo.sort_by_key(|(_, rel, meta)| {
+            (meta.as_ref().map_or(u64::MAX, std::fs::Metadata::len), *rel)
+        });
         let none = HashMap::new();
         let (second, s) = read_files(
             &ocr_todo,
