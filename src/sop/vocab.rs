@@ -27,7 +27,7 @@ use super::normalise::{collapse_ws, excel_serial_date, iso_date, name_key};
 use crate::rules::{RuleSource, RulesError};
 use actors::ActorVocab;
 use agencies::AgenciesFile;
-pub use agencies::{AgencyNames, FolderName};
+pub use agencies::AgencyNames;
 use decisions::{DecisionVocab, alternation};
 use document::{DocumentFile, DocumentVocab, norm, starts_with_word};
 use files::{HeadersFile, LabelsFile, MarksFile, invalid, load_file};
