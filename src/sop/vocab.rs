@@ -240,9 +240,12 @@ impl Vocabulary {
                 .map_err(|e| invalid("time.toml", format!("month names: {e}")))?,
             )
         };
-        let date_numeric =
-            Some(Regex::new(DATE_NUMERIC).map_err(|e| invalid("time.toml", e.to_string()))?);
-        let date_iso = Some(Regex::new(DATE_ISO).map_err(|e| invalid("time.toml", e.to_string()))?);
+        let pattern = |source| RulesError::Pattern {
+            file: "rules/time.toml".to_string(),
+            source,
+        };
+        let date_numeric = Some(Regex::new(DATE_NUMERIC).map_err(pattern)?);
+        let date_iso = Some(Regex::new(DATE_ISO).map_err(pattern)?);
         Ok(Vocabulary {
             labels,
             headers,
