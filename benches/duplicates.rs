@@ -6,10 +6,10 @@
 
 use std::time::Instant;
 
-use sopap::Rules;
-use sopap::analyze::duplicates::{DuplicateKind, find};
-use sopap::analyze::policy::DuplicateRules;
-use sopap::sop::record::{Identity, Sop, Source, Step};
+use sopap::{
+    DuplicateKind, DuplicateRules, Identity, Rules, Sop, Source, Step,
+    internals::find_duplicates as find,
+};
 
 const AGENCIES: usize = 40;
 const FAMILIES: usize = 200;
@@ -277,13 +277,13 @@ fn main() {
         return;
     };
     let t = Instant::now();
-    sopap::analyze::cross_findings(&mut sops, &rules);
+    sopap::cross_findings(&mut sops, &rules);
     let t_findings = t.elapsed();
     // The analysis alone (findings, collisions, duplicates, agencies), one streaming pass.
     let t = Instant::now();
-    let source = sopap::analyze::source::SliceSource::new(&sops);
-    let input = sopap::analyze::analysis::AnalysisInput::default();
-    match sopap::analyze::Analysis::run(&source, &input, &rules) {
+    let source = sopap::internals::SliceSource::new(&sops);
+    let input = sopap::internals::AnalysisInput::default();
+    match sopap::internals::Analysis::run(&source, &input, &rules) {
         Ok(a) => println!(
             "analysis pass: {:.2?} ({} SOPs, {} duplicate groups)",
             t.elapsed(),
@@ -293,7 +293,7 @@ fn main() {
         Err(e) => eprintln!("analysis failed: {e}"),
     }
     let t = Instant::now();
-    if let Err(e) = sopap::report::write_all(dir.path(), sops.len(), &sops, &[], &rules) {
+    if let Err(e) = sopap::write_all(dir.path(), sops.len(), &sops, &[], &rules) {
         eprintln!("write_all failed: {e}");
         return;
     }

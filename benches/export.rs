@@ -7,8 +7,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use sopap::export::{Format, render};
-use sopap::sop::record::Sop;
+use sopap::{ExportFormat as Format, Sop, render};
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -26,8 +25,7 @@ fn main() {
         }
         let archive = PathBuf::from(support::ARCHIVE);
         let rules = sopap::Rules::defaults().expect("built-in rules");
-        sopap::batch::run(&sopap::batch::RunOptions::new(&archive, &out), &rules)
-            .expect("corpus run");
+        sopap::run(&sopap::RunOptions::new(&archive, &out), &rules).expect("corpus run");
     }
     let text = std::fs::read_to_string(&jsonl).expect("sops.jsonl");
     let sops: Vec<Sop> = text

@@ -1,5 +1,5 @@
 //! Ingest throughput: reads every file of the development corpus (and `fixtures/`) with
-//! `sopap::ingest::read`, single-threaded, repeating each format's files round-robin
+//! `sopap::read`, single-threaded, repeating each format's files round-robin
 //! up to a few hundred documents, and prints files/s and MB/s per detected format.
 //!
 //! Run with `cargo bench --bench ingest`. `SOPAP_BENCH_READS` sets the documents read
@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
-use sopap::ingest::{self, detect, limits::Budget};
+use sopap::{Budget, detect};
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -37,7 +37,7 @@ fn main() {
         let Ok(bytes) = std::fs::read(p) else {
             continue;
         };
-        let name = match detect::detect(&bytes) {
+        let name = match detect(&bytes) {
             Ok(f) => f.name().to_string(),
             Err(_) => continue,
         };
@@ -62,7 +62,7 @@ fn main() {
                 continue;
             };
             let t = Instant::now();
-            let r = ingest::read(b, &Budget::default());
+            let r = sopap::read(b, &Budget::default());
             max = max.max(t.elapsed().as_secs_f64());
             bytes_read += b.len() as u64;
             if let Err(e) = &r {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use sopap::ingest::{self, limits::Budget};
+use sopap::Budget;
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -52,7 +52,7 @@ fn run_set(name: &str, files: &[PathBuf]) {
     for _ in 0..ROUNDS {
         for (_, bytes, _) in &loaded {
             let t = Instant::now();
-            let r = ingest::read(bytes, &Budget::default());
+            let r = sopap::read(bytes, &Budget::default());
             ours += t.elapsed();
             if r.is_err() {
                 failures += 1;

@@ -5,17 +5,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use sopap::Rules;
-use sopap::analyze::date::DateError;
-use sopap::batch::worker::WorkerError;
-use sopap::batch::{self, BatchError, ProgressMode, RunOptions, worker};
-use sopap::error::{ErrorKind, IngestError};
-use sopap::export::ExportError;
-use sopap::ingest::{limits::Budget, limits::Limits};
-use sopap::pipeline::{FileContext, process_bytes};
-use sopap::report::ReportError;
-use sopap::rules::RulesError;
-use sopap::sop::record::FileError;
+use sopap::{
+    BatchError, Budget, DateError, ErrorKind, ExportError, FileContext, FileError, IngestError,
+    Limits, ProgressMode, ReportError, Rules, RulesError, RunOptions, process_bytes, worker,
+    worker::WorkerError,
+};
 
 /// Prints a line on stdout; a reader that closed the pipe (`sopap dump F | head`) ends
 /// the program quietly with status 0, as ripgrep does.
@@ -242,8 +236,7 @@ fn load_rules(dir: Option<&PathBuf>) -> Result<Rules, CliError> {
 /// Sets the findings' as-of date from `--as-of`, when given.
 fn set_as_of(rules: &mut Rules, as_of: Option<&str>) -> Result<(), CliError> {
     if let Some(text) = as_of {
-        rules.findings.as_of =
-            sopap::analyze::date::Date::parse_iso(text).map_err(CliError::AsOf)?;
+        rules.findings.as_of = sopap::Date::parse_iso(text).map_err(CliError::AsOf)?;
     }
     Ok(())
 }
@@ -261,7 +254,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Schema => {
-            let schema = schemars::schema_for!(sopap::sop::record::Sop);
+            let schema = schemars::schema_for!(sopap::Sop);
             emit!("{}", serde_json::to_string_pretty(&schema)?);
             Ok(ExitCode::SUCCESS)
         }
@@ -280,7 +273,7 @@ const STOP_SIGNALS: [i32; 3] = [
 ];
 
 /// Installs the handlers that turn a termination signal into `stop`'s request.
-fn stop_on_signals(stop: &batch::StopFlag) -> Result<(), CliError> {
+fn stop_on_signals(stop: &sopap::StopFlag) -> Result<(), CliError> {
     let again = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     for sig in STOP_SIGNALS {
         // Order matters: the conditional shutdown sees the flag the first signal set.
@@ -337,7 +330,7 @@ fn cmd_run(args: RunArgs, rules_dir: Option<&PathBuf>) -> Result<ExitCode, CliEr
     };
     let archive_path = opts.archive.clone();
     stop_on_signals(&opts.stop)?;
-    let res = batch::run(&opts, &rules)?;
+    let res = sopap::run(&opts, &rules)?;
     if let Some(signal) = res.stopped {
         // The files read so far are published; the exit status says the run was cut.
         return Ok(ExitCode::from(
@@ -375,7 +368,7 @@ fn cmd_dump(file: &Path, rules_dir: Option<&PathBuf>) -> Result<ExitCode, CliErr
     let budget = Budget::new(Limits::default());
     // The model as the parser last saw it: pictures read by OCR where needed.
     let (doc, _, _) =
-        sopap::pipeline::read_document(&bytes, &rules, &budget).map_err(|e| CliError::Ingest {
+        sopap::read_document(&bytes, &rules, &budget).map_err(|e| CliError::Ingest {
             path: file.to_path_buf(),
             source: KindedIngestError(e),
         })?;
@@ -414,14 +407,14 @@ fn cmd_report(
 ) -> Result<ExitCode, CliError> {
     let mut rules = load_rules(rules_dir)?;
     set_as_of(&mut rules, as_of)?;
-    sopap::report::rebuild(out, &rules)?;
+    sopap::rebuild(out, &rules)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// `sopap export`: every SOP of an earlier run as standard-format documents.
 fn cmd_export(out: &Path, format: &str, to: &Path) -> Result<ExitCode, CliError> {
-    let formats = sopap::export::Format::parse_list(format)?;
-    let res = sopap::export::export_run(out, &formats, to)?;
+    let formats = sopap::ExportFormat::parse_list(format)?;
+    let res = sopap::export_run(out, &formats, to)?;
     eprintln!(
         "sopap: exported {} SOPs to {} files in {}",
         res.sops,

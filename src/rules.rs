@@ -53,6 +53,14 @@ pub enum RulesError {
         /// What is wrong.
         message: String,
     },
+    /// A pattern the crate builds for a rules file does not compile.
+    #[error("rules file {file}: {source}")]
+    Pattern {
+        /// The file (`rules/<name>`).
+        file: String,
+        /// The regex error.
+        source: regex::Error,
+    },
     /// The `--rules` folder does not exist, or holds a file that is no rules file (a
     /// misspelt override would otherwise be ignored without a word).
     #[error("rules folder {path}: {message}")]

@@ -6,9 +6,7 @@ use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
-use sopap::Rules;
-use sopap::batch::{RunOptions, run};
-use sopap::error::ErrorKind;
+use sopap::{ErrorKind, Rules, RunOptions, run};
 
 fn good() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/archive/Kel. Tikala/SOP SKTM.docx")
@@ -34,7 +32,7 @@ fn special_entries_get_lines_and_odd_names_stay_distinct() {
 
     let out = tmp.path().join("out");
     let mut rules = Rules::defaults().unwrap();
-    rules.findings.as_of = sopap::analyze::date::Date::parse_iso("2026-12-01").unwrap();
+    rules.findings.as_of = sopap::Date::parse_iso("2026-12-01").unwrap();
     let opts = RunOptions::new(&archive, &out);
     let res = run(&opts, &rules).unwrap();
     assert_eq!(res.files, 5);

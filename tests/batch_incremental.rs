@@ -4,13 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use sopap::Rules;
-use sopap::batch::state::{FileState, Store};
-use sopap::batch::{RunOptions, run};
-use sopap::ingest::limits::Limits;
-use sopap::pipeline::FileContext;
-
-use sopap::batch::OUTPUTS;
+use sopap::{
+    FileContext, Limits, OUTPUTS, Rules, RunOptions, internals::FileState, internals::Store, run,
+};
 
 use crate::support;
 
@@ -109,7 +105,7 @@ fn a_store_change_without_reports_is_never_kept() {
             rel_path: rel.to_string(),
             agency: Some("BAPENDA".into()),
         };
-        let sops = sopap::batch::process_guarded(&ctx, &bytes, &r, &Limits::default());
+        let sops = sopap::internals::process_guarded(&ctx, &bytes, &r, &Limits::default());
         assert!(sops.as_ref().is_ok_and(|s| !s.is_empty()));
         let state = FileState {
             size: meta.len(),
@@ -119,7 +115,7 @@ fn a_store_change_without_reports_is_never_kept() {
                 .duration_since(std::time::UNIX_EPOCH)
                 .unwrap()
                 .as_nanos() as i64,
-            sha256: sopap::rules::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes)),
+            sha256: sopap::internals::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes)),
             version,
         };
         store.save_batch(&[(rel.to_string(), state, sops)]).unwrap();
@@ -198,9 +194,9 @@ fn one_run_at_a_time_per_output_folder_and_leftovers_of_a_killed_run_are_removed
     let opts = RunOptions::new(&archive, &out);
     let r = rules("2026-11-25");
 
-    let held = sopap::batch::lock::lock_out(&out).unwrap();
+    let held = sopap::internals::lock_out(&out).unwrap();
     let busy = run(&opts, &r).unwrap_err();
-    assert!(matches!(busy, sopap::batch::BatchError::Busy(_)), "{busy}");
+    assert!(matches!(busy, sopap::BatchError::Busy(_)), "{busy}");
     assert!(busy.to_string().contains("another sopap run"));
     drop(held);
 

@@ -10,12 +10,10 @@ use std::time::{Duration, Instant};
 
 use crate::support;
 
-use sopap::Rules;
-use sopap::batch::{RunOptions, StopFlag, run};
-use sopap::error::ErrorKind;
-use sopap::ingest::limits::Limits;
-use sopap::ingest::raster::ocr::Engine;
-use sopap::pipeline::{FileContext, OcrPass, process_pass};
+use sopap::{
+    ErrorKind, FileContext, Limits, OcrPass, Rules, RunOptions, StopFlag, internals::Engine,
+    process_pass, run,
+};
 
 /// A real signed BPS PDF whose identity page is text and whose flowchart is a picture.
 const PICTURED: &str = "bps-bengkulu/213. SOP Perencanaan Survei Pertanian Hortikultura signed.pdf";
@@ -30,7 +28,7 @@ const INTERIM_WAIT: Duration = Duration::from_secs(120);
 
 fn rules() -> Rules {
     let mut rules = Rules::defaults().unwrap();
-    rules.findings.as_of = sopap::analyze::date::Date::parse_iso("2026-12-01").unwrap();
+    rules.findings.as_of = sopap::Date::parse_iso("2026-12-01").unwrap();
     rules
 }
 

@@ -12,10 +12,7 @@ use crate::support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use sopap::Rules;
-use sopap::batch::{self, RunOptions};
-use sopap::export::bpmn::to_bpmn;
-use sopap::sop::record::Sop;
+use sopap::{Rules, RunOptions, Sop, internals::to_bpmn};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const PAGE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/bpmn_js/import_all.html");
@@ -60,7 +57,7 @@ fn viewer_or_skip() -> Option<String> {
 fn exported(archive: &str, tag: &str) -> Vec<(String, String)> {
     let out = tempfile::tempdir().unwrap();
     let rules = Rules::defaults().unwrap();
-    batch::run(&RunOptions::new(archive, out.path()), &rules).unwrap();
+    sopap::run(&RunOptions::new(archive, out.path()), &rules).unwrap();
     let text = std::fs::read_to_string(out.path().join("sops.jsonl")).unwrap();
     text.lines()
         .map(|line| {

@@ -8,8 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
-use sopap::Rules;
-use sopap::batch::{self, RunOptions};
+use sopap::{Rules, RunOptions};
 
 use crate::support;
 use support::{ARCHIVE, CORPUS, FIXTURES};
@@ -20,7 +19,7 @@ fn run(archive: &Path) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
     let rules = Rules::defaults().unwrap();
     let opts = RunOptions::new(archive, out.path());
-    batch::run(&opts, &rules).unwrap();
+    sopap::run(&opts, &rules).unwrap();
     out
 }
 

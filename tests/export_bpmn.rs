@@ -10,10 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use sopap::Rules;
-use sopap::batch::{self, RunOptions};
-use sopap::export::bpmn::{decision_targets, to_bpmn};
-use sopap::sop::record::{Sop, Symbol};
+use sopap::{Rules, RunOptions, Sop, Symbol, internals::decision_targets, internals::to_bpmn};
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/archive");
 const REAL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/real");
@@ -41,7 +38,7 @@ fn check_archive(archive: &Path) -> Option<usize> {
     }
     let out = tempfile::tempdir().unwrap();
     let rules = Rules::defaults().unwrap();
-    batch::run(&RunOptions::new(archive, out.path()), &rules).unwrap();
+    sopap::run(&RunOptions::new(archive, out.path()), &rules).unwrap();
     let text = std::fs::read_to_string(out.path().join("sops.jsonl")).unwrap();
     let mut items = Vec::new();
     let mut gateways = 0;

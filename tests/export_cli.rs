@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use sopap::sop::record::Sop;
+use sopap::Sop;
 
 fn sop(id: &str, agency: Option<&str>, title: &str) -> Sop {
     let mut s = Sop {

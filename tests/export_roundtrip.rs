@@ -5,12 +5,10 @@
 
 use std::path::PathBuf;
 
-use sopap::Rules;
-use sopap::batch::{self, RunOptions};
-use sopap::export::{Format, names::Namer, render};
-use sopap::ingest::limits::Limits;
-use sopap::pipeline::{FileContext, process_bytes};
-use sopap::sop::record::Sop;
+use sopap::{
+    ExportFormat as Format, FileContext, Limits, Rules, RunOptions, Sop, internals::Namer,
+    process_bytes, render,
+};
 
 use crate::support;
 use support::{ARCHIVE, REAL};
@@ -34,7 +32,7 @@ fn run_archive(archive: &str) -> Option<Vec<Sop>> {
     let archive = PathBuf::from(archive);
     let out = tempfile::tempdir().unwrap();
     let rules = Rules::defaults().unwrap();
-    batch::run(&RunOptions::new(&archive, out.path()), &rules).unwrap();
+    sopap::run(&RunOptions::new(&archive, out.path()), &rules).unwrap();
     let text = std::fs::read_to_string(out.path().join("sops.jsonl")).unwrap();
     Some(
         text.lines()

@@ -5,11 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use sopap::Rules;
-use sopap::export::{Format, render};
-use sopap::ingest::limits::Limits;
-use sopap::pipeline::{FileContext, process_bytes};
-use sopap::sop::record::Sop;
+use sopap::{ExportFormat as Format, FileContext, Limits, Rules, Sop, process_bytes, render};
 
 use crate::support;
 use support::ARCHIVE;

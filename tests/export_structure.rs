@@ -5,8 +5,7 @@
 
 use std::io::Read;
 
-use sopap::export::{Format, render};
-use sopap::sop::record::{Approver, Finding, Severity, Sop, Step, Symbol};
+use sopap::{Approver, ExportFormat as Format, Finding, Severity, Sop, Step, Symbol, render};
 
 fn sample() -> Sop {
     let step = |no: u32, actor: &str, symbol, activity: &str, next: Vec<u32>| Step {
@@ -62,7 +61,7 @@ fn sample() -> Sop {
         ],
         steps,
         findings: vec![Finding {
-            code: sopap::sop::record::FindingCode::MissingLegalBasis,
+            code: sopap::FindingCode::MissingLegalBasis,
             severity: Severity::Warning,
             step: None,
             message: "Dasar Hukum belum diisi.".into(),
@@ -250,17 +249,17 @@ fn xlsx_connectors_reference_their_shapes() {
 fn documents_carry_title_number_source_and_as_of_in_their_properties() {
     let mut sop = sample();
     sop.source.path = "dinas-kesehatan/cuti.docx".into();
-    let meta = sopap::export::ExportMeta {
+    let meta = sopap::ExportMeta {
         as_of: Some("2026-12-01".into()),
     };
-    let docx = sopap::export::render_with(&sop, Format::Docx, &meta).unwrap();
+    let docx = sopap::render_with(&sop, Format::Docx, &meta).unwrap();
     let core = part(&docx, "docProps/core.xml");
     assert!(core.contains("<dc:title>Pelayanan Cuti Pegawai</dc:title>"));
     assert!(core.contains("<dc:subject>800/12/SOP/DINKES/2019</dc:subject>"));
     assert!(core.contains("<dc:creator>Dinas Kesehatan (sopap)</dc:creator>"));
     assert!(core.contains("2026-12-01T00:00:00Z</dcterms:created>"));
     assert!(core.contains("dinas-kesehatan/cuti.docx"));
-    let xlsx = sopap::export::render_with(&sop, Format::Xlsx, &meta).unwrap();
+    let xlsx = sopap::render_with(&sop, Format::Xlsx, &meta).unwrap();
     let core = part(&xlsx, "docProps/core.xml");
     assert!(core.contains("Pelayanan Cuti Pegawai</dc:title>"));
     assert!(core.contains("800/12/SOP/DINKES/2019</dc:subject>"));

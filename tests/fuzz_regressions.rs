@@ -12,9 +12,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use sopap::error::ErrorKind;
 use sopap::fuzzing::{self, Summary, TIME_BUDGET};
-use sopap::model::Format;
+use sopap::{ErrorKind, Format};
 
 const FUZZ_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz");
 

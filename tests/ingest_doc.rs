@@ -5,9 +5,7 @@
 
 use std::io::{Cursor, Read, Write};
 
-use sopap::error::ErrorKind;
-use sopap::ingest::{self, limits::Budget};
-use sopap::model::{Anchor, Block, Document, Format, Paragraph, ShapeKind, Table};
+use sopap::{Anchor, Block, Budget, Document, ErrorKind, Format, Paragraph, ShapeKind, Table};
 
 use crate::support;
 use support::{ARCHIVE, TRUTH};
@@ -28,7 +26,7 @@ fn bytes(rel: &str) -> Vec<u8> {
 }
 
 fn read(rel: &str) -> Document {
-    let d = ingest::read(&bytes(rel), &Budget::default()).unwrap();
+    let d = sopap::read(&bytes(rel), &Budget::default()).unwrap();
     assert_eq!(d.format, Some(Format::Doc));
     d
 }
@@ -310,7 +308,7 @@ fn mark_and_narrative_docs_have_no_shapes() {
 #[test]
 fn encrypted_fib_is_encrypted() {
     shared_or_skip!(ARCHIVE);
-    let e = ingest::read(&bytes("_hostile/encrypted-fib.doc"), &Budget::default()).unwrap_err();
+    let e = sopap::read(&bytes("_hostile/encrypted-fib.doc"), &Budget::default()).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Encrypted);
 }
 
@@ -319,7 +317,7 @@ fn truncated_doc_is_corrupt() {
     shared_or_skip!(ARCHIVE);
     let b = bytes(PENGADAAN);
     for cut in [b.len() / 2, b.len() - 600, 4096, 1000] {
-        let e = ingest::read(&b[..cut], &Budget::default()).unwrap_err();
+        let e = sopap::read(&b[..cut], &Budget::default()).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Corrupt, "cut at {cut}: {e}");
     }
 }
@@ -355,24 +353,24 @@ fn damaged_fib_and_piece_table_are_corrupt() {
     shared_or_skip!(ARCHIVE);
     // Unchanged rebuild still reads (the helper itself is sound).
     let same = with_word_stream(PENGADAAN, |_| {});
-    assert!(ingest::read(&same, &Budget::default()).is_ok());
+    assert!(sopap::read(&same, &Budget::default()).is_ok());
     // fcClx (pair 33) pointed past the table stream.
     let bad_clx = with_word_stream(PENGADAAN, |wd| {
         let at = 154 + 33 * 8;
         wd[at..at + 4].copy_from_slice(&0x7FFF_FFF0u32.to_le_bytes());
     });
-    let e = ingest::read(&bad_clx, &Budget::default()).unwrap_err();
+    let e = sopap::read(&bad_clx, &Budget::default()).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Corrupt, "{e}");
     // Not a Word FIB at all.
     let bad_ident = with_word_stream(PENGADAAN, |wd| wd[0] = 0);
-    let e = ingest::read(&bad_ident, &Budget::default()).unwrap_err();
+    let e = sopap::read(&bad_ident, &Budget::default()).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Corrupt, "{e}");
     // A text length far beyond the stream: capped, never a huge allocation or a panic.
     let long_text = with_word_stream(PENGADAAN, |wd| {
         let at = 64 + 3 * 4;
         wd[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
     });
-    let e = ingest::read(&long_text, &Budget::default()).unwrap_err();
+    let e = sopap::read(&long_text, &Budget::default()).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Corrupt, "{e}");
 }
 
@@ -481,7 +479,7 @@ fn fields_breaks_and_special_characters() {
     let text = "Judul \x13HYPERLINK \"x\" \x14SOP\x15 satu\x0bdua\r\x0cBaru\x01\r\x13PAGE\x15Akhir\rAtas\x0cBawah\r";
     let none = Vec::new();
     let (wd, table) = tiny_doc(text, &[none.clone(), none.clone(), none.clone(), none]);
-    let d = sopap::ingest::doc::read_streams(&wd, &table, &[], &Budget::default()).unwrap();
+    let d = sopap::internals::read_streams(&wd, &table, &[], &Budget::default()).unwrap();
     let ps = paragraphs(&d);
     assert_eq!(ps[0].text, "Judul SOP satu\ndua");
     assert_eq!(ps[1].text, "Baru");
@@ -518,7 +516,7 @@ fn table_rows_from_cell_marks_and_row_ends() {
         Vec::new(),
     ];
     let (wd, table) = tiny_doc(text, &g);
-    let d = sopap::ingest::doc::read_streams(&wd, &table, &[], &Budget::default()).unwrap();
+    let d = sopap::internals::read_streams(&wd, &table, &[], &Budget::default()).unwrap();
     let blocks = &d.sections[0].blocks;
     assert_eq!(blocks.len(), 2);
     let Block::Table(t) = &blocks[0] else {
@@ -604,7 +602,7 @@ fn doc_reads_like_its_docx_source() {
             continue;
         }
         let doc = read(path);
-        let docx = ingest::read(&bytes(src), &Budget::default()).unwrap();
+        let docx = sopap::read(&bytes(src), &Budget::default()).unwrap();
         let (a, b) = (outline(&doc), outline(&docx));
         for (i, (x, y)) in a.iter().zip(&b).enumerate() {
             assert_eq!(x, y, "{path} line {i}");
@@ -664,7 +662,7 @@ fn mutated_streams_never_panic() {
                 target.truncate(keep);
             }
             runs += 1;
-            if sopap::ingest::doc::read_streams(&w, &t, &data, &Budget::default()).is_err() {
+            if sopap::internals::read_streams(&w, &t, &data, &Budget::default()).is_err() {
                 errors += 1;
             }
         }
@@ -704,7 +702,7 @@ fn nested_table_text_stays_in_the_outer_cell() {
         row_end(&[0, 2000, 3000], &[itap(1)]),
     ];
     let (wd, table) = tiny_doc(text, &g);
-    let d = sopap::ingest::doc::read_streams(&wd, &table, &[], &Budget::default()).unwrap();
+    let d = sopap::internals::read_streams(&wd, &table, &[], &Budget::default()).unwrap();
     let (_, _, t) = d.tables().next().unwrap();
     assert_eq!(d.tables().count(), 1);
     assert_eq!(t.rows.len(), 1);
@@ -733,7 +731,7 @@ fn ole_fat_with_end_of_chain_for_unused_entries_is_read() {
         ("/0Table", &table),
         ("/1Table", &table),
     ]);
-    let control = ingest::read(&doc, &Budget::default()).unwrap();
+    let control = sopap::read(&doc, &Budget::default()).unwrap();
     assert!(control.plain_text().contains("Memeriksa kelengkapan"));
     // The first FAT sector: every free entry becomes end-of-chain.
     let sector = 1usize << u16::from_le_bytes([doc[30], doc[31]]);
@@ -748,7 +746,7 @@ fn ole_fat_with_end_of_chain_for_unused_entries_is_read() {
         }
     }
     assert!(changed > 0);
-    let d = ingest::read(&doc, &Budget::default()).unwrap();
+    let d = sopap::read(&doc, &Budget::default()).unwrap();
     let ps = paragraphs(&d);
     assert_eq!(ps[0].text, "Menerima berkas permohonan");
     assert_eq!(ps[1].text, "Memeriksa kelengkapan");
@@ -762,7 +760,7 @@ fn word6_and_word95_are_unsupported_naming_the_version() {
         wd[0..2].copy_from_slice(&0xA5ECu16.to_le_bytes());
         wd[2..4].copy_from_slice(&n_fib.to_le_bytes());
         let doc = ole_file(&[("/WordDocument", &wd)]);
-        let err = ingest::read(&doc, &Budget::default()).unwrap_err();
+        let err = sopap::read(&doc, &Budget::default()).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Unsupported, "{err}");
         assert!(err.to_string().contains(version), "{err}");
     }

@@ -6,9 +6,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use sopap::error::ErrorKind;
-use sopap::ingest::{self, limits::Budget};
-use sopap::model::{Anchor, Block, Document, Section, Shape, ShapeKind, Table};
+use sopap::{Anchor, Block, Budget, Document, ErrorKind, Section, Shape, ShapeKind, Table};
 
 use crate::support;
 use support::{ARCHIVE, FIXTURE_ARCHIVE, FIXTURE_TRUTH, TRUTH};
@@ -16,7 +14,7 @@ const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/docx");
 
 fn read_path(path: &str) -> Document {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    ingest::read(&bytes, &Budget::default()).unwrap_or_else(|e| panic!("{path}: {e}"))
+    sopap::read(&bytes, &Budget::default()).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 fn corpus(rel: &str) -> Document {
@@ -477,7 +475,7 @@ fn hostile_files_fail_fast_with_their_kind() {
     for (name, want) in cases {
         let bytes = std::fs::read(format!("{ARCHIVE}/_hostile/{name}")).unwrap();
         let t0 = Instant::now();
-        let got = ingest::read(&bytes, &Budget::default());
+        let got = sopap::read(&bytes, &Budget::default());
         let took = t0.elapsed();
         assert!(took < Duration::from_secs(1), "{name} took {took:?}");
         match (got, want) {
@@ -513,7 +511,7 @@ fn docx(body: &str, extra: &[(&str, &str)]) -> Vec<u8> {
 }
 
 fn read_bytes(bytes: &[u8]) -> Document {
-    ingest::read(bytes, &Budget::default()).unwrap()
+    sopap::read(bytes, &Budget::default()).unwrap()
 }
 
 fn para(text: &str) -> String {
@@ -572,7 +570,7 @@ fn paragraph_text_breaks_and_lists() {
     ]
     .concat();
     let doc = read_bytes(&docx(&body, &[("word/numbering.xml", numbering)]));
-    let paras: Vec<&sopap::model::Paragraph> = body_paras(&doc);
+    let paras: Vec<&sopap::Paragraph> = body_paras(&doc);
     let texts: Vec<&str> = paras.iter().map(|p| p.text.as_str()).collect();
     assert_eq!(
         texts,
@@ -602,7 +600,7 @@ fn paragraph_text_breaks_and_lists() {
     assert_eq!(paras[5].list.as_ref().unwrap().num_id, Some(2));
 }
 
-fn body_paras(doc: &Document) -> Vec<&sopap::model::Paragraph> {
+fn body_paras(doc: &Document) -> Vec<&sopap::Paragraph> {
     body(doc)
         .blocks
         .iter()
@@ -927,7 +925,7 @@ fn mangled_document_xml_never_panics() {
         let Some(part) = body_xml.get(..cut) else {
             continue;
         };
-        let r = ingest::read(&docx(part, &[]), &Budget::default());
+        let r = sopap::read(&docx(part, &[]), &Budget::default());
         if let Err(e) = r {
             assert_eq!(e.kind(), ErrorKind::Corrupt, "cut at {cut}: {e}");
         }
@@ -949,7 +947,7 @@ fn mangled_document_xml_never_panics() {
         let Ok(s) = String::from_utf8(b) else {
             continue;
         };
-        let _ = ingest::read(&docx(&s, &[]), &Budget::default());
+        let _ = sopap::read(&docx(&s, &[]), &Budget::default());
     }
     assert!(t0.elapsed() < Duration::from_secs(20), "{:?}", t0.elapsed());
 }
@@ -1017,7 +1015,7 @@ fn soffice_installed() -> bool {
 /// (activity, actors, symbol) of every step of every SOP of `doc`.
 fn step_signature(doc: &Document) -> Vec<(String, Vec<String>, String)> {
     let rules = sopap::Rules::defaults().unwrap();
-    sopap::sop::parse(doc, &rules)
+    sopap::parse(doc, &rules)
         .iter()
         .flat_map(|s| s.steps.iter())
         .map(|st| {
@@ -1058,9 +1056,9 @@ fn odt_from_libreoffice_reads_like_its_docx() {
         assert!(st.status.success(), "soffice failed: {st:?}");
         let odt = std::fs::read(dir.join(format!("{name}.odt"))).unwrap();
         let docx = std::fs::read(&src).unwrap();
-        let a = ingest::read(&docx, &Budget::default()).unwrap();
-        let b = ingest::read(&odt, &Budget::default()).unwrap();
-        assert_eq!(b.format, Some(sopap::model::Format::Odt));
+        let a = sopap::read(&docx, &Budget::default()).unwrap();
+        let b = sopap::read(&odt, &Budget::default()).unwrap();
+        assert_eq!(b.format, Some(sopap::Format::Odt));
         // The flowchart's shapes are read from the cells.
         assert!(
             b.sections[0]
@@ -1107,7 +1105,7 @@ fn odt_tables_spans_paragraphs_and_shapes() {
     let content = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODT_NS}><office:automatic-styles><style:style style:name="C1" style:family="table-column"><style:table-column-properties style:column-width="1in"/></style:style></office:automatic-styles><office:body><office:text>{body}</office:text></office:body></office:document-content>"#
     );
-    let doc = ingest::read(&odf(ODT_MIME, &content, &[]), &Budget::default()).unwrap();
+    let doc = sopap::read(&odf(ODT_MIME, &content, &[]), &Budget::default()).unwrap();
     let sec = &doc.sections[0];
     assert!(
         matches!(&sec.blocks[0], Block::Paragraph(p) if p.text == "Judul   satu"),
@@ -1152,7 +1150,7 @@ fn encrypted_odf_is_encrypted() {
             "\u{1}\u{2}garbage",
             &[("META-INF/manifest.xml", manifest)],
         );
-        let err = ingest::read(&bytes, &Budget::default()).unwrap_err();
+        let err = sopap::read(&bytes, &Budget::default()).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Encrypted, "{mime}: {err}");
     }
 }
@@ -1162,10 +1160,10 @@ fn doctype_without_entities_is_read_with_entities_refused() {
     let ok = format!(
         r#"<?xml version="1.0"?><!DOCTYPE office:document-content PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "office.dtd"><office:document-content {ODT_NS}><office:body><office:text><text:p>Isi</text:p></office:text></office:body></office:document-content>"#
     );
-    let doc = ingest::read(&odf(ODT_MIME, &ok, &[]), &Budget::default()).unwrap();
+    let doc = sopap::read(&odf(ODT_MIME, &ok, &[]), &Budget::default()).unwrap();
     assert!(matches!(&doc.sections[0].blocks[0], Block::Paragraph(p) if p.text == "Isi"));
     let evil = ok.replace(r#""office.dtd">"#, r#""office.dtd" [<!ENTITY a "aaaa">]>"#);
-    let err = ingest::read(&odf(ODT_MIME, &evil, &[]), &Budget::default()).unwrap_err();
+    let err = sopap::read(&odf(ODT_MIME, &evil, &[]), &Budget::default()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Corrupt);
     assert!(err.to_string().contains("entity"), "{err}");
 }
@@ -1174,7 +1172,7 @@ fn doctype_without_entities_is_read_with_entities_refused() {
 fn word_1_and_2_files_name_their_version() {
     let mut w2 = vec![0xDB, 0xA5, 0x2D, 0x00];
     w2.resize(512, 0);
-    let err = ingest::read(&w2, &Budget::default()).unwrap_err();
+    let err = sopap::read(&w2, &Budget::default()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Unsupported);
     assert!(err.to_string().contains("Word for Windows 2.0"), "{err}");
 }

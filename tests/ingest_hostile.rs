@@ -3,9 +3,7 @@
 
 use std::io::{Cursor, Write};
 
-use sopap::error::ErrorKind;
-use sopap::ingest;
-use sopap::ingest::limits::Budget;
+use sopap::{Budget, ErrorKind};
 
 /// One BIFF record.
 fn record(rt: u16, data: &[u8]) -> Vec<u8> {
@@ -50,7 +48,7 @@ fn encrypted_workbook() -> Vec<u8> {
 fn encrypted_xls_is_encrypted_every_time() {
     let bytes = ole_with_workbook(&encrypted_workbook());
     for _ in 0..5 {
-        let err = ingest::read(&bytes, &Budget::default()).unwrap_err();
+        let err = sopap::read(&bytes, &Budget::default()).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Encrypted, "{err}");
         assert!(err.to_string().contains("password"), "{err}");
     }
@@ -72,7 +70,7 @@ fn xls_stream_declaring_more_than_the_file_is_corrupt_before_calamine() {
         .position(|w| w == name.as_slice())
         .expect("directory entry");
     bytes[at + 120..at + 128].copy_from_slice(&(1u64 << 40).to_le_bytes());
-    let err = ingest::read(&bytes, &Budget::default()).unwrap_err();
+    let err = sopap::read(&bytes, &Budget::default()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Corrupt, "{err}");
 }
 
@@ -126,7 +124,7 @@ fn patch_name(bytes: &mut [u8], sig: &[u8; 4], from: &str, to: &str) {
 #[test]
 fn zip_well_formed_control_is_read() {
     let bytes = small_docx("word/documenX.xml");
-    let doc = ingest::read(&bytes, &Budget::default()).unwrap();
+    let doc = sopap::read(&bytes, &Budget::default()).unwrap();
     assert!(format!("{doc:?}").contains("Prosedur pelayanan"));
 }
 
@@ -140,7 +138,7 @@ fn zip_with_two_entries_of_one_name_is_corrupt() {
         "word/documenX.xml",
         "word/document.xml",
     );
-    let err = ingest::read(&bytes, &Budget::default()).unwrap_err();
+    let err = sopap::read(&bytes, &Budget::default()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Corrupt, "{err}");
     assert!(err.to_string().contains("same name"), "{err}");
 }
@@ -155,7 +153,7 @@ fn zip_local_header_disagreeing_with_the_directory_is_corrupt() {
         "word/document.xml",
         "word/documenY.xml",
     );
-    let err = ingest::read(&bytes, &Budget::default()).unwrap_err();
+    let err = sopap::read(&bytes, &Budget::default()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Corrupt, "{err}");
     let msg = err.to_string();
     assert!(
@@ -202,7 +200,7 @@ fn pdf_with_repeated_page(times: usize, self_kid: bool) -> Vec<u8> {
 #[test]
 fn pdf_page_listed_twice_in_kids_is_a_repeated_page_not_a_cycle() {
     let bytes = pdf_with_repeated_page(2, false);
-    let doc = ingest::read(&bytes, &Budget::default()).unwrap();
+    let doc = sopap::read(&bytes, &Budget::default()).unwrap();
     let text = doc.plain_text();
     assert_eq!(
         text.matches("Menerima berkas permohonan").count(),
@@ -211,7 +209,7 @@ fn pdf_page_listed_twice_in_kids_is_a_repeated_page_not_a_cycle() {
     );
     // A node among its own kids is still a loop, and corrupt.
     let bytes = pdf_with_repeated_page(1, true);
-    let err = ingest::read(&bytes, &Budget::default()).unwrap_err();
+    let err = sopap::read(&bytes, &Budget::default()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Corrupt, "{err}");
     assert!(err.to_string().contains("cycle"), "{err}");
 }
@@ -221,7 +219,7 @@ fn pdf_page_listed_twice_in_kids_is_a_repeated_page_not_a_cycle() {
 #[test]
 fn pdf_declaring_millions_of_objects_is_too_large_before_loading() {
     let control = pdf_with_repeated_page(1, false);
-    let doc = ingest::read(&control, &Budget::default()).unwrap();
+    let doc = sopap::read(&control, &Budget::default()).unwrap();
     assert!(doc.plain_text().contains("Menerima berkas permohonan"));
 
     // Object streams saying they pack 3,000,000 objects (1,000 streams of 3,000 each),
@@ -238,7 +236,7 @@ fn pdf_declaring_millions_of_objects_is_too_large_before_loading() {
         );
     }
     bytes.extend_from_slice(&control[at..]);
-    let err = ingest::read(&bytes, &Budget::default()).unwrap_err();
+    let err = sopap::read(&bytes, &Budget::default()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::TooLarge, "{err}");
     let msg = err.to_string();
     assert!(msg.contains("3000000 packed in object streams"), "{msg}");
@@ -252,7 +250,7 @@ fn pdf_declaring_millions_of_objects_is_too_large_before_loading() {
     let mut huge = control[..at].to_vec();
     huge.extend_from_slice(b"1099511627776");
     huge.extend_from_slice(&control[at + digits..]);
-    let err = ingest::read(&huge, &Budget::default()).unwrap_err();
+    let err = sopap::read(&huge, &Budget::default()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::TooLarge, "{err}");
     assert!(
         err.to_string()
@@ -289,9 +287,9 @@ fn pdf_with_only_its_attachments_encrypted_is_read() {
         doc.save_to(&mut out).unwrap();
         out
     };
-    let doc = ingest::read(&make("Identity"), &Budget::default()).unwrap();
+    let doc = sopap::read(&make("Identity"), &Budget::default()).unwrap();
     assert!(doc.plain_text().contains("Menerima berkas permohonan"));
-    let err = ingest::read(&make("StdCF"), &Budget::default()).unwrap_err();
+    let err = sopap::read(&make("StdCF"), &Budget::default()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Encrypted, "{err}");
 }
 
@@ -337,7 +335,7 @@ fn self_drawing_form_xobject_is_skipped_not_the_file() {
     res.set("XObject", dictionary! { "Me" => self_id, "Chain" => next });
     let mut bytes = Vec::new();
     doc.save_to(&mut bytes).unwrap();
-    let read = ingest::read(&bytes, &Budget::default()).unwrap();
+    let read = sopap::read(&bytes, &Budget::default()).unwrap();
     let text = read.plain_text();
     assert!(text.contains("Menerima berkas permohonan"), "{text}");
     assert!(text.contains("Memeriksa kelengkapan"), "{text}");
@@ -382,7 +380,7 @@ fn type0_font_with_a_one_byte_cmap_gives_its_text() {
     fonts.set("T0", font);
     let mut bytes = Vec::new();
     doc.save_to(&mut bytes).unwrap();
-    let read = ingest::read(&bytes, &Budget::default()).unwrap();
+    let read = sopap::read(&bytes, &Budget::default()).unwrap();
     let text = read.plain_text();
     assert!(text.contains("Memeriksa kelengkapan"), "{text}");
 }
@@ -402,7 +400,7 @@ fn unpainted_path_construction_counts_against_the_budget() {
     page.set("Contents", content_id);
     let mut bytes = Vec::new();
     doc.save_to(&mut bytes).unwrap();
-    let err = ingest::read(&bytes, &Budget::default()).unwrap_err();
+    let err = sopap::read(&bytes, &Budget::default()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::TooLarge, "{err}");
     assert!(err.to_string().contains("painted or not"), "{err}");
 }
@@ -426,7 +424,7 @@ fn odf_presentations_and_drawings_are_unsupported_by_name() {
             zw.write_all(b"<office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\"/>").unwrap();
             zw.finish().unwrap();
         }
-        let err = ingest::read(&buf.into_inner(), &Budget::default()).unwrap_err();
+        let err = sopap::read(&buf.into_inner(), &Budget::default()).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Unsupported, "{err}");
         assert!(err.to_string().contains(mime), "{err}");
     }

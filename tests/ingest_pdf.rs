@@ -3,16 +3,14 @@
 
 use std::time::{Duration, Instant};
 
-use sopap::error::ErrorKind;
-use sopap::ingest::{self, limits::Budget};
-use sopap::model::{Anchor, Block, Document, Section, ShapeKind, Table};
+use sopap::{Anchor, Block, Budget, Document, ErrorKind, Section, ShapeKind, Table};
 
 use crate::support;
 use support::{CORPUS, REAL};
 
-fn read_path(path: &str) -> Result<Document, sopap::error::IngestError> {
+fn read_path(path: &str) -> Result<Document, sopap::IngestError> {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    ingest::read(&bytes, &Budget::default())
+    sopap::read(&bytes, &Budget::default())
 }
 
 fn corpus(rel: &str) -> Document {
@@ -553,17 +551,17 @@ fn deep_tree_pdf(depth: usize) -> Vec<u8> {
 
 #[test]
 fn synthetic_deep_page_tree_and_content_bomb() {
-    let err = ingest::read(&deep_tree_pdf(200), &Budget::default()).unwrap_err();
+    let err = sopap::read(&deep_tree_pdf(200), &Budget::default()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Corrupt, "{err}");
     // 8 MiB of spaces deflate to a few KiB; with a 1 MiB part limit it is too large.
     let content = " ".repeat(8 << 20);
     let bytes = synth::pdf(&content, 0, &[]);
     assert!(bytes.len() < 200_000);
-    let limits = sopap::ingest::limits::Limits {
+    let limits = sopap::Limits {
         max_part_bytes: 1 << 20,
         ..Default::default()
     };
-    let err = ingest::read(&bytes, &Budget::new(limits)).unwrap_err();
+    let err = sopap::read(&bytes, &Budget::new(limits)).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::TooLarge, "{err}");
 }
 
@@ -577,7 +575,7 @@ const GRID: &str = "0.5 w \
 
 #[test]
 fn synthetic_grid_text_and_diamond() {
-    let doc = ingest::read(&synth::pdf(GRID, 0, &[]), &Budget::default()).unwrap();
+    let doc = sopap::read(&synth::pdf(GRID, 0, &[]), &Budget::default()).unwrap();
     let (bi, t) = tables(&doc)[0];
     assert_eq!((t.rows.len(), t.n_cols), (2, 2));
     assert_eq!(t.row_texts(0)[0], "No");
@@ -605,7 +603,7 @@ fn synthetic_rotated_page_and_form_xobject() {
     // The grid drawn through a Form XObject on a page rotated by 90 degrees, with a
     // CTM that makes it upright on the displayed page (as landscape producers do).
     let bytes = synth::pdf("q 0 1 -1 0 700 0 cm /Fm1 Do Q", 90, &[("Fm1", GRID)]);
-    let doc = ingest::read(&bytes, &Budget::default()).unwrap();
+    let doc = sopap::read(&bytes, &Budget::default()).unwrap();
     let (_, t) = tables(&doc)[0];
     assert_eq!((t.rows.len(), t.n_cols), (2, 2));
     assert_eq!(t.row_texts(1)[0], "Menerima surat");
@@ -628,7 +626,7 @@ fn synthetic_form_drawing_itself_is_skipped_not_a_hang() {
         &[("Fm1", "/Fm1 Do")],
     );
     let start = Instant::now();
-    let doc = ingest::read(&bytes, &Budget::default()).unwrap();
+    let doc = sopap::read(&bytes, &Budget::default()).unwrap();
     assert!(doc.plain_text().contains("Menerima berkas"));
     assert!(start.elapsed() < Duration::from_secs(1));
 }
@@ -716,7 +714,7 @@ fn overlay_pdf() -> Vec<u8> {
 
 #[test]
 fn synthetic_column_numbers_split_a_column_and_a_pictured_box_is_a_symbol() {
-    let doc = ingest::read(&overlay_pdf(), &Budget::default()).unwrap();
+    let doc = sopap::read(&overlay_pdf(), &Budget::default()).unwrap();
     let (bi, t) = tables(&doc)[0];
     assert_eq!(t.n_cols, 4, "the \"3 4\" cell splits the actor column");
     assert_eq!(t.row_texts(0)[2], "Petugas");
@@ -740,7 +738,7 @@ fn synthetic_column_numbers_split_a_column_and_a_pictured_box_is_a_symbol() {
 
 /// The texts of a synthetic page's free paragraphs, top to bottom.
 fn paragraphs(content: &str) -> Vec<String> {
-    let doc = ingest::read(&synth::pdf(content, 0, &[]), &Budget::default()).unwrap();
+    let doc = sopap::read(&synth::pdf(content, 0, &[]), &Budget::default()).unwrap();
     section(&doc)
         .blocks
         .iter()
@@ -804,7 +802,7 @@ fn synthetic_wrapped_cell_lines_rejoin_cut_words() {
         BT /F1 9 Tf 104 688 Td (Kepala Sub-) Tj 0 -11 Td (bagian Umum) Tj ET \
         BT /F1 9 Tf 204 688 Td (Data masing-) Tj 0 -11 Td (masing bidang) Tj ET \
         BT /F1 9 Tf 304 688 Td (Pengaduan) Tj 0 -11 Td (tercatat) Tj ET";
-    let doc = ingest::read(&synth::pdf(grid, 0, &[]), &Budget::default()).unwrap();
+    let doc = sopap::read(&synth::pdf(grid, 0, &[]), &Budget::default()).unwrap();
     let (_, t) = tables(&doc)[0];
     assert_eq!(
         t.row_texts(0),
@@ -818,8 +816,8 @@ fn synthetic_wrapped_cell_lines_rejoin_cut_words() {
 
 #[test]
 fn synthetic_wrapped_narrative_step_stays_one_step() {
-    use sopap::sop::SopRules;
-    let doc = ingest::read(
+    use sopap::SopRules;
+    let doc = sopap::read(
         &synth::pdf(
             "BT /F1 10 Tf 100 700 Td (1. Pemohon mengajukan permohonan informasi kepada) Tj ET \
              BT /F1 10 Tf 112 686 Td (petugas layanan secara tertulis.) Tj ET \
@@ -830,7 +828,7 @@ fn synthetic_wrapped_narrative_step_stays_one_step() {
         &Budget::default(),
     )
     .unwrap();
-    let paras: Vec<&sopap::model::Paragraph> = section(&doc)
+    let paras: Vec<&sopap::Paragraph> = section(&doc)
         .blocks
         .iter()
         .filter_map(|b| match b {
@@ -839,7 +837,7 @@ fn synthetic_wrapped_narrative_step_stays_one_step() {
         })
         .collect();
     let rules = sopap::Rules::defaults().unwrap();
-    let steps = sopap::sop::narrative::parse_paragraphs(&paras, rules.vocab());
+    let steps = sopap::internals::parse_paragraphs(&paras, rules.vocab());
     assert_eq!(steps.len(), 2, "{steps:?}");
     assert_eq!(
         steps[0].activity,
@@ -890,9 +888,9 @@ fn synthetic_letter_spaced_actor_header_names_its_column() {
         BT /F1 8 Tf 110 625 Td (1) Tj ET \
         BT /F1 8 Tf 134 625 Td (Mengunggah berkas usulan) Tj ET \
         320 620 m 380 620 l 380 640 l 320 640 l h S";
-    let doc = ingest::read(&synth::pdf(grid, 0, &[]), &Budget::default()).unwrap();
+    let doc = sopap::read(&synth::pdf(grid, 0, &[]), &Budget::default()).unwrap();
     let rules = sopap::Rules::defaults().unwrap();
-    let sops = sopap::sop::parse(&doc, &rules);
+    let sops = sopap::parse(&doc, &rules);
     let sop = sops.first().expect("one SOP");
     assert_eq!(sop.actors, ["Operator", "Sekretaris"]);
     let step = sop.steps.first().expect("one step");

@@ -7,18 +7,17 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use sopap::error::ErrorKind;
-use sopap::ingest;
-use sopap::ingest::limits::Budget;
-use sopap::model::{Anchor, Block, CellValue, Document, Format, Section, Shape, ShapeKind, Table};
+use sopap::{
+    Anchor, Block, Budget, CellValue, Document, ErrorKind, Format, Section, Shape, ShapeKind, Table,
+};
 
 use crate::support;
 use support::{ARCHIVE, FIXTURE_ARCHIVE, FIXTURE_TRUTH, TRUTH};
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/sheet");
 
-fn read_path(path: &Path) -> Result<Document, sopap::error::IngestError> {
+fn read_path(path: &Path) -> Result<Document, sopap::IngestError> {
     let bytes = std::fs::read(path).unwrap();
-    ingest::read(&bytes, &Budget::default())
+    sopap::read(&bytes, &Budget::default())
 }
 
 fn corpus(rel: &str) -> Document {
@@ -777,7 +776,7 @@ fn a_sheet_spanning_the_whole_grid_is_too_large_not_an_allocation() {
         ("xl/worksheets/sheet1.xml", &sheet),
     ]);
     let t0 = Instant::now();
-    let err = ingest::read(&bytes, &Budget::default()).unwrap_err();
+    let err = sopap::read(&bytes, &Budget::default()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::TooLarge, "{err}");
     assert!(t0.elapsed() < Duration::from_secs(1));
 }
@@ -794,7 +793,7 @@ fn numbers_bools_and_doctype() {
         ("xl/_rels/workbook.xml.rels", WB_RELS),
         ("xl/worksheets/sheet1.xml", &sheet),
     ]);
-    let doc = ingest::read(&bytes, &Budget::default()).unwrap();
+    let doc = sopap::read(&bytes, &Budget::default()).unwrap();
     let t = table(&doc.sections[0]);
     assert_eq!(t.rows.len(), 2);
     assert!(t.rows[0].cells.is_empty());
@@ -815,7 +814,7 @@ fn numbers_bools_and_doctype() {
         ("xl/_rels/workbook.xml.rels", WB_RELS),
         ("xl/worksheets/sheet1.xml", &evil),
     ]);
-    let err = ingest::read(&bytes, &Budget::default()).unwrap_err();
+    let err = sopap::read(&bytes, &Budget::default()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Corrupt);
 }
 
@@ -831,7 +830,7 @@ fn damaged_workbooks_never_panic() {
         let bytes = std::fs::read(Path::new(ARCHIVE).join(rel)).unwrap();
         let n = bytes.len();
         for cut in [n / 2, n - 100, 600] {
-            let r = ingest::read(&bytes[..cut], &Budget::default());
+            let r = sopap::read(&bytes[..cut], &Budget::default());
             assert!(r.is_err() || r.is_ok());
         }
         let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -844,7 +843,7 @@ fn damaged_workbooks_never_panic() {
                 let i = (seed % n as u64) as usize;
                 b[i] ^= (seed >> 32) as u8 | 1;
             }
-            let _ = ingest::read(&b, &Budget::default());
+            let _ = sopap::read(&b, &Budget::default());
         }
     }
 }
@@ -866,7 +865,7 @@ fn speed_of_corpus_xlsx() {
     let t0 = Instant::now();
     for _ in 0..rounds {
         for d in &data {
-            ingest::read(d, &Budget::default()).unwrap();
+            sopap::read(d, &Budget::default()).unwrap();
         }
     }
     let secs = t0.elapsed().as_secs_f64();
@@ -921,7 +920,7 @@ fn a_password_protected_xls_is_encrypted() {
         .unwrap();
     out.flush().unwrap();
     let bytes = out.into_inner().into_inner();
-    let err = ingest::read(&bytes, &Budget::default()).unwrap_err();
+    let err = sopap::read(&bytes, &Budget::default()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Encrypted, "{err}");
 }
 
@@ -962,7 +961,7 @@ fn xls_dimensions_claiming_the_whole_grid_are_refused_before_calamine() {
             d[10..12].copy_from_slice(&256u16.to_le_bytes());
         }
     });
-    let err = ingest::read(&huge, &Budget::default()).unwrap_err();
+    let err = sopap::read(&huge, &Budget::default()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::TooLarge, "{err}");
     let backwards = patched_xls(|rt, d| {
         if rt == 0x0200 && d.len() >= 12 {
@@ -970,11 +969,11 @@ fn xls_dimensions_claiming_the_whole_grid_are_refused_before_calamine() {
             d[4..8].copy_from_slice(&10u32.to_le_bytes());
         }
     });
-    let err = ingest::read(&backwards, &Budget::default()).unwrap_err();
+    let err = sopap::read(&backwards, &Budget::default()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Corrupt, "{err}");
     // Unpatched, the rebuilt container reads as before.
     let same = patched_xls(|_, _| {});
-    let doc = ingest::read(&same, &Budget::default()).unwrap();
+    let doc = sopap::read(&same, &Budget::default()).unwrap();
     assert_eq!(
         cells(&doc),
         cells(&corpus("BPKAD/Bidang/SOP Surat Keluar.xls"))
@@ -992,7 +991,7 @@ fn xls_values_spread_over_the_whole_grid_are_refused_before_calamine() {
             d[2..4].copy_from_slice(&255u16.to_le_bytes());
         }
     });
-    let err = ingest::read(&far, &Budget::default()).unwrap_err();
+    let err = sopap::read(&far, &Budget::default()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::TooLarge, "{err}");
 }
 
@@ -1030,7 +1029,7 @@ fn a_used_range_inflated_by_styled_empty_cells_is_read() {
         ("xl/_rels/workbook.xml.rels", WB_RELS),
         ("xl/worksheets/sheet1.xml", sheet),
     ]);
-    let doc = ingest::read(&bytes, &Budget::default()).unwrap();
+    let doc = sopap::read(&bytes, &Budget::default()).unwrap();
     let t = table(&doc.sections[0]);
     assert_eq!((t.rows.len(), t.n_cols), (1, 2));
     assert_eq!(text_at(t, 0, 0), "Menerima berkas");
@@ -1061,7 +1060,7 @@ fn xlsm_with_an_excel4_macro_sheet_reads_its_ordinary_sheets() {
         ("xl/worksheets/sheet1.xml", &sheet),
         ("xl/macrosheets/sheet1.xml", macro_sheet),
     ]);
-    let doc = ingest::read(&bytes, &Budget::default()).unwrap();
+    let doc = sopap::read(&bytes, &Budget::default()).unwrap();
     let names: Vec<_> = doc.sections.iter().map(|s| s.name.clone()).collect();
     assert_eq!(names, vec![Some("S".to_string())]);
     assert_eq!(text_at(table(&doc.sections[0]), 0, 0), "Menerima berkas");
@@ -1084,7 +1083,7 @@ fn a_malformed_vml_drawing_drops_the_drawing_not_the_workbook() {
             r#"<xml xmlns:v="urn:schemas-microsoft-com:vml"><v:shape id="a"><br><v:textbox></xml>"#,
         ),
     ]);
-    let doc = ingest::read(&bytes, &Budget::default()).unwrap();
+    let doc = sopap::read(&bytes, &Budget::default()).unwrap();
     assert_eq!(text_at(table(&doc.sections[0]), 0, 0), "Menerima berkas");
 }
 
@@ -1125,7 +1124,7 @@ fn a_utf16_sheet_part_is_read() {
             }
             zw.finish().unwrap();
         }
-        let doc = ingest::read(&buf.into_inner(), &Budget::default()).unwrap();
+        let doc = sopap::read(&buf.into_inner(), &Budget::default()).unwrap();
         assert_eq!(text_at(table(&doc.sections[0]), 0, 0), "Menerima berkas");
     }
 }
@@ -1146,7 +1145,7 @@ fn a_wrong_central_directory_offset_is_named() {
     let at = end + 16;
     let off = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
     bytes[at..at + 4].copy_from_slice(&(off + 7).to_le_bytes());
-    let err = ingest::read(&bytes, &Budget::default()).unwrap_err();
+    let err = sopap::read(&bytes, &Budget::default()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Corrupt, "{err}");
     let msg = err.to_string();
     assert!(
@@ -1163,7 +1162,7 @@ const XLS_FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/xls");
 /// (activity, actors, symbol) of every step of every SOP read from `doc`.
 fn steps_of(doc: &Document) -> Vec<(String, Vec<String>, String)> {
     let rules = sopap::Rules::defaults().unwrap();
-    sopap::sop::parse(doc, &rules)
+    sopap::parse(doc, &rules)
         .iter()
         .flat_map(|s| s.steps.iter())
         .map(|st| {
@@ -1211,8 +1210,7 @@ fn default_key_workbook_reads_as(name: &str, plain: &Document) {
         let (ta, tb) = (table(a), table(b));
         assert_eq!(ta.rows.len(), tb.rows.len(), "sheet {:?}", a.name);
         for (ra, rb) in ta.rows.iter().zip(&tb.rows) {
-            let texts =
-                |r: &sopap::model::Row| r.cells.iter().map(|c| c.text.clone()).collect::<Vec<_>>();
+            let texts = |r: &sopap::Row| r.cells.iter().map(|c| c.text.clone()).collect::<Vec<_>>();
             assert_eq!(texts(ra), texts(rb), "sheet {:?}", a.name);
         }
         let kinds = |s: &Section| s.shapes.iter().map(|x| x.kind).collect::<Vec<_>>();
@@ -1235,7 +1233,7 @@ fn default_key_workbook_reads_as(name: &str, plain: &Document) {
 fn xls_encrypted_with_another_password_stays_encrypted() {
     let bytes = std::fs::read(Path::new(XLS_FIXTURES).join("other-password.xls")).unwrap();
     for _ in 0..3 {
-        let err = ingest::read(&bytes, &Budget::default()).unwrap_err();
+        let err = sopap::read(&bytes, &Budget::default()).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Encrypted, "{err}");
         assert!(err.to_string().contains("password"), "{err}");
     }

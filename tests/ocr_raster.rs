@@ -16,11 +16,7 @@ use std::process::Command;
 
 use image::{Rgb, RgbImage};
 use lopdf::{Document as PdfDoc, Object, Stream, dictionary};
-use sopap::Rules;
-use sopap::ingest::limits::Limits;
-use sopap::ingest::raster::ocr::Engine;
-use sopap::pipeline::{FileContext, process_bytes};
-use sopap::sop::record::Sop;
+use sopap::{FileContext, Limits, Rules, Sop, internals::Engine, process_bytes};
 
 /// Steps, actors and symbols a rendered page must give back (share of the text
 /// reader's).

@@ -1,11 +1,10 @@
 //! A procedure table continued on a later page without its header (a page break in a
 //! PDF), and page-break connectors beside a step's symbol.
 
-use sopap::Rules;
-use sopap::ingest::{self, limits::Budget};
-use sopap::model::{Anchor, Block, Cell, Document, Row, Section, Shape, ShapeKind, Table};
-use sopap::sop::parse;
-use sopap::sop::record::Symbol;
+use sopap::{
+    Anchor, Block, Budget, Cell, Document, Row, Rules, Section, Shape, ShapeKind, Symbol, Table,
+    parse,
+};
 
 use crate::support;
 use support::REAL;
@@ -165,7 +164,7 @@ fn real_pdf_with_a_headerless_page_three_has_all_twelve_steps() {
         })
         .unwrap();
     let bytes = std::fs::read(&path).unwrap();
-    let d = ingest::read(&bytes, &Budget::default()).unwrap();
+    let d = sopap::read(&bytes, &Budget::default()).unwrap();
     let sops = parse(&d, &Rules::defaults().unwrap());
     assert_eq!(sops.len(), 1);
     let s = &sops[0];

@@ -13,10 +13,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use sopap::Rules;
-use sopap::ingest::{self, limits::Budget};
-use sopap::model::{Anchor, Block, Cell, Document, Paragraph, Table};
-use sopap::sop::{self, identity, vocab::Vocabulary};
+use sopap::{
+    Anchor, Block, Budget, Cell, Document, Paragraph, Rules, Table,
+    internals::{Vocabulary, split_label_line, whole_label},
+};
 
 use crate::support;
 
@@ -209,7 +209,7 @@ fn places(t: &Table, v: &Vocabulary) -> Vec<(usize, usize, Place)> {
             continue;
         }
         for (ci, c) in row.cells.iter().enumerate() {
-            if identity::whole_label(&c.text, v).is_some() && !c.text.contains('\n') {
+            if whole_label(&c.text, v).is_some() && !c.text.contains('\n') {
                 out.push((ri, ci, Place::LabelCell));
             }
         }
@@ -221,12 +221,10 @@ fn places(t: &Table, v: &Vocabulary) -> Vec<(usize, usize, Place)> {
 fn on_label_lines(text: &str, v: &Vocabulary, f: &dyn Fn(&str) -> Option<String>) -> String {
     text.lines()
         .map(|l| match l.split_once(':') {
-            Some((label, rest)) if identity::whole_label(label, v).is_some() => {
-                match f(label.trim()) {
-                    Some(nl) => format!("{nl} :{rest}"),
-                    None => l.to_string(),
-                }
-            }
+            Some((label, rest)) if whole_label(label, v).is_some() => match f(label.trim()) {
+                Some(nl) => format!("{nl} :{rest}"),
+                None => l.to_string(),
+            },
             _ => l.to_string(),
         })
         .collect::<Vec<_>>()
@@ -354,7 +352,7 @@ fn spacer_row(doc: &mut Document) -> bool {
 /// Swaps the Waktu and Output columns of procedure tables where both are single grid
 /// columns from top to bottom.
 fn swap_mutu(doc: &mut Document, v: &Vocabulary) -> bool {
-    use sopap::sop::vocab::ColumnRole;
+    use sopap::internals::ColumnRole;
     let mut changed = false;
     for sec in &mut doc.sections {
         for b in &mut sec.blocks {
@@ -415,13 +413,11 @@ fn label_value_one_cell(doc: &mut Document, v: &Vocabulary) -> bool {
                     };
                     if l.row_span > 1
                         || l.text.contains('\n')
-                        || identity::whole_label(&l.text, v).is_none()
+                        || whole_label(&l.text, v).is_none()
                         || r.text.trim().is_empty()
                         || r.value.is_some()
-                        || identity::whole_label(&r.text, v).is_some()
-                        || r.text
-                            .lines()
-                            .any(|x| identity::split_label_line(x, v).is_some())
+                        || whole_label(&r.text, v).is_some()
+                        || r.text.lines().any(|x| split_label_line(x, v).is_some())
                     {
                         continue;
                     }
@@ -445,8 +441,7 @@ fn label_column(doc: &mut Document, v: &Vocabulary) -> bool {
         for b in &mut sec.blocks {
             let Block::Table(t) = b else { continue };
             for row in &mut t.rows {
-                let filled =
-                    |c: &sopap::model::Cell| !c.text.trim().is_empty() && c.text.trim() != ":";
+                let filled = |c: &sopap::Cell| !c.text.trim().is_empty() && c.text.trim() != ":";
                 let Some(i) = row.cells.iter().position(filled) else {
                     continue;
                 };
@@ -455,11 +450,7 @@ fn label_column(doc: &mut Document, v: &Vocabulary) -> bool {
                     continue;
                 };
                 let t = c.text.trim();
-                if !beside
-                    || t.contains('\n')
-                    || t.ends_with(':')
-                    || identity::whole_label(t, v).is_none()
-                {
+                if !beside || t.contains('\n') || t.ends_with(':') || whole_label(t, v).is_none() {
                     continue;
                 }
                 k += 1;
@@ -480,7 +471,7 @@ fn label_column(doc: &mut Document, v: &Vocabulary) -> bool {
 
 /// The title value: "SOP " before it and the value wrapped in the middle.
 fn title_prefix_wrap(doc: &mut Document, v: &Vocabulary) -> bool {
-    use sopap::sop::vocab::IdentityField;
+    use sopap::internals::IdentityField;
     let wrap = |s: &str| {
         let words: Vec<&str> = s.split_whitespace().collect();
         let mid = words.len() / 2;
@@ -505,7 +496,7 @@ fn title_prefix_wrap(doc: &mut Document, v: &Vocabulary) -> bool {
                             let (Some(l), Some(r)) = (left.last_mut(), right.first_mut()) else {
                                 continue;
                             };
-                            if identity::whole_label(&l.text, v) == Some(IdentityField::Title)
+                            if whole_label(&l.text, v) == Some(IdentityField::Title)
                                 && !r.text.trim().is_empty()
                                 && !r.text.contains('\n')
                             {
@@ -537,9 +528,9 @@ fn title_prefix_wrap(doc: &mut Document, v: &Vocabulary) -> bool {
 
 /// "Nama SOP : X" → "Nama SOP : SOP X".
 fn prefix_title_line(text: &str, v: &Vocabulary) -> String {
-    use sopap::sop::vocab::IdentityField;
+    use sopap::internals::IdentityField;
     text.lines()
-        .map(|l| match identity::split_label_line(l, v) {
+        .map(|l| match split_label_line(l, v) {
             Some((IdentityField::Title, rest)) if !rest.is_empty() && l.contains(':') => {
                 let (label, _) = l.split_once(':').unwrap_or((l, ""));
                 format!("{label}: Standar Operasional Prosedur {rest}")
@@ -598,7 +589,7 @@ fn perturb(doc: &mut Document, class: Class, v: &Vocabulary, syn: &Synonyms) -> 
                 doc,
                 v,
                 &|t, p| {
-                    use sopap::sop::vocab::ColumnRole;
+                    use sopap::internals::ColumnRole;
                     match p {
                         Place::Header => match v.column_role(t) {
                             Some(
@@ -706,7 +697,7 @@ fn on_label_lines_everywhere(
 
 /// The parsed SOPs of a document without what depends on the run (findings).
 fn parsed(doc: &Document, rules: &Rules) -> Vec<Value> {
-    sop::parse(doc, rules)
+    sopap::parse(doc, rules)
         .into_iter()
         .map(|s| {
             let mut v = serde_json::to_value(&s).unwrap_or(Value::Null);
@@ -775,7 +766,7 @@ fn parsed_sops_are_invariant_under_every_perturbation_class() {
             let Ok(bytes) = std::fs::read(&p) else {
                 continue;
             };
-            let Ok(doc) = ingest::read(&bytes, &Budget::default()) else {
+            let Ok(doc) = sopap::read(&bytes, &Budget::default()) else {
                 continue;
             };
             let base = parsed(&doc, &rules);

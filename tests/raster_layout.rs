@@ -2,9 +2,7 @@
 //! and on the real scans and pasted flowcharts of `../shared/real`.
 
 use image::{Rgb, RgbImage};
-use sopap::ingest::raster::layout::analyse;
-use sopap::ingest::raster::{PxRect, RasterLayout};
-use sopap::model::ShapeKind;
+use sopap::{ShapeKind, internals::PxRect, internals::RasterLayout, internals::analyse};
 
 /// Draws `layout` over its cleaned picture (cells green, text boxes blue, symbols red,
 /// connectors magenta) into `out`.
@@ -118,7 +116,7 @@ fn dump() {
 #[test]
 #[ignore = "development aid"]
 fn strokes() {
-    use sopap::ingest::raster::layout::{bitmap::Ink, clean, segments};
+    use sopap::{internals::Ink, internals::clean, internals::segments};
     let Ok(list) = std::env::var("RASTER_DUMP") else {
         return;
     };
@@ -296,7 +294,7 @@ fn letters_touching_a_ruling_line_are_boxed_whole_and_faint_strokes_stay_ink() {
     // The reading picture keeps the faint stroke as ink (scale 1: the letters are big),
     // a stroke the geometry's own threshold counts as paper.
     let gray = image::DynamicImage::ImageRgb8(img).to_luma8();
-    let thr = sopap::ingest::raster::layout::clean::threshold(&gray);
+    let thr = sopap::internals::clean::threshold(&gray);
     assert!(
         FAINT >= thr,
         "the stroke ({FAINT}) is lighter than the ink threshold {thr}"

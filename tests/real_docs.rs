@@ -11,14 +11,10 @@ use std::path::PathBuf;
 
 use crate::support;
 
-use sopap::Rules;
-use sopap::error::ErrorKind;
-use sopap::ingest::limits::Limits;
-use sopap::model::{
-    Anchor, Block, Cell, Document, Format, Paragraph, Rect, Row, Section, Shape, ShapeKind, Table,
+use sopap::{
+    Anchor, Block, Cell, Document, ErrorKind, FileContext, Format, Limits, Paragraph, Rect, Row,
+    Rules, Section, Shape, ShapeKind, Sop, Symbol, Table, process_bytes,
 };
-use sopap::pipeline::{FileContext, process_bytes};
-use sopap::sop::record::{Sop, Symbol};
 
 // ------------------------------------------------------------------ real documents
 
@@ -30,7 +26,7 @@ fn real_dir() -> Option<PathBuf> {
 
 /// The SOPs of one real file through the whole pipeline (findings included), or its
 /// error.
-fn run(dir: &std::path::Path, rel: &str) -> Result<Vec<Sop>, sopap::sop::record::FileError> {
+fn run(dir: &std::path::Path, rel: &str) -> Result<Vec<Sop>, sopap::FileError> {
     let bytes = std::fs::read(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
     let rules = Rules::defaults().unwrap();
     let ctx = FileContext {
@@ -208,7 +204,7 @@ fn pictured_flowchart_keeps_its_identity() {
     assert_eq!(sops.len(), 1);
     let sop = &sops[0];
     // The flowchart is a JPEG: no steps without the OCR engine, its 4 steps with it.
-    let ocr = sopap::ingest::raster::ocr::Engine::detect().is_ok();
+    let ocr = sopap::internals::Engine::detect().is_ok();
     if ocr {
         assert_eq!(sop.steps.len(), 4, "read by OCR");
         return;
@@ -467,7 +463,7 @@ fn iso_style_fixture() -> Document {
 #[test]
 fn fixture_iso_style_sop_with_numbered_boxes() {
     let rules = Rules::defaults().unwrap();
-    let sops = sopap::sop::parse(&iso_style_fixture(), &rules);
+    let sops = sopap::parse(&iso_style_fixture(), &rules);
     assert_eq!(sops.len(), 1, "{sops:#?}");
     let sop = &sops[0];
     let id = &sop.identity;
@@ -518,7 +514,7 @@ fn fixture_letter_with_a_law_list_is_no_sop() {
             shapes: Vec::new(),
         }],
     };
-    let sops = sopap::sop::parse(&doc, &rules);
+    let sops = sopap::parse(&doc, &rules);
     assert!(sops.is_empty(), "{sops:#?}");
 }
 
@@ -563,7 +559,7 @@ fn fixture_identity_only_sop_is_kept() {
             shapes: Vec::new(),
         }],
     };
-    let sops = sopap::sop::parse(&doc, &rules);
+    let sops = sopap::parse(&doc, &rules);
     assert_eq!(sops.len(), 1);
     assert!(sops[0].steps.is_empty());
     assert_eq!(sops[0].identity.number.as_deref(), Some("065/14/SOP/2020"));
@@ -607,7 +603,7 @@ fn fixture_narrative_branch_back_to_an_earlier_actor() {
             shapes: Vec::new(),
         }],
     };
-    let sops = sopap::sop::parse(&doc, &rules);
+    let sops = sopap::parse(&doc, &rules);
     assert_eq!(sops.len(), 1);
     let steps = &sops[0].steps;
     assert_eq!(steps.len(), 4);

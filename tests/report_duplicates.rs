@@ -4,9 +4,7 @@
 use crate::report_support;
 
 use report_support::{CUTI, SURAT_MASUK, sop};
-use sopap::analyze::duplicates::{DuplicateKind, find};
-use sopap::analyze::policy::DuplicateRules;
-use sopap::sop::record::Sop;
+use sopap::{DuplicateKind, DuplicateRules, Sop, internals::find_duplicates as find};
 
 fn agency(i: usize) -> String {
     format!("Kecamatan {i:02}")
@@ -271,7 +269,7 @@ fn groups_are_exactly_the_families_at_scale() {
         "{:?}",
         near.iter().map(|g| g.sops.len()).collect::<Vec<_>>()
     );
-    let family_of = |g: &sopap::analyze::duplicates::DuplicateGroup| {
+    let family_of = |g: &sopap::DuplicateGroup| {
         g.sops
             .iter()
             .map(|id| id.split('/').nth(1).unwrap_or("").to_string())

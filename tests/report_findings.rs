@@ -3,10 +3,9 @@
 use crate::report_support;
 
 use report_support::{CUTI, SURAT_MASUK, codes, rules, rules_with, sop};
-use sopap::Rules;
-use sopap::analyze::{cross_findings, findings::check};
-use sopap::rules::RulesError;
-use sopap::sop::record::{Severity, Symbol};
+use sopap::{
+    Rules, RulesError, Severity, Symbol, cross_findings, internals::check_findings as check,
+};
 
 fn c(code: &str, step: Option<u32>) -> (String, Option<u32>) {
     (code.to_string(), step)
@@ -194,7 +193,7 @@ fn stale_is_measured_against_the_as_of_date() {
     s.identity.revised = Some("2025-01-01".into());
     assert_eq!(check(&s, &r), vec![]);
     // Moving the as-of date makes it stale.
-    r.findings.as_of = sopap::analyze::date::Date::parse_iso("2030-01-01").unwrap();
+    r.findings.as_of = sopap::Date::parse_iso("2030-01-01").unwrap();
     let f = check(&s, &r);
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].code, "stale");

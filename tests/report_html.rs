@@ -13,10 +13,10 @@ use std::process::Command;
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use report_support::{CUTI, SURAT_MASUK, rules, sop};
 use serde_json::Value;
-use sopap::analyze::agencies::{AgencySummary, score};
-use sopap::error::ErrorKind;
-use sopap::report::write_all;
-use sopap::sop::record::{FileError, Sop, Symbol};
+use sopap::{
+    ErrorKind, FileError, Sop, Symbol, internals::AgencySummary, internals::score_agency as score,
+    write_all,
+};
 
 /// Dinas Kesehatan: two complete SOPs (one with a decision). Dinas Pendidikan: one SOP
 /// without identity and with steps lacking actors, and one failed file. Kecamatan Baru:
@@ -220,7 +220,7 @@ fn every_sop_shows_its_steps_actors_and_swimlane_flowchart() {
         }
         // One shape per step, in the lane of its actor.
         assert_eq!(sec.matches("<g class=\"step ").count(), s.steps.len());
-        let lanes = sopap::report::flowchart::lanes(s);
+        let lanes = sopap::internals::lanes(s);
         for st in &s.steps {
             let lane = match st.actors.first() {
                 Some(a) => lanes.iter().position(|l| l == a).unwrap(),
@@ -589,7 +589,7 @@ fn sops_without_an_agency_are_not_ranked_and_their_rank_is_null() {
 
 /// A run larger than the lazy threshold: generated SOPs over a few OPDs.
 fn large_run() -> Vec<Sop> {
-    let n = sopap::report::html::LAZY_FLOWCHART_MIN_SOPS + 1;
+    let n = sopap::internals::LAZY_FLOWCHART_MIN_SOPS + 1;
     (0..n)
         .map(|i| {
             let opd = format!("Dinas Uji {}", i % 7);

@@ -10,10 +10,7 @@ use std::process::Command;
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use report_support::{CUTI, SURAT_MASUK, rules, sop};
 use serde_json::Value;
-use sopap::analyze::cross_findings;
-use sopap::error::ErrorKind;
-use sopap::report::{ReportError, rebuild, write_all};
-use sopap::sop::record::{FileError, Sop};
+use sopap::{ErrorKind, FileError, ReportError, Sop, cross_findings, rebuild, write_all};
 
 const HOSTILE: &str = "<script>document.title='PWNED'</script><img src=x onerror=\"document.title='PWNED2'\">Surat Keluar";
 
@@ -290,7 +287,7 @@ fn rebuild_reads_sops_jsonl_with_a_new_as_of_date() {
     .unwrap();
     let mut r = rules();
     // Effective 2024-02-01: stale three years later.
-    r.findings.as_of = sopap::analyze::date::Date::parse_iso("2027-02-02").unwrap();
+    r.findings.as_of = sopap::Date::parse_iso("2027-02-02").unwrap();
     rebuild(dir.path(), &r).unwrap();
     let v: Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
@@ -424,8 +421,8 @@ fn report_html_renders_in_headless_chromium() {
 
 #[test]
 fn failed_files_count_for_the_manifest_agency_and_keep_it_on_rebuild() {
-    use sopap::analyze::agency::AgencyMap;
-    use sopap::report::{ReportContext, write_all_with};
+    use sopap::internals::AgencyMap;
+    use sopap::{ReportContext, write_all_with};
     let dir = tempfile::tempdir().unwrap();
     let r = rules();
     let sops: Vec<Sop> = vec![];

@@ -5,11 +5,7 @@
 
 use crate::report_support;
 
-use sopap::Rules;
-use sopap::model::{Block, Cell, Document, Row, Section, Table};
-use sopap::report::write_all;
-use sopap::sop::parse;
-use sopap::sop::record::Sop;
+use sopap::{Block, Cell, Document, Row, Rules, Section, Sop, Table, parse, write_all};
 
 /// Where the generated unknown column stands in the header.
 #[derive(Clone, Copy, Debug)]

@@ -3,9 +3,7 @@
 //! recognised, while the built-in file recognises it. A word the parser still knew
 //! under a nonsense file would be a word hidden in Rust.
 
-use sopap::Rules;
-use sopap::rules::{DEFAULT_FILES, RuleSource};
-use sopap::sop::vocab::Vocabulary;
+use sopap::{RuleSource, Rules, internals::DEFAULT_FILES, internals::Vocabulary};
 
 /// Nonsense words, one per distinct string of a file (the same string gets the same
 /// word, so an alias still points at a title).
@@ -109,13 +107,13 @@ fn probes(name: &str) -> Vec<(&'static str, Probe)> {
             (
                 "the agent after oleh is the actor of a passive sentence",
                 |v| {
-                    sopap::sop::narrative::sentence_actor("Berkas diperiksa oleh Tim Teknis.", v)
+                    sopap::internals::sentence_actor("Berkas diperiksa oleh Tim Teknis.", v)
                         .as_deref()
                         == Some("Tim Teknis")
                 },
             ),
             ("the words before an active verb are the actor", |v| {
-                sopap::sop::narrative::sentence_actor("Petugas Jaga menerima berkas", v).as_deref()
+                sopap::internals::sentence_actor("Petugas Jaga menerima berkas", v).as_deref()
                     == Some("Petugas Jaga")
             }),
         ],
@@ -166,11 +164,11 @@ fn probes(name: &str) -> Vec<(&'static str, Probe)> {
                 v.is_procedure_heading("URAIAN PROSEDUR")
             }),
             ("a wrapped line starting with dan is not glued", |v| {
-                let doc = sopap::model::Document {
-                    format: Some(sopap::model::Format::Pdf),
+                let doc = sopap::Document {
+                    format: Some(sopap::Format::Pdf),
                     ..Default::default()
                 };
-                sopap::sop::text::Dewrap::for_document(&doc, v).fix("Surat\ndan berkas")
+                sopap::internals::Dewrap::for_document(&doc, v).fix("Surat\ndan berkas")
                     == "Surat\ndan berkas"
             }),
             ("Nama is an approver sub-label", |v| {
@@ -179,7 +177,7 @@ fn probes(name: &str) -> Vec<(&'static str, Probe)> {
             ("a closing dan is dropped from a list item", |v| {
                 let lines =
                     ["1. Undang-Undang Nomor 5; dan", "2. Peraturan Daerah"].map(str::to_string);
-                sopap::sop::identity::split_items(&lines, v)
+                sopap::internals::split_items(&lines, v)
                     == ["Undang-Undang Nomor 5", "Peraturan Daerah"]
             }),
         ],

@@ -9,10 +9,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use serde_json::Value;
-use sopap::Rules;
-use sopap::ingest::{self, limits::Budget, limits::Limits};
-use sopap::sop::parse;
-use sopap::sop::record::{Sop, Symbol};
+use sopap::{Budget, Limits, Rules, Sop, Symbol, parse};
 
 use crate::support;
 use support::{CORPUS, FIXTURES};
@@ -75,7 +72,7 @@ fn sim(a: &str, b: &str) -> f64 {
 fn parse_file(set: Set, rel: &str) -> Vec<Sop> {
     let p = set.root().join("archive").join(rel);
     let bytes = std::fs::read(&p).unwrap();
-    let doc = ingest::read(&bytes, &Budget::new(Limits::default())).unwrap();
+    let doc = sopap::read(&bytes, &Budget::new(Limits::default())).unwrap();
     parse(&doc, &Rules::defaults().unwrap())
 }
 

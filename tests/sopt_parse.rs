@@ -1,11 +1,9 @@
 //! SOP parsing on hand-built document models: segmentation, identity, procedure tables.
 
-use sopap::Rules;
-use sopap::model::{
-    Anchor, Block, Cell, CellValue, Document, Paragraph, Row, Section, Shape, ShapeKind, Table,
+use sopap::{
+    Anchor, Block, Cell, CellValue, Document, Layout, Paragraph, Row, Rules, Section, Shape,
+    ShapeKind, Symbol, Table, parse,
 };
-use sopap::sop::parse;
-use sopap::sop::record::{Layout, Symbol};
 
 fn cell(row: usize, col: usize, rs: usize, cs: usize, t: &str) -> Cell {
     Cell::new(row, col, rs, cs, t)
@@ -509,9 +507,9 @@ fn a_value_under_a_list_label_is_its_value_even_when_it_reads_as_a_label() {
 
 #[test]
 fn a_colon_inside_a_parenthesis_splits_no_label_from_its_value() {
-    use sopap::sop::SopRules;
-    use sopap::sop::identity::split_label_line;
-    use sopap::sop::vocab::IdentityField;
+    use sopap::SopRules;
+    use sopap::internals::IdentityField;
+    use sopap::internals::split_label_line;
     let rules = rules();
     let vocab = rules.vocab();
     // A sentence quoting labels (a finding of the export's Catatan Migrasi page) is no

@@ -2,9 +2,7 @@
 
 use std::time::Instant;
 
-use sopap::Rules;
-use sopap::model::{Block, Cell, Document, Row, Section, Table};
-use sopap::sop::parse;
+use sopap::{Block, Cell, Document, Row, Rules, Section, Table, parse};
 
 fn cell(row: usize, col: usize, rs: usize, cs: usize, t: &str) -> Cell {
     Cell::new(row, col, rs, cs, t)

@@ -2,12 +2,11 @@
 //! time in minutes, dates, decision cues and branches, `--rules` overrides, and the
 //! narrative reader on hand-built paragraphs and tables.
 
-use sopap::Rules;
-use sopap::model::{Cell, ListInfo, Paragraph, Row, Table};
-use sopap::rules::{RuleSource, RulesError};
-use sopap::sop::narrative::{parse_paragraphs, parse_table, sentence_actor};
-use sopap::sop::record::Symbol;
-use sopap::sop::vocab::{ColumnRole, IdentityField, Vocabulary};
+use sopap::{
+    Cell, ListInfo, Paragraph, Row, RuleSource, Rules, RulesError, Symbol, Table,
+    internals::ColumnRole, internals::IdentityField, internals::Vocabulary,
+    internals::parse_paragraphs, internals::parse_table, internals::sentence_actor,
+};
 
 fn vocab() -> Vocabulary {
     Vocabulary::load(&RuleSource::default()).unwrap()
@@ -929,7 +928,7 @@ fn narrative_wrapped_lines_join_their_item() {
 
 #[test]
 fn label_with_its_value_below_in_one_cell_is_no_wrapped_label() {
-    use sopap::sop::identity::whole_label;
+    use sopap::internals::whole_label;
     let v = vocab();
     // a label wrapped in its cell is still the label
     assert_eq!(whole_label("Unit\nKerja", &v), Some(IdentityField::Unit));

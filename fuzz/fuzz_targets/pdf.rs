@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sopap::model::Format;
+use sopap::Format;
 
 fuzz_target!(|data: &[u8]| {
     let _ = sopap::fuzzing::read_as(Format::Pdf, data);

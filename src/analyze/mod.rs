@@ -15,7 +15,6 @@ pub mod collisions;
 pub mod source;
 
 pub use analysis::Analysis;
-pub use collisions::number_key;
 pub use ruleset::Rules;
 
 use crate::sop::record::{FindingCode, Sop};

@@ -23,9 +23,11 @@ use serde::{Deserialize, Serialize};
 
 use super::StopFlag;
 use crate::analyze::Rules;
+use crate::analyze::date::{Date, DateError};
 use crate::error::ErrorKind;
 use crate::ingest::limits::Limits;
 use crate::pipeline::{FileContext, OcrPass, Processed};
+use crate::rules::RulesError;
 use crate::sop::record::FileError;
 
 /// The hidden subcommand that runs a worker.
@@ -192,7 +194,8 @@ pub fn serve(rules_dir: Option<&Path>) -> Result<(), WorkerError> {
     let hello: Hello = serde_json::from_slice(&hello)?;
     let (rules, refused) = match load_rules(rules_dir, &hello) {
         Ok(r) => (Some(r), None),
-        Err(e) => (None, Some(e)),
+        // The reason crosses the pipe to the parent as text.
+        Err(e) => (None, Some(e.to_string())),
     };
     write_frame(&mut output, &serde_json::to_vec(&Ready { refused })?)?;
     output.flush()?;
@@ -216,16 +219,34 @@ pub fn serve(rules_dir: Option<&Path>) -> Result<(), WorkerError> {
     Ok(())
 }
 
+/// Why a worker refuses the run's rules (sent to the parent in its [`Ready`]).
+#[derive(Debug, thiserror::Error)]
+enum RulesRefusal {
+    /// The rule files cannot be loaded.
+    #[error(transparent)]
+    Load(#[from] RulesError),
+    /// The run's as-of date is no date.
+    #[error(transparent)]
+    AsOf(#[from] DateError),
+    /// The worker read other rule files than the parent.
+    #[error("worker rules {worker} differ from the run's rules {run}")]
+    Differ {
+        /// The worker's fingerprint.
+        worker: String,
+        /// The parent's fingerprint.
+        run: String,
+    },
+}
+
 /// The worker's rules: loaded like the parent's, refused when they differ.
-fn load_rules(dir: Option<&Path>, hello: &Hello) -> Result<Rules, String> {
-    let mut rules = Rules::load(dir).map_err(|e| e.to_string())?;
-    rules.findings.as_of =
-        crate::analyze::date::Date::parse_iso(&hello.as_of).map_err(|e| e.to_string())?;
+fn load_rules(dir: Option<&Path>, hello: &Hello) -> Result<Rules, RulesRefusal> {
+    let mut rules = Rules::load(dir)?;
+    rules.findings.as_of = Date::parse_iso(&hello.as_of)?;
     if rules.fingerprint != hello.fingerprint {
-        return Err(format!(
-            "worker rules {} differ from the run's rules {}",
-            rules.fingerprint, hello.fingerprint
-        ));
+        return Err(RulesRefusal::Differ {
+            worker: rules.fingerprint,
+            run: hello.fingerprint.clone(),
+        });
     }
     Ok(rules)
 }
@@ -303,9 +324,30 @@ enum Trouble {
     /// The wall time ran out (the worker is killed).
     Time,
     /// The pipe broke or the reply is unreadable: the worker died or misbehaved.
-    Broken(String),
+    Broken(Broken),
     /// The run was asked to stop (the worker is killed).
     Stopped,
+}
+
+/// How the exchange with a worker broke; the text becomes the detail of the file's
+/// error line.
+#[derive(Debug, thiserror::Error)]
+enum Broken {
+    /// The job header could not be encoded.
+    #[error(transparent)]
+    Encode(serde_json::Error),
+    /// Writing to or reading from the pipe failed.
+    #[error(transparent)]
+    Pipe(std::io::Error),
+    /// The reply is no JSON the parent can read.
+    #[error("bad reply: {0}")]
+    BadReply(serde_json::Error),
+    /// The reply announced more bytes than a reply may have.
+    #[error("reply of {0} bytes")]
+    Oversize(u64),
+    /// The worker closed its output before the reply was whole.
+    #[error("the worker closed its output")]
+    Closed,
 }
 
 /// The workers of one run: idle ones wait in a stack, a thread takes one per file and
@@ -445,14 +487,14 @@ impl Pool {
             agency: ctx.agency.clone(),
             ocr: pass,
         })
-        .map_err(|e| Trouble::Broken(e.to_string()))?;
+        .map_err(|e| Trouble::Broken(Broken::Encode(e)))?;
         let deadline = Instant::now() + self.cfg.wall_time;
         write_frame(&mut w.stdin, &header)
             .and_then(|()| write_frame(&mut w.stdin, bytes))
             .and_then(|()| w.stdin.flush())
-            .map_err(|e| Trouble::Broken(e.to_string()))?;
+            .map_err(|e| Trouble::Broken(Broken::Pipe(e)))?;
         let reply = recv(&mut w.stdout, deadline, Some(&self.stop))?;
-        serde_json::from_slice(&reply).map_err(|e| Trouble::Broken(format!("bad reply: {e}")))
+        serde_json::from_slice(&reply).map_err(|e| Trouble::Broken(Broken::BadReply(e)))
     }
 
     /// The error line of a file whose worker died or overran; the worker is reaped.
@@ -468,7 +510,9 @@ impl Pool {
                     self.cfg.wall_time.as_secs()
                 ),
             ),
-            Trouble::Broken(detail) => classify(status, &tail, self.cfg.memory_bytes, &detail),
+            Trouble::Broken(detail) => {
+                classify(status, &tail, self.cfg.memory_bytes, &detail.to_string())
+            }
             Trouble::Stopped => (
                 ErrorKind::Timeout,
                 "not read: the run was stopped while reading this file".to_string(),
@@ -576,7 +620,7 @@ fn recv(
     read_exact_until(r, &mut len, deadline, stop)?;
     let n = u64::from_le_bytes(len);
     if n > MAX_REPLY_BYTES {
-        return Err(Trouble::Broken(format!("reply of {n} bytes")));
+        return Err(Trouble::Broken(Broken::Oversize(n)));
     }
     let mut buf = vec![0u8; n as usize];
     read_exact_until(r, &mut buf, deadline, stop)?;
@@ -615,7 +659,7 @@ fn read_exact_until(
             if e.kind() == std::io::ErrorKind::Interrupted {
                 continue;
             }
-            return Err(Trouble::Broken(e.to_string()));
+            return Err(Trouble::Broken(Broken::Pipe(e)));
         }
         if ready == 0 {
             continue;
@@ -624,10 +668,10 @@ fn read_exact_until(
             break;
         };
         match r.read(rest) {
-            Ok(0) => return Err(Trouble::Broken("the worker closed its output".into())),
+            Ok(0) => return Err(Trouble::Broken(Broken::Closed)),
             Ok(n) => done += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(Trouble::Broken(e.to_string())),
+            Err(e) => return Err(Trouble::Broken(Broken::Pipe(e))),
         }
     }
     Ok(())
@@ -636,6 +680,36 @@ fn read_exact_until(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_broken_exchange_keeps_its_cause_and_its_text() {
+        assert_eq!(Broken::Closed.to_string(), "the worker closed its output");
+        assert_eq!(Broken::Oversize(9).to_string(), "reply of 9 bytes");
+        let json = serde_json::from_slice::<Processed>(b"{").unwrap_err();
+        let text = json.to_string();
+        let bad = Broken::BadReply(json);
+        assert_eq!(bad.to_string(), format!("bad reply: {text}"));
+        assert!(matches!(bad, Broken::BadReply(ref e) if e.is_eof()));
+        let pipe = Broken::Pipe(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
+        assert!(matches!(pipe, Broken::Pipe(ref e) if e.kind() == std::io::ErrorKind::BrokenPipe));
+    }
+
+    #[test]
+    fn a_refused_rules_load_keeps_its_cause_and_its_text() {
+        let date = Date::parse_iso("2026-13-40").unwrap_err();
+        let text = date.to_string();
+        let refusal = RulesRefusal::from(date);
+        assert_eq!(refusal.to_string(), text);
+        assert!(matches!(refusal, RulesRefusal::AsOf(_)));
+        let differ = RulesRefusal::Differ {
+            worker: "a1".into(),
+            run: "b2".into(),
+        };
+        assert_eq!(
+            differ.to_string(),
+            "worker rules a1 differ from the run's rules b2"
+        );
+    }
 
     #[test]
     fn out_of_memory_is_too_large_and_a_signal_is_named() {

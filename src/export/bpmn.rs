@@ -14,7 +14,7 @@
 
 use std::fmt::Write;
 
-pub use super::layout::{DecisionTargets, decision_targets};
+pub use super::layout::decision_targets;
 use super::layout::{tanggal, xml_escape};
 use crate::sop::record::{Sop, Step, Symbol};
 

@@ -218,11 +218,6 @@ fn margins() -> TableCellMargins {
     TableCellMargins::new().margin(0, CELL_MAR as usize, 0, CELL_MAR as usize)
 }
 
-/// Renders `sop` as a .docx without run meta.
-pub fn to_docx(sop: &Sop) -> Result<Vec<u8>, ExportError> {
-    to_docx_with(sop, &ExportMeta::default())
-}
-
 /// The document properties (`docProps/core.xml`): title, subject (the SOP number),
 /// creator, created (the run's as-of date) and a description naming the source file.
 pub fn core_properties(sop: &Sop, meta: &ExportMeta) -> String {

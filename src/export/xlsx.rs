@@ -34,11 +34,6 @@ const LINE_PX: u16 = 16;
 /// Header rows' heights, pixels (the second grows with the longest actor name).
 const HEAD_PX: [u16; 2] = [24, 48];
 
-/// Renders `sop` as a .xlsx without run meta.
-pub fn to_xlsx(sop: &Sop) -> Result<Vec<u8>, ExportError> {
-    to_xlsx_with(sop, &ExportMeta::default())
-}
-
 /// The workbook properties: the same title, subject, creator, creation date and
 /// description as the .docx ([`super::docx::core_properties`]).
 fn properties(sop: &Sop, meta: &ExportMeta) -> DocProperties {

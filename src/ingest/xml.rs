@@ -37,11 +37,6 @@ impl<'b> XmlGuard<'b> {
         }
     }
 
-    /// The current element depth.
-    pub fn depth(&self) -> usize {
-        self.depth
-    }
-
     /// Checks one event: refuses a DOCTYPE declaring entities, too deep a nesting, too many elements, and
     /// a spent time budget.
     pub fn check(&mut self, ev: &Event<'_>) -> Result<(), IngestError> {

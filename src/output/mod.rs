@@ -67,11 +67,6 @@ impl AtomicFile {
         })
     }
 
-    /// The final path.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Flushes, syncs and renames the file over its final name.
     pub fn commit(self) -> Result<(), OutputError> {
         let path = self.path;

@@ -82,13 +82,8 @@ impl Staged {
         &self.dir
     }
 
-    /// Puts into the new set the output `name` as the published set has it (a hard link,
-    /// or a copy across file systems). Returns false when there is none.
-    pub fn carry(&self, name: &str) -> Result<bool, OutputError> {
-        Self::carry_into(&self.out, &self.dir, name)
-    }
-
-    /// [`carry`](Self::carry) from the set published in `out` into the folder `dir`.
+    /// Puts into the folder `dir` the output `name` as the set published in `out` has it
+    /// (a hard link, or a copy across file systems). Returns false when there is none.
     pub fn carry_into(out: &Path, dir: &Path, name: &str) -> Result<bool, OutputError> {
         let Ok(real) = std::fs::canonicalize(out.join(name)) else {
             return Ok(false);
@@ -146,12 +141,6 @@ pub fn recover(out: &Path) -> Result<(), OutputError> {
     }
     prune_sets(out);
     Ok(())
-}
-
-/// The output folder's published set, if any.
-pub fn current_dir(out: &Path) -> Option<PathBuf> {
-    let target = std::fs::read_link(out.join(CURRENT)).ok()?;
-    Some(out.join(target))
 }
 
 /// An output folder without a published set whose outputs are plain files (written

@@ -12,11 +12,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::analyze::Rules;
 use crate::analyze::agencies::{self, AgencySummary, SeverityCounts};
-use crate::analyze::analysis::{Analysis, AnalysisInput};
+use crate::analyze::analysis::Analysis;
 use crate::analyze::duplicates::DuplicateGroup;
-use crate::analyze::source::SliceSource;
 use crate::error::ErrorKind;
-use crate::sop::record::{FileError, FindingCode, Severity, Sop};
+use crate::sop::record::{FindingCode, Severity, Sop};
 
 /// The whole report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -88,27 +87,6 @@ pub struct FindingRow {
     pub step: Option<u32>,
     /// What to do, in Bahasa Indonesia.
     pub message: String,
-}
-
-/// Builds the whole report of `sops` (findings included) in memory: for small sets and
-/// tests; a run streams it with [`frame`] and [`Writer`].
-pub fn build(files: usize, sops: &[Sop], errors: &[FileError], rules: &Rules) -> Report {
-    let source = SliceSource::new(sops);
-    let input = AnalysisInput {
-        errors,
-        ..Default::default()
-    };
-    let Ok(analysis) = Analysis::run(&source, &input, rules) else {
-        // A slice source never fails.
-        return frame(files, &Analysis::default(), rules, None);
-    };
-    let mut report = frame(files, &analysis, rules, None);
-    for s in sops {
-        let mut s = s.clone();
-        analysis.apply(&mut s, rules);
-        report.findings.extend(rows(&s));
-    }
-    report
 }
 
 /// The finding rows of one SOP whose findings are set.

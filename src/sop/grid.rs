@@ -55,11 +55,6 @@ impl<'t> Grid<'t> {
         g
     }
 
-    /// The table indexed.
-    pub fn table(&self) -> &'t Table {
-        self.table
-    }
-
     /// The cell covering grid position (`row`, `col`), following merges.
     pub fn cell_at(&self, row: usize, col: usize) -> Option<&'t Cell> {
         if self.index.is_empty() {

@@ -27,7 +27,7 @@ use super::normalise::{collapse_ws, excel_serial_date, iso_date, name_key};
 use crate::rules::{RuleSource, RulesError};
 use actors::ActorVocab;
 use agencies::AgenciesFile;
-pub use agencies::{AgencyNames, FolderName};
+pub use agencies::AgencyNames;
 use decisions::{DecisionVocab, alternation};
 use document::{DocumentFile, DocumentVocab, norm, starts_with_word};
 use files::{HeadersFile, LabelsFile, MarksFile, invalid, load_file};
@@ -240,9 +240,12 @@ impl Vocabulary {
                 .map_err(|e| invalid("time.toml", format!("month names: {e}")))?,
             )
         };
-        let date_numeric =
-            Some(Regex::new(DATE_NUMERIC).map_err(|e| invalid("time.toml", e.to_string()))?);
-        let date_iso = Some(Regex::new(DATE_ISO).map_err(|e| invalid("time.toml", e.to_string()))?);
+        let pattern = |source| RulesError::Pattern {
+            file: "rules/time.toml".to_string(),
+            source,
+        };
+        let date_numeric = Some(Regex::new(DATE_NUMERIC).map_err(pattern)?);
+        let date_iso = Some(Regex::new(DATE_ISO).map_err(pattern)?);
         Ok(Vocabulary {
             labels,
             headers,

@@ -1,9 +1,7 @@
 //! Builders of SOP records for the report tests (no parser needed).
 #![allow(dead_code)]
 
-use sopap::Rules;
-use sopap::analyze::date::Date;
-use sopap::sop::record::{Approver, Identity, Layout, Sop, Source, Step, Symbol};
+use sopap::{Approver, Date, Identity, Layout, Rules, Sop, Source, Step, Symbol};
 
 /// Default rules with a fixed as-of date, with `unknown-actor` switched off (the actor
 /// vocabulary is another module's; `unknown_actor_follows_vocabulary` tests that code).

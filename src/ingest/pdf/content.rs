@@ -76,11 +76,6 @@ impl Matrix {
     fn translate(tx: f32, ty: f32) -> Matrix {
         Matrix([1.0, 0.0, 0.0, 1.0, tx, ty])
     }
-
-    fn scale_factor(&self) -> f32 {
-        let [a, b, c, d, ..] = self.0;
-        (a * d - b * c).abs().sqrt()
-    }
 }
 
 /// A point in page space.
@@ -105,8 +100,6 @@ pub struct Glyph {
     pub size: f32,
     /// Unicode text; whitespace glyphs are kept as `" "`.
     pub text: String,
-    /// True when the baseline runs along the page's x axis.
-    pub upright: bool,
 }
 
 impl Glyph {
@@ -139,8 +132,6 @@ pub struct PathObj {
     pub stroke: bool,
     /// Filled.
     pub fill: bool,
-    /// Line width in page units.
-    pub line_width: f32,
 }
 
 /// Everything drawn on one page.
@@ -167,7 +158,6 @@ pub struct PlacedImage {
 #[derive(Clone)]
 struct GState {
     ctm: Matrix,
-    line_width: f32,
     font: Option<Rc<Font>>,
     font_size: f32,
     char_spacing: f32,
@@ -220,7 +210,6 @@ impl<'d> Interpreter<'d> {
         let mut out = PageContent::default();
         let gs = GState {
             ctm: base,
-            line_width: 1.0,
             font: None,
             font_size: 0.0,
             char_spacing: 0.0,
@@ -284,7 +273,6 @@ impl<'d> Interpreter<'d> {
                     let m = Matrix([n(0), n(1), n(2), n(3), n(4), n(5)]);
                     run.gs.ctm = m.then(&run.gs.ctm);
                 }
-                "w" => run.gs.line_width = n(0),
                 // Text state.
                 "BT" => {
                     run.tm = Matrix::IDENTITY;
@@ -538,7 +526,6 @@ fn show(run: &mut Run<'_>, bytes: &[u8]) {
         let e = trm.apply(adv, gs.rise);
         let up = trm.apply_vec(0.0, fs);
         let size = (up.x * up.x + up.y * up.y).sqrt();
-        let upright = (e.y - o.y).abs() <= (e.x - o.x).abs() * 0.2 || adv == 0.0;
         if !g.text.is_empty() && size > 0.0 {
             let text = if g.text.chars().all(char::is_whitespace) {
                 " ".to_string()
@@ -551,7 +538,6 @@ fn show(run: &mut Run<'_>, bytes: &[u8]) {
                 y: o.y,
                 size,
                 text,
-                upright,
             });
         }
         let mut tx = adv + gs.char_spacing * gs.h_scale;
@@ -597,12 +583,10 @@ fn paint(run: &mut Run<'_>, stroke: bool, fill: bool, close: bool) {
     if subpaths.is_empty() {
         return;
     }
-    let lw = run.gs.line_width * run.gs.ctm.scale_factor();
     run.out.paths.push(PathObj {
         subpaths,
         stroke,
         fill,
-        line_width: lw,
     });
 }
 

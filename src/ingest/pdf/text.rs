@@ -370,7 +370,6 @@ mod tests {
             y,
             size: 10.0,
             text: t.into(),
-            upright: true,
         }
     }
 

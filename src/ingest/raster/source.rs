@@ -7,7 +7,7 @@
 //! is laid on white paper through it. JPX, JBIG2 and CCITT pictures are reported as not
 //! read, naming their encoding.
 
-use image::{GrayImage, RgbImage};
+use image::RgbImage;
 use lopdf::{Dictionary, Document as PdfDoc, Object, ObjectId};
 
 use crate::error::IngestError;
@@ -374,11 +374,6 @@ fn colour_space(doc: &PdfDoc, obj: Option<&Object>) -> Result<Space, String> {
             String::from_utf8_lossy(other)
         )),
     }
-}
-
-/// The grey picture the OCR engine reads (luma of `rgb`).
-pub fn to_gray(rgb: &RgbImage) -> GrayImage {
-    image::DynamicImage::ImageRgb8(rgb.clone()).to_luma8()
 }
 
 #[cfg(test)]

@@ -94,11 +94,6 @@ impl Axis {
         Axis { default, runs }
     }
 
-    /// The default size in points.
-    pub fn default_size(&self) -> f64 {
-        self.default
-    }
-
     /// The size of index `i` in points.
     pub fn size(&self, i: u32) -> f64 {
         let k = self.runs.partition_point(|r| r.first <= i);

@@ -24,8 +24,6 @@ use crate::error::IngestError;
 use crate::ingest::limits::Budget;
 use crate::model::{Document, Format};
 
-pub use drawing::kind_of_preset;
-pub use grid::{Axis, col_chars_to_pt};
 pub(crate) use ods::{RawShape, kind_of_odf_type, length_pt, start_shape};
 
 /// The most grid positions between a sheet's first and last cell that we let calamine

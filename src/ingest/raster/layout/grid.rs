@@ -23,8 +23,6 @@ pub struct Grid {
     pub table: RasterTable,
     /// Column boundaries (x, pixels), left to right.
     pub xs: Vec<f32>,
-    /// Row boundaries (y, pixels), top to bottom.
-    pub ys: Vec<f32>,
     /// The strokes that are its ruling lines.
     pub lines: Vec<Seg>,
 }
@@ -337,7 +335,6 @@ fn build(lines: Vec<Seg>, tol: f32) -> Option<Grid> {
             ys: ys.clone(),
         },
         xs,
-        ys,
         lines,
     })
 }
