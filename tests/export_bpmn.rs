@@ -207,14 +207,13 @@ fn lines_through_boxes(xml: &str) -> Vec<(String, String)> {
     let boxes = di_boxes(xml);
     let edges = di_edges(xml);
     let mut crossed = Vec::new();
-    for (id, pts, label) in &edges {
+    for (id, _, label) in &edges {
         let Some(label) = label else { continue };
         for (other, opts, _) in &edges {
             if other != id && segments(opts).into_iter().any(|s| label.crossed_by(s)) {
                 crossed.push((format!("{id} label"), other.clone()));
             }
         }
-        let _ = pts;
     }
     for (id, pts, _) in edges.iter().filter(|e| e.0.starts_with("Association")) {
         // Its note is Annotation_K, its source the node it starts on.

@@ -53,11 +53,11 @@ const NOTE_LINK_CLEAR: i64 = 10;
 /// Least room right of a gateway's centre (pixels): its half width plus the run out of
 /// its right corner that holds a branch name.
 const GATEWAY_RIGHT: i64 = 25 + 60;
-/// Least lane height, and the room kept above and below a lane's content (pixels):
-/// the top one holds over-the-top routes, annotations and gateway names (written above
-/// the gateway, clear of the back flow that leaves its bottom), the bottom one back flows.
+/// Least lane height, and the least room kept above and below a lane's content
+/// (pixels): the top one holds the over-the-top routes and grows with the lane's
+/// annotations and gateway names ([`lane_bands`]), the bottom one holds back flows.
 const LANE_MIN_H: i64 = 160;
-const LANE_TOP: i64 = 110;
+const LANE_TOP: i64 = 50;
 const LANE_BOTTOM: i64 = 50;
 /// Vertical distance between two parallel routes in a lane's top or bottom band.
 const TRACK_STEP: i64 = 8;
