@@ -119,6 +119,7 @@ pub mod internals {
         },
         export::{
             bpmn::{decision_targets, to_bpmn},
+            bpmn_geom::{Point, Rect, segments},
             names::Namer,
         },
         ingest::{

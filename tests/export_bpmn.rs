@@ -10,7 +10,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use sopap::{Rules, RunOptions, Sop, Symbol, internals::decision_targets, internals::to_bpmn};
+use sopap::internals::{Point, Rect, decision_targets, segments, to_bpmn};
+use sopap::{Rules, RunOptions, Sop, Symbol};
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/archive");
 const REAL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/real");
@@ -50,6 +51,12 @@ fn check_archive(archive: &Path) -> Option<usize> {
         assert!(
             crossed.is_empty(),
             "{}: DI boxes overlap: {crossed:?}",
+            sop.id
+        );
+        let crossed = lines_through_boxes(&xml);
+        assert!(
+            crossed.is_empty(),
+            "{}: lines cross names or shapes: {crossed:?}",
             sop.id
         );
         std::fs::write(&file, xml).unwrap();
@@ -163,6 +170,75 @@ fn overlapping_boxes(xml: &str) -> Vec<(String, String)> {
     crossed
 }
 
+/// Every edge of a diagram's DI: its id, its waypoints and the box of its label.
+fn di_edges(xml: &str) -> Vec<(String, Vec<Point>, Option<Rect>)> {
+    let edge =
+        regex::Regex::new(r#"(?s)<bpmndi:BPMNEdge id="([^"]+)"[^>]*>(.*?)</bpmndi:BPMNEdge>"#)
+            .unwrap();
+    let point = regex::Regex::new(r#"<di:waypoint x="(-?\d+)" y="(-?\d+)"/>"#).unwrap();
+    let bounds =
+        regex::Regex::new(r#"<dc:Bounds x="(-?\d+)" y="(-?\d+)" width="(\d+)" height="(\d+)""#)
+            .unwrap();
+    let num = |c: &regex::Captures, i: usize| c[i].parse::<i64>().unwrap();
+    edge.captures_iter(xml)
+        .map(|e| {
+            let pts = point
+                .captures_iter(&e[2])
+                .map(|c| (num(&c, 1), num(&c, 2)))
+                .collect();
+            let label = bounds.captures(&e[2]).map(|b| Rect {
+                x: num(&b, 1),
+                y: num(&b, 2),
+                w: num(&b, 3),
+                h: num(&b, 4),
+            });
+            (e[1].to_string(), pts, label)
+        })
+        .collect()
+}
+
+/// Every line of the diagram that passes through a box it should not: a flow's name
+/// crossed by another flow or an association, and an association (an assumption note's
+/// link) through any shape, name or note other than its own two ends.
+fn lines_through_boxes(xml: &str) -> Vec<(String, String)> {
+    let boxes = di_boxes(xml);
+    let edges = di_edges(xml);
+    let mut crossed = Vec::new();
+    for (id, _, label) in &edges {
+        let Some(label) = label else { continue };
+        for (other, opts, _) in &edges {
+            if other != id && segments(opts).into_iter().any(|s| label.crossed_by(s)) {
+                crossed.push((format!("{id} label"), other.clone()));
+            }
+        }
+    }
+    for (id, pts, _) in edges.iter().filter(|e| e.0.starts_with("Association")) {
+        // Its note is Annotation_K, its source the node it starts on.
+        let note = id.replace("Association", "Annotation");
+        for b in &boxes {
+            let r = Rect {
+                x: b.2,
+                y: b.3,
+                w: b.4,
+                h: b.5,
+            };
+            let end = b.0 == format!("{note}_di")
+                || (b.1 == "shape" && pts.first().is_some_and(|p| on_edge(&r, *p)));
+            if !end && segments(pts).into_iter().any(|s| r.crossed_by(s)) {
+                crossed.push((id.clone(), format!("{} {}", b.0, b.1)));
+            }
+        }
+    }
+    crossed
+}
+
+/// Whether `p` lies on the border of `r`.
+fn on_edge(r: &Rect, p: Point) -> bool {
+    let inside_x = p.0 >= r.x && p.0 <= r.x + r.w;
+    let inside_y = p.1 >= r.y && p.1 <= r.y + r.h;
+    (inside_x && (p.1 == r.y || p.1 == r.y + r.h)) || (inside_y && (p.0 == r.x || p.0 == r.x + r.w))
+}
+
 /// The control SOP of tests/bpmn_js: a decision (step 4) with both targets.
 fn control_sop() -> Sop {
     let text = std::fs::read_to_string(concat!(
@@ -205,6 +281,148 @@ fn assumption_notes_and_gateway_names_never_overlap() {
             crossed.is_empty(),
             "{repeat}x question, second decision {second}: {crossed:?}"
         );
+        let crossed = lines_through_boxes(&xml);
+        assert!(
+            crossed.is_empty(),
+            "{repeat}x question, second decision {second}: {crossed:?}"
+        );
+        // The note hangs over its gateway: the association rises from the gateway's
+        // top corner, and the gateway's name stands right of it.
+        let edges = di_edges(&xml);
+        let link = edges
+            .iter()
+            .find(|e| e.0.starts_with("Association"))
+            .expect("an association edge");
+        let gateway = boxes
+            .iter()
+            .find(|b| b.0 == "Step_4_di" && b.1 == "shape")
+            .unwrap();
+        let name = boxes
+            .iter()
+            .find(|b| b.0 == "Step_4_di" && b.1 == "label")
+            .unwrap();
+        assert_eq!(
+            link.1.first(),
+            Some(&(gateway.2 + gateway.4 / 2, gateway.3))
+        );
+        assert!(name.2 > gateway.2 + gateway.4 / 2, "{name:?} {gateway:?}");
+    }
+}
+
+#[test]
+fn decision_names_stand_by_their_own_flows_clear_of_others() {
+    // Variations of the decision loop: the "Tidak" target before, after and far after
+    // the gateway, the "Ya" target far ahead (an over-the-top route), and a second
+    // decision returning into the first one (two back flows meeting at a gateway).
+    for (yes, no, second_back) in [
+        (5, 3, false),
+        (5, 2, false),
+        (6, 3, false),
+        (6, 2, true),
+        (5, 1, true),
+    ] {
+        let mut sop = control_sop();
+        sop.steps[3].if_yes = Some(yes);
+        sop.steps[3].if_no = Some(no);
+        sop.steps[3].next = vec![yes, no];
+        if second_back {
+            sop.steps[4].symbol = Some(Symbol::Decision);
+            sop.steps[4].actors = sop.steps[3].actors.clone();
+            sop.steps[4].if_yes = Some(6);
+            sop.steps[4].if_no = Some(4);
+            sop.steps[4].next = vec![6, 4];
+        }
+        let xml = to_bpmn(&sop);
+        let case = format!("Ya {yes}, Tidak {no}, second {second_back}");
+        assert!(
+            overlapping_boxes(&xml).is_empty(),
+            "{case}: {:?}",
+            overlapping_boxes(&xml)
+        );
+        assert!(
+            lines_through_boxes(&xml).is_empty(),
+            "{case}: {:?}",
+            lines_through_boxes(&xml)
+        );
+        // Each answer's name lies beside a segment of its own flow (within 4 px + its
+        // size), not beside another line.
+        for (id, pts, label) in di_edges(&xml) {
+            let Some(l) = label else { continue };
+            let near = segments(&pts).into_iter().any(|((ax, ay), (bx, by))| {
+                let grown = Rect {
+                    x: l.x - 5,
+                    y: l.y - 5,
+                    w: l.w + 10,
+                    h: l.h + 10,
+                };
+                grown.crossed_by(((ax, ay), (bx, by)))
+            });
+            assert!(near, "{case}: {id}'s name {l:?} is not by its line {pts:?}");
+        }
+        // No two flows run along one vertical line into and out of one gateway.
+        let edges = di_edges(&xml);
+        for (i, a) in edges.iter().enumerate() {
+            for b in edges.iter().skip(i + 1) {
+                for sa in segments(&a.1) {
+                    for sb in segments(&b.1) {
+                        assert!(
+                            !collinear_overlap(sa, sb),
+                            "{case}: {} and {} run along one line: {sa:?} {sb:?}",
+                            a.0,
+                            b.0
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Whether two vertical segments share a stretch of one line longer than a few pixels.
+fn collinear_overlap(a: (Point, Point), b: (Point, Point)) -> bool {
+    let vertical = |s: (Point, Point)| s.0.0 == s.1.0;
+    if !vertical(a) || !vertical(b) || a.0.0 != b.0.0 {
+        return false;
+    }
+    let (a0, a1) = (a.0.1.min(a.1.1), a.0.1.max(a.1.1));
+    let (b0, b1) = (b.0.1.min(b.1.1), b.0.1.max(b.1.1));
+    a1.min(b1) - a0.max(b0) > 4
+}
+
+#[test]
+fn long_activities_give_wide_boxes_not_towers() {
+    // Activities as long as those of scanned provincial SOPs (hundreds of characters),
+    // in every step, the decision's question included.
+    let mut sop = control_sop();
+    let long = "Menerima dan memeriksa kelengkapan dan kejelasan permohonan permintaan data";
+    for (k, s) in sop.steps.iter_mut().enumerate() {
+        s.activity = vec![long; 3 + 2 * (k % 3)].join(" ");
+    }
+    let xml = to_bpmn(&sop);
+    assert!(overlapping_boxes(&xml).is_empty());
+    let boxes = di_boxes(&xml);
+    for b in boxes
+        .iter()
+        .filter(|b| b.0.starts_with("Step_") && b.1 == "shape")
+    {
+        assert!(b.5 <= b.4, "{} is a tower: {}x{}", b.0, b.4, b.5);
+    }
+    let name = boxes
+        .iter()
+        .find(|b| b.0 == "Step_4_di" && b.1 == "label")
+        .unwrap();
+    assert!(
+        name.4 > 170 && name.5 <= 8 * 15,
+        "gateway name box {name:?}"
+    );
+    // Lanes no taller than the tallest content needs: at most 3 task rows high.
+    let lane = regex::Regex::new(
+        r#"id="Lane_\d+_di"[^>]*><dc:Bounds x="\d+" y="\d+" width="(\d+)" height="(\d+)""#,
+    )
+    .unwrap();
+    for c in lane.captures_iter(&xml) {
+        let h: i64 = c[2].parse().unwrap();
+        assert!(h <= 480, "lane {h} px high");
     }
 }
 

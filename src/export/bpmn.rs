@@ -14,6 +14,7 @@
 
 use std::fmt::Write;
 
+use super::bpmn_geom::{self as geom, Obstacles, Point, Rect, Segment, Side};
 pub use super::layout::decision_targets;
 use super::layout::{tanggal, xml_escape};
 use crate::sop::record::{Sop, Step, Symbol};
@@ -21,26 +22,42 @@ use crate::sop::record::{Sop, Step, Symbol};
 /// Left edge of the pool and of its lanes (the pool's name strip lies between).
 const POOL_X: i64 = 20;
 const LANE_X: i64 = 50;
-/// Horizontal distance between two node centres (pixels): a task's width plus room for
-/// an arrow and its "Ya"/"Tidak" label.
-const PITCH: i64 = 190;
-/// Left margin inside a lane before the first node's slot.
+/// Least horizontal gap between the extents (shape, name, note) of two neighbouring
+/// nodes (pixels): room for an arrow and its "Ya"/"Tidak" label.
+const SLOT_GAP: i64 = 50;
+/// Left margin inside a lane before the first node's extent.
 const SLOT_X0: i64 = 40;
-/// Task width and least height (pixels); a task grows with its wrapped name.
+/// Widths a task may take (pixels), narrowest first: a task takes the narrowest in which
+/// its wrapped name stays within [`TARGET_LINES`], else the widest, so that a long
+/// activity gives a wide box rather than a tower.
+const TASK_WIDTHS: [i64; 4] = [140, 200, 260, 340];
+/// Narrowest task width and least height (pixels); a task grows with its wrapped name.
 const TASK_W: i64 = 140;
 const TASK_MIN_H: i64 = 80;
-/// Characters per line and line height of a name wrapped in a task or below a gateway
-/// (bpmn-js renders 12 px Arial: about 6.5 px per character).
+/// Characters per line and line height of a name wrapped in the narrowest task or in
+/// the narrowest external label (bpmn-js renders 12 px Arial: about 6.5 px per
+/// character); wider boxes hold proportionally more.
 const TASK_CHARS: usize = 20;
 const LABEL_CHARS: usize = 26;
 const LINE_PX: i64 = 15;
-/// Width of an external label (gateway and event names, below their shape).
-const LABEL_W: i64 = PITCH - 20;
-/// Least lane height, and the room kept above and below a lane's content (pixels):
-/// the top one holds over-the-top routes, annotations and gateway names (written above
-/// the gateway, clear of the back flow that leaves its bottom), the bottom one back flows.
+/// Widths an external label (gateway and event names) may take (pixels), narrowest
+/// first, chosen like [`TASK_WIDTHS`].
+const LABEL_WIDTHS: [i64; 5] = [170, 230, 290, 370, 470];
+/// Narrowest external label width.
+const LABEL_W: i64 = 170;
+/// Lines of a wrapped name beyond which its box takes the next wider width.
+const TARGET_LINES: i64 = 6;
+/// Horizontal distance from a noted gateway's centre line (its association) to the left
+/// edge of its name, written to the right of the association (pixels).
+const NOTE_LINK_CLEAR: i64 = 10;
+/// Least room right of a gateway's centre (pixels): its half width plus the run out of
+/// its right corner that holds a branch name.
+const GATEWAY_RIGHT: i64 = 25 + 60;
+/// Least lane height, and the least room kept above and below a lane's content
+/// (pixels): the top one holds the over-the-top routes and grows with the lane's
+/// annotations and gateway names ([`lane_bands`]), the bottom one holds back flows.
 const LANE_MIN_H: i64 = 160;
-const LANE_TOP: i64 = 110;
+const LANE_TOP: i64 = 50;
 const LANE_BOTTOM: i64 = 50;
 /// Vertical distance between two parallel routes in a lane's top or bottom band.
 const TRACK_STEP: i64 = 8;
@@ -88,6 +105,8 @@ struct Node {
     slot: i64,
     /// Performers (actor names), for tasks.
     performers: Vec<String>,
+    /// Whether one of its outgoing flows was assumed and is noted in an annotation.
+    noted: bool,
 }
 
 /// A sequence flow between two nodes.
@@ -169,10 +188,15 @@ fn lanes_of(sop: &Sop) -> (Vec<String>, Vec<usize>) {
 /// Nodes and flows of the process (see the module documentation).
 fn build_graph(sop: &Sop) -> Graph {
     let (lanes, lane_of) = lanes_of(sop);
-    let nodes = build_nodes(sop, &lane_of);
+    let mut nodes = build_nodes(sop, &lane_of);
     let mut flows = build_flows(sop, nodes.len().saturating_sub(1));
     for (k, f) in flows.iter_mut().enumerate() {
         f.id = format!("Flow_{}", k + 1);
+        if f.assumption.is_some()
+            && let Some(n) = nodes.get_mut(f.from)
+        {
+            n.noted = true;
+        }
     }
     Graph {
         lanes,
@@ -193,6 +217,7 @@ fn build_nodes(sop: &Sop, lane_of: &[usize]) -> Vec<Node> {
         lane: first_lane,
         slot: 0,
         performers: Vec::new(),
+        noted: false,
     }];
     for (i, s) in sop.steps.iter().enumerate() {
         let kind = if s.symbol == Some(Symbol::Decision) {
@@ -212,6 +237,7 @@ fn build_nodes(sop: &Sop, lane_of: &[usize]) -> Vec<Node> {
             } else {
                 Vec::new()
             },
+            noted: false,
         });
     }
     let last_lane = lane_of.last().copied().unwrap_or(first_lane);
@@ -223,6 +249,7 @@ fn build_nodes(sop: &Sop, lane_of: &[usize]) -> Vec<Node> {
         lane: last_lane,
         slot: sop.steps.len() as i64 + 1,
         performers: Vec::new(),
+        noted: false,
     });
     nodes
 }
@@ -292,28 +319,106 @@ fn wrapped_lines(text: &str, per_line: usize) -> i64 {
     lines
 }
 
+/// The narrowest of `widths` in which `text` wraps within [`TARGET_LINES`] lines, with
+/// its line count there, else the widest; a width holds `chars` characters per line at
+/// `base` pixels and proportionally more when wider.
+fn fit(text: &str, widths: &[i64], base: i64, chars: usize) -> (i64, i64) {
+    let mut best = (base, wrapped_lines(text, chars));
+    for &w in widths {
+        let per_line = usize::try_from(chars as i64 * w / base.max(1))
+            .unwrap_or(chars)
+            .max(1);
+        best = (w, wrapped_lines(text, per_line));
+        if best.1 <= TARGET_LINES {
+            break;
+        }
+    }
+    best
+}
+
 /// Width and height of a node's shape.
 fn size(n: &Node) -> (i64, i64) {
     match n.kind {
         Kind::Start | Kind::End => (36, 36),
         Kind::Gateway => (50, 50),
-        Kind::Task => (
-            TASK_W,
-            (wrapped_lines(&n.name, TASK_CHARS) * LINE_PX + 20).max(TASK_MIN_H),
-        ),
+        Kind::Task => {
+            let (w, lines) = fit(&n.name, &TASK_WIDTHS, TASK_W, TASK_CHARS);
+            (w, (lines * LINE_PX + 20).max(TASK_MIN_H))
+        }
     }
 }
 
-/// Height of a node's external label (gateways and events; 0 for tasks).
-fn label_height(n: &Node) -> i64 {
+/// Width and height of a node's external label (gateways and events; none for tasks).
+fn label_size(n: &Node) -> (i64, i64) {
     match n.kind {
-        Kind::Task => 0,
-        _ => wrapped_lines(&n.name, LABEL_CHARS) * LINE_PX,
+        Kind::Task => (0, 0),
+        _ => {
+            let (w, lines) = fit(&n.name, &LABEL_WIDTHS, LABEL_W, LABEL_CHARS);
+            (w, lines * LINE_PX)
+        }
     }
 }
 
-/// Top of an assumption note below its lane's top edge (pixels).
-const NOTE_TOP: i64 = 4;
+/// Height of a node's external label (0 for tasks).
+fn label_height(n: &Node) -> i64 {
+    label_size(n).1
+}
+
+/// Left edge of a node's external label relative to its centre: centred, except a noted
+/// gateway's name, written right of the association that rises from its top corner.
+fn label_dx(n: &Node, label_w: i64) -> i64 {
+    if n.noted {
+        NOTE_LINK_CLEAR
+    } else {
+        -label_w / 2
+    }
+}
+
+/// How far a node's drawing (its shape, external label and assumption note) reaches
+/// left and right of its centre line.
+fn extents(n: &Node) -> (i64, i64) {
+    let (w, _) = size(n);
+    let (mut left, mut right) = (w / 2, w - w / 2);
+    let (lw, _) = label_size(n);
+    if lw > 0 {
+        let dx = label_dx(n, lw);
+        left = left.max(-dx);
+        right = right.max(dx + lw);
+    }
+    if n.noted {
+        left = left.max(NOTE_LINK_CLEAR);
+        right = right.max(NOTE_W - NOTE_LINK_CLEAR);
+    }
+    if n.kind == Kind::Gateway {
+        right = right.max(GATEWAY_RIGHT);
+    }
+    (left, right)
+}
+
+/// The centre line of every slot: each node's extents ([`extents`]) kept
+/// [`SLOT_GAP`] apart, from the lane's left margin; with the lanes' width.
+fn slot_centres(g: &Graph) -> (Vec<i64>, i64) {
+    let slots = g.nodes.iter().map(|n| n.slot).max().unwrap_or(0) + 1;
+    let mut ext = vec![(0i64, 0i64); usize::try_from(slots).unwrap_or(0)];
+    for n in &g.nodes {
+        if let Some(e) = usize::try_from(n.slot).ok().and_then(|s| ext.get_mut(s)) {
+            let (l, r) = extents(n);
+            *e = (e.0.max(l), e.1.max(r));
+        }
+    }
+    let mut xs = Vec::with_capacity(ext.len());
+    let mut right_edge = LANE_X + SLOT_X0 - SLOT_GAP;
+    for (l, r) in ext {
+        let cx = right_edge + SLOT_GAP + l;
+        xs.push(cx);
+        right_edge = cx + r;
+    }
+    (xs, right_edge + SLOT_X0 - LANE_X)
+}
+
+/// Top of an assumption note below its lane's top edge (pixels): below the
+/// over-the-top routes, which therefore never cross it.
+const NOTE_TOP: i64 = ROUTE_BAND;
 /// Gap kept between two boxes stacked in a lane's top band: a note and the gateway name
 /// below it, or a gateway name and its gateway (pixels).
 const BAND_GAP: i64 = 6;
@@ -324,6 +429,9 @@ const ROUTE_BAND: i64 = 40;
 /// The vertical layout of the lanes: each lane's top edge and height, and its top band
 /// (the distance from the lane's top edge to its row of tasks).
 struct LaneFrame {
+    /// The centre line of each slot, and the width of the lanes.
+    xs: Vec<i64>,
+    width: i64,
     tops: Vec<i64>,
     heights: Vec<i64>,
     bands: Vec<i64>,
@@ -341,6 +449,14 @@ impl LaneFrame {
 
     fn band(&self, lane: usize) -> i64 {
         self.bands.get(lane).copied().unwrap_or(LANE_TOP)
+    }
+
+    fn centre(&self, slot: i64) -> i64 {
+        usize::try_from(slot)
+            .ok()
+            .and_then(|s| self.xs.get(s))
+            .copied()
+            .unwrap_or(LANE_X)
     }
 }
 
@@ -406,7 +522,10 @@ fn place(g: &Graph) -> LaneFrame {
         tops.push(y);
         y += h;
     }
+    let (xs, width) = slot_centres(g);
     LaneFrame {
+        xs,
+        width,
         tops,
         heights,
         bands,
@@ -418,7 +537,7 @@ fn place(g: &Graph) -> LaneFrame {
 /// top band, gateways and events centred on the line through the least-high tasks.
 fn bounds(n: &Node, frame: &LaneFrame) -> (i64, i64, i64, i64) {
     let (w, h) = size(n);
-    let cx = LANE_X + SLOT_X0 + n.slot * PITCH + TASK_W / 2;
+    let cx = frame.centre(n.slot);
     let y = frame.top(n.lane) + frame.band(n.lane) + row_offset(n);
     (cx - w / 2, y, w, h)
 }
@@ -643,19 +762,39 @@ fn route(g: &Graph, f: &Flow, frame: &LaneFrame, track: i64) -> Vec<(i64, i64)> 
     } else if b.slot > a.slot {
         // Forward over nodes: up into the top band of the upper lane, across, down.
         let y = lane_top(lo) + 12 + track * TRACK_STEP;
+        let (ex, ey) = entry(b, (bx, by, bw, bh), false);
         pts.push((ax + aw / 2, ay));
         pts.push((ax + aw / 2, y));
-        pts.push((bx + bw / 2, y));
-        pts.push((bx + bw / 2, by));
+        pts.push((ex, y));
+        pts.push((ex, ey));
     } else {
         // Back flow: down into the bottom band of the lower lane, across, up.
         let y = lane_bottom(hi) - 12 - track * TRACK_STEP;
+        let (ex, ey) = entry(b, (bx, by, bw, bh), true);
         pts.push((ax + aw / 2, ay + ah));
         pts.push((ax + aw / 2, y));
-        pts.push((bx + bw / 2, y));
-        pts.push((bx + bw / 2, by + bh));
+        pts.push((ex, y));
+        pts.push((ex, ey));
     }
     pts
+}
+
+/// Horizontal shift of a flow's entry into a node's top or bottom, left of the centre
+/// line where the node's own over-the-top or back flow leaves (pixels): the two never
+/// run along one line. On a gateway the entry lies on the diamond's edge.
+const ENTRY_SHIFT: i64 = 20;
+const GATEWAY_ENTRY_SHIFT: i64 = 12;
+
+/// Where a flow coming from above (`from_below` false) or from below enters the node
+/// with bounds `(x, y, w, h)`: beside the centre of its top or bottom edge.
+fn entry(n: &Node, (x, y, w, h): (i64, i64, i64, i64), from_below: bool) -> Point {
+    let cx = x + w / 2;
+    match (n.kind, from_below) {
+        (Kind::Gateway, false) => (cx - GATEWAY_ENTRY_SHIFT, y + GATEWAY_ENTRY_SHIFT),
+        (Kind::Gateway, true) => (cx - GATEWAY_ENTRY_SHIFT, y + h - GATEWAY_ENTRY_SHIFT),
+        (_, false) => (cx - ENTRY_SHIFT.min(w / 4), y),
+        (_, true) => (cx - ENTRY_SHIFT.min(w / 4), y + h),
+    }
 }
 
 fn write_di(x: &mut String, g: &Graph, frame: &LaneFrame) {
@@ -663,7 +802,7 @@ fn write_di(x: &mut String, g: &Graph, frame: &LaneFrame) {
         x,
         "  <bpmndi:BPMNDiagram id=\"BPMNDiagram_1\">\n    <bpmndi:BPMNPlane id=\"BPMNPlane_1\" bpmnElement=\"Collaboration_1\">"
     );
-    write_pool_shapes(x, g, frame);
+    write_pool_shapes(x, frame);
     write_node_shapes(x, g, frame);
     write_flow_edges(x, g, frame);
     write_annotation_shapes(x, g, frame);
@@ -671,10 +810,9 @@ fn write_di(x: &mut String, g: &Graph, frame: &LaneFrame) {
 }
 
 /// The shapes of the pool and of its lanes, as wide as the slots need.
-fn write_pool_shapes(x: &mut String, g: &Graph, frame: &LaneFrame) {
+fn write_pool_shapes(x: &mut String, frame: &LaneFrame) {
     let total = frame.total;
-    let slots = g.nodes.iter().map(|n| n.slot).max().unwrap_or(0) + 1;
-    let width = SLOT_X0 + slots * PITCH + 20;
+    let width = frame.width;
     let _ = writeln!(
         x,
         "      <bpmndi:BPMNShape id=\"Participant_1_di\" bpmnElement=\"Participant_1\" isHorizontal=\"true\"><dc:Bounds x=\"{POOL_X}\" y=\"0\" width=\"{}\" height=\"{total}\"/></bpmndi:BPMNShape>",
@@ -688,6 +826,27 @@ fn write_pool_shapes(x: &mut String, g: &Graph, frame: &LaneFrame) {
             n = li + 1
         );
     }
+}
+
+/// The box of a node's external label (gateway names above the gateway, event names
+/// below the event); `None` for tasks.
+fn label_rect(n: &Node, frame: &LaneFrame) -> Option<Rect> {
+    let (lw, lh) = label_size(n);
+    if lh == 0 {
+        return None;
+    }
+    let (bx, by, w, h) = bounds(n, frame);
+    let y = if n.kind == Kind::Gateway {
+        by - lh - BAND_GAP
+    } else {
+        by + h + 6
+    };
+    Some(Rect {
+        x: bx + w / 2 + label_dx(n, lw),
+        y,
+        w: lw,
+        h: lh,
+    })
 }
 
 /// The shape of every flow node, with the bounds of its label when it has one.
@@ -704,31 +863,31 @@ fn write_node_shapes(x: &mut String, g: &Graph, frame: &LaneFrame) {
             "      <bpmndi:BPMNShape id=\"{id}_di\" bpmnElement=\"{id}\"{marker}><dc:Bounds x=\"{bx}\" y=\"{by}\" width=\"{w}\" height=\"{h}\"/>",
             id = n.id
         );
-        let lh = label_height(n);
-        if lh > 0 {
-            let ly = if n.kind == Kind::Gateway {
-                by - lh - BAND_GAP
-            } else {
-                by + h + 6
-            };
-            let _ = write!(
-                x,
-                "<bpmndi:BPMNLabel><dc:Bounds x=\"{}\" y=\"{ly}\" width=\"{LABEL_W}\" height=\"{lh}\"/></bpmndi:BPMNLabel>",
-                bx + w / 2 - LABEL_W / 2,
-            );
+        if let Some(r) = label_rect(n, frame) {
+            write_label_bounds(x, r);
         }
         let _ = writeln!(x, "</bpmndi:BPMNShape>");
     }
 }
 
-/// The edge of every sequence flow, routed on its own track when routes run parallel
-/// in one band, with the flow's name beside its first segment.
-fn write_flow_edges(x: &mut String, g: &Graph, frame: &LaneFrame) {
-    // Parallel routes in one band get their own track.
+/// A `BPMNLabel` with the bounds `r`.
+fn write_label_bounds(x: &mut String, r: Rect) {
+    let _ = write!(
+        x,
+        "<bpmndi:BPMNLabel><dc:Bounds x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/></bpmndi:BPMNLabel>",
+        r.x, r.y, r.w, r.h
+    );
+}
+
+/// The waypoints of every flow, in flow order: parallel routes in one band get their
+/// own track.
+fn flow_routes(g: &Graph, frame: &LaneFrame) -> Vec<Vec<Point>> {
     let mut top_tracks: std::collections::HashMap<usize, i64> = std::collections::HashMap::new();
     let mut bottom_tracks: std::collections::HashMap<usize, i64> = std::collections::HashMap::new();
+    let mut routes = Vec::with_capacity(g.flows.len());
     for f in &g.flows {
         let (Some(a), Some(b)) = (g.nodes.get(f.from), g.nodes.get(f.to)) else {
+            routes.push(Vec::new());
             continue;
         };
         let track = if b.slot > a.slot {
@@ -740,69 +899,110 @@ fn write_flow_edges(x: &mut String, g: &Graph, frame: &LaneFrame) {
             *t += 1;
             *t - 1
         } % 4;
-        let pts = route(g, f, frame, track);
-        let _ = write!(
-            x,
-            "      <bpmndi:BPMNEdge id=\"{id}_di\" bpmnElement=\"{id}\">",
-            id = f.id
-        );
-        for (px, py) in &pts {
-            let _ = write!(x, "<di:waypoint x=\"{px}\" y=\"{py}\"/>");
-        }
-        if let (Some(name), Some(&first), Some(&second)) = (f.name, pts.first(), pts.get(1)) {
-            write_flow_label(x, name, first, second);
-        }
-        let _ = writeln!(x, "</bpmndi:BPMNEdge>");
+        routes.push(route(g, f, frame, track));
     }
+    routes
+}
+
+/// Everything a flow's name must keep clear of: node shapes and labels, assumption
+/// notes with their associations, and every flow's line.
+fn obstacles(g: &Graph, frame: &LaneFrame, routes: &[Vec<Point>]) -> Obstacles {
+    let mut o = Obstacles::default();
+    for n in &g.nodes {
+        let (x, y, w, h) = bounds(n, frame);
+        o.boxes.push(Rect { x, y, w, h });
+        o.boxes.extend(label_rect(n, frame));
+    }
+    for (note, link) in notes(g, frame).into_iter().map(|(_, r, l)| (r, l)) {
+        o.boxes.push(note);
+        o.lines.push((usize::MAX, link));
+    }
+    for (k, pts) in routes.iter().enumerate() {
+        o.lines
+            .extend(geom::segments(pts).into_iter().map(|s| (k, s)));
+    }
+    o
 }
 
 /// Width of the box of a flow's name (a decision's answer), px.
 const FLOW_LABEL_W: i64 = 34;
 /// Height of the box of a flow's name, px.
 const FLOW_LABEL_H: i64 = 14;
-/// Gap between a flow's line and the box of its name, px.
-const FLOW_LABEL_GAP: i64 = 4;
 
-/// The bounds of a flow name beside the first segment `first`–`second`.
-fn write_flow_label(x: &mut String, name: &str, first: (i64, i64), second: (i64, i64)) {
-    let ((px, py), (_, qy)) = (first, second);
-    // Beside the first segment: above ("Ya") or below (other names) a
-    // horizontal one, to the right ("Ya") or left (other names) of a vertical
-    // one, so two exits of one side stay apart.
-    let (w, gap, h) = (FLOW_LABEL_W, FLOW_LABEL_GAP, FLOW_LABEL_H);
-    let (lx, ly) = if py == qy && name == "Ya" {
-        (px + gap, py - h - gap)
-    } else if py == qy {
-        // Below the line: a second exit on the same side (or to the same
-        // target) keeps its name clear of the "Ya" above.
-        (px + gap, py + gap)
-    } else if name == "Ya" {
-        (px + gap, (py + qy) / 2 - h / 2)
-    } else {
-        (px - w - gap, (py + qy) / 2 - h / 2)
-    };
-    let _ = write!(
-        x,
-        "<bpmndi:BPMNLabel><dc:Bounds x=\"{lx}\" y=\"{ly}\" width=\"{w}\" height=\"{h}\"/></bpmndi:BPMNLabel>"
-    );
+/// The box of every named flow's name ([`geom::place_label`]), in flow order: "Ya"
+/// prefers above / right of its line, other names below / left; each name placed keeps
+/// the later ones off it.
+fn flow_labels(g: &Graph, frame: &LaneFrame, routes: &[Vec<Point>]) -> Vec<Option<Rect>> {
+    let mut o = obstacles(g, frame, routes);
+    let mut out = Vec::with_capacity(g.flows.len());
+    for (k, f) in g.flows.iter().enumerate() {
+        let (Some(name), Some(pts)) = (f.name, routes.get(k)) else {
+            out.push(None);
+            continue;
+        };
+        let side = if name == "Ya" {
+            Side::First
+        } else {
+            Side::Second
+        };
+        let r = geom::place_label(pts, (FLOW_LABEL_W, FLOW_LABEL_H), side, k, &o);
+        o.boxes.push(r);
+        out.push(Some(r));
+    }
+    out
 }
 
-/// The shapes of the assumption notes above their source node, with their association
-/// edges.
-fn write_annotation_shapes(x: &mut String, g: &Graph, frame: &LaneFrame) {
+/// The edge of every sequence flow, with the box of its name where it has one.
+fn write_flow_edges(x: &mut String, g: &Graph, frame: &LaneFrame) {
+    let routes = flow_routes(g, frame);
+    let labels = flow_labels(g, frame, &routes);
+    for (k, f) in g.flows.iter().enumerate() {
+        let _ = write!(
+            x,
+            "      <bpmndi:BPMNEdge id=\"{id}_di\" bpmnElement=\"{id}\">",
+            id = f.id
+        );
+        for (px, py) in routes.get(k).map(Vec::as_slice).unwrap_or_default() {
+            let _ = write!(x, "<di:waypoint x=\"{px}\" y=\"{py}\"/>");
+        }
+        if let Some(Some(r)) = labels.get(k) {
+            write_label_bounds(x, *r);
+        }
+        let _ = writeln!(x, "</bpmndi:BPMNEdge>");
+    }
+}
+
+/// Every assumption note: the index of its flow, its box (in the lane's top band,
+/// below the over-the-top routes, its left edge just left of the source's centre line)
+/// and its association, straight up from the source's top corner to the note's bottom,
+/// left of the source's name ([`label_dx`]).
+fn notes(g: &Graph, frame: &LaneFrame) -> Vec<(usize, Rect, Segment)> {
+    let mut out = Vec::new();
     for (k, f) in g.flows.iter().enumerate() {
         let (Some(text), Some(a)) = (&f.assumption, g.nodes.get(f.from)) else {
             continue;
         };
         let (ax, ay, aw, _) = bounds(a, frame);
-        let (nx, ny) = (ax + aw / 2 - 10, frame.top(a.lane) + NOTE_TOP);
-        let nh = note_height(text);
+        let cx = ax + aw / 2;
+        let r = Rect {
+            x: cx - NOTE_LINK_CLEAR,
+            y: frame.top(a.lane) + NOTE_TOP,
+            w: NOTE_W,
+            h: note_height(text),
+        };
+        out.push((k, r, ((cx, ay), (cx, r.y + r.h))));
+    }
+    out
+}
+
+/// The shapes of the assumption notes above their source node, with their association
+/// edges.
+fn write_annotation_shapes(x: &mut String, g: &Graph, frame: &LaneFrame) {
+    for (k, r, ((sx, sy), (tx, ty))) in notes(g, frame) {
         let _ = writeln!(
             x,
-            "      <bpmndi:BPMNShape id=\"Annotation_{k}_di\" bpmnElement=\"Annotation_{k}\"><dc:Bounds x=\"{nx}\" y=\"{ny}\" width=\"{NOTE_W}\" height=\"{nh}\"/></bpmndi:BPMNShape>\n      <bpmndi:BPMNEdge id=\"Association_{k}_di\" bpmnElement=\"Association_{k}\"><di:waypoint x=\"{}\" y=\"{ay}\"/><di:waypoint x=\"{}\" y=\"{}\"/></bpmndi:BPMNEdge>",
-            ax + aw / 2,
-            nx + 10,
-            ny + nh
+            "      <bpmndi:BPMNShape id=\"Annotation_{k}_di\" bpmnElement=\"Annotation_{k}\"><dc:Bounds x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/></bpmndi:BPMNShape>\n      <bpmndi:BPMNEdge id=\"Association_{k}_di\" bpmnElement=\"Association_{k}\"><di:waypoint x=\"{sx}\" y=\"{sy}\"/><di:waypoint x=\"{tx}\" y=\"{ty}\"/></bpmndi:BPMNEdge>",
+            r.x, r.y, r.w, r.h
         );
     }
 }

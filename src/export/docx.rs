@@ -616,10 +616,14 @@ impl Paging {
             room: vec![offpage::MarkRoom::default(); base.len()],
         };
         for _ in 0..PAGING_ROUNDS {
+            // No row stands taller than a page's room: an estimate beyond it (a long
+            // text in a narrow column) would push its table part past a blank page.
             p.heights = base
                 .iter()
                 .zip(&p.room)
-                .map(|(h, r)| h + (r.above + r.below + EMU_PER_TWIP - 1) / EMU_PER_TWIP)
+                .map(|(h, r)| {
+                    (h + (r.above + r.below + EMU_PER_TWIP - 1) / EMU_PER_TWIP).min(first)
+                })
                 .collect();
             p.pages = offpage::paginate(&p.heights, first, next);
             let (_, bands) = p.rows();
@@ -1035,5 +1039,37 @@ mod tests {
         let long = identity_rows(&sop);
         let f = identity_font(&long, usable, value_w);
         assert!(f < IDENTITY_FONTS[0], "font {f}");
+    }
+
+    #[test]
+    fn a_row_estimated_taller_than_a_page_is_held_to_the_page() {
+        use crate::sop::record::{Step, Symbol};
+        // Six actor columns; step 2's activity runs to ~2000
+        // characters (twice a scanned provincial SOP's longest), step 3's to ~300.
+        let actors: Vec<String> = (1..=6).map(|k| format!("Pelaksana Bidang {k}")).collect();
+        let words = "Menerima dan memeriksa kelengkapan dan kejelasan permohonan data ";
+        let step = |no: u32, repeat: usize| Step {
+            no,
+            activity: words.repeat(repeat),
+            actors: vec![actors[no as usize % 6].clone()],
+            symbol: Some(Symbol::Process),
+            next: vec![no + 1],
+            ..Default::default()
+        };
+        let sop = Sop {
+            actors: actors.clone(),
+            steps: vec![step(1, 2), step(2, 30), step(3, 5)],
+            ..Default::default()
+        };
+        let widths = column_widths(&sop.actors);
+        let raw = row_heights(&sop, &widths);
+        let room = PAGE_H - 2 * MARGIN - PAGE_SAFETY;
+        assert!(raw[1] > room, "the estimate {} is not over a page", raw[1]);
+        let p = Paging::of(&sop, &widths);
+        // The long row has a page of its own and fits it below the header.
+        assert_eq!(p.pages, vec![0, 1, 2]);
+        for (i, h) in p.heights.iter().enumerate() {
+            assert!(p.head + h <= room, "row {i}: {} + {h} > {room}", p.head);
+        }
     }
 }

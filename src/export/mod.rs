@@ -7,6 +7,7 @@
 //! writer shares (identity rows, Indonesian dates, the flowchart plan) is in [`layout`].
 
 pub mod bpmn;
+pub mod bpmn_geom;
 pub mod docx;
 pub mod index;
 pub mod layout;
