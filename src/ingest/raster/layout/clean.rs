@@ -161,9 +161,67 @@ pub fn text_height(ink: &Ink) -> f32 {
 }
 
 /// The picture scaled by `factor` (smooth, so binarising it afterwards gives clean
-/// strokes).
+/// strokes). A factor of 2 (the usual one) takes the integer path of [`double`]; any other
+/// the general resampler.
 pub fn upscale(gray: &GrayImage, factor: f32) -> GrayImage {
+    if factor == 2.0 {
+        return double(gray);
+    }
     let w = (gray.width() as f32 * factor).round().max(1.0) as u32;
     let h = (gray.height() as f32 * factor).round().max(1.0) as u32;
     image::imageops::resize(gray, w, h, image::imageops::FilterType::Triangle)
+}
+
+/// The picture at twice its size, interpolated bilinearly as the triangle resampler
+/// does (each new pixel 3/4 of its nearest source pixel and 1/4 of the next one along
+/// each axis, edges repeated), in integers and one pass: the general resampler spent a
+/// third of a scanned page's own time here.
+pub fn double(gray: &GrayImage) -> GrayImage {
+    let (w, h) = gray.dimensions();
+    let src = gray.as_raw();
+    let w_us = w as usize;
+    // Row `y`'s source pixel at column `x`, clamped to the picture.
+    let at = |x: i64, y: i64| -> u32 {
+        let x = x.clamp(0, i64::from(w) - 1) as usize;
+        let y = y.clamp(0, i64::from(h) - 1) as usize;
+        src.get(y * w_us + x).copied().map_or(255, u32::from)
+    };
+    // Output pixel 2i + a lies at source i - 1/4 (a = 0) or i + 1/4 (a = 1).
+    let neighbour = |o: u32| -> (i64, i64) {
+        let i = i64::from(o / 2);
+        (i, if o.is_multiple_of(2) { i - 1 } else { i + 1 })
+    };
+    GrayImage::from_fn(w * 2, h * 2, |ox, oy| {
+        let (x, xn) = neighbour(ox);
+        let (y, yn) = neighbour(oy);
+        let v = 9 * at(x, y) + 3 * at(xn, y) + 3 * at(x, yn) + at(xn, yn);
+        Luma([((v + 8) / 16).min(255) as u8])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doubling_matches_the_triangle_resampler_within_one_level() {
+        // A picture with a stroke, a gradient and edges.
+        let src = GrayImage::from_fn(37, 23, |x, y| {
+            Luma([if (10..14).contains(&x) {
+                0
+            } else {
+                ((x * 7 + y * 11) % 256) as u8
+            }])
+        });
+        let fast = double(&src);
+        let slow = image::imageops::resize(&src, 74, 46, image::imageops::FilterType::Triangle);
+        assert_eq!(fast.dimensions(), slow.dimensions());
+        let worst = fast
+            .pixels()
+            .zip(slow.pixels())
+            .map(|(a, b)| (i32::from(a.0[0]) - i32::from(b.0[0])).abs())
+            .max()
+            .unwrap_or(0);
+        assert!(worst <= 1, "largest difference {worst}");
+    }
 }
