@@ -11,9 +11,10 @@
 //! the process start is small against the recognition itself, and the default build
 //! stays cargo-only (no libtesseract headers needed to compile).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use image::GrayImage;
@@ -216,55 +217,26 @@ impl Engine {
         Engine::detect_with(OcrRules::default())
     }
 
-    /// Finds the engine and checks it has the languages `rules` ask for.
+    /// Finds the engine and checks it has the languages `rules` ask for. The engine's
+    /// version and language list are asked once per program and process (two process
+    /// starts saved on every later file).
     pub fn detect_with(rules: OcrRules) -> Result<Engine, OcrError> {
         let program = std::env::var_os(ENGINE_ENV)
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("tesseract"));
-        let version = Command::new(&program)
-            .arg("--version")
-            .stdin(Stdio::null())
-            .output()
-            .map_err(|e| OcrError::Missing {
-                cause: format!("{}: {e}", program.display()),
-            })?;
-        if !version.status.success() {
-            return Err(OcrError::Missing {
-                cause: format!("{} --version failed", program.display()),
-            });
-        }
-        let text = String::from_utf8_lossy(&version.stdout).to_string()
-            + &String::from_utf8_lossy(&version.stderr);
-        let version = text
-            .lines()
-            .next()
-            .unwrap_or("tesseract")
-            .trim()
-            .to_string();
-        let listed = Command::new(&program)
-            .arg("--list-langs")
-            .stdin(Stdio::null())
-            .output()
-            .map_err(|e| OcrError::Missing {
-                cause: format!("{} --list-langs: {e}", program.display()),
-            })?;
-        let have: Vec<String> = String::from_utf8_lossy(&listed.stdout)
-            .lines()
-            .skip(1)
-            .map(|l| l.trim().to_string())
-            .collect();
+        let probe = cached_probe(&program)?;
         let langs: Vec<String> = rules
             .languages
             .split('+')
             .map(|l| l.trim().to_string())
             .filter(|l| !l.is_empty())
             .collect();
-        if let Some(lang) = langs.iter().find(|l| !have.contains(l)) {
+        if let Some(lang) = langs.iter().find(|l| !probe.langs.contains(l)) {
             return Err(OcrError::MissingLanguage { lang: lang.clone() });
         }
         Ok(Engine {
             program,
-            version,
+            version: probe.version,
             langs,
             rules,
         })
@@ -393,6 +365,68 @@ impl Engine {
         }
         Ok(tsv)
     }
+}
+
+/// What asking an engine program about itself gave: its version line and the language
+/// models it has.
+#[derive(Clone, Debug)]
+struct Probe {
+    version: String,
+    langs: Vec<String>,
+}
+
+/// The probes of the engine programs asked so far in this process (successful ones:
+/// a missing engine is asked again, so installing it mid-run is seen).
+static PROBES: OnceLock<Mutex<HashMap<PathBuf, Probe>>> = OnceLock::new();
+
+/// `program`'s probe, asked once per process.
+fn cached_probe(program: &Path) -> Result<Probe, OcrError> {
+    let cache = PROBES.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(p) = cache.lock().ok().and_then(|c| c.get(program).cloned()) {
+        return Ok(p);
+    }
+    let probe = probe(program)?;
+    if let Ok(mut c) = cache.lock() {
+        c.insert(program.to_path_buf(), probe.clone());
+    }
+    Ok(probe)
+}
+
+/// Asks `program` for its version (`--version`) and language models (`--list-langs`).
+fn probe(program: &Path) -> Result<Probe, OcrError> {
+    let version = Command::new(program)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| OcrError::Missing {
+            cause: format!("{}: {e}", program.display()),
+        })?;
+    if !version.status.success() {
+        return Err(OcrError::Missing {
+            cause: format!("{} --version failed", program.display()),
+        });
+    }
+    let text = String::from_utf8_lossy(&version.stdout).to_string()
+        + &String::from_utf8_lossy(&version.stderr);
+    let version = text
+        .lines()
+        .next()
+        .unwrap_or("tesseract")
+        .trim()
+        .to_string();
+    let listed = Command::new(program)
+        .arg("--list-langs")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| OcrError::Missing {
+            cause: format!("{} --list-langs: {e}", program.display()),
+        })?;
+    let langs: Vec<String> = String::from_utf8_lossy(&listed.stdout)
+        .lines()
+        .skip(1)
+        .map(|l| l.trim().to_string())
+        .collect();
+    Ok(Probe { version, langs })
 }
 
 /// Environment variable naming a folder where each engine call's crops and list file

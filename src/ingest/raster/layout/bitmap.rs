@@ -90,14 +90,23 @@ impl Ink {
     /// The part of the mask inside `r` (clipped to the picture), as a new mask.
     pub fn crop(&self, r: PxRect) -> Ink {
         let r = clip(r, self.w, self.h);
-        let mut out = Ink::new(r.w, r.h);
-        for y in 0..r.h {
-            for x in 0..r.w {
-                let v = self.get(i64::from(r.x + x), i64::from(r.y + y));
-                out.set(i64::from(x), i64::from(y), v);
-            }
+        let (x0, x1) = (r.x as usize, (r.x + r.w) as usize);
+        let mut data = Vec::with_capacity(r.w as usize * r.h as usize);
+        for row in self
+            .data
+            .chunks_exact(self.w.max(1) as usize)
+            .skip(r.y as usize)
+            .take(r.h as usize)
+        {
+            data.extend(row.get(x0..x1).unwrap_or_default());
         }
-        out
+        // A picture of no width has no rows to copy: the crop is all paper.
+        data.resize(r.w as usize * r.h as usize, false);
+        Ink {
+            w: r.w,
+            h: r.h,
+            data,
+        }
     }
 }
 
@@ -163,11 +172,13 @@ pub fn components(mask: &Ink, value: bool, conn: Connectivity) -> (Vec<Component
     // by the pixel count while numbering labels from 1, so a picture where every pixel is
     // its own component (a dithered scan, a 1-pixel crop) overruns it. With the padding
     // there are always fewer labels than pixels; the column itself is never labelled.
-    let img = GrayImage::from_fn(mask.w.saturating_add(1), mask.h, |x, y| {
-        Luma([u8::from(
-            x < mask.w && mask.get(i64::from(x), i64::from(y)) == value,
-        )])
-    });
+    let mut raw: Vec<u8> = Vec::with_capacity((mask.w as usize + 1) * mask.h as usize);
+    for row in mask.data.chunks_exact(mask.w.max(1) as usize) {
+        raw.extend(row.iter().map(|&p| u8::from(p == value)));
+        raw.push(0);
+    }
+    let (pw, ph) = (mask.w.saturating_add(1), mask.h);
+    let img = GrayImage::from_raw(pw, ph, raw).unwrap_or_else(|| GrayImage::new(pw, ph));
     let labels = connected_components(&img, conn, Luma([0u8]));
     let mut boxes: Vec<Option<Extent>> = Vec::new();
     for (x, y, l) in labels.enumerate_pixels() {

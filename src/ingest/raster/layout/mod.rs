@@ -5,6 +5,7 @@
 pub mod bitmap;
 pub mod clean;
 pub mod grid;
+mod scaled;
 pub mod segments;
 pub mod shapes;
 pub mod text;
@@ -50,11 +51,22 @@ pub fn analyse(picture: &image::RgbImage) -> RasterLayout {
 }
 
 /// Finds the tables, cells and shapes of `picture`.
+///
+/// Stages: clean (gray, squiggles out, deskew) and measure the letters; find strokes,
+/// grids, symbols and text boxes on the picture at its own size; then make the picture
+/// the engine reads (enlarged when its letters are small) and bring every box to it.
 pub fn analyse_with(picture: &image::RgbImage, cfg: &LayoutConfig) -> RasterLayout {
-    let (ink, gray, thr, scale, skew) = cleaned(picture, cfg);
-    let th = match clean::text_height(&ink) {
-        h if h > 0.0 => h,
-        _ => FALLBACK_TEXT_PX,
+    let Cleaned {
+        ink,
+        gray,
+        thr,
+        skew,
+    } = cleaned(picture, cfg);
+    let measured = clean::text_height(&ink);
+    let th = if measured > 0.0 {
+        measured
+    } else {
+        FALLBACK_TEXT_PX
     };
     let strokes = segments::strokes(
         &ink,
@@ -65,31 +77,68 @@ pub fn analyse_with(picture: &image::RgbImage, cfg: &LayoutConfig) -> RasterLayo
     let tol = (th * MEET_TOL).max(3.0);
     let strokes = segments::join_collinear(strokes, tol, (th * STROKE_GAP * 2.0) as u32);
     let grids = grid::find(&strokes, ink.w, ink.h, tol);
-    let mut rest = ink.clone();
-    let mut reading = clean::binarised(&gray, clean::reading_threshold(&gray, thr));
+    let mut rest = ink;
     for line in grids.iter().flat_map(|g| &g.lines) {
         rest.clear_rect(grow(line.rect(), 1));
-        paint_paper(&mut reading, grow(line.rect(), LINE_HALO));
     }
     let mut shapes = Vec::new();
     for g in &grids {
         shapes.extend(shapes::find(&rest, g, &strokes, th));
     }
     let text_ink = text::text_ink(&rest, &shapes, th);
+    let lines: Vec<PxRect> = grids
+        .iter()
+        .flat_map(|g| &g.lines)
+        .map(|l| l.rect())
+        .collect();
     let mut tables: Vec<_> = grids.into_iter().map(|g| g.table).collect();
     for t in &mut tables {
         text::cell_boxes(&text_ink, t, th);
     }
     let boxes: Vec<PxRect> = tables.iter().map(|t| t.bbox).collect();
     let free_text = text::free_lines(&rest, &boxes, th);
-    RasterLayout {
-        image: reading,
+    let scale = reading_scale(measured, cfg);
+    let layout = RasterLayout {
+        image: reading_picture(&gray, thr, &lines, scale),
         scale,
         skew_degrees: skew,
         tables,
         shapes,
         free_text,
+    };
+    scaled::layout(layout, scale)
+}
+
+/// The factor the picture the engine reads is enlarged by: `cfg.upscale` when its
+/// letters (`text_px` tall, 0 when none were measured) are smaller than
+/// `cfg.small_text_px`, else 1.
+fn reading_scale(text_px: f32, cfg: &LayoutConfig) -> f32 {
+    if text_px > 0.0 && text_px < cfg.small_text_px && cfg.upscale > 1.0 {
+        cfg.upscale
+    } else {
+        1.0
     }
+}
+
+/// The picture the engine reads: `gray` enlarged by `scale` (smoothly, before it is
+/// binarised, so strokes stay clean), binarised at the reading threshold, and the table
+/// ruling lines `lines` (in `gray`'s pixels) with their halo painted as paper.
+fn reading_picture(
+    gray: &image::GrayImage,
+    thr: u8,
+    lines: &[PxRect],
+    scale: f32,
+) -> image::GrayImage {
+    let read_thr = clean::reading_threshold(gray, thr);
+    let mut reading = if scale > 1.0 {
+        clean::binarised(&clean::upscale(gray, scale), read_thr)
+    } else {
+        clean::binarised(gray, read_thr)
+    };
+    for line in lines {
+        paint_paper(&mut reading, grow(scaled::rect(*line, scale), LINE_HALO));
+    }
+    reading
 }
 
 /// The flowchart symbols of a picture holding no table grid (symbols pasted as one
@@ -120,11 +169,15 @@ fn paint_paper(gray: &mut image::GrayImage, r: PxRect) {
 
 /// What cleaning gives: the ink, the cleaned gray picture it was cut from (what the
 /// engine's picture is binarised from, at a lighter threshold that keeps a blurred
-/// scan's faint thin strokes — an i, an l), the ink threshold, the upscale factor
-/// applied and the skew undone.
-type Cleaned = (Ink, image::GrayImage, u8, f32, f32);
+/// scan's faint thin strokes — an i, an l), the ink threshold and the skew undone.
+struct Cleaned {
+    ink: Ink,
+    gray: image::GrayImage,
+    thr: u8,
+    skew: f32,
+}
 
-/// The cleaned ink of a picture and what goes with it ([`Cleaned`]).
+/// The cleaned ink of a picture at its own size and what goes with it ([`Cleaned`]).
 fn cleaned(picture: &image::RgbImage, cfg: &LayoutConfig) -> Cleaned {
     let mut gray = clean::gray_without_squiggles(picture);
     let thr = clean::threshold(&gray);
@@ -132,11 +185,10 @@ fn cleaned(picture: &image::RgbImage, cfg: &LayoutConfig) -> Cleaned {
     if clean::worth_deskewing(skew) {
         gray = clean::deskew(&gray, skew);
     }
-    let ink = Ink::from_gray(&gray, thr);
-    let th = clean::text_height(&ink);
-    if th > 0.0 && th < cfg.small_text_px && cfg.upscale > 1.0 {
-        let big = clean::upscale(&gray, cfg.upscale);
-        return (Ink::from_gray(&big, thr), big, thr, cfg.upscale, skew);
+    Cleaned {
+        ink: Ink::from_gray(&gray, thr),
+        gray,
+        thr,
+        skew,
     }
-    (ink, gray, thr, 1.0, skew)
 }
