@@ -62,6 +62,10 @@ mod tests {
     use super::*;
     use crate::ingest::raster::RasterCell;
 
+    fn r(x: u32, y: u32, w: u32, h: u32) -> PxRect {
+        PxRect { x, y, w, h }
+    }
+
     #[test]
     fn boxes_points_and_boundaries_double() {
         let cell = RasterCell {
@@ -69,90 +73,33 @@ mod tests {
             col: 1,
             row_span: 1,
             col_span: 1,
-            bbox: PxRect {
-                x: 10,
-                y: 5,
-                w: 20,
-                h: 7,
-            },
-            text_box: Some(PxRect {
-                x: 12,
-                y: 6,
-                w: 3,
-                h: 4,
-            }),
+            bbox: r(10, 5, 20, 7),
+            text_box: Some(r(12, 6, 3, 4)),
         };
         let layout = RasterLayout {
             tables: vec![RasterTable {
                 rows: 1,
                 cols: 2,
                 cells: vec![cell],
-                bbox: PxRect {
-                    x: 1,
-                    y: 2,
-                    w: 30,
-                    h: 11,
-                },
+                bbox: r(1, 2, 30, 11),
                 xs: vec![1.0, 10.0, 31.0],
                 ys: vec![2.0, 13.0],
             }],
             shapes: vec![RasterShape {
                 kind: crate::model::ShapeKind::Arrow,
-                bbox: PxRect {
-                    x: 3,
-                    y: 4,
-                    w: 1,
-                    h: 9,
-                },
+                bbox: r(3, 4, 1, 9),
                 line: Some([(3, 4), (3, 12)]),
             }],
-            free_text: vec![PxRect {
-                x: 0,
-                y: 20,
-                w: 5,
-                h: 3,
-            }],
+            free_text: vec![r(0, 20, 5, 3)],
             ..RasterLayout::default()
         };
         let big = super::layout(layout, 2.0);
         let t = &big.tables[0];
-        assert_eq!(
-            t.bbox,
-            PxRect {
-                x: 2,
-                y: 4,
-                w: 60,
-                h: 22
-            }
-        );
+        assert_eq!(t.bbox, r(2, 4, 60, 22));
         assert_eq!(t.xs, vec![2.0, 20.0, 62.0]);
-        assert_eq!(
-            t.cells[0].bbox,
-            PxRect {
-                x: 20,
-                y: 10,
-                w: 40,
-                h: 14
-            }
-        );
-        assert_eq!(
-            t.cells[0].text_box,
-            Some(PxRect {
-                x: 24,
-                y: 12,
-                w: 6,
-                h: 8
-            })
-        );
+        assert_eq!(t.cells[0].bbox, r(20, 10, 40, 14));
+        assert_eq!(t.cells[0].text_box, Some(r(24, 12, 6, 8)));
         assert_eq!(big.shapes[0].line, Some([(6, 8), (6, 24)]));
-        assert_eq!(
-            big.free_text,
-            vec![PxRect {
-                x: 0,
-                y: 40,
-                w: 10,
-                h: 6
-            }]
-        );
+        assert_eq!(big.free_text, vec![r(0, 40, 10, 6)]);
     }
 }

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The README's test command on a fresh clone, where ../shared is absent: every test that
+# needs it must skip with one line and the suite must pass (CI unset, as on a newcomer's
+# machine). The clone shares the checkout's target folder, so only sopap itself is
+# compiled again. Prints the skip lines it saw.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+clone="$work/sopap"
+mkdir -p "$clone"
+if git -C "$repo" rev-parse --git-dir >/dev/null 2>&1; then
+    # The committed tree, as `git clone` gives it (uncommitted edits left out).
+    git -C "$repo" archive HEAD | tar -x -C "$clone"
+else
+    tar -C "$repo" --exclude=./target --exclude=./fuzz/target -cf - . | tar -x -C "$clone"
+fi
+test ! -e "$work/shared" # ../shared really is absent for the clone
+log="$work/test.log"
+if ! (cd "$clone" && env -u CI CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}" \
+    cargo test --release >"$log" 2>&1); then
+    tail -n 60 "$log"
+    echo "fresh clone: cargo test --release failed without ../shared" >&2
+    exit 1
+fi
+grep -E '^test result' "$log"
+echo "fresh clone: skip lines:"
+grep -E '^skipping: ' "$log" | sort | uniq -c
