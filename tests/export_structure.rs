@@ -201,6 +201,36 @@ fn xlsx_has_identity_table_and_drawing() {
 }
 
 #[test]
+fn xlsx_procedure_table_starts_a_printed_page_under_its_title() {
+    let bytes = render(&sample(), Format::Xlsx).unwrap();
+    // The header rows repeated on every page: `'Sheet'!$R1:$R2` (1-based).
+    let wb = part(&bytes, "xl/workbook.xml");
+    let titles = wb
+        .split("_xlnm.Print_Titles")
+        .nth(1)
+        .and_then(|s| s.split("!$").nth(1))
+        .and_then(|s| s.split(':').next())
+        .and_then(|r| r.parse::<u32>().ok())
+        .expect("print titles");
+    // A manual break after row N (1-based) starts the next page at row N + 1: the row
+    // of the SOP's title, just above the header.
+    let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
+    let brk = sheet
+        .split("<rowBreaks")
+        .nth(1)
+        .and_then(|s| s.split("<brk id=\"").nth(1))
+        .and_then(|s| s.split('"').next())
+        .and_then(|n| n.parse::<u32>().ok())
+        .expect("a row break");
+    assert_eq!(
+        brk + 2,
+        titles,
+        "break after row {brk}, header at row {titles}"
+    );
+    assert!(part(&bytes, "xl/sharedStrings.xml").contains("PELAYANAN CUTI PEGAWAI"));
+}
+
+#[test]
 fn bpmn_has_lanes_events_tasks_and_gateway() {
     let x = String::from_utf8(render(&sample(), Format::Bpmn).unwrap()).unwrap();
     assert_eq!(x.matches("<bpmn:lane ").count(), 3);

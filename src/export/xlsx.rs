@@ -291,6 +291,8 @@ fn write_sop_sheet(ws: &mut Worksheet, sop: &Sop) -> Result<Geometry, XlsxError>
     let mut row = identity_block(ws, sop, &widths, &text, &bold, &mut set_h)?;
     set_h(ws, row, 20)?;
     row += 1;
+    // The procedure table starts a printed page of its own, under its title.
+    let table_page = row;
     if let Some(t) = &sop.identity.title {
         ws.merge_range(row, 0, row, last, &t.to_uppercase(), &title)?;
     }
@@ -350,6 +352,7 @@ fn write_sop_sheet(ws: &mut Worksheet, sop: &Sop) -> Result<Geometry, XlsxError>
     ws.set_paper_size(9);
     ws.set_print_fit_to_pages(1, 0);
     ws.set_margins(0.4, 0.4, 0.5, 0.5, 0.3, 0.3);
+    ws.set_page_breaks(&[table_page])?;
 
     // Placeholder shape: makes rust_xlsxwriter write the drawing part we replace.
     ws.insert_shape(0, 0, &Shape::textbox().set_width(1).set_height(1))?;
