@@ -32,20 +32,6 @@ fn rules() -> Rules {
     rules
 }
 
-fn engine_present() -> bool {
-    match Engine::detect() {
-        Ok(_) => true,
-        Err(e) => {
-            assert!(
-                std::env::var_os("SOPAP_REQUIRE_OCR").is_none(),
-                "SOPAP_REQUIRE_OCR is set but {e}"
-            );
-            eprintln!("skipping: {e}");
-            false
-        }
-    }
-}
-
 fn lines(path: &Path) -> Vec<serde_json::Value> {
     std::fs::read_to_string(path)
         .unwrap_or_default()
@@ -135,7 +121,7 @@ fn a_text_pass_keeps_the_identity_and_leaves_the_picture_for_the_ocr_pass() {
         assert!(finding.message.contains("OCR"), "{}", finding.message);
     }
 
-    if !engine_present() {
+    if !support::ocr_engine_or_skip() {
         return;
     }
     let now = process_pass(&ctx, &bytes, &rules, &Limits::default(), OcrPass::Now);
@@ -153,7 +139,7 @@ fn sigterm_during_the_ocr_pass_keeps_every_text_file_and_the_pictured_identities
     let Some(pictured) = pictured_file() else {
         return;
     };
-    if !engine_present() {
+    if !support::ocr_engine_or_skip() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

@@ -16,29 +16,13 @@ use std::process::Command;
 
 use image::{Rgb, RgbImage};
 use lopdf::{Document as PdfDoc, Object, Stream, dictionary};
-use sopap::{FileContext, Limits, Rules, Sop, internals::Engine, process_bytes};
+use sopap::{FileContext, Limits, Rules, Sop, process_bytes};
 
 /// Steps, actors and symbols a rendered page must give back (share of the text
 /// reader's).
 const FLOOR: f64 = 0.9;
 /// The page is turned by this much (a phone photo, a skewed scan).
 const TURN_DEGREES: f32 = 0.5;
-
-/// True when the engine is installed; otherwise prints one line and returns false, or
-/// panics when `SOPAP_REQUIRE_OCR` is set.
-fn engine_or_skip() -> bool {
-    match Engine::detect() {
-        Ok(_) => true,
-        Err(e) => {
-            assert!(
-                std::env::var_os("SOPAP_REQUIRE_OCR").is_none(),
-                "SOPAP_REQUIRE_OCR is set but {e}"
-            );
-            eprintln!("skipping: {e}");
-            false
-        }
-    }
-}
 
 fn tool_or_skip(program: &str) -> bool {
     let ok = Command::new(program)
@@ -236,7 +220,7 @@ fn compare(truth: &Sop, got: &[Sop]) -> (f64, f64, f64, String) {
 }
 
 fn rendered_flowchart_reads_back(fixture: &str, dpi: u32) {
-    if !(engine_or_skip() && tool_or_skip("soffice") && tool_or_skip("pdftoppm")) {
+    if !(support::ocr_engine_or_skip() && tool_or_skip("soffice") && tool_or_skip("pdftoppm")) {
         return;
     }
     let docx = Path::new(support::FIXTURES).join("docx").join(fixture);
@@ -331,7 +315,7 @@ fn without_the_engine_the_sop_keeps_its_identity_and_the_finding_names_the_engin
 #[ignore = "open in #16: steps pass (BPS 202 step 4 on page 2 not stitched), actors 0.857 < 0.9 (actor names renamed after OCR in DxYh, 0KhV); run with --ignored"]
 fn real_pictured_pages_read_their_steps_and_actors() {
     shared_or_skip!(support::REAL);
-    if !engine_or_skip() {
+    if !support::ocr_engine_or_skip() {
         return;
     }
     let expected: serde_json::Value = serde_json::from_str(

@@ -81,6 +81,19 @@ fn procedure(actors: [&str; 3], steps: &[(&str, &str, Option<usize>, &str, &str,
     table(9, rows)
 }
 
+/// A one-section document of `blocks` without shapes.
+fn doc_of(blocks: Vec<Block>) -> Document {
+    Document {
+        format: None,
+        ocr: false,
+        sections: vec![Section {
+            name: None,
+            blocks,
+            shapes: vec![],
+        }],
+    }
+}
+
 fn rules() -> Rules {
     Rules::defaults().unwrap()
 }
@@ -243,31 +256,23 @@ fn book_of_two_sops_and_a_continued_table() {
             ("2", "Menyetujui laporan", Some(2), "1 jam", "Laporan", ""),
         ],
     );
-    let doc = Document {
-        format: None,
-        ocr: false,
-        sections: vec![Section {
-            name: None,
-            blocks: vec![
-                para("PEMERINTAH KOTA TOMOHON"),
-                para("BADAN KEUANGAN"),
-                para("Nomor SOP : 900/1/2020"),
-                para("Nama SOP : Usulan Pertama"),
-                Block::Table(p1a),
-                para("USULAN PERTAMA (LANJUTAN)"),
-                Block::Table(p1b),
-                para("PEMERINTAH KOTA TOMOHON"),
-                para("BADAN KEUANGAN"),
-                para("Nomor SOP : 900/2/2020"),
-                para("Nama SOP : Laporan Kedua"),
-                para("Dasar Hukum:"),
-                para("1. Peraturan Satu;"),
-                para("2. Peraturan Dua"),
-                Block::Table(p2),
-            ],
-            shapes: vec![],
-        }],
-    };
+    let doc = doc_of(vec![
+        para("PEMERINTAH KOTA TOMOHON"),
+        para("BADAN KEUANGAN"),
+        para("Nomor SOP : 900/1/2020"),
+        para("Nama SOP : Usulan Pertama"),
+        Block::Table(p1a),
+        para("USULAN PERTAMA (LANJUTAN)"),
+        Block::Table(p1b),
+        para("PEMERINTAH KOTA TOMOHON"),
+        para("BADAN KEUANGAN"),
+        para("Nomor SOP : 900/2/2020"),
+        para("Nama SOP : Laporan Kedua"),
+        para("Dasar Hukum:"),
+        para("1. Peraturan Satu;"),
+        para("2. Peraturan Dua"),
+        Block::Table(p2),
+    ]);
     let sops = parse(&doc, &rules());
     assert_eq!(sops.len(), 2, "{sops:#?}");
     assert_eq!(sops[0].identity.number.as_deref(), Some("900/1/2020"));
@@ -364,27 +369,19 @@ fn sheets_with_identity_above_the_table_are_one_sop_each() {
 
 #[test]
 fn numbered_paragraphs_after_prosedur_are_a_narrative() {
-    let doc = Document {
-        format: None,
-        ocr: false,
-        sections: vec![Section {
-            name: None,
-            blocks: vec![
-                para("STANDAR OPERASIONAL PROSEDUR"),
-                para("USULAN KENAIKAN PANGKAT"),
-                para("Nomor SOP : 900/45/2021"),
-                para("PERINGATAN:"),
-                para("Berkas yang tidak lengkap dikembalikan"),
-                para("PROSEDUR"),
-                para("1. Berkas usulan disampaikan oleh Pegawai."),
-                para(
-                    "2. Pelaksana memverifikasi berkas, apakah berkas lengkap? Jika ya, lanjut ke langkah 3; jika tidak, kembali ke langkah 1.",
-                ),
-                para("3. Sekretaris memaraf surat pengantar."),
-            ],
-            shapes: vec![],
-        }],
-    };
+    let doc = doc_of(vec![
+        para("STANDAR OPERASIONAL PROSEDUR"),
+        para("USULAN KENAIKAN PANGKAT"),
+        para("Nomor SOP : 900/45/2021"),
+        para("PERINGATAN:"),
+        para("Berkas yang tidak lengkap dikembalikan"),
+        para("PROSEDUR"),
+        para("1. Berkas usulan disampaikan oleh Pegawai."),
+        para(
+            "2. Pelaksana memverifikasi berkas, apakah berkas lengkap? Jika ya, lanjut ke langkah 3; jika tidak, kembali ke langkah 1.",
+        ),
+        para("3. Sekretaris memaraf surat pengantar."),
+    ]);
     let sops = parse(&doc, &rules());
     assert_eq!(sops.len(), 1);
     let s = &sops[0];
@@ -408,18 +405,10 @@ fn numbered_paragraphs_after_prosedur_are_a_narrative() {
 
 #[test]
 fn a_letter_is_not_an_sop() {
-    let doc = Document {
-        format: None,
-        ocr: false,
-        sections: vec![Section {
-            name: None,
-            blocks: vec![
-                para("Kepada Yth. Bapak Kepala Dinas"),
-                para("Dengan hormat, bersama ini kami sampaikan laporan."),
-            ],
-            shapes: vec![],
-        }],
-    };
+    let doc = doc_of(vec![
+        para("Kepada Yth. Bapak Kepala Dinas"),
+        para("Dengan hormat, bersama ini kami sampaikan laporan."),
+    ]);
     assert!(parse(&doc, &rules()).is_empty());
 }
 
@@ -528,31 +517,23 @@ fn a_colon_inside_a_parenthesis_splits_no_label_from_its_value() {
 /// The identity of a text-only page whose law list wraps a line into words that spell a
 /// heading or a title: `wrapped` is the line after `cut`, `next` the line after that.
 fn law_list_doc(bullet: &str, cut: &str, wrapped: &str, next: &str) -> Document {
-    Document {
-        format: None,
-        ocr: false,
-        sections: vec![Section {
-            name: None,
-            blocks: vec![
-                para("STANDAR OPERASIONAL PROSEDUR"),
-                para("Nomor SOP : 800/7/SOP/2019"),
-                para("Nama SOP : Pengelolaan Arsip Inaktif"),
-                para("Dasar Hukum :"),
-                para(&format!(
-                    "{bullet} Undang-Undang Nomor 43 Tahun 2009 tentang Kearsipan"
-                )),
-                para(&format!("{bullet} {cut}")),
-                para(wrapped),
-                para(&format!("{bullet} {next}")),
-                para("Peringatan :"),
-                para(&format!("{bullet} Arsip rusak bila tidak disimpan")),
-                para("PROSEDUR"),
-                para("1. Pelaksana menerima berkas arsip."),
-                para("2. Pelaksana mencatat berkas arsip."),
-            ],
-            shapes: vec![],
-        }],
-    }
+    doc_of(vec![
+        para("STANDAR OPERASIONAL PROSEDUR"),
+        para("Nomor SOP : 800/7/SOP/2019"),
+        para("Nama SOP : Pengelolaan Arsip Inaktif"),
+        para("Dasar Hukum :"),
+        para(&format!(
+            "{bullet} Undang-Undang Nomor 43 Tahun 2009 tentang Kearsipan"
+        )),
+        para(&format!("{bullet} {cut}")),
+        para(wrapped),
+        para(&format!("{bullet} {next}")),
+        para("Peringatan :"),
+        para(&format!("{bullet} Arsip rusak bila tidak disimpan")),
+        para("PROSEDUR"),
+        para("1. Pelaksana menerima berkas arsip."),
+        para("2. Pelaksana mencatat berkas arsip."),
+    ])
 }
 
 #[test]

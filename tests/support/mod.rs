@@ -153,3 +153,20 @@ pub fn truth(path: &str) -> serde_json::Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
+
+/// True when the OCR engine (tesseract with the rules' languages) is installed;
+/// otherwise prints one line and returns false, or panics when `SOPAP_REQUIRE_OCR` is
+/// set (CI installs the engine).
+pub fn ocr_engine_or_skip() -> bool {
+    match sopap::internals::Engine::detect() {
+        Ok(_) => true,
+        Err(e) => {
+            assert!(
+                std::env::var_os("SOPAP_REQUIRE_OCR").is_none(),
+                "SOPAP_REQUIRE_OCR is set but {e}"
+            );
+            eprintln!("skipping: {e}");
+            false
+        }
+    }
+}
