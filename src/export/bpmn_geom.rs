@@ -12,18 +12,8 @@ pub type Point = (i64, i64);
 /// A straight piece of a drawn line, from one point to the next.
 pub type Segment = (Point, Point);
 
-/// An axis-aligned box of the diagram: left, top, width, height (pixels).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Rect {
-    /// Left edge.
-    pub x: i64,
-    /// Top edge.
-    pub y: i64,
-    /// Width.
-    pub w: i64,
-    /// Height.
-    pub h: i64,
-}
+/// An axis-aligned box of the diagram (pixels): the export's one rectangle type.
+pub use super::layout::Rect;
 
 impl Rect {
     /// Whether the interiors of the two boxes share a point.

@@ -182,7 +182,8 @@ pub fn estimate_lines(text: &str, width_pt: f64, font_pt: f64) -> u32 {
     lines.max(1)
 }
 
-/// A rectangle in EMU.
+/// A rectangle in the drawing's units: EMU in .docx/.xlsx, pixels in BPMN (whose
+/// geometric tests live in `bpmn_geom`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Rect {
     /// Left edge.
