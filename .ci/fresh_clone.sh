@@ -17,6 +17,10 @@ else
     tar -C "$repo" --exclude=./target --exclude=./fuzz/target -cf - . | tar -x -C "$clone"
 fi
 test ! -e "$work/shared" # ../shared really is absent for the clone
+# `git archive` stamps every file with the commit's time, older than the checkout's build,
+# and cargo's fingerprints are relative to the package root: without a fresh stamp cargo
+# would reuse the checkout's test binaries, which still look for the checkout's ../shared.
+find "$clone" -type f -exec touch {} +
 log="$work/test.log"
 if ! (cd "$clone" && env -u CI CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}" \
     cargo test --release >"$log" 2>&1); then
@@ -25,5 +29,11 @@ if ! (cd "$clone" && env -u CI CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/targe
     exit 1
 fi
 grep -E '^test result' "$log"
+# The clone has no ../shared, so the tests that need it must have said so; none saying
+# it means the binaries that ran were not the clone's.
+if ! grep -qE '^skipping: ' "$log"; then
+    echo "fresh clone: no test said it skipped ../shared: the binaries were not the clone's" >&2
+    exit 1
+fi
 echo "fresh clone: skip lines:"
 grep -E '^skipping: ' "$log" | sort | uniq -c
