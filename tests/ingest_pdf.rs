@@ -778,6 +778,43 @@ fn synthetic_word_gaps_follow_the_line_spacing() {
     );
 }
 
+/// The advance the reader gives every glyph of a standard font printed without
+/// /Widths, as the synthetic Helvetica is (556/1000 em at size 10).
+const SYNTH_ADVANCE: f32 = 5.56;
+
+/// `word` at size 10 from `x` on baseline `y`, every glyph placed on its own (a text
+/// object per glyph), as some producers write text.
+fn glyph_by_glyph(word: &str, x: f32, y: f32) -> String {
+    let mut out = String::new();
+    for (i, c) in word.chars().enumerate() {
+        let at = x + i as f32 * SYNTH_ADVANCE;
+        out.push_str(&format!("BT /F1 10 Tf {at:.2} {y} Td ({c}) Tj ET "));
+    }
+    out
+}
+
+#[test]
+fn synthetic_header_wider_than_its_column_keeps_to_its_cell() {
+    // Three header rows over columns 100-160-220-280. "Pemerintahan" (66.7 pt at size
+    // 10) starts at 105 and runs 11.7 pt past its column into the next one, where the
+    // next column's word starts: touching it at 171.72 (row 1), printed over it from 163
+    // (row 2, sorting the glyphs by x would interleave the two words), and with every
+    // glyph placed on its own (row 3, no neighbour: the word stays whole).
+    let grid = "0.5 w 100 700 m 280 700 l S 100 660 m 280 660 l S 100 620 m 280 620 l S \
+        100 580 m 280 580 l S 100 700 m 100 580 l S 160 700 m 160 580 l S \
+        220 700 m 220 580 l S 280 700 m 280 580 l S \
+        BT /F1 10 Tf 105 680 Td (Pemerintahan) Tj ET BT /F1 10 Tf 171.72 680 Td (Loket) Tj ET \
+        BT /F1 10 Tf 105 640 Td (Pemerintahan) Tj ET BT /F1 10 Tf 163 640 Td (Pengadaan) Tj ET \
+        BT /F1 10 Tf 225 640 Td (Staf) Tj ET ";
+    let content = format!("{grid}{}", glyph_by_glyph("Pemerintahan", 105.0, 600.0));
+    let doc = sopap::read(&synth::pdf(&content, 0, &[]), &Budget::default()).unwrap();
+    let (_, t) = tables(&doc)[0];
+    assert_eq!((t.rows.len(), t.n_cols), (3, 3));
+    assert_eq!(t.row_texts(0), ["Pemerintahan", "Loket", ""]);
+    assert_eq!(t.row_texts(1), ["Pemerintahan", "Pengadaan", "Staf"]);
+    assert_eq!(t.row_texts(2), ["Pemerintahan", "", ""]);
+}
+
 #[test]
 fn synthetic_overprinted_words_read_once() {
     // "Kegiatan" printed three times with a small shift (fake bold), "Output" twice on

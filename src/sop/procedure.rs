@@ -391,6 +391,7 @@ pub fn detect_header(table: &Grid, r: usize, vocab: &Vocabulary) -> Option<Heade
     }
     // Actor columns: between Kegiatan and the first Mutu Baku column.
     let act_end = act.col + act.col_span.max(1);
+    let mut group_named: Vec<(usize, String)> = Vec::new();
     for col in act_end..first_mutu {
         let Some((_, top, sub)) = col_info.get(col) else {
             continue;
@@ -410,11 +411,21 @@ pub fn detect_header(table: &Grid, r: usize, vocab: &Vocabulary) -> Option<Heade
             continue;
         }
         if top_role == Some(ColumnRole::Actors) && sub.is_none() {
-            // "Pelaksana" with nothing below: a column of actor names as text.
-            h.actor_text_col = Some(col);
+            // "Pelaksana" with nothing below: a column of actor names as text, unless
+            // it stands among actor columns (below).
+            group_named.push((col, actor_name(&nc.text, vocab)));
             continue;
         }
         h.actor_cols.push((col, actor_name(&nc.text, vocab)));
+    }
+    // A column headed by the group word itself beside columns headed by actor names is
+    // one more actor column (a position literally called "Pelaksana"); alone, it is the
+    // column of actor names written as text.
+    if h.actor_cols.is_empty() {
+        h.actor_text_col = group_named.first().map(|(col, _)| *col);
+    } else {
+        h.actor_cols.extend(group_named);
+        h.actor_cols.sort_by_key(|(col, _)| *col);
     }
     h.unknown = unknown_headers(table, r, end, act_end..first_mutu, vocab, ctx);
     Some(h)
@@ -759,6 +770,57 @@ mod tests {
         assert_eq!(s.actors, vec!["Kepala Sub Bagian"]);
         assert_eq!(s.source, ActorSource::Mark);
         assert_eq!(s.time.as_deref(), Some("15 menit"));
+    }
+
+    fn flat_header(actor_heads: &[&str], mark_col: usize) -> Table {
+        let mut head = vec![cell(0, 0, 1, 1, "No"), cell(0, 1, 1, 1, "Kegiatan")];
+        let n = actor_heads.len();
+        for (i, a) in actor_heads.iter().enumerate() {
+            head.push(cell(0, 2 + i, 1, 1, a));
+        }
+        head.push(cell(0, 2 + n, 1, 1, "Waktu"));
+        head.push(cell(0, 3 + n, 1, 1, "Output"));
+        Table {
+            n_cols: 4 + n,
+            rows: vec![
+                Row {
+                    cells: head,
+                    ..Default::default()
+                },
+                Row {
+                    cells: vec![
+                        cell(1, 0, 1, 1, "1"),
+                        cell(1, 1, 1, 1, "Memeriksa berkas"),
+                        cell(1, mark_col, 1, 1, "√"),
+                        cell(1, 2 + n, 1, 1, "10 menit"),
+                    ],
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_column_headed_by_the_group_word_among_actor_columns_is_an_actor() {
+        let v = Vocabulary::default();
+        // Beside columns headed by actor names, "Pelaksana" names one more actor.
+        let t = flat_header(&["Kepala Balai", "Pelaksana", "Sekretaris"], 3);
+        let t = Grid::new(&t);
+        let h = detect_header(&t, 0, &v).unwrap();
+        let names: Vec<&str> = h.actor_cols.iter().map(|(_, a)| a.as_str()).collect();
+        assert_eq!(names, ["Kepala Balai", "Pelaksana", "Sekretaris"]);
+        assert_eq!(h.actor_text_col, None);
+        let sec = Section::default();
+        let RowKind::Step(s) = read_row(&sec, 0, &t, &h, 1, &v, &Dewrap::default()) else {
+            panic!("not a step")
+        };
+        assert_eq!(s.actors, ["Pelaksana"]);
+        // Alone between Kegiatan and Waktu it is the column of actor names as text.
+        let t = flat_header(&["Pelaksana"], 2);
+        let h = detect_header(&Grid::new(&t), 0, &v).unwrap();
+        assert!(h.actor_cols.is_empty());
+        assert_eq!(h.actor_text_col, Some(2));
     }
 
     #[test]

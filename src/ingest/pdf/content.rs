@@ -100,6 +100,11 @@ pub struct Glyph {
     pub size: f32,
     /// Unicode text; whitespace glyphs are kept as `" "`.
     pub text: String,
+    /// The text run the glyph was shown in: a text object (`BT` … `ET`) or a piece of one
+    /// placed anew with `Tm`. Relative moves (`Td`, `TD`, `T*`) stay in the run: producers
+    /// use them for kerning inside a word. Two runs printed over each other (a header
+    /// wider than its column running into the next column's) are told apart by it.
+    pub run: u32,
 }
 
 impl Glyph {
@@ -186,6 +191,8 @@ struct Run<'r> {
     forms_open: HashSet<ObjectId>,
     /// Path construction operators run on the page, painted or not.
     built: usize,
+    /// The current text run (see [`Glyph::run`]), counted up at `BT` and `Tm`.
+    text_run: u32,
 }
 
 impl<'d> Interpreter<'d> {
@@ -228,6 +235,7 @@ impl<'d> Interpreter<'d> {
             current: None,
             forms_open: HashSet::new(),
             built: 0,
+            text_run: 0,
         };
         self.exec(&mut run, content, resources, 0)?;
         Ok(out)
@@ -277,6 +285,7 @@ impl<'d> Interpreter<'d> {
                 "BT" => {
                     run.tm = Matrix::IDENTITY;
                     run.tlm = Matrix::IDENTITY;
+                    run.text_run += 1;
                 }
                 "ET" => {}
                 "Tc" => run.gs.char_spacing = n(0),
@@ -303,6 +312,7 @@ impl<'d> Interpreter<'d> {
                 "Tm" => {
                     run.tlm = Matrix([n(0), n(1), n(2), n(3), n(4), n(5)]);
                     run.tm = run.tlm;
+                    run.text_run += 1;
                 }
                 "T*" => next_line(run),
                 "Tj" => {
@@ -538,6 +548,7 @@ fn show(run: &mut Run<'_>, bytes: &[u8]) {
                 y: o.y,
                 size,
                 text,
+                run: run.text_run,
             });
         }
         let mut tx = adv + gs.char_spacing * gs.h_scale;

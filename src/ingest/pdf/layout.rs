@@ -152,6 +152,7 @@ pub fn add_page(
     for g in &mut grids {
         split_by_column_numbers(g, &words);
     }
+    let words = split_across_cells(words, &grids);
 
     let sizes = grid_text_sizes(&drawn.glyphs, &grids);
     // Shapes: symbols (deduplicated, minus boxes that are really table cells), symbols
@@ -678,6 +679,54 @@ fn word_box(word: &[&Glyph]) -> Rect {
         w: (x1 - x0).max(0.0),
         h: (base - top).max(0.0),
     }
+}
+
+/// Fewest printed glyphs each of two text runs must hold for a word joining them to be
+/// split at a cell border: a producer placing every glyph on its own keeps a word
+/// overflowing its cell whole.
+const MIN_RUN_GLYPHS: usize = 2;
+
+/// Splits a word made of two text runs (see [`Glyph::run`]) that stand in two cells: a
+/// header wider than its column touches the next column's word with no gap between
+/// them ("PemerintahanLoket"), and each half belongs to its own cell.
+fn split_across_cells<'g>(words: Vec<Vec<&'g Glyph>>, grids: &[Grid]) -> Vec<Vec<&'g Glyph>> {
+    let cell_at = |c: Pt| {
+        grids
+            .iter()
+            .enumerate()
+            .find_map(|(gi, g)| g.cell_index_at(c.x, c.y).map(|ci| (gi, ci)))
+    };
+    let mut out = Vec::with_capacity(words.len());
+    for word in words {
+        // The word's parts, one per run, in reading order.
+        let mut parts: Vec<Vec<&'g Glyph>> = Vec::new();
+        for g in word {
+            match parts.last_mut() {
+                Some(part) if part.last().is_some_and(|p| p.run == g.run) => part.push(g),
+                _ => parts.push(vec![g]),
+            }
+        }
+        let mut piece: Vec<&'g Glyph> = Vec::new();
+        let mut last_run_len = 0usize;
+        for part in parts {
+            let apart = !piece.is_empty()
+                && last_run_len >= MIN_RUN_GLYPHS
+                && part.len() >= MIN_RUN_GLYPHS
+                && matches!(
+                    (cell_at(word_centre(&piece)), cell_at(word_centre(&part))),
+                    (Some(a), Some(b)) if a != b
+                );
+            if apart {
+                out.push(std::mem::take(&mut piece));
+            }
+            last_run_len = part.len();
+            piece.extend(part);
+        }
+        if !piece.is_empty() {
+            out.push(piece);
+        }
+    }
+    out
 }
 
 /// The centre of a word's box.

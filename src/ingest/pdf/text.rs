@@ -1,6 +1,8 @@
 //! Glyphs → words → lines, using the glyphs' real advance widths (from the fonts)
 //! to tell a word gap from kerning.
 
+use std::collections::HashMap;
+
 use super::content::Glyph;
 
 /// A gap wider than this fraction of the font size, over the line's own letter gap,
@@ -39,6 +41,16 @@ const MIN_TYPED_LETTERS: usize = 3;
 /// make it a reduplication ("masing-" / "masing") whose hyphen stays.
 const REDUPLICATION_PREFIX: usize = 3;
 
+/// Two text runs on one line whose extents overlap by more than this fraction of the
+/// font size were printed into each other, not side by side (rounding overlaps less):
+/// each is read whole, not interleaved with the other.
+const RUN_OVERLAP: f32 = 0.05;
+
+/// Two text runs on one line whose extents overlap by more than this fraction of the
+/// font size were printed over each other (a header wider than its column running into
+/// the next column's text), not set side by side: kerning and rounding overlap less.
+const RUN_COLLISION: f32 = 0.25;
+
 /// One line of text.
 #[derive(Clone, Debug)]
 pub struct Line {
@@ -66,7 +78,7 @@ impl Line {
 pub fn words<'g>(glyphs: &[&'g Glyph]) -> Vec<Vec<&'g Glyph>> {
     let mut out = Vec::new();
     for line in line_groups(glyphs) {
-        let line = single_print(line);
+        let line = in_print_order(single_print(line));
         let letter_gap = letter_spacing(&line);
         let typed = typed_spacing(&line);
         let mut cur: Vec<&Glyph> = Vec::new();
@@ -251,9 +263,47 @@ fn typed_spacing(line: &[&Glyph]) -> Vec<bool> {
 }
 
 /// True when the gap between two neighbouring glyphs separates words: wider than
-/// the line's letter gap by a share of the font size.
+/// the line's letter gap by a share of the font size, or the glyphs belong to two runs
+/// printed over each other.
 fn word_gap(p: &Glyph, g: &Glyph, letter_gap: f32) -> bool {
-    g.x0 - p.x1 > letter_gap + WORD_GAP * g.size.max(p.size)
+    g.x0 - p.x1 > letter_gap + WORD_GAP * g.size.max(p.size) || collides(p, g)
+}
+
+/// True when `g` starts a text run printed over the run `p` ends (see [`RUN_COLLISION`]).
+fn collides(p: &Glyph, g: &Glyph) -> bool {
+    p.run != g.run && g.x0 < p.x1 - RUN_COLLISION * g.size.max(p.size)
+}
+
+/// A line's glyphs in the order they read. Left to right, except where two text runs
+/// were printed into each other (a word wider than its cell running into the next
+/// cell's word, or a line's trailing space landing inside the next cell's word):
+/// sorting their glyphs by x would interleave the two words letter by letter
+/// ("PemerintahPaenngadaan"), so each run is kept whole, the runs ordered by where
+/// they start; [`collides`] and the cell split of the page layout then separate them.
+fn in_print_order(line: Vec<&Glyph>) -> Vec<&Glyph> {
+    // Each run's left and right edge.
+    let mut extent: HashMap<u32, (f32, f32)> = HashMap::new();
+    for g in &line {
+        let e = extent.entry(g.run).or_insert((g.x0, g.x1));
+        *e = (e.0.min(g.x0), e.1.max(g.x1));
+    }
+    let mut runs: Vec<(u32, f32, f32)> = extent.into_iter().map(|(r, (a, b))| (r, a, b)).collect();
+    runs.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    let size = line.iter().map(|g| g.size).fold(0.0f32, f32::max);
+    let mut reach = f32::MIN;
+    let mut overprinted = false;
+    for r in &runs {
+        overprinted |= r.1 < reach - RUN_OVERLAP * size;
+        reach = reach.max(r.2);
+    }
+    if !overprinted {
+        return line;
+    }
+    let rank: HashMap<u32, usize> = runs.iter().enumerate().map(|(i, r)| (r.0, i)).collect();
+    let mut ordered = line;
+    // Stable: within a run the glyphs keep their left-to-right order.
+    ordered.sort_by_key(|g| rank.get(&g.run).copied().unwrap_or(usize::MAX));
+    ordered
 }
 
 /// Joins a cell's lines into its text, one line a text line (`\n`), except where a
@@ -315,7 +365,7 @@ fn cut_word(prev: &str, next: &str) -> Cut {
 }
 
 fn join_line(gs: Vec<&Glyph>) -> Option<Line> {
-    let gs = single_print(gs);
+    let gs = in_print_order(single_print(gs));
     let letter_gap = letter_spacing(&gs);
     let typed = typed_spacing(&gs);
     let mut text = String::new();
@@ -370,6 +420,7 @@ mod tests {
             y,
             size: 10.0,
             text: t.into(),
+            run: 0,
         }
     }
 
@@ -386,5 +437,43 @@ mod tests {
         assert_eq!(ls.len(), 2);
         assert_eq!(ls[0].text, "Ab c");
         assert_eq!(ls[1].text, "D");
+    }
+
+    fn printed(word: &str, x0: f32, run: u32) -> Vec<Glyph> {
+        word.chars()
+            .enumerate()
+            .map(|(i, c)| Glyph {
+                run,
+                ..g(x0 + i as f32 * 5.0, 5.0, 100.0, &c.to_string())
+            })
+            .collect()
+    }
+
+    fn word_texts(gs: &[Glyph]) -> Vec<String> {
+        let refs: Vec<&Glyph> = gs.iter().collect();
+        words(&refs)
+            .iter()
+            .map(|w| w.iter().map(|g| g.text.as_str()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn runs_printed_over_each_other_stay_whole_words() {
+        // "Seksi" (25 units wide) overrun by "Loket" from 18: two words, not interleaved.
+        let mut gs = printed("Seksi", 0.0, 1);
+        gs.extend(printed("Loket", 18.0, 2));
+        assert_eq!(word_texts(&gs), ["Seksi", "Loket"]);
+        assert_eq!(lines(&gs.iter().collect::<Vec<_>>())[0].text, "Seksi Loket");
+        // Every glyph its own run, side by side, and two runs merely touching: one word,
+        // as before (kerning-sized overlaps are no collision).
+        let one: Vec<Glyph> = "Loket"
+            .chars()
+            .enumerate()
+            .map(|(i, c)| Glyph {
+                run: i as u32,
+                ..g(i as f32 * 4.9, 5.0, 100.0, &c.to_string())
+            })
+            .collect();
+        assert_eq!(word_texts(&one), ["Loket"]);
     }
 }
