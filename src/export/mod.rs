@@ -53,14 +53,14 @@ pub enum ExportError {
         source: docx::DocxError,
     },
     /// The .xlsx writer failed.
-    #[error("SOP {sop}: cannot build the .xlsx ({what}): {message}")]
+    #[error("SOP {sop}: cannot build the .xlsx ({what}): {source}")]
     Xlsx {
         /// The SOP id.
         sop: String,
         /// The part being written.
         what: &'static str,
         /// The underlying error.
-        message: String,
+        source: xlsx::XlsxExportError,
     },
     /// An output folder cannot be created.
     #[error("cannot write {path}: {source}")]

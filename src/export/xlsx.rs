@@ -56,30 +56,52 @@ fn properties(sop: &Sop, meta: &ExportMeta) -> DocProperties {
     p
 }
 
+/// Why a .xlsx export failed, with its cause.
+#[derive(Debug, thiserror::Error)]
+pub enum XlsxExportError {
+    /// rust_xlsxwriter refused a sheet, a cell or the package.
+    #[error(transparent)]
+    Writer(#[from] XlsxError),
+    /// The written package cannot be read back or rewritten as a zip archive.
+    #[error("zip: {0}")]
+    Zip(#[from] zip::result::ZipError),
+    /// A part cannot be read or written.
+    #[error("part: {0}")]
+    Io(#[from] std::io::Error),
+    /// The written package has no drawing part for the flowchart.
+    #[error("the workbook has no drawing part to replace")]
+    NoDrawing,
+}
+
 /// Renders `sop` as a .xlsx, with the run's `meta` in the workbook properties.
 pub fn to_xlsx_with(sop: &Sop, meta: &ExportMeta) -> Result<Vec<u8>, ExportError> {
     let err = |what: &'static str| {
         let id = sop.id.clone();
-        move |e: XlsxError| ExportError::Xlsx {
+        move |e: XlsxExportError| ExportError::Xlsx {
             sop: id.clone(),
             what,
-            message: e.to_string(),
+            source: e,
         }
     };
     let mut wb = Workbook::new();
     wb.set_properties(&properties(sop, meta));
     let ws = wb.add_worksheet();
-    ws.set_name("SOP").map_err(err("sheet"))?;
-    let geo = write_sop_sheet(ws, sop).map_err(err("sheet SOP"))?;
+    ws.set_name("SOP")
+        .map_err(XlsxExportError::from)
+        .map_err(err("sheet"))?;
+    let geo = write_sop_sheet(ws, sop)
+        .map_err(XlsxExportError::from)
+        .map_err(err("sheet SOP"))?;
     let notes = wb.add_worksheet();
-    write_notes_sheet(notes, sop).map_err(err("sheet Catatan Migrasi"))?;
-    let bytes = wb.save_to_buffer().map_err(err("package"))?;
+    write_notes_sheet(notes, sop)
+        .map_err(XlsxExportError::from)
+        .map_err(err("sheet Catatan Migrasi"))?;
+    let bytes = wb
+        .save_to_buffer()
+        .map_err(XlsxExportError::from)
+        .map_err(err("package"))?;
     let plan = layout::plan_flow(sop, &geo.actor_cols, &geo.step_rows);
-    replace_drawing(bytes, &drawing_xml(&plan, &geo)).map_err(|message| ExportError::Xlsx {
-        sop: sop.id.clone(),
-        what: "drawing",
-        message,
-    })
+    replace_drawing(bytes, &drawing_xml(&plan, &geo)).map_err(err("drawing"))
 }
 
 /// Where things stand on the SOP sheet, in pixels from the sheet's top-left.
@@ -584,29 +606,29 @@ fn side_to_side(
 }
 
 /// Copies the package `bytes`, with `xl/drawings/drawing1.xml` replaced by `drawing`.
-fn replace_drawing(bytes: Vec<u8>, drawing: &str) -> Result<Vec<u8>, String> {
-    let mut zin = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+fn replace_drawing(bytes: Vec<u8>, drawing: &str) -> Result<Vec<u8>, XlsxExportError> {
+    let mut zin = zip::ZipArchive::new(Cursor::new(bytes))?;
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip::DateTime::default());
     let mut found = false;
     for i in 0..zin.len() {
-        let mut f = zin.by_index(i).map_err(|e| e.to_string())?;
-        let name = f.name().map_err(|e| e.to_string())?.to_string();
+        let mut f = zin.by_index(i)?;
+        let name = f.name()?.to_string();
         let mut data = Vec::new();
-        f.read_to_end(&mut data).map_err(|e| e.to_string())?;
+        f.read_to_end(&mut data)?;
         if name == "xl/drawings/drawing1.xml" {
             data = drawing.as_bytes().to_vec();
             found = true;
         }
-        out.start_file(name, opts).map_err(|e| e.to_string())?;
-        out.write_all(&data).map_err(|e| e.to_string())?;
+        out.start_file(name, opts)?;
+        out.write_all(&data)?;
     }
     if !found {
-        return Err("the workbook has no drawing part to replace".to_string());
+        return Err(XlsxExportError::NoDrawing);
     }
-    Ok(out.finish().map_err(|e| e.to_string())?.into_inner())
+    Ok(out.finish()?.into_inner())
 }
 
 #[cfg(test)]
