@@ -1,7 +1,10 @@
-//! A binary ink mask with bounds-checked access, and its connected components.
+//! A binary ink mask with bounds-checked access, and its connected components
+//! ([`super::components`]).
 
 use image::{GrayImage, Luma};
-use imageproc::region_labelling::{Connectivity, connected_components};
+use imageproc::region_labelling::Connectivity;
+
+pub use super::components::{Component, Labels};
 
 use crate::ingest::raster::PxRect;
 
@@ -43,6 +46,12 @@ impl Ink {
             .get(y as usize * self.w as usize + x as usize)
             .copied()
             .unwrap_or(false)
+    }
+
+    /// The mask's rows, top to bottom (`w` pixels each).
+    pub fn rows(&self) -> impl Iterator<Item = &[bool]> {
+        // A mask of no width has rows of nothing: chunks of 1 over no data give none.
+        self.data.chunks_exact(self.w.max(1) as usize)
     }
 
     /// Sets (x, y); outside the picture nothing happens.
@@ -151,78 +160,10 @@ pub fn contains(r: PxRect, x: u32, y: u32) -> bool {
     x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h
 }
 
-/// A connected component: its bounding box and pixel count.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Component {
-    /// Bounding box.
-    pub bbox: PxRect,
-    /// Number of pixels.
-    pub area: u32,
-    /// Its label in the label image.
-    pub label: u32,
-}
-
-/// A component's extent while it is measured: x0, y0, x1, y1 (inclusive), pixels.
-type Extent = (u32, u32, u32, u32, u32);
-
 /// Connected components of the pixels of `mask` equal to `value` (ink when true, paper
-/// when false), with their label image.
+/// when false), with their label image (labelled by runs: [`super::components`]).
 pub fn components(mask: &Ink, value: bool, conn: Connectivity) -> (Vec<Component>, Labels) {
-    // One background column is added on the right: imageproc 0.27 sizes its label forest
-    // by the pixel count while numbering labels from 1, so a picture where every pixel is
-    // its own component (a dithered scan, a 1-pixel crop) overruns it. With the padding
-    // there are always fewer labels than pixels; the column itself is never labelled.
-    let mut raw: Vec<u8> = Vec::with_capacity((mask.w as usize + 1) * mask.h as usize);
-    for row in mask.data.chunks_exact(mask.w.max(1) as usize) {
-        raw.extend(row.iter().map(|&p| u8::from(p == value)));
-        raw.push(0);
-    }
-    let (pw, ph) = (mask.w.saturating_add(1), mask.h);
-    let img = GrayImage::from_raw(pw, ph, raw).unwrap_or_else(|| GrayImage::new(pw, ph));
-    let labels = connected_components(&img, conn, Luma([0u8]));
-    let mut boxes: Vec<Option<Extent>> = Vec::new();
-    for (x, y, l) in labels.enumerate_pixels() {
-        let l = l.0[0] as usize;
-        if l == 0 {
-            continue;
-        }
-        if boxes.len() <= l {
-            boxes.resize(l + 1, None);
-        }
-        if let Some(slot) = boxes.get_mut(l) {
-            *slot = Some(match *slot {
-                None => (x, y, x, y, 1),
-                Some((x0, y0, x1, y1, n)) => (x0.min(x), y0.min(y), x1.max(x), y1.max(y), n + 1),
-            });
-        }
-    }
-    let comps = boxes
-        .iter()
-        .enumerate()
-        .filter_map(|(l, b)| {
-            b.map(|(x0, y0, x1, y1, n)| Component {
-                bbox: PxRect {
-                    x: x0,
-                    y: y0,
-                    w: x1 - x0 + 1,
-                    h: y1 - y0 + 1,
-                },
-                area: n,
-                label: l as u32,
-            })
-        })
-        .collect();
-    (comps, Labels(labels))
-}
-
-/// A label image from [`components`].
-pub struct Labels(image::ImageBuffer<Luma<u32>, Vec<u32>>);
-
-impl Labels {
-    /// The label at (x, y) (0 for the other value or outside).
-    pub fn at(&self, x: u32, y: u32) -> u32 {
-        self.0.get_pixel_checked(x, y).map(|p| p.0[0]).unwrap_or(0)
-    }
+    super::components::label(mask.rows(), value, conn)
 }
 
 #[cfg(test)]
@@ -244,8 +185,7 @@ mod tests {
         assert_eq!(labels.at(0, 0), comps.first().map_or(0, |c| c.label));
     }
 
-    /// Paper components of a ring: the hole and the outside are two, measured without the
-    /// padding column the labeller is given.
+    /// Paper components of a ring: the hole and the outside are two.
     #[test]
     fn ring_gives_hole_and_outside() {
         let mut ink = Ink::new(5, 5);

@@ -4,6 +4,7 @@
 
 pub mod bitmap;
 pub mod clean;
+pub mod components;
 pub mod grid;
 mod scaled;
 pub mod segments;
