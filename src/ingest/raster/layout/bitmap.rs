@@ -1,7 +1,7 @@
 //! A binary ink mask with bounds-checked access, and its connected components
 //! ([`super::components`]).
 
-use image::{GrayImage, Luma};
+use image::GrayImage;
 use imageproc::region_labelling::Connectivity;
 
 pub use super::components::{Component, Labels};
@@ -65,35 +65,64 @@ impl Ink {
         }
     }
 
-    /// Clears (sets to paper) every pixel of `r`.
+    /// Clears (sets to paper) every pixel of `r` (clipped to the picture).
     pub fn clear_rect(&mut self, r: PxRect) {
-        for y in r.y..r.y.saturating_add(r.h) {
-            for x in r.x..r.x.saturating_add(r.w) {
-                self.set(i64::from(x), i64::from(y), false);
-            }
+        let r = clip(r, self.w, self.h);
+        for row in self.rows_of_mut(r) {
+            row.fill(false);
         }
     }
 
-    /// The number of ink pixels in `r`.
+    /// The number of ink pixels in `r` (clipped to the picture).
     pub fn count(&self, r: PxRect) -> u32 {
-        let mut n = 0;
-        for y in r.y..r.y.saturating_add(r.h) {
-            for x in r.x..r.x.saturating_add(r.w) {
-                n += u32::from(self.get(i64::from(x), i64::from(y)));
-            }
-        }
-        n
+        let r = clip(r, self.w, self.h);
+        let (x0, x1) = (r.x as usize, (r.x + r.w) as usize);
+        self.rows()
+            .skip(r.y as usize)
+            .take(r.h as usize)
+            .map(|row| {
+                row.get(x0..x1)
+                    .map_or(0, |s| s.iter().filter(|&&p| p).count())
+            })
+            .sum::<usize>() as u32
+    }
+
+    /// The pixels of `r` (already clipped), row by row, to change.
+    fn rows_of_mut(&mut self, r: PxRect) -> impl Iterator<Item = &mut [bool]> {
+        let (x0, x1) = (r.x as usize, (r.x + r.w) as usize);
+        self.data
+            .chunks_exact_mut(self.w.max(1) as usize)
+            .skip(r.y as usize)
+            .take(r.h as usize)
+            .filter_map(move |row| row.get_mut(x0..x1))
     }
 
     /// The mask as a gray image: ink 0, paper 255 (what OCR reads).
     pub fn to_gray(&self) -> GrayImage {
-        GrayImage::from_fn(self.w, self.h, |x, y| {
-            Luma([if self.get(i64::from(x), i64::from(y)) {
-                0
-            } else {
-                255
-            }])
-        })
+        self.to_levels(0, 255)
+    }
+
+    /// The mask as a gray image with ink 255 and paper 0 (what morphology works on).
+    pub fn to_foreground(&self) -> GrayImage {
+        self.to_levels(255, 0)
+    }
+
+    fn to_levels(&self, ink: u8, paper: u8) -> GrayImage {
+        let raw = self
+            .data
+            .iter()
+            .map(|&p| if p { ink } else { paper })
+            .collect();
+        GrayImage::from_raw(self.w, self.h, raw).unwrap_or_else(|| GrayImage::new(self.w, self.h))
+    }
+
+    /// Ink where `gray` is not 0 (the inverse of [`Ink::to_foreground`]).
+    pub fn from_foreground(gray: &GrayImage) -> Ink {
+        Ink {
+            w: gray.width(),
+            h: gray.height(),
+            data: gray.as_raw().iter().map(|&v| v > 0).collect(),
+        }
     }
 
     /// The part of the mask inside `r` (clipped to the picture), as a new mask.
@@ -200,5 +229,44 @@ mod tests {
         areas.sort_unstable();
         assert_eq!(areas, vec![1, 16]);
         assert!(comps.iter().all(|c| c.bbox.x + c.bbox.w <= 5));
+    }
+
+    /// Counting and clearing a rectangle that runs past the picture's edge touch only
+    /// the part inside it, row by row.
+    #[test]
+    fn rectangles_past_the_edge_are_clipped() {
+        let mut ink = Ink::new(6, 4);
+        for (x, y) in [(0, 0), (4, 1), (5, 1), (5, 3), (2, 2)] {
+            ink.set(x, y, true);
+        }
+        let r = PxRect {
+            x: 4,
+            y: 1,
+            w: 9,
+            h: 9,
+        };
+        assert_eq!(ink.count(r), 3);
+        ink.clear_rect(r);
+        assert_eq!(
+            ink.count(PxRect {
+                x: 0,
+                y: 0,
+                w: 6,
+                h: 4
+            }),
+            2
+        );
+        assert!(ink.get(0, 0) && ink.get(2, 2) && !ink.get(5, 3));
+        let round = Ink::from_foreground(&ink.to_foreground());
+        assert_eq!(
+            round.count(PxRect {
+                x: 0,
+                y: 0,
+                w: 6,
+                h: 4
+            }),
+            2
+        );
+        assert!(round.get(2, 2));
     }
 }
