@@ -1,35 +1,50 @@
 //! Rotating a gray picture about its centre (deskewing), row by row.
 //!
-//! The same pixels as imageproc's `rotate_about_center` with bilinear interpolation and a
-//! constant paper border: the same inverse mapping of each output pixel (imageproc's
-//! matrix, built with its own products in its own order), the same weights and the same
-//! rounding; but the mapping is evaluated inline, a row's share of it once per row, and
-//! the four source pixels are read straight from the rows where they lie inside the
-//! picture, instead of a call per pixel to map it and a bounds-checked generic accessor
-//! per source pixel (a scanned page's rotation was a sixth of its own time).
+//! The same geometry as imageproc's `rotate_about_center` with bilinear interpolation
+//! and a constant paper border (imageproc's own matrix, built with its products in its
+//! order), computed in integers: each row's source coordinates stepped in fixed point,
+//! the weights in 65536ths, the four source pixels read straight from the rows where
+//! they lie inside the picture. imageproc's version maps, interpolates and clamps each
+//! pixel in floats through a call and a bounds-checked generic accessor per source pixel;
+//! it was a sixth of a scanned page's own time, and a quarter after the labelling was
+//! made cheap. Its pixels and these differ by at most two levels (tested), and the real
+//! documents read the same (`sops.jsonl` byte for byte).
 
 use image::GrayImage;
 
 /// The level of the paper the rotation brings in at the picture's edges.
 const PAPER: u8 = 255;
 
-/// `gray` rotated clockwise by `theta` radians about its centre, paper filling the edges.
+/// Bits of fraction of the fixed-point source coordinates of [`about_center`].
+const COORD_BITS: u32 = 24;
+/// Bits of the blending weights (a pixel's share in 65536ths).
+const WEIGHT_BITS: u32 = 16;
+
+/// `gray` rotated clockwise by `theta` radians about its centre, paper filling the edges,
+/// interpolated bilinearly in integers: each row's source coordinates stepped in fixed point
+/// (2^-24 of a pixel; the drift over a 20 000-pixel row stays under a thousandth of a
+/// pixel) and the bilinear weights in 65536ths, each blend cut towards zero as imageproc's
+/// is. Within two levels of imageproc's pixels (its float blends can fall a hair short of
+/// a whole level, 254.99998, and lose it to the cut, at each of its two stages).
 pub fn about_center(gray: &GrayImage, theta: f32) -> GrayImage {
     let (w, h) = gray.dimensions();
-    let m = inverse_matrix(w, h, theta);
+    let m = inverse_matrix(w, h, theta).map(f64::from);
     let src = gray.as_raw();
     let (wi, hi) = (i64::from(w), i64::from(h));
+    let one = f64::from(1u32 << COORD_BITS);
+    let (dx, dy) = ((m[0] * one).round() as i64, (m[3] * one).round() as i64);
+    let frac = (1i64 << COORD_BITS) - 1;
+    let full = 1i64 << WEIGHT_BITS;
     let mut out: Vec<u8> = Vec::with_capacity(w as usize * h as usize);
     for y in 0..h {
-        // The products of the row's y, the same each pixel.
-        let (my_x, my_y) = (m[1] * y as f32, m[4] * y as f32);
-        for x in 0..w {
-            let x = x as f32;
-            let (px, py) = (m[0] * x + my_x + m[2], m[3] * x + my_y + m[5]);
-            let (left, top) = (floor(px), floor(py));
-            let (rw, bw) = (px - left as f32, py - top as f32);
+        let y = f64::from(y);
+        let mut fx = ((m[1] * y + m[2]) * one).round() as i64;
+        let mut fy = ((m[4] * y + m[5]) * one).round() as i64;
+        for _ in 0..w {
+            let (left, top) = (fx >> COORD_BITS, fy >> COORD_BITS);
+            let rw = (fx & frac) >> (COORD_BITS - WEIGHT_BITS);
+            let bw = (fy & frac) >> (COORD_BITS - WEIGHT_BITS);
             let [tl, tr, bl, br] = if left >= 0 && top >= 0 && left + 1 < wi && top + 1 < hi {
-                // Inside: the two pixels of each of two rows, read as slices.
                 let i = (top * wi + left) as usize;
                 let row = w as usize;
                 match (src.get(i..i + 2), src.get(i + row..i + row + 2)) {
@@ -39,9 +54,13 @@ pub fn about_center(gray: &GrayImage, theta: f32) -> GrayImage {
             } else {
                 [(0, 0), (1, 0), (0, 1), (1, 1)]
                     .map(|(dx, dy)| edge(src, wi, hi, left + dx, top + dy))
-            };
-            let blend = |a: u8, b: u8, t: f32| level((1.0 - t) * f32::from(a) + t * f32::from(b));
-            out.push(blend(blend(tl, tr, rw), blend(bl, br, rw), bw));
+            }
+            .map(i64::from);
+            let upper = (tl * (full - rw) + tr * rw) >> WEIGHT_BITS;
+            let lower = (bl * (full - rw) + br * rw) >> WEIGHT_BITS;
+            out.push(((upper * (full - bw) + lower * bw) >> WEIGHT_BITS).clamp(0, 255) as u8);
+            fx += dx;
+            fy += dy;
         }
     }
     GrayImage::from_raw(w, h, out).unwrap_or_else(|| GrayImage::new(w, h))
@@ -78,13 +97,6 @@ fn mul3x3(a: [f32; 9], b: [f32; 9]) -> [f32; 9] {
     ]
 }
 
-/// `v.floor() as i64` without the library call `floor` is on the baseline x86-64
-/// target: truncation, one less where it rounded a negative value up.
-fn floor(v: f32) -> i64 {
-    let t = v as i64;
-    if t as f32 > v { t - 1 } else { t }
-}
-
 /// The level at (x, y) of a `w` × `h` picture's samples `src`, paper outside it.
 fn edge(src: &[u8], w: i64, h: i64, x: i64, y: i64) -> u8 {
     if x < 0 || y < 0 || x >= w || y >= h {
@@ -93,25 +105,17 @@ fn edge(src: &[u8], w: i64, h: i64, x: i64, y: i64) -> u8 {
     src.get((y * w + x) as usize).copied().unwrap_or(PAPER)
 }
 
-/// A blended value back to a level, cut towards zero and clamped (as imageproc does).
-fn level(v: f32) -> u8 {
-    if v < 255.0 {
-        if v > 0.0 { v as u8 } else { 0 }
-    } else {
-        255
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use image::Luma;
     use imageproc::geometric_transformations::{Border, Interpolation, rotate_about_center};
 
-    /// Pixel for pixel what imageproc's bilinear rotation gives, at small and larger
-    /// angles either way, on a picture with strokes, gradients and edges.
+    /// Pixel for pixel within two levels of imageproc's bilinear rotation, and within one
+    /// on all but a hundredth of the pixels, at small and larger angles either way, on
+    /// pictures with strokes, gradients and edges.
     #[test]
-    fn rotation_matches_imageproc_exactly() {
+    fn rotation_is_within_two_levels_of_imageproc() {
         for (w, h) in [(83, 57), (640, 480)] {
             let src = GrayImage::from_fn(w, h, |x, y| {
                 Luma([if (20..24).contains(&x) || y == 30 {
@@ -120,30 +124,33 @@ mod tests {
                     ((x * 13 + y * 7) % 256) as u8
                 }])
             });
-            same_as_imageproc(&src);
+            near_imageproc(&src);
         }
     }
 
-    fn same_as_imageproc(src: &GrayImage) {
+    fn near_imageproc(src: &GrayImage) {
         for degrees in [0.1f32, -0.14, -0.37, 1.5, -2.9, 12.0] {
             let theta = degrees.to_radians();
-            let ours = about_center(src, theta);
             let theirs = rotate_about_center(
                 src,
                 theta,
                 Interpolation::Bilinear,
                 Border::Constant(Luma([255])),
             );
-            assert_eq!(ours.as_raw(), theirs.as_raw(), "{degrees}°");
-        }
-    }
-
-    /// The floor without the library call agrees with `f32::floor` on both signs, whole
-    /// values and fractions.
-    #[test]
-    fn floor_agrees_with_the_library() {
-        for v in [-2.5f32, -2.0, -0.25, -0.0, 0.0, 0.75, 1.0, 3.999, 1234.5] {
-            assert_eq!(floor(v), v.floor() as i64, "{v}");
+            let fast = about_center(src, theta);
+            let diffs: Vec<i32> = fast
+                .as_raw()
+                .iter()
+                .zip(theirs.as_raw())
+                .map(|(a, b)| (i32::from(*a) - i32::from(*b)).abs())
+                .collect();
+            let worst = diffs.iter().copied().max();
+            let over_one = diffs.iter().filter(|&&d| d > 1).count();
+            assert!(worst <= Some(2), "{degrees}°: {worst:?}");
+            assert!(
+                over_one * 100 <= diffs.len(),
+                "{degrees}°: {over_one} over one level"
+            );
         }
     }
 }
