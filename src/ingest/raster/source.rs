@@ -154,7 +154,7 @@ fn decode_layer(
     match filters.last().map(Vec::as_slice) {
         Some(b"DCTDecode") if filters.len() == 1 => {
             image::load_from_memory_with_format(&stream.content, image::ImageFormat::Jpeg)
-                .map(|i| i.to_rgb8())
+                .map(image::DynamicImage::into_rgb8)
                 .map_err(|e| format!("JPEG picture: {e}"))
         }
         Some(f @ (b"DCTDecode" | b"JPXDecode" | b"JBIG2Decode" | b"CCITTFaxDecode")) => {

@@ -1,7 +1,10 @@
-//! A binary ink mask with bounds-checked access, and its connected components.
+//! A binary ink mask with bounds-checked access, and its connected components
+//! ([`super::components`]).
 
-use image::{GrayImage, Luma};
-use imageproc::region_labelling::{Connectivity, connected_components};
+use image::GrayImage;
+use imageproc::region_labelling::Connectivity;
+
+pub use super::components::{Component, Labels};
 
 use crate::ingest::raster::PxRect;
 
@@ -45,6 +48,12 @@ impl Ink {
             .unwrap_or(false)
     }
 
+    /// The mask's rows, top to bottom (`w` pixels each).
+    pub fn rows(&self) -> impl Iterator<Item = &[bool]> {
+        // A mask of no width has rows of nothing: chunks of 1 over no data give none.
+        self.data.chunks_exact(self.w.max(1) as usize)
+    }
+
     /// Sets (x, y); outside the picture nothing happens.
     pub fn set(&mut self, x: i64, y: i64, v: bool) {
         if x < 0 || y < 0 || x >= i64::from(self.w) || y >= i64::from(self.h) {
@@ -56,35 +65,64 @@ impl Ink {
         }
     }
 
-    /// Clears (sets to paper) every pixel of `r`.
+    /// Clears (sets to paper) every pixel of `r` (clipped to the picture).
     pub fn clear_rect(&mut self, r: PxRect) {
-        for y in r.y..r.y.saturating_add(r.h) {
-            for x in r.x..r.x.saturating_add(r.w) {
-                self.set(i64::from(x), i64::from(y), false);
-            }
+        let r = clip(r, self.w, self.h);
+        for row in self.rows_of_mut(r) {
+            row.fill(false);
         }
     }
 
-    /// The number of ink pixels in `r`.
+    /// The number of ink pixels in `r` (clipped to the picture).
     pub fn count(&self, r: PxRect) -> u32 {
-        let mut n = 0;
-        for y in r.y..r.y.saturating_add(r.h) {
-            for x in r.x..r.x.saturating_add(r.w) {
-                n += u32::from(self.get(i64::from(x), i64::from(y)));
-            }
-        }
-        n
+        let r = clip(r, self.w, self.h);
+        let (x0, x1) = (r.x as usize, (r.x + r.w) as usize);
+        self.rows()
+            .skip(r.y as usize)
+            .take(r.h as usize)
+            .map(|row| {
+                row.get(x0..x1)
+                    .map_or(0, |s| s.iter().filter(|&&p| p).count())
+            })
+            .sum::<usize>() as u32
+    }
+
+    /// The pixels of `r` (already clipped), row by row, to change.
+    fn rows_of_mut(&mut self, r: PxRect) -> impl Iterator<Item = &mut [bool]> {
+        let (x0, x1) = (r.x as usize, (r.x + r.w) as usize);
+        self.data
+            .chunks_exact_mut(self.w.max(1) as usize)
+            .skip(r.y as usize)
+            .take(r.h as usize)
+            .filter_map(move |row| row.get_mut(x0..x1))
     }
 
     /// The mask as a gray image: ink 0, paper 255 (what OCR reads).
     pub fn to_gray(&self) -> GrayImage {
-        GrayImage::from_fn(self.w, self.h, |x, y| {
-            Luma([if self.get(i64::from(x), i64::from(y)) {
-                0
-            } else {
-                255
-            }])
-        })
+        self.to_levels(0, 255)
+    }
+
+    /// The mask as a gray image with ink 255 and paper 0 (what morphology works on).
+    pub fn to_foreground(&self) -> GrayImage {
+        self.to_levels(255, 0)
+    }
+
+    fn to_levels(&self, ink: u8, paper: u8) -> GrayImage {
+        let raw = self
+            .data
+            .iter()
+            .map(|&p| if p { ink } else { paper })
+            .collect();
+        GrayImage::from_raw(self.w, self.h, raw).unwrap_or_else(|| GrayImage::new(self.w, self.h))
+    }
+
+    /// Ink where `gray` is not 0 (the inverse of [`Ink::to_foreground`]).
+    pub fn from_foreground(gray: &GrayImage) -> Ink {
+        Ink {
+            w: gray.width(),
+            h: gray.height(),
+            data: gray.as_raw().iter().map(|&v| v > 0).collect(),
+        }
     }
 
     /// The part of the mask inside `r` (clipped to the picture), as a new mask.
@@ -151,78 +189,10 @@ pub fn contains(r: PxRect, x: u32, y: u32) -> bool {
     x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h
 }
 
-/// A connected component: its bounding box and pixel count.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Component {
-    /// Bounding box.
-    pub bbox: PxRect,
-    /// Number of pixels.
-    pub area: u32,
-    /// Its label in the label image.
-    pub label: u32,
-}
-
-/// A component's extent while it is measured: x0, y0, x1, y1 (inclusive), pixels.
-type Extent = (u32, u32, u32, u32, u32);
-
 /// Connected components of the pixels of `mask` equal to `value` (ink when true, paper
-/// when false), with their label image.
+/// when false), with their label image (labelled by runs: [`super::components`]).
 pub fn components(mask: &Ink, value: bool, conn: Connectivity) -> (Vec<Component>, Labels) {
-    // One background column is added on the right: imageproc 0.27 sizes its label forest
-    // by the pixel count while numbering labels from 1, so a picture where every pixel is
-    // its own component (a dithered scan, a 1-pixel crop) overruns it. With the padding
-    // there are always fewer labels than pixels; the column itself is never labelled.
-    let mut raw: Vec<u8> = Vec::with_capacity((mask.w as usize + 1) * mask.h as usize);
-    for row in mask.data.chunks_exact(mask.w.max(1) as usize) {
-        raw.extend(row.iter().map(|&p| u8::from(p == value)));
-        raw.push(0);
-    }
-    let (pw, ph) = (mask.w.saturating_add(1), mask.h);
-    let img = GrayImage::from_raw(pw, ph, raw).unwrap_or_else(|| GrayImage::new(pw, ph));
-    let labels = connected_components(&img, conn, Luma([0u8]));
-    let mut boxes: Vec<Option<Extent>> = Vec::new();
-    for (x, y, l) in labels.enumerate_pixels() {
-        let l = l.0[0] as usize;
-        if l == 0 {
-            continue;
-        }
-        if boxes.len() <= l {
-            boxes.resize(l + 1, None);
-        }
-        if let Some(slot) = boxes.get_mut(l) {
-            *slot = Some(match *slot {
-                None => (x, y, x, y, 1),
-                Some((x0, y0, x1, y1, n)) => (x0.min(x), y0.min(y), x1.max(x), y1.max(y), n + 1),
-            });
-        }
-    }
-    let comps = boxes
-        .iter()
-        .enumerate()
-        .filter_map(|(l, b)| {
-            b.map(|(x0, y0, x1, y1, n)| Component {
-                bbox: PxRect {
-                    x: x0,
-                    y: y0,
-                    w: x1 - x0 + 1,
-                    h: y1 - y0 + 1,
-                },
-                area: n,
-                label: l as u32,
-            })
-        })
-        .collect();
-    (comps, Labels(labels))
-}
-
-/// A label image from [`components`].
-pub struct Labels(image::ImageBuffer<Luma<u32>, Vec<u32>>);
-
-impl Labels {
-    /// The label at (x, y) (0 for the other value or outside).
-    pub fn at(&self, x: u32, y: u32) -> u32 {
-        self.0.get_pixel_checked(x, y).map(|p| p.0[0]).unwrap_or(0)
-    }
+    super::components::label(mask.rows(), value, conn)
 }
 
 #[cfg(test)]
@@ -244,8 +214,7 @@ mod tests {
         assert_eq!(labels.at(0, 0), comps.first().map_or(0, |c| c.label));
     }
 
-    /// Paper components of a ring: the hole and the outside are two, measured without the
-    /// padding column the labeller is given.
+    /// Paper components of a ring: the hole and the outside are two.
     #[test]
     fn ring_gives_hole_and_outside() {
         let mut ink = Ink::new(5, 5);
@@ -260,5 +229,44 @@ mod tests {
         areas.sort_unstable();
         assert_eq!(areas, vec![1, 16]);
         assert!(comps.iter().all(|c| c.bbox.x + c.bbox.w <= 5));
+    }
+
+    /// Counting and clearing a rectangle that runs past the picture's edge touch only
+    /// the part inside it, row by row.
+    #[test]
+    fn rectangles_past_the_edge_are_clipped() {
+        let mut ink = Ink::new(6, 4);
+        for (x, y) in [(0, 0), (4, 1), (5, 1), (5, 3), (2, 2)] {
+            ink.set(x, y, true);
+        }
+        let r = PxRect {
+            x: 4,
+            y: 1,
+            w: 9,
+            h: 9,
+        };
+        assert_eq!(ink.count(r), 3);
+        ink.clear_rect(r);
+        assert_eq!(
+            ink.count(PxRect {
+                x: 0,
+                y: 0,
+                w: 6,
+                h: 4
+            }),
+            2
+        );
+        assert!(ink.get(0, 0) && ink.get(2, 2) && !ink.get(5, 3));
+        let round = Ink::from_foreground(&ink.to_foreground());
+        assert_eq!(
+            round.count(PxRect {
+                x: 0,
+                y: 0,
+                w: 6,
+                h: 4
+            }),
+            2
+        );
+        assert!(round.get(2, 2));
     }
 }

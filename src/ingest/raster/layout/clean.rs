@@ -1,9 +1,8 @@
 //! Cleaning a picture before its geometry is read: red spell-check squiggles out, gray,
 //! deskewed, upscaled where its text is small, then binarised.
 
-use image::{GrayImage, Luma, RgbImage};
+use image::{GrayImage, RgbImage};
 use imageproc::contrast::otsu_level;
-use imageproc::geometric_transformations::{Border, Interpolation, rotate_about_center};
 use imageproc::region_labelling::Connectivity;
 
 use super::LayoutConfig;
@@ -127,12 +126,7 @@ pub fn deskew(gray: &GrayImage, degrees: f32) -> GrayImage {
     if degrees.abs() < SKEW_MIN {
         return gray.clone();
     }
-    rotate_about_center(
-        gray,
-        -degrees.to_radians(),
-        Interpolation::Bilinear,
-        Border::Constant(Luma([255])),
-    )
+    super::rotate::about_center(gray, -degrees.to_radians())
 }
 
 /// Whether a skew is large enough to be undone.
@@ -228,6 +222,7 @@ fn to_level(sum: u32) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use image::Luma;
 
     #[test]
     fn doubling_matches_the_triangle_resampler_within_one_level() {

@@ -4,7 +4,9 @@
 
 pub mod bitmap;
 pub mod clean;
+pub mod components;
 pub mod grid;
+mod rotate;
 mod scaled;
 pub mod segments;
 pub mod shapes;

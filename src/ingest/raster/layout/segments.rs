@@ -80,44 +80,79 @@ pub fn strokes(ink: &Ink, min_len: u32, max_thick: u32, gap: u32) -> Vec<Seg> {
 }
 
 fn along(ink: &Ink, horiz: bool, min_len: u32, max_thick: u32, gap: u32) -> Vec<Seg> {
-    let (lines, length) = if horiz {
-        (ink.h, ink.w)
+    let runs = if horiz {
+        row_runs(ink, min_len, gap)
     } else {
-        (ink.w, ink.h)
+        column_runs(ink, min_len, gap)
     };
-    let at = |line: u32, i: u32| {
-        if horiz {
-            ink.get(i64::from(i), i64::from(line))
-        } else {
-            ink.get(i64::from(line), i64::from(i))
-        }
-    };
+    merge_runs(&runs, horiz, max_thick)
+}
+
+/// The runs of ink along each row (line = y), at least `min_len` long, breaks of up to
+/// `gap` pixels bridged; in row order, left to right.
+fn row_runs(ink: &Ink, min_len: u32, gap: u32) -> Vec<Run> {
     let mut runs: Vec<Run> = Vec::new();
-    for line in 0..lines {
+    for (line, row) in ink.rows().enumerate() {
         let mut start: Option<u32> = None;
         let mut last_ink = 0u32;
-        for i in 0..=length {
-            let on = i < length && at(line, i);
+        for (i, &on) in row.iter().enumerate() {
+            let i = i as u32;
             if on {
                 if start.is_none() {
                     start = Some(i);
                 }
                 last_ink = i;
             } else if let Some(s) = start
-                && (i >= length || i - last_ink > gap)
+                && i - last_ink > gap
             {
-                if last_ink + 1 - s >= min_len {
-                    runs.push(Run {
-                        line,
-                        lo: s,
-                        hi: last_ink,
-                    });
-                }
+                push_run(&mut runs, line as u32, s, last_ink, min_len);
                 start = None;
             }
         }
+        if let Some(s) = start {
+            push_run(&mut runs, line as u32, s, last_ink, min_len);
+        }
     }
-    merge_runs(&runs, horiz, max_thick)
+    runs
+}
+
+/// The runs of ink down each column (line = x), as [`row_runs`] finds them along rows;
+/// in column order, top to bottom. The picture is walked row by row (each column's open
+/// run kept aside), not column by column across its rows.
+fn column_runs(ink: &Ink, min_len: u32, gap: u32) -> Vec<Run> {
+    let mut runs: Vec<Run> = Vec::new();
+    // Per column: the open run's start and its last ink row.
+    let mut open: Vec<(Option<u32>, u32)> = vec![(None, 0); ink.w as usize];
+    for (y, row) in ink.rows().enumerate() {
+        let y = y as u32;
+        for (x, (&on, (start, last_ink))) in row.iter().zip(open.iter_mut()).enumerate() {
+            if on {
+                if start.is_none() {
+                    *start = Some(y);
+                }
+                *last_ink = y;
+            } else if let Some(s) = *start
+                && y - *last_ink > gap
+            {
+                push_run(&mut runs, x as u32, s, *last_ink, min_len);
+                *start = None;
+            }
+        }
+    }
+    for (x, (start, last_ink)) in open.into_iter().enumerate() {
+        if let Some(s) = start {
+            push_run(&mut runs, x as u32, s, last_ink, min_len);
+        }
+    }
+    runs.sort_unstable_by_key(|r| (r.line, r.lo));
+    runs
+}
+
+/// Keeps the run `lo..=hi` of `line` when it is at least `min_len` long.
+fn push_run(runs: &mut Vec<Run>, line: u32, lo: u32, hi: u32, min_len: u32) {
+    if hi + 1 - lo >= min_len {
+        runs.push(Run { line, lo, hi });
+    }
 }
 
 /// Runs on neighbouring lines overlapping by at least this share of the shorter one

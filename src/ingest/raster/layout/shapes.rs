@@ -3,7 +3,6 @@
 //! thin strokes are eroded away; each is classified by the profile of its region.
 //! Connector lines are the strokes that are neither ruling lines nor symbol edges.
 
-use image::{GrayImage, Luma};
 use imageproc::distance_transform::Norm;
 use imageproc::morphology::erode;
 use imageproc::region_labelling::Connectivity;
@@ -150,18 +149,8 @@ fn symbol_sized(r: &Component, crop: &Ink, th: f32) -> bool {
 /// Symbols drawn filled: what survives eroding the thin strokes away.
 fn solid(crop: &Ink, th: f32) -> Vec<RasterShape> {
     let radius = (th * SOLID_ERODE).round().clamp(2.0, 20.0) as u8;
-    let img = GrayImage::from_fn(crop.w, crop.h, |x, y| {
-        Luma([if crop.get(i64::from(x), i64::from(y)) {
-            255
-        } else {
-            0
-        }])
-    });
-    let core = erode(&img, Norm::LInf, radius);
-    let mut mask = Ink::new(crop.w, crop.h);
-    for (x, y, p) in core.enumerate_pixels() {
-        mask.set(i64::from(x), i64::from(y), p.0[0] > 0);
-    }
+    let core = erode(&crop.to_foreground(), Norm::LInf, radius);
+    let mask = Ink::from_foreground(&core);
     let (comps, labels) = components(&mask, true, Connectivity::Eight);
     let pad = u32::from(radius);
     comps
