@@ -43,6 +43,44 @@ pub fn gray_without_squiggles(picture: &RgbImage) -> GrayImage {
     GrayImage::from_raw(w, h, raw).unwrap_or_else(|| GrayImage::new(w, h))
 }
 
+/// The ink of `gray` at `thr`, and where two neighbouring pixels (one above the other,
+/// or side by side) are each lighter than ink but together as dark as one ink pixel,
+/// with paper on both sides of the pair, the darker of the two: a one-pixel line
+/// resampled between two rows or columns (deskewing, a scanner's own resampling). Inside
+/// a word the pixels around such a pair are ink or blur, not paper, so letters do not
+/// grow together.
+pub fn ink_with_split_pairs(gray: &GrayImage, thr: u8) -> Ink {
+    let mut ink = Ink::from_gray(gray, thr);
+    let (w, h) = (gray.width() as usize, gray.height() as usize);
+    let raw = gray.as_raw();
+    // Two pixels of levels a and b hold one full pixel's darkness d when
+    // (255 - a) + (255 - b) = 255 - d: a + b = 255 + d.
+    let limit = 255 + u32::from(thr);
+    let paper = u32::from(reading_threshold(gray, thr));
+    let level = |x: usize, y: usize| u32::from(raw.get(y * w + x).copied().unwrap_or(255));
+    for y in 1..h.saturating_sub(2) {
+        for x in 1..w.saturating_sub(2) {
+            let a = level(x, y);
+            if a < u32::from(thr) {
+                continue;
+            }
+            // (the other pixel, the pixel before the pair, the pixel after it)
+            let pairs = [
+                ((x, y + 1), level(x, y - 1), level(x, y + 2)),
+                ((x + 1, y), level(x - 1, y), level(x + 2, y)),
+            ];
+            for ((nx, ny), before, after) in pairs {
+                let b = level(nx, ny);
+                if b >= u32::from(thr) && a + b < limit && before >= paper && after >= paper {
+                    let (kx, ky) = if a <= b { (x, y) } else { (nx, ny) };
+                    ink.set(kx as i64, ky as i64, true);
+                }
+            }
+        }
+    }
+    ink
+}
+
 /// The ink threshold of a gray picture (Otsu's level; never darker than mid-gray's
 /// lower half so a blank picture does not turn to ink).
 pub fn threshold(gray: &GrayImage) -> u8 {
@@ -228,6 +266,40 @@ fn to_level(sum: u32) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hairline_resampled_over_two_rows_stays_one_unbroken_line_and_words_do_not_grow() {
+        // A one-pixel line at row 20 whose middle third lies half in row 20, half in
+        // row 21 (as deskewing leaves a stepped hairline): 128 in both rows.
+        let mut gray = GrayImage::from_pixel(120, 60, Luma([250]));
+        for x in 10..110 {
+            if (40..80).contains(&x) {
+                gray.put_pixel(x, 20, Luma([128]));
+                gray.put_pixel(x, 21, Luma([128]));
+            } else {
+                gray.put_pixel(x, 20, Luma([0]));
+            }
+        }
+        // A blurred word: dark letters with gray gaps between them.
+        for x in 10..110 {
+            let v = if x % 6 < 4 { 20 } else { 140 };
+            for y in 40..50 {
+                gray.put_pixel(x, y, Luma([v]));
+            }
+        }
+        let thr = 100;
+        let plain = Ink::from_gray(&gray, thr);
+        assert!(
+            !plain.get(60, 20) && !plain.get(60, 21),
+            "the plain ink breaks the line"
+        );
+        let ink = ink_with_split_pairs(&gray, thr);
+        assert!((10..110).all(|x| ink.get(x, 20) || ink.get(x, 21)));
+        // Only one of the two rows is taken: the line stays thin.
+        assert!((40..80).all(|x| !(ink.get(x, 20) && ink.get(x, 21))));
+        // The word's gray gaps stay paper (ink above and below them, not paper).
+        assert!(!ink.get(64, 45) && !ink.get(65, 45));
+    }
 
     #[test]
     fn doubling_matches_the_triangle_resampler_within_one_level() {
