@@ -183,7 +183,7 @@ struct Cleaned {
 
 /// The cleaned ink of a picture at its own size and what goes with it ([`Cleaned`]).
 fn cleaned(picture: &image::RgbImage, cfg: &LayoutConfig) -> Cleaned {
-    let mut gray = clean::gray_without_squiggles(picture);
+    let mut gray = clean::even_lighting(&clean::gray_without_squiggles(picture));
     let thr = clean::threshold(&gray);
     let skew = clean::skew(&gray, thr, cfg);
     if clean::worth_deskewing(skew) {
