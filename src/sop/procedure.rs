@@ -374,6 +374,9 @@ pub fn detect_header(table: &Grid, r: usize, vocab: &Vocabulary) -> Option<Heade
             _ => {}
         }
     }
+    if h.no_col.is_none() {
+        h.no_col = unlabelled_number_column(table, r, end, act.col);
+    }
     // An unnamed last column after the Mutu Baku columns is the Keterangan column.
     if h.notes_col.is_none() && first_mutu < table.n_cols {
         let last = table.n_cols - 1;
@@ -429,6 +432,39 @@ pub fn detect_header(table: &Grid, r: usize, vocab: &Vocabulary) -> Option<Heade
     }
     h.unknown = unknown_headers(table, r, end, act_end..first_mutu, vocab, ctx);
     Some(h)
+}
+
+/// Share of a column's body rows with text that must hold a step number ("1", "2.")
+/// for the column before Kegiatan to be read as the No column although its header cell
+/// is blank (an OCR engine that drops a short bold "No", a header never written).
+const NUMBERED_SHARE: f32 = 0.6;
+
+/// The column just before the Kegiatan column (`act_col`) as the No column when its
+/// header cell (from row `r`) is blank and most of its body cells below `end` hold
+/// step numbers.
+fn unlabelled_number_column(table: &Grid, r: usize, end: usize, act_col: usize) -> Option<usize> {
+    let col = act_col.checked_sub(1)?;
+    let blank_header = (r..end)
+        .filter_map(|row| table.cell_at(row, col))
+        .all(|c| c.col != col || header_text(c).is_empty());
+    if !blank_header {
+        return None;
+    }
+    let (mut filled, mut numbered) = (0usize, 0usize);
+    for row in end..table.rows.len() {
+        let Some(c) = table
+            .cell_at(row, col)
+            .filter(|c| c.row == row && c.col == col)
+        else {
+            continue;
+        };
+        let t = header_text(c);
+        if !t.is_empty() {
+            filled += 1;
+            numbered += usize::from(step_number(&t).is_some());
+        }
+    }
+    (filled > 0 && numbered as f32 >= NUMBERED_SHARE * filled as f32).then_some(col)
 }
 
 /// The texts of the header cells in rows `first..end` that no rule names in any
@@ -740,6 +776,24 @@ mod tests {
             ],
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_blank_header_over_a_column_of_step_numbers_is_the_no_column() {
+        // As an OCR engine leaves a short bold "No" unread: the header cell is blank.
+        let v = Vocabulary::default();
+        let mut t = two_row_header();
+        if let Some(c) = t.rows.first_mut().and_then(|r| r.cells.first_mut()) {
+            c.text.clear();
+        }
+        let g = Grid::new(&t);
+        assert_eq!(detect_header(&g, 0, &v).unwrap().no_col, Some(0));
+        // A blank-headed column of other text stays unread.
+        if let Some(c) = t.rows.get_mut(3).and_then(|r| r.cells.first_mut()) {
+            c.text = "Berkas".into();
+        }
+        let g = Grid::new(&t);
+        assert_eq!(detect_header(&g, 0, &v).unwrap().no_col, None);
     }
 
     #[test]

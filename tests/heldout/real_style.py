@@ -143,6 +143,12 @@ def symbol_svg(kind, number, inside):
 
 def draw_document(rng, idx):
     """One document: (style, html text, truth)."""
+    style, doc, truth = draw(rng, idx)
+    return style, render(doc, rng), truth
+
+
+def draw(rng, idx):
+    """One document drawn: (style, its description for `render`/`flow_html`, truth)."""
     style = rng.choice(["bps", "bps", "onepage", "narrative"])
     n_actors = rng.randint(2, 6 if style != "onepage" else 4)
     pool = rng.sample(ACTORS, n_actors)
@@ -217,7 +223,7 @@ def draw_document(rng, idx):
         "style": style, "letter_spaced": letter_spaced, "wrapped_actor": wrap,
         "number_inside": number_inside,
     }
-    return style, render(doc, rng), truth
+    return style, doc, truth
 
 
 def date_text(d, m, y):

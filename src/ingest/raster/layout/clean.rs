@@ -42,6 +42,122 @@ pub fn gray_without_squiggles(picture: &RgbImage) -> GrayImage {
     GrayImage::from_raw(w, h, raw).unwrap_or_else(|| GrayImage::new(w, h))
 }
 
+/// Side in pixels of the blocks the paper's brightness is measured in (a photographed
+/// page is lit unevenly: its paper is darker in one corner than in another).
+const LIGHT_BLOCK: u32 = 48;
+
+/// Paper never measured darker than this level: a darker block is a solid dark area
+/// (a scanner's black border), not dim paper, and is left as it is.
+const MIN_PAPER: u8 = 96;
+
+/// The picture with its lighting made even: each pixel divided by the paper's brightness
+/// around it (the lightest level of its block and the eight around it, interpolated
+/// between block centres), so that paper is white everywhere and ink keeps its contrast.
+/// A picture on evenly white paper comes back the same.
+pub fn even_lighting(gray: &GrayImage) -> GrayImage {
+    let (w, h) = gray.dimensions();
+    if w == 0 || h == 0 {
+        return gray.clone();
+    }
+    let (bw, bh) = (
+        w.div_ceil(LIGHT_BLOCK) as usize,
+        h.div_ceil(LIGHT_BLOCK) as usize,
+    );
+    let paper = paper_levels(gray, bw, bh);
+    let centre = |i: u32, n: usize| -> (usize, usize, f32) {
+        let f = ((i as f32 + 0.5) / LIGHT_BLOCK as f32 - 0.5).clamp(0.0, (n - 1) as f32);
+        let lo = f.floor() as usize;
+        (lo, (lo + 1).min(n - 1), f - lo as f32)
+    };
+    let cols: Vec<(usize, usize, f32)> = (0..w).map(|x| centre(x, bw)).collect();
+    let mut out = Vec::with_capacity(gray.as_raw().len());
+    let mut line = vec![255f32; bw];
+    for (y, row) in gray.as_raw().chunks_exact(w as usize).enumerate() {
+        let (y0, y1, fy) = centre(y as u32, bh);
+        for (x, slot) in line.iter_mut().enumerate() {
+            let a = paper.get(y0 * bw + x).copied().unwrap_or(255.0);
+            let b = paper.get(y1 * bw + x).copied().unwrap_or(255.0);
+            *slot = a + (b - a) * fy;
+        }
+        for (&v, &(x0, x1, fx)) in row.iter().zip(&cols) {
+            let a = line.get(x0).copied().unwrap_or(255.0);
+            let b = line.get(x1).copied().unwrap_or(255.0);
+            let bg = (a + (b - a) * fx).max(1.0);
+            out.push((f32::from(v) * 255.0 / bg).round().min(255.0) as u8);
+        }
+    }
+    GrayImage::from_raw(w, h, out).unwrap_or_else(|| gray.clone())
+}
+
+/// The paper's level per block of `LIGHT_BLOCK` pixels (`bw` × `bh` blocks, row by
+/// row): the lightest pixel of the block and of the eight blocks around it, never
+/// darker than `MIN_PAPER`.
+fn paper_levels(gray: &GrayImage, bw: usize, bh: usize) -> Vec<f32> {
+    let w = gray.width().max(1) as usize;
+    let mut block = vec![0u8; bw * bh];
+    for (y, row) in gray.as_raw().chunks_exact(w).enumerate() {
+        let by = y / LIGHT_BLOCK as usize;
+        for (bx, part) in row.chunks(LIGHT_BLOCK as usize).enumerate() {
+            if let (Some(slot), Some(&m)) = (block.get_mut(by * bw + bx), part.iter().max()) {
+                *slot = (*slot).max(m);
+            }
+        }
+    }
+    let at = |x: usize, y: usize| block.get(y * bw + x).copied().unwrap_or(255);
+    (0..bh)
+        .flat_map(|y| (0..bw).map(move |x| (x, y)))
+        .map(|(x, y)| {
+            let around = (y.saturating_sub(1)..(y + 2).min(bh))
+                .flat_map(|yy| (x.saturating_sub(1)..(x + 2).min(bw)).map(move |xx| (xx, yy)));
+            f32::from(
+                around
+                    .map(|(xx, yy)| at(xx, yy))
+                    .max()
+                    .unwrap_or(255)
+                    .max(MIN_PAPER),
+            )
+        })
+        .collect()
+}
+
+/// The ink of `gray` at `thr`, and where two neighbouring pixels (one above the other,
+/// or side by side) are each lighter than ink but together as dark as one ink pixel,
+/// with paper on both sides of the pair, the darker of the two: a one-pixel line
+/// resampled between two rows or columns (deskewing, a scanner's own resampling). Inside
+/// a word the pixels around such a pair are ink or blur, not paper, so letters do not
+/// grow together.
+pub fn ink_with_split_pairs(gray: &GrayImage, thr: u8) -> Ink {
+    let mut ink = Ink::from_gray(gray, thr);
+    let (w, h) = (gray.width() as usize, gray.height() as usize);
+    let raw = gray.as_raw();
+    // Two pixels of levels a and b hold one full pixel's darkness d when
+    // (255 - a) + (255 - b) = 255 - d: a + b = 255 + d.
+    let limit = 255 + u32::from(thr);
+    let paper = u32::from(reading_threshold(gray, thr));
+    let level = |x: usize, y: usize| u32::from(raw.get(y * w + x).copied().unwrap_or(255));
+    for y in 1..h.saturating_sub(2) {
+        for x in 1..w.saturating_sub(2) {
+            let a = level(x, y);
+            if a < u32::from(thr) {
+                continue;
+            }
+            // (the other pixel, the pixel before the pair, the pixel after it)
+            let pairs = [
+                ((x, y + 1), level(x, y - 1), level(x, y + 2)),
+                ((x + 1, y), level(x - 1, y), level(x + 2, y)),
+            ];
+            for ((nx, ny), before, after) in pairs {
+                let b = level(nx, ny);
+                if b >= u32::from(thr) && a + b < limit && before >= paper && after >= paper {
+                    let (kx, ky) = if a <= b { (x, y) } else { (nx, ny) };
+                    ink.set(kx as i64, ky as i64, true);
+                }
+            }
+        }
+    }
+    ink
+}
+
 /// The ink threshold of a gray picture (Otsu's level; never darker than mid-gray's
 /// lower half so a blank picture does not turn to ink).
 pub fn threshold(gray: &GrayImage) -> u8 {
@@ -223,6 +339,66 @@ fn to_level(sum: u32) -> u8 {
 mod tests {
     use super::*;
     use image::Luma;
+
+    #[test]
+    fn uneven_lighting_is_made_even_and_white_paper_is_left_as_it_is() {
+        // Paper falling from 250 to 110 left to right (a photo's shadow), with ink
+        // strokes at a fifth of the paper's level.
+        let lit = |x: u32| 250.0 - 140.0 * x as f32 / 399.0;
+        let gray = GrayImage::from_fn(400, 200, |x, y| {
+            let ink = x % 50 < 3 || y % 50 < 3;
+            let v = if ink { lit(x) * 0.2 } else { lit(x) };
+            Luma([v.round() as u8])
+        });
+        let even = even_lighting(&gray);
+        // Paper is light everywhere, the dim right side included (a little less where
+        // the light falls fastest: the paper level is the lightest nearby); ink stays dark.
+        for (x, y) in [(25, 25), (225, 125), (375, 175), (390, 30)] {
+            assert!(even.get_pixel(x, y).0[0] >= 200, "paper at {x},{y}");
+        }
+        for (x, y) in [(1, 25), (201, 125), (351, 175), (375, 101)] {
+            assert!(even.get_pixel(x, y).0[0] <= 70, "ink at {x},{y}");
+        }
+        // One threshold now tells ink from paper on both sides.
+        let thr = threshold(&even);
+        assert!(even.get_pixel(375, 175).0[0] >= thr && even.get_pixel(351, 175).0[0] < thr);
+        let white = GrayImage::from_fn(100, 60, |x, _| Luma([if x % 20 < 2 { 0 } else { 255 }]));
+        assert_eq!(even_lighting(&white), white);
+    }
+
+    #[test]
+    fn a_hairline_resampled_over_two_rows_stays_one_unbroken_line_and_words_do_not_grow() {
+        // A one-pixel line at row 20 whose middle third lies half in row 20, half in
+        // row 21 (as deskewing leaves a stepped hairline): 128 in both rows.
+        let mut gray = GrayImage::from_pixel(120, 60, Luma([250]));
+        for x in 10..110 {
+            if (40..80).contains(&x) {
+                gray.put_pixel(x, 20, Luma([128]));
+                gray.put_pixel(x, 21, Luma([128]));
+            } else {
+                gray.put_pixel(x, 20, Luma([0]));
+            }
+        }
+        // A blurred word: dark letters with gray gaps between them.
+        for x in 10..110 {
+            let v = if x % 6 < 4 { 20 } else { 140 };
+            for y in 40..50 {
+                gray.put_pixel(x, y, Luma([v]));
+            }
+        }
+        let thr = 100;
+        let plain = Ink::from_gray(&gray, thr);
+        assert!(
+            !plain.get(60, 20) && !plain.get(60, 21),
+            "the plain ink breaks the line"
+        );
+        let ink = ink_with_split_pairs(&gray, thr);
+        assert!((10..110).all(|x| ink.get(x, 20) || ink.get(x, 21)));
+        // Only one of the two rows is taken: the line stays thin.
+        assert!((40..80).all(|x| !(ink.get(x, 20) && ink.get(x, 21))));
+        // The word's gray gaps stay paper (ink above and below them, not paper).
+        assert!(!ink.get(64, 45) && !ink.get(65, 45));
+    }
 
     #[test]
     fn doubling_matches_the_triangle_resampler_within_one_level() {

@@ -70,8 +70,12 @@ pub fn analyse_with(picture: &image::RgbImage, cfg: &LayoutConfig) -> RasterLayo
     } else {
         FALLBACK_TEXT_PX
     };
+    // A thin line that deskewing (or the scanner) spread over two rows of half-dark
+    // pixels keeps no pixel darker than the ink threshold in places, and would break
+    // into dashes: ruling lines are found on the ink with such pairs joined.
+    let line_ink = clean::ink_with_split_pairs(&gray, thr);
     let strokes = segments::strokes(
-        &ink,
+        &line_ink,
         ((th * MIN_STROKE).round() as u32).max(6),
         ((th * MAX_STROKE_THICK).round() as u32).max(3),
         ((th * STROKE_GAP).round() as u32).max(1),
@@ -181,7 +185,7 @@ struct Cleaned {
 
 /// The cleaned ink of a picture at its own size and what goes with it ([`Cleaned`]).
 fn cleaned(picture: &image::RgbImage, cfg: &LayoutConfig) -> Cleaned {
-    let mut gray = clean::gray_without_squiggles(picture);
+    let mut gray = clean::even_lighting(&clean::gray_without_squiggles(picture));
     let thr = clean::threshold(&gray);
     let skew = clean::skew(&gray, thr, cfg);
     if clean::worth_deskewing(skew) {
