@@ -64,6 +64,10 @@ pub fn even_lighting(gray: &GrayImage) -> GrayImage {
         h.div_ceil(LIGHT_BLOCK) as usize,
     );
     let paper = paper_levels(gray, bw, bh);
+    if paper.iter().all(|&p| p >= 255.0) {
+        // White paper everywhere (a screenshot, a clean scan): nothing to even out.
+        return gray.clone();
+    }
     let centre = |i: u32, n: usize| -> (usize, usize, f32) {
         let f = ((i as f32 + 0.5) / LIGHT_BLOCK as f32 - 0.5).clamp(0.0, (n - 1) as f32);
         let lo = f.floor() as usize;
@@ -83,7 +87,8 @@ pub fn even_lighting(gray: &GrayImage) -> GrayImage {
             let a = line.get(x0).copied().unwrap_or(255.0);
             let b = line.get(x1).copied().unwrap_or(255.0);
             let bg = (a + (b - a) * fx).max(1.0);
-            out.push((f32::from(v) * 255.0 / bg).round().min(255.0) as u8);
+            // Rounded half up (the value is never negative), without a libm call.
+            out.push((f32::from(v) * 255.0 / bg + 0.5).min(255.0) as u8);
         }
     }
     GrayImage::from_raw(w, h, out).unwrap_or_else(|| gray.clone())
@@ -138,7 +143,9 @@ pub fn ink_with_split_pairs(gray: &GrayImage, thr: u8) -> Ink {
     for y in 1..h.saturating_sub(2) {
         for x in 1..w.saturating_sub(2) {
             let a = level(x, y);
-            if a < u32::from(thr) {
+            // With b at least `thr`, a + b < limit needs a < 255: white paper pairs with
+            // nothing (most pixels, once the lighting is even).
+            if a < u32::from(thr) || a >= 255 {
                 continue;
             }
             // (the other pixel, the pixel before the pair, the pixel after it)
