@@ -7,7 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# The clone's build lands in the shared target folder under the same names (cargo's
+# artifact names do not depend on where the package lies) and is newer than the
+# checkout's sources: without a fresh stamp on the checkout's crate root, the next
+# `cargo test` here would reuse the clone's binaries, which look for the removed clone.
+trap 'rm -rf "$work"; touch -c "$repo/src/lib.rs"' EXIT
 clone="$work/sopap"
 mkdir -p "$clone"
 if git -C "$repo" rev-parse --git-dir >/dev/null 2>&1; then
