@@ -29,33 +29,108 @@ const LINE_ASPECT: u32 = 8;
 /// Such a piece is at most this share of a letter height thick.
 const LINE_PIECE_THICK: f32 = 0.3;
 
+/// Letters of one word lie at most this many letter heights apart (a word space is
+/// wider).
+const LETTER_JOIN: f32 = 0.2;
+
+/// Where a cleared ruling line lies between two letters, they still belong to one word
+/// when the gap between them is at most this many letter heights more than
+/// [`LETTER_JOIN`] (the line's width and the paper cleared around it).
+const RULING_BAND: f32 = 0.4;
+
 /// Fills each cell's `text_box` from `text_ink` (ink without ruling lines, symbols and
-/// connectors): the letters whose middle lies inside the cell, whole, even where they
-/// reach a little past the cell's inside.
+/// connectors): the words whose middle lies inside the cell, whole, even where they
+/// run past the cell (a name wider than its narrow column crosses the column's ruling
+/// line; taking letter by letter would give its last letters to the next column).
 pub fn cell_boxes(text_ink: &Ink, table: &mut RasterTable, th: f32) {
     let reach = (th * CELL_REACH).round() as u32;
     let min_area = (th * th * MIN_SPECK).max(3.0);
+    let region = bitmap::clip(grow(table.bbox, reach), text_ink.w, text_ink.h);
+    let crop = text_ink.crop(region);
+    let (comps, _) = components(&crop, true, Connectivity::Eight);
+    let letters: Vec<PxRect> = comps
+        .iter()
+        .filter(|c| c.area as f32 >= min_area && c.bbox.h as f32 <= MAX_TEXT_HEIGHT * th)
+        .map(|c| PxRect {
+            x: c.bbox.x + region.x,
+            y: c.bbox.y + region.y,
+            ..c.bbox
+        })
+        .filter(|b| !line_piece(*b, th))
+        .collect();
+    let rulings: Vec<f32> = table
+        .xs
+        .get(1..table.xs.len().saturating_sub(1))
+        .unwrap_or(&[])
+        .to_vec();
+    let words = words(&letters, &rulings, th);
     for cell in &mut table.cells {
         let inner = cell.bbox;
-        let region = bitmap::clip(grow(inner, reach), text_ink.w, text_ink.h);
-        let crop = text_ink.crop(region);
-        let (comps, _) = components(&crop, true, Connectivity::Eight);
-        let boxes: Vec<PxRect> = comps
+        cell.text_box = words
             .iter()
-            .filter(|c| c.area as f32 >= min_area && c.bbox.h as f32 <= MAX_TEXT_HEIGHT * th)
-            .map(|c| PxRect {
-                x: c.bbox.x + region.x,
-                y: c.bbox.y + region.y,
-                ..c.bbox
-            })
-            .filter(|b| !line_piece(*b, th) && centre_inside(*b, inner))
-            .collect();
-        cell.text_box = boxes
-            .iter()
+            .filter(|w| centre_inside(**w, inner))
             .copied()
             .reduce(bitmap::union)
             .map(|b| within(grow(b, PAD), region));
     }
+}
+
+/// The boxes of the words the `letters` make: letters on one line joined where they
+/// stand at most [`LETTER_JOIN`] letter heights apart, or a little more where one of the
+/// table's inner column boundaries (`rulings`, x in pixels) lies between them.
+fn words(letters: &[PxRect], rulings: &[f32], th: f32) -> Vec<PxRect> {
+    let mut order: Vec<usize> = (0..letters.len()).collect();
+    order.sort_by_key(|&i| letters.get(i).map_or(0, |b| b.x));
+    let mut parent: Vec<usize> = (0..letters.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while let Some(&p) = parent.get(i) {
+            if p == i {
+                break;
+            }
+            let gp = parent.get(p).copied().unwrap_or(p);
+            if let Some(slot) = parent.get_mut(i) {
+                *slot = gp;
+            }
+            i = p;
+        }
+        i
+    }
+    let join = LETTER_JOIN * th;
+    let across = join + RULING_BAND * th;
+    for (k, &i) in order.iter().enumerate() {
+        let Some(&a) = letters.get(i) else { continue };
+        let right = (a.x + a.w) as f32;
+        for &j in order.iter().skip(k + 1) {
+            let Some(&b) = letters.get(j) else { continue };
+            let gap = b.x as f32 - right;
+            if gap > across {
+                break;
+            }
+            let top = a.y.max(b.y);
+            let bottom = (a.y + a.h).min(b.y + b.h);
+            let overlap = bottom.saturating_sub(top) as f32;
+            if overlap < LINE_OVERLAP * a.h.min(b.h) as f32 {
+                continue;
+            }
+            let ruled = rulings
+                .iter()
+                .any(|&x| x >= right - 1.0 && x <= b.x as f32 + 1.0);
+            if gap <= join || ruled {
+                let (ra, rb) = (root(&mut parent, i), root(&mut parent, j));
+                if let Some(slot) = parent.get_mut(ra.max(rb)) {
+                    *slot = ra.min(rb);
+                }
+            }
+        }
+    }
+    let mut boxes: Vec<Option<PxRect>> = vec![None; letters.len()];
+    for (i, &b) in letters.iter().enumerate() {
+        let r = root(&mut parent, i);
+        if let Some(slot) = boxes.get_mut(r) {
+            *slot = Some(slot.map_or(b, |w| bitmap::union(w, b)));
+        }
+    }
+    boxes.into_iter().flatten().collect()
 }
 
 /// Whether a blob is a long thin stroke (a piece of a ruling line), not a letter.
@@ -151,4 +226,45 @@ pub fn free_lines(ink: &Ink, tables: &[PxRect], th: f32) -> Vec<PxRect> {
         .collect();
     out.sort_by_key(|b| (b.y, b.x));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `n` letters 12 px wide and 20 tall from `x`, 2 px apart, on one line.
+    fn letters(x: u32, n: u32) -> Vec<PxRect> {
+        (0..n)
+            .map(|i| PxRect {
+                x: x + i * 14,
+                y: 100,
+                w: 12,
+                h: 20,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_word_crossing_a_column_ruling_stays_one_word() {
+        // "Pengeluar" ends at 124, the column's ruling at 129 was cleared from 124 to
+        // 134, "an" goes on from 134; the next column's "Tim" starts a word space later.
+        let mut ls = letters(0, 9);
+        ls.extend(letters(134, 2));
+        ls.extend(letters(172, 3));
+        let ws = words(&ls, &[129.0], 20.0);
+        assert_eq!(ws.len(), 2, "{ws:?}");
+        assert!(ws.iter().any(|w| w.x == 0 && w.x + w.w == 160), "{ws:?}");
+        assert!(ws.iter().any(|w| w.x == 172 && w.w == 40), "{ws:?}");
+        // The same 10 px gap with no ruling in it is a word space: three words.
+        assert_eq!(words(&ls, &[], 20.0).len(), 3);
+        // A letter on another line never joins.
+        let mut two = letters(0, 2);
+        two.push(PxRect {
+            x: 30,
+            y: 140,
+            w: 12,
+            h: 20,
+        });
+        assert_eq!(words(&two, &[], 20.0).len(), 2);
+    }
 }
