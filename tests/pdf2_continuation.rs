@@ -2,8 +2,7 @@
 //! PDF), and page-break connectors beside a step's symbol.
 
 use sopap::{
-    Anchor, Block, Budget, Cell, Document, Row, Rules, Section, Shape, ShapeKind, Symbol, Table,
-    parse,
+    Anchor, Block, Budget, Cell, Document, Row, Rules, Shape, ShapeKind, Symbol, Table, parse,
 };
 
 use crate::support;
@@ -78,15 +77,7 @@ fn shape(kind: ShapeKind, block: usize, row: usize, col: usize) -> Shape {
 }
 
 fn doc(blocks: Vec<Block>, shapes: Vec<Shape>) -> Document {
-    Document {
-        format: None,
-        ocr: false,
-        sections: vec![Section {
-            name: None,
-            blocks,
-            shapes,
-        }],
-    }
+    support::one_section(blocks, shapes)
 }
 
 fn first_table() -> Table {

@@ -83,15 +83,7 @@ fn procedure(actors: [&str; 3], steps: &[(&str, &str, Option<usize>, &str, &str,
 
 /// A one-section document of `blocks` without shapes.
 fn doc_of(blocks: Vec<Block>) -> Document {
-    Document {
-        format: None,
-        ocr: false,
-        sections: vec![Section {
-            name: None,
-            blocks,
-            shapes: vec![],
-        }],
-    }
+    crate::support::one_section(blocks, Vec::new())
 }
 
 fn rules() -> Rules {

@@ -75,33 +75,29 @@ pub enum XlsxExportError {
 
 /// Renders `sop` as a .xlsx, with the run's `meta` in the workbook properties.
 pub fn to_xlsx_with(sop: &Sop, meta: &ExportMeta) -> Result<Vec<u8>, ExportError> {
-    let err = |what: &'static str| {
-        let id = sop.id.clone();
-        move |e: XlsxExportError| ExportError::Xlsx {
-            sop: id.clone(),
-            what,
-            source: e,
-        }
-    };
     let mut wb = Workbook::new();
     wb.set_properties(&properties(sop, meta));
     let ws = wb.add_worksheet();
-    ws.set_name("SOP")
-        .map_err(XlsxExportError::from)
-        .map_err(err("sheet"))?;
-    let geo = write_sop_sheet(ws, sop)
-        .map_err(XlsxExportError::from)
-        .map_err(err("sheet SOP"))?;
+    ws.set_name("SOP").map_err(failed(sop, "sheet"))?;
+    let geo = write_sop_sheet(ws, sop).map_err(failed(sop, "sheet SOP"))?;
     let notes = wb.add_worksheet();
-    write_notes_sheet(notes, sop)
-        .map_err(XlsxExportError::from)
-        .map_err(err("sheet Catatan Migrasi"))?;
-    let bytes = wb
-        .save_to_buffer()
-        .map_err(XlsxExportError::from)
-        .map_err(err("package"))?;
+    write_notes_sheet(notes, sop).map_err(failed(sop, "sheet Catatan Migrasi"))?;
+    let bytes = wb.save_to_buffer().map_err(failed(sop, "package"))?;
     let plan = layout::plan_flow(sop, &geo.actor_cols, &geo.step_rows);
-    replace_drawing(bytes, &drawing_xml(&plan, &geo)).map_err(err("drawing"))
+    replace_drawing(bytes, &drawing_xml(&plan, &geo)).map_err(failed(sop, "drawing"))
+}
+
+/// The export error of `sop` for a failure while writing `what`.
+fn failed<E: Into<XlsxExportError>>(
+    sop: &Sop,
+    what: &'static str,
+) -> impl FnOnce(E) -> ExportError {
+    let sop = sop.id.clone();
+    move |e| ExportError::Xlsx {
+        sop,
+        what,
+        source: e.into(),
+    }
 }
 
 /// Where things stand on the SOP sheet, in pixels from the sheet's top-left.

@@ -13,6 +13,20 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+/// A one-section document of `blocks` and `shapes`, as a reader would give it (the
+/// hand-built models of the parser tests).
+pub fn one_section(blocks: Vec<sopap::Block>, shapes: Vec<sopap::Shape>) -> sopap::Document {
+    sopap::Document {
+        format: None,
+        ocr: false,
+        sections: vec![sopap::Section {
+            name: None,
+            blocks,
+            shapes,
+        }],
+    }
+}
+
 /// The development corpus: `archive/`, `truth.json` and `score.py`.
 pub const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
 /// The development corpus archive (agency folders of SOP documents).

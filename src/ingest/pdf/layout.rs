@@ -267,11 +267,7 @@ pub fn add_page(
             in_shape.entry(i).or_default().extend(word);
             continue;
         }
-        let cell = grids
-            .iter()
-            .enumerate()
-            .find_map(|(gi, grid)| grid.cell_index_at(c.x, c.y).map(|ci| (gi, ci)));
-        match cell {
+        match grid_cell_at(&grids, c) {
             Some((gi, ci)) => {
                 let usual = sizes.get(gi).copied().unwrap_or(0.0);
                 let (cols, first) = symbol_cols
@@ -690,12 +686,6 @@ const MIN_RUN_GLYPHS: usize = 2;
 /// header wider than its column touches the next column's word with no gap between
 /// them ("PemerintahanLoket"), and each half belongs to its own cell.
 fn split_across_cells<'g>(words: Vec<Vec<&'g Glyph>>, grids: &[Grid]) -> Vec<Vec<&'g Glyph>> {
-    let cell_at = |c: Pt| {
-        grids
-            .iter()
-            .enumerate()
-            .find_map(|(gi, g)| g.cell_index_at(c.x, c.y).map(|ci| (gi, ci)))
-    };
     let mut out = Vec::with_capacity(words.len());
     for word in words {
         // The word's parts, one per run, in reading order.
@@ -713,7 +703,10 @@ fn split_across_cells<'g>(words: Vec<Vec<&'g Glyph>>, grids: &[Grid]) -> Vec<Vec
                 && last_run_len >= MIN_RUN_GLYPHS
                 && part.len() >= MIN_RUN_GLYPHS
                 && matches!(
-                    (cell_at(word_centre(&piece)), cell_at(word_centre(&part))),
+                    (
+                        grid_cell_at(grids, word_centre(&piece)),
+                        grid_cell_at(grids, word_centre(&part))
+                    ),
                     (Some(a), Some(b)) if a != b
                 );
             if apart {
@@ -727,6 +720,14 @@ fn split_across_cells<'g>(words: Vec<Vec<&'g Glyph>>, grids: &[Grid]) -> Vec<Vec
         }
     }
     out
+}
+
+/// The first grid holding `c` and the index of its cell there.
+fn grid_cell_at(grids: &[Grid], c: Pt) -> Option<(usize, usize)> {
+    grids
+        .iter()
+        .enumerate()
+        .find_map(|(gi, g)| g.cell_index_at(c.x, c.y).map(|ci| (gi, ci)))
 }
 
 /// The centre of a word's box.

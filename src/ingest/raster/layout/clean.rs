@@ -130,15 +130,15 @@ fn paper_levels(gray: &GrayImage, bw: usize, bh: usize) -> Vec<f32> {
 /// with paper on both sides of the pair, the darker of the two: a one-pixel line
 /// resampled between two rows or columns (deskewing, a scanner's own resampling). Inside
 /// a word the pixels around such a pair are ink or blur, not paper, so letters do not
-/// grow together.
-pub fn ink_with_split_pairs(gray: &GrayImage, thr: u8) -> Ink {
+/// grow together. Paper is what is at least `paper` light (the [`reading_threshold`]).
+pub fn ink_with_split_pairs(gray: &GrayImage, thr: u8, paper: u8) -> Ink {
     let mut ink = Ink::from_gray(gray, thr);
     let (w, h) = (gray.width() as usize, gray.height() as usize);
     let raw = gray.as_raw();
     // Two pixels of levels a and b hold one full pixel's darkness d when
     // (255 - a) + (255 - b) = 255 - d: a + b = 255 + d.
     let limit = 255 + u32::from(thr);
-    let paper = u32::from(reading_threshold(gray, thr));
+    let paper = u32::from(paper);
     let level = |x: usize, y: usize| u32::from(raw.get(y * w + x).copied().unwrap_or(255));
     for y in 1..h.saturating_sub(2) {
         for x in 1..w.saturating_sub(2) {
@@ -399,7 +399,7 @@ mod tests {
             !plain.get(60, 20) && !plain.get(60, 21),
             "the plain ink breaks the line"
         );
-        let ink = ink_with_split_pairs(&gray, thr);
+        let ink = ink_with_split_pairs(&gray, thr, reading_threshold(&gray, thr));
         assert!((10..110).all(|x| ink.get(x, 20) || ink.get(x, 21)));
         // Only one of the two rows is taken: the line stays thin.
         assert!((40..80).all(|x| !(ink.get(x, 20) && ink.get(x, 21))));

@@ -210,21 +210,24 @@ fn measure(runs: &[Run], row_start: &[usize], run_label: &[u32]) -> Vec<Componen
         .collect()
 }
 
-/// Union-find over run indices, with path halving and union by size.
-struct Forest {
+/// Union-find over indices (runs here, letters in `text.rs`), with path halving and
+/// union by size.
+pub(super) struct Forest {
     parent: Vec<usize>,
     size: Vec<u32>,
 }
 
 impl Forest {
-    fn new(n: usize) -> Forest {
+    /// `n` singletons.
+    pub(super) fn new(n: usize) -> Forest {
         Forest {
             parent: (0..n).collect(),
             size: vec![1; n],
         }
     }
 
-    fn root(&mut self, mut i: usize) -> usize {
+    /// The root of `i`'s set.
+    pub(super) fn root(&mut self, mut i: usize) -> usize {
         while let Some(&p) = self.parent.get(i) {
             if p == i {
                 break;
@@ -238,7 +241,8 @@ impl Forest {
         i
     }
 
-    fn union(&mut self, a: usize, b: usize) {
+    /// Joins the sets of `a` and `b`.
+    pub(super) fn union(&mut self, a: usize, b: usize) {
         let (ra, rb) = (self.root(a), self.root(b));
         if ra == rb {
             return;

@@ -73,7 +73,8 @@ pub fn analyse_with(picture: &image::RgbImage, cfg: &LayoutConfig) -> RasterLayo
     // A thin line that deskewing (or the scanner) spread over two rows of half-dark
     // pixels keeps no pixel darker than the ink threshold in places, and would break
     // into dashes: ruling lines are found on the ink with such pairs joined.
-    let line_ink = clean::ink_with_split_pairs(&gray, thr);
+    let read_thr = clean::reading_threshold(&gray, thr);
+    let line_ink = clean::ink_with_split_pairs(&gray, thr, read_thr);
     let strokes = segments::strokes(
         &line_ink,
         ((th * MIN_STROKE).round() as u32).max(6),
@@ -105,7 +106,7 @@ pub fn analyse_with(picture: &image::RgbImage, cfg: &LayoutConfig) -> RasterLayo
     let free_text = text::free_lines(&rest, &boxes, th);
     let scale = reading_scale(measured, cfg);
     let layout = RasterLayout {
-        image: reading_picture(&gray, thr, &lines, scale),
+        image: reading_picture(&gray, read_thr, &lines, scale),
         scale,
         skew_degrees: skew,
         tables,
@@ -127,15 +128,14 @@ fn reading_scale(text_px: f32, cfg: &LayoutConfig) -> f32 {
 }
 
 /// The picture the engine reads: `gray` enlarged by `scale` (smoothly, before it is
-/// binarised, so strokes stay clean), binarised at the reading threshold, and the table
-/// ruling lines `lines` (in `gray`'s pixels) with their halo painted as paper.
+/// binarised, so strokes stay clean), binarised at the reading threshold `read_thr`, and
+/// the table ruling lines `lines` (in `gray`'s pixels) with their halo painted as paper.
 fn reading_picture(
     gray: &image::GrayImage,
-    thr: u8,
+    read_thr: u8,
     lines: &[PxRect],
     scale: f32,
 ) -> image::GrayImage {
-    let read_thr = clean::reading_threshold(gray, thr);
     let mut reading = if scale > 1.0 {
         clean::binarised(&clean::upscale(gray, scale), read_thr)
     } else {

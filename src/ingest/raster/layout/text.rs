@@ -4,6 +4,7 @@
 use imageproc::region_labelling::Connectivity;
 
 use super::bitmap::{self, Ink, components, grow};
+use super::components::Forest;
 use crate::ingest::raster::{PxRect, RasterShape, RasterTable};
 
 /// Ink blobs taller than this many letter heights are not text (a stamp, a frame edge).
@@ -81,20 +82,7 @@ pub fn cell_boxes(text_ink: &Ink, table: &mut RasterTable, th: f32) {
 fn words(letters: &[PxRect], rulings: &[f32], th: f32) -> Vec<PxRect> {
     let mut order: Vec<usize> = (0..letters.len()).collect();
     order.sort_by_key(|&i| letters.get(i).map_or(0, |b| b.x));
-    let mut parent: Vec<usize> = (0..letters.len()).collect();
-    fn root(parent: &mut [usize], mut i: usize) -> usize {
-        while let Some(&p) = parent.get(i) {
-            if p == i {
-                break;
-            }
-            let gp = parent.get(p).copied().unwrap_or(p);
-            if let Some(slot) = parent.get_mut(i) {
-                *slot = gp;
-            }
-            i = p;
-        }
-        i
-    }
+    let mut forest = Forest::new(letters.len());
     let join = LETTER_JOIN * th;
     let across = join + RULING_BAND * th;
     for (k, &i) in order.iter().enumerate() {
@@ -116,17 +104,13 @@ fn words(letters: &[PxRect], rulings: &[f32], th: f32) -> Vec<PxRect> {
                 .iter()
                 .any(|&x| x >= right - 1.0 && x <= b.x as f32 + 1.0);
             if gap <= join || ruled {
-                let (ra, rb) = (root(&mut parent, i), root(&mut parent, j));
-                if let Some(slot) = parent.get_mut(ra.max(rb)) {
-                    *slot = ra.min(rb);
-                }
+                forest.union(i, j);
             }
         }
     }
     let mut boxes: Vec<Option<PxRect>> = vec![None; letters.len()];
     for (i, &b) in letters.iter().enumerate() {
-        let r = root(&mut parent, i);
-        if let Some(slot) = boxes.get_mut(r) {
+        if let Some(slot) = boxes.get_mut(forest.root(i)) {
             *slot = Some(slot.map_or(b, |w| bitmap::union(w, b)));
         }
     }
