@@ -117,9 +117,26 @@ pub fn try_lock_out(out: &Path) -> Result<Option<std::fs::File>, OutputError> {
             path: path.clone(),
             source,
         })?;
-    match file.try_lock() {
-        Ok(()) => Ok(Some(file)),
-        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
-        Err(std::fs::TryLockError::Error(source)) => Err(OutputError { path, source }),
+    for attempt in 0..=LOCK_RETRIES {
+        match file.try_lock() {
+            Ok(()) => return Ok(Some(file)),
+            Err(std::fs::TryLockError::WouldBlock) if attempt < LOCK_RETRIES => {
+                std::thread::sleep(LOCK_RETRY_WAIT);
+            }
+            Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
+            Err(std::fs::TryLockError::Error(source)) => {
+                return Err(OutputError { path, source });
+            }
+        }
     }
+    Ok(None)
 }
+
+/// Times the output lock is tried again before the folder counts as busy. A lock just
+/// released can still look held for an instant: a process started by another thread
+/// holds a copy of the lock's descriptor between its fork and its exec.
+const LOCK_RETRIES: u32 = 5;
+
+/// Wait between two tries of the output lock (all tries together stay far under a
+/// second, so a second run still stops at once).
+const LOCK_RETRY_WAIT: std::time::Duration = std::time::Duration::from_millis(20);
