@@ -312,7 +312,6 @@ fn without_the_engine_the_sop_keeps_its_identity_and_the_finding_names_the_engin
 /// JPEG flowcharts of BPS 213 and 202, the satpolpp-kalbar scans): steps found by number
 /// and activity, and their actor sets, over all of them.
 #[test]
-#[ignore = "open in #16: steps pass (BPS 202 step 4 on page 2 not stitched), actors 0.857 < 0.9 (actor names renamed after OCR in DxYh, 0KhV); run with --ignored"]
 fn real_pictured_pages_read_their_steps_and_actors() {
     shared_or_skip!(support::REAL);
     if !support::ocr_engine_or_skip() {
@@ -369,4 +368,34 @@ fn real_pictured_pages_read_their_steps_and_actors() {
     assert!(total >= 25, "expected.json holds {total} pictured steps");
     assert!(steps >= FLOOR, "steps {steps:.3}\n{log}");
     assert!(actors >= FLOOR, "actors {actors:.3}\n{log}");
+}
+
+/// BPS 202 pastes its flowchart as two JPEG strips: rows 1–3 low on page 1, the tail of
+/// row 3 and row 4 at the top of page 2 (59 points tall, a decision cut by the page
+/// break). The strips are read as one picture, so step 4 comes back with its actors,
+/// its time and its terminator.
+#[test]
+fn a_flowchart_pasted_as_two_strips_over_a_page_break_reads_as_one_table() {
+    shared_or_skip!(support::REAL);
+    if !support::ocr_engine_or_skip() {
+        return;
+    }
+    let file = "bps-bengkulu/202. SOP Persiapan Pendataan KSA Padi-Jagung signed.pdf";
+    let bytes = std::fs::read(Path::new(support::REAL).join(file)).unwrap();
+    let sops = parse(file, &bytes);
+    let steps: Vec<_> = sops.iter().flat_map(|s| &s.steps).collect();
+    let numbers: Vec<u32> = steps.iter().map(|s| s.no).collect();
+    assert_eq!(numbers, vec![1, 2, 3, 4], "{steps:#?}");
+    let last = steps[3];
+    assert!(
+        norm(&last.activity).starts_with("pelatihanbriefingpetugas"),
+        "{last:#?}"
+    );
+    let actors: Vec<String> = last.actors.iter().map(|a| norm(a)).collect();
+    assert!(actors.contains(&"petugas".to_string()), "{actors:?}");
+    assert_eq!(last.time.as_deref(), Some("2 hari efektif"));
+    assert_eq!(last.symbol, Some(sopap::Symbol::Terminator));
+    // The page-1 rows keep their reading.
+    assert_eq!(norm(&steps[0].activity), "pendistribusianaplikasi");
+    assert!(sops.iter().all(|s| s.source.ocr));
 }

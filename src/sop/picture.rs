@@ -5,6 +5,7 @@
 //! (SPEC: identity-only SOPs); this module tells whether the document holds a picture
 //! large enough to be that procedure, so the finding can say why there are no steps.
 
+use crate::ingest::raster::stitch::continues;
 use crate::model::{Document, Rect, Shape, ShapeKind};
 
 /// Smallest width in points of a picture that can hold a procedure table (a logo, a QR
@@ -32,14 +33,34 @@ fn is_procedure_picture(s: &Shape) -> bool {
 }
 
 /// The PDF pictures of `doc` large enough to be a procedure table (a scanned page, a
-/// pasted flowchart screenshot): their page and box, as the pixel reader wants them.
+/// pasted flowchart screenshot), and the strips that continue one of them however short
+/// (the table's last row pasted at the top of the next page): their page and box, as
+/// the pixel reader wants them.
 pub fn procedure_pdf_pictures(doc: &Document) -> Vec<(u32, Rect)> {
-    doc.sections
+    let placed: Vec<(&Shape, (u32, Rect))> = doc
+        .sections
         .iter()
         .flat_map(|s| &s.shapes)
-        .filter(|s| is_procedure_picture(s) && s.geometry == PDF_IMAGE)
-        .filter_map(|s| Some((s.page?, s.bbox?)))
-        .collect()
+        .filter(|s| s.geometry == PDF_IMAGE && s.kind == ShapeKind::Other)
+        .filter_map(|s| Some((s, (s.page?, s.bbox?))))
+        .collect();
+    let mut wanted: Vec<(u32, Rect)> = placed
+        .iter()
+        .filter(|(s, _)| is_procedure_picture(s))
+        .map(|(_, at)| *at)
+        .collect();
+    // A strip continuing a wanted picture is wanted too; so is one continuing that strip.
+    let mut i = 0;
+    while let Some(&picture) = wanted.get(i) {
+        for &(_, at) in &placed {
+            if !wanted.contains(&at) && continues(picture, at) {
+                wanted.push(at);
+            }
+        }
+        i += 1;
+    }
+    wanted.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.y.total_cmp(&b.1.y)));
+    wanted
 }
 
 #[cfg(test)]
@@ -74,6 +95,31 @@ mod tests {
                 ..Section::default()
             }],
         }
+    }
+
+    fn placed(page: u32, x: f32, y: f32, w: f32, h: f32) -> Shape {
+        Shape {
+            page: Some(page),
+            bbox: Some(Rect { x, y, w, h }),
+            ..picture(w, h)
+        }
+    }
+
+    #[test]
+    fn a_short_strip_continuing_a_pasted_flowchart_on_the_next_page_is_read_too() {
+        let shapes = vec![
+            // A logo on page 1, the flowchart low on page 1, its last row atop page 2,
+            // a signature stamp on page 2.
+            placed(1, 191.8, 88.8, 52.6, 38.9),
+            placed(1, 50.4, 373.7, 667.1, 147.7),
+            placed(2, 50.4, 80.5, 667.1, 59.8),
+            placed(2, 11.3, 566.6, 34.0, 34.0),
+        ];
+        let got = procedure_pdf_pictures(&doc(shapes));
+        let pages_and_tops: Vec<(u32, f32)> = got.iter().map(|(p, r)| (*p, r.y)).collect();
+        assert_eq!(pages_and_tops, vec![(1, 373.7), (2, 80.5)]);
+        // Alone, the short strip is no procedure picture.
+        assert!(procedure_pdf_pictures(&doc(vec![placed(2, 50.4, 80.5, 667.1, 59.8)])).is_empty());
     }
 
     #[test]

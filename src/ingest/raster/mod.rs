@@ -2,7 +2,8 @@
 //! procedure table) turned into the same document model as a vector page — a table grid
 //! of cells with text, and flowchart symbols anchored to their cells.
 //!
-//! Stages: [`layout`] cleans the picture (binarise, squiggle removal, deskew) and finds
+//! Stages: [`source`] decodes the pictures and [`stitch`] joins the strips of one table
+//! pasted as several pictures; [`layout`] cleans the picture (binarise, squiggle removal, deskew) and finds
 //! the table grid, its cells and the closed shapes in them; [`ocr`] reads the text of the
 //! cells with the tesseract engine, all cells of one picture in one engine call; [`build`]
 //! places the result in the page's own coordinates as model tables and shapes.
@@ -12,6 +13,7 @@ pub mod layout;
 pub mod ocr;
 pub mod read;
 pub mod source;
+pub mod stitch;
 
 use crate::model::ShapeKind;
 

@@ -1,7 +1,8 @@
 //! Reading the pictures of a document into its model: the hook between a text reader
 //! that found a procedure drawn as a picture and the pixel reader.
 //!
-//! Stages per picture: decode and turn upright ([`source`](super::source)); find its
+//! Stages per picture: decode and turn upright ([`source`](super::source)), strips of
+//! one table joined ([`stitch`](super::stitch)); find its
 //! grid, cells and shapes ([`layout`](super::layout)); read every cell's text in one
 //! engine call ([`ocr`](super::ocr)); place tables, shapes and text lines in the page's
 //! coordinates ([`build`](super::build)), spliced into the section after the blocks of
@@ -98,6 +99,7 @@ pub fn read_pdf_pictures(
         }
     };
     let (pictures, undecoded) = source::pdf_pictures(bytes, wanted, budget)?;
+    let pictures = super::stitch::join(pictures);
     if let Some(u) = undecoded.first() {
         report.not_read = Some(NotRead::Picture(format!("page {}: {}", u.page, u.reason)));
     }
