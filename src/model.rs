@@ -338,6 +338,52 @@ pub struct Shape {
     /// 1-based page, where known (PDF).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
+    /// For a picture embedded in a package (.docx, .xlsx, .odt, .ods): the part holding
+    /// its pixels and the block it stands before, so OCR can read it in place.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub picture: Option<PictureRef>,
+}
+
+/// The pixels of a picture embedded in a package, and where it stands in its section.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct PictureRef {
+    /// The package part holding the encoded pixels (`word/media/image1.png`,
+    /// `Pictures/….png`).
+    pub part: String,
+    /// Index into the section's blocks of the block the picture stands before
+    /// (`blocks.len()` when it stands after them all), as the reader built the section.
+    pub block: usize,
+}
+
+/// A picture the pixel reader is asked to read, as the model recorded it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PictureSite {
+    /// An image placed on a PDF page.
+    Page {
+        /// 1-based page.
+        page: u32,
+        /// Its box on the page, in points.
+        bbox: Rect,
+    },
+    /// A picture part of a package.
+    Part {
+        /// Index of the section the picture stands in.
+        section: usize,
+        /// The part and block position.
+        picture: PictureRef,
+        /// Its box in the section's points.
+        bbox: Rect,
+    },
+}
+
+impl PictureSite {
+    /// The picture's page, where the format has pages (PDF).
+    pub fn page(&self) -> Option<u32> {
+        match self {
+            PictureSite::Page { page, .. } => Some(*page),
+            PictureSite::Part { .. } => None,
+        }
+    }
 }
 
 /// Where a shape stands: in a table cell (by the shape's centre), or free.

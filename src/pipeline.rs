@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use crate::analyze::Rules;
 use crate::error::{ErrorKind, IngestError};
-use crate::ingest::raster::read::{NotRead, PictureReport, read_pdf_pictures};
+use crate::ingest::raster::read::{NotRead, PictureReport, read_pictures};
 use crate::ingest::{self, limits::Budget, limits::Limits};
 use crate::model::Document;
 use crate::rules::hex;
@@ -156,7 +156,8 @@ pub fn read_document_pass(
     if !pictured || sops.iter().any(|s| !s.steps.is_empty()) {
         return Ok((doc, sops, None));
     }
-    let wanted = sop::picture::procedure_pdf_pictures(&doc);
+    // PDF images and pictures embedded in a package (.docx, .xlsx, ODF) alike.
+    let wanted = sop::picture::procedure_pictures(&doc);
     if pass == OcrPass::Later && !wanted.is_empty() {
         let report = PictureReport {
             not_read: Some(NotRead::Deferred),
@@ -165,7 +166,7 @@ pub fn read_document_pass(
         };
         return Ok((doc, sops, Some(report)));
     }
-    let report = read_pdf_pictures(&mut doc, bytes, &wanted, &rules.ocr, budget)?;
+    let report = read_pictures(&mut doc, bytes, &wanted, &rules.ocr, budget)?;
     if report.read > 0 {
         sops = sop::parse(&doc, rules);
     }
@@ -249,17 +250,18 @@ fn picture_message(has_steps: bool, ocr: Option<&PictureReport>) -> String {
             .doubtful
             .iter()
             .map(|d| {
-                let place = match d.cell {
-                    Some((r, c)) => {
-                        format!("{PAGE} {}, {} {r}, {} {c}", d.page, CELL_AT[0], CELL_AT[1])
-                    }
-                    None => format!("{PAGE} {}", d.page),
-                };
-                format!(
-                    "{place} «{}» ({CONFIDENCE} {})",
-                    d.text,
-                    percent(d.confidence)
-                )
+                let page = d.page.map(|p| format!("{PAGE} {p}"));
+                let cell = d
+                    .cell
+                    .map(|(r, c)| format!("{} {r}, {} {c}", CELL_AT[0], CELL_AT[1]));
+                // A picture of a .docx has no page, a line outside a table no cell.
+                let place: Vec<String> = [page, cell].into_iter().flatten().collect();
+                let read = format!("«{}» ({CONFIDENCE} {})", d.text, percent(d.confidence));
+                if place.is_empty() {
+                    read
+                } else {
+                    format!("{} {read}", place.join(", "))
+                }
             })
             .collect();
         out.push_str(&format!(" {DOUBTFUL_CELLS}: {}", named.join("; ")));

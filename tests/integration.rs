@@ -32,6 +32,7 @@ mod ingest_docx;
 mod ingest_hostile;
 mod ingest_pdf;
 mod ingest_sheet;
+mod ocr_package;
 mod ocr_raster;
 mod pdf2_continuation;
 mod perturb;

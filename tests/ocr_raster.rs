@@ -24,7 +24,7 @@ const FLOOR: f64 = 0.9;
 /// The page is turned by this much (a phone photo, a skewed scan).
 const TURN_DEGREES: f32 = 0.5;
 
-fn tool_or_skip(program: &str) -> bool {
+pub(crate) fn tool_or_skip(program: &str) -> bool {
     let ok = Command::new(program)
         .arg("--version")
         .output()
@@ -35,7 +35,7 @@ fn tool_or_skip(program: &str) -> bool {
     ok
 }
 
-fn parse(name: &str, bytes: &[u8]) -> Vec<Sop> {
+pub(crate) fn parse(name: &str, bytes: &[u8]) -> Vec<Sop> {
     let rules = Rules::defaults().unwrap();
     let ctx = FileContext {
         rel_path: name.into(),
@@ -179,7 +179,7 @@ fn distance(a: &str, b: &str) -> f64 {
 
 /// Shares of the truth's steps found (same number, activity within 15 % edits), with
 /// the same actors, with the same symbol.
-fn compare(truth: &Sop, got: &[Sop]) -> (f64, f64, f64, String) {
+pub(crate) fn compare(truth: &Sop, got: &[Sop]) -> (f64, f64, f64, String) {
     let steps: Vec<_> = got.iter().flat_map(|s| &s.steps).collect();
     let (mut found, mut actors, mut symbols) = (0, 0, 0);
     let mut log = String::new();

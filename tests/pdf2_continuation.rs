@@ -73,6 +73,7 @@ fn shape(kind: ShapeKind, block: usize, row: usize, col: usize) -> Shape {
         bbox: None,
         line: None,
         page: None,
+        picture: None,
     }
 }
 

@@ -353,6 +353,7 @@ fn shape(kind: ShapeKind, text: &str, block: usize, row: usize, col: usize, h: f
         }),
         line: None,
         page: Some(1),
+        picture: None,
     }
 }
 

@@ -40,6 +40,7 @@ fn shape(kind: ShapeKind, block: usize, row: usize, col: usize) -> Shape {
         bbox: None,
         line: None,
         page: None,
+        picture: None,
     }
 }
 

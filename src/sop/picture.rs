@@ -6,7 +6,7 @@
 //! large enough to be that procedure, so the finding can say why there are no steps.
 
 use crate::ingest::raster::stitch::continues;
-use crate::model::{Document, Rect, Shape, ShapeKind};
+use crate::model::{Document, PictureSite, Rect, Shape, ShapeKind};
 
 /// Smallest width in points of a picture that can hold a procedure table (a logo, a QR
 /// code or a signature stamp is narrower).
@@ -14,7 +14,7 @@ const MIN_PICTURE_WIDTH: f32 = 200.0;
 /// Smallest height in points of such a picture (two table rows of a flowchart).
 const MIN_PICTURE_HEIGHT: f32 = 80.0;
 
-/// Geometry of a placed PDF image (the only pictures the pixel reader decodes yet).
+/// Geometry of a placed PDF image.
 const PDF_IMAGE: &str = "pdf:image";
 
 /// True when `doc` holds a picture (a shape of kind Other with a box: a PDF image, an
@@ -30,6 +30,25 @@ fn is_procedure_picture(s: &Shape) -> bool {
     s.kind == ShapeKind::Other
         && s.bbox
             .is_some_and(|b| b.w >= MIN_PICTURE_WIDTH && b.h >= MIN_PICTURE_HEIGHT)
+}
+
+/// The pictures of `doc` whose pixels the pixel reader can reach and that may hold the
+/// procedure: PDF images ([`procedure_pdf_pictures`]) by page and box, then package
+/// pictures (.docx, .xlsx, ODF) large enough to be a procedure table, by section, part
+/// and block position, in document order. Boxes are in points in every format, so one
+/// size test serves them all.
+pub fn procedure_pictures(doc: &Document) -> Vec<PictureSite> {
+    let pdf = procedure_pdf_pictures(doc)
+        .into_iter()
+        .map(|(page, bbox)| PictureSite::Page { page, bbox });
+    let parts = doc
+        .sections
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| s.shapes.iter().map(move |shape| (i, shape)))
+        .filter(|(_, s)| is_procedure_picture(s))
+        .filter_map(|(section, s)| part_site(section, s));
+    pdf.chain(parts).collect()
 }
 
 /// The PDF pictures of `doc` large enough to be a procedure table (a scanned page, a
@@ -63,10 +82,19 @@ pub fn procedure_pdf_pictures(doc: &Document) -> Vec<(u32, Rect)> {
     wanted
 }
 
+/// Where the pixels of package picture `s` of section `section` are, if recorded.
+fn part_site(section: usize, s: &Shape) -> Option<PictureSite> {
+    Some(PictureSite::Part {
+        section,
+        picture: s.picture.clone()?,
+        bbox: s.bbox?,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Anchor, Rect, Section, Shape};
+    use crate::model::{Anchor, PictureRef, Rect, Section, Shape};
 
     fn picture(w: f32, h: f32) -> Shape {
         Shape {
@@ -83,6 +111,7 @@ mod tests {
             }),
             line: None,
             page: Some(1),
+            picture: None,
         }
     }
 
@@ -127,5 +156,31 @@ mod tests {
         assert!(has_procedure_picture(&doc(vec![picture(700.0, 320.0)])));
         assert!(!has_procedure_picture(&doc(vec![picture(60.0, 60.0)])));
         assert!(!has_procedure_picture(&doc(vec![])));
+    }
+
+    #[test]
+    fn pdf_images_and_package_pictures_are_both_listed_in_document_order() {
+        let mut pasted = picture(450.0, 300.0);
+        pasted.geometry = "picture".into();
+        pasted.page = None;
+        pasted.picture = Some(PictureRef {
+            part: "word/media/image1.png".into(),
+            block: 2,
+        });
+        let mut unreachable = pasted.clone();
+        unreachable.picture = None;
+        let sites = procedure_pictures(&doc(vec![
+            picture(700.0, 320.0),
+            picture(60.0, 60.0),
+            unreachable,
+            pasted,
+        ]));
+        assert_eq!(sites.len(), 2);
+        assert!(matches!(sites[0], PictureSite::Page { page: 1, .. }));
+        assert!(matches!(
+            &sites[1],
+            PictureSite::Part { section: 0, picture, .. }
+                if picture.part == "word/media/image1.png" && picture.block == 2
+        ));
     }
 }

@@ -3,7 +3,7 @@
 turned into what real archives hold as pictures, then read by sopap and scored.
 
     python3 tests/heldout/raster_style.py [--sopap target/release/sopap] [--work DIR]
-                                          [--seed N] [--count N] [--keep]
+                                          [--seed N] [--count N] [--keep] [--form F]
 
 Each document is printed to PDF by chromium, then drawn into one of these forms:
   scan    every page rasterised (pdftoppm, 150-300 dpi, grey or bilevel), turned by
@@ -14,10 +14,13 @@ Each document is printed to PDF by chromium, then drawn into one of these forms:
           with a margin: a PDF page holding one picture;
   photo   every page rasterised in colour at 150-200 dpi, turned by 0.3-2 degrees,
           lit unevenly (a brightness ramp across the page, a paper tint), blurred,
-          saved as JPEG of quality 55-80.
+          saved as JPEG of quality 55-80;
+  docx    (only with --form docx) the identity as text in a .docx (the text pages'
+          HTML saved by LibreOffice), each flowchart page pasted after it as a
+          screenshot picture (96-150 dpi, cropped, PNG or JPEG; written with zipfile).
 Nothing is tuned to one seed: every parameter is drawn per file.
 
-Needs chromium, pdftoppm/pdfseparate/pdfunite (poppler-utils), img2pdf and Pillow; the
+Needs chromium, pdftoppm/pdfseparate/pdfunite (poppler-utils), img2pdf, soffice and Pillow; the
 OCR engine (tesseract with its ind model) must be installed for sopap to read anything.
 
 Scores per document as real_style.py does (steps, actors, symbols, identity) and the
@@ -35,9 +38,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "..", "fixtures", "tools"))
+import pictured_office  # noqa: E402
 import real_style  # noqa: E402
 
 try:
@@ -49,7 +55,12 @@ TARGETS = {"steps": 0.90, "actors": 0.90}
 MIN_STEPS = 2
 MIN_FILE_SHARE = 0.80
 FORMS = ["scan", "scan", "pasted", "pasted", "photo"]
-TOOLS = ["chromium", "pdftoppm", "pdfseparate", "pdfunite", "img2pdf"]
+# Forms drawn only when asked for (--form): the default mix stays that of the figures
+# in the README.
+EXTRA_FORMS = ["docx"]
+TOOLS = ["chromium", "pdftoppm", "pdfseparate", "pdfunite", "img2pdf", "soffice"]
+# The form of each file's name (its extension in the archive).
+EXTENSION = {"docx": ".docx"}
 
 
 def run(cmd):
@@ -172,6 +183,37 @@ def pasted(text_pdf, flow_pdf, dst, page, rng, tmp):
     return f"{dpi}dpi screenshot {'jpeg q%d' % quality if jpeg else 'png'}"
 
 
+def pasted_docx(text_html, flow_pdf, dst, rng, tmp):
+    """The text pages as a .docx (LibreOffice), each page of `flow_pdf` pasted after them
+    as one screenshot picture."""
+    dpi = rng.choice([96, 110, 120, 150])
+    jpeg = rng.random() < 0.5
+    quality = rng.randint(70, 92)
+    pics = [cropped(Image.open(p).convert("RGB"), rng.randint(2, 12))
+            for p in rasterise(flow_pdf, dpi, os.path.join(tmp, "f"), grey=False)]
+    subprocess.run(["soffice", "--headless", "--infilter=HTML (StarWriter)", "--convert-to",
+                    "docx:MS Word 2007 XML", "--outdir", tmp, text_html], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300,
+                   env=dict(os.environ, HOME=tmp))
+    docx_path = os.path.splitext(text_html)[0] + ".docx"
+    with open(docx_path, "rb") as f:
+        docx = f.read()
+    xml = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode("utf-8")
+    pictures = []
+    for img in pics:
+        buf = io.BytesIO()
+        if jpeg:
+            img.save(buf, "JPEG", quality=quality, dpi=(dpi, dpi))
+        else:
+            img.save(buf, "PNG", dpi=(dpi, dpi))
+        pictures.append((buf.getvalue(), "jpeg" if jpeg else "png",
+                         img.width * 72.0 / dpi, img.height * 72.0 / dpi))
+    with open(dst, "wb") as f:
+        f.write(pictured_office.add_pictures(docx, pictures, pictured_office.text_width(xml),
+                                             at_end=True))
+    return f"docx {dpi}dpi screenshot {'jpeg q%d' % quality if jpeg else 'png'}"
+
+
 def split_html(doc, rng):
     """(the whole document, its text without the flowchart, the flowchart alone)."""
     whole = real_style.render(doc, rng)
@@ -190,13 +232,17 @@ def make(doc, form, name, work, archive, rng):
         with open(hp, "w", encoding="utf-8") as f:
             f.write(body)
         paths[part] = os.path.join(tmp, part + ".pdf")
-        if form != "pasted" and part != "whole":
+        paths[part + ".html"] = hp
+        pieces = form in ("pasted", "docx")
+        if (not pieces and part != "whole") or (pieces and part == "whole"):
             continue
-        if form == "pasted" and part == "whole":
+        if form == "docx" and part == "text":
             continue
         real_style.to_pdf(hp, paths[part])
-    dst = os.path.join(archive, name + ".pdf")
-    if form == "scan":
+    dst = os.path.join(archive, name + EXTENSION.get(form, ".pdf"))
+    if form == "docx":
+        how = pasted_docx(paths["text.html"], paths["flow"], dst, rng, tmp)
+    elif form == "scan":
         how = scan(paths["whole"], dst, rng, tmp)
     elif form == "photo":
         how = photo(paths["whole"], dst, rng, tmp)
@@ -255,6 +301,8 @@ def main():
     ap.add_argument("--seed", type=int, default=16)
     ap.add_argument("--count", type=int, default=14)
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
+    ap.add_argument("--form", choices=sorted(set(FORMS + EXTRA_FORMS)), default=None,
+                    help="every file in this form (the other draws stay those of the seed)")
     ap.add_argument("--rescore", action="store_true",
                     help="read and score the files already in --work again (after a fix)")
     args = ap.parse_args()
@@ -273,9 +321,10 @@ def main():
     for i in range(args.count):
         style, doc, truth = real_style.draw(rng, i)
         form = rng.choice(FORMS)
+        form = args.form or form
         name = f"{i:02d}-{style}-{form}"
         truth["form"] = make(doc, form, name, work, archive, rng)
-        truths[name + ".pdf"] = truth
+        truths[name + EXTENSION.get(form, ".pdf")] = truth
     with open(os.path.join(work, "truth.json"), "w", encoding="utf-8") as f:
         json.dump(truths, f, ensure_ascii=False, indent=1)
     figures = read_and_score(args.sopap, work, truths)

@@ -469,6 +469,7 @@ fn place(s: &ArtShape, r: [i32; 4], spa: &Spa, built: &Built) -> Shape {
         bbox: Some(bbox),
         line,
         page: None,
+        picture: None,
     }
 }
 

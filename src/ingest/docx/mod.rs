@@ -17,8 +17,11 @@
 //!   is a `txBox` or a rectangle with text and no outline; tracked-change history
 //!   (`w:del`, `w:moveFrom`, `w:*PrChange`) is skipped.
 //!
+//! - Pictures (`pic:pic`, VML `v:imagedata`) keep the part of their pixels (through
+//!   the main part's relationships) and the block they stand before, for the OCR stage.
+//!
 //! Known limits: elements are matched by their conventional prefixes, not namespace
-//! URIs; header/footer parts are not read; a shape anchored outside every table stays
+//! URIs; header/footer parts (and their pictures) are not read; a shape anchored outside every table stays
 //! [`Anchor::Free`](crate::model::Anchor::Free) even when drawn over one; a shape's
 //! vertical offset counts from its anchor row's top (the anchor paragraph is taken to
 //! start the cell); `layoutInCell` is ignored (`column` means the anchor cell, as
@@ -30,8 +33,11 @@ mod place;
 mod shapes;
 mod styles;
 
+use std::collections::HashMap;
+
 use crate::error::IngestError;
 use crate::ingest::limits::Budget;
+use crate::ingest::sheet::ooxml::read_rels;
 use crate::ingest::zipped::Package;
 use crate::model::{Document, Format, Section};
 
@@ -63,7 +69,8 @@ pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
     } else {
         styles::Styles::default()
     };
-    let shapes = place::place(&body, &styles, budget)?;
+    let parts = picture_parts(&mut pkg, &main, &body, budget)?;
+    let shapes = place::place(&body, &styles, &parts, budget)?;
     Ok(Document {
         format: Some(Format::Docx),
         ocr: false,
@@ -73,6 +80,26 @@ pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
             shapes,
         }],
     })
+}
+
+/// The parts holding the pixels of the body's pictures, by relationship id (from the
+/// main part's relationships; a linked picture, or one whose part is missing, has none).
+/// The relationships are read only when a picture names one.
+fn picture_parts(
+    pkg: &mut Package<'_>,
+    main: &str,
+    body: &body::Body,
+    budget: &Budget,
+) -> Result<HashMap<String, String>, IngestError> {
+    if body.shapes.iter().all(|s| s.embed.is_none()) {
+        return Ok(HashMap::new());
+    }
+    let rels = optional(read_rels(pkg, main, budget).map(Some))?.unwrap_or_default();
+    Ok(rels
+        .into_iter()
+        .filter(|r| pkg.has(&r.target))
+        .map(|r| (r.id, r.target))
+        .collect())
 }
 
 /// A secondary part's result: a damaged part is dropped (`None`); limits and time

@@ -14,7 +14,9 @@
 
 use crate::error::IngestError;
 use crate::ingest::limits::Budget;
-use crate::model::{Anchor, Point, Rect, Shape};
+use std::collections::HashMap;
+
+use crate::model::{Anchor, PictureRef, Point, Rect, Shape};
 
 use super::body::{Body, Box64, FloatX, HFrame, RawShape, SectGeom, TableGeom, VFrame};
 use super::shapes::PT_PER_TWIP;
@@ -35,10 +37,12 @@ pub(crate) fn needs_styles(body: &Body) -> bool {
 /// The farthest a shape's offset may walk from its anchor row.
 const MAX_ROW_WALK: usize = 4096;
 
-/// Places every raw shape of `body`, checking the time budget as it goes.
+/// Places every raw shape of `body`, checking the time budget as it goes; `parts`
+/// maps a picture's relationship id to the part holding its pixels.
 pub(crate) fn place(
     body: &Body,
     styles: &Styles,
+    parts: &HashMap<String, String>,
     budget: &Budget,
 ) -> Result<Vec<Shape>, IngestError> {
     let mut out = Vec::with_capacity(body.shapes.len());
@@ -56,10 +60,21 @@ pub(crate) fn place(
             .or(body.sects.last())
             .copied()
             .unwrap_or_default();
-        out.push(match host {
+        let mut shape = match host {
             Some((host, table)) => in_table(raw, host.row, host.col, table, &sect, styles),
             None => free(raw, &sect),
-        });
+        };
+        // A picture in a table cell stands after its table; outside, where it was met.
+        let block = host.map_or(raw.block, |(_, t)| t.block + 1);
+        shape.picture = raw
+            .embed
+            .as_ref()
+            .and_then(|id| parts.get(id))
+            .map(|part| PictureRef {
+                part: part.clone(),
+                block,
+            });
+        out.push(shape);
     }
     Ok(out)
 }
@@ -152,6 +167,7 @@ fn in_table(
         })),
         line: shifted_line(raw, dx, dy),
         page: None,
+        picture: None,
     }
 }
 
@@ -221,6 +237,7 @@ fn free(raw: &RawShape, sect: &SectGeom) -> Shape {
         bbox: Some(rect(Box64 { x, ..r })),
         line: shifted_line(raw, x - r.x, 0.0),
         page: None,
+        picture: None,
     }
 }
 

@@ -38,7 +38,9 @@ pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
     let xml = pkg.read_required(CONTENT_PART, budget)?;
     let body = walk::read(&xml, budget)?;
     drop(xml);
-    let shapes = place::place(&body);
+    // The parts a picture's `xlink:href` may name (an embedded picture's pixels).
+    let embedded: std::collections::HashSet<String> = pkg.names().into_iter().collect();
+    let shapes = place::place(&body, &embedded);
     Ok(Document {
         format: Some(Format::Odt),
         ocr: false,

@@ -3,13 +3,32 @@
 //! stands in the column holding its centre, and in the row holding it when every row
 //! has a known height (else in its anchor row).
 
-use crate::model::{Anchor, Point, Rect, Shape, ShapeKind};
+use std::collections::HashSet;
+
+use crate::model::{Anchor, PictureRef, Point, Rect, Shape, ShapeKind};
 
 use super::walk::{Body, Placed};
 
-/// Places every raw shape of `body`.
-pub(super) fn place(body: &Body) -> Vec<Shape> {
-    body.shapes.iter().map(|p| place_one(p, body)).collect()
+/// Places every raw shape of `body`; a picture whose part is in `embedded` keeps it
+/// (a picture in a table cell stands after its table; outside, where it was met).
+pub(super) fn place(body: &Body, embedded: &HashSet<String>) -> Vec<Shape> {
+    body.shapes
+        .iter()
+        .map(|p| {
+            let mut shape = place_one(p, body);
+            let block = p.host.map_or(p.block, |(block, _, _)| block + 1);
+            shape.picture = p
+                .raw
+                .image
+                .as_ref()
+                .filter(|part| embedded.contains(*part))
+                .map(|part| PictureRef {
+                    part: part.clone(),
+                    block,
+                });
+            shape
+        })
+        .collect()
 }
 
 /// One shape: moved into its table's frame when anchored in a cell, else kept as read.
@@ -52,6 +71,7 @@ fn place_one(p: &Placed, body: &Body) -> Shape {
         bbox: Some(rect),
         line,
         page: None,
+        picture: None,
     }
 }
 

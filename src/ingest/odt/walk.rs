@@ -74,6 +74,8 @@ pub(super) struct Placed {
     pub(super) host: Option<(usize, usize, usize)>,
     /// `draw:mirror-horizontal` and `draw:mirror-vertical` of its geometry.
     pub(super) mirror: (bool, bool),
+    /// Number of body blocks before the shape (where a picture outside a table stands).
+    pub(super) block: usize,
 }
 
 /// What the walk yields.
@@ -366,6 +368,7 @@ impl Walker {
                     raw: start_shape(e, local, host.map(|(_, r, c)| (r as u32, c as u32))),
                     host,
                     mirror: (false, false),
+                    block: self.body.blocks.len(),
                 };
                 if empty {
                     self.body.shapes.push(placed);
@@ -399,6 +402,7 @@ impl Walker {
             "image" => {
                 if let Some(b) = self.shape.as_mut() {
                     b.placed.raw.geometry = "draw:image".to_string();
+                    b.placed.raw.image = attr_local(e, "href");
                 }
             }
             _ => {}

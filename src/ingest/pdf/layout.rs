@@ -404,6 +404,7 @@ pub fn add_page(
             bbox: Some(s.bbox),
             line: s.line.map(|(a, b)| (point(a), point(b))),
             page: Some(page),
+            picture: None,
         });
     }
     let mut label_keys: Vec<usize> = labels.keys().copied().collect();
@@ -426,6 +427,7 @@ pub fn add_page(
                 bbox: Some(bbox),
                 line: None,
                 page: Some(page),
+                picture: None,
             });
         }
     }
@@ -659,6 +661,7 @@ fn add_images(
             bbox: Some(bbox),
             line: None,
             page: Some(page),
+            picture: None,
         });
     }
 }

@@ -53,13 +53,13 @@ impl Placement {
 /// Pushes the picture's tables, symbols and free text lines into `section`:
 /// `cell_text` holds the OCR text of every cell, table by table in the layout's order;
 /// `free_text` that of `layout.free_text`; `placement` is the picture's box on the page
-/// in points.
+/// in points; `page` its page where the format has pages (PDF), else None.
 pub fn to_model(
     layout: &RasterLayout,
     cell_text: &[OcrText],
     free_text: &[OcrText],
     placement: Rect,
-    page: u32,
+    page: Option<u32>,
     section: &mut Section,
 ) {
     let at = Placement::new(layout, placement);
@@ -90,7 +90,8 @@ pub fn to_model(
                     },
                     bbox: Some(bbox),
                     line: None,
-                    page: Some(page),
+                    page,
+                    picture: None,
                 }),
         );
         section.blocks.push(Block::Table(model));
@@ -105,14 +106,14 @@ pub fn to_model(
     section.shapes.extend(labels);
 }
 
-fn push_line(section: &mut Section, _at: &Placement, _b: PxRect, t: &OcrText, page: u32) {
+fn push_line(section: &mut Section, _at: &Placement, _b: PxRect, t: &OcrText, page: Option<u32>) {
     let text = t.text.trim();
     if text.is_empty() {
         return;
     }
     section.blocks.push(Block::Paragraph(Paragraph {
         text: text.to_string(),
-        page: Some(page),
+        page,
         ..Paragraph::default()
     }));
 }
@@ -165,14 +166,14 @@ fn table_model(
     texts: &[&OcrText],
     symbols: &(Vec<bool>, usize),
     at: &Placement,
-    page: u32,
+    page: Option<u32>,
 ) -> (Table, Vec<Label>) {
     let (cols, first) = symbols;
     let edge = |v: &[f32], i: usize| v.get(i).copied().unwrap_or(0.0);
     let mut rows: Vec<Row> = (0..table.rows)
         .map(|r| Row {
             height: Some((edge(&table.ys, r + 1) - edge(&table.ys, r)) * at.sy),
-            page: Some(page),
+            page,
             ..Row::default()
         })
         .collect();
@@ -216,7 +217,7 @@ fn table_model(
                 _ => 0.0,
             })
             .collect(),
-        page: Some(page),
+        page,
     };
     (model, labels)
 }
@@ -252,7 +253,7 @@ fn geometry(kind: ShapeKind) -> &'static str {
     }
 }
 
-fn shape(s: &RasterShape, anchor: Anchor, at: &Placement, page: u32) -> Shape {
+fn shape(s: &RasterShape, anchor: Anchor, at: &Placement, page: Option<u32>) -> Shape {
     Shape {
         kind: s.kind,
         geometry: geometry(s.kind).to_string(),
@@ -261,6 +262,7 @@ fn shape(s: &RasterShape, anchor: Anchor, at: &Placement, page: u32) -> Shape {
         anchor,
         bbox: Some(at.rect(s.bbox)),
         line: s.line.map(|[a, b]| (at.point(a), at.point(b))),
-        page: Some(page),
+        page,
+        picture: None,
     }
 }

@@ -5,12 +5,15 @@
 //! one table joined ([`stitch`](super::stitch)); find its
 //! grid, cells and shapes ([`layout`](super::layout)); read every cell's text in one
 //! engine call ([`ocr`](super::ocr)); place tables, shapes and text lines in the page's
-//! coordinates ([`build`](super::build)), spliced into the section after the blocks of
-//! the pages before it, so every later stage runs unchanged.
+//! coordinates ([`build`](super::build)), spliced into the document where the picture
+//! stands, so every later stage runs unchanged: a PDF picture into the first section
+//! after the blocks of the pages before it, a package picture (.docx, .xlsx, ODF) into
+//! its own section at its block position (a Word identity table, then the procedure
+//! table read from the picture pasted below it).
 
 use crate::error::IngestError;
 use crate::ingest::limits::Budget;
-use crate::model::{Anchor, Block, Document, Paragraph, Rect, Section};
+use crate::model::{Anchor, Block, Document, Paragraph, PictureSite, Section};
 
 use super::ocr::{Engine, OcrError, OcrRules};
 use super::source::{self, Picture};
@@ -66,8 +69,8 @@ impl std::fmt::Display for NotRead {
 /// A box the engine read with low confidence.
 #[derive(Clone, Debug)]
 pub struct Doubtful {
-    /// Page of the picture.
-    pub page: u32,
+    /// Page of the picture, where the format has pages (PDF).
+    pub page: Option<u32>,
     /// 1-based grid row and column when the box is a table cell.
     pub cell: Option<(usize, usize)>,
     /// The start of the text read.
@@ -76,14 +79,15 @@ pub struct Doubtful {
     pub confidence: f32,
 }
 
-/// Reads the pictures at `wanted` (page, box in points, as the model recorded them) of
-/// the PDF `bytes` into `doc`'s first section; `doc.ocr` is set when any was read.
-/// A missing engine or an undecodable picture is reported, not an error; the engine
-/// running past the file's time budget is (`timeout`, for this file only).
-pub fn read_pdf_pictures(
+/// Reads the pictures at `wanted` (PDF images by page and box, package pictures by part
+/// and block, as the model recorded them) of the file `bytes` into `doc`, each where it
+/// stands; `doc.ocr` is set when any was read. All pictures' boxes are read in one
+/// engine call. A missing engine or an undecodable picture is reported, not an error;
+/// the engine running past the file's time budget is (`timeout`, for this file only).
+pub fn read_pictures(
     doc: &mut Document,
     bytes: &[u8],
-    wanted: &[(u32, Rect)],
+    wanted: &[PictureSite],
     rules: &OcrRules,
     budget: &Budget,
 ) -> Result<PictureReport, IngestError> {
@@ -98,10 +102,10 @@ pub fn read_pdf_pictures(
             return Ok(report);
         }
     };
-    let (pictures, undecoded) = source::pdf_pictures(bytes, wanted, budget)?;
+    let (pictures, undecoded) = source::pictures(bytes, wanted, budget)?;
     let pictures = super::stitch::join(pictures);
     if let Some(u) = undecoded.first() {
-        report.not_read = Some(NotRead::Picture(format!("page {}: {}", u.page, u.reason)));
+        report.not_read = Some(NotRead::Picture(u.to_string()));
     }
     let mut confs: Vec<f32> = Vec::new();
     let plans: Vec<Plan> = pictures
@@ -123,19 +127,11 @@ pub fn read_pdf_pictures(
         .count_children(|| engine.read_pictures(&jobs, budget.wall_remaining()))
         .map_err(|e| engine_error(e, budget))?;
     report.engine_seconds += started.elapsed().as_secs_f64();
+    let mut spliced = Spliced::default();
     for ((picture, plan), texts) in pictures.iter().zip(&plans).zip(&texts) {
-        note_confidence(
-            &mut report,
-            &mut confs,
-            picture.page,
-            plan,
-            texts,
-            engine_min,
-        );
-        let section = plan.section(picture, texts);
-        if let Some(target) = doc.sections.first_mut() {
-            splice(target, section, picture.page);
-        }
+        let page = picture.site.page();
+        note_confidence(&mut report, &mut confs, page, plan, texts, engine_min);
+        spliced.put(doc, &picture.site, plan.section(picture, texts));
         report.read += 1;
     }
     report.confidence = (!confs.is_empty()).then(|| confs.iter().sum::<f32>() / confs.len() as f32);
@@ -179,7 +175,7 @@ impl Plan {
     fn section(&self, picture: &Picture, texts: &[OcrText]) -> Section {
         let mut section = Section::default();
         if self.whole {
-            push_lines(&mut section, texts, picture.page);
+            push_lines(&mut section, texts, picture.site.page());
         } else {
             let (cell_text, free_text) = texts.split_at(self.cells.len().min(texts.len()));
             super::build::to_model(
@@ -187,7 +183,7 @@ impl Plan {
                 cell_text,
                 free_text,
                 picture.placement,
-                picture.page,
+                picture.site.page(),
                 &mut section,
             );
         }
@@ -199,7 +195,7 @@ impl Plan {
 fn note_confidence(
     report: &mut PictureReport,
     confs: &mut Vec<f32>,
-    page: u32,
+    page: Option<u32>,
     plan: &Plan,
     texts: &[OcrText],
     min: f32,
@@ -240,7 +236,12 @@ fn engine_error(e: OcrError, budget: &Budget) -> IngestError {
     }
 }
 
-fn note_doubtful(report: &mut PictureReport, page: u32, cell: Option<(usize, usize)>, t: &OcrText) {
+fn note_doubtful(
+    report: &mut PictureReport,
+    page: Option<u32>,
+    cell: Option<(usize, usize)>,
+    t: &OcrText,
+) {
     if report.doubtful.len() >= MAX_DOUBTFUL_NAMED {
         report.doubtful_more += 1;
         return;
@@ -262,7 +263,7 @@ fn note_doubtful(report: &mut PictureReport, page: u32, cell: Option<(usize, usi
 }
 
 /// Text lines read outside any table, as paragraphs of `page`.
-fn push_lines(section: &mut Section, texts: &[OcrText], page: u32) {
+fn push_lines(section: &mut Section, texts: &[OcrText], page: Option<u32>) {
     for line in texts.iter().flat_map(|t| t.text.lines()) {
         let line = line.trim();
         if line.is_empty() {
@@ -270,17 +271,56 @@ fn push_lines(section: &mut Section, texts: &[OcrText], page: u32) {
         }
         section.blocks.push(Block::Paragraph(Paragraph {
             text: line.to_string(),
-            page: Some(page),
+            page,
             ..Paragraph::default()
         }));
     }
 }
 
-/// Puts `read`'s blocks into `target` after the blocks of pages up to `page` (before
-/// those of later pages), and its shapes with their cell anchors moved along; anchors
-/// of `target`'s shapes in blocks after the insertion point move too.
-fn splice(target: &mut Section, read: Section, page: u32) {
-    let at = target
+/// The read sections put into the document so far: where (section, block position as
+/// the reader built it) and how many blocks, so a later picture's position in the same
+/// section moves past the blocks put before it.
+#[derive(Default)]
+struct Spliced {
+    done: Vec<(usize, usize, usize)>,
+}
+
+impl Spliced {
+    /// Puts `read` where the picture at `site` stands: a PDF picture into the first
+    /// section after the blocks of its page, a package picture into its own section
+    /// before the block it stood before.
+    fn put(&mut self, doc: &mut Document, site: &PictureSite, read: Section) {
+        let n = read.blocks.len();
+        match site {
+            PictureSite::Page { page, .. } => {
+                if let Some(target) = doc.sections.first_mut() {
+                    let at = after_page(target, *page);
+                    splice(target, read, at);
+                }
+            }
+            PictureSite::Part {
+                section, picture, ..
+            } => {
+                let moved: usize = self
+                    .done
+                    .iter()
+                    .filter(|(s, b, _)| s == section && *b <= picture.block)
+                    .map(|(_, _, n)| n)
+                    .sum();
+                if let Some(target) = doc.sections.get_mut(*section) {
+                    let at = (picture.block + moved).min(target.blocks.len());
+                    splice(target, read, at);
+                    self.done.push((*section, picture.block, n));
+                }
+            }
+        }
+    }
+}
+
+/// The block position after the blocks of pages up to `page` (before those of later
+/// pages).
+fn after_page(target: &Section, page: u32) -> usize {
+    target
         .blocks
         .iter()
         .rposition(|b| block_page(b).is_some_and(|p| p <= page))
@@ -293,7 +333,13 @@ fn splice(target: &mut Section, read: Section, page: u32) {
                     .unwrap_or(target.blocks.len())
             },
             |i| i + 1,
-        );
+        )
+}
+
+/// Puts `read`'s blocks into `target` at block position `at`, and its shapes with their
+/// cell anchors moved along; anchors of `target`'s shapes in blocks after the insertion
+/// point move too.
+fn splice(target: &mut Section, read: Section, at: usize) {
     let n = read.blocks.len();
     for s in &mut target.shapes {
         if let Anchor::Cell { block, .. } = &mut s.anchor
@@ -352,6 +398,7 @@ mod tests {
             bbox: None,
             line: None,
             page: None,
+            picture: None,
         }
     }
 
@@ -372,7 +419,8 @@ mod tests {
             shapes: vec![shape_in(0)],
             ..Section::default()
         };
-        splice(&mut target, read, 1);
+        let at = after_page(&target, 1);
+        splice(&mut target, read, at);
         assert_eq!(target.blocks.len(), 5);
         assert!(matches!(&target.blocks[2], Block::Table(t) if t.page == Some(1)));
         let anchors: Vec<usize> = target
@@ -385,5 +433,60 @@ mod tests {
             .collect();
         // The page-1 table keeps 1, the page-2 table moves to 4, the new one is 2.
         assert_eq!(anchors, vec![1, 4, 2]);
+    }
+
+    fn part_site(block: usize) -> PictureSite {
+        PictureSite::Part {
+            section: 0,
+            picture: crate::model::PictureRef {
+                part: "word/media/image1.png".into(),
+                block,
+            },
+            bbox: crate::model::Rect::default(),
+        }
+    }
+
+    fn titled(title: &str) -> Block {
+        Block::Paragraph(Paragraph {
+            text: title.into(),
+            ..Paragraph::default()
+        })
+    }
+
+    #[test]
+    fn package_pictures_land_at_their_blocks_in_document_order() {
+        // Identity table, a picture, a heading, another picture at the end.
+        let mut doc = Document {
+            sections: vec![Section {
+                blocks: vec![Block::Table(Table::default()), titled("lampiran")],
+                shapes: vec![shape_in(0)],
+                ..Section::default()
+            }],
+            ..Document::default()
+        };
+        let mut spliced = Spliced::default();
+        let read = |t: &str| Section {
+            blocks: vec![titled(t), Block::Table(Table::default())],
+            shapes: vec![shape_in(1)],
+            ..Section::default()
+        };
+        spliced.put(&mut doc, &part_site(1), read("satu"));
+        spliced.put(&mut doc, &part_site(2), read("dua"));
+        let texts: Vec<&str> = doc.sections[0]
+            .blocks
+            .iter()
+            .map(|b| match b {
+                Block::Paragraph(p) => p.text.as_str(),
+                Block::Table(_) => "#",
+            })
+            .collect();
+        assert_eq!(texts, vec!["#", "satu", "#", "lampiran", "dua", "#"]);
+        let anchors: Vec<Anchor> = doc.sections[0].shapes.iter().map(|s| s.anchor).collect();
+        let block = |b: usize| Anchor::Cell {
+            block: b,
+            row: 0,
+            col: 0,
+        };
+        assert_eq!(anchors, vec![block(0), block(2), block(5)]);
     }
 }

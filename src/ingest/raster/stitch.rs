@@ -63,10 +63,12 @@ pub fn continues(a: (u32, Rect), b: (u32, Rect)) -> bool {
 /// continues that one: the strips' pixels are laid one under the other (a strip of
 /// another pixel width is scaled to the first's), and the joined picture stands where
 /// the first strip stands, as tall as the strips together in the first strip's scale.
+/// Pictures without a page (embedded in a package) are passed on as they are.
 pub fn join(mut pictures: Vec<Picture>) -> Vec<Picture> {
     pictures.sort_by(|a, b| {
-        a.page
-            .cmp(&b.page)
+        a.site
+            .page()
+            .cmp(&b.site.page())
             .then(a.placement.y.total_cmp(&b.placement.y))
     });
     let mut out: Vec<Picture> = Vec::with_capacity(pictures.len());
@@ -74,9 +76,9 @@ pub fn join(mut pictures: Vec<Picture>) -> Vec<Picture> {
     // continue that one, not the joined picture's first strip.
     let mut edge: Option<(u32, Rect)> = None;
     for picture in pictures {
-        let at = (picture.page, picture.placement);
-        match (out.last_mut(), edge) {
-            (Some(last), Some(e))
+        let at = picture.site.page().map(|page| (page, picture.placement));
+        match (out.last_mut(), edge, at) {
+            (Some(last), Some(e), Some(at))
                 if continues(e, at)
                     && cut_through(&last.image, &picture.image)
                     && last.image.height().saturating_add(picture.image.height())
@@ -86,7 +88,7 @@ pub fn join(mut pictures: Vec<Picture>) -> Vec<Picture> {
             }
             _ => out.push(picture),
         }
-        edge = Some(at);
+        edge = at;
     }
     out
 }
@@ -168,6 +170,7 @@ fn append(first: &mut Picture, strip: Picture) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::PictureSite;
     use image::Rgb;
 
     fn rect(x: f32, y: f32, w: f32, h: f32) -> Rect {
@@ -190,7 +193,10 @@ mod tests {
 
     fn picture(page: u32, placement: Rect, width: u32, height: u32, shade: u8) -> Picture {
         Picture {
-            page,
+            site: PictureSite::Page {
+                page,
+                bbox: placement,
+            },
             placement,
             image: drawn(width, height, shade, true),
         }
@@ -221,14 +227,14 @@ mod tests {
         let joined = join(vec![strip, other, first]);
         assert_eq!(joined.len(), 2);
         let j = &joined[0];
-        assert_eq!(j.page, 1);
+        assert_eq!(j.site.page(), Some(1));
         // 600 px wide strip scaled ×2: 120 px under the first's 300.
         assert_eq!(j.image.dimensions(), (1200, 420));
         assert_eq!(j.image.get_pixel(10, 299).0, [240; 3]);
         assert_eq!(j.image.get_pixel(10, 300).0, [200; 3]);
         // 150 pt for 300 px: the joined 420 px stand for 210 pt.
         assert!((j.placement.h - 210.0).abs() < 0.01);
-        assert_eq!(joined[1].page, 3);
+        assert_eq!(joined[1].site.page(), Some(3));
     }
 
     #[test]
@@ -237,12 +243,18 @@ mod tests {
         let page = rect(0.0, 0.0, 595.0, 842.0);
         let scans = vec![
             Picture {
-                page: 1,
+                site: PictureSite::Page {
+                    page: 1,
+                    bbox: page,
+                },
                 placement: page,
                 image: drawn(600, 800, 250, false),
             },
             Picture {
-                page: 2,
+                site: PictureSite::Page {
+                    page: 2,
+                    bbox: page,
+                },
                 placement: page,
                 image: drawn(600, 800, 250, false),
             },

@@ -11,8 +11,13 @@ use crate::error::IngestError;
 use crate::ingest::limits::Budget;
 use crate::ingest::sheet::grid::{Axis, EMU_PER_PT};
 use crate::ingest::sheet::outline::Outline;
+use std::collections::HashMap;
+
 use crate::ingest::xml::{GuardedReader, attr_local, attr_local_bool, attr_local_num, push_text};
-use crate::model::{Anchor, Point, Rect, Shape, ShapeKind};
+use crate::model::{Anchor, PictureRef, Point, Rect, Shape, ShapeKind};
+
+/// The block a sheet's picture stands before: after the sheet's one table.
+const PICTURE_BLOCK: usize = 1;
 
 /// Maps a preset geometry name to a symbol kind.
 pub fn kind_of_preset(prst: &str) -> ShapeKind {
@@ -93,10 +98,14 @@ struct Obj {
     text_box: bool,
     /// For groups: the transform its children use, once its xfrm is known.
     child_tf: Option<Transform>,
+    /// For pictures: the relationship id of the part holding the pixels (`a:blip`).
+    embed: Option<String>,
 }
 
 /// Reads a drawing part into shapes placed on the sheet by `cols`/`rows`; `table_size`
-/// is the (rows, cols) of the sheet's table, outside which shapes are free.
+/// is the (rows, cols) of the sheet's table, outside which shapes are free. `pictures`
+/// maps the drawing's relationship ids to the parts holding pictures' pixels: a picture
+/// found there keeps its part and stands after the sheet's table (block 1).
 pub fn read_drawing(
     xml: &[u8],
     cols: &Axis,
@@ -104,6 +113,7 @@ pub fn read_drawing(
     table_size: (usize, usize),
     budget: &Budget,
     part: &str,
+    pictures: &HashMap<String, String>,
 ) -> Result<Vec<Shape>, IngestError> {
     let mut rd = GuardedReader::new(xml, budget, part);
     let mut shapes = Vec::new();
@@ -254,6 +264,11 @@ pub fn read_drawing(
                             o.cust_geom = true;
                         }
                     }
+                    "blip" => {
+                        if let Some(o) = objs.last_mut().filter(|o| o.tag == "pic") {
+                            o.embed = attr_local(e, "embed");
+                        }
+                    }
                     "pt" => {
                         if let Some(o) = objs.last_mut()
                             && o.cust_geom
@@ -300,6 +315,7 @@ pub fn read_drawing(
                             objs: &mut objs,
                             in_text: &mut in_text,
                             xfrm_owner: &mut xfrm_owner,
+                            pictures,
                         },
                         &mut shapes,
                         (cols, rows, table_size),
@@ -319,6 +335,7 @@ pub fn read_drawing(
                         objs: &mut objs,
                         in_text: &mut in_text,
                         xfrm_owner: &mut xfrm_owner,
+                        pictures,
                     },
                     &mut shapes,
                     (cols, rows, table_size),
@@ -347,6 +364,8 @@ struct ShapeState<'s> {
     objs: &'s mut Vec<Obj>,
     in_text: &'s mut Option<usize>,
     xfrm_owner: &'s mut Option<usize>,
+    /// Relationship id → part holding a picture's pixels.
+    pictures: &'s HashMap<String, String>,
 }
 
 /// Handles the end of element `name` at the current `depth`.
@@ -393,8 +412,16 @@ fn close(
     }
     if st.objs.last().is_some_and(|o| o.depth == d) {
         if let (Some(o), Some(a)) = (st.objs.pop(), st.anchor.as_ref())
-            && let Some(shape) = finish(&o, st.objs, a, cols, rows, table_size)
+            && let Some(mut shape) = finish(&o, st.objs, a, cols, rows, table_size)
         {
+            shape.picture = o
+                .embed
+                .as_ref()
+                .and_then(|id| st.pictures.get(id))
+                .map(|part| PictureRef {
+                    part: part.clone(),
+                    block: PICTURE_BLOCK,
+                });
             shapes.push(shape);
         }
         return;
@@ -534,6 +561,7 @@ fn finish(
         bbox: Some(rect),
         line,
         page: None,
+        picture: None,
     })
 }
 
@@ -612,6 +640,7 @@ mod tests {
             (10, 10),
             &Budget::default(),
             "d",
+            &HashMap::new(),
         )
         .unwrap();
         let kinds: Vec<ShapeKind> = shapes.iter().map(|s| s.kind).collect();
@@ -641,7 +670,16 @@ mod tests {
         let cols = Axis::new(50.0, vec![]);
         let rows = Axis::new(20.0, vec![]);
         let budget = Budget::default();
-        let shapes = read_drawing(xml, &cols, &rows, (10, 10), &budget, "d.xml").unwrap();
+        let shapes = read_drawing(
+            xml,
+            &cols,
+            &rows,
+            (10, 10),
+            &budget,
+            "d.xml",
+            &HashMap::new(),
+        )
+        .unwrap();
         assert_eq!(shapes.len(), 2);
         let d = &shapes[0];
         assert_eq!(d.kind, ShapeKind::Decision);

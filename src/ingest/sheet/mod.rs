@@ -11,7 +11,7 @@
 mod drawing;
 mod grid;
 mod ods;
-mod ooxml;
+pub(crate) mod ooxml;
 mod outline;
 mod xls;
 mod xls_crypt;

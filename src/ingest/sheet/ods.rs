@@ -7,7 +7,7 @@
 //! carry absolute `svg:x1..y2`; page-anchored shapes sit in `table:shapes` with
 //! absolute positions.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Cursor;
 
 use calamine::{Dimensions, Ods, OdsError, Reader, open_workbook_from_rs};
@@ -21,7 +21,10 @@ use crate::ingest::sheet::{check_dense, shielded};
 use crate::ingest::xml::prescan;
 use crate::ingest::xml::{GuardedReader, attr_local, attr_local_num, push_text};
 use crate::ingest::zipped::Package;
-use crate::model::{Anchor, Block, Document, Point, Rect, Section, Shape, ShapeKind};
+use crate::model::{Anchor, Block, Document, PictureRef, Point, Rect, Section, Shape, ShapeKind};
+
+/// The block a sheet's picture stands before: after the sheet's one table.
+const PICTURE_BLOCK: usize = 1;
 
 /// LibreOffice's default column width (2.258 cm) and row height (0.452 cm), in points.
 const DEFAULT_COL_PT: f64 = 64.0;
@@ -93,6 +96,9 @@ pub(crate) struct RawShape {
     pub(crate) cell: Option<(u32, u32)>,
     /// For `draw:line` and `draw:connector`: start and end points.
     pub(crate) line: Option<(Point, Point)>,
+    /// For a `draw:image`: its `xlink:href`, the package part holding its pixels when
+    /// the picture is embedded (`Pictures/….png`).
+    pub(crate) image: Option<String>,
 }
 
 /// What `content.xml` says about one sheet.
@@ -187,6 +193,7 @@ pub(crate) fn start_shape(e: &BytesStart<'_>, local: &str, cell: Option<(u32, u3
         rect,
         cell,
         line,
+        image: None,
     }
 }
 
@@ -382,6 +389,7 @@ fn scan_content(xml: &[u8], budget: &Budget) -> Result<Vec<OdsSheet>, IngestErro
                     ("draw", "image") => {
                         if let Some(b) = shape.as_mut() {
                             b.shape.geometry = "draw:image".to_string();
+                            b.shape.image = attr_local(e, "href");
                         }
                     }
                     ("text", "p") if shape.is_some() => {
@@ -458,13 +466,14 @@ fn scan_content(xml: &[u8], budget: &Budget) -> Result<Vec<OdsSheet>, IngestErro
     Ok(sheets)
 }
 
-/// Reads an .ods workbook.
-pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
-    let mut pkg = Package::open(bytes)?;
-    let content = pkg.read_required("content.xml", budget)?;
-    let mut sheets = scan_content(&content, budget)?;
-    drop(content);
-    for s in &sheets {
+/// Checks the sheets' density and prescans every other XML part calamine may read;
+/// gives the package's part names (those a picture's `xlink:href` may name).
+fn check_parts(
+    pkg: &mut Package<'_>,
+    sheets: &[OdsSheet],
+    budget: &Budget,
+) -> Result<HashSet<String>, IngestError> {
+    for s in sheets {
         if let Some((r0, c0, r1, c1)) = s.extent {
             let cells = (r1 - r0 + 1).saturating_mul(c1 - c0 + 1);
             check_dense(cells, &s.name)?;
@@ -478,6 +487,16 @@ pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
             prescan(&xml, budget, &name)?;
         }
     }
+    Ok(pkg.names().into_iter().collect())
+}
+
+/// Reads an .ods workbook.
+pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
+    let mut pkg = Package::open(bytes)?;
+    let content = pkg.read_required("content.xml", budget)?;
+    let mut sheets = scan_content(&content, budget)?;
+    drop(content);
+    let embedded = check_parts(&mut pkg, &sheets, budget)?;
     drop(pkg);
 
     shielded("content.xml", || {
@@ -527,7 +546,7 @@ pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
             let shapes = info
                 .shapes
                 .into_iter()
-                .map(|s| place(s, &cols, &rows, size))
+                .map(|s| place(s, &cols, &rows, size, &embedded))
                 .collect();
             doc.sections.push(Section {
                 name: Some(name),
@@ -540,8 +559,15 @@ pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
 }
 
 /// Places a raw shape on the sheet: cell-relative rectangles are moved by their cell's
-/// position, and the shape stands in the cell holding its centre.
-fn place(s: RawShape, cols: &Axis, rows: &Axis, (n_rows, n_cols): (usize, usize)) -> Shape {
+/// position, and the shape stands in the cell holding its centre. A picture whose part
+/// is in `embedded` keeps it, standing after the sheet's table.
+fn place(
+    s: RawShape,
+    cols: &Axis,
+    rows: &Axis,
+    (n_rows, n_cols): (usize, usize),
+    embedded: &HashSet<String>,
+) -> Shape {
     let mut rect = s.rect;
     if let Some((r, c)) = s.cell {
         rect.x += cols.start(c) as f32;
@@ -566,6 +592,13 @@ fn place(s: RawShape, cols: &Axis, rows: &Axis, (n_rows, n_cols): (usize, usize)
         bbox: Some(rect),
         line: s.line,
         page: None,
+        picture: s
+            .image
+            .filter(|part| embedded.contains(part))
+            .map(|part| PictureRef {
+                part,
+                block: PICTURE_BLOCK,
+            }),
     }
 }
 

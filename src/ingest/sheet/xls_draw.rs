@@ -721,6 +721,7 @@ impl XlsSheetArt {
                 bbox: Some(rect),
                 line,
                 page: None,
+                picture: None,
             });
         }
         out

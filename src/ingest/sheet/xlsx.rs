@@ -20,6 +20,8 @@ struct Prepared {
     meta: SheetMeta,
     header_rows: Vec<(u32, u32)>,
     drawing: Option<(String, Vec<u8>)>,
+    /// The drawing's relationship ids → parts holding pictures' pixels.
+    pictures: HashMap<String, String>,
 }
 
 fn map_err(e: XlsxError, what: &str) -> IngestError {
@@ -113,8 +115,14 @@ pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
                 Some(dp) => pkg.read(&dp, budget)?.map(|x| (dp, x)),
                 None => None,
             };
+        let mut pictures = HashMap::new();
         if let Some((dp, _)) = &drawing {
             checked.insert(dp.clone());
+            pictures = ooxml::read_rels(&mut pkg, dp, budget)?
+                .into_iter()
+                .filter(|r| pkg.has(&r.target))
+                .map(|r| (r.id, r.target))
+                .collect();
         }
         prepared.insert(
             s.name.clone(),
@@ -122,6 +130,7 @@ pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
                 meta,
                 header_rows: s.header_rows.clone(),
                 drawing,
+                pictures,
             },
         );
     }
@@ -188,6 +197,7 @@ pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
                 Some(Prepared {
                     meta,
                     drawing: Some((dp, xml)),
+                    pictures,
                     ..
                 }) => drawing::read_drawing(
                     xml,
@@ -196,6 +206,7 @@ pub fn read(bytes: &[u8], budget: &Budget) -> Result<Document, IngestError> {
                     (table.rows.len(), table.n_cols),
                     budget,
                     dp,
+                    pictures,
                 )?,
                 _ => Vec::new(),
             };

@@ -86,6 +86,8 @@ pub(super) struct DmlShape {
     /// The outline is not drawn (`a:ln/a:noFill`).
     pub(super) no_line: bool,
     pub(super) text: String,
+    /// A picture's relationship id (`a:blip r:embed`) naming the part of its pixels.
+    pub(super) embed: Option<String>,
 }
 
 /// A group's `a:xfrm` being read (EMU converted to points).
@@ -113,6 +115,8 @@ pub(super) struct Drawing {
     /// transform.
     pub(super) groups: Vec<(GroupXfrm, bool)>,
     pub(super) shape: Option<DmlShape>,
+    /// Number of body blocks before the drawing (where a picture of it stands).
+    pub(super) block: usize,
 }
 
 /// A VML shape being read.
@@ -127,6 +131,8 @@ pub(super) struct VmlShape {
     pub(super) text_box: bool,
     /// `stroked="f"`: the outline is not drawn.
     pub(super) no_line: bool,
+    /// A picture's relationship id (`v:imagedata r:id`) naming the part of its pixels.
+    pub(super) embed: Option<String>,
 }
 
 /// One `w:pict` being read.
@@ -140,6 +146,8 @@ pub(super) struct Pict {
     pub(super) shape: Option<VmlShape>,
     /// Element depth (stack length) at which the current shape started.
     pub(super) shape_depth: usize,
+    /// Number of body blocks before the picture (where a picture of it stands).
+    pub(super) block: usize,
 }
 
 /// `p` rotated clockwise (y downwards) by `deg` degrees about `c`.
@@ -243,6 +251,11 @@ impl Pass<'_> {
             "wps:cNvSpPr" => {
                 if let Some(s) = d.shape.as_mut() {
                     s.txbox = matches!(attr_qualified(e, "txBox").as_deref(), Some("1" | "true"));
+                }
+            }
+            "a:blip" => {
+                if let Some(s) = d.shape.as_mut().filter(|s| s.picture) {
+                    s.embed = attr_qualified(e, "r:embed").map(|v| v.into_owned());
                 }
             }
             "a:prstGeom" => {
@@ -352,6 +365,7 @@ impl Pass<'_> {
                 if let Some(s) = p.shape.as_mut() {
                     s.kind = ShapeKind::Other;
                     s.geometry = "picture".into();
+                    s.embed = attr_qualified(e, "r:id").map(|v| v.into_owned());
                 }
             }
             _ if p.shape.is_none() && name.starts_with("v:") => {
@@ -388,6 +402,7 @@ impl Pass<'_> {
                             Some("f" | "false")
                         ),
                         text: String::new(),
+                        embed: None,
                     };
                     p.shape = Some(shape);
                     p.shape_depth = depth;
@@ -552,6 +567,8 @@ impl Pass<'_> {
                 ..rect
             },
             line,
+            embed: s.embed,
+            block: d.block,
         };
         self.body.shapes.push(raw);
     }
@@ -636,6 +653,8 @@ impl Pass<'_> {
             rect,
             line,
             grouped: in_group,
+            embed: s.embed,
+            block: p.block,
         };
         self.body.shapes.push(raw);
     }

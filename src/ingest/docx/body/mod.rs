@@ -94,6 +94,11 @@ pub(crate) struct RawShape {
     /// A child of a group or canvas: one anchor for many shapes, so its row must be
     /// found from its offset.
     pub grouped: bool,
+    /// A picture's relationship id (to the part holding its pixels).
+    pub embed: Option<String>,
+    /// Number of body blocks before the drawing: where a picture outside any table
+    /// stands in the block flow.
+    pub block: usize,
 }
 
 /// What placement needs to know about a top-level table.
@@ -419,6 +424,7 @@ impl Pass<'_> {
                     transforms: Vec::new(),
                     groups: Vec::new(),
                     shape: None,
+                    block: self.body.blocks.len(),
                 });
             }
             "w:pict" if !empty && self.pict.is_none() => {
@@ -429,6 +435,7 @@ impl Pass<'_> {
                     transforms: Vec::new(),
                     shape: None,
                     shape_depth: 0,
+                    block: self.body.blocks.len(),
                 });
             }
             "w:object" => {
