@@ -128,6 +128,19 @@ fn abbreviation_table_every_row() {
     }
 }
 
+/// An alias misread by OCR by a character or two (a slash read as "!") still names its
+/// title; a name nowhere near an alias stays as written.
+#[test]
+fn an_alias_with_an_ocr_typo_still_names_its_title() {
+    let v = vocab();
+    assert_eq!(v.canonical_actor("Penyedia Barang! Jasa"), "Penyedia");
+    assert_eq!(v.canonical_actor("Penyedia Barang/Jasa"), "Penyedia");
+    assert_eq!(
+        v.canonical_actor("Pemasok Barang Impor"),
+        "Pemasok Barang Impor"
+    );
+}
+
 #[test]
 fn actor_case_spacing_and_heads() {
     let v = vocab();

@@ -277,7 +277,8 @@ impl ActorVocab {
         None
     }
 
-    /// The one title within a typo or two of `key`.
+    /// The one title within a typo or two of `key`, or of one of the aliases that name
+    /// it (an OCR reading "Barang! Jasa" of an alias written "Barang/Jasa").
     pub(super) fn fuzzy_title(&self, key: &str) -> Option<String> {
         let len = key.chars().count();
         let allowed = match len {
@@ -287,7 +288,8 @@ impl ActorVocab {
         };
         let mut best: Option<(usize, &str)> = None;
         let mut tie = false;
-        for (_, tk, canon) in &self.title_list {
+        let titles = self.title_list.iter().map(|(_, tk, canon)| (tk, canon));
+        for (tk, canon) in titles.chain(self.aliases.iter()) {
             if let Some(d) = edit_distance_within(key, tk, allowed) {
                 match best {
                     Some((bd, bc)) if d == bd && bc != canon => tie = true,
