@@ -85,7 +85,6 @@ fn docx_with_a_png_pasted_at_150_dpi_reads_its_steps() {
 }
 
 #[test]
-#[ignore = "OCR reads the 300 dpi header 'Penyedia Barang/Jasa' as 'Barang! Jasa' (the same pixels wrapped in a PDF give the same), so the actor alias is missed: actors 7/8; run with --ignored"]
 fn docx_with_a_png_pasted_at_300_dpi_reads_its_steps() {
     pasted_picture_reads_back("-png300.docx");
 }

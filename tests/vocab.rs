@@ -128,6 +128,19 @@ fn abbreviation_table_every_row() {
     }
 }
 
+/// An alias misread by OCR by a character or two (a slash read as "!") still names its
+/// title; a name nowhere near an alias stays as written.
+#[test]
+fn an_alias_with_an_ocr_typo_still_names_its_title() {
+    let v = vocab();
+    assert_eq!(v.canonical_actor("Penyedia Barang! Jasa"), "Penyedia");
+    assert_eq!(v.canonical_actor("Penyedia Barang/Jasa"), "Penyedia");
+    assert_eq!(
+        v.canonical_actor("Pemasok Barang Impor"),
+        "Pemasok Barang Impor"
+    );
+}
+
 #[test]
 fn actor_case_spacing_and_heads() {
     let v = vocab();
@@ -967,6 +980,14 @@ fn acronyms_in_actor_names_keep_their_capitals() {
     // a syllable acronym in a name in capitals reads as a word ("Simda")
     assert_eq!(v.canonical_actor("OPERATOR SIMDA"), "Operator Simda");
     assert_eq!(v.canonical_actor("ADMIN"), "Admin");
+    // two capitals are an acronym whatever their vowels; a small word is not
+    assert_eq!(v.canonical_actor("TU"), "TU");
+    assert_eq!(v.canonical_actor("BPS RI"), "BPS RI");
+    assert_eq!(v.canonical_actor("PJK TI"), "PJK TI");
+    assert_eq!(
+        v.canonical_actor("PETUGAS DI LOKET SATU"),
+        "Petugas di Loket Satu"
+    );
     // the document's own mixed capitalisation is kept
     assert_eq!(v.canonical_actor("Operator SIMDA"), "Operator SIMDA");
     assert_eq!(v.canonical_actor("Petugas eKinerja"), "Petugas eKinerja");

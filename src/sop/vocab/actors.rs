@@ -277,7 +277,8 @@ impl ActorVocab {
         None
     }
 
-    /// The one title within a typo or two of `key`.
+    /// The one title within a typo or two of `key`, or of one of the aliases that name
+    /// it (an OCR reading "Barang! Jasa" of an alias written "Barang/Jasa").
     pub(super) fn fuzzy_title(&self, key: &str) -> Option<String> {
         let len = key.chars().count();
         let allowed = match len {
@@ -287,7 +288,8 @@ impl ActorVocab {
         };
         let mut best: Option<(usize, &str)> = None;
         let mut tie = false;
-        for (_, tk, canon) in &self.title_list {
+        let titles = self.title_list.iter().map(|(_, tk, canon)| (tk, canon));
+        for (tk, canon) in titles.chain(self.aliases.iter()) {
             if let Some(d) = edit_distance_within(key, tk, allowed) {
                 match best {
                     Some((bd, bc)) if d == bd && bc != canon => tie = true,
@@ -314,12 +316,19 @@ pub(super) fn starts_with_words(keys: &[&str], prefix: &[String]) -> bool {
 
 /// Longest word read as an acronym in a name written all in capitals ("PPK", "KPA").
 const MAX_ACRONYM_LETTERS: usize = 5;
+/// A word of at most this many letters written in capitals is an acronym whatever its
+/// vowels ("TU", "PA"), unless it is one of the rules' small words ("DI", "KE").
+const MAX_SHORT_ACRONYM_LETTERS: usize = 2;
 /// True when an upper-case word of a name in capitals is an acronym to keep as written:
-/// short, mostly consonants, and no word the actor rules write.
-fn is_acronym(word: &str, rule_words: &HashSet<String>) -> bool {
+/// short, mostly consonants (or two letters at most, not a small word), and no word the
+/// actor rules write.
+fn is_acronym(word: &str, rules: &ActorVocab) -> bool {
+    let key = name_key(word);
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    let short = letters <= MAX_SHORT_ACRONYM_LETTERS && !rules.small_words.contains(&key);
     is_all_caps(word)
-        && acronym_shaped(word, MAX_ACRONYM_LETTERS)
-        && !rule_words.contains(&name_key(word))
+        && (short || acronym_shaped(word, MAX_ACRONYM_LETTERS))
+        && !rules.rule_words.contains(&key)
 }
 
 /// Fewest consonants per vowel of an acronym: "KPA" has two for one, "ppid" three; a
@@ -346,7 +355,7 @@ pub(super) fn display_name(exp: &[Expanded], caps: bool, rules: &ActorVocab) -> 
     let mut s = String::new();
     let mut glue = true;
     for (i, w) in exp.iter().enumerate() {
-        let text = if !w.from_rule && caps && !is_acronym(&w.text, &rules.rule_words) {
+        let text = if !w.from_rule && caps && !is_acronym(&w.text, rules) {
             title_case_word(&w.text, i == 0, |x| rules.small_words.contains(x))
         } else {
             w.text.clone()
