@@ -185,7 +185,13 @@ const SHORT_SPAN: f32 = 3.5;
 /// ([`SHORT_SPAN`], `th` the letter height) it must also continue a ruling line
 /// already found (a column line drawn row by row), for a letter's stroke stands alone.
 fn joins(s: &Seg, members: &[Seg], accepted: &[bool], tol: f32, th: f32) -> bool {
-    let found = || members.iter().zip(accepted).filter(|(_, ok)| **ok).map(|(p, _)| p);
+    let found = || {
+        members
+            .iter()
+            .zip(accepted)
+            .filter(|(_, ok)| **ok)
+            .map(|(p, _)| p)
+    };
     let met = |along: f32| {
         found()
             .filter(|p| p.horiz != s.horiz && end_meets(s, along, p, tol))

@@ -251,7 +251,13 @@ mod tests {
         let [table] = layout.tables.as_slice() else {
             panic!("one table expected: {:?}", layout.tables);
         };
-        assert_eq!((table.rows, table.cols), (4, 3), "xs {:?} ys {:?}", table.xs, table.ys);
+        assert_eq!(
+            (table.rows, table.cols),
+            (4, 3),
+            "xs {:?} ys {:?}",
+            table.xs,
+            table.ys
+        );
         for (got, want) in table.xs.iter().zip([40.0, 120.0, 500.0, 860.0]) {
             assert!((got - want).abs() <= 3.0, "xs {:?}", table.xs);
         }
@@ -261,7 +267,10 @@ mod tests {
         // The number row keeps one cell per column, its "(k)" boxed whole in it.
         let row: Vec<_> = table.cells.iter().filter(|c| c.row == 1).collect();
         assert_eq!(row.len(), 3);
-        let mid = row.get(1).and_then(|c| c.text_box).expect("the (2) is text");
+        let mid = row
+            .get(1)
+            .and_then(|c| c.text_box)
+            .expect("the (2) is text");
         assert!(mid.x <= 298 && mid.x + mid.w >= 322, "{mid:?}");
     }
 }

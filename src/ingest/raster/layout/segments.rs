@@ -255,7 +255,14 @@ mod tests {
         // A ruling line of a low-resolution bilevel scan, 7 pixels lost at x 217..222:
         // more than the usual break (5) but little against the pieces' length.
         let joined = join_collinear(vec![horizontal(83, 216), horizontal(223, 1879)], 4.0, 5);
-        assert_eq!(joined, vec![Seg { lo: 83, hi: 1879, ..horizontal(0, 0) }]);
+        assert_eq!(
+            joined,
+            vec![Seg {
+                lo: 83,
+                hi: 1879,
+                ..horizontal(0, 0)
+            }]
+        );
         // Two letters' bars the same distance apart stay two.
         let letters = join_collinear(vec![horizontal(100, 114), horizontal(122, 136)], 4.0, 5);
         assert_eq!(letters.len(), 2);
