@@ -79,7 +79,7 @@ fn summary(layout: &RasterLayout) -> String {
 
 /// Development aid: `RASTER_DUMP="a.jpg b.png" cargo test --release --test integration
 /// raster_layout::dump -- --ignored --nocapture` prints each picture's layout and writes an overlay
-/// next to it in /tmp.
+/// of it into `$RASTER_OUT` (default /tmp).
 #[test]
 #[ignore = "development aid: dumps the layout of the pictures named in RASTER_DUMP"]
 fn dump() {
@@ -104,11 +104,18 @@ fn dump() {
             summary(&layout),
             t.elapsed().as_secs_f32()
         );
+        if std::env::var_os("RASTER_GRID").is_some() {
+            for t in &layout.tables {
+                let r = |v: &[f32]| v.iter().map(|x| x.round() as i64).collect::<Vec<_>>();
+                println!("  xs {:?}\n  ys {:?}", r(&t.xs), r(&t.ys));
+            }
+        }
         let name = std::path::Path::new(path)
             .file_stem()
             .map(|s| s.to_string_lossy().to_string())
             .unwrap_or_default();
-        overlay(&layout, &format!("/tmp/i16a/ov_{name}.png"));
+        let dir = std::env::var("RASTER_OUT").unwrap_or_else(|_| "/tmp".into());
+        overlay(&layout, &format!("{dir}/ov_{name}.png"));
     }
 }
 
@@ -153,6 +160,49 @@ fn strokes() {
             vs.len(),
             &vs[..vs.len().min(12)]
         );
+    }
+}
+
+/// Development aid: the strokes the geometry stage finds (lighting evened, deskewed,
+/// split pairs joined, as `analyse` does) inside the window `RASTER_WIN="x,y,w,h"` of the
+/// pictures in RASTER_DUMP, and that window's line ink saved as `$RASTER_OUT/win.png`.
+#[test]
+#[ignore = "development aid"]
+fn window_strokes() {
+    use sopap::{internals::Ink, internals::clean, internals::segments};
+    let (Ok(list), Ok(win)) = (std::env::var("RASTER_DUMP"), std::env::var("RASTER_WIN")) else {
+        return;
+    };
+    let v: Vec<u32> = win.split(',').filter_map(|x| x.parse().ok()).collect();
+    let [x0, y0, w, h] = v[..] else { return };
+    let dir = std::env::var("RASTER_OUT").unwrap_or_else(|_| "/tmp".into());
+    for path in list.split_whitespace() {
+        let Ok(img) = image::open(path) else { continue };
+        let mut gray = clean::even_lighting(&clean::gray_without_squiggles(&img.to_rgb8()));
+        let thr = clean::threshold(&gray);
+        let skew = clean::skew(&gray, thr, &Default::default());
+        if clean::worth_deskewing(skew) {
+            gray = clean::deskew(&gray, skew);
+        }
+        let th = clean::text_height(&Ink::from_gray(&gray, thr));
+        let ink = clean::ink_with_split_pairs(&gray, thr, clean::reading_threshold(&gray, thr));
+        let _ = image::imageops::crop_imm(&ink.to_gray(), x0, y0, w, h)
+            .to_image()
+            .save(format!("{dir}/win.png"));
+        let s = segments::strokes(
+            &ink,
+            (th.round() as u32).max(6),
+            ((th * 0.45).round() as u32).max(3),
+            ((th * 0.25).round() as u32).max(1),
+        );
+        let s = segments::join_collinear(s, (th * 0.35).max(3.0), (th * 0.5) as u32);
+        println!("{path}: thr {thr} th {th} skew {skew:.2}");
+        for g in s.iter().filter(|g| {
+            let r = g.rect();
+            r.x < x0 + w && r.x + r.w > x0 && r.y < y0 + h && r.y + r.h > y0
+        }) {
+            println!("  {g:?}");
+        }
     }
 }
 

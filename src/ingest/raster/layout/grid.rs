@@ -32,9 +32,10 @@ pub struct Grid {
 const MIN_CUT_STROKES: usize = 3;
 
 /// The tables among `segs` in a `w` × `h` picture, top to bottom; `tol` is how far a
-/// stroke's end may stop short of (or overshoot) the line it meets. A table the
+/// stroke's end may stop short of (or overshoot) the line it meets, `th` the height of
+/// the picture's letters. A table the
 /// picture's edge cuts (its column lines run into the edge) is closed by that edge.
-pub fn find(segs: &[Seg], w: u32, h: u32, tol: f32) -> Vec<Grid> {
+pub fn find(segs: &[Seg], w: u32, h: u32, tol: f32, th: f32) -> Vec<Grid> {
     let mut segs = segs.to_vec();
     segs.extend(cut_edges(&segs, w, h, tol));
     let segs = segs.as_slice();
@@ -51,7 +52,7 @@ pub fn find(segs: &[Seg], w: u32, h: u32, tol: f32) -> Vec<Grid> {
             continue;
         }
         let members: Vec<Seg> = group.iter().filter_map(|&i| segs.get(i).copied()).collect();
-        let lines = grid_lines(&members, frame, tol);
+        let lines = grid_lines(&members, frame, tol, th);
         if let Some(grid) = build(lines, tol) {
             grids.push(grid);
         }
@@ -167,10 +168,52 @@ fn end_meets(s: &Seg, along: f32, p: &Seg, tol: f32) -> bool {
     (p.pos - along).abs() <= reach && s.pos >= p.lo as f32 - tol && s.pos <= p.hi as f32 + tol
 }
 
+/// A ruling line crossing a row (or column) runs from the line above it to the line
+/// below it: a stroke joins the grid only when it covers at least this share of the
+/// distance between the two lines its ends meet.
+const MIN_SPAN_SHARE: f32 = 0.8;
+
+/// Rows (and columns) at most this many letter heights across are short: a bold,
+/// blurred letter's stroke there (the parentheses of the column numbers "(1) (2) …", a
+/// digit of a one-line identity field) runs nearly from the line above to the line
+/// below, as a ruling line does.
+const SHORT_SPAN: f32 = 3.5;
+
+/// Whether stroke `s` joins the grid: each of its ends meets a ruling line already
+/// found (`accepted`, parallel to `members`), two different lines, and it covers at
+/// least [`MIN_SPAN_SHARE`] of the way between them. Across a short row or column
+/// ([`SHORT_SPAN`], `th` the letter height) it must also continue a ruling line
+/// already found (a column line drawn row by row), for a letter's stroke stands alone.
+fn joins(s: &Seg, members: &[Seg], accepted: &[bool], tol: f32, th: f32) -> bool {
+    let found = || {
+        members
+            .iter()
+            .zip(accepted)
+            .filter(|(_, ok)| **ok)
+            .map(|(p, _)| p)
+    };
+    let met = |along: f32| {
+        found()
+            .filter(|p| p.horiz != s.horiz && end_meets(s, along, p, tol))
+            .map(|p| p.pos)
+            .min_by(|a, b| (a - along).abs().total_cmp(&(b - along).abs()))
+    };
+    let (Some(a), Some(b)) = (met(s.lo as f32), met(s.hi as f32)) else {
+        return false;
+    };
+    let span = (b - a).abs();
+    if span <= tol || (s.len() as f32) < MIN_SPAN_SHARE * span {
+        return false;
+    }
+    span > SHORT_SPAN * th
+        || found().any(|p| p.horiz == s.horiz && p != s && (p.pos - s.pos).abs() <= tol)
+}
+
 /// The strokes of one group that are ruling lines: starting from the frame (strokes
 /// nearly as long as the group's box), a stroke joins when both its ends meet ruling
-/// lines already found; repeated until nothing joins.
-fn grid_lines(members: &[Seg], frame: PxRect, tol: f32) -> Vec<Seg> {
+/// lines already found and it runs most of the way between them ([`joins`]); repeated
+/// until nothing joins.
+fn grid_lines(members: &[Seg], frame: PxRect, tol: f32, th: f32) -> Vec<Seg> {
     // The frame: strokes nearly as long as the box, and strokes on its edge (a scanned
     // border can be broken anywhere along it).
     let seed = |s: &Seg| {
@@ -191,13 +234,7 @@ fn grid_lines(members: &[Seg], frame: PxRect, tol: f32) -> Vec<Seg> {
             if accepted.get(i).copied().unwrap_or(true) {
                 continue;
             }
-            let meets = |along: f32| {
-                members
-                    .iter()
-                    .zip(&accepted)
-                    .any(|(p, &ok)| ok && p.horiz != s.horiz && end_meets(s, along, p, tol))
-            };
-            if meets(s.lo as f32) && meets(s.hi as f32) {
+            if joins(s, members, &accepted, tol, th) {
                 if let Some(a) = accepted.get_mut(i) {
                     *a = true;
                 }

@@ -83,7 +83,7 @@ pub fn analyse_with(picture: &image::RgbImage, cfg: &LayoutConfig) -> RasterLayo
     );
     let tol = (th * MEET_TOL).max(3.0);
     let strokes = segments::join_collinear(strokes, tol, (th * STROKE_GAP * 2.0) as u32);
-    let grids = grid::find(&strokes, ink.w, ink.h, tol);
+    let grids = grid::find(&strokes, ink.w, ink.h, tol, th);
     let mut rest = ink;
     for line in grids.iter().flat_map(|g| &g.lines) {
         rest.clear_rect(grow(line.rect(), 1));
@@ -196,5 +196,81 @@ fn cleaned(picture: &image::RgbImage, cfg: &LayoutConfig) -> Cleaned {
         gray,
         thr,
         skew,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Paper and ink of a dim, low-contrast photo.
+    const PAPER: u8 = 200;
+    const INK: u8 = 70;
+
+    fn fill(img: &mut image::GrayImage, x: u32, y: u32, w: u32, h: u32) {
+        for yy in y..y + h {
+            for xx in x..x + w {
+                img.put_pixel(xx, yy, image::Luma([INK]));
+            }
+        }
+    }
+
+    /// A 150 dpi-sized table, blurred and low in contrast: columns at x 40, 120, 500,
+    /// 860; rows at y 40, 100, 130 (a short row of column numbers "(1) (2) (3)", drawn as
+    /// bold bars nearly as tall as the row), 220, 310. The line at y 220 has a 9-pixel
+    /// break (a bilevel scan's dropout). Letters 12 px tall fill the other cells.
+    fn photographed_table() -> image::RgbImage {
+        let mut g = image::GrayImage::from_pixel(900, 360, image::Luma([PAPER]));
+        for x in [40, 120, 500, 860] {
+            fill(&mut g, x, 40, 2, 272);
+        }
+        for y in [40, 100, 130, 310] {
+            fill(&mut g, 40, y, 822, 2);
+        }
+        fill(&mut g, 40, 220, 260, 2);
+        fill(&mut g, 309, 220, 553, 2);
+        // "(k)" centred in each column of the short row: two bars and a digit.
+        for mid in [80, 310, 680] {
+            fill(&mut g, mid - 12, 103, 4, 26);
+            fill(&mut g, mid - 2, 107, 4, 16);
+            fill(&mut g, mid + 8, 103, 4, 26);
+        }
+        // Words of 12 px letters in the header and body cells.
+        for (x0, y0) in [(50, 64), (130, 64), (510, 64), (130, 170), (130, 260)] {
+            for i in 0..6 {
+                fill(&mut g, x0 + i * 10, y0, 7, 12);
+            }
+        }
+        let blurred = image::imageops::blur(&g, 0.8);
+        image::DynamicImage::ImageLuma8(blurred).to_rgb8()
+    }
+
+    #[test]
+    fn a_blurred_photo_keeps_its_columns_and_rows_letters_in_a_short_row_are_not_rulings() {
+        let layout = analyse(&photographed_table());
+        let [table] = layout.tables.as_slice() else {
+            panic!("one table expected: {:?}", layout.tables);
+        };
+        assert_eq!(
+            (table.rows, table.cols),
+            (4, 3),
+            "xs {:?} ys {:?}",
+            table.xs,
+            table.ys
+        );
+        for (got, want) in table.xs.iter().zip([40.0, 120.0, 500.0, 860.0]) {
+            assert!((got - want).abs() <= 3.0, "xs {:?}", table.xs);
+        }
+        for (got, want) in table.ys.iter().zip([40.0, 100.0, 130.0, 220.0, 310.0]) {
+            assert!((got - want).abs() <= 3.0, "ys {:?}", table.ys);
+        }
+        // The number row keeps one cell per column, its "(k)" boxed whole in it.
+        let row: Vec<_> = table.cells.iter().filter(|c| c.row == 1).collect();
+        assert_eq!(row.len(), 3);
+        let mid = row
+            .get(1)
+            .and_then(|c| c.text_box)
+            .expect("the (2) is text");
+        assert!(mid.x <= 298 && mid.x + mid.w >= 322, "{mid:?}");
     }
 }

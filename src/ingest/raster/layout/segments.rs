@@ -202,18 +202,25 @@ fn merge_runs(runs: &[Run], horiz: bool, max_thick: u32) -> Vec<Seg> {
         .collect()
 }
 
+/// Between two long collinear strokes a break of up to this fraction of the shorter
+/// one is bridged (at most twice the usual break): a thin line of a bilevel scan at
+/// low resolution loses runs of several pixels where noise pushed it over the
+/// threshold, more than a letter's gap, while a letter's strokes are too short for it.
+const LONG_BREAK_DIVISOR: u32 = 16;
+
 /// Collinear strokes (same position within `tol` and their half thickness: a scanned
-/// line bows) with a break of at most `gap`
-/// between them, joined into one.
+/// line bows) with a break of at most `gap` between them (more between long strokes:
+/// [`LONG_BREAK_DIVISOR`]), joined into one.
 pub fn join_collinear(mut segs: Vec<Seg>, tol: f32, gap: u32) -> Vec<Seg> {
     segs.sort_by_key(|s| (s.horiz, s.lo));
     let mut out: Vec<Seg> = Vec::new();
     for s in segs {
         let joined = out.iter_mut().find(|o| {
+            let bridged = gap.max((o.len().min(s.len()) / LONG_BREAK_DIVISOR).min(2 * gap));
             o.horiz == s.horiz
                 && (o.pos - s.pos).abs() <= tol + o.thick.max(s.thick) as f32 / 2.0
-                && s.lo <= o.hi + gap + 1
-                && s.hi + gap + 1 >= o.lo
+                && s.lo <= o.hi + bridged + 1
+                && s.hi + bridged + 1 >= o.lo
         });
         match joined {
             Some(o) => {
@@ -227,4 +234,37 @@ pub fn join_collinear(mut segs: Vec<Seg>, tol: f32, gap: u32) -> Vec<Seg> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn horizontal(lo: u32, hi: u32) -> Seg {
+        Seg {
+            horiz: true,
+            pos: 50.0,
+            lo,
+            hi,
+            thick: 1,
+        }
+    }
+
+    #[test]
+    fn a_long_line_broken_by_a_dropout_is_joined_but_letter_strokes_are_not() {
+        // A ruling line of a low-resolution bilevel scan, 7 pixels lost at x 217..222:
+        // more than the usual break (5) but little against the pieces' length.
+        let joined = join_collinear(vec![horizontal(83, 216), horizontal(223, 1879)], 4.0, 5);
+        assert_eq!(
+            joined,
+            vec![Seg {
+                lo: 83,
+                hi: 1879,
+                ..horizontal(0, 0)
+            }]
+        );
+        // Two letters' bars the same distance apart stay two.
+        let letters = join_collinear(vec![horizontal(100, 114), horizontal(122, 136)], 4.0, 5);
+        assert_eq!(letters.len(), 2);
+    }
 }
