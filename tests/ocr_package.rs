@@ -13,11 +13,10 @@
 //! Where tesseract is absent the OCR tests print one line and pass (an absent engine
 //! fails them with `SOPAP_REQUIRE_OCR` set).
 
-use crate::ocr_raster::{compare, parse};
+use crate::ocr_raster::{compare, parse, without_the_engine_keeps_the_identity};
 use crate::support;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use sopap::{FileContext, Limits, OcrPass, Rules, Sop, process_pass};
 
@@ -161,29 +160,7 @@ fn an_emf_picture_is_named_undecoded_and_the_sop_keeps_its_identity() {
 
 #[test]
 fn without_the_engine_a_pasted_docx_picture_names_the_missing_engine() {
-    // A PATH without tesseract: the binary runs in its own process.
-    let empty = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_sopap"))
-        .arg("parse")
-        .arg(pictured("-png150.docx"))
-        .env("PATH", empty.path())
-        .env_remove("SOPAP_TESSERACT")
-        .output()
-        .unwrap();
-    let sops: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
-    let sop = sops.first().expect("the identity-only SOP");
-    assert_eq!(sop["identity"]["number"], "900/BPKAD/2013");
-    assert_eq!(sop["steps"].as_array().map(Vec::len), Some(0));
-    assert_eq!(sop["source"]["ocr"], false);
-    let finding = sop["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == PROCEDURE_AS_IMAGE)
-        .expect("procedure-as-image");
-    let msg = finding["message"].as_str().unwrap();
-    assert!(msg.contains("tesseract-ocr-ind"), "{msg}");
-    assert!(msg.contains("tidak terpasang"), "{msg}");
+    without_the_engine_keeps_the_identity(&pictured("-png150.docx"), "900/BPKAD/2013");
 }
 
 #[test]

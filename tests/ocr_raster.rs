@@ -260,13 +260,21 @@ pub(crate) fn compare(truth: &Sop, got: &[Sop]) -> (f64, f64, f64, String) {
     (found as f64 / n, actors as f64 / f, symbols as f64 / f, log)
 }
 
+/// The fixture .docx `fixture` and its SOP as the text reader reads it (the truth a
+/// picture of it is read against).
+fn fixture_truth(fixture: &str) -> (PathBuf, Sop) {
+    let docx = Path::new(support::FIXTURES).join("docx").join(fixture);
+    let sops = parse(fixture, &std::fs::read(&docx).unwrap());
+    let truth = sops.into_iter().next().expect("the fixture's own SOP");
+    (docx, truth)
+}
+
 fn rendered_flowchart_reads_back(fixture: &str, dpi: u32) {
     if !(support::ocr_engine_or_skip() && renderers_or_skip()) {
         return;
     }
-    let docx = Path::new(support::FIXTURES).join("docx").join(fixture);
-    let truth = parse(fixture, &std::fs::read(&docx).unwrap());
-    let truth = truth.first().expect("the fixture's own SOP");
+    let (docx, truth) = fixture_truth(fixture);
+    let truth = &truth;
     assert!(
         truth.steps.len() >= 5,
         "fixture has {} steps",
@@ -326,18 +334,24 @@ fn without_the_engine_the_sop_keeps_its_identity_and_the_finding_names_the_engin
     shared_or_skip!(support::REAL);
     let path = Path::new(support::REAL)
         .join("bps-bengkulu/213. SOP Perencanaan Survei Pertanian Hortikultura signed.pdf");
-    // A PATH without tesseract: the binary runs in its own process.
+    without_the_engine_keeps_the_identity(&path, "SOP-213/17000/2025");
+}
+
+/// `sopap parse FILE` with a PATH holding no OCR engine (the binary in its own
+/// process): FILE gives its identity-only SOP numbered `number`, no steps, `source.ocr`
+/// false, and a `procedure-as-image` finding naming the missing engine and its package.
+pub(crate) fn without_the_engine_keeps_the_identity(file: &Path, number: &str) {
     let empty = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_sopap"))
         .arg("parse")
-        .arg(&path)
+        .arg(file)
         .env("PATH", empty.path())
         .env_remove("SOPAP_TESSERACT")
         .output()
         .unwrap();
     let sops: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     let sop = sops.first().expect("the identity-only SOP");
-    assert_eq!(sop["identity"]["number"], "SOP-213/17000/2025");
+    assert_eq!(sop["identity"]["number"], number);
     assert_eq!(sop["steps"].as_array().map(Vec::len), Some(0));
     assert_eq!(sop["source"]["ocr"], false);
     let finding = sop["findings"]
@@ -458,9 +472,8 @@ fn flowchart_cut_over_a_page_break_reads_back(fixture: &str, dpi: u32) {
     if !(support::ocr_engine_or_skip() && renderers_or_skip()) {
         return;
     }
-    let docx = Path::new(support::FIXTURES).join("docx").join(fixture);
-    let truth = parse(fixture, &std::fs::read(&docx).unwrap());
-    let truth = truth.first().expect("the fixture's own SOP");
+    let (docx, truth) = fixture_truth(fixture);
+    let truth = &truth;
     let dir = tempfile::tempdir().unwrap();
     let pages: Vec<RgbImage> = render(&docx, dpi, dir.path())
         .iter()

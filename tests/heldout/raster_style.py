@@ -156,23 +156,20 @@ def photo(src, dst, rng, tmp):
     return f"{dpi}dpi photo q{quality} {angle:+.1f}deg"
 
 
-def cropped(img, margin):
-    """`img` cut to its ink with `margin` pixels of paper around it (a screenshot)."""
-    box = ImageChops.invert(img.convert("L")).point(lambda v: 255 if v > 40 else 0).getbbox()
-    if not box:
-        return img
-    x0, y0, x1, y1 = box
-    return img.crop((max(x0 - margin, 0), max(y0 - margin, 0),
-                     min(x1 + margin, img.width), min(y1 + margin, img.height)))
+def screenshots(flow_pdf, rng, tmp):
+    """Each page of `flow_pdf` as a screenshot cropped to its ink, with the draws they
+    share: (dpi, JPEG or not, JPEG quality, pictures)."""
+    dpi = rng.choice([96, 110, 120, 150])
+    jpeg = rng.random() < 0.5
+    quality = rng.randint(70, 92)
+    pics = [pictured_office.cropped(Image.open(p).convert("RGB"), rng.randint(2, 12))
+            for p in rasterise(flow_pdf, dpi, os.path.join(tmp, "f"), grey=False)]
+    return dpi, jpeg, quality, pics
 
 
 def pasted(text_pdf, flow_pdf, dst, page, rng, tmp):
     """The text pages of `text_pdf`, then each page of `flow_pdf` as one screenshot."""
-    dpi = rng.choice([96, 110, 120, 150])
-    jpeg = rng.random() < 0.5
-    quality = rng.randint(70, 92)
-    pics = [cropped(Image.open(p).convert("RGB"), rng.randint(2, 12))
-            for p in rasterise(flow_pdf, dpi, os.path.join(tmp, "f"), grey=False)]
+    dpi, jpeg, quality, pics = screenshots(flow_pdf, rng, tmp)
     pic_pdf = os.path.join(tmp, "pics.pdf")
     size = f"{page[0]}x{page[1]}"
     if jpeg:
@@ -186,11 +183,7 @@ def pasted(text_pdf, flow_pdf, dst, page, rng, tmp):
 def pasted_docx(text_html, flow_pdf, dst, rng, tmp):
     """The text pages as a .docx (LibreOffice), each page of `flow_pdf` pasted after them
     as one screenshot picture."""
-    dpi = rng.choice([96, 110, 120, 150])
-    jpeg = rng.random() < 0.5
-    quality = rng.randint(70, 92)
-    pics = [cropped(Image.open(p).convert("RGB"), rng.randint(2, 12))
-            for p in rasterise(flow_pdf, dpi, os.path.join(tmp, "f"), grey=False)]
+    dpi, jpeg, quality, pics = screenshots(flow_pdf, rng, tmp)
     subprocess.run(["soffice", "--headless", "--infilter=HTML (StarWriter)", "--convert-to",
                     "docx:MS Word 2007 XML", "--outdir", tmp, text_html], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300,

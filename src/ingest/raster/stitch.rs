@@ -191,15 +191,20 @@ mod tests {
         img
     }
 
-    fn picture(page: u32, placement: Rect, width: u32, height: u32, shade: u8) -> Picture {
+    /// `image` placed at `placement` on `page`.
+    fn on_page(page: u32, placement: Rect, image: RgbImage) -> Picture {
         Picture {
             site: PictureSite::Page {
                 page,
                 bbox: placement,
             },
             placement,
-            image: drawn(width, height, shade, true),
+            image,
         }
+    }
+
+    fn picture(page: u32, placement: Rect, width: u32, height: u32, shade: u8) -> Picture {
+        on_page(page, placement, drawn(width, height, shade, true))
     }
 
     #[test]
@@ -242,22 +247,8 @@ mod tests {
         // Page scans: same box page after page, but paper at their edges.
         let page = rect(0.0, 0.0, 595.0, 842.0);
         let scans = vec![
-            Picture {
-                site: PictureSite::Page {
-                    page: 1,
-                    bbox: page,
-                },
-                placement: page,
-                image: drawn(600, 800, 250, false),
-            },
-            Picture {
-                site: PictureSite::Page {
-                    page: 2,
-                    bbox: page,
-                },
-                placement: page,
-                image: drawn(600, 800, 250, false),
-            },
+            on_page(1, page, drawn(600, 800, 250, false)),
+            on_page(2, page, drawn(600, 800, 250, false)),
         ];
         assert_eq!(join(scans).len(), 2);
         // A table ending above the picture's edge (its bottom ruling drawn, paper below)
