@@ -452,6 +452,12 @@ fn a_flowchart_pasted_as_two_strips_over_a_page_break_reads_as_one_table() {
     assert!(actors.contains(&"petugas".to_string()), "{actors:?}");
     assert_eq!(last.time.as_deref(), Some("2 hari efektif"));
     assert_eq!(last.symbol, Some(sopap::Symbol::Terminator));
+    // Step 3's decision diamond is cut by the page break, and the strip repeats the
+    // cut's last rows: laid once, the diamond closes again in the Petugas column.
+    let third = steps[2];
+    assert_eq!(third.symbol, Some(sopap::Symbol::Decision), "{third:#?}");
+    let actors: Vec<String> = third.actors.iter().map(|a| norm(a)).collect();
+    assert_eq!(actors, vec!["petugas".to_string()], "{third:#?}");
     // The page-1 rows keep their reading.
     assert_eq!(norm(&steps[0].activity), "pendistribusianaplikasi");
     assert!(sops.iter().all(|s| s.source.ocr));

@@ -11,6 +11,12 @@
 //! the cut: the column rulings that leave the first picture's bottom edge enter the
 //! strip's top edge at the same places ([`cut_through`]). Scanned pages stand at the same
 //! place page after page too, but their edges are paper, so they stay apart.
+//!
+//! A strip cut from a screenshot often repeats the last rows of the picture before it
+//! (the cut was made a little above the previous one's edge). Laid under each other as
+//! they are, a diagonal line (a decision diamond's lower edges) would jump back where the
+//! rows repeat and the diamond would no longer close; so the repeated rows are found by
+//! their pixels ([`repeated_rows`]) and laid once.
 
 use image::RgbImage;
 
@@ -37,6 +43,19 @@ const RULING_MATCH_SHARE: f32 = 0.005;
 
 /// The fewest matching rulings (a table's outer edges and one column between them).
 const MIN_SHARED_RULINGS: usize = 3;
+
+/// Most rows a strip may repeat of the picture before it, as a share of the shorter of
+/// the two (a repeat is a few rows of a cut, never half a picture).
+const MAX_REPEAT_SHARE: u32 = 4;
+
+/// A strip's first rows may repeat the picture's last rows when this share of the ink
+/// of both bands lies at the same places within one pixel sideways (a scaled or
+/// recompressed strip shifts by a pixel).
+const REPEAT_MATCH: f32 = 0.9;
+
+/// A repeat must show this many ink pixels that are not on lines running straight down
+/// the band (a ruling alone is the same in every row, so it proves no repeat).
+const MIN_REPEAT_SIGNATURE: usize = 8;
 
 /// Tallest joined picture in pixels: strips beyond it start a picture of their own (a
 /// hostile file could chain a strip on every page).
@@ -119,12 +138,7 @@ pub fn cut_through(above: &RgbImage, below: &RgbImage) -> bool {
 /// band of [`EDGE_BAND_ROWS`] rows starting at `top`: lines crossing the band.
 fn crossings(img: &RgbImage, top: u32) -> Vec<f32> {
     let width = img.width();
-    let ink = |x: u32| {
-        (top..top + EDGE_BAND_ROWS).all(|y| {
-            let [r, g, b] = img.get_pixel(x, y).0;
-            (299 * u32::from(r) + 587 * u32::from(g) + 114 * u32::from(b)) / 1000 < INK_LUMA
-        })
-    };
+    let ink = |x: u32| (top..top + EDGE_BAND_ROWS).all(|y| is_ink(img, x, y));
     let mut out = Vec::new();
     let mut start: Option<u32> = None;
     for x in 0..=width {
@@ -138,6 +152,73 @@ fn crossings(img: &RgbImage, top: u32) -> Vec<f32> {
         }
     }
     out
+}
+
+/// How many of `below`'s first rows repeat `above`'s last rows (0 when none do): of the
+/// counts whose two bands hold the same ink ([`REPEAT_MATCH`] within a pixel sideways),
+/// where that ink is more than lines running straight down the band, the one whose ink
+/// lies most exactly in place (a slanted line matches a row off within a pixel, but only
+/// the true repeat puts it on the same pixels). Both pictures have the same width.
+pub fn repeated_rows(above: &RgbImage, below: &RgbImage) -> u32 {
+    let most = above.height().min(below.height()) / MAX_REPEAT_SHARE;
+    let top = above.height();
+    let mut best: Option<(f32, u32)> = None;
+    for k in 2..=most {
+        let upper = band(above, top - k, k);
+        let lower = band(below, 0, k);
+        if signature(&upper) < MIN_REPEAT_SIGNATURE {
+            continue;
+        }
+        let (near, exact) = shares_in_place(&upper, &lower);
+        if near >= REPEAT_MATCH && best.is_none_or(|(e, _)| exact >= e) {
+            best = Some((exact, k));
+        }
+    }
+    best.map_or(0, |(_, k)| k)
+}
+
+/// The ink of `rows` rows of `img` starting at `top`, a row of flags per row.
+fn band(img: &RgbImage, top: u32, rows: u32) -> Vec<Vec<bool>> {
+    (top..top + rows)
+        .map(|y| (0..img.width()).map(|x| is_ink(img, x, y)).collect())
+        .collect()
+}
+
+/// Whether the pixel at (`x`, `y`) is ink.
+fn is_ink(img: &RgbImage, x: u32, y: u32) -> bool {
+    let [r, g, b] = img.get_pixel(x, y).0;
+    (299 * u32::from(r) + 587 * u32::from(g) + 114 * u32::from(b)) / 1000 < INK_LUMA
+}
+
+/// Ink pixels of a band off the columns that are ink in every row of it.
+fn signature(band: &[Vec<bool>]) -> usize {
+    let width = band.first().map_or(0, Vec::len);
+    (0..width)
+        .filter(|&x| !band.iter().all(|row| row.get(x).copied().unwrap_or(false)))
+        .map(|x| {
+            band.iter()
+                .filter(|row| row.get(x).copied().unwrap_or(false))
+                .count()
+        })
+        .sum()
+}
+
+/// Of the ink pixels of two bands of the same size, the shares that have ink in the
+/// other band's row within one pixel sideways, and on the same pixel.
+fn shares_in_place(a: &[Vec<bool>], b: &[Vec<bool>]) -> (f32, f32) {
+    let at = |row: &[bool], x: usize| row.get(x).copied().unwrap_or(false);
+    let (mut ink, mut near, mut exact) = (0usize, 0usize, 0usize);
+    for (ra, rb) in a.iter().zip(b) {
+        for (one, other) in [(ra, rb), (rb, ra)] {
+            for (x, _) in one.iter().enumerate().filter(|(_, v)| **v) {
+                ink += 1;
+                exact += usize::from(at(other, x));
+                near += usize::from((x.saturating_sub(1)..=x + 1).any(|i| at(other, i)));
+            }
+        }
+    }
+    let share = |n: usize| n as f32 / ink.max(1) as f32;
+    (share(near), share(exact))
 }
 
 /// Lays `strip` under `first`, scaled to `first`'s pixel width.
@@ -157,10 +238,19 @@ fn append(first: &mut Picture, strip: Picture) {
             image::imageops::FilterType::Triangle,
         )
     };
+    let repeated = repeated_rows(&first.image, &strip_image);
     let top_height = first.image.height();
-    let mut joined = RgbImage::new(width, top_height + strip_image.height());
+    let mut joined = RgbImage::new(width, top_height + strip_image.height() - repeated);
     image::imageops::replace(&mut joined, &first.image, 0, 0);
-    image::imageops::replace(&mut joined, &strip_image, 0, i64::from(top_height));
+    let strip_rest = image::imageops::crop_imm(
+        &strip_image,
+        0,
+        repeated,
+        width,
+        strip_image.height() - repeated,
+    )
+    .to_image();
+    image::imageops::replace(&mut joined, &strip_rest, 0, i64::from(top_height));
     // Points per pixel of the first strip carry the joined picture's height.
     let points_per_px = first.placement.h / top_height.max(1) as f32;
     first.placement.h = joined.height() as f32 * points_per_px;
@@ -274,5 +364,44 @@ mod tests {
         let joined = join(vec![a, b, c]);
         assert_eq!(joined.len(), 1);
         assert_eq!(joined[0].image.height(), 730);
+    }
+
+    /// A picture of a table's three rulings with a diamond's lower half drawn from
+    /// `from` to `to` rows of the whole (the strip's rows `top`.. of that drawing).
+    fn diamond_rows(width: u32, top: u32, rows: u32) -> RgbImage {
+        let mut img = drawn(width, rows, 255, true);
+        let centre = width / 2;
+        for y in 0..rows {
+            // The lower edges close in by a pixel a row, from 60 px apart at row 0.
+            let half = 60u32.saturating_sub(top + y);
+            for x in [centre - half, centre + half] {
+                for dx in 0..3 {
+                    img.put_pixel(x + dx, y, Rgb([0; 3]));
+                }
+            }
+        }
+        img
+    }
+
+    #[test]
+    fn rows_a_strip_repeats_of_the_cut_are_laid_once() {
+        // The picture ends at row 40 of the diamond; the strip starts at row 34 again.
+        let above = diamond_rows(400, 0, 40);
+        let below = diamond_rows(400, 34, 30);
+        assert_eq!(repeated_rows(&above, &below), 6);
+        // A strip that starts where the picture ended repeats nothing.
+        assert_eq!(repeated_rows(&above, &diamond_rows(400, 40, 30)), 0);
+        // Rulings alone are the same in every row: no proof of a repeat.
+        assert_eq!(
+            repeated_rows(&drawn(400, 40, 255, true), &drawn(400, 30, 255, true)),
+            0
+        );
+        let placed = |page, y, img| on_page(page, rect(50.0, y, 400.0, 40.0), img);
+        let joined = join(vec![placed(1, 700.0, above), placed(2, 60.0, below)]);
+        assert_eq!(joined.len(), 1);
+        assert_eq!(joined[0].image.height(), 64);
+        // The edges run on without a jump: row 40 of the joined picture is row 40 of
+        // the diamond (its edge 20 px from the centre).
+        assert_eq!(joined[0].image.get_pixel(180, 40).0, [0; 3]);
     }
 }
