@@ -463,6 +463,25 @@ fn a_flowchart_pasted_as_two_strips_over_a_page_break_reads_as_one_table() {
     assert!(sops.iter().all(|s| s.source.ocr));
 }
 
+/// The middle row of the first decision step's table row: the table's last rows are
+/// its steps, one between each two rulings (a thick ruling is one line).
+fn decision_row_middle(rulings: &[u32], truth: &Sop) -> u32 {
+    let mut lines: Vec<u32> = Vec::new();
+    for &r in rulings {
+        if lines.last().is_none_or(|&l| r > l + 3) {
+            lines.push(r);
+        }
+    }
+    let n = truth.steps.len();
+    let decision = truth
+        .steps
+        .iter()
+        .position(|s| s.symbol == Some(sopap::Symbol::Decision))
+        .expect("the fixture has a decision");
+    let row = lines.len() - 1 - n + decision;
+    (lines[row] + lines[row + 1]) / 2
+}
+
 /// Rows of `img` that are a table's horizontal ruling: ink over half the width.
 fn ruling_rows(img: &RgbImage) -> Vec<u32> {
     let (w, h) = img.dimensions();
@@ -474,7 +493,10 @@ fn ruling_rows(img: &RgbImage) -> Vec<u32> {
 /// A rendered flowchart page cut in two through the middle of its table (through a
 /// row, not on a ruling), the upper strip left where it stood on its page and the lower
 /// pasted at the top of the next page, each as its own picture: read back as one table.
-fn flowchart_cut_over_a_page_break_reads_back(fixture: &str, dpi: u32) {
+/// With `repeat` rows the cut goes through the middle of the first decision's row (its
+/// diamond), and the lower strip starts `repeat` rows above the cut (a screenshot cut
+/// twice, the second a little higher), so those rows are in both pictures.
+fn flowchart_cut_over_a_page_break_reads_back(fixture: &str, dpi: u32, repeat: u32) {
     if !(support::ocr_engine_or_skip() && renderers_or_skip()) {
         return;
     }
@@ -489,14 +511,19 @@ fn flowchart_cut_over_a_page_break_reads_back(fixture: &str, dpi: u32) {
     let flow_at = pages.len() - 1;
     let flow = &pages[flow_at];
     let rulings = ruling_rows(flow);
-    let (top, bottom) = (rulings[0], *rulings.last().unwrap());
-    let mut cut = (top + bottom) / 2;
-    while rulings.iter().any(|&r| r.abs_diff(cut) < 4) {
-        cut += 4;
-    }
+    let cut = if repeat == 0 {
+        let (top, bottom) = (rulings[0], *rulings.last().unwrap());
+        let mut cut = (top + bottom) / 2;
+        while rulings.iter().any(|&r| r.abs_diff(cut) < 4) {
+            cut += 4;
+        }
+        cut
+    } else {
+        decision_row_middle(&rulings, truth)
+    };
     let (w, h) = flow.dimensions();
     let upper = image::imageops::crop_imm(flow, 0, 0, w, cut).to_image();
-    let lower = image::imageops::crop_imm(flow, 0, cut, w, h - cut).to_image();
+    let lower = image::imageops::crop_imm(flow, 0, cut - repeat, w, h - cut + repeat).to_image();
     let pt = |px: u32| px as f32 * 72.0 / dpi as f32;
     let size = (pt(w), pt(h));
     let mut placed: Vec<PlacedPage> = pages
@@ -513,7 +540,7 @@ fn flowchart_cut_over_a_page_break_reads_back(fixture: &str, dpi: u32) {
     });
     placed.push(PlacedPage {
         size,
-        pictures: vec![(lower, 0.0, 36.0, size.0, pt(h - cut))],
+        pictures: vec![(lower, 0.0, 36.0, size.0, pt(h - cut + repeat))],
     });
     let got = parse("strips.pdf", &placed_pdf(&placed));
     let (steps, actors, symbols, log) = compare(truth, &got);
@@ -531,5 +558,10 @@ fn flowchart_cut_over_a_page_break_reads_back(fixture: &str, dpi: u32) {
 
 #[test]
 fn a_flowchart_cut_by_a_page_break_into_two_pictures_reads_as_one_table() {
-    flowchart_cut_over_a_page_break_reads_back("lo_group_pengadaan_langsung_2013.docx", 150);
+    flowchart_cut_over_a_page_break_reads_back("lo_group_pengadaan_langsung_2013.docx", 150, 0);
+}
+
+#[test]
+fn a_flowchart_cut_twice_with_rows_in_both_pictures_reads_as_one_table() {
+    flowchart_cut_over_a_page_break_reads_back("lo_incell_surat_masuk_2023.docx", 200, 9);
 }
