@@ -597,3 +597,68 @@ fn a_finished_item_or_a_heading_in_capitals_is_not_a_wrapped_line() {
         "{sops:?}"
     );
 }
+
+/// An identity grid whose labels are typed one per line into one cell beside as many
+/// value lines (or whose row rulings a scan lost): each label takes the value at its
+/// line; where the counts differ the lines stay unpaired.
+fn stacked_identity(values: &str) -> Document {
+    let ident = table(
+        3,
+        vec![
+            vec![
+                cell(0, 0, 2, 1, "PEMERINTAH KOTA TOMOHON"),
+                cell(0, 1, 1, 1, "Nomor SOP\nTanggal Pembuatan\nTanggal Efektif"),
+                cell(0, 2, 1, 1, values),
+            ],
+            vec![
+                cell(1, 1, 1, 1, "Nama SOP"),
+                cell(1, 2, 1, 1, "Pelayanan Cuti"),
+            ],
+        ],
+    );
+    let proc = procedure(
+        ["Pegawai", "Sekretaris", "Kepala Dinas"],
+        &[
+            (
+                "1",
+                "Mengajukan permohonan cuti",
+                Some(0),
+                "1 jam",
+                "Surat",
+                "",
+            ),
+            (
+                "2",
+                "Menandatangani surat",
+                Some(2),
+                "30 menit",
+                "Surat izin",
+                "",
+            ),
+        ],
+    );
+    doc_of(vec![Block::Table(ident), Block::Table(proc)])
+}
+
+#[test]
+fn labels_stacked_in_one_cell_take_the_value_lines_beside_them() {
+    let doc = stacked_identity("800/12/SOP/2019\n2 Januari 2019\n1 Februari 2019");
+    let sops = parse(&doc, &rules());
+    let id = &sops[0].identity;
+    assert_eq!(id.number.as_deref(), Some("800/12/SOP/2019"));
+    assert_eq!(id.created.as_deref(), Some("2019-01-02"));
+    assert_eq!(id.effective.as_deref(), Some("2019-02-01"));
+    assert_eq!(id.title.as_deref(), Some("Pelayanan Cuti"));
+    // Two value lines for three labels: which is which is unknown, so no number is
+    // made up from them.
+    let sops = parse(
+        &stacked_identity("800/12/SOP/2019\n1 Februari 2019"),
+        &rules(),
+    );
+    assert_eq!(sops[0].identity.title.as_deref(), Some("Pelayanan Cuti"));
+    let id = &sops[0].identity;
+    assert_eq!(
+        (id.number.as_deref(), id.effective.as_deref()),
+        (None, None)
+    );
+}

@@ -955,8 +955,16 @@ impl<'v> Builder<'v> {
             if std::mem::take(&mut skip_next) {
                 continue;
             }
+            let right = cells.get(i + 1).copied();
+            if let Some(pairs) = stacked_labels(c, right, self.vocab, in_label_column(&cells, i)) {
+                // Several labels one per line beside as many value lines.
+                skip_next = true;
+                for (f, value) in pairs {
+                    self.identity(f, FieldValue::from_text(&value));
+                }
+                continue;
+            }
             if let Some(f) = cell_label(c, self.vocab, in_label_column(&cells, i)) {
-                let right = cells.get(i + 1).copied();
                 // The cell to the right is another label (two label | label halves)
                 // only when it says so with a colon or both name list fields;
                 // otherwise it is this label's value.
@@ -1184,6 +1192,42 @@ fn cell_label(c: &Cell, vocab: &Vocabulary, in_label_column: bool) -> Option<Ide
         Context::Alone
     };
     identity::whole_label_in(&c.text, vocab, ctx)
+}
+
+/// A label cell holding several identity labels one per line ("Nomor SOP" / "Tanggal
+/// Pembuatan": labels typed into one cell, or rows whose ruling a scan lost) beside a
+/// value cell with as many lines: each label's field with the value line at its height.
+/// None when any line is not a label of one value by itself or the line counts differ
+/// (a value that wraps or a blank value leaves the lines unpaired: the cell is read as
+/// before).
+fn stacked_labels(
+    c: &Cell,
+    right: Option<&Cell>,
+    vocab: &Vocabulary,
+    in_label_column: bool,
+) -> Option<Vec<(IdentityField, String)>> {
+    let lines = |t: &str| -> Vec<String> {
+        t.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let labels = lines(&c.text);
+    if labels.len() < 2 {
+        return None;
+    }
+    let ctx = if in_label_column {
+        Context::Supported
+    } else {
+        Context::Alone
+    };
+    let fields = labels
+        .iter()
+        .map(|l| identity::whole_label_in(l, vocab, ctx).filter(|&f| identity::is_scalar(f)))
+        .collect::<Option<Vec<_>>>()?;
+    let values = lines(&right?.text);
+    (values.len() == fields.len()).then(|| fields.into_iter().zip(values).collect())
 }
 
 /// True when `cells[i]` stands where a label stands in an identity grid: the first
