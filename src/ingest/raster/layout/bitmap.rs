@@ -33,7 +33,8 @@ impl Ink {
         Ink {
             w: gray.width(),
             h: gray.height(),
-            data: gray.pixels().map(|p| p.0[0] < threshold).collect(),
+            // Over the raw samples, not the pixel iterator: one compare a byte, vectorised.
+            data: gray.as_raw().iter().map(|&v| v < threshold).collect(),
         }
     }
 

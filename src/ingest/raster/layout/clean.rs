@@ -74,8 +74,11 @@ pub fn even_lighting(gray: &GrayImage) -> GrayImage {
         (lo, (lo + 1).min(n - 1), f - lo as f32)
     };
     let cols: Vec<(usize, usize, f32)> = (0..w).map(|x| centre(x, bw)).collect();
+    let spans = block_spans(&cols);
     let mut out = Vec::with_capacity(gray.as_raw().len());
     let mut line = vec![255f32; bw];
+    // The paper's level at each pixel of the row.
+    let mut bgs = vec![255f32; w as usize];
     for (y, row) in gray.as_raw().chunks_exact(w as usize).enumerate() {
         let (y0, y1, fy) = centre(y as u32, bh);
         for (x, slot) in line.iter_mut().enumerate() {
@@ -83,15 +86,53 @@ pub fn even_lighting(gray: &GrayImage) -> GrayImage {
             let b = paper.get(y1 * bw + x).copied().unwrap_or(255.0);
             *slot = a + (b - a) * fy;
         }
-        for (&v, &(x0, x1, fx)) in row.iter().zip(&cols) {
-            let a = line.get(x0).copied().unwrap_or(255.0);
-            let b = line.get(x1).copied().unwrap_or(255.0);
-            let bg = (a + (b - a) * fx).max(1.0);
-            // Rounded half up (the value is never negative), without a libm call.
-            out.push((f32::from(v) * 255.0 / bg + 0.5).min(255.0) as u8);
+        // Between two block centres the level is a line: its ends are looked up once a
+        // span, the pixels blended in a loop the compiler vectorises.
+        for span in &spans {
+            let a = line.get(span.x0).copied().unwrap_or(255.0);
+            let b = line.get(span.x1).copied().unwrap_or(255.0);
+            let (Some(slots), Some(cols)) = (bgs.get_mut(span.px.clone()), cols.get(span.px.clone()))
+            else {
+                continue;
+            };
+            for (bg, &(_, _, fx)) in slots.iter_mut().zip(cols) {
+                *bg = (a + (b - a) * fx).max(1.0);
+            }
         }
+        // Rounded half up (the value is never negative), without a libm call.
+        out.extend(
+            row.iter()
+                .zip(&bgs)
+                .map(|(&v, &bg)| (f32::from(v) * 255.0 / bg + 0.5).min(255.0) as u8),
+        );
     }
     GrayImage::from_raw(w, h, out).unwrap_or_else(|| gray.clone())
+}
+
+/// A run of a row's pixels lying between the same two block centres.
+struct Span {
+    /// The pixels.
+    px: std::ops::Range<usize>,
+    /// The blocks whose levels are blended.
+    x0: usize,
+    x1: usize,
+}
+
+/// The runs of `cols` (per pixel: the two blocks blended and the blend) with the same
+/// two blocks, left to right.
+fn block_spans(cols: &[(usize, usize, f32)]) -> Vec<Span> {
+    let mut spans: Vec<Span> = Vec::new();
+    for (x, &(x0, x1, _)) in cols.iter().enumerate() {
+        match spans.last_mut() {
+            Some(s) if s.x0 == x0 && s.x1 == x1 => s.px.end = x + 1,
+            _ => spans.push(Span {
+                px: x..x + 1,
+                x0,
+                x1,
+            }),
+        }
+    }
+    spans
 }
 
 /// The paper's level per block of `LIGHT_BLOCK` pixels (`bw` × `bh` blocks, row by
@@ -137,17 +178,24 @@ pub fn ink_with_split_pairs(gray: &GrayImage, thr: u8, paper: u8) -> Ink {
     let raw = gray.as_raw();
     // Two pixels of levels a and b hold one full pixel's darkness d when
     // (255 - a) + (255 - b) = 255 - d: a + b = 255 + d.
-    let limit = 255 + u32::from(thr);
-    let paper = u32::from(paper);
+    let pair = SplitPair {
+        thr: u32::from(thr),
+        limit: 255 + u32::from(thr),
+        paper: u32::from(paper),
+    };
     let level = |x: usize, y: usize| u32::from(raw.get(y * w + x).copied().unwrap_or(255));
-    for y in 1..h.saturating_sub(2) {
-        for x in 1..w.saturating_sub(2) {
-            let a = level(x, y);
-            // With b at least `thr`, a + b < limit needs a < 255: white paper pairs with
-            // nothing (most pixels, once the lighting is even).
-            if a < u32::from(thr) || a >= 255 {
-                continue;
-            }
+    for (y, row) in raw.chunks_exact(w.max(1)).enumerate().take(h.saturating_sub(2)).skip(1) {
+        // With b at least `thr`, a + b < limit needs a < 255: white paper pairs with
+        // nothing (most pixels, once the lighting is even): the row's slice is scanned
+        // for the rest.
+        let candidates = row
+            .iter()
+            .enumerate()
+            .take(w.saturating_sub(2))
+            .skip(1)
+            .filter(|&(_, &a)| a >= thr && a < 255);
+        for (x, &a) in candidates {
+            let a = u32::from(a);
             // (the other pixel, the pixel before the pair, the pixel after it)
             let pairs = [
                 ((x, y + 1), level(x, y - 1), level(x, y + 2)),
@@ -155,7 +203,7 @@ pub fn ink_with_split_pairs(gray: &GrayImage, thr: u8, paper: u8) -> Ink {
             ];
             for ((nx, ny), before, after) in pairs {
                 let b = level(nx, ny);
-                if b >= u32::from(thr) && a + b < limit && before >= paper && after >= paper {
+                if pair.holds(a, b, before, after) {
                     let (kx, ky) = if a <= b { (x, y) } else { (nx, ny) };
                     ink.set(kx as i64, ky as i64, true);
                 }
@@ -163,6 +211,25 @@ pub fn ink_with_split_pairs(gray: &GrayImage, thr: u8, paper: u8) -> Ink {
         }
     }
     ink
+}
+
+/// The levels that make two neighbouring pixels one split ink pixel
+/// ([`ink_with_split_pairs`]).
+struct SplitPair {
+    /// The ink threshold: each of the two is lighter.
+    thr: u32,
+    /// Their levels sum to less than this (255 + the threshold).
+    limit: u32,
+    /// The pixels before and after the pair are at least this light.
+    paper: u32,
+}
+
+impl SplitPair {
+    /// Whether `a` (lighter than ink) and its neighbour `b`, between `before` and
+    /// `after`, are one split ink pixel.
+    fn holds(&self, a: u32, b: u32, before: u32, after: u32) -> bool {
+        b >= self.thr && a + b < self.limit && before >= self.paper && after >= self.paper
+    }
 }
 
 /// The ink threshold of a gray picture (Otsu's level; never darker than mid-gray's
@@ -301,11 +368,14 @@ pub fn upscale(gray: &GrayImage, factor: f32) -> GrayImage {
 /// third of a scanned page's own time here.
 pub fn double(gray: &GrayImage) -> GrayImage {
     let (w, h) = gray.dimensions();
-    let rows: Vec<&[u8]> = gray.as_raw().chunks_exact(w.max(1) as usize).collect();
-    let mut out: Vec<u8> = Vec::with_capacity(rows.len() * 4 * w as usize);
-    // One output row's vertical blend, with the edge columns repeated on both sides.
-    let mut blend: Vec<u32> = Vec::with_capacity(w as usize + 2);
-    for oy in 0..rows.len() * 2 {
+    if w == 0 || h == 0 {
+        return GrayImage::new(w * 2, h * 2);
+    }
+    let rows: Vec<&[u8]> = gray.as_raw().chunks_exact(w as usize).collect();
+    let mut out = vec![0u8; rows.len() * 4 * w as usize];
+    // One output row's vertical blend.
+    let mut blend: Vec<u32> = Vec::with_capacity(w as usize);
+    for (oy, orow) in out.chunks_exact_mut(2 * w as usize).enumerate() {
         // Output row 2i + a lies at source row i - 1/4 (a = 0) or i + 1/4 (a = 1).
         let y = oy / 2;
         let yn = if oy.is_multiple_of(2) {
@@ -322,19 +392,24 @@ pub fn double(gray: &GrayImage) -> GrayImage {
                 .zip(next.iter())
                 .map(|(a, b)| 3 * u32::from(*a) + u32::from(*b)),
         );
-        let (Some(&first), Some(&last)) = (blend.first(), blend.last()) else {
-            continue;
-        };
-        blend.insert(0, first);
-        blend.push(last);
-        for win in blend.windows(3) {
-            if let [left, mid, right] = win {
-                out.push(to_level(3 * mid + left));
-                out.push(to_level(3 * mid + right));
-            }
-        }
+        double_row(&blend, orow);
     }
     GrayImage::from_raw(w * 2, h * 2, out).unwrap_or_else(|| GrayImage::new(w * 2, h * 2))
+}
+
+/// One output row of [`double`] from its vertical blend: each blend value's two output
+/// pixels, 3/4 of it and 1/4 of its left (then right) neighbour, the edge values
+/// repeated past the ends.
+fn double_row(blend: &[u32], orow: &mut [u8]) {
+    let last = blend.len().saturating_sub(1);
+    for (x, (pair, &mid)) in orow.chunks_exact_mut(2).zip(blend).enumerate() {
+        let left = blend.get(x.saturating_sub(1)).copied().unwrap_or(mid);
+        let right = blend.get((x + 1).min(last)).copied().unwrap_or(mid);
+        if let [l, r] = pair {
+            *l = to_level(3 * mid + left);
+            *r = to_level(3 * mid + right);
+        }
+    }
 }
 
 /// A sum of sixteen weighted levels back to one level, rounded.
