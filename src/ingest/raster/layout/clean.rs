@@ -91,7 +91,8 @@ pub fn even_lighting(gray: &GrayImage) -> GrayImage {
         for span in &spans {
             let a = line.get(span.x0).copied().unwrap_or(255.0);
             let b = line.get(span.x1).copied().unwrap_or(255.0);
-            let (Some(slots), Some(cols)) = (bgs.get_mut(span.px.clone()), cols.get(span.px.clone()))
+            let (Some(slots), Some(cols)) =
+                (bgs.get_mut(span.px.clone()), cols.get(span.px.clone()))
             else {
                 continue;
             };
@@ -174,8 +175,7 @@ fn paper_levels(gray: &GrayImage, bw: usize, bh: usize) -> Vec<f32> {
 /// grow together. Paper is what is at least `paper` light (the [`reading_threshold`]).
 pub fn ink_with_split_pairs(gray: &GrayImage, thr: u8, paper: u8) -> Ink {
     let mut ink = Ink::from_gray(gray, thr);
-    let (w, h) = (gray.width() as usize, gray.height() as usize);
-    let raw = gray.as_raw();
+    let w = gray.width() as usize;
     // Two pixels of levels a and b hold one full pixel's darkness d when
     // (255 - a) + (255 - b) = 255 - d: a + b = 255 + d.
     let pair = SplitPair {
@@ -183,34 +183,43 @@ pub fn ink_with_split_pairs(gray: &GrayImage, thr: u8, paper: u8) -> Ink {
         limit: 255 + u32::from(thr),
         paper: u32::from(paper),
     };
-    let level = |x: usize, y: usize| u32::from(raw.get(y * w + x).copied().unwrap_or(255));
-    for (y, row) in raw.chunks_exact(w.max(1)).enumerate().take(h.saturating_sub(2)).skip(1) {
-        // With b at least `thr`, a + b < limit needs a < 255: white paper pairs with
-        // nothing (most pixels, once the lighting is even): the row's slice is scanned
-        // for the rest.
-        let candidates = row
-            .iter()
-            .enumerate()
-            .take(w.saturating_sub(2))
-            .skip(1)
-            .filter(|&(_, &a)| a >= thr && a < 255);
-        for (x, &a) in candidates {
-            let a = u32::from(a);
-            // (the other pixel, the pixel before the pair, the pixel after it)
-            let pairs = [
-                ((x, y + 1), level(x, y - 1), level(x, y + 2)),
-                ((x + 1, y), level(x - 1, y), level(x + 2, y)),
-            ];
-            for ((nx, ny), before, after) in pairs {
-                let b = level(nx, ny);
-                if pair.holds(a, b, before, after) {
-                    let (kx, ky) = if a <= b { (x, y) } else { (nx, ny) };
-                    ink.set(kx as i64, ky as i64, true);
-                }
-            }
+    let rows: Vec<&[u8]> = gray.as_raw().chunks_exact(w.max(1)).collect();
+    for (y, four) in rows.windows(4).enumerate() {
+        if let [up, row, down, down2] = *four {
+            split_pairs_of_row(&pair, [up, row, down, down2], y + 1, &mut ink);
         }
     }
     ink
+}
+
+/// Marks in `ink` the darker pixel of each split pair whose first pixel lies on row `y`
+/// (`rows`: the rows y - 1 to y + 2), pairing each pixel with the one below it and the
+/// one right of it. The rows are walked as zipped slices, without a bounds check or a
+/// branch per pixel before a pair is found (most pixels pair with nothing).
+fn split_pairs_of_row<'a>(pair: &SplitPair, rows: [&'a [u8]; 4], y: usize, ink: &mut Ink) {
+    let [up, row, down, down2] = rows;
+    // The pixels x = 1 .. w - 3 are the pairs' first pixels.
+    let n = row.len().saturating_sub(3);
+    let from =
+        |s: &'a [u8], start: usize| -> &'a [u8] { s.get(start..start + n).unwrap_or_default() };
+    let (a, below, above, below2) = (from(row, 1), from(down, 1), from(up, 1), from(down2, 1));
+    let (right, left, right2) = (from(row, 2), from(row, 0), from(row, 3));
+    let vertical = a.iter().zip(below).zip(above).zip(below2);
+    let horizontal = right.iter().zip(left).zip(right2);
+    for (i, ((((&a, &b), &before), &after), ((&r, &left), &r2))) in
+        vertical.zip(horizontal).enumerate()
+    {
+        let x = i + 1;
+        let [a, b, before, after, r, left, r2] = [a, b, before, after, r, left, r2].map(u32::from);
+        if pair.holds(a, b, before, after) {
+            let ky = if a <= b { y } else { y + 1 };
+            ink.set(x as i64, ky as i64, true);
+        }
+        if pair.holds(a, r, left, r2) {
+            let kx = if a <= r { x } else { x + 1 };
+            ink.set(kx as i64, y as i64, true);
+        }
+    }
 }
 
 /// The levels that make two neighbouring pixels one split ink pixel
@@ -225,10 +234,16 @@ struct SplitPair {
 }
 
 impl SplitPair {
-    /// Whether `a` (lighter than ink) and its neighbour `b`, between `before` and
-    /// `after`, are one split ink pixel.
+    /// Whether `a` and its neighbour `b`, between `before` and `after`, are one split
+    /// ink pixel: both lighter than ink, together as dark as one, paper around them.
+    /// (With b at least the threshold, a + b < limit needs a < 255: white paper pairs
+    /// with nothing.) Evaluated without short cuts, a branch-free test.
     fn holds(&self, a: u32, b: u32, before: u32, after: u32) -> bool {
-        b >= self.thr && a + b < self.limit && before >= self.paper && after >= self.paper
+        (a >= self.thr)
+            & (b >= self.thr)
+            & (a + b < self.limit)
+            & (before >= self.paper)
+            & (after >= self.paper)
     }
 }
 
