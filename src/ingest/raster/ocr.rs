@@ -624,6 +624,83 @@ mod tests {
         assert_eq!(r.fold("Iwan lalu"), "Iwan lalu");
     }
 
+    /// The engine is asked about itself with one process start (`--list-langs`, which
+    /// also shows it runs), and once per program and process.
+    #[test]
+    fn the_engine_is_probed_once_with_one_process_start() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("calls.log");
+        let program = dir.path().join("fake-engine");
+        std::fs::write(
+            &program,
+            format!(
+                "#!/bin/sh\necho \"$@\" >> '{}'\necho 'List of available languages (2):'\necho eng\necho ind\n",
+                log.display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let first = cached_probe(&program).unwrap();
+        let again = cached_probe(&program).unwrap();
+        assert_eq!(first.langs, vec!["eng", "ind"]);
+        assert_eq!(again.langs, first.langs);
+        assert_eq!(std::fs::read_to_string(&log).unwrap(), "--list-langs\n");
+        // A program that fails when asked is a missing engine.
+        let broken = dir.path().join("broken-engine");
+        std::fs::write(&broken, "#!/bin/sh\nexit 3\n").unwrap();
+        std::fs::set_permissions(&broken, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(matches!(probe(&broken), Err(OcrError::Missing { .. })));
+    }
+
+    /// A batch holds one crop per box with area, margin included, listed in order; the
+    /// empty box is left out of the pages; its folder is RAM-backed where the system
+    /// has one and TMPDIR names no other place, and is gone when the batch is.
+    #[test]
+    fn a_batch_writes_one_crop_per_box_and_lists_them_in_order() {
+        let img = GrayImage::from_fn(40, 30, |x, _| image::Luma([if x < 20 { 0 } else { 255 }]));
+        let boxes = [
+            PxRect {
+                x: 2,
+                y: 3,
+                w: 10,
+                h: 5,
+            },
+            PxRect {
+                x: 5,
+                y: 5,
+                w: 0,
+                h: 4,
+            },
+            PxRect {
+                x: 30,
+                y: 20,
+                w: 20,
+                h: 20,
+            },
+        ];
+        let batch = Batch::write(&[(&img, &boxes[..]), (&img, &boxes[..1])], 4).unwrap();
+        assert_eq!(batch.page_box, vec![(0, 0), (0, 2), (1, 0)]);
+        let list = std::fs::read_to_string(&batch.list).unwrap();
+        let names: Vec<&str> = list.lines().collect();
+        assert_eq!(names.len(), 3);
+        assert!(names[1].ends_with("p000b00002.png"), "{list}");
+        let first = image::open(names[0]).unwrap().to_luma8();
+        assert_eq!(first.dimensions(), (18, 13));
+        assert_eq!(
+            (first.get_pixel(0, 0).0[0], first.get_pixel(4, 4).0[0]),
+            (255, 0)
+        );
+        // The third box is clipped to the picture: 10 x 10 plus the margins.
+        let clipped = image::open(names[1]).unwrap().to_luma8();
+        assert_eq!(clipped.dimensions(), (18, 18));
+        let memory = std::env::var_os("TMPDIR").is_none() && Path::new(MEMORY_TMP).is_dir();
+        assert_eq!(batch.dir.path().starts_with(MEMORY_TMP), memory);
+        let dir = batch.dir.path().to_path_buf();
+        drop(batch);
+        assert!(!dir.exists());
+    }
+
     #[test]
     fn a_missing_engine_names_the_packages() {
         let e = OcrError::Missing {

@@ -497,6 +497,67 @@ mod tests {
         assert!(!ink.get(64, 45) && !ink.get(65, 45));
     }
 
+    /// The split-pair ink found row by row on zipped slices is the ink of the plain
+    /// per-pixel rule (each pixel with the one below and the one right of it), on a
+    /// picture of hairlines split at every level, paper noise and blurred words.
+    #[test]
+    fn split_pairs_row_by_row_are_those_of_the_per_pixel_rule() {
+        let gray = GrayImage::from_fn(97, 61, |x, y| {
+            let v = (x * 37 + y * 91 + x * y) % 256;
+            Luma([match (x % 11, y % 7) {
+                (0, _) | (_, 0) => (v / 2 + 60) as u8,
+                (1, _) | (_, 1) => (v / 2 + 90) as u8,
+                _ => (200 + v % 56) as u8,
+            }])
+        });
+        let (thr, paper) = (110u8, 190u8);
+        let fast = ink_with_split_pairs(&gray, thr, paper);
+        let mut want = Ink::from_gray(&gray, thr);
+        let (w, h) = (97i64, 61i64);
+        let level = |x: i64, y: i64| u32::from(gray.get_pixel(x as u32, y as u32).0[0]);
+        let (t, limit, p) = (u32::from(thr), 255 + u32::from(thr), u32::from(paper));
+        let mut found = 0;
+        for y in 1..h - 2 {
+            for x in 1..w - 2 {
+                let a = level(x, y);
+                for (dx, dy) in [(0, 1), (1, 0)] {
+                    let b = level(x + dx, y + dy);
+                    let (before, after) = (level(x - dx, y - dy), level(x + 2 * dx, y + 2 * dy));
+                    if a >= t && b >= t && a + b < limit && before >= p && after >= p {
+                        let (kx, ky) = if a <= b { (x, y) } else { (x + dx, y + dy) };
+                        want.set(kx, ky, true);
+                        found += 1;
+                    }
+                }
+            }
+        }
+        assert!(found > 20, "the picture holds split pairs: {found}");
+        for y in 0..h {
+            for x in 0..w {
+                assert_eq!(fast.get(x, y), want.get(x, y), "at {x},{y}");
+            }
+        }
+    }
+
+    /// Doubling a picture one pixel wide or tall repeats its edge as the resampler does.
+    #[test]
+    fn doubling_a_one_pixel_strip_matches_the_resampler() {
+        for (w, h) in [(1, 9), (9, 1), (1, 1), (2, 3)] {
+            let src = GrayImage::from_fn(w, h, |x, y| Luma([(x * 90 + y * 29) as u8]));
+            let fast = double(&src);
+            let slow =
+                image::imageops::resize(&src, 2 * w, 2 * h, image::imageops::FilterType::Triangle);
+            assert_eq!(fast.dimensions(), (2 * w, 2 * h));
+            for (a, b) in fast.pixels().zip(slow.pixels()) {
+                assert!(
+                    (i32::from(a.0[0]) - i32::from(b.0[0])).abs() <= 1,
+                    "{w}x{h}"
+                );
+            }
+        }
+        assert_eq!(double(&GrayImage::new(0, 4)).dimensions(), (0, 8));
+    }
+
     #[test]
     fn doubling_matches_the_triangle_resampler_within_one_level() {
         // A picture with a stroke, a gradient and edges.
