@@ -8,7 +8,7 @@ at most 1.2 x what tesseract alone costs on the same cells").
 
 For every PDF of ../shared/real (or --real DIR):
   1. `sopap parse FILE` runs with `SOPAP_OCR_KEEP=DIR` (sopap keeps each engine call's
-     crops and `boxes.txt`) and `SOPAP_TESSERACT` pointing at a wrapper that logs the wall
+     crops, linked, and `boxes.txt`; DIR lies where sopap writes its crops) and `SOPAP_TESSERACT` pointing at a wrapper that logs the wall
      time of each engine process sopap starts. Files whose text layer needs no OCR start
      no engine and are skipped.
   2. The kept list is read again by `tesseract boxes.txt OUT -l LANGS --psm N --dpi D tsv`
@@ -87,6 +87,17 @@ def ocr_settings():
         if key.strip() in ("languages", "psm", "dpi") and value:
             values[key.strip()] = value.strip().strip('"')
     return values["languages"], values["psm"], values["dpi"]
+
+
+def crop_folder():
+    """Where sopap writes its crops (src/ingest/raster/ocr.rs `Batch::write`): the
+    RAM-backed /dev/shm when TMPDIR is unset and it is there, else None (the system's
+    temporary folder). The kept crops go to the same file system, so that sopap links
+    them there instead of copying (the copy is the bench's cost, not sopap's)."""
+    shm = "/dev/shm"
+    if "TMPDIR" not in os.environ and os.path.isdir(shm) and os.access(shm, os.W_OK):
+        return shm
+    return None
 
 
 def engine_alone(call_dir, langs, psm, dpi):
@@ -185,7 +196,7 @@ def main():
         print(msg)
         return
     langs, psm, dpi = ocr_settings()
-    work = tempfile.mkdtemp(prefix="sopap-ocr-bench-")
+    work = tempfile.mkdtemp(prefix="sopap-ocr-bench-", dir=crop_folder())
     wrapper = os.path.join(work, "engine.sh")
     with open(wrapper, "w", encoding="utf-8") as f:
         f.write(WRAPPER)

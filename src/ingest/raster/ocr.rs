@@ -204,8 +204,6 @@ impl OcrRules {
 #[derive(Clone, Debug)]
 pub struct Engine {
     program: PathBuf,
-    /// The engine's version line (`tesseract 5.3.0`).
-    pub version: String,
     langs: Vec<String>,
     rules: OcrRules,
 }
@@ -218,8 +216,8 @@ impl Engine {
     }
 
     /// Finds the engine and checks it has the languages `rules` ask for. The engine's
-    /// version and language list are asked once per program and process (two process
-    /// starts saved on every later file).
+    /// language list is asked once per program and process (a process start saved on
+    /// every later file).
     pub fn detect_with(rules: OcrRules) -> Result<Engine, OcrError> {
         let program = std::env::var_os(ENGINE_ENV)
             .map(PathBuf::from)
@@ -236,7 +234,6 @@ impl Engine {
         }
         Ok(Engine {
             program,
-            version: probe.version,
             langs,
             rules,
         })
@@ -275,38 +272,20 @@ impl Engine {
         limit: Duration,
     ) -> Result<Vec<Vec<OcrText>>, OcrError> {
         let limit = limit.min(Duration::from_secs(self.rules.timeout_seconds.max(1)));
-        let dir = tempfile::Builder::new().prefix("sopap-ocr").tempdir()?;
-        // Pages of the batch → (picture, box) they hold.
-        let mut page_box: Vec<(usize, usize)> = Vec::new();
-        let mut list = String::new();
-        for (p, (img, boxes)) in jobs.iter().enumerate() {
-            for (i, b) in boxes.iter().enumerate() {
-                let Some(crop) = crop_with_margin(img, b, self.rules.margin) else {
-                    continue;
-                };
-                let path = dir.path().join(format!("p{p:03}b{i:05}.png"));
-                crop.save(&path)
-                    .map_err(|e| OcrError::Failed(format!("writing crop {p}/{i}: {e}")))?;
-                list.push_str(&path.to_string_lossy());
-                list.push('\n');
-                page_box.push((p, i));
-            }
-        }
         let mut out: Vec<Vec<OcrText>> = jobs
             .iter()
             .map(|(_, boxes)| vec![OcrText::default(); boxes.len()])
             .collect();
-        if page_box.is_empty() {
+        let batch = Batch::write(jobs, self.rules.margin)?;
+        if batch.page_box.is_empty() {
             return Ok(out);
         }
-        let list_path = dir.path().join("boxes.txt");
-        std::fs::write(&list_path, list)?;
-        let tsv = self.run(dir.path(), &list_path, limit)?;
-        keep_for_benchmark(dir.path());
+        let tsv = self.run(batch.dir.path(), &batch.list, limit)?;
+        keep_for_benchmark(batch.dir.path());
         for (page, words) in parse_tsv(&tsv) {
             let Some(slot) = page
                 .checked_sub(1)
-                .and_then(|p| page_box.get(p))
+                .and_then(|p| batch.page_box.get(p))
                 .and_then(|&(p, i)| out.get_mut(p).and_then(|v| v.get_mut(i)))
             else {
                 continue;
@@ -367,11 +346,82 @@ impl Engine {
     }
 }
 
-/// What asking an engine program about itself gave: its version line and the language
-/// models it has.
+/// A folder of RAM-backed temporary files, where the system has one: the crops are
+/// written, read once by the engine and deleted, and there a file costs no inode
+/// allocation on a disk (on a journal-less ext4 each new file scans past the inodes
+/// deleted in the last half minute: a third of a scanned page's own time went there).
+const MEMORY_TMP: &str = "/dev/shm";
+
+/// The crops of one engine call, written as the pages of its batch.
+struct Batch {
+    /// The temporary folder holding the crops and the list (deleted on drop).
+    dir: tempfile::TempDir,
+    /// The list file naming the crops, one a line.
+    list: PathBuf,
+    /// Pages of the batch → (picture, box) they hold.
+    page_box: Vec<(usize, usize)>,
+}
+
+impl Batch {
+    /// Writes the crops of `jobs` (each box with a white `margin`) and their list into a
+    /// new temporary folder: in [`MEMORY_TMP`] when `TMPDIR` names no other place and
+    /// the folder is there, else (or when writing there fails: a small RAM disk full)
+    /// in the system's temporary folder.
+    fn write(jobs: &[(&GrayImage, &[PxRect])], margin: u32) -> Result<Batch, OcrError> {
+        let builder = || {
+            let mut b = tempfile::Builder::new();
+            b.prefix("sopap-ocr");
+            b
+        };
+        let memory = Path::new(MEMORY_TMP);
+        if std::env::var_os("TMPDIR").is_none() && memory.is_dir() {
+            let written = builder()
+                .tempdir_in(memory)
+                .map_err(OcrError::from)
+                .and_then(|dir| Batch::write_in(dir, jobs, margin));
+            if let Ok(batch) = written {
+                return Ok(batch);
+            }
+        }
+        Batch::write_in(builder().tempdir()?, jobs, margin)
+    }
+
+    /// Writes the crops of `jobs` and their list into `dir`.
+    fn write_in(
+        dir: tempfile::TempDir,
+        jobs: &[(&GrayImage, &[PxRect])],
+        margin: u32,
+    ) -> Result<Batch, OcrError> {
+        let mut page_box: Vec<(usize, usize)> = Vec::new();
+        let mut list = String::new();
+        for (p, (img, boxes)) in jobs.iter().enumerate() {
+            for (i, b) in boxes.iter().enumerate() {
+                let Some(crop) = crop_with_margin(img, b, margin) else {
+                    continue;
+                };
+                let path = dir.path().join(format!("p{p:03}b{i:05}.png"));
+                crop.save(&path)
+                    .map_err(|e| OcrError::Failed(format!("writing crop {p}/{i}: {e}")))?;
+                list.push_str(&path.to_string_lossy());
+                list.push('\n');
+                page_box.push((p, i));
+            }
+        }
+        let list_path = dir.path().join(LIST_NAME);
+        if !page_box.is_empty() {
+            std::fs::write(&list_path, list)?;
+        }
+        Ok(Batch {
+            dir,
+            list: list_path,
+            page_box,
+        })
+    }
+}
+
+/// What asking an engine program about itself gave: the language models it has.
 #[derive(Clone, Debug)]
 struct Probe {
-    version: String,
     langs: Vec<String>,
 }
 
@@ -392,48 +442,37 @@ fn cached_probe(program: &Path) -> Result<Probe, OcrError> {
     Ok(probe)
 }
 
-/// Asks `program` for its version (`--version`) and language models (`--list-langs`).
+/// Asks `program` for its language models (`--list-langs`): one process start, which
+/// also shows the program runs (a missing or broken program fails to start or fails).
 fn probe(program: &Path) -> Result<Probe, OcrError> {
-    let version = Command::new(program)
-        .arg("--version")
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| OcrError::Missing {
-            cause: format!("{}: {e}", program.display()),
-        })?;
-    if !version.status.success() {
-        return Err(OcrError::Missing {
-            cause: format!("{} --version failed", program.display()),
-        });
-    }
-    let text = String::from_utf8_lossy(&version.stdout).to_string()
-        + &String::from_utf8_lossy(&version.stderr);
-    let version = text
-        .lines()
-        .next()
-        .unwrap_or("tesseract")
-        .trim()
-        .to_string();
     let listed = Command::new(program)
         .arg("--list-langs")
         .stdin(Stdio::null())
         .output()
         .map_err(|e| OcrError::Missing {
-            cause: format!("{} --list-langs: {e}", program.display()),
+            cause: format!("{}: {e}", program.display()),
         })?;
+    if !listed.status.success() {
+        return Err(OcrError::Missing {
+            cause: format!("{} --list-langs failed", program.display()),
+        });
+    }
     let langs: Vec<String> = String::from_utf8_lossy(&listed.stdout)
         .lines()
         .skip(1)
         .map(|l| l.trim().to_string())
         .collect();
-    Ok(Probe { version, langs })
+    Ok(Probe { langs })
 }
 
 /// Environment variable naming a folder where each engine call's crops and list file
 /// are kept (for `benches/ocr_bench.py`, which times the engine alone on them).
 pub const KEEP_ENV: &str = "SOPAP_OCR_KEEP";
 
-/// Copies the call's crops and list (paths rewritten) into a new folder under
+/// The name of an engine call's list file (the bench reads it again).
+const LIST_NAME: &str = "boxes.txt";
+
+/// Links the call's crops and copies its list (paths rewritten) into a new folder under
 /// `$SOPAP_OCR_KEEP`, when it is set; best effort.
 fn keep_for_benchmark(dir: &Path) {
     let Some(keep) = std::env::var_os(KEEP_ENV).map(PathBuf::from) else {
@@ -450,12 +489,21 @@ fn keep_for_benchmark(dir: &Path) {
         return;
     };
     for e in entries.flatten() {
-        let _ = std::fs::copy(e.path(), to.join(e.file_name()));
+        let name = e.file_name();
+        if name == LIST_NAME {
+            continue;
+        }
+        // A link, not a copy (the bench's instrument, not sopap's cost); a copy where the
+        // folders lie on different file systems.
+        let (from, at) = (e.path(), to.join(&name));
+        if std::fs::hard_link(&from, &at).is_err() {
+            let _ = std::fs::copy(&from, &at);
+        }
     }
     let from = dir.to_string_lossy().to_string();
-    if let Ok(list) = std::fs::read_to_string(to.join("boxes.txt")) {
+    if let Ok(list) = std::fs::read_to_string(dir.join(LIST_NAME)) {
         let _ = std::fs::write(
-            to.join("boxes.txt"),
+            to.join(LIST_NAME),
             list.replace(&from, &to.to_string_lossy()),
         );
     }
@@ -574,6 +622,83 @@ mod tests {
         assert_eq!(r.fold("1O menit"), "10 menit");
         // Ordinary words and names are left alone.
         assert_eq!(r.fold("Iwan lalu"), "Iwan lalu");
+    }
+
+    /// The engine is asked about itself with one process start (`--list-langs`, which
+    /// also shows it runs), and once per program and process.
+    #[test]
+    fn the_engine_is_probed_once_with_one_process_start() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("calls.log");
+        let program = dir.path().join("fake-engine");
+        std::fs::write(
+            &program,
+            format!(
+                "#!/bin/sh\necho \"$@\" >> '{}'\necho 'List of available languages (2):'\necho eng\necho ind\n",
+                log.display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let first = cached_probe(&program).unwrap();
+        let again = cached_probe(&program).unwrap();
+        assert_eq!(first.langs, vec!["eng", "ind"]);
+        assert_eq!(again.langs, first.langs);
+        assert_eq!(std::fs::read_to_string(&log).unwrap(), "--list-langs\n");
+        // A program that fails when asked is a missing engine.
+        let broken = dir.path().join("broken-engine");
+        std::fs::write(&broken, "#!/bin/sh\nexit 3\n").unwrap();
+        std::fs::set_permissions(&broken, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(matches!(probe(&broken), Err(OcrError::Missing { .. })));
+    }
+
+    /// A batch holds one crop per box with area, margin included, listed in order; the
+    /// empty box is left out of the pages; its folder is RAM-backed where the system
+    /// has one and TMPDIR names no other place, and is gone when the batch is.
+    #[test]
+    fn a_batch_writes_one_crop_per_box_and_lists_them_in_order() {
+        let img = GrayImage::from_fn(40, 30, |x, _| image::Luma([if x < 20 { 0 } else { 255 }]));
+        let boxes = [
+            PxRect {
+                x: 2,
+                y: 3,
+                w: 10,
+                h: 5,
+            },
+            PxRect {
+                x: 5,
+                y: 5,
+                w: 0,
+                h: 4,
+            },
+            PxRect {
+                x: 30,
+                y: 20,
+                w: 20,
+                h: 20,
+            },
+        ];
+        let batch = Batch::write(&[(&img, &boxes[..]), (&img, &boxes[..1])], 4).unwrap();
+        assert_eq!(batch.page_box, vec![(0, 0), (0, 2), (1, 0)]);
+        let list = std::fs::read_to_string(&batch.list).unwrap();
+        let names: Vec<&str> = list.lines().collect();
+        assert_eq!(names.len(), 3);
+        assert!(names[1].ends_with("p000b00002.png"), "{list}");
+        let first = image::open(names[0]).unwrap().to_luma8();
+        assert_eq!(first.dimensions(), (18, 13));
+        assert_eq!(
+            (first.get_pixel(0, 0).0[0], first.get_pixel(4, 4).0[0]),
+            (255, 0)
+        );
+        // The third box is clipped to the picture: 10 x 10 plus the margins.
+        let clipped = image::open(names[1]).unwrap().to_luma8();
+        assert_eq!(clipped.dimensions(), (18, 18));
+        let memory = std::env::var_os("TMPDIR").is_none() && Path::new(MEMORY_TMP).is_dir();
+        assert_eq!(batch.dir.path().starts_with(MEMORY_TMP), memory);
+        let dir = batch.dir.path().to_path_buf();
+        drop(batch);
+        assert!(!dir.exists());
     }
 
     #[test]

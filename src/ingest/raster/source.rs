@@ -283,10 +283,34 @@ pub fn upright(img: RgbImage, placed: &PlacedImage) -> RgbImage {
         }
     } else if dy > 0.0 {
         // Rows run down the page: the picture is turned a quarter clockwise.
-        image::imageops::rotate90(&img)
+        quarter_turn(&img, true)
     } else {
-        image::imageops::rotate270(&img)
+        quarter_turn(&img, false)
     }
+}
+
+/// `img` turned a quarter clockwise (as `image::imageops::rotate90`) or anticlockwise
+/// (`rotate270`): the same pixels, moved row slice by row slice rather than through the
+/// generic per-pixel accessors (a tenth of a turned scan's own time).
+fn quarter_turn(img: &RgbImage, clockwise: bool) -> RgbImage {
+    let (w, h) = img.dimensions();
+    let (wu, hu) = (w as usize, h as usize);
+    let mut out = vec![0u8; wu * hu * 3];
+    for (y, row) in img.as_raw().chunks_exact(wu.max(1) * 3).enumerate() {
+        for (x, px) in row.chunks_exact(3).enumerate() {
+            // The turned picture is h wide and w tall.
+            let (ox, oy) = if clockwise {
+                (hu - 1 - y, x)
+            } else {
+                (y, wu - 1 - x)
+            };
+            let at = (oy * hu + ox) * 3;
+            if let Some(dst) = out.get_mut(at..at + 3) {
+                dst.copy_from_slice(px);
+            }
+        }
+    }
+    RgbImage::from_raw(h, w, out).unwrap_or_else(|| RgbImage::new(h, w))
 }
 
 /// Decodes image XObject `id` to RGB pixels, or says why not.
@@ -571,6 +595,18 @@ mod tests {
         let turned = upright(img, &placed([(0., 0.), (0., 40.), (20., 0.), (20., 40.)]));
         assert_eq!(turned.dimensions(), (2, 4));
         assert_eq!(turned.get_pixel(1, 0), &image::Rgb([0, 0, 0]));
+    }
+
+    /// Quarter turns move every pixel where the image crate's rotations put it.
+    #[test]
+    fn quarter_turns_are_the_image_crates_rotations() {
+        for (w, h) in [(7, 3), (1, 5), (4, 1)] {
+            let img = RgbImage::from_fn(w, h, |x, y| {
+                image::Rgb([(x * 31) as u8, (y * 17) as u8, (x * y + 5) as u8])
+            });
+            assert_eq!(quarter_turn(&img, true), image::imageops::rotate90(&img));
+            assert_eq!(quarter_turn(&img, false), image::imageops::rotate270(&img));
+        }
     }
 
     #[test]

@@ -74,8 +74,11 @@ pub fn even_lighting(gray: &GrayImage) -> GrayImage {
         (lo, (lo + 1).min(n - 1), f - lo as f32)
     };
     let cols: Vec<(usize, usize, f32)> = (0..w).map(|x| centre(x, bw)).collect();
+    let spans = block_spans(&cols);
     let mut out = Vec::with_capacity(gray.as_raw().len());
     let mut line = vec![255f32; bw];
+    // The paper's level at each pixel of the row.
+    let mut bgs = vec![255f32; w as usize];
     for (y, row) in gray.as_raw().chunks_exact(w as usize).enumerate() {
         let (y0, y1, fy) = centre(y as u32, bh);
         for (x, slot) in line.iter_mut().enumerate() {
@@ -83,15 +86,54 @@ pub fn even_lighting(gray: &GrayImage) -> GrayImage {
             let b = paper.get(y1 * bw + x).copied().unwrap_or(255.0);
             *slot = a + (b - a) * fy;
         }
-        for (&v, &(x0, x1, fx)) in row.iter().zip(&cols) {
-            let a = line.get(x0).copied().unwrap_or(255.0);
-            let b = line.get(x1).copied().unwrap_or(255.0);
-            let bg = (a + (b - a) * fx).max(1.0);
-            // Rounded half up (the value is never negative), without a libm call.
-            out.push((f32::from(v) * 255.0 / bg + 0.5).min(255.0) as u8);
+        // Between two block centres the level is a line: its ends are looked up once a
+        // span, the pixels blended in a loop the compiler vectorises.
+        for span in &spans {
+            let a = line.get(span.x0).copied().unwrap_or(255.0);
+            let b = line.get(span.x1).copied().unwrap_or(255.0);
+            let (Some(slots), Some(cols)) =
+                (bgs.get_mut(span.px.clone()), cols.get(span.px.clone()))
+            else {
+                continue;
+            };
+            for (bg, &(_, _, fx)) in slots.iter_mut().zip(cols) {
+                *bg = (a + (b - a) * fx).max(1.0);
+            }
         }
+        // Rounded half up (the value is never negative), without a libm call.
+        out.extend(
+            row.iter()
+                .zip(&bgs)
+                .map(|(&v, &bg)| (f32::from(v) * 255.0 / bg + 0.5).min(255.0) as u8),
+        );
     }
     GrayImage::from_raw(w, h, out).unwrap_or_else(|| gray.clone())
+}
+
+/// A run of a row's pixels lying between the same two block centres.
+struct Span {
+    /// The pixels.
+    px: std::ops::Range<usize>,
+    /// The blocks whose levels are blended.
+    x0: usize,
+    x1: usize,
+}
+
+/// The runs of `cols` (per pixel: the two blocks blended and the blend) with the same
+/// two blocks, left to right.
+fn block_spans(cols: &[(usize, usize, f32)]) -> Vec<Span> {
+    let mut spans: Vec<Span> = Vec::new();
+    for (x, &(x0, x1, _)) in cols.iter().enumerate() {
+        match spans.last_mut() {
+            Some(s) if s.x0 == x0 && s.x1 == x1 => s.px.end = x + 1,
+            _ => spans.push(Span {
+                px: x..x + 1,
+                x0,
+                x1,
+            }),
+        }
+    }
+    spans
 }
 
 /// The paper's level per block of `LIGHT_BLOCK` pixels (`bw` × `bh` blocks, row by
@@ -133,36 +175,76 @@ fn paper_levels(gray: &GrayImage, bw: usize, bh: usize) -> Vec<f32> {
 /// grow together. Paper is what is at least `paper` light (the [`reading_threshold`]).
 pub fn ink_with_split_pairs(gray: &GrayImage, thr: u8, paper: u8) -> Ink {
     let mut ink = Ink::from_gray(gray, thr);
-    let (w, h) = (gray.width() as usize, gray.height() as usize);
-    let raw = gray.as_raw();
+    let w = gray.width() as usize;
     // Two pixels of levels a and b hold one full pixel's darkness d when
     // (255 - a) + (255 - b) = 255 - d: a + b = 255 + d.
-    let limit = 255 + u32::from(thr);
-    let paper = u32::from(paper);
-    let level = |x: usize, y: usize| u32::from(raw.get(y * w + x).copied().unwrap_or(255));
-    for y in 1..h.saturating_sub(2) {
-        for x in 1..w.saturating_sub(2) {
-            let a = level(x, y);
-            // With b at least `thr`, a + b < limit needs a < 255: white paper pairs with
-            // nothing (most pixels, once the lighting is even).
-            if a < u32::from(thr) || a >= 255 {
-                continue;
-            }
-            // (the other pixel, the pixel before the pair, the pixel after it)
-            let pairs = [
-                ((x, y + 1), level(x, y - 1), level(x, y + 2)),
-                ((x + 1, y), level(x - 1, y), level(x + 2, y)),
-            ];
-            for ((nx, ny), before, after) in pairs {
-                let b = level(nx, ny);
-                if b >= u32::from(thr) && a + b < limit && before >= paper && after >= paper {
-                    let (kx, ky) = if a <= b { (x, y) } else { (nx, ny) };
-                    ink.set(kx as i64, ky as i64, true);
-                }
-            }
+    let pair = SplitPair {
+        thr: u32::from(thr),
+        limit: 255 + u32::from(thr),
+        paper: u32::from(paper),
+    };
+    let rows: Vec<&[u8]> = gray.as_raw().chunks_exact(w.max(1)).collect();
+    for (y, four) in rows.windows(4).enumerate() {
+        if let [up, row, down, down2] = *four {
+            split_pairs_of_row(&pair, [up, row, down, down2], y + 1, &mut ink);
         }
     }
     ink
+}
+
+/// Marks in `ink` the darker pixel of each split pair whose first pixel lies on row `y`
+/// (`rows`: the rows y - 1 to y + 2), pairing each pixel with the one below it and the
+/// one right of it. The rows are walked as zipped slices, without a bounds check or a
+/// branch per pixel before a pair is found (most pixels pair with nothing).
+fn split_pairs_of_row<'a>(pair: &SplitPair, rows: [&'a [u8]; 4], y: usize, ink: &mut Ink) {
+    let [up, row, down, down2] = rows;
+    // The pixels x = 1 .. w - 3 are the pairs' first pixels.
+    let n = row.len().saturating_sub(3);
+    let from =
+        |s: &'a [u8], start: usize| -> &'a [u8] { s.get(start..start + n).unwrap_or_default() };
+    let (a, below, above, below2) = (from(row, 1), from(down, 1), from(up, 1), from(down2, 1));
+    let (right, left, right2) = (from(row, 2), from(row, 0), from(row, 3));
+    let vertical = a.iter().zip(below).zip(above).zip(below2);
+    let horizontal = right.iter().zip(left).zip(right2);
+    for (i, ((((&a, &b), &before), &after), ((&r, &left), &r2))) in
+        vertical.zip(horizontal).enumerate()
+    {
+        let x = i + 1;
+        let [a, b, before, after, r, left, r2] = [a, b, before, after, r, left, r2].map(u32::from);
+        if pair.holds(a, b, before, after) {
+            let ky = if a <= b { y } else { y + 1 };
+            ink.set(x as i64, ky as i64, true);
+        }
+        if pair.holds(a, r, left, r2) {
+            let kx = if a <= r { x } else { x + 1 };
+            ink.set(kx as i64, y as i64, true);
+        }
+    }
+}
+
+/// The levels that make two neighbouring pixels one split ink pixel
+/// ([`ink_with_split_pairs`]).
+struct SplitPair {
+    /// The ink threshold: each of the two is lighter.
+    thr: u32,
+    /// Their levels sum to less than this (255 + the threshold).
+    limit: u32,
+    /// The pixels before and after the pair are at least this light.
+    paper: u32,
+}
+
+impl SplitPair {
+    /// Whether `a` and its neighbour `b`, between `before` and `after`, are one split
+    /// ink pixel: both lighter than ink, together as dark as one, paper around them.
+    /// (With b at least the threshold, a + b < limit needs a < 255: white paper pairs
+    /// with nothing.) Evaluated without short cuts, a branch-free test.
+    fn holds(&self, a: u32, b: u32, before: u32, after: u32) -> bool {
+        (a >= self.thr)
+            & (b >= self.thr)
+            & (a + b < self.limit)
+            & (before >= self.paper)
+            & (after >= self.paper)
+    }
 }
 
 /// The ink threshold of a gray picture (Otsu's level; never darker than mid-gray's
@@ -301,11 +383,14 @@ pub fn upscale(gray: &GrayImage, factor: f32) -> GrayImage {
 /// third of a scanned page's own time here.
 pub fn double(gray: &GrayImage) -> GrayImage {
     let (w, h) = gray.dimensions();
-    let rows: Vec<&[u8]> = gray.as_raw().chunks_exact(w.max(1) as usize).collect();
-    let mut out: Vec<u8> = Vec::with_capacity(rows.len() * 4 * w as usize);
-    // One output row's vertical blend, with the edge columns repeated on both sides.
-    let mut blend: Vec<u32> = Vec::with_capacity(w as usize + 2);
-    for oy in 0..rows.len() * 2 {
+    if w == 0 || h == 0 {
+        return GrayImage::new(w * 2, h * 2);
+    }
+    let rows: Vec<&[u8]> = gray.as_raw().chunks_exact(w as usize).collect();
+    let mut out = vec![0u8; rows.len() * 4 * w as usize];
+    // One output row's vertical blend.
+    let mut blend: Vec<u32> = Vec::with_capacity(w as usize);
+    for (oy, orow) in out.chunks_exact_mut(2 * w as usize).enumerate() {
         // Output row 2i + a lies at source row i - 1/4 (a = 0) or i + 1/4 (a = 1).
         let y = oy / 2;
         let yn = if oy.is_multiple_of(2) {
@@ -322,19 +407,24 @@ pub fn double(gray: &GrayImage) -> GrayImage {
                 .zip(next.iter())
                 .map(|(a, b)| 3 * u32::from(*a) + u32::from(*b)),
         );
-        let (Some(&first), Some(&last)) = (blend.first(), blend.last()) else {
-            continue;
-        };
-        blend.insert(0, first);
-        blend.push(last);
-        for win in blend.windows(3) {
-            if let [left, mid, right] = win {
-                out.push(to_level(3 * mid + left));
-                out.push(to_level(3 * mid + right));
-            }
-        }
+        double_row(&blend, orow);
     }
     GrayImage::from_raw(w * 2, h * 2, out).unwrap_or_else(|| GrayImage::new(w * 2, h * 2))
+}
+
+/// One output row of [`double`] from its vertical blend: each blend value's two output
+/// pixels, 3/4 of it and 1/4 of its left (then right) neighbour, the edge values
+/// repeated past the ends.
+fn double_row(blend: &[u32], orow: &mut [u8]) {
+    let last = blend.len().saturating_sub(1);
+    for (x, (pair, &mid)) in orow.chunks_exact_mut(2).zip(blend).enumerate() {
+        let left = blend.get(x.saturating_sub(1)).copied().unwrap_or(mid);
+        let right = blend.get((x + 1).min(last)).copied().unwrap_or(mid);
+        if let [l, r] = pair {
+            *l = to_level(3 * mid + left);
+            *r = to_level(3 * mid + right);
+        }
+    }
 }
 
 /// A sum of sixteen weighted levels back to one level, rounded.
@@ -405,6 +495,67 @@ mod tests {
         assert!((40..80).all(|x| !(ink.get(x, 20) && ink.get(x, 21))));
         // The word's gray gaps stay paper (ink above and below them, not paper).
         assert!(!ink.get(64, 45) && !ink.get(65, 45));
+    }
+
+    /// The split-pair ink found row by row on zipped slices is the ink of the plain
+    /// per-pixel rule (each pixel with the one below and the one right of it), on a
+    /// picture of hairlines split at every level, paper noise and blurred words.
+    #[test]
+    fn split_pairs_row_by_row_are_those_of_the_per_pixel_rule() {
+        let gray = GrayImage::from_fn(97, 61, |x, y| {
+            let v = (x * 37 + y * 91 + x * y) % 256;
+            Luma([match (x % 11, y % 7) {
+                (0, _) | (_, 0) => (v / 2 + 60) as u8,
+                (1, _) | (_, 1) => (v / 2 + 90) as u8,
+                _ => (200 + v % 56) as u8,
+            }])
+        });
+        let (thr, paper) = (110u8, 190u8);
+        let fast = ink_with_split_pairs(&gray, thr, paper);
+        let mut want = Ink::from_gray(&gray, thr);
+        let (w, h) = (97i64, 61i64);
+        let level = |x: i64, y: i64| u32::from(gray.get_pixel(x as u32, y as u32).0[0]);
+        let (t, limit, p) = (u32::from(thr), 255 + u32::from(thr), u32::from(paper));
+        let mut found = 0;
+        for y in 1..h - 2 {
+            for x in 1..w - 2 {
+                let a = level(x, y);
+                for (dx, dy) in [(0, 1), (1, 0)] {
+                    let b = level(x + dx, y + dy);
+                    let (before, after) = (level(x - dx, y - dy), level(x + 2 * dx, y + 2 * dy));
+                    if a >= t && b >= t && a + b < limit && before >= p && after >= p {
+                        let (kx, ky) = if a <= b { (x, y) } else { (x + dx, y + dy) };
+                        want.set(kx, ky, true);
+                        found += 1;
+                    }
+                }
+            }
+        }
+        assert!(found > 20, "the picture holds split pairs: {found}");
+        for y in 0..h {
+            for x in 0..w {
+                assert_eq!(fast.get(x, y), want.get(x, y), "at {x},{y}");
+            }
+        }
+    }
+
+    /// Doubling a picture one pixel wide or tall repeats its edge as the resampler does.
+    #[test]
+    fn doubling_a_one_pixel_strip_matches_the_resampler() {
+        for (w, h) in [(1, 9), (9, 1), (1, 1), (2, 3)] {
+            let src = GrayImage::from_fn(w, h, |x, y| Luma([(x * 90 + y * 29) as u8]));
+            let fast = double(&src);
+            let slow =
+                image::imageops::resize(&src, 2 * w, 2 * h, image::imageops::FilterType::Triangle);
+            assert_eq!(fast.dimensions(), (2 * w, 2 * h));
+            for (a, b) in fast.pixels().zip(slow.pixels()) {
+                assert!(
+                    (i32::from(a.0[0]) - i32::from(b.0[0])).abs() <= 1,
+                    "{w}x{h}"
+                );
+            }
+        }
+        assert_eq!(double(&GrayImage::new(0, 4)).dimensions(), (0, 8));
     }
 
     #[test]

@@ -163,10 +163,9 @@ fn merge_runs(runs: &[Run], horiz: bool, max_thick: u32) -> Vec<Seg> {
     let mut done: Vec<Growing> = Vec::new();
     let mut open: Vec<Growing> = Vec::new();
     for r in runs {
-        let (still, closed): (Vec<Growing>, Vec<Growing>) =
-            open.into_iter().partition(|g| g.last + 1 >= r.line);
-        done.extend(closed);
-        open = still;
+        // The strokes this run's line has left behind are done, both lists kept in
+        // order, in place (no two new lists per run).
+        done.extend(open.extract_if(.., |g| g.last + 1 < r.line));
         let overlap = |g: &Growing| {
             let o = r.hi.min(g.hi) as f32 - r.lo.max(g.lo) as f32 + 1.0;
             let shorter = (r.hi - r.lo).min(g.hi - g.lo) as f32 + 1.0;

@@ -3,8 +3,6 @@
 //! thin strokes are eroded away; each is classified by the profile of its region.
 //! Connector lines are the strokes that are neither ruling lines nor symbol edges.
 
-use imageproc::distance_transform::Norm;
-use imageproc::morphology::erode;
 use imageproc::region_labelling::Connectivity;
 
 use super::bitmap::{self, Component, Ink, components, grow};
@@ -149,8 +147,7 @@ fn symbol_sized(r: &Component, crop: &Ink, th: f32) -> bool {
 /// Symbols drawn filled: what survives eroding the thin strokes away.
 fn solid(crop: &Ink, th: f32) -> Vec<RasterShape> {
     let radius = (th * SOLID_ERODE).round().clamp(2.0, 20.0) as u8;
-    let core = erode(&crop.to_foreground(), Norm::LInf, radius);
-    let mask = Ink::from_foreground(&core);
+    let mask = crop.eroded(u32::from(radius));
     let (comps, labels) = components(&mask, true, Connectivity::Eight);
     let pad = u32::from(radius);
     comps
