@@ -594,6 +594,87 @@ mod tests {
         assert!(!ink.get(64, 45) && !ink.get(65, 45));
     }
 
+    /// A 12 px ring (a letter's bowl) at (`x`, `y`) of ink 20 on `paper`, its counter
+    /// `hole` px wide at the level `counter` (a bold letter's counter blurred shut to a
+    /// gray, or an open one at the paper's level).
+    fn ring(img: &mut GrayImage, x: u32, y: u32, hole: u32, counter: u8) {
+        let lo = (12 - hole) / 2;
+        for dy in 0..12 {
+            for dx in 0..12 {
+                let inside = (lo..lo + hole).contains(&dx) && (lo..lo + hole).contains(&dy);
+                img.put_pixel(x + dx, y + dy, Luma([if inside { counter } else { 20 }]));
+            }
+        }
+    }
+
+    #[test]
+    fn a_shaded_box_reads_at_levels_scaled_by_its_tint_and_a_white_one_at_the_pictures() {
+        // White paper, and a header cell shaded at 217 (Word's 15 % gray).
+        let mut gray = GrayImage::from_pixel(300, 100, Luma([255]));
+        for y in 10..50 {
+            for x in 10..290 {
+                gray.put_pixel(x, y, Luma([217]));
+            }
+        }
+        for i in 0..8 {
+            ring(&mut gray, 20 + i * 30, 20, 4, 217);
+            ring(&mut gray, 20 + i * 30, 70, 4, 255);
+        }
+        let page = ReadingLevels::of(&gray, 128);
+        assert_eq!(page.paper, 255);
+        let white = PxRect {
+            x: 15,
+            y: 65,
+            w: 260,
+            h: 22,
+        };
+        assert_eq!(page.within(&gray, white), page);
+        let shaded = page.within(&gray, PxRect { y: 15, ..white });
+        assert_eq!(shaded.paper, 217);
+        let want = u32::from(page.read) * 217 / 255;
+        assert_eq!(u32::from(shaded.read), want, "{page:?} {shaded:?}");
+        // The tint itself stays paper, as white paper does at the picture's threshold.
+        assert!(shaded.read < 217 && shaded.ink < shaded.read);
+    }
+
+    #[test]
+    fn letters_whose_counters_close_up_are_read_darker_open_ones_at_the_reading_threshold() {
+        let levels = ReadingLevels {
+            ink: 166,
+            paper: 255,
+            read: 211,
+        };
+        let all = PxRect {
+            x: 0,
+            y: 0,
+            w: 200,
+            h: 30,
+        };
+        // Bold letters: narrow counters that only reach 190 (paper at the ink threshold,
+        // ink at the reading threshold), and one open counter.
+        let mut bold = GrayImage::from_pixel(200, 30, Luma([255]));
+        for i in 0..4 {
+            ring(&mut bold, 5 + i * 16, 8, 2, 190);
+        }
+        ring(&mut bold, 5 + 4 * 16, 8, 4, 250);
+        let quarter = 166 + ((255.0 - 166.0) * READ_LIGHTER_CLOSED).round() as u8;
+        assert_eq!(levels.threshold(&bold, all), quarter);
+        // At that threshold the counters are paper again.
+        assert!(quarter <= 190);
+        // Regular letters: open counters, one narrow one among them.
+        let mut regular = GrayImage::from_pixel(200, 30, Luma([255]));
+        for i in 0..4 {
+            ring(&mut regular, 5 + i * 16, 8, 4, 250);
+        }
+        ring(&mut regular, 5 + 4 * 16, 8, 2, 190);
+        assert_eq!(levels.threshold(&regular, all), 211);
+        // Letters with no holes at all (an "l", a "T") keep the reading threshold.
+        let plain = GrayImage::from_pixel(200, 30, Luma([255]));
+        assert_eq!(levels.threshold(&plain, all), 211);
+        // Paper around the letters (reaching the box's edge) is no hole.
+        assert_eq!(hole_peaks(&regular, all, 166, MIN_HOLE_AREA).len(), 5);
+    }
+
     #[test]
     fn doubling_matches_the_triangle_resampler_within_one_level() {
         // A picture with a stroke, a gradient and edges.
