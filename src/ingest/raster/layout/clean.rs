@@ -7,6 +7,7 @@ use imageproc::region_labelling::Connectivity;
 
 use super::LayoutConfig;
 use super::bitmap::{Ink, components};
+use crate::ingest::raster::PxRect;
 
 /// How much redder than its green and blue a pixel must be to count as a spell-check
 /// squiggle (Word draws them pure red over black text).
@@ -261,17 +262,181 @@ const READ_LIGHTER: f32 = 0.5;
 /// The threshold for the picture the engine reads: between the ink threshold `thr` and
 /// the paper's level (the commonest gray lighter than `thr`), `READ_LIGHTER` of the way.
 pub fn reading_threshold(gray: &GrayImage, thr: u8) -> u8 {
-    let mut hist = [0u32; 256];
-    for p in gray.pixels() {
-        if let Some(n) = hist.get_mut(usize::from(p.0[0])) {
+    ReadingLevels::of(gray, thr).read
+}
+
+/// A box's paper at least this many levels darker than the picture's is a tinted
+/// background (a shaded header row), not the paper's own unevenness (a scan's paper
+/// stays within some ten levels of its lightest once its lighting is made even).
+const TINT_MIN: u8 = 24;
+
+/// How far from the ink threshold towards the paper the letters of a box that close up
+/// at the reading threshold are binarised instead (a quarter of the way: bold letters at
+/// 150 dpi keep their counters and the gaps between them; half the way they merge).
+const READ_LIGHTER_CLOSED: f32 = 0.25;
+
+/// Holes of fewer pixels (in the picture the engine reads) are specks of paper in a
+/// stroke, not counters.
+const MIN_HOLE_AREA: u32 = 2;
+
+/// The levels the picture the engine reads is binarised by: the ink threshold, the
+/// paper's level and the reading threshold between them ([`reading_threshold`]); for
+/// the picture, or for one text box ([`ReadingLevels::within`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ReadingLevels {
+    /// The ink threshold (the geometry's).
+    pub ink: u8,
+    /// The paper's level: the commonest gray lighter than `ink`.
+    pub paper: u8,
+    /// The reading threshold, `READ_LIGHTER` of the way from `ink` to `paper`.
+    pub read: u8,
+}
+
+impl ReadingLevels {
+    /// The levels of `gray` with the ink threshold `thr`.
+    pub fn of(gray: &GrayImage, thr: u8) -> ReadingLevels {
+        let mut hist = [0u32; 256];
+        add_levels(&mut hist, gray.as_raw());
+        let paper = paper_level(&hist, thr);
+        ReadingLevels {
+            ink: thr,
+            paper,
+            read: between(thr, paper, READ_LIGHTER),
+        }
+    }
+
+    /// The levels of the box `b` of `gray` (a cell's text, a free line).
+    ///
+    /// On the picture's paper they are the picture's. On a tinted background (a shaded
+    /// header cell: the box's commonest gray lighter than the ink threshold is at least
+    /// `TINT_MIN` levels darker than the paper) they are the picture's scaled by the tint
+    /// over the paper, as if the tint were paper under a dimmer light: a pixel is ink
+    /// where it holds the same share of ink as on white paper. At the picture's reading
+    /// threshold the tint itself is nearly ink, and letters close up.
+    pub fn within(&self, gray: &GrayImage, b: PxRect) -> ReadingLevels {
+        let mut hist = [0u32; 256];
+        let (w, h) = gray.dimensions();
+        let (x0, x1) = (b.x.min(w) as usize, b.x.saturating_add(b.w).min(w) as usize);
+        for y in b.y.min(h)..b.y.saturating_add(b.h).min(h) {
+            let row = y as usize * w as usize;
+            if let Some(levels) = gray.as_raw().get(row + x0..row + x1) {
+                add_levels(&mut hist, levels);
+            }
+        }
+        let tint = paper_level(&hist, self.ink);
+        if u16::from(tint) + u16::from(TINT_MIN) > u16::from(self.paper) {
+            return *self;
+        }
+        let dim =
+            |v: u8| (u32::from(v) * u32::from(tint) / u32::from(self.paper.max(1))).min(255) as u8;
+        ReadingLevels {
+            ink: dim(self.ink),
+            paper: tint,
+            read: dim(self.read),
+        }
+    }
+
+    /// The threshold the box `r` of `smooth` (the enlarged gray picture the engine's
+    /// picture is binarised from) is read at: the reading threshold, unless its letters
+    /// close up there (at least half of their holes at the ink threshold — counters, the
+    /// gaps of letters grown together — hold no pixel as light as the reading
+    /// threshold: bold letters at 150 dpi), then `READ_LIGHTER_CLOSED` of the way from
+    /// the ink to the paper.
+    pub fn threshold(&self, smooth: &GrayImage, r: PxRect) -> u8 {
+        let peaks = hole_peaks(smooth, r, self.ink, MIN_HOLE_AREA);
+        let closing = peaks.iter().filter(|&&p| p < self.read).count();
+        if peaks.is_empty() || closing * 2 < peaks.len() {
+            return self.read;
+        }
+        between(self.ink, self.paper, READ_LIGHTER_CLOSED).min(self.read)
+    }
+}
+
+/// The level `share` of the way from `ink` to `paper` (never darker than `ink`).
+fn between(ink: u8, paper: u8, share: f32) -> u8 {
+    let t = f32::from(ink) + (f32::from(paper) - f32::from(ink)) * share;
+    t.round().clamp(f32::from(ink), 255.0) as u8
+}
+
+/// The lightest level of each hole of the ink of `gray` in `r` at `thr` (a region of
+/// paper, at least `thr` light and 4-connected, that does not reach `r`'s edge: a
+/// letter's counter, the gap of two letters grown together), of at least `min_area`
+/// pixels.
+pub fn hole_peaks(gray: &GrayImage, r: PxRect, thr: u8, min_area: u32) -> Vec<u8> {
+    let r = super::bitmap::clip(r, gray.width(), gray.height());
+    let (w, h) = (r.w as usize, r.h as usize);
+    let mut level = Vec::with_capacity(w * h);
+    for y in r.y..r.y + r.h {
+        let row = y as usize * gray.width() as usize + r.x as usize;
+        level.extend_from_slice(gray.as_raw().get(row..row + w).unwrap_or(&[]));
+    }
+    // Ink counts as seen: the search walks paper only.
+    let mut seen: Vec<bool> = level.iter().map(|&v| v < thr).collect();
+    let mut stack = Vec::new();
+    let mut peaks = Vec::new();
+    for start in 0..level.len() {
+        if let Some(s) = seen.get_mut(start).filter(|s| !**s) {
+            *s = true;
+            stack.push(start);
+            let hole = fill(&level, &mut seen, &mut stack, w, h);
+            if !hole.edge && hole.area >= min_area {
+                peaks.push(hole.peak);
+            }
+        }
+    }
+    peaks
+}
+
+/// One region of paper found by [`fill`].
+struct Region {
+    area: u32,
+    peak: u8,
+    edge: bool,
+}
+
+/// The region of paper (4-connected pixels not yet `seen`) holding the pixels on
+/// `stack`, in `level` (`w` × `h`), each marked seen.
+fn fill(level: &[u8], seen: &mut [bool], stack: &mut Vec<usize>, w: usize, h: usize) -> Region {
+    let mut region = Region {
+        area: 0,
+        peak: 0,
+        edge: false,
+    };
+    while let Some(i) = stack.pop() {
+        region.area += 1;
+        region.peak = region.peak.max(level.get(i).copied().unwrap_or(0));
+        let (x, y) = (i % w, i / w);
+        region.edge |= x == 0 || y == 0 || x + 1 == w || y + 1 == h;
+        let around = [
+            (x > 0).then(|| i - 1),
+            (x + 1 < w).then_some(i + 1),
+            (y > 0).then(|| i - w),
+            (y + 1 < h).then_some(i + w),
+        ];
+        for j in around.into_iter().flatten() {
+            if let Some(s) = seen.get_mut(j).filter(|s| !**s) {
+                *s = true;
+                stack.push(j);
+            }
+        }
+    }
+    region
+}
+
+/// Counts `levels` into `hist`.
+fn add_levels(hist: &mut [u32; 256], levels: &[u8]) {
+    for &v in levels {
+        if let Some(n) = hist.get_mut(usize::from(v)) {
             *n += 1;
         }
     }
-    let paper = (usize::from(thr)..256)
+}
+
+/// The commonest level of `hist` at least `thr` light (255 when there is none).
+fn paper_level(hist: &[u32; 256], thr: u8) -> u8 {
+    (usize::from(thr)..256)
         .max_by_key(|&v| hist.get(v).copied().unwrap_or(0))
-        .unwrap_or(255) as f32;
-    let t = f32::from(thr) + (paper - f32::from(thr)) * READ_LIGHTER;
-    t.round().clamp(f32::from(thr), 255.0) as u8
+        .map_or(255, |v| v.min(255) as u8)
 }
 
 /// The picture binarised at `thr` (ink 0, paper 255).
@@ -283,6 +448,28 @@ pub fn binarised(gray: &GrayImage, thr: u8) -> GrayImage {
         .map(|&v| if v < thr { 0 } else { 255 })
         .collect();
     GrayImage::from_raw(w, h, raw).unwrap_or_else(|| GrayImage::new(w, h))
+}
+
+/// Binarises the box `r` of `reading` (clipped to it) anew from `gray` (of the same
+/// size) at `thr` (ink 0, paper 255).
+pub fn binarise_within(reading: &mut GrayImage, gray: &GrayImage, r: PxRect, thr: u8) {
+    let (w, h) = reading.dimensions();
+    if gray.dimensions() != (w, h) {
+        return;
+    }
+    let (x0, x1) = (r.x.min(w) as usize, r.x.saturating_add(r.w).min(w) as usize);
+    for y in r.y.min(h)..r.y.saturating_add(r.h).min(h) {
+        let row = y as usize * w as usize;
+        let (Some(to), Some(from)) = (
+            reading.get_mut(row + x0..row + x1),
+            gray.as_raw().get(row + x0..row + x1),
+        ) else {
+            continue;
+        };
+        for (t, &v) in to.iter_mut().zip(from) {
+            *t = if v < thr { 0 } else { 255 };
+        }
+    }
 }
 
 /// The picture's skew in degrees (positive: its lines fall to the right), measured as
@@ -556,6 +743,87 @@ mod tests {
             }
         }
         assert_eq!(double(&GrayImage::new(0, 4)).dimensions(), (0, 8));
+    }
+
+    /// A 12 px ring (a letter's bowl) at (`x`, `y`) of ink 20 on `paper`, its counter
+    /// `hole` px wide at the level `counter` (a bold letter's counter blurred shut to a
+    /// gray, or an open one at the paper's level).
+    fn ring(img: &mut GrayImage, x: u32, y: u32, hole: u32, counter: u8) {
+        let lo = (12 - hole) / 2;
+        for dy in 0..12 {
+            for dx in 0..12 {
+                let inside = (lo..lo + hole).contains(&dx) && (lo..lo + hole).contains(&dy);
+                img.put_pixel(x + dx, y + dy, Luma([if inside { counter } else { 20 }]));
+            }
+        }
+    }
+
+    #[test]
+    fn a_shaded_box_reads_at_levels_scaled_by_its_tint_and_a_white_one_at_the_pictures() {
+        // White paper, and a header cell shaded at 217 (Word's 15 % gray).
+        let mut gray = GrayImage::from_pixel(300, 100, Luma([255]));
+        for y in 10..50 {
+            for x in 10..290 {
+                gray.put_pixel(x, y, Luma([217]));
+            }
+        }
+        for i in 0..8 {
+            ring(&mut gray, 20 + i * 30, 20, 4, 217);
+            ring(&mut gray, 20 + i * 30, 70, 4, 255);
+        }
+        let page = ReadingLevels::of(&gray, 128);
+        assert_eq!(page.paper, 255);
+        let white = PxRect {
+            x: 15,
+            y: 65,
+            w: 260,
+            h: 22,
+        };
+        assert_eq!(page.within(&gray, white), page);
+        let shaded = page.within(&gray, PxRect { y: 15, ..white });
+        assert_eq!(shaded.paper, 217);
+        let want = u32::from(page.read) * 217 / 255;
+        assert_eq!(u32::from(shaded.read), want, "{page:?} {shaded:?}");
+        // The tint itself stays paper, as white paper does at the picture's threshold.
+        assert!(shaded.read < 217 && shaded.ink < shaded.read);
+    }
+
+    #[test]
+    fn letters_whose_counters_close_up_are_read_darker_open_ones_at_the_reading_threshold() {
+        let levels = ReadingLevels {
+            ink: 166,
+            paper: 255,
+            read: 211,
+        };
+        let all = PxRect {
+            x: 0,
+            y: 0,
+            w: 200,
+            h: 30,
+        };
+        // Bold letters: narrow counters that only reach 190 (paper at the ink threshold,
+        // ink at the reading threshold), and one open counter.
+        let mut bold = GrayImage::from_pixel(200, 30, Luma([255]));
+        for i in 0..4 {
+            ring(&mut bold, 5 + i * 16, 8, 2, 190);
+        }
+        ring(&mut bold, 5 + 4 * 16, 8, 4, 250);
+        let quarter = 166 + ((255.0 - 166.0) * READ_LIGHTER_CLOSED).round() as u8;
+        assert_eq!(levels.threshold(&bold, all), quarter);
+        // At that threshold the counters are paper again.
+        assert!(quarter <= 190);
+        // Regular letters: open counters, one narrow one among them.
+        let mut regular = GrayImage::from_pixel(200, 30, Luma([255]));
+        for i in 0..4 {
+            ring(&mut regular, 5 + i * 16, 8, 4, 250);
+        }
+        ring(&mut regular, 5 + 4 * 16, 8, 2, 190);
+        assert_eq!(levels.threshold(&regular, all), 211);
+        // Letters with no holes at all (an "l", a "T") keep the reading threshold.
+        let plain = GrayImage::from_pixel(200, 30, Luma([255]));
+        assert_eq!(levels.threshold(&plain, all), 211);
+        // Paper around the letters (reaching the box's edge) is no hole.
+        assert_eq!(hole_peaks(&regular, all, 166, MIN_HOLE_AREA).len(), 5);
     }
 
     #[test]

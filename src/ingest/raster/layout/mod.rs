@@ -73,8 +73,8 @@ pub fn analyse_with(picture: &image::RgbImage, cfg: &LayoutConfig) -> RasterLayo
     // A thin line that deskewing (or the scanner) spread over two rows of half-dark
     // pixels keeps no pixel darker than the ink threshold in places, and would break
     // into dashes: ruling lines are found on the ink with such pairs joined.
-    let read_thr = clean::reading_threshold(&gray, thr);
-    let line_ink = clean::ink_with_split_pairs(&gray, thr, read_thr);
+    let levels = clean::ReadingLevels::of(&gray, thr);
+    let line_ink = clean::ink_with_split_pairs(&gray, thr, levels.read);
     let strokes = segments::strokes(
         &line_ink,
         ((th * MIN_STROKE).round() as u32).max(6),
@@ -105,8 +105,20 @@ pub fn analyse_with(picture: &image::RgbImage, cfg: &LayoutConfig) -> RasterLayo
     let boxes: Vec<PxRect> = tables.iter().map(|t| t.bbox).collect();
     let free_text = text::free_lines(&rest, &boxes, th);
     let scale = reading_scale(measured, cfg);
+    let text_boxes: Vec<PxRect> = tables
+        .iter()
+        .flat_map(|t| &t.cells)
+        .filter_map(|c| c.text_box)
+        .chain(free_text.iter().copied())
+        .collect();
+    let read = Reading {
+        levels,
+        lines: &lines,
+        boxes: &text_boxes,
+        scale,
+    };
     let layout = RasterLayout {
-        image: reading_picture(&gray, read_thr, &lines, scale),
+        image: reading_picture(&gray, &read),
         scale,
         skew_degrees: skew,
         tables,
@@ -127,21 +139,39 @@ fn reading_scale(text_px: f32, cfg: &LayoutConfig) -> f32 {
     }
 }
 
-/// The picture the engine reads: `gray` enlarged by `scale` (smoothly, before it is
-/// binarised, so strokes stay clean), binarised at the reading threshold `read_thr`, and
-/// the table ruling lines `lines` (in `gray`'s pixels) with their halo painted as paper.
-fn reading_picture(
-    gray: &image::GrayImage,
-    read_thr: u8,
-    lines: &[PxRect],
+/// What the picture the engine reads is made with, in the cleaned picture's pixels.
+struct Reading<'a> {
+    /// The picture's ink and paper levels and its reading threshold.
+    levels: clean::ReadingLevels,
+    /// The table ruling lines, painted as paper.
+    lines: &'a [PxRect],
+    /// The text boxes the engine reads, each binarised at its own threshold.
+    boxes: &'a [PxRect],
+    /// The factor the picture is enlarged by.
     scale: f32,
-) -> image::GrayImage {
-    let mut reading = if scale > 1.0 {
-        clean::binarised(&clean::upscale(gray, scale), read_thr)
+}
+
+/// The picture the engine reads: `gray` enlarged by `read.scale` (smoothly, before it is
+/// binarised, so strokes stay clean), binarised at the reading threshold, each text box
+/// at its own (lower on a shaded cell, lower where its letters close up:
+/// [`clean::ReadingLevels::within`], [`clean::ReadingLevels::threshold`]), and the table
+/// ruling lines with their halo painted as paper.
+fn reading_picture(gray: &image::GrayImage, read: &Reading) -> image::GrayImage {
+    let scale = read.scale;
+    let smooth = if scale > 1.0 {
+        std::borrow::Cow::Owned(clean::upscale(gray, scale))
     } else {
-        clean::binarised(gray, read_thr)
+        std::borrow::Cow::Borrowed(gray)
     };
-    for line in lines {
+    let mut reading = clean::binarised(&smooth, read.levels.read);
+    for b in read.boxes {
+        let r = scaled::rect(*b, scale);
+        let thr = read.levels.within(gray, *b).threshold(&smooth, r);
+        if thr != read.levels.read {
+            clean::binarise_within(&mut reading, &smooth, r, thr);
+        }
+    }
+    for line in read.lines {
         paint_paper(&mut reading, grow(scaled::rect(*line, scale), LINE_HALO));
     }
     reading
