@@ -317,3 +317,59 @@ fn shape(s: &RasterShape, anchor: Anchor, at: &Placement, page: Option<u32>) -> 
         picture: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::raster::RasterCell;
+
+    fn cell(col: usize, x: u32, w: u32) -> RasterCell {
+        RasterCell {
+            row: 0,
+            col,
+            row_span: 1,
+            col_span: 1,
+            bbox: PxRect { x, y: 0, w, h: 40 },
+            text_box: None,
+        }
+    }
+
+    /// OCR text of `lines`, each (text, left end, right end) in picture pixels.
+    fn read(lines: &[(&str, f32, f32)]) -> OcrText {
+        OcrText {
+            text: lines.iter().map(|l| l.0).collect::<Vec<_>>().join("\n"),
+            confidence: Some(90.0),
+            spans: lines.iter().map(|l| (l.1, l.2)).collect(),
+        }
+    }
+
+    /// A word broken at its narrow cell's edge is read whole; a short word wrapped before
+    /// the next word keeps its break. The padding (4 px) is the table's, measured from a
+    /// left-aligned cell beside them.
+    #[test]
+    fn a_word_broken_at_the_cell_edge_reads_whole() {
+        let table = RasterTable {
+            rows: 1,
+            cols: 3,
+            cells: vec![cell(0, 0, 100), cell(1, 100, 80), cell(2, 180, 80)],
+            ..RasterTable::default()
+        };
+        let body = read(&[("Berkas", 4.0, 52.0)]);
+        // "Koordinat" fills the 72 px text width of its 80 px cell (8 px a letter).
+        let broken = read(&[("Koordinat", 104.0, 176.0), ("or Lapangan", 120.0, 160.0)]);
+        // "Kepala" centred with two letters' room on either side.
+        let wrapped = read(&[("Kepala", 196.0, 244.0), ("Seksi", 200.0, 240.0)]);
+        let texts = cell_texts(&table, &[&body, &broken, &wrapped]);
+        assert_eq!(
+            texts,
+            vec!["Berkas", "Koordinator Lapangan", "Kepala\nSeksi"]
+        );
+        // Without line extents (an engine that gave none) the lines stay as read.
+        let unknown = OcrText {
+            spans: Vec::new(),
+            ..broken.clone()
+        };
+        let texts = cell_texts(&table, &[&body, &unknown, &wrapped]);
+        assert_eq!(texts[1], "Koordinat\nor Lapangan");
+    }
+}
