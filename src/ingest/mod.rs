@@ -5,6 +5,7 @@
 //! exhaust memory or time. The text of every reader but the PDF one (which measures
 //! gaps itself) is then tidied the same way ([`spacing`]: letter-spaced words joined).
 
+pub mod broken;
 pub mod detect;
 pub mod doc;
 pub mod docx;

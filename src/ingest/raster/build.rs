@@ -4,6 +4,7 @@
 //! tables, all in top-to-bottom order.
 
 use super::{OcrText, PxRect, RasterLayout, RasterShape, RasterTable};
+use crate::ingest::broken::{self, Edges, SpanLine};
 use crate::model::{
     Anchor, Block, Cell, Paragraph, Point, Rect, Row, Section, Shape, ShapeKind, Table,
 };
@@ -178,11 +179,8 @@ fn table_model(
         })
         .collect();
     let mut labels: Vec<Label> = Vec::new();
-    for (i, c) in table.cells.iter().enumerate() {
-        let text = texts
-            .get(i)
-            .map(|t| t.text.trim().to_string())
-            .unwrap_or_default();
+    let cell_texts = cell_texts(table, texts);
+    for (c, text) in table.cells.iter().zip(cell_texts) {
         let in_actor_col = c.col_span == 1 && cols.get(c.col).copied().unwrap_or(false);
         let label = in_actor_col
             && c.row >= *first
@@ -220,6 +218,59 @@ fn table_model(
         page,
     };
     (model, labels)
+}
+
+/// The text of each cell of `table`, in its cells' order (`texts` as read): its lines
+/// joined where a word was broken at the cell's edge ([`broken::join`]), with the
+/// table's cell padding measured from all its cells.
+fn cell_texts(table: &RasterTable, texts: &[&OcrText]) -> Vec<String> {
+    let lines: Vec<Vec<SpanLine>> = (0..table.cells.len())
+        .map(|i| texts.get(i).map_or_else(Vec::new, |t| span_lines(t)))
+        .collect();
+    let gaps = table
+        .cells
+        .iter()
+        .zip(&lines)
+        .filter_map(|(c, ls)| broken::left_gap(ls, edges(c.bbox)))
+        .collect();
+    let pad = broken::padding(gaps);
+    table
+        .cells
+        .iter()
+        .zip(&lines)
+        .enumerate()
+        .map(|(i, (c, ls))| match texts.get(i) {
+            Some(t) if ls.is_empty() => t.text.trim().to_string(),
+            Some(_) => broken::join(ls, edges(c.bbox), pad).trim().to_string(),
+            None => String::new(),
+        })
+        .collect()
+}
+
+/// The lines of `t` with their extents; none when the extents are unknown (or do not
+/// match the lines).
+fn span_lines(t: &OcrText) -> Vec<SpanLine<'_>> {
+    let lines: Vec<&str> = t.text.lines().collect();
+    if lines.len() != t.spans.len() {
+        return Vec::new();
+    }
+    lines
+        .into_iter()
+        .zip(&t.spans)
+        .map(|(text, &(x0, x1))| SpanLine {
+            text: text.trim(),
+            x0,
+            x1,
+        })
+        .collect()
+}
+
+/// A cell's inner left and right edges.
+fn edges(b: PxRect) -> Edges {
+    Edges {
+        left: b.x as f32,
+        right: (b.x + b.w) as f32,
+    }
 }
 
 /// The anchor of a symbol: the cell holding its centre, in the table's block.
@@ -264,5 +315,61 @@ fn shape(s: &RasterShape, anchor: Anchor, at: &Placement, page: Option<u32>) -> 
         line: s.line.map(|[a, b]| (at.point(a), at.point(b))),
         page,
         picture: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::raster::RasterCell;
+
+    fn cell(col: usize, x: u32, w: u32) -> RasterCell {
+        RasterCell {
+            row: 0,
+            col,
+            row_span: 1,
+            col_span: 1,
+            bbox: PxRect { x, y: 0, w, h: 40 },
+            text_box: None,
+        }
+    }
+
+    /// OCR text of `lines`, each (text, left end, right end) in picture pixels.
+    fn read(lines: &[(&str, f32, f32)]) -> OcrText {
+        OcrText {
+            text: lines.iter().map(|l| l.0).collect::<Vec<_>>().join("\n"),
+            confidence: Some(90.0),
+            spans: lines.iter().map(|l| (l.1, l.2)).collect(),
+        }
+    }
+
+    /// A word broken at its narrow cell's edge is read whole; a short word wrapped before
+    /// the next word keeps its break. The padding (4 px) is the table's, measured from a
+    /// left-aligned cell beside them.
+    #[test]
+    fn a_word_broken_at_the_cell_edge_reads_whole() {
+        let table = RasterTable {
+            rows: 1,
+            cols: 3,
+            cells: vec![cell(0, 0, 100), cell(1, 100, 80), cell(2, 180, 80)],
+            ..RasterTable::default()
+        };
+        let body = read(&[("Berkas", 4.0, 52.0)]);
+        // "Koordinat" fills the 72 px text width of its 80 px cell (8 px a letter).
+        let broken = read(&[("Koordinat", 104.0, 176.0), ("or Lapangan", 120.0, 160.0)]);
+        // "Kepala" centred with two letters' room on either side.
+        let wrapped = read(&[("Kepala", 196.0, 244.0), ("Seksi", 200.0, 240.0)]);
+        let texts = cell_texts(&table, &[&body, &broken, &wrapped]);
+        assert_eq!(
+            texts,
+            vec!["Berkas", "Koordinator Lapangan", "Kepala\nSeksi"]
+        );
+        // Without line extents (an engine that gave none) the lines stay as read.
+        let unknown = OcrText {
+            spans: Vec::new(),
+            ..broken.clone()
+        };
+        let texts = cell_texts(&table, &[&body, &unknown, &wrapped]);
+        assert_eq!(texts[1], "Koordinat\nor Lapangan");
     }
 }

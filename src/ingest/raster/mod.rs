@@ -106,4 +106,7 @@ pub struct OcrText {
     pub text: String,
     /// Mean word confidence 0–100 as the engine reports it (None when no word was read).
     pub confidence: Option<f32>,
+    /// The left and right ends of each line of `text`, in order, in the picture's pixels
+    /// (where a word broken at a cell's edge is told from a break between words).
+    pub spans: Vec<(f32, f32)>,
 }

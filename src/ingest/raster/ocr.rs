@@ -283,14 +283,17 @@ impl Engine {
         let tsv = self.run(batch.dir.path(), &batch.list, limit)?;
         keep_for_benchmark(batch.dir.path());
         for (page, words) in parse_tsv(&tsv) {
-            let Some(slot) = page
-                .checked_sub(1)
-                .and_then(|p| batch.page_box.get(p))
-                .and_then(|&(p, i)| out.get_mut(p).and_then(|v| v.get_mut(i)))
-            else {
+            let Some(&(p, i)) = page.checked_sub(1).and_then(|k| batch.page_box.get(k)) else {
                 continue;
             };
-            *slot = words.into_text(&self.rules);
+            // The crop's left edge in the picture: its word boxes' origin.
+            let origin = jobs.get(p).and_then(|(img, boxes)| {
+                let b = boxes.get(i)?;
+                Some(b.x.min(img.width()) as f32 - self.rules.margin as f32)
+            });
+            if let Some(slot) = out.get_mut(p).and_then(|v| v.get_mut(i)) {
+                *slot = words.into_text(&self.rules, origin.unwrap_or(0.0));
+            }
         }
         Ok(out)
     }
@@ -524,36 +527,55 @@ fn crop_with_margin(img: &GrayImage, b: &PxRect, margin: u32) -> Option<GrayImag
     Some(out)
 }
 
-/// The words of one TSV page, keyed by (block, paragraph, line, word).
+/// The words of one TSV page, keyed by (block, paragraph, line, word): text,
+/// confidence, and left and right edge in the crop's pixels.
 #[derive(Default)]
 struct PageWords {
-    words: BTreeMap<(u32, u32, u32, u32), (String, f32)>,
+    words: BTreeMap<(u32, u32, u32, u32), TsvWord>,
+}
+
+/// One word of the engine's TSV.
+struct TsvWord {
+    text: String,
+    conf: f32,
+    left: f32,
+    right: f32,
 }
 
 impl PageWords {
-    fn into_text(self, rules: &OcrRules) -> OcrText {
-        let mut lines: Vec<String> = Vec::new();
+    /// The box's text, lines joined with '\n', and each line's extent moved by `origin`
+    /// (the crop's left edge in the picture).
+    fn into_text(self, rules: &OcrRules, origin: f32) -> OcrText {
+        let mut lines: Vec<(String, f32, f32)> = Vec::new();
         let mut last: Option<(u32, u32, u32)> = None;
         let mut confs = Vec::new();
-        for ((b, p, l, _), (text, conf)) in self.words {
+        for ((b, p, l, _), w) in self.words {
             if last != Some((b, p, l)) {
-                lines.push(String::new());
+                lines.push((String::new(), f32::MAX, f32::MIN));
                 last = Some((b, p, l));
             }
-            if let Some(line) = lines.last_mut() {
+            if let Some((line, x0, x1)) = lines.last_mut() {
                 if !line.is_empty() {
                     line.push(' ');
                 }
-                line.push_str(&text);
+                line.push_str(&w.text);
+                *x0 = x0.min(origin + w.left);
+                *x1 = x1.max(origin + w.right);
             }
-            if conf >= 0.0 {
-                confs.push(conf);
+            if w.conf >= 0.0 {
+                confs.push(w.conf);
             }
         }
-        let text = rules.fold(&lines.join("\n"));
+        let joined: Vec<&str> = lines.iter().map(|(t, _, _)| t.as_str()).collect();
+        let text = rules.fold(&joined.join("\n"));
         let confidence =
             (!confs.is_empty()).then(|| confs.iter().sum::<f32>() / confs.len() as f32);
-        OcrText { text, confidence }
+        let spans = lines.iter().map(|&(_, x0, x1)| (x0, x1)).collect();
+        OcrText {
+            text,
+            confidence,
+            spans,
+        }
     }
 }
 
@@ -562,7 +584,21 @@ fn parse_tsv(tsv: &str) -> BTreeMap<usize, PageWords> {
     let mut pages: BTreeMap<usize, PageWords> = BTreeMap::new();
     for line in tsv.lines().skip(1) {
         let f: Vec<&str> = line.split('\t').collect();
-        let [level, page, block, par, ln, word, _, _, _, _, conf, text] = f.as_slice() else {
+        let [
+            level,
+            page,
+            block,
+            par,
+            ln,
+            word,
+            left,
+            _,
+            width,
+            _,
+            conf,
+            text,
+        ] = f.as_slice()
+        else {
             continue;
         };
         let text = text.trim();
@@ -574,11 +610,18 @@ fn parse_tsv(tsv: &str) -> BTreeMap<usize, PageWords> {
             continue;
         };
         let conf = conf.trim().parse::<f32>().unwrap_or(-1.0);
+        let left = n(left) as f32;
+        let word_box = TsvWord {
+            text: text.to_string(),
+            conf,
+            left,
+            right: left + n(width) as f32,
+        };
         pages
             .entry(page)
             .or_default()
             .words
-            .insert((n(block), n(par), n(ln), n(word)), (text.to_string(), conf));
+            .insert((n(block), n(par), n(ln), n(word)), word_box);
     }
     pages
 }
@@ -595,20 +638,23 @@ mod tests {
     fn tsv_pages_become_box_texts_with_mean_confidence() {
         let tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n\
             1\t1\t0\t0\t0\t0\t0\t0\t10\t10\t-1\t\n\
-            5\t1\t1\t1\t1\t1\t0\t0\t5\t5\t90\tKetua\n\
-            5\t1\t1\t1\t1\t2\t0\t0\t5\t5\t80\tTim\n\
-            5\t1\t1\t1\t2\t1\t0\t0\t5\t5\t70\tProduksi\n\
+            5\t1\t1\t1\t1\t1\t10\t0\t30\t5\t90\tKetua\n\
+            5\t1\t1\t1\t1\t2\t45\t0\t15\t5\t80\tTim\n\
+            5\t1\t1\t1\t2\t1\t12\t0\t40\t5\t70\tProduksi\n\
             5\t2\t1\t1\t1\t1\t0\t0\t5\t5\t50\t2.\n";
         let pages = parse_tsv(tsv);
         let r = rules();
         let mut it = pages.into_iter();
         let (p1, w1) = it.next().unwrap();
-        let t1 = w1.into_text(&r);
+        let t1 = w1.into_text(&r, 100.0);
         assert_eq!(p1, 1);
         assert_eq!(t1.text, "Ketua Tim\nProduksi");
         assert_eq!(t1.confidence, Some(80.0));
+        // Each line's ink from its first word's left to its last word's right, in the
+        // picture (the crop's origin 100 added).
+        assert_eq!(t1.spans, vec![(110.0, 160.0), (112.0, 152.0)]);
         let (p2, w2) = it.next().unwrap();
-        assert_eq!((p2, w2.into_text(&r).text.as_str()), (2, "2."));
+        assert_eq!((p2, w2.into_text(&r, 0.0).text.as_str()), (2, "2."));
     }
 
     #[test]
