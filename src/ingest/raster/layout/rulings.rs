@@ -199,4 +199,107 @@ mod tests {
         let (line, ink) = spanned(&segs, &[0, 1, 2]).expect("a chain");
         assert_eq!((line.lo, line.hi, ink), (0, 1000, 923));
     }
+
+    /// Paper, ink and a ruling's faded stretch of the scans drawn below.
+    const PAPER: u8 = 235;
+    const INK: u8 = 40;
+    const FADED: u8 = 185;
+
+    /// A scanned procedure table at `dpi` (150 or 200; sizes are given at 150): columns
+    /// at x 40, 110, 600, 760, 920, 1200, 1400 and rows at y 40, 100, 300, 500, 700,
+    /// 900, rulings 2 px thick. The inner column rulings drift sideways `drift` px over
+    /// the table's height (the left ones rightwards, the right ones leftwards: a phone's
+    /// perspective, which deskewing the page does not undo) and fade to a light gray
+    /// for 45 px in the second row, so no stroke runs from a row line to another. Words
+    /// of outlined 12 px letters fill the activity cells; two words fill the last
+    /// column's first body cell from ruling to ruling, their letters' top bars in line
+    /// with paper between the words.
+    fn drifting_scan(dpi: u32, drift: f32) -> image::RgbImage {
+        let k = dpi as f32 / 150.0;
+        let px = |v: f32| (v * k).round() as u32;
+        let mut g = image::GrayImage::from_pixel(px(1440.0), px(940.0), image::Luma([PAPER]));
+        let mut put = |x: u32, y: u32, w: u32, h: u32, level: u8| {
+            for yy in y..y + h {
+                for xx in x..x + w {
+                    if let Some(p) = g.get_pixel_mut_checked(xx, yy) {
+                        p.0[0] = p.0[0].min(level);
+                    }
+                }
+            }
+        };
+        let thick = px(2.0);
+        for y in [40.0, 100.0, 300.0, 500.0, 700.0, 900.0] {
+            put(px(40.0), px(y), px(1362.0), thick, INK);
+        }
+        for (i, x) in [40.0, 110.0, 600.0, 760.0, 920.0, 1200.0, 1400.0]
+            .iter()
+            .enumerate()
+        {
+            let inner = i > 0 && i < 6;
+            let sign = if i < 4 { 1.0 } else { -1.0 };
+            for y in px(40.0)..px(902.0) {
+                let t = (y as f32 / k - 40.0) / 860.0;
+                let at = x + if inner { sign * drift * t } else { 0.0 };
+                let faded = inner && (170.0..215.0).contains(&(y as f32 / k));
+                put(px(at), y, thick, 1, if faded { FADED } else { INK });
+            }
+        }
+        // Letters 10 px wide, their 2 px sides far enough apart not to run together.
+        let mut letter = |x: f32, y: f32| {
+            let (x, y, w, h, b) = (px(x), px(y), px(10.0), px(12.0), px(2.0));
+            put(x, y, w, b, INK);
+            put(x, y + h - b, w, b, INK);
+            put(x, y, b, h, INK);
+            put(x + w - b, y, b, h, INK);
+        };
+        for row_y in [60.0, 140.0, 340.0, 540.0, 740.0] {
+            for i in 0..24 {
+                letter(130.0 + i as f32 * 13.0, row_y);
+            }
+        }
+        for from in [1203.0, 1309.0] {
+            for i in 0..7 {
+                letter(from + i as f32 * 13.0, 110.0);
+            }
+        }
+        let blurred = image::imageops::blur(&g, 0.7);
+        image::DynamicImage::ImageLuma8(blurred).to_rgb8()
+    }
+
+    #[test]
+    fn a_scan_whose_column_rulings_drift_and_fade_keeps_its_columns_and_rows() {
+        for (dpi, drift) in [(150, 10.0), (200, 10.0), (150, 6.0)] {
+            let k = dpi as f32 / 150.0;
+            let layout = super::super::analyse(&drifting_scan(dpi, drift));
+            let [table] = layout.tables.as_slice() else {
+                panic!("{dpi} dpi: one table expected: {:?}", layout.tables);
+            };
+            let s = layout.scale * k;
+            let (xs, ys): (Vec<f32>, Vec<f32>) = (
+                table.xs.iter().map(|x| x / s).collect(),
+                table.ys.iter().map(|y| y / s).collect(),
+            );
+            assert_eq!(
+                (table.rows, table.cols),
+                (5, 6),
+                "{dpi} dpi: xs {xs:?} ys {ys:?}"
+            );
+            // Each drifting column stands where its ruling runs on average.
+            let want = [
+                40.0,
+                110.0 + drift / 2.0,
+                600.0 + drift / 2.0,
+                760.0 + drift / 2.0,
+            ];
+            let want = want
+                .into_iter()
+                .chain([920.0 - drift / 2.0, 1200.0 - drift / 2.0, 1400.0]);
+            for (got, want) in xs.iter().zip(want) {
+                assert!((got - want).abs() <= 3.0, "{dpi} dpi: xs {xs:?}");
+            }
+            // The words in line across the last column's cell are no row line.
+            let last: Vec<_> = table.cells.iter().filter(|c| c.col == 5).collect();
+            assert_eq!(last.len(), 5, "{dpi} dpi: ys {ys:?}");
+        }
+    }
 }
