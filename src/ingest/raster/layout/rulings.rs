@@ -96,13 +96,16 @@ pub fn chains(
     let mut order: Vec<usize> = (0..segs.len()).collect();
     order.sort_by_key(|&i| segs.get(i).map(|s| (s.horiz, s.lo)));
     let min_len = th * MIN_PIECE;
+    // Letters' strokes stay alone, without being matched against every chain.
+    let (long, short): (Vec<usize>, Vec<usize>) = order
+        .into_iter()
+        .partition(|&i| segs.get(i).is_some_and(|s| s.len() as f32 >= min_len));
     let mut out: Vec<Vec<usize>> = Vec::new();
-    for i in order {
+    for i in long {
         let Some(q) = segs.get(i) else { continue };
         let follows = |c: &Vec<usize>| {
             let p = c.last().and_then(|&j| segs.get(j))?;
-            let long = q.len() as f32 >= min_len && p.len() as f32 >= min_len;
-            (long && links(p, q, tol) && gap(p, q)).then(|| (q.lo - p.hi, (p.pos - q.pos).abs()))
+            (links(p, q, tol) && gap(p, q)).then(|| (q.lo - p.hi, (p.pos - q.pos).abs()))
         };
         // The chain ending nearest before it continues, the nearest sideways on a tie.
         let best = out
@@ -114,6 +117,7 @@ pub fn chains(
             None => out.push(vec![i]),
         }
     }
+    out.extend(short.into_iter().map(|i| vec![i]));
     out
 }
 
