@@ -426,6 +426,59 @@ fn real_pictured_pages_read_their_steps_and_actors() {
     assert!(actors >= FLOOR, "actors {actors:.3}\n{log}");
 }
 
+/// The sumut-ppid DIDP scan (CamScanner, 150 dpi) draws its procedure table with
+/// rulings that fade in stretches: the one between NO and KEGIATAN for 17 px, the one
+/// between Kelengkapan and Waktu for 43 px, the header's line under Pelaksana and
+/// Pendukung for 22 px. Each is read whole (its pieces chained over the faded ink), so
+/// page 2 gives steps 1–4 with their activities, the actor columns their dots stand
+/// in, and Kelengkapan apart from Waktu. (Without them the file gave no step at all.)
+#[test]
+fn a_scan_whose_rulings_fade_in_stretches_reads_its_procedure_table() {
+    shared_or_skip!(support::REAL);
+    if !support::ocr_engine_or_skip() {
+        return;
+    }
+    let file = "sumut-ppid/SOP_Penyusunan_DIDP.pdf";
+    let bytes = std::fs::read(Path::new(support::REAL).join(file)).unwrap();
+    let sops = parse(file, &bytes);
+    let [sop] = sops.as_slice() else {
+        panic!("one SOP expected: {sops:#?}");
+    };
+    let names: Vec<String> = sop.actors.iter().map(|a| norm(a)).collect();
+    assert_eq!(names, ["ppidpembantu", "ppidutama", "atasanppid"]);
+    let numbers: Vec<u32> = sop.steps.iter().map(|s| s.no).collect();
+    assert!(numbers.starts_with(&[1, 2, 3, 4]), "{numbers:?}");
+    let starts = [
+        "mengumpulkaninformasidandokumentasi",
+        "mengklasifikasikanseluruhinformasi",
+        "mendokumentasikaninformasipublik",
+        "menetapkandidpsecararesmi",
+    ];
+    for (step, start) in sop.steps.iter().zip(starts) {
+        assert!(norm(&step.activity).starts_with(start), "{step:#?}");
+    }
+    let actors =
+        |i: usize| -> Vec<String> { sop.steps[i].actors.iter().map(|a| norm(a)).collect() };
+    assert!(
+        actors(1).contains(&"ppidpembantu".to_string()),
+        "{:?}",
+        actors(1)
+    );
+    assert_eq!(actors(2), ["ppidutama"]);
+    assert_eq!(actors(3), ["atasanppid"]);
+    let first = &sop.steps[0];
+    let requirements = norm(first.requirements.as_deref().unwrap_or(""));
+    assert!(requirements.starts_with("1uu14tahun2008"), "{first:#?}");
+    let time = norm(first.time.as_deref().unwrap_or(""));
+    assert_eq!(time, "secaraberkalasertamertadansetiapsaat", "{first:#?}");
+    let fourth = norm(sop.steps[3].time.as_deref().unwrap_or(""));
+    assert!(
+        fourth.starts_with("setelahdidpterkumpul"),
+        "{:#?}",
+        sop.steps[3]
+    );
+}
+
 /// BPS 202 pastes its flowchart as two JPEG strips: rows 1–3 low on page 1, the tail of
 /// row 3 and row 4 at the top of page 2 (59 points tall, a decision cut by the page
 /// break). The strips are read as one picture, so step 4 comes back with its actors,

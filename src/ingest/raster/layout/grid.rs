@@ -2,6 +2,7 @@
 //! (a connector line or a symbol's edge does not), the grid's rows and columns are where
 //! its lines run, and a cell spans the grid positions no drawn line separates.
 
+use super::rulings::{self, Faded};
 use super::segments::Seg;
 use crate::ingest::raster::{PxRect, RasterCell, RasterTable};
 
@@ -31,11 +32,13 @@ pub struct Grid {
 /// close a table the picture cuts (a table continued on the next picture or page).
 const MIN_CUT_STROKES: usize = 3;
 
-/// The tables among `segs` in a `w` × `h` picture, top to bottom; `tol` is how far a
-/// stroke's end may stop short of (or overshoot) the line it meets, `th` the height of
-/// the picture's letters. A table the
-/// picture's edge cuts (its column lines run into the edge) is closed by that edge.
-pub fn find(segs: &[Seg], w: u32, h: u32, tol: f32, th: f32) -> Vec<Grid> {
+/// The tables among `segs` in the picture `faded` looks at, top to bottom; `tol` is how
+/// far a stroke's end may stop short of (or overshoot) the line it meets, `th` the
+/// height of the picture's letters. A table the picture's edge cuts (its column lines
+/// run into the edge) is closed by that edge; a ruling faded in stretches is read whole
+/// ([`rulings`]).
+pub fn find(segs: &[Seg], faded: &Faded, tol: f32, th: f32) -> Vec<Grid> {
+    let (w, h) = faded.gray.dimensions();
     let mut segs = segs.to_vec();
     segs.extend(cut_edges(&segs, w, h, tol));
     let segs = segs.as_slice();
@@ -52,8 +55,8 @@ pub fn find(segs: &[Seg], w: u32, h: u32, tol: f32, th: f32) -> Vec<Grid> {
             continue;
         }
         let members: Vec<Seg> = group.iter().filter_map(|&i| segs.get(i).copied()).collect();
-        let lines = grid_lines(&members, frame, tol, th);
-        if let Some(grid) = build(lines, tol) {
+        let lines = grid_lines(&members, frame, faded, (tol, th));
+        if let Some(grid) = build(lines, tol, th) {
             grids.push(grid);
         }
     }
@@ -179,12 +182,13 @@ const MIN_SPAN_SHARE: f32 = 0.8;
 /// below, as a ruling line does.
 const SHORT_SPAN: f32 = 3.5;
 
-/// Whether stroke `s` joins the grid: each of its ends meets a ruling line already
-/// found (`accepted`, parallel to `members`), two different lines, and it covers at
-/// least [`MIN_SPAN_SHARE`] of the way between them. Across a short row or column
+/// Whether stroke `s` (its ink `ink` pixels long: a ruling drawn in pieces has gaps)
+/// joins the grid: each of its ends meets a ruling line already found (`accepted`,
+/// parallel to `members`), two different lines, and its ink covers at least
+/// [`MIN_SPAN_SHARE`] of the way between them. Across a short row or column
 /// ([`SHORT_SPAN`], `th` the letter height) it must also continue a ruling line
 /// already found (a column line drawn row by row), for a letter's stroke stands alone.
-fn joins(s: &Seg, members: &[Seg], accepted: &[bool], tol: f32, th: f32) -> bool {
+fn joins(s: &Seg, ink: u32, members: &[Seg], accepted: &[bool], tol: f32, th: f32) -> bool {
     let found = || {
         members
             .iter()
@@ -202,7 +206,7 @@ fn joins(s: &Seg, members: &[Seg], accepted: &[bool], tol: f32, th: f32) -> bool
         return false;
     };
     let span = (b - a).abs();
-    if span <= tol || (s.len() as f32) < MIN_SPAN_SHARE * span {
+    if span <= tol || (ink as f32) < MIN_SPAN_SHARE * span {
         return false;
     }
     span > SHORT_SPAN * th
@@ -211,32 +215,39 @@ fn joins(s: &Seg, members: &[Seg], accepted: &[bool], tol: f32, th: f32) -> bool
 
 /// The strokes of one group that are ruling lines: starting from the frame (strokes
 /// nearly as long as the group's box), a stroke joins when both its ends meet ruling
-/// lines already found and it runs most of the way between them ([`joins`]); repeated
-/// until nothing joins.
-fn grid_lines(members: &[Seg], frame: PxRect, tol: f32, th: f32) -> Vec<Seg> {
-    // The frame: strokes nearly as long as the box, and strokes on its edge (a scanned
-    // border can be broken anywhere along it).
-    let seed = |s: &Seg| {
-        let (full, lo, hi) = if s.horiz {
-            (frame.w, frame.y, frame.y + frame.h)
-        } else {
-            (frame.h, frame.x, frame.x + frame.w)
-        };
-        let reach = tol + s.thick as f32;
-        s.len() as f32 >= full as f32 * SEED_SHARE
-            || (s.pos - lo as f32).abs() <= reach
-            || (s.pos - hi as f32).abs() <= reach
-    };
-    let mut accepted: Vec<bool> = members.iter().map(seed).collect();
+/// lines already found and it runs most of the way between them ([`joins`]), and so do
+/// the pieces of a ruling faded in stretches ([`rulings::chains`]) when the chain does;
+/// repeated until nothing joins. `(tol, th)`: see [`find`].
+fn grid_lines(members: &[Seg], frame: PxRect, faded: &Faded, (tol, th): (f32, f32)) -> Vec<Seg> {
+    let mut accepted: Vec<bool> = members.iter().map(|s| seed(s, frame, tol)).collect();
+    let chains: Vec<(Vec<usize>, Seg, u32)> =
+        rulings::chains(members, tol, th, |p, q| faded.bridges(p, q))
+            .into_iter()
+            .filter(|c| c.len() > 1)
+            .filter_map(|c| rulings::spanned(members, &c).map(|(line, ink)| (c, line, ink)))
+            .collect();
     loop {
         let mut grown = false;
         for (i, s) in members.iter().enumerate() {
             if accepted.get(i).copied().unwrap_or(true) {
                 continue;
             }
-            if joins(s, members, &accepted, tol, th) {
+            if joins(s, s.len(), members, &accepted, tol, th) {
                 if let Some(a) = accepted.get_mut(i) {
                     *a = true;
+                }
+                grown = true;
+            }
+        }
+        for (chain, line, ink) in &chains {
+            let open = chain
+                .iter()
+                .any(|&i| !accepted.get(i).copied().unwrap_or(true));
+            if open && joins(line, *ink, members, &accepted, tol, th) {
+                for &i in chain {
+                    if let Some(a) = accepted.get_mut(i) {
+                        *a = true;
+                    }
                 }
                 grown = true;
             }
@@ -251,6 +262,21 @@ fn grid_lines(members: &[Seg], frame: PxRect, tol: f32, th: f32) -> Vec<Seg> {
         .filter(|(_, ok)| **ok)
         .map(|(s, _)| *s)
         .collect()
+}
+
+/// Whether `s` is one of the frame lines of the group whose box is `frame`: nearly as
+/// long as the box ([`SEED_SHARE`]), or on its edge (a scanned border can be broken
+/// anywhere along it).
+fn seed(s: &Seg, frame: PxRect, tol: f32) -> bool {
+    let (full, lo, hi) = if s.horiz {
+        (frame.w, frame.y, frame.y + frame.h)
+    } else {
+        (frame.h, frame.x, frame.x + frame.w)
+    };
+    let reach = tol + s.thick as f32;
+    s.len() as f32 >= full as f32 * SEED_SHARE
+        || (s.pos - lo as f32).abs() <= reach
+        || (s.pos - hi as f32).abs() <= reach
 }
 
 /// Positions of strokes, close ones (within `tol`) merged, sorted.
@@ -295,8 +321,12 @@ fn covered(lines: &[Seg], horiz: bool, at: f32, lo: f32, hi: f32, tol: f32) -> f
     if hi > lo { total / (hi - lo) } else { 0.0 }
 }
 
-/// The grid of a set of ruling lines: rows, columns and the cells they draw.
-fn build(lines: Vec<Seg>, tol: f32) -> Option<Grid> {
+/// The grid of a set of ruling lines: rows, columns and the cells they draw. The
+/// pieces of a ruling drawn in pieces stand at their chain's position
+/// ([`rulings::straightened`]: `th` is the letter height) for the rows and columns.
+fn build(lines: Vec<Seg>, tol: f32, th: f32) -> Option<Grid> {
+    let pieces = lines;
+    let lines = rulings::straightened(&pieces, tol, th);
     let xs = positions(&lines, false, tol);
     let ys = positions(&lines, true, tol);
     if xs.len() < 2 || ys.len() < 2 {
@@ -354,13 +384,7 @@ fn build(lines: Vec<Seg>, tol: f32) -> Option<Grid> {
             cells.push(cell(r, c, rs, cs, &xs, &ys, thick));
         }
     }
-    let (x0, y0) = (at(&xs, 0), at(&ys, 0));
-    let bbox = PxRect {
-        x: x0.max(0.0) as u32,
-        y: y0.max(0.0) as u32,
-        w: (at(&xs, cols) - x0).max(1.0) as u32,
-        h: (at(&ys, rows) - y0).max(1.0) as u32,
-    };
+    let bbox = outline(&xs, &ys);
     cells.sort_by_key(|c| (c.row, c.col));
     Some(Grid {
         table: RasterTable {
@@ -372,8 +396,21 @@ fn build(lines: Vec<Seg>, tol: f32) -> Option<Grid> {
             ys: ys.clone(),
         },
         xs,
-        lines,
+        lines: pieces,
     })
+}
+
+/// The box of a grid whose column and row boundaries are `xs` and `ys`.
+fn outline(xs: &[f32], ys: &[f32]) -> PxRect {
+    let first = |v: &[f32]| v.first().copied().unwrap_or(0.0);
+    let last = |v: &[f32]| v.last().copied().unwrap_or(0.0);
+    let (x0, y0) = (first(xs), first(ys));
+    PxRect {
+        x: x0.max(0.0) as u32,
+        y: y0.max(0.0) as u32,
+        w: (last(xs) - x0).max(1.0) as u32,
+        h: (last(ys) - y0).max(1.0) as u32,
+    }
 }
 
 /// A cell's inside: its grid box less the ruling lines' half thickness and a pixel.

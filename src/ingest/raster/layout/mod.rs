@@ -1,4 +1,5 @@
-//! Geometry of a picture: cleaning ([`clean`]), straight strokes ([`segments`]), the
+//! Geometry of a picture: cleaning ([`clean`]), straight strokes ([`segments`]) and the
+//! rulings drawn in pieces they make ([`rulings`]), the
 //! table grid ([`grid`]), flowchart symbols and connectors ([`shapes`]) and where text
 //! stands ([`text`]).
 
@@ -7,6 +8,7 @@ pub mod clean;
 pub mod components;
 pub mod grid;
 mod rotate;
+pub mod rulings;
 mod scaled;
 pub mod segments;
 pub mod shapes;
@@ -83,7 +85,8 @@ pub fn analyse_with(picture: &image::RgbImage, cfg: &LayoutConfig) -> RasterLayo
     );
     let tol = (th * MEET_TOL).max(3.0);
     let strokes = segments::join_collinear(strokes, tol, (th * STROKE_GAP * 2.0) as u32);
-    let grids = grid::find(&strokes, ink.w, ink.h, tol, th);
+    let faded = rulings::Faded::new(&gray, levels.ink, levels.paper);
+    let grids = grid::find(&strokes, &faded, tol, th);
     let mut rest = ink;
     for line in grids.iter().flat_map(|g| &g.lines) {
         rest.clear_rect(grow(line.rect(), 1));
