@@ -125,6 +125,68 @@ fn headerless_table_on_the_same_grid_continues_the_steps() {
     assert_eq!(s.steps[4].symbol, Some(Symbol::Terminator));
 }
 
+/// The column-number row ("(1) (2) … (7)") of a table's header, at grid row `r`.
+fn column_number_row(r: usize) -> Vec<Cell> {
+    (0..WIDTHS.len())
+        .map(|c| cell(r, c, 1, 1, &format!("({})", c + 1)))
+        .collect()
+}
+
+#[test]
+fn a_page_repeating_only_the_column_number_row_continues_the_steps() {
+    // Page 1: header, column-number row, steps 1-3; page 2 repeats only the numbers row.
+    let mut first = header_rows();
+    first.push(column_number_row(2));
+    first.extend(step_rows(3, 1, 3));
+    let mut cont = vec![column_number_row(0)];
+    cont.extend(step_rows(1, 4, 2));
+    let shapes = vec![
+        shape(ShapeKind::Terminator, 0, 3, 2),
+        shape(ShapeKind::Process, 0, 4, 3),
+        shape(ShapeKind::Process, 0, 5, 4),
+        shape(ShapeKind::Process, 1, 1, 3),
+        shape(ShapeKind::Terminator, 1, 2, 2),
+    ];
+    let d = doc(
+        vec![
+            Block::Table(table(first, &WIDTHS)),
+            Block::Table(table(cont, &WIDTHS)),
+        ],
+        shapes,
+    );
+    let sops = parse(&d, &Rules::defaults().unwrap());
+    assert_eq!(sops.len(), 1);
+    let s = &sops[0];
+    let nos: Vec<u32> = s.steps.iter().map(|x| x.no).collect();
+    assert_eq!(nos, vec![1, 2, 3, 4, 5]);
+    assert_eq!(s.steps[3].activity, "Kegiatan nomor 4");
+    assert_eq!(s.steps[3].actors, vec![s.actors[1].clone()]);
+    assert_eq!(s.steps[4].actors, vec![s.actors[0].clone()]);
+    assert_eq!(s.steps[4].symbol, Some(Symbol::Terminator));
+    // A numbers row whose numbers do not rise left to right is no column-number row.
+    let mut odd = vec![
+        (0..WIDTHS.len())
+            .map(|c| cell(0, c, 1, 1, &format!("{}", 7 - c)))
+            .collect::<Vec<_>>(),
+    ];
+    odd.extend(step_rows(1, 4, 2));
+    let mut first = header_rows();
+    first.push(column_number_row(2));
+    first.extend(step_rows(3, 1, 3));
+    let d = doc(
+        vec![
+            Block::Table(table(first, &WIDTHS)),
+            Block::Table(table(odd, &WIDTHS)),
+        ],
+        Vec::new(),
+    );
+    let steps: usize = parse(&d, &Rules::defaults().unwrap())
+        .iter()
+        .map(|s| s.steps.len())
+        .sum();
+    assert_eq!(steps, 3, "only the headed table's steps");
+}
+
 #[test]
 fn headerless_table_on_another_grid_or_numbering_is_not_joined() {
     let other_widths = [20.0, 150.0, 90.0, 30.0, 60.0, 50.0, 70.0];

@@ -516,6 +516,29 @@ fn is_column_number(t: &str) -> bool {
     !t.is_empty() && t.len() <= 3 && t.chars().all(|c| c.is_ascii_digit())
 }
 
+/// Fewest cells of a row, all column numbers, that make it a table's column-number row
+/// ("(1) (2) (3) …" under the header; a continued table on the next page may repeat it
+/// alone, without the header above it).
+const MIN_COLUMN_NUMBER_CELLS: usize = 3;
+
+/// Whether row `r` of `table` is its column-number row: at least
+/// [`MIN_COLUMN_NUMBER_CELLS`] cells starting on it, every one empty or a column number,
+/// the numbers rising from left to right.
+pub fn is_column_number_row(table: &Grid, r: usize) -> bool {
+    let mut numbers = Vec::new();
+    for c in row_cells(table, r).iter().filter(|c| c.row == r) {
+        let t = c.text.trim();
+        if t.is_empty() {
+            continue;
+        }
+        if !is_column_number(t) {
+            return false;
+        }
+        numbers.extend(step_number(t));
+    }
+    numbers.len() >= MIN_COLUMN_NUMBER_CELLS && numbers.windows(2).all(|w| w[0] < w[1])
+}
+
 /// Reads a step number written as "1", "1.", "(1)", "1)".
 pub fn step_number(t: &str) -> Option<u32> {
     let t = t.trim().trim_start_matches('(');

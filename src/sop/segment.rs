@@ -687,8 +687,9 @@ impl<'v> Builder<'v> {
 
     /// The header of the previous procedure table when `table` continues it without
     /// repeating the header (a page break): same column grid, no header in its first
-    /// row, and its first step number follows the current SOP's last step. A row split
-    /// by the page break may come first: one row with an empty No cell before it.
+    /// row, and its first step number follows the current SOP's last step. The
+    /// column-number row may stand first (repeated without the header), and a row split
+    /// by the page break may come next: one row with an empty No cell before it.
     fn continuation_header(&self, table: &Table, grid: &Grid) -> Option<Header> {
         let layout = self.last_layout.as_ref()?;
         if procedure::detect_header(grid, 0, self.vocab).is_some() {
@@ -703,9 +704,10 @@ impl<'v> Builder<'v> {
                 .filter(|c| c.row == r)
                 .map_or("", |c| c.text.trim())
         };
-        let first_no = match procedure::step_number(no_text(0)) {
+        let top = usize::from(procedure::is_column_number_row(grid, 0));
+        let first_no = match procedure::step_number(no_text(top)) {
             Some(n) => n,
-            None if no_text(0).is_empty() => procedure::step_number(no_text(1))?,
+            None if no_text(top).is_empty() => procedure::step_number(no_text(top + 1))?,
             None => return None,
         };
         (first_no == last_no.checked_add(1)?).then_some(header)
