@@ -323,7 +323,6 @@ fn group_flowchart_at_300_dpi_turned_and_squiggled_reads_back() {
 }
 
 #[test]
-#[ignore = "open in #16: the shaded bold header now reads (actors 1.000), but at 150 dpi a regular body word of step 4 (a tight line of i, m, p, n) closes up at the reading threshold (its box's holes stay open, so the box keeps it): steps 0.875; run with --ignored"]
 fn in_cell_flowchart_at_150_dpi_turned_and_squiggled_reads_back() {
     rendered_flowchart_reads_back("lo_incell_surat_masuk_2023.docx", 150);
 }

@@ -156,7 +156,8 @@ struct Reading<'a> {
 
 /// The picture the engine reads: `gray` enlarged by `read.scale` (smoothly, before it is
 /// binarised, so strokes stay clean), binarised at the reading threshold, each text box
-/// at its own (lower on a shaded cell, lower where its letters close up:
+/// at its own (lower on a shaded cell, lower where its letters close up — their counters
+/// or the gaps between them:
 /// [`clean::ReadingLevels::within`], [`clean::ReadingLevels::threshold`]), and the table
 /// ruling lines with their halo painted as paper.
 fn reading_picture(gray: &image::GrayImage, read: &Reading) -> image::GrayImage {
