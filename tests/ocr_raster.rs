@@ -430,7 +430,8 @@ fn real_pictured_pages_read_their_steps_and_actors() {
 /// between Kelengkapan and Waktu for 43 px, the header's line under Pelaksana and
 /// Pendukung for 22 px. Each is read whole (its pieces chained over the faded ink), so
 /// page 2 gives steps 1–4 with their activities, the actor columns their dots stand
-/// in, and Kelengkapan apart from Waktu. (Without them the file gave no step at all.)
+/// in, and Kelengkapan apart from Waktu; page 3's table, which repeats only the
+/// column-number row, continues with step 5. (Without them the file gave no step at all.)
 #[test]
 fn a_scan_whose_rulings_fade_in_stretches_reads_its_procedure_table() {
     shared_or_skip!(support::REAL);
@@ -445,13 +446,15 @@ fn a_scan_whose_rulings_fade_in_stretches_reads_its_procedure_table() {
     };
     let names: Vec<String> = sop.actors.iter().map(|a| norm(a)).collect();
     assert_eq!(names, ["ppidpembantu", "ppidutama", "atasanppid"]);
+    // Step 5 stands on page 3, whose table repeats only the column-number row.
     let numbers: Vec<u32> = sop.steps.iter().map(|s| s.no).collect();
-    assert!(numbers.starts_with(&[1, 2, 3, 4]), "{numbers:?}");
+    assert_eq!(numbers, [1, 2, 3, 4, 5]);
     let starts = [
         "mengumpulkaninformasidandokumentasi",
         "mengklasifikasikanseluruhinformasi",
         "mendokumentasikaninformasipublik",
         "menetapkandidpsecararesmi",
+        "mengunggahdidpkewebsiteresmi",
     ];
     for (step, start) in sop.steps.iter().zip(starts) {
         assert!(norm(&step.activity).starts_with(start), "{step:#?}");
@@ -465,6 +468,7 @@ fn a_scan_whose_rulings_fade_in_stretches_reads_its_procedure_table() {
     );
     assert_eq!(actors(2), ["ppidutama"]);
     assert_eq!(actors(3), ["atasanppid"]);
+    assert_eq!(actors(4), ["ppidutama"]);
     let first = &sop.steps[0];
     let requirements = norm(first.requirements.as_deref().unwrap_or(""));
     assert!(requirements.starts_with("1uu14tahun2008"), "{first:#?}");
