@@ -662,3 +662,48 @@ fn labels_stacked_in_one_cell_take_the_value_lines_beside_them() {
         (None, None)
     );
 }
+
+/// A row with neither activity nor symbol is no step, numbered or not: here the
+/// column-number row of a pictured table whose numbers the OCR engine lost but "(1)" in
+/// the No column and a speck read as a mark in an actor column.
+#[test]
+fn a_numbered_row_without_activity_or_symbol_is_no_step() {
+    let t = procedure(
+        ["Kepala Dinas", "Sekretaris", "Staf"],
+        &[
+            ("(1)", "", Some(1), "", "", ""),
+            (
+                "1",
+                "Menerima surat masuk",
+                Some(2),
+                "10 menit",
+                "Surat",
+                "",
+            ),
+            (
+                "2",
+                "Mendisposisikan surat",
+                Some(0),
+                "1 jam",
+                "Disposisi",
+                "",
+            ),
+        ],
+    );
+    let sops = parse(
+        &doc_of(vec![para("SOP Pengelolaan Surat Masuk"), Block::Table(t)]),
+        &rules(),
+    );
+    let steps: Vec<(u32, &str)> = sops
+        .iter()
+        .flat_map(|s| &s.steps)
+        .map(|s| (s.no, s.activity.as_str()))
+        .collect();
+    assert_eq!(
+        steps,
+        [(1, "Menerima surat masuk"), (2, "Mendisposisikan surat")]
+    );
+    let first = &sops[0].steps[0];
+    assert_eq!(first.actors, ["Pelaksana"], "{first:#?}");
+    assert_eq!(first.time.as_deref(), Some("10 menit"));
+}

@@ -656,7 +656,10 @@ pub fn read_row(
     let no = step_number(&no_text);
     let span = act_cell.map(|c| c.row_span.max(1)).unwrap_or(1);
     let shapes = step_shapes(section, block, r..r + span);
-    if activity.is_empty() && no.is_none() && shapes.is_empty() {
+    // A step is its activity or its symbol: a row with neither is no step, numbered or
+    // not (an empty template row; a column-number row whose other numbers the OCR
+    // engine lost, "(1)" left in the No column).
+    if activity.is_empty() && shapes.is_empty() {
         return RowKind::Skip;
     }
     if no.is_none() && header.no_col.is_some() && shapes.is_empty() && !activity.is_empty() {
