@@ -97,6 +97,19 @@ fn first_shapes() -> Vec<Shape> {
     ]
 }
 
+/// The one SOP of a procedure table `first` (steps 1-3) continued by `cont` (steps 4-5)
+/// on the next page, its steps checked numbered 1-5 with step 4's activity.
+fn continued_sop(first: Table, cont: Table, shapes: Vec<Shape>) -> sopap::Sop {
+    let d = doc(vec![Block::Table(first), Block::Table(cont)], shapes);
+    let mut sops = parse(&d, &Rules::defaults().unwrap());
+    assert_eq!(sops.len(), 1);
+    let s = sops.remove(0);
+    let nos: Vec<u32> = s.steps.iter().map(|x| x.no).collect();
+    assert_eq!(nos, vec![1, 2, 3, 4, 5]);
+    assert_eq!(s.steps[3].activity, "Kegiatan nomor 4");
+    s
+}
+
 #[test]
 fn headerless_table_on_the_same_grid_continues_the_steps() {
     let cont = table(step_rows(0, 4, 2), &WIDTHS);
@@ -104,16 +117,7 @@ fn headerless_table_on_the_same_grid_continues_the_steps() {
     shapes.push(shape(ShapeKind::OffPage, 1, 0, 3));
     shapes.push(shape(ShapeKind::Process, 1, 0, 4));
     shapes.push(shape(ShapeKind::Terminator, 1, 1, 2));
-    let d = doc(
-        vec![Block::Table(first_table()), Block::Table(cont)],
-        shapes,
-    );
-    let sops = parse(&d, &Rules::defaults().unwrap());
-    assert_eq!(sops.len(), 1);
-    let s = &sops[0];
-    let nos: Vec<u32> = s.steps.iter().map(|x| x.no).collect();
-    assert_eq!(nos, vec![1, 2, 3, 4, 5]);
-    assert_eq!(s.steps[3].activity, "Kegiatan nomor 4");
+    let s = &continued_sop(first_table(), cont, shapes);
     assert_eq!(s.steps[3].output.as_deref(), Some("Dokumen"));
     // the off-page connector in the second actor column is not an actor of step 3 or 4
     assert_eq!(s.actors.len(), 3);
@@ -147,19 +151,7 @@ fn a_page_repeating_only_the_column_number_row_continues_the_steps() {
         shape(ShapeKind::Process, 1, 1, 3),
         shape(ShapeKind::Terminator, 1, 2, 2),
     ];
-    let d = doc(
-        vec![
-            Block::Table(table(first, &WIDTHS)),
-            Block::Table(table(cont, &WIDTHS)),
-        ],
-        shapes,
-    );
-    let sops = parse(&d, &Rules::defaults().unwrap());
-    assert_eq!(sops.len(), 1);
-    let s = &sops[0];
-    let nos: Vec<u32> = s.steps.iter().map(|x| x.no).collect();
-    assert_eq!(nos, vec![1, 2, 3, 4, 5]);
-    assert_eq!(s.steps[3].activity, "Kegiatan nomor 4");
+    let s = &continued_sop(table(first, &WIDTHS), table(cont, &WIDTHS), shapes);
     assert_eq!(s.steps[3].actors, vec![s.actors[1].clone()]);
     assert_eq!(s.steps[4].actors, vec![s.actors[0].clone()]);
     assert_eq!(s.steps[4].symbol, Some(Symbol::Terminator));
