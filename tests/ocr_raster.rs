@@ -59,6 +59,12 @@ pub(crate) fn parse(name: &str, bytes: &[u8]) -> Vec<Sop> {
     }
 }
 
+/// The SOPs of `file` of `../shared/real` (a path below it).
+fn parse_real(file: &str) -> Vec<Sop> {
+    let bytes = std::fs::read(Path::new(support::REAL).join(file)).unwrap();
+    parse(file, &bytes)
+}
+
 /// The docx printed to PNG pages at `dpi`.
 fn render(docx: &Path, dpi: u32, dir: &Path) -> Vec<PathBuf> {
     let st = Command::new("soffice")
@@ -439,8 +445,7 @@ fn a_scan_whose_rulings_fade_in_stretches_reads_its_procedure_table() {
         return;
     }
     let file = "sumut-ppid/SOP_Penyusunan_DIDP.pdf";
-    let bytes = std::fs::read(Path::new(support::REAL).join(file)).unwrap();
-    let sops = parse(file, &bytes);
+    let sops = parse_real(file);
     let [sop] = sops.as_slice() else {
         panic!("one SOP expected: {sops:#?}");
     };
@@ -493,8 +498,7 @@ fn a_flowchart_pasted_as_two_strips_over_a_page_break_reads_as_one_table() {
         return;
     }
     let file = "bps-bengkulu/202. SOP Persiapan Pendataan KSA Padi-Jagung signed.pdf";
-    let bytes = std::fs::read(Path::new(support::REAL).join(file)).unwrap();
-    let sops = parse(file, &bytes);
+    let sops = parse_real(file);
     let steps: Vec<_> = sops.iter().flat_map(|s| &s.steps).collect();
     let numbers: Vec<u32> = steps.iter().map(|s| s.no).collect();
     assert_eq!(numbers, vec![1, 2, 3, 4], "{steps:#?}");

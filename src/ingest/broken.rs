@@ -142,6 +142,11 @@ mod tests {
     }
 
     /// A cell from 0 to 106 with padding 3: text width 100 (ten characters).
+    /// Two lines of a cell at their left ends, joined with the padding `pad`.
+    fn joined(first: (&str, f32), next: (&str, f32), pad: f32) -> String {
+        join(&[line(first.0, first.1), line(next.0, next.1)], CELL, pad)
+    }
+
     const CELL: Edges = Edges {
         left: 0.0,
         right: 106.0,
@@ -150,44 +155,68 @@ mod tests {
     #[test]
     fn a_word_filling_the_cell_goes_on_without_a_break() {
         // "Koordinato" fills the text width (left-aligned, or centred: the same ink).
-        let lines = [line("Koordinato", 3.0), line("r Lapangan", 3.0)];
-        assert_eq!(join(&lines, CELL, 3.0), "Koordinator Lapangan");
+        assert_eq!(
+            joined(("Koordinato", 3.0), ("r Lapangan", 3.0), 3.0),
+            "Koordinator Lapangan"
+        );
         // Nine letters leave less than a letter's room: still broken.
-        let lines = [line("Pemerinta", 3.0), line("han", 3.0)];
-        assert_eq!(join(&lines, CELL, 3.5), "Pemerintahan");
+        assert_eq!(
+            joined(("Pemerinta", 3.0), ("han", 3.0), 3.5),
+            "Pemerintahan"
+        );
         // Capitals throughout go on.
-        let lines = [line("KOORDINATO", 3.0), line("R LAPANGAN", 3.0)];
-        assert_eq!(join(&lines, CELL, 3.0), "KOORDINATOR LAPANGAN");
+        assert_eq!(
+            joined(("KOORDINATO", 3.0), ("R LAPANGAN", 3.0), 3.0),
+            "KOORDINATOR LAPANGAN"
+        );
     }
 
     #[test]
     fn a_short_word_or_several_words_keep_their_line_break() {
         // A short single word: Word wrapped before the next word, which did not fit.
-        let lines = [line("Kepala", 3.0), line("Seksi", 3.0)];
-        assert_eq!(join(&lines, CELL, 3.0), "Kepala\nSeksi");
+        assert_eq!(
+            joined(("Kepala", 3.0), ("Seksi", 3.0), 3.0),
+            "Kepala\nSeksi"
+        );
         // Centred, the same short word: room on both sides.
-        let lines = [line("Kepala", 23.0), line("Seksi", 28.0)];
-        assert_eq!(join(&lines, CELL, 3.0), "Kepala\nSeksi");
+        assert_eq!(
+            joined(("Kepala", 23.0), ("Seksi", 28.0), 3.0),
+            "Kepala\nSeksi"
+        );
         // Several words filling the line: a break between words.
-        let lines = [line("Kepala Sek", 3.0), line("Umum", 3.0)];
-        assert_eq!(join(&lines, CELL, 3.0), "Kepala Sek\nUmum");
+        assert_eq!(
+            joined(("Kepala Sek", 3.0), ("Umum", 3.0), 3.0),
+            "Kepala Sek\nUmum"
+        );
         // A line ending in punctuation, or a next line starting with it.
-        let lines = [line("Koordinat.", 3.0), line("Lapangan", 3.0)];
-        assert_eq!(join(&lines, CELL, 3.0), "Koordinat.\nLapangan");
-        let lines = [line("Koordinato", 3.0), line("(Lapangan)", 3.0)];
-        assert_eq!(join(&lines, CELL, 3.0), "Koordinato\n(Lapangan)");
+        assert_eq!(
+            joined(("Koordinat.", 3.0), ("Lapangan", 3.0), 3.0),
+            "Koordinat.\nLapangan"
+        );
+        assert_eq!(
+            joined(("Koordinato", 3.0), ("(Lapangan)", 3.0), 3.0),
+            "Koordinato\n(Lapangan)"
+        );
         // Running text (a word in small letters): a narrow column's word wrap fills
         // the line as well, and is kept.
-        let lines = [line("permohonan", 3.0), line("informasi", 3.0)];
-        assert_eq!(join(&lines, CELL, 3.0), "permohonan\ninformasi");
-        let lines = [line("Koordinato", 3.0), line("r lapangan", 3.0)];
-        assert_eq!(join(&lines, CELL, 3.0), "Koordinato\nr lapangan");
+        assert_eq!(
+            joined(("permohonan", 3.0), ("informasi", 3.0), 3.0),
+            "permohonan\ninformasi"
+        );
+        assert_eq!(
+            joined(("Koordinato", 3.0), ("r lapangan", 3.0), 3.0),
+            "Koordinato\nr lapangan"
+        );
         // A word as wide as the column (sized to its longest word) before a capital: a
         // break between words, though the line is full.
-        let lines = [line("Penelaahan", 3.0), line("Teknis", 3.0)];
-        assert_eq!(join(&lines, CELL, 3.0), "Penelaahan\nTeknis");
-        let lines = [line("Kelompoknya", 3.0), line("Kerja", 3.0)];
-        assert_eq!(join(&lines, CELL, 3.0), "Kelompoknya\nKerja");
+        assert_eq!(
+            joined(("Penelaahan", 3.0), ("Teknis", 3.0), 3.0),
+            "Penelaahan\nTeknis"
+        );
+        assert_eq!(
+            joined(("Kelompoknya", 3.0), ("Kerja", 3.0), 3.0),
+            "Kelompoknya\nKerja"
+        );
     }
 
     #[test]
@@ -202,8 +231,7 @@ mod tests {
         assert_eq!(left_gap(&lines, CELL), Some(13.0));
         // A wider padding (Word's margins) makes the same cell's text width smaller:
         // eight letters fill it.
-        let lines = [line("Pengadaa", 13.0), line("n", 13.0)];
-        assert_eq!(join(&lines, CELL, 13.0), "Pengadaan");
-        assert_eq!(join(&lines, CELL, 3.0), "Pengadaa\nn");
+        assert_eq!(joined(("Pengadaa", 13.0), ("n", 13.0), 13.0), "Pengadaan");
+        assert_eq!(joined(("Pengadaa", 13.0), ("n", 13.0), 3.0), "Pengadaa\nn");
     }
 }

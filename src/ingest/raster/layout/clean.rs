@@ -447,63 +447,21 @@ fn between(ink: u8, paper: u8, share: f32) -> u8 {
 /// pixels.
 pub fn hole_peaks(gray: &GrayImage, r: PxRect, thr: u8, min_area: u32) -> Vec<u8> {
     let r = super::bitmap::clip(r, gray.width(), gray.height());
-    let (w, h) = (r.w as usize, r.h as usize);
-    let mut level = Vec::with_capacity(w * h);
-    for y in r.y..r.y + r.h {
-        let row = y as usize * gray.width() as usize + r.x as usize;
-        level.extend_from_slice(gray.as_raw().get(row..row + w).unwrap_or(&[]));
-    }
-    // Ink counts as seen: the search walks paper only.
-    let mut seen: Vec<bool> = level.iter().map(|&v| v < thr).collect();
-    let mut stack = Vec::new();
-    let mut peaks = Vec::new();
-    for start in 0..level.len() {
-        if let Some(s) = seen.get_mut(start).filter(|s| !**s) {
-            *s = true;
-            stack.push(start);
-            let hole = fill(&level, &mut seen, &mut stack, w, h);
-            if !hole.edge && hole.area >= min_area {
-                peaks.push(hole.peak);
-            }
+    let crop = image::imageops::crop_imm(gray, r.x, r.y, r.w, r.h).to_image();
+    let (paper, labels) = components(&Ink::from_gray(&crop, thr), false, Connectivity::Four);
+    // The lightest level of each region, by label (labels count from 1).
+    let mut peak = vec![0u8; paper.len() + 1];
+    for (x, y, px) in crop.enumerate_pixels() {
+        if let Some(p) = peak.get_mut(labels.at(x, y) as usize) {
+            *p = (*p).max(px.0[0]);
         }
     }
-    peaks
-}
-
-/// One region of paper found by [`fill`].
-struct Region {
-    area: u32,
-    peak: u8,
-    edge: bool,
-}
-
-/// The region of paper (4-connected pixels not yet `seen`) holding the pixels on
-/// `stack`, in `level` (`w` × `h`), each marked seen.
-fn fill(level: &[u8], seen: &mut [bool], stack: &mut Vec<usize>, w: usize, h: usize) -> Region {
-    let mut region = Region {
-        area: 0,
-        peak: 0,
-        edge: false,
-    };
-    while let Some(i) = stack.pop() {
-        region.area += 1;
-        region.peak = region.peak.max(level.get(i).copied().unwrap_or(0));
-        let (x, y) = (i % w, i / w);
-        region.edge |= x == 0 || y == 0 || x + 1 == w || y + 1 == h;
-        let around = [
-            (x > 0).then(|| i - 1),
-            (x + 1 < w).then_some(i + 1),
-            (y > 0).then(|| i - w),
-            (y + 1 < h).then_some(i + w),
-        ];
-        for j in around.into_iter().flatten() {
-            if let Some(s) = seen.get_mut(j).filter(|s| !**s) {
-                *s = true;
-                stack.push(j);
-            }
-        }
-    }
-    region
+    let inside = |b: PxRect| b.x > 0 && b.y > 0 && b.x + b.w < r.w && b.y + b.h < r.h;
+    paper
+        .iter()
+        .filter(|c| c.area >= min_area && inside(c.bbox))
+        .filter_map(|c| peak.get(c.label as usize).copied())
+        .collect()
 }
 
 /// Counts `levels` into `hist`.
